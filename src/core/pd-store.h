@@ -1,0 +1,213 @@
+/* pd-store.h: the local, crash-safe, encrypted store of dossiers.
+ *
+ * One SQLite file (WAL, foreign keys, synchronous=FULL, every write in a transaction).
+ * Personal fields, photos and scans are sealed with a key kept in the user's keyring;
+ * the ID number and the words of the name are looked up through keyed blind indexes.
+ * Every change appends to a hash-chained audit log.
+ *
+ * A PdStore may be used from several threads: calls are serialised inside.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pd-types.h"
+#include "pd-dossier.h"
+#include "pd-reference.h"
+
+G_BEGIN_DECLS
+
+#define PD_STORE_SCHEMA_VERSION 1
+
+#define PD_STORE_ERROR (pd_store_error_quark ())
+typedef enum {
+  PD_STORE_ERROR_CORRUPT,        /* not a Passdesk database, or damaged */
+  PD_STORE_ERROR_NEWER_SCHEMA,   /* written by a newer Passdesk */
+  PD_STORE_ERROR_LOCKED,         /* another program holds a lock for too long */
+  PD_STORE_ERROR_FULL,           /* no space left on the disk */
+  PD_STORE_ERROR_KEYRING,        /* keyring unavailable, locked, or the key is missing */
+  PD_STORE_ERROR_WRONG_KEY,      /* the keyring's key does not open this database */
+  PD_STORE_ERROR_NOT_FOUND,
+  PD_STORE_ERROR_IO,
+  PD_STORE_ERROR_INVALID,        /* the request itself is wrong (e.g. bad status change) */
+} PdStoreError;
+GQuark pd_store_error_quark (void);
+
+typedef enum {
+  PD_STORE_OPEN_NONE   = 0,
+  PD_STORE_OPEN_CREATE = 1 << 0,  /* create the file and its key if missing */
+} PdStoreOpenFlags;
+
+typedef struct {
+  gint64    at;          /* unix seconds */
+  PdStatus  status;
+  char     *actor;
+  char     *reason;      /* nullable */
+} PdStatusChange;
+void pd_status_change_free (PdStatusChange *change);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStatusChange, pd_status_change_free)
+
+typedef struct {
+  gint64  seq;
+  gint64  at;
+  char   *actor;
+  char   *action;        /* e.g. "create", "update", "status", "purge", "attach" */
+  char   *subject;       /* dossier uuid or NULL; never personal data */
+  char   *detail;        /* nullable, never personal data */
+} PdAuditEntry;
+void pd_audit_entry_free (PdAuditEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdAuditEntry, pd_audit_entry_free)
+
+#define PD_TYPE_STORE (pd_store_get_type ())
+G_DECLARE_FINAL_TYPE (PdStore, pd_store, PD, STORE, GObject)
+
+PdStore     *pd_store_open                (const char        *path,
+                                           PdStoreOpenFlags   flags,
+                                           GError           **error);
+void         pd_store_open_async          (const char        *path,
+                                           PdStoreOpenFlags   flags,
+                                           GCancellable      *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer           user_data);
+PdStore     *pd_store_open_finish         (GAsyncResult      *result,
+                                           GError           **error);
+const char  *pd_store_get_path            (PdStore           *self);
+const char  *pd_store_get_store_id        (PdStore           *self);
+void         pd_store_close               (PdStore           *self);
+
+/* Reference data (provinces, communes, ethnic groups, fees) lives in the database so that
+ * sync can update it; a new database is seeded from the installed CSV files. */
+PdReference *pd_store_get_reference       (PdStore           *self);
+gboolean     pd_store_replace_reference   (PdStore           *self,
+                                           PdReferenceTable   table,
+                                           const char        *version,
+                                           GPtrArray         *entries,
+                                           GError           **error);
+char        *pd_store_get_reference_version (PdStore         *self,
+                                             PdReferenceTable table);
+
+/* Dossiers. save() inserts when the id is 0 (giving it an id, uuid and timestamps) and
+ * updates otherwise. insert_many() writes all or nothing in one transaction. */
+gboolean     pd_store_save                (PdStore           *self,
+                                           PdDossier         *dossier,
+                                           const char        *actor,
+                                           GError           **error);
+void         pd_store_save_async          (PdStore           *self,
+                                           PdDossier         *dossier,
+                                           const char        *actor,
+                                           GCancellable      *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer           user_data);
+gboolean     pd_store_save_finish         (PdStore           *self,
+                                           GAsyncResult      *result,
+                                           GError           **error);
+gboolean     pd_store_insert_many         (PdStore           *self,
+                                           PdDossier * const *dossiers,
+                                           guint              n_dossiers,
+                                           const char        *actor,
+                                           GError           **error);
+PdDossier   *pd_store_get                 (PdStore           *self,
+                                           gint64             id,
+                                           GError           **error);
+PdDossier   *pd_store_get_by_uuid         (PdStore           *self,
+                                           const char        *uuid,
+                                           GError           **error);
+gint64       pd_store_count               (PdStore           *self,
+                                           GError           **error);
+
+/* Lookups. Each returns (element-type PdDossier) newest first; an empty array when nothing
+ * matches, NULL only on error. */
+GPtrArray   *pd_store_find_by_id_number   (PdStore           *self,
+                                           const char        *id_number,
+                                           GError           **error);
+GPtrArray   *pd_store_find_by_declaration_code (PdStore      *self,
+                                                const char   *code,
+                                                GError      **error);
+/* Every word of @query must be a whole word of the name, ignoring case and diacritics. */
+GPtrArray   *pd_store_search_name         (PdStore           *self,
+                                           const char        *query,
+                                           guint              limit,
+                                           GError           **error);
+/* A query that looks like an ID number searches by ID, otherwise by name. */
+void         pd_store_search_async        (PdStore           *self,
+                                           const char        *query,
+                                           guint              limit,
+                                           GCancellable      *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer           user_data);
+GPtrArray   *pd_store_search_finish       (PdStore           *self,
+                                           GAsyncResult      *result,
+                                           GError           **error);
+/* @status may be PD_STATUS_INVALID for any status; @since (unix seconds) 0 for any time. */
+GPtrArray   *pd_store_list                (PdStore           *self,
+                                           PdStatus           status,
+                                           gint64             since,
+                                           guint              limit,
+                                           GError           **error);
+
+/* Status changes are recorded in the history and the audit log. */
+gboolean     pd_store_set_status          (PdStore           *self,
+                                           gint64             id,
+                                           PdStatus           status,
+                                           const char        *actor,
+                                           const char        *reason,
+                                           GError           **error);
+GPtrArray   *pd_store_get_status_history  (PdStore           *self,
+                                           gint64             id,
+                                           GError           **error);
+
+/* Attachments: the photo ("photo") and scanned documents, sealed like personal fields. */
+gint64       pd_store_add_attachment      (PdStore           *self,
+                                           gint64             dossier_id,
+                                           const char        *kind,
+                                           const char        *mime_type,
+                                           GBytes            *data,
+                                           const char        *actor,
+                                           GError           **error);
+GBytes      *pd_store_get_attachment      (PdStore           *self,
+                                           gint64             attachment_id,
+                                           char             **kind,
+                                           char             **mime_type,
+                                           GError           **error);
+GArray      *pd_store_list_attachments    (PdStore           *self,
+                                           gint64             dossier_id,
+                                           GError           **error);
+
+/* Audit log: append-only, each row hashed (keyed) over the previous row's hash. */
+gboolean     pd_store_audit               (PdStore           *self,
+                                           const char        *actor,
+                                           const char        *action,
+                                           const char        *subject,
+                                           const char        *detail,
+                                           GError           **error);
+/* Returns FALSE with PD_STORE_ERROR_CORRUPT naming the first bad row if the chain is broken. */
+gboolean     pd_store_audit_verify        (PdStore           *self,
+                                           gint64            *n_entries,
+                                           GError           **error);
+GPtrArray   *pd_store_audit_list          (PdStore           *self,
+                                           gint64             after_seq,
+                                           guint              limit,
+                                           GError           **error);
+
+/* Retention: wipe the personal data of dossiers confirmed by the central system more than
+ * @days days before @now; the non-personal record stays for statistics. */
+gboolean     pd_store_purge               (PdStore           *self,
+                                           guint              days,
+                                           gint64             now,
+                                           guint             *n_purged,
+                                           const char        *actor,
+                                           GError           **error);
+guint        pd_store_get_retention_days  (PdStore           *self);
+gboolean     pd_store_set_retention_days  (PdStore           *self,
+                                           guint              days,
+                                           GError           **error);
+
+/* Small settings kept with the data (office code, counter, ...). */
+char        *pd_store_get_setting         (PdStore           *self,
+                                           const char        *key);
+gboolean     pd_store_set_setting         (PdStore           *self,
+                                           const char        *key,
+                                           const char        *value,
+                                           GError           **error);
+
+G_END_DECLS

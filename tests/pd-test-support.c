@@ -1,0 +1,90 @@
+/* pd-test-support.c */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "pd-core.h"
+#include "pd-test-support.h"
+
+static GPtrArray *tmpdirs;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+remove_tmpdirs (void)
+{
+  if (g_getenv ("PASSDESK_KEEP_TMP"))
+    return;
+  for (guint i = 0; tmpdirs && i < tmpdirs->len; i++)
+    remove_tree (g_ptr_array_index (tmpdirs, i));
+}
+
+char *
+pd_test_make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_dir_make_tmp ("passdesk-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  if (tmpdirs == NULL)
+    {
+      tmpdirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_tmpdirs);
+    }
+  g_ptr_array_add (tmpdirs, g_strdup (path));
+  return path;
+}
+
+PdDossier *
+pd_test_make_dossier (const char *full_name,
+                      const char *id_number)
+{
+  PdDossier *dossier = pd_dossier_new ();
+
+  pd_dossier_set_field (dossier, PD_FIELD_FULL_NAME, full_name);
+  pd_dossier_set_field (dossier, PD_FIELD_SEX, "M");
+  pd_dossier_set_field (dossier, PD_FIELD_BIRTH_DATE, "1990-01-01");
+  pd_dossier_set_field (dossier, PD_FIELD_BIRTH_PROVINCE, "01");
+  pd_dossier_set_field (dossier, PD_FIELD_ID_NUMBER, id_number);
+  pd_dossier_set_field (dossier, PD_FIELD_ETHNIC_GROUP, "01");
+  pd_dossier_set_field (dossier, PD_FIELD_PHONE, "0912345678");
+  pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, "Số 1 Phố Hàng Bạc");
+  pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_PROVINCE, "01");
+  pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_COMMUNE, "00070");
+  pd_dossier_set_field (dossier, PD_FIELD_CURRENT_ADDRESS, "Số 1 Phố Hàng Bạc");
+  pd_dossier_set_field (dossier, PD_FIELD_CURRENT_PROVINCE, "01");
+  pd_dossier_set_field (dossier, PD_FIELD_CURRENT_COMMUNE, "00070");
+  pd_dossier_set_field (dossier, PD_FIELD_REQUEST_TYPE, "first_issue");
+  pd_dossier_set_field (dossier, PD_FIELD_CHIP, "chip");
+  pd_dossier_set_field (dossier, PD_FIELD_DELIVERY, "in_person");
+  return dossier;
+}
+
+void
+pd_test_init (int    *argc,
+              char ***argv)
+{
+  g_assert_true (pd_core_init ());
+  g_test_init (argc, argv, NULL);
+}
