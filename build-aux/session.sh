@@ -4,11 +4,20 @@
 # that tests never touch the user's keyring or settings.
 #
 #   build-aux/session.sh COMMAND [ARGS...]
+#
+# PASSDESK_SESSION_HOME=DIR keeps that HOME (and so the keyring holding the store key) across
+# runs, for the demo; PASSDESK_XVFB=1 forces Xvfb even when a display exists.
 set -euo pipefail
 
 if [ -z "${PASSDESK_IN_SESSION:-}" ]; then
-  scratch=$(mktemp -d -t passdesk-session.XXXXXX)
-  trap 'rm -rf "$scratch"' EXIT
+  if [ -n "${PASSDESK_SESSION_HOME:-}" ]; then
+    scratch=$PASSDESK_SESSION_HOME
+    mkdir -p "$scratch"
+    rm -rf "$scratch/run"
+  else
+    scratch=$(mktemp -d -t passdesk-session.XXXXXX)
+    trap 'rm -rf "$scratch"' EXIT
+  fi
   export PASSDESK_IN_SESSION=1
   export HOME="$scratch/home" XDG_CONFIG_HOME="$scratch/home/.config" \
          XDG_DATA_HOME="$scratch/home/.local/share" XDG_CACHE_HOME="$scratch/home/.cache" \

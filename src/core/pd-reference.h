@@ -22,7 +22,7 @@ typedef struct {
   char   *code;
   char   *name;
   char   *parent;   /* commune: province code; fee: request type; else NULL */
-  char   *kind;     /* division type ("phường", "xã", "tỉnh"...); fee: note; nullable */
+  char   *kind;     /* division type ("phường", "xã", "tỉnh"...); ethnic group, fee: note; nullable */
   gint64  amount;   /* fee in đồng; 0 for other tables */
 } PdReferenceEntry;
 
@@ -42,6 +42,7 @@ typedef enum {
 } PdReferenceError;
 GQuark pd_reference_error_quark (void);
 
+/* Signal "changed" (guint table): emitted by pd_reference_set_table(). */
 #define PD_TYPE_REFERENCE (pd_reference_get_type ())
 G_DECLARE_FINAL_TYPE (PdReference, pd_reference, PD, REFERENCE, GObject)
 
@@ -60,7 +61,10 @@ GPtrArray    *pd_reference_parse_csv           (PdReferenceTable   table,
 void          pd_reference_set_table           (PdReference       *self,
                                                 PdReferenceTable   table,
                                                 GPtrArray         *entries);
+/* A stable identifier ("provinces", "communes", "ethnic_groups", "fees"). */
 const char   *pd_reference_table_get_name      (PdReferenceTable   table);
+/* The CSV file of @table in a reference directory, e.g. "communes_3321.csv". */
+const char   *pd_reference_table_get_file_name (PdReferenceTable   table);
 
 const PdReferenceEntry *pd_reference_lookup    (PdReference       *self,
                                                 PdReferenceTable   table,
@@ -72,5 +76,14 @@ GPtrArray    *pd_reference_list                (PdReference       *self,
                                                 const char        *parent);
 guint         pd_reference_count               (PdReference       *self,
                                                 PdReferenceTable   table);
+/* Indexed access without copying, in the order of pd_reference_list(): the number of entries
+ * whose parent is @parent (all entries when NULL), and the @n-th of them (NULL past the end). */
+guint         pd_reference_count_children      (PdReference       *self,
+                                                PdReferenceTable   table,
+                                                const char        *parent);
+const PdReferenceEntry *pd_reference_get_nth   (PdReference       *self,
+                                                PdReferenceTable   table,
+                                                const char        *parent,
+                                                guint              n);
 
 G_END_DECLS

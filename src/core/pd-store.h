@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 
 #define PD_STORE_SCHEMA_VERSION 1
 
+/* The keyring holds each store's master key under this kind (see pd-secrets.h), with the
+ * store id as its id. */
+#define PD_STORE_SECRET_KIND "store-key"
+
 #define PD_STORE_ERROR (pd_store_error_quark ())
 typedef enum {
   PD_STORE_ERROR_CORRUPT,        /* not a Passdesk database, or damaged */
@@ -73,21 +77,32 @@ PdStore     *pd_store_open_finish         (GAsyncResult      *result,
                                            GError           **error);
 const char  *pd_store_get_path            (PdStore           *self);
 const char  *pd_store_get_store_id        (PdStore           *self);
+/* How long a write waits for another program's lock before PD_STORE_ERROR_LOCKED (5 s). */
+void         pd_store_set_busy_timeout    (PdStore           *self,
+                                           guint              milliseconds);
+/* Closes the file; later calls fail with PD_STORE_ERROR_IO. Also done on finalize. */
 void         pd_store_close               (PdStore           *self);
 
 /* Reference data (provinces, communes, ethnic groups, fees) lives in the database so that
  * sync can update it; a new database is seeded from the installed CSV files. */
+/* (transfer full): rebuilt after pd_store_replace_reference(); a reference held by a caller
+ * keeps the old content. */
 PdReference *pd_store_get_reference       (PdStore           *self);
 gboolean     pd_store_replace_reference   (PdStore           *self,
                                            PdReferenceTable   table,
                                            const char        *version,
                                            GPtrArray         *entries,
                                            GError           **error);
+/* (nullable): NULL when the table was never replaced nor seeded. */
 char        *pd_store_get_reference_version (PdStore         *self,
                                              PdReferenceTable table);
 
 /* Dossiers. save() inserts when the id is 0 (giving it an id, uuid and timestamps) and
- * updates otherwise. insert_many() writes all or nothing in one transaction. */
+ * updates otherwise. insert_many() writes all or nothing in one transaction.
+ * On insert a created_at (or updated_at) already set on the dossier is kept (imports, demo
+ * data); an update sets updated_at to now. A photo set on the dossier is stored sealed as the
+ * "photo" attachment; a dossier without a photo leaves the stored photo alone.
+ * pd_store_get() and pd_store_get_by_uuid() load the photo; lists and searches do not. */
 gboolean     pd_store_save                (PdStore           *self,
                                            PdDossier         *dossier,
                                            const char        *actor,
@@ -138,7 +153,9 @@ void         pd_store_search_async        (PdStore           *self,
 GPtrArray   *pd_store_search_finish       (PdStore           *self,
                                            GAsyncResult      *result,
                                            GError           **error);
-/* @status may be PD_STATUS_INVALID for any status; @since (unix seconds) 0 for any time. */
+/* @status may be PD_STATUS_INVALID for any status; @since (unix seconds) 0 for any time,
+ * else only dossiers changed (updated_at) at or after @since, most recently changed first.
+ * @limit 0 means no limit (also for pd_store_search_name()). */
 GPtrArray   *pd_store_list                (PdStore           *self,
                                            PdStatus           status,
                                            gint64             since,
@@ -169,6 +186,7 @@ GBytes      *pd_store_get_attachment      (PdStore           *self,
                                            char             **kind,
                                            char             **mime_type,
                                            GError           **error);
+/* (element-type gint64): the attachment ids of the dossier, oldest first. */
 GArray      *pd_store_list_attachments    (PdStore           *self,
                                            gint64             dossier_id,
                                            GError           **error);
@@ -184,6 +202,7 @@ gboolean     pd_store_audit               (PdStore           *self,
 gboolean     pd_store_audit_verify        (PdStore           *self,
                                            gint64            *n_entries,
                                            GError           **error);
+/* (element-type PdAuditEntry): entries after @after_seq, oldest first; @limit 0 for all. */
 GPtrArray   *pd_store_audit_list          (PdStore           *self,
                                            gint64             after_seq,
                                            guint              limit,

@@ -1,0 +1,111 @@
+/* pd-format.c */
+#define G_LOG_DOMAIN "pd-format"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pd-format.h"
+
+static gboolean
+read_number (const char **p,
+             guint        max_digits,
+             guint       *value)
+{
+  guint n = 0;
+
+  *value = 0;
+  while (n < max_digits && g_ascii_isdigit (**p))
+    {
+      *value = *value * 10 + (guint) (**p - '0');
+      (*p)++;
+      n++;
+    }
+  return n > 0;
+}
+
+char *
+pd_format_parse_date (const char *text)
+{
+  g_autofree char *stripped = NULL;
+  const char *p;
+  guint day, month, year;
+
+  if (text == NULL)
+    return NULL;
+
+  stripped = g_strstrip (g_strdup (text));
+  p = stripped;
+
+  if (strlen (stripped) == 8 && strspn (stripped, "0123456789") == 8)
+    {
+      /* DDMMYYYY, as printed on the ID card's QR code and as some officers type it. */
+      day = (guint) ((p[0] - '0') * 10 + (p[1] - '0'));
+      month = (guint) ((p[2] - '0') * 10 + (p[3] - '0'));
+      year = (guint) g_ascii_strtoull (p + 4, NULL, 10);
+    }
+  else
+    {
+      char sep;
+
+      if (!read_number (&p, 2, &day))
+        return NULL;
+      sep = *p;
+      if (sep != '/' && sep != '-' && sep != '.')
+        return NULL;
+      p++;
+      if (!read_number (&p, 2, &month) || *p != sep)
+        return NULL;
+      p++;
+      if (!read_number (&p, 4, &year) || *p != '\0' || year < 1000)
+        return NULL;
+    }
+
+  if (year < 1 || year > 9999 || !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    return NULL;
+
+  return g_strdup_printf ("%04u-%02u-%02u", year, month, day);
+}
+
+char *
+pd_format_display_date (const char *iso)
+{
+  guint year, month, day;
+
+  if (iso == NULL)
+    return NULL;
+  if (strlen (iso) == 10 && iso[4] == '-' && iso[7] == '-' &&
+      sscanf (iso, "%4u-%2u-%2u", &year, &month, &day) == 3)
+    return g_strdup_printf ("%02u/%02u/%04u", day, month, year);
+  return g_strdup (iso);
+}
+
+char *
+pd_format_mask_id_number (const char *id_number)
+{
+  GString *masked;
+  gsize len;
+
+  if (id_number == NULL || *id_number == '\0')
+    return g_strdup ("");
+
+  len = strlen (id_number);
+  masked = g_string_new (NULL);
+  for (gsize i = 0; i + 4 < len; i++)
+    g_string_append (masked, "•");
+  g_string_append (masked, id_number + (len > 4 ? len - 4 : 0));
+  return g_string_free (masked, FALSE);
+}
+
+gint64
+pd_format_start_of_day (GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (now);
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (local),
+                                                         g_date_time_get_month (local),
+                                                         g_date_time_get_day_of_month (local),
+                                                         0, 0, 0);
+
+  return g_date_time_to_unix (midnight);
+}

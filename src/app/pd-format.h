@@ -1,0 +1,18 @@
+/* pd-format.h: how the app shows and reads values (dates the Vietnamese way, masked IDs). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Reads a date typed as DD/MM/YYYY (also D/M/YYYY, with '-' or '.', or DDMMYYYY) and
+ * returns it as ISO YYYY-MM-DD, or NULL when @text is not a real date. */
+char *pd_format_parse_date     (const char *text);
+/* ISO YYYY-MM-DD to DD/MM/YYYY; anything else is returned unchanged. */
+char *pd_format_display_date   (const char *iso);
+/* All but the last four digits hidden, so the queue screen does not expose ID numbers. */
+char *pd_format_mask_id_number (const char *id_number);
+/* Unix seconds at the start of the local day of @now. */
+gint64 pd_format_start_of_day  (GDateTime *now);
+
+G_END_DECLS

@@ -1,0 +1,323 @@
+/* pd-preferences-window.c */
+#define G_LOG_DOMAIN "pd-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pd-preferences-window.h"
+
+/* Clicking the spin button's arrows should not write to the database on every click. */
+#define RETENTION_SAVE_DELAY_MS 500
+
+struct _PdPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  AdwEntryRow          *office_row;
+  GtkSpinButton        *counter_spin;
+  AdwEntryRow          *server_row;
+  GtkWidget            *server_error_row;
+  AdwActionRow         *retention_row;
+  GtkSpinButton        *retention_spin;
+
+  GSettings            *settings;
+  PdStore              *store;
+  GCancellable         *cancellable;
+  guint                 retention_timeout;
+  guint                 retention_loaded : 1;
+  guint                 retention_writing : 1;
+  guint                 retention_dirty : 1;
+};
+
+G_DEFINE_FINAL_TYPE (PdPreferencesWindow, pd_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void save_retention (PdPreferencesWindow *self);
+
+PdPreferencesWindow *
+pd_preferences_window_new (GSettings *settings,
+                           PdStore   *store)
+{
+  return g_object_new (PD_TYPE_PREFERENCES_WINDOW,
+                       "settings", settings,
+                       "store", store,
+                       NULL);
+}
+
+static void
+server_changed_cb (PdPreferencesWindow *self,
+                   AdwEntryRow         *row)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  gboolean ok = *url == '\0' || (g_str_has_prefix (url, "https://") && url[8] != '\0');
+
+  gtk_widget_set_visible (self->server_error_row, !ok);
+  if (ok)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+      g_settings_set_string (self->settings, "server-url", url);
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+}
+
+static void
+load_retention_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  g_task_return_int (task, pd_store_get_retention_days (task_data));
+}
+
+static void
+load_retention_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PdPreferencesWindow) self = user_data;
+  gssize days = g_task_propagate_int (G_TASK (result), NULL);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+
+  gtk_spin_button_set_value (self->retention_spin, (double) days);
+  self->retention_loaded = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retention_row), TRUE);
+}
+
+static void
+write_retention_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  PdStore *store = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (pd_store_set_retention_days (store, GPOINTER_TO_UINT (task_data), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+write_retention_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PdPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->retention_writing = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The retention period was not saved: %s"), error->message);
+
+      g_warning ("%s", message);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+      return;
+    }
+
+  /* Writes go one at a time so that the last value chosen is the one that stays. */
+  if (self->retention_dirty)
+    save_retention (self);
+}
+
+static void
+save_retention (PdPreferencesWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  guint days = (guint) gtk_spin_button_get_value_as_int (self->retention_spin);
+
+  g_clear_handle_id (&self->retention_timeout, g_source_remove);
+
+  if (self->retention_writing)
+    {
+      self->retention_dirty = TRUE;
+      return;
+    }
+  self->retention_dirty = FALSE;
+  self->retention_writing = TRUE;
+
+  /* Not cancellable: a chosen value must reach the store even if the window closes. */
+  task = g_task_new (self->store, NULL, write_retention_cb, g_object_ref (self));
+  g_task_set_source_tag (task, save_retention);
+  g_task_set_task_data (task, GUINT_TO_POINTER (days), NULL);
+  g_task_run_in_thread (task, write_retention_thread);
+}
+
+static gboolean
+retention_timeout_cb (gpointer user_data)
+{
+  PdPreferencesWindow *self = user_data;
+
+  self->retention_timeout = 0;
+  save_retention (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retention_changed_cb (PdPreferencesWindow *self,
+                      GtkSpinButton       *spin)
+{
+  if (!self->retention_loaded || self->store == NULL)
+    return;
+  g_clear_handle_id (&self->retention_timeout, g_source_remove);
+  self->retention_timeout = g_timeout_add (RETENTION_SAVE_DELAY_MS, retention_timeout_cb, self);
+}
+
+static gboolean
+pd_preferences_window_close_request (GtkWindow *window)
+{
+  PdPreferencesWindow *self = PD_PREFERENCES_WINDOW (window);
+
+  if (self->retention_timeout != 0)
+    save_retention (self);
+
+  return GTK_WINDOW_CLASS (pd_preferences_window_parent_class)->close_request (window);
+}
+
+static void
+pd_preferences_window_constructed (GObject *object)
+{
+  PdPreferencesWindow *self = PD_PREFERENCES_WINDOW (object);
+  g_autofree char *url = NULL;
+
+  G_OBJECT_CLASS (pd_preferences_window_parent_class)->constructed (object);
+
+  g_settings_bind (self->settings, "office-code", self->office_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "counter", self->counter_spin, "value", G_SETTINGS_BIND_DEFAULT);
+
+  url = g_settings_get_string (self->settings, "server-url");
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retention_row), FALSE);
+  if (self->store != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, load_retention_cb, g_object_ref (self));
+
+      g_task_set_source_tag (task, pd_preferences_window_constructed);
+      g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
+      g_task_run_in_thread (task, load_retention_thread);
+    }
+  else
+    adw_action_row_set_subtitle (self->retention_row,
+                                 _("Kept with the data: available once the database is open"));
+}
+
+static void
+pd_preferences_window_dispose (GObject *object)
+{
+  PdPreferencesWindow *self = PD_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retention_timeout, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_PREFERENCES_WINDOW);
+
+  G_OBJECT_CLASS (pd_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+pd_preferences_window_finalize (GObject *object)
+{
+  PdPreferencesWindow *self = PD_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (pd_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+pd_preferences_window_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  PdPreferencesWindow *self = PD_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pd_preferences_window_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  PdPreferencesWindow *self = PD_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pd_preferences_window_class_init (PdPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = pd_preferences_window_constructed;
+  object_class->dispose = pd_preferences_window_dispose;
+  object_class->finalize = pd_preferences_window_finalize;
+  object_class->get_property = pd_preferences_window_get_property;
+  object_class->set_property = pd_preferences_window_set_property;
+
+  window_class->close_request = pd_preferences_window_close_request;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, PD_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, office_row);
+  gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, counter_spin);
+  gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, server_error_row);
+  gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, retention_row);
+  gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, retention_spin);
+  gtk_widget_class_bind_template_callback (widget_class, server_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retention_changed_cb);
+}
+
+static void
+pd_preferences_window_init (PdPreferencesWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,22 @@
+/* pd-queue-page.h: today's applications, and search over all of them. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "pd-store.h"
+
+G_BEGIN_DECLS
+
+#define PD_TYPE_QUEUE_PAGE (pd_queue_page_get_type ())
+G_DECLARE_FINAL_TYPE (PdQueuePage, pd_queue_page, PD, QUEUE_PAGE, GtkWidget)
+
+void        pd_queue_page_set_store    (PdQueuePage *self,
+                                        PdStore     *store);
+void        pd_queue_page_reload       (PdQueuePage *self);
+void        pd_queue_page_focus_search (PdQueuePage *self);
+/* (element-type PdDossier): what the list shows. */
+GListModel *pd_queue_page_get_model    (PdQueuePage *self);
+gboolean    pd_queue_page_get_loading  (PdQueuePage *self);
+GtkEditable *pd_queue_page_get_search_entry (PdQueuePage *self);
+
+G_END_DECLS

@@ -1,0 +1,426 @@
+/* pd-cli-admin.c: the commands that look after the database as a whole. */
+#define G_LOG_DOMAIN "pd-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pd-cli.h"
+#include "pd-demo.h"
+
+/* Large enough to amortise a transaction, small enough to keep memory flat. */
+#define DEMO_BATCH_SIZE 10000
+
+static char *count_text;
+static char *seed_text;
+static char *days_text;
+static char *after_text;
+static int audit_limit = 100;
+static gboolean dry_run;
+
+static const GOptionEntry demo_data_entries[] = {
+  { "count", 0, 0, G_OPTION_ARG_STRING, &count_text, N_("How many dossiers to generate (default: 1000)"), N_("N") },
+  { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, N_("Generate the same dossiers again from this seed"), N_("S") },
+  { NULL }
+};
+
+static const GOptionEntry audit_entries[] = {
+  { "after", 0, 0, G_OPTION_ARG_STRING, &after_text, N_("list: only entries after this sequence number"), N_("SEQ") },
+  { "limit", 0, 0, G_OPTION_ARG_INT, &audit_limit, N_("list: show at most N entries, 0 for all (default: 100)"), N_("N") },
+  { NULL }
+};
+
+static const GOptionEntry purge_entries[] = {
+  { "days", 0, 0, G_OPTION_ARG_STRING, &days_text, N_("Keep personal data this many days after confirmation (default: the database’s setting)"), N_("N") },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Only count the dossiers that would be purged"), NULL },
+  { NULL }
+};
+
+/* Options given as text so that "-5" or "ten" get a clear message, not a wrap-around. */
+static gboolean
+parse_option_count (const char *option,
+                    const char *text,
+                    guint64     max,
+                    guint64    *out)
+{
+  if (text == NULL || pd_cli_parse_count (text, max, out))
+    return TRUE;
+  pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("%s expects a whole number from 0 to %llu, not “%s”."),
+               option, (unsigned long long) max, text);
+  return FALSE;
+}
+
+static PdCliExit
+run_init (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 count = pd_store_count (cli->store, &error);
+
+  if (count < 0)
+    return pd_cli_fail_error (error, _("The database opened but cannot be read"));
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, pd_store_get_path (cli->store));
+      json_builder_set_member_name (builder, "store_id");
+      json_builder_add_string_value (builder, pd_store_get_store_id (cli->store));
+      json_builder_set_member_name (builder, "created");
+      json_builder_add_boolean_value (builder, cli->created);
+      json_builder_set_member_name (builder, "dossiers");
+      json_builder_add_int_value (builder, count);
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+      return PD_CLI_EXIT_OK;
+    }
+
+  if (cli->created)
+    g_print (_("Created the database “%s”; its key is in your keyring.\n"), pd_store_get_path (cli->store));
+  else
+    g_print (_("The database “%s” already exists and opens with the key in your keyring.\n"),
+             pd_store_get_path (cli->store));
+  g_print (ngettext ("It holds %lld dossier.\n", "It holds %lld dossiers.\n", count), (long long) count);
+  return PD_CLI_EXIT_OK;
+}
+
+const PdCliCommand pd_cli_command_init = {
+  .name = "init",
+  .summary = N_("Create the database and its key in the keyring (does nothing if it exists)"),
+  .flags = PD_CLI_FLAGS_CREATE,
+  .run = run_init,
+};
+
+static PdCliExit
+run_stats (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) dossiers = pd_store_list (cli->store, PD_STATUS_INVALID, 0, 0, &error);
+  guint counts[PD_N_STATUSES] = { 0 };
+  guint n_purged = 0;
+
+  if (dossiers == NULL)
+    return pd_cli_fail_error (error, _("Cannot count the dossiers"));
+
+  for (guint i = 0; i < dossiers->len; i++)
+    {
+      PdDossier *dossier = g_ptr_array_index (dossiers, i);
+
+      counts[pd_dossier_get_status (dossier)]++;
+      n_purged += pd_dossier_get_purged (dossier) ? 1 : 0;
+    }
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "total");
+      json_builder_add_int_value (builder, dossiers->len);
+      json_builder_set_member_name (builder, "purged");
+      json_builder_add_int_value (builder, n_purged);
+      json_builder_set_member_name (builder, "by_status");
+      json_builder_begin_object (builder);
+      for (PdStatus status = 0; status < PD_N_STATUSES; status++)
+        {
+          json_builder_set_member_name (builder, pd_status_to_string (status));
+          json_builder_add_int_value (builder, counts[status]);
+        }
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+      return PD_CLI_EXIT_OK;
+    }
+
+  for (PdStatus status = 0; status < PD_N_STATUSES; status++)
+    g_print ("%8u  %s\n", counts[status], pd_status_get_label (status));
+  g_print ("%8u  %s\n", dossiers->len, _("Total"));
+  g_print ("%8u  %s\n", n_purged, _("Personal data removed by the retention rule"));
+  return PD_CLI_EXIT_OK;
+}
+
+const PdCliCommand pd_cli_command_stats = {
+  .name = "stats",
+  .summary = N_("Count the dossiers by status"),
+  .run = run_stats,
+};
+
+static JsonNode *
+audit_entry_to_json (const PdAuditEntry *entry)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "seq");
+  json_builder_add_int_value (builder, entry->seq);
+  json_builder_set_member_name (builder, "at");
+  json_builder_add_int_value (builder, entry->at);
+  pd_cli_add_string_member (builder, "actor", entry->actor);
+  pd_cli_add_string_member (builder, "action", entry->action);
+  pd_cli_add_string_member (builder, "subject", entry->subject);
+  pd_cli_add_string_member (builder, "detail", entry->detail);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static PdCliExit
+audit_verify (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gint64 n_entries = 0;
+  gboolean intact = pd_store_audit_verify (cli->store, &n_entries, &error);
+
+  if (!intact && !g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT))
+    return pd_cli_fail_error (error, _("Cannot check the audit log"));
+
+  if (cli->json)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "intact");
+      json_builder_add_boolean_value (builder, intact);
+      json_builder_set_member_name (builder, "entries");
+      json_builder_add_int_value (builder, n_entries);
+      if (!intact)
+        {
+          json_builder_set_member_name (builder, "error");
+          json_builder_add_string_value (builder, error->message);
+        }
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+    }
+
+  if (!intact)
+    return pd_cli_fail (PD_CLI_EXIT_INVALID,
+                        _("The audit log has been altered: %s. Keep this database as evidence and report it to your supervisor."),
+                        error->message);
+  if (!cli->json)
+    g_print (ngettext ("The audit log is intact: %lld entry checked.\n",
+                       "The audit log is intact: %lld entries checked.\n", n_entries),
+             (long long) n_entries);
+  return PD_CLI_EXIT_OK;
+}
+
+static PdCliExit
+audit_list (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  guint64 after = 0;
+
+  if (!parse_option_count ("--after", after_text, G_MAXINT64, &after))
+    return PD_CLI_EXIT_UNUSABLE;
+  if (audit_limit < 0)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("--limit cannot be negative; use 0 for all entries."));
+
+  entries = pd_store_audit_list (cli->store, (gint64) after, audit_limit, &error);
+  if (entries == NULL)
+    return pd_cli_fail_error (error, _("Cannot read the audit log"));
+
+  if (cli->json)
+    {
+      g_autoptr(JsonArray) array = json_array_sized_new (entries->len);
+
+      for (guint i = 0; i < entries->len; i++)
+        json_array_add_element (array, audit_entry_to_json (g_ptr_array_index (entries, i)));
+      pd_cli_print_json (json_node_init_array (json_node_alloc (), array));
+      return PD_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const PdAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *at = pd_cli_format_time (entry->at);
+
+      g_print ("%6lld  %s  %-10s  %-9s  %s  %s\n", (long long) entry->seq, at,
+               entry->actor ? entry->actor : "-", entry->action,
+               entry->subject ? entry->subject : "-", entry->detail ? entry->detail : "");
+    }
+  return PD_CLI_EXIT_OK;
+}
+
+static PdCliExit
+run_audit (PdCli *cli)
+{
+  if (g_str_equal (cli->args[0], "verify"))
+    return audit_verify (cli);
+  if (g_str_equal (cli->args[0], "list"))
+    return audit_list (cli);
+  return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Unknown audit action “%s”: use “verify” or “list”."),
+                      cli->args[0]);
+}
+
+const PdCliCommand pd_cli_command_audit = {
+  .name = "audit",
+  .parameters = N_("verify|list"),
+  .summary = N_("Check that the audit log is unbroken, or list its entries"),
+  .min_args = 1,
+  .max_args = 1,
+  .entries = audit_entries,
+  .run = run_audit,
+};
+
+/* The retention rule of pd_store_purge(), read-only: personal data still present, and the
+ * first confirmation by the central system (which the status history records, from the
+ * creation of the dossier on) at or before @cutoff. */
+static gboolean
+count_purgeable (PdCli   *cli,
+                 gint64   cutoff,
+                 guint   *n_purgeable,
+                 GError **error)
+{
+  g_autoptr(GPtrArray) dossiers = pd_store_list (cli->store, PD_STATUS_INVALID, 0, 0, error);
+
+  *n_purgeable = 0;
+  if (dossiers == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < dossiers->len; i++)
+    {
+      PdDossier *dossier = g_ptr_array_index (dossiers, i);
+      g_autoptr(GPtrArray) history = NULL;
+
+      /* Confirmation never precedes creation: most recent dossiers need no history. */
+      if (pd_dossier_get_purged (dossier) || pd_dossier_get_created_at (dossier) > cutoff)
+        continue;
+      history = pd_store_get_status_history (cli->store, pd_dossier_get_id (dossier), error);
+      if (history == NULL)
+        return FALSE;
+      for (guint j = 0; j < history->len; j++)
+        {
+          const PdStatusChange *change = g_ptr_array_index (history, j);
+
+          if (pd_status_is_confirmed (change->status))
+            {
+              *n_purgeable += change->at <= cutoff ? 1 : 0;
+              break;
+            }
+        }
+    }
+  return TRUE;
+}
+
+static PdCliExit
+run_purge (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 days = pd_store_get_retention_days (cli->store);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint n_purged = 0;
+
+  if (!parse_option_count ("--days", days_text, G_MAXUINT, &days))
+    return PD_CLI_EXIT_UNUSABLE;
+
+  if (dry_run)
+    {
+      if (!count_purgeable (cli, now - (gint64) days * 24 * 60 * 60, &n_purged, &error))
+        return pd_cli_fail_error (error, _("Cannot count the dossiers to purge"));
+    }
+  else if (!pd_store_purge (cli->store, days, now, &n_purged, cli->actor, &error))
+    return pd_cli_fail_error (error, _("Nothing was purged"));
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "days");
+      json_builder_add_int_value (builder, days);
+      json_builder_set_member_name (builder, "dry_run");
+      json_builder_add_boolean_value (builder, dry_run);
+      json_builder_set_member_name (builder, "purged");
+      json_builder_add_int_value (builder, n_purged);
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+    }
+  else if (dry_run)
+    g_print (ngettext ("%u dossier was confirmed more than %u days ago; run without --dry-run to remove its personal data.\n",
+                       "%u dossiers were confirmed more than %u days ago; run without --dry-run to remove their personal data.\n",
+                       n_purged),
+             n_purged, (guint) days);
+  else
+    g_print (ngettext ("Removed the personal data of %u dossier confirmed more than %u days ago.\n",
+                       "Removed the personal data of %u dossiers confirmed more than %u days ago.\n",
+                       n_purged),
+             n_purged, (guint) days);
+  return PD_CLI_EXIT_OK;
+}
+
+const PdCliCommand pd_cli_command_purge = {
+  .name = "purge",
+  .summary = N_("Remove the personal data of dossiers confirmed by the central system long enough ago"),
+  .flags = PD_CLI_FLAGS_WRITES,
+  .entries = purge_entries,
+  .run = run_purge,
+};
+
+static PdCliExit
+run_demo_data (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdReference) reference = pd_store_get_reference (cli->store);
+  g_autoptr(GRand) rand = NULL;
+  g_autoptr(GTimer) timer = NULL;
+  guint64 count = 1000;
+  guint64 seed = 0;
+  guint64 done = 0;
+  double seconds;
+  GDate today;
+
+  if (!parse_option_count ("--count", count_text, G_MAXUINT, &count) ||
+      !parse_option_count ("--seed", seed_text, G_MAXUINT32, &seed))
+    return PD_CLI_EXIT_UNUSABLE;
+
+  rand = seed_text != NULL ? g_rand_new_with_seed ((guint32) seed) : g_rand_new ();
+  pd_cli_get_today (&today);
+  timer = g_timer_new ();
+
+  while (done < count)
+    {
+      guint batch_size = MIN (DEMO_BATCH_SIZE, count - done);
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_full (batch_size, g_object_unref);
+
+      for (guint i = 0; i < batch_size; i++)
+        g_ptr_array_add (batch, pd_demo_dossier_new (reference, rand, &today));
+      if (!pd_store_insert_many (cli->store, (PdDossier * const *) batch->pdata, batch->len,
+                                 cli->actor, &error))
+        {
+          g_autofree char *context = g_strdup_printf (_("Stopped after %llu dossiers"),
+                                                      (unsigned long long) done);
+
+          return pd_cli_fail_error (error, context);
+        }
+      done += batch_size;
+    }
+
+  seconds = g_timer_elapsed (timer, NULL);
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "inserted");
+      json_builder_add_int_value (builder, done);
+      json_builder_set_member_name (builder, "seconds");
+      json_builder_add_double_value (builder, seconds);
+      json_builder_set_member_name (builder, "per_second");
+      json_builder_add_double_value (builder, seconds > 0 ? done / seconds : 0);
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+    }
+  else
+    g_printerr (ngettext ("Inserted %llu demo dossier in %.2f s (%.0f per second).\n",
+                          "Inserted %llu demo dossiers in %.2f s (%.0f per second).\n", done),
+                (unsigned long long) done, seconds, seconds > 0 ? done / seconds : 0);
+  return PD_CLI_EXIT_OK;
+}
+
+const PdCliCommand pd_cli_command_demo_data = {
+  .name = "demo-data",
+  .summary = N_("Fill the database with generated dossiers, for training and load tests"),
+  .flags = PD_CLI_FLAGS_WRITES,
+  .entries = demo_data_entries,
+  .run = run_demo_data,
+};

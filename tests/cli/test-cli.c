@@ -1,0 +1,730 @@
+/* test-cli.c: passdesk-cli run as a program, as scripts and support staff use it.
+ *
+ * Each case runs the installed-layout binary ($PASSDESK_CLI) on a real database in a fresh
+ * directory, inside the test session's keyring, and checks exit codes, stdout and stderr.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "pd-text.h"
+#include "pd-test-support.h"
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs passdesk-cli with @argv (NULL-terminated), feeding @input on stdin when not NULL;
+ * @env is NULL or a NULL-terminated list of NAME, VALUE pairs to set. */
+static void
+run_cli_full (Run                *run,
+              const char         *input,
+              const char * const *env,
+              const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("PASSDESK_CLI");
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (gpointer) cli);
+  for (guint i = 0; argv[i]; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  for (guint i = 0; env && env[i]; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input ? input : "", NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+  if (g_test_verbose ())
+    {
+      g_autofree char *command = g_strjoinv (" ", (char **) argv);
+
+      g_printerr ("$ passdesk-cli %s\n-> %d\n%s%s", command, run->status, run->out, run->err);
+    }
+}
+
+#define run_cli(run, ...) \
+  run_cli_full ((run), NULL, NULL, (const char * const[]) { __VA_ARGS__, NULL })
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (json_parser_get_root (parser));
+  return json_parser_steal_root (parser);
+}
+
+/* A successful --json command: exit 0, JSON on stdout, nothing on stderr. */
+static JsonNode *
+assert_json_ok (Run *run)
+{
+  g_assert_cmpstr (run->err, ==, "");
+  g_assert_cmpint (run->status, ==, 0);
+  return parse_json (run->out);
+}
+
+static char *
+make_db (void)
+{
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_auto(Run) run = { 0 };
+  char *db = g_build_filename (dir, "passdesk.db", NULL);
+
+  run_cli (&run, "init", "--db", db);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  return db;
+}
+
+static char *
+write_file (const char *name,
+            const char *contents)
+{
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static char *
+dossier_json (PdDossier *dossier)
+{
+  g_autoptr(JsonNode) node = pd_dossier_to_json (dossier, TRUE);
+
+  return json_to_string (node, FALSE);
+}
+
+static char *
+write_dossier (const char *full_name,
+               const char *id_number)
+{
+  g_autoptr(PdDossier) dossier = pd_test_make_dossier (full_name, id_number);
+  g_autofree char *json = dossier_json (dossier);
+
+  return write_file ("dossier.json", json);
+}
+
+/* Adds a valid dossier and returns its number. */
+static gint64
+add_dossier (const char *db,
+             const char *full_name,
+             const char *id_number)
+{
+  g_autofree char *file = write_dossier (full_name, id_number);
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *added;
+
+  run_cli (&run, "add", file, "--db", db, "--json", "--actor", "tester");
+  root = assert_json_ok (&run);
+  added = json_object_get_array_member (json_node_get_object (root), "added");
+  g_assert_cmpuint (json_array_get_length (added), ==, 1);
+  return json_object_get_int_member (json_array_get_object_element (added, 0), "id");
+}
+
+static guint
+count_listed (const char *db,
+              const char *option,
+              const char *value)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+
+  if (option != NULL)
+    run_cli (&run, "list", "--db", db, "--json", "--limit", "0", option, value);
+  else
+    run_cli (&run, "list", "--db", db, "--json", "--limit", "0");
+  root = assert_json_ok (&run);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  return json_array_get_length (json_node_get_array (root));
+}
+
+static void
+test_help (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_cli (&run, "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  for (const char * const *name = (const char * const[]) { "init", "add", "show", "search", "list",
+                                                           "set-status", "demo-data", "audit",
+                                                           "purge", "stats", NULL };
+       *name; name++)
+    {
+      g_autofree char *line = g_strdup_printf ("\n  %s ", *name);
+
+      g_assert_nonnull (strstr (run.out, line));
+    }
+  run_clear (&run);
+
+  run_cli (&run, "--version");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "passdesk-cli " PACKAGE_VERSION "\n");
+  run_clear (&run);
+
+  run_cli (&run, "add", "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--actor"));
+  g_assert_nonnull (strstr (run.out, "--db"));
+  run_clear (&run);
+
+  run_cli (&run, "frobnicate");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "frobnicate"));
+  run_clear (&run);
+
+  run_cli (&run, "show");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "show --help"));
+  run_clear (&run);
+
+  run_cli (&run, "list", "--no-such-option");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--no-such-option"));
+}
+
+static void
+test_init (void)
+{
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "nested", "office", "passdesk.db", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) run = { 0 };
+  JsonObject *object;
+
+  run_cli (&run, "list", "--db", db);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, db));
+  g_assert_nonnull (strstr (run.err, "init"));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  run_clear (&run);
+
+  run_cli (&run, "init", "--db", db);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, db));
+  g_assert_true (g_file_test (db, G_FILE_TEST_IS_REGULAR));
+  run_clear (&run);
+
+  run_cli (&run, "init", "--db", db, "--json");
+  root = assert_json_ok (&run);
+  object = json_node_get_object (root);
+  g_assert_false (json_object_get_boolean_member (object, "created"));
+  g_assert_cmpstr (json_object_get_string_member (object, "path"), ==, db);
+  g_assert_cmpint (json_object_get_int_member (object, "dossiers"), ==, 0);
+  g_assert_nonnull (json_object_get_string_member (object, "store_id"));
+}
+
+static void
+test_add_show_search_list (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *number = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) run = { 0 };
+  JsonObject *dossier;
+  JsonArray *array;
+  gint64 id = add_dossier (db, "Đỗ Ánh Bảo", "001090123456");
+
+  g_assert_cmpint (id, >, 0);
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  /* Human output names the dossier and labels the fields. */
+  run_cli (&run, "show", number, "--db", db);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Đỗ Ánh Bảo"));
+  g_assert_nonnull (strstr (run.out, pd_field_get_label (PD_FIELD_FULL_NAME)));
+  g_assert_nonnull (strstr (run.out, pd_field_choice_label (PD_FIELD_SEX, "M")));
+  run_clear (&run);
+
+  run_cli (&run, "show", number, "--db", db, "--json");
+  root = assert_json_ok (&run);
+  dossier = json_object_get_object_member (json_node_get_object (root), "dossier");
+  g_assert_cmpstr (json_object_get_string_member (dossier, "full_name"), ==, "Đỗ Ánh Bảo");
+  g_assert_cmpstr (json_object_get_string_member (dossier, "id_number"), ==, "001090123456");
+  g_assert_cmpint (json_object_get_int_member (dossier, "id"), ==, id);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root),
+                                                                           "history")), >=, 1);
+  {
+    /* A dossier is found by its UUID as well as by its number. */
+    g_autofree char *uuid = g_strdup (json_object_get_string_member (dossier, "uuid"));
+    g_auto(Run) by_uuid = { 0 };
+
+    run_cli (&by_uuid, "show", uuid, "--db", db, "--json");
+    g_clear_pointer (&root, json_node_unref);
+    root = assert_json_ok (&by_uuid);
+  }
+  run_clear (&run);
+
+  run_cli (&run, "show", "999999", "--db", db);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_cmpstr (run.err, !=, "");
+  run_clear (&run);
+
+  /* A second dossier, from standard input. */
+  {
+    g_autoptr(PdDossier) other = pd_test_make_dossier ("Nguyễn Văn An", "079090001234");
+    g_autofree char *json = dossier_json (other);
+
+    run_cli_full (&run, json, NULL, (const char * const[]) { "add", "-", "--db", db, NULL });
+    g_assert_cmpstr (run.err, ==, "");
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "Added"));
+    run_clear (&run);
+  }
+
+  run_cli (&run, "search", "001090123456", "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "full_name"),
+                   ==, "Đỗ Ánh Bảo");
+  run_clear (&run);
+
+  /* Without accents or capitals, in any order of words the store accepts. */
+  run_cli (&run, "search", "do anh bao", "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 0), "id"), ==, id);
+  run_clear (&run);
+
+  run_cli (&run, "search", "nguyen", "--db", db);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Nguyễn Văn An"));
+  g_assert_null (strstr (run.out, "Đỗ Ánh Bảo"));
+  run_clear (&run);
+
+  run_cli (&run, "search", "12345", "--db", db);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "12"));
+  run_clear (&run);
+
+  g_assert_cmpuint (count_listed (db, NULL, NULL), ==, 2);
+  g_assert_cmpuint (count_listed (db, "--status", "refused"), ==, 0);
+
+  run_cli (&run, "set-status", number, "refused", "--reason", "Ảnh không đạt chuẩn", "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==, "refused");
+  run_clear (&run);
+
+  g_assert_cmpuint (count_listed (db, "--status", "refused"), ==, 1);
+  g_assert_cmpuint (count_listed (db, "--today", NULL), ==, 2);
+
+  run_cli (&run, "show", number, "--db", db);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Ảnh không đạt chuẩn"));
+  g_assert_nonnull (strstr (run.out, pd_status_get_label (PD_STATUS_REFUSED)));
+  run_clear (&run);
+
+  run_cli (&run, "set-status", number, "lost-in-the-mail", "--db", db);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "on_hold"));
+  run_clear (&run);
+
+  run_cli (&run, "list", "--status", "nonsense", "--db", db);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  run_cli (&run, "stats", "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "total"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (root), "by_status"),
+                                               "refused"), ==, 1);
+}
+
+static void
+assert_invalid_field (const char *db,
+                      PdDossier  *dossier,
+                      const char *field)
+{
+  g_autofree char *json = dossier_json (dossier);
+  g_autofree char *file = write_file ("invalid.json", json);
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) run = { 0 };
+  JsonArray *errors;
+  gboolean named = FALSE;
+
+  run_cli (&run, "add", file, "--db", db, "--json");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, !=, "");
+  root = parse_json (run.out);
+  errors = json_object_get_array_member (json_node_get_object (root), "errors");
+  g_assert_cmpuint (json_array_get_length (errors), >=, 1);
+  for (guint i = 0; i < json_array_get_length (errors); i++)
+    {
+      JsonObject *error = json_array_get_object_element (errors, i);
+
+      g_assert_cmpstr (json_object_get_string_member (error, "message"), !=, "");
+      named |= g_str_equal (json_object_get_string_member (error, "field"), field);
+    }
+  g_assert_true (named);
+  run_clear (&run);
+
+  /* The human form names the field by its label, on stderr. */
+  run_cli (&run, "add", file, "--db", db);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, pd_field_get_label (pd_field_from_key (field))));
+}
+
+static void
+test_add_invalid (void)
+{
+  g_autofree char *db = make_db ();
+  g_autoptr(PdDossier) no_name = pd_test_make_dossier ("Trần Thị Bích", "001090000001");
+  g_autoptr(PdDossier) bad_id = pd_test_make_dossier ("Trần Thị Bích", "12345");
+
+  pd_dossier_set_field (no_name, PD_FIELD_FULL_NAME, NULL);
+  assert_invalid_field (db, no_name, "full_name");
+  assert_invalid_field (db, bad_id, "id_number");
+
+  /* One bad dossier in an array keeps the good ones out too. */
+  {
+    g_autoptr(PdDossier) good = pd_test_make_dossier ("Lê Văn Cường", "001090654321");
+    g_autoptr(JsonArray) array = json_array_new ();
+    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *json = NULL;
+    g_autofree char *file = NULL;
+    g_auto(Run) run = { 0 };
+    JsonObject *error;
+
+    json_array_add_element (array, pd_dossier_to_json (good, TRUE));
+    json_array_add_element (array, pd_dossier_to_json (bad_id, TRUE));
+    json_node_set_array (node, array);
+    json = json_to_string (node, FALSE);
+    file = write_file ("batch.json", json);
+    run_cli (&run, "add", file, "--db", db, "--json");
+    g_assert_cmpint (run.status, ==, 1);
+    root = parse_json (run.out);
+    error = json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "errors"), 0);
+    g_assert_cmpint (json_object_get_int_member (error, "index"), ==, 1);
+  }
+
+  g_assert_cmpuint (count_listed (db, NULL, NULL), ==, 0);
+}
+
+static void
+test_add_unusable (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *garbage = write_file ("garbage.json", "{\"full_name\": \"Unfinished");
+  g_autofree char *wrong_shape = write_file ("numbers.json", "[1, 2, 3]");
+  g_autofree char *unknown_key = write_file ("unknown.json", "{\"full_name\": \"Lê Văn Cường\", \"shoe_size\": \"42\"}");
+  g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "passdesk-no-such-file.json", NULL);
+  const char *files[] = { garbage, wrong_shape, unknown_key, missing };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_cli (&run, "add", files[i], "--db", db, "--json");
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_nonnull (strstr (run.err, files[i]));
+    }
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli_full (&run, "", NULL, (const char * const[]) { "add", "-", "--db", db, NULL });
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "empty"));
+  }
+  g_assert_cmpuint (count_listed (db, NULL, NULL), ==, 0);
+}
+
+static void
+test_demo_data_search (void)
+{
+  g_autofree char *db = make_db ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *query = NULL;
+  g_auto(Run) run = { 0 };
+  JsonObject *first;
+  JsonArray *found;
+  gboolean seen = FALSE;
+
+  run_cli (&run, "demo-data", "--count", "500", "--seed", "7", "--db", db);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, "500"));
+  run_clear (&run);
+
+  run_cli (&run, "stats", "--db", db, "--json");
+  root = assert_json_ok (&run);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "total"), ==, 500);
+  run_clear (&run);
+
+  run_cli (&run, "list", "--limit", "1", "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+  first = json_array_get_object_element (json_node_get_array (root), 0);
+  uuid = g_strdup (json_object_get_string_member (first, "uuid"));
+  folded = pd_text_fold (json_object_get_string_member (first, "full_name"));
+  query = g_ascii_strup (folded, -1);
+  run_clear (&run);
+
+  run_cli (&run, "search", query, "--limit", "0", "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  found = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (found); i++)
+    seen |= g_str_equal (json_object_get_string_member (json_array_get_object_element (found, i), "uuid"), uuid);
+  g_assert_true (seen);
+  run_clear (&run);
+
+  run_cli (&run, "demo-data", "--count", "-5", "--db", db);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--count"));
+}
+
+static void
+test_audit (void)
+{
+  g_autofree char *db = make_db ();
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) run = { 0 };
+  g_autofree char *tamper = NULL;
+  g_autofree char *seq_text = NULL;
+  gint64 n_entries;
+  gint64 created_seq = 0;
+  guint n_created = 0;
+  JsonArray *entries;
+  sqlite3 *sqlite;
+
+  add_dossier (db, "Phạm Thị Dung", "001090000002");
+  add_dossier (db, "Hoàng Văn Em", "001090000003");
+
+  run_cli (&run, "audit", "verify", "--db", db, "--json");
+  root = assert_json_ok (&run);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (root), "intact"));
+  n_entries = json_object_get_int_member (json_node_get_object (root), "entries");
+  g_assert_cmpint (n_entries, >=, 2);
+  run_clear (&run);
+
+  run_cli (&run, "audit", "verify", "--db", db);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "intact"));
+  run_clear (&run);
+
+  run_cli (&run, "audit", "list", "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  entries = json_node_get_array (root);
+  g_assert_cmpint (json_array_get_length (entries), ==, n_entries);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (g_str_equal (json_object_get_string_member (entry, "action"), "create"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (entry, "actor"), ==, "tester");
+          n_created++;
+          created_seq = json_object_get_int_member (entry, "seq");
+        }
+    }
+  g_assert_cmpuint (n_created, ==, 2);
+  run_clear (&run);
+
+  /* Someone edits the log behind Passdesk's back. */
+  tamper = g_strdup_printf ("DROP TRIGGER audit_no_update;"
+                            "UPDATE audit SET actor = 'mallory' WHERE seq = %" G_GINT64_FORMAT ";",
+                            created_seq);
+  g_assert_cmpint (sqlite3_open (db, &sqlite), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (sqlite, tamper, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (sqlite), ==, 1);
+  sqlite3_close (sqlite);
+
+  run_cli (&run, "audit", "verify", "--db", db, "--json");
+  g_assert_cmpint (run.status, ==, 1);
+  g_clear_pointer (&root, json_node_unref);
+  root = parse_json (run.out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "intact"));
+  seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, created_seq);
+  g_assert_nonnull (strstr (run.err, seq_text));
+  run_clear (&run);
+
+  run_cli (&run, "audit", "rewrite", "--db", db);
+  g_assert_cmpint (run.status, ==, 2);
+}
+
+static void
+test_purge (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *number = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) run = { 0 };
+  gint64 id = add_dossier (db, "Vũ Thị Giang", "001090000004");
+
+  add_dossier (db, "Đặng Văn Hải", "001090000005");
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  for (const char * const *status = (const char * const[]) { "accepted", "sent", "received", NULL };
+       *status; status++)
+    {
+      g_auto(Run) step = { 0 };
+
+      run_cli (&step, "set-status", number, *status, "--db", db);
+      g_assert_cmpstr (step.err, ==, "");
+      g_assert_cmpint (step.status, ==, 0);
+    }
+
+  /* Confirmed just now: a 30-day rule keeps it, a 0-day rule would purge it. */
+  run_cli (&run, "purge", "--days", "30", "--dry-run", "--db", db, "--json");
+  root = assert_json_ok (&run);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "purged"), ==, 0);
+  run_clear (&run);
+
+  run_cli (&run, "purge", "--days", "0", "--dry-run", "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (root), "dry_run"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "purged"), ==, 1);
+  run_clear (&run);
+
+  run_cli (&run, "show", number, "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (root), "dossier"),
+                                                  "full_name"), ==, "Vũ Thị Giang");
+  run_clear (&run);
+
+  run_cli (&run, "purge", "--days", "0", "--db", db);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "1"));
+  run_clear (&run);
+
+  run_cli (&run, "show", number, "--db", db, "--json");
+  g_clear_pointer (&root, json_node_unref);
+  root = assert_json_ok (&run);
+  g_assert_false (json_object_has_member (json_object_get_object_member (json_node_get_object (root), "dossier"),
+                                          "full_name"));
+  run_clear (&run);
+
+  run_cli (&run, "purge", "--days", "ten", "--db", db);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--days"));
+}
+
+static void
+test_corrupt_database (void)
+{
+  g_autoptr(GString) junk = g_string_new (NULL);
+  g_autofree char *db = NULL;
+  g_auto(Run) run = { 0 };
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (junk, "This is a letter, not a database. ");
+  db = write_file ("letter.db", junk->str);
+
+  run_cli (&run, "list", "--db", db, "--json");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, db));
+  g_assert_nonnull (strstr (run.err, "--db"));
+}
+
+static void
+test_keyring_unavailable (void)
+{
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "passdesk.db", NULL);
+  g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-bus-here", dir);
+  g_auto(Run) run = { 0 };
+
+  run_cli_full (&run, NULL, (const char * const[]) { "DBUS_SESSION_BUS_ADDRESS", bus, NULL },
+                (const char * const[]) { "init", "--db", db, NULL });
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "keyring"));
+  /* Nothing half-made that a later init would take for a ready database. */
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_vietnamese (void)
+{
+  const char * const env[] = { "LANGUAGE", "vi", "LANG", "vi_VN.UTF-8", NULL };
+  g_autofree char *db = make_db ();
+  g_autoptr(PdDossier) bad_id = pd_test_make_dossier ("Trần Thị Bích", "12345");
+  g_autofree char *json = dossier_json (bad_id);
+  g_autofree char *file = write_file ("invalid.json", json);
+  g_auto(Run) run = { 0 };
+
+  run_cli_full (&run, NULL, env, (const char * const[]) { "--help", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "demo-data"));
+  run_clear (&run);
+
+  run_cli_full (&run, NULL, env, (const char * const[]) { "add", file, "--db", db, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_utf8_validate (run.err, -1, NULL));
+  g_assert_cmpuint (strlen (run.err), >, 20);
+  run_clear (&run);
+
+  run_cli_full (&run, NULL, env, (const char * const[]) { "audit", "verify", "--db", db, NULL });
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, !=, "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  pd_test_init (&argc, &argv);
+
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/init", test_init);
+  g_test_add_func ("/cli/add-show-search-list", test_add_show_search_list);
+  g_test_add_func ("/cli/add-invalid", test_add_invalid);
+  g_test_add_func ("/cli/add-unusable", test_add_unusable);
+  g_test_add_func ("/cli/demo-data-search", test_demo_data_search);
+  g_test_add_func ("/cli/audit", test_audit);
+  g_test_add_func ("/cli/purge", test_purge);
+  g_test_add_func ("/cli/corrupt-database", test_corrupt_database);
+  g_test_add_func ("/cli/keyring-unavailable", test_keyring_unavailable);
+  g_test_add_func ("/cli/vietnamese", test_vietnamese);
+
+  return g_test_run ();
+}

@@ -1,0 +1,505 @@
+/* test-window.c: the real window on a temporary store, driven through its widgets.
+ *
+ * The cases run in order on one window, as an officer would use it: open, type an
+ * application and save it, find it in the queue, then get a bad one refused. Screenshots go
+ * to <build>/tests/ui/screenshots/ for a person to look at. */
+#include "config.h"
+
+#include <locale.h>
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "pd-application.h"
+#include "pd-preferences-window.h"
+#include "pd-store.h"
+#include "pd-test-support.h"
+#include "pd-window-private.h"
+
+#define WAIT_SECONDS 30
+
+static PdApplication *app;
+static PdWindow *window;
+static char *db_path;
+static char *screenshot_dir;
+
+static const char *good_name = "Nguyễn Thị Ánh Tuyết";
+static const char *good_id = "001190123456";
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (10, wake_cb, NULL);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+}
+
+static void
+count_frame_cb (GdkFrameClock *clock,
+                guint         *n)
+{
+  (*n)++;
+}
+
+static gboolean
+frames_done (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+/* Two painted frames: the first may still be laying out what was just changed. */
+static void
+wait_for_frames (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint n = 0;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &n);
+  gtk_widget_queue_draw (widget);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+  wait_until (frames_done, &n, "frames");
+  g_signal_handler_disconnect (clock, id);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
+
+  wait_for_frames (widget);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s (%dx%d)", path, width, height);
+}
+
+static gboolean
+store_settled (gpointer data)
+{
+  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
+}
+
+static gboolean
+queue_loaded (gpointer data)
+{
+  return !pd_queue_page_get_loading (pd_window_get_queue_page (window));
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+form_idle (gpointer data)
+{
+  return !pd_dossier_form_get_busy (pd_window_get_form (window));
+}
+
+static gboolean
+sync_loaded (gpointer data)
+{
+  PdSyncPage *page = pd_window_get_sync_page (window);
+
+  return !pd_sync_page_get_loading (page) && pd_sync_page_get_n_waiting (page) >= 0;
+}
+
+static void
+type_into (PdField     field,
+           const char *text)
+{
+  GtkWidget *row = pd_dossier_form_get_row (pd_window_get_form (window), field);
+
+  g_assert_true (ADW_IS_ENTRY_ROW (row));
+  gtk_widget_grab_focus (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+choose (PdField     field,
+        const char *label)
+{
+  GtkWidget *row = pd_dossier_form_get_row (pd_window_get_form (window), field);
+  GListModel *model;
+  guint n;
+
+  g_assert_true (ADW_IS_COMBO_ROW (row));
+  model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), label) == 0)
+        {
+          adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+          return;
+        }
+    }
+  g_error ("No item “%s” in the list of %s", label, pd_field_get_key (field));
+}
+
+static GtkLabel *
+error_label (PdField field)
+{
+  return pd_dossier_form_get_error_label (pd_window_get_form (window), field);
+}
+
+static gboolean
+error_shown (PdField field)
+{
+  GtkLabel *label = error_label (field);
+  GtkWidget *row = pd_dossier_form_get_row (pd_window_get_form (window), field);
+
+  return gtk_widget_is_visible (GTK_WIDGET (label)) &&
+         gtk_widget_get_mapped (GTK_WIDGET (label)) &&
+         *gtk_label_get_label (label) != '\0' &&
+         gtk_widget_has_css_class (row, "error");
+}
+
+static void
+fill_good_application (void)
+{
+  type_into (PD_FIELD_FULL_NAME, good_name);
+  choose (PD_FIELD_SEX, "Female");
+  type_into (PD_FIELD_BIRTH_DATE, "15/03/1990");
+  choose (PD_FIELD_BIRTH_PROVINCE, "Thành phố Hà Nội");
+  type_into (PD_FIELD_ID_NUMBER, good_id);
+  choose (PD_FIELD_ETHNIC_GROUP, "Kinh");
+  type_into (PD_FIELD_PHONE, "0912345678");
+  type_into (PD_FIELD_PERMANENT_ADDRESS, "Số 12 Phố Hàng Bạc");
+  choose (PD_FIELD_PERMANENT_PROVINCE, "Thành phố Hà Nội");
+  choose (PD_FIELD_PERMANENT_COMMUNE, "Phường Hoàn Kiếm");
+  type_into (PD_FIELD_CURRENT_ADDRESS, "Số 12 Phố Hàng Bạc");
+  choose (PD_FIELD_CURRENT_PROVINCE, "Thành phố Hà Nội");
+  choose (PD_FIELD_CURRENT_COMMUNE, "Phường Hoàn Kiếm");
+  type_into (PD_FIELD_FATHER_NAME, "Nguyễn Văn Bình");
+  type_into (PD_FIELD_MOTHER_NAME, "Trần Thị Lan");
+  choose (PD_FIELD_REQUEST_TYPE, "First passport");
+  type_into (PD_FIELD_QUEUE_NUMBER, "A-017");
+}
+
+static void
+test_open (void)
+{
+  wait_until (store_settled, NULL, "the store to open");
+  if (pd_window_get_open_error (window) != NULL)
+    g_error ("The store did not open: %s", pd_window_get_open_error (window)->message);
+  wait_until (queue_loaded, NULL, "the queue");
+
+  /* A new database: nothing today, and the empty state says what to do. */
+  g_assert_cmpuint (g_list_model_get_n_items (pd_queue_page_get_model (pd_window_get_queue_page (window))), ==, 0);
+  save_screenshot (GTK_WIDGET (window), "queue-empty.png");
+}
+
+static void
+saved_cb (PdDossierForm *form,
+          PdDossier     *dossier,
+          gboolean      *saved)
+{
+  *saved = TRUE;
+}
+
+static void
+search_changed_cb (GtkSearchEntry *entry,
+                   gboolean       *changed)
+{
+  *changed = TRUE;
+}
+
+static void
+search_queue (const char *text)
+{
+  GtkEditable *entry = pd_queue_page_get_search_entry (pd_window_get_queue_page (window));
+  gboolean changed = FALSE;
+  gulong id = g_signal_connect (entry, "search-changed", G_CALLBACK (search_changed_cb), &changed);
+
+  gtk_editable_set_text (entry, text);
+  wait_until (flag_set, &changed, "the search to start");
+  wait_until (queue_loaded, NULL, "the search results");
+  g_signal_handler_disconnect (entry, id);
+}
+
+static gboolean
+model_has_name (GListModel *model,
+                const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PdDossier) dossier = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_save (void)
+{
+  PdDossierForm *form = pd_window_get_form (window);
+  PdStore *store = pd_window_get_store (window);
+  GListModel *queue = pd_queue_page_get_model (pd_window_get_queue_page (window));
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean saved = FALSE;
+  PdDossier *stored;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window)), ==, "form");
+  fill_good_application ();
+
+  /* What was typed the Vietnamese way is kept the ISO way. */
+  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form), PD_FIELD_BIRTH_DATE), ==, "1990-03-15");
+  g_assert_false (error_shown (PD_FIELD_FULL_NAME));
+  save_screenshot (GTK_WIDGET (window), "form-filled.png");
+
+  g_signal_connect (form, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
+  wait_until (form_idle, NULL, "the save");
+  g_signal_handlers_disconnect_by_func (form, saved_cb, &saved);
+  for (guint f = 0; f < PD_N_FIELDS; f++)
+    if (error_shown (f))
+      g_error ("Unexpected error on %s: %s", pd_field_get_key (f), gtk_label_get_label (error_label (f)));
+  g_assert_true (saved);
+
+  /* In the store, as typed, accepted. */
+  found = pd_store_find_by_id_number (store, good_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  stored = g_ptr_array_index (found, 0);
+  g_assert_cmpstr (pd_dossier_get_field (stored, PD_FIELD_FULL_NAME), ==, good_name);
+  g_assert_cmpstr (pd_dossier_get_field (stored, PD_FIELD_PERMANENT_COMMUNE), !=, NULL);
+  g_assert_cmpstr (pd_dossier_get_field (stored, PD_FIELD_QUEUE_NUMBER), ==, "A-017");
+  g_assert_cmpint (pd_dossier_get_status (stored), ==, PD_STATUS_ACCEPTED);
+
+  /* The form is ready for the next applicant. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (pd_dossier_form_get_row (form, PD_FIELD_FULL_NAME))), ==, "");
+
+  /* And in today's queue. */
+  wait_until (queue_loaded, NULL, "the queue after saving");
+  g_assert_true (model_has_name (queue, good_name));
+
+  /* The sync page counts it as waiting. */
+  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "sync");
+  wait_until (sync_loaded, NULL, "the sync page");
+  g_assert_cmpint (pd_sync_page_get_n_waiting (pd_window_get_sync_page (window)), ==, 1);
+  save_screenshot (GTK_WIDGET (window), "sync.png");
+}
+
+static void
+test_search (void)
+{
+  PdStore *store = pd_window_get_store (window);
+  GListModel *queue = pd_queue_page_get_model (pd_window_get_queue_page (window));
+  const char *others[][2] = {
+    { "Trần Văn Đức", "079085004321" },
+    { "Lê Thị Hồng Nhung", "001302009876" },
+  };
+
+  /* Two more applicants so that a search has something to leave out. */
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autoptr(PdDossier) dossier = pd_test_make_dossier (others[i][0], others[i][1]);
+      g_autoptr(GError) error = NULL;
+
+      pd_dossier_set_status (dossier, PD_STATUS_ACCEPTED);
+      g_assert_true (pd_store_save (store, dossier, "test", &error));
+      g_assert_no_error (error);
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window)), ==, "queue");
+
+  search_queue ("");
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 3);
+  save_screenshot (GTK_WIDGET (window), "queue.png");
+
+  /* Folded: no accents, any case. */
+  search_queue ("nguyen thi anh tuyet");
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 1);
+  g_assert_true (model_has_name (queue, good_name));
+
+  search_queue ("DUC");
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 1);
+  g_assert_true (model_has_name (queue, "Trần Văn Đức"));
+
+  search_queue (good_id);
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 1);
+  g_assert_true (model_has_name (queue, good_name));
+
+  search_queue ("Phạm Không Có");
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 0);
+  save_screenshot (GTK_WIDGET (window), "queue-no-results.png");
+
+  search_queue ("");
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 3);
+}
+
+static void
+test_validation (void)
+{
+  PdDossierForm *form = pd_window_get_form (window);
+  PdStore *store = pd_window_get_store (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  gint64 before = pd_store_count (store, &error);
+  GtkWidget *rep_group;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *child_birth = NULL;
+
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
+  fill_good_application ();
+
+  /* A bad ID number: the message shows under the field when the officer moves on. */
+  type_into (PD_FIELD_ID_NUMBER, "00119012");
+  type_into (PD_FIELD_PHONE, "0912345678");
+  g_assert_true (error_shown (PD_FIELD_ID_NUMBER));
+  g_test_message ("ID number error: %s", gtk_label_get_label (error_label (PD_FIELD_ID_NUMBER)));
+
+  /* A date that is not one. */
+  type_into (PD_FIELD_FATHER_BIRTH_DATE, "31/02/1960");
+  type_into (PD_FIELD_MOTHER_NAME, "Trần Thị Lan");
+  g_assert_true (error_shown (PD_FIELD_FATHER_BIRTH_DATE));
+
+  /* A child needs a representative: the group appears. */
+  rep_group = gtk_widget_get_ancestor (pd_dossier_form_get_row (form, PD_FIELD_REP_NAME), ADW_TYPE_PREFERENCES_GROUP);
+  g_assert_false (gtk_widget_get_visible (rep_group));
+  child_birth = g_strdup_printf ("01/06/%d", g_date_time_get_year (now) - 6);
+  type_into (PD_FIELD_BIRTH_DATE, child_birth);
+  g_assert_true (gtk_widget_get_visible (rep_group));
+  type_into (PD_FIELD_BIRTH_DATE, "15/03/1990");
+  g_assert_false (gtk_widget_get_visible (rep_group));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
+  wait_until (form_idle, NULL, "the refused save");
+
+  g_assert_true (error_shown (PD_FIELD_ID_NUMBER));
+  g_assert_true (error_shown (PD_FIELD_FATHER_BIRTH_DATE));
+  g_assert_false (error_shown (PD_FIELD_FULL_NAME));
+  g_assert_cmpint (pd_store_count (store, &error), ==, before);
+  g_assert_no_error (error);
+  found = pd_store_find_by_id_number (store, "00119012", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 0);
+
+  /* What was typed is still there to be corrected. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (pd_dossier_form_get_row (form, PD_FIELD_ID_NUMBER))), ==, "00119012");
+  save_screenshot (GTK_WIDGET (window), "form-errors.png");
+
+  /* Fixing the field clears its message at once. */
+  type_into (PD_FIELD_ID_NUMBER, "001190654321");
+  g_assert_false (error_shown (PD_FIELD_ID_NUMBER));
+}
+
+static void
+test_preferences (void)
+{
+  GSettings *settings = pd_application_get_settings (app);
+  PdPreferencesWindow *prefs = pd_preferences_window_new (settings, pd_window_get_store (window));
+
+  g_settings_set_string (settings, "office-code", "HN-01");
+  g_settings_set_uint (settings, "counter", 7);
+  g_settings_set_string (settings, "server-url", "https://xnc.example.vn/passdesk");
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (prefs));
+  save_screenshot (GTK_WIDGET (prefs), "preferences.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* The next application takes the desk's office and counter. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
+  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)), PD_FIELD_OFFICE_CODE), ==, "HN-01");
+  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)), PD_FIELD_COUNTER), ==, "7");
+}
+
+static gboolean
+size_is (gpointer data)
+{
+  int *size = data;
+
+  return gtk_widget_get_width (GTK_WIDGET (window)) == size[0] &&
+         gtk_widget_get_height (GTK_WIDGET (window)) == size[1];
+}
+
+static void
+test_small_screen (void)
+{
+  int size[2] = { 1366, 768 };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), size[0], size[1]);
+  wait_until (size_is, size, "the window to take 1366x768");
+  fill_good_application ();
+  save_screenshot (GTK_WIDGET (window), "form-1366x768.png");
+  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  save_screenshot (GTK_WIDGET (window), "queue-1366x768.png");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  int status;
+
+  pd_test_init (&argc, &argv);
+  textdomain (GETTEXT_PACKAGE);
+
+  dir = pd_test_make_tmpdir ();
+  db_path = g_build_filename (dir, "passdesk.db", NULL);
+  screenshot_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                     "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
+
+  app = pd_application_new ();
+  pd_application_set_database_path (app, db_path);
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = pd_window_new (app, db_path);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_test_add_func ("/ui/open", test_open);
+  g_test_add_func ("/ui/save", test_save);
+  g_test_add_func ("/ui/search", test_search);
+  g_test_add_func ("/ui/validation", test_validation);
+  g_test_add_func ("/ui/preferences", test_preferences);
+  g_test_add_func ("/ui/small-screen", test_small_screen);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  return status;
+}
