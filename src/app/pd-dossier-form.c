@@ -541,6 +541,9 @@ create_error_row (FieldRow *r)
   return row;
 }
 
+static void scroll_to_row (PdDossierForm *self,
+                           GtkWidget     *row);
+
 static void
 build_rows (PdDossierForm *self)
 {
@@ -635,6 +638,7 @@ pd_dossier_form_focus_first (PdDossierForm *self)
 {
   g_return_if_fail (PD_IS_DOSSIER_FORM (self));
   gtk_widget_grab_focus (self->rows[PD_FIELD_FULL_NAME].row);
+  scroll_to_row (self, self->rows[PD_FIELD_FULL_NAME].row);
 }
 
 void
@@ -689,7 +693,18 @@ static void
 set_busy (PdDossierForm *self,
           gboolean       busy)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
   self->busy = busy;
+  /* Insensitive widgets get no focus-out, so let go of the focus first; the store reads the
+   * dossier on its thread meanwhile, hence no editing. */
+  if (busy && root != NULL)
+    {
+      GtkWidget *focus = gtk_root_get_focus (root);
+
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->page)))
+        gtk_root_set_focus (root, NULL);
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->page), !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", !busy && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.clear", !busy);
@@ -712,6 +727,7 @@ save_cb (GObject      *object,
         return;
       set_busy (self, FALSE);
       pd_dossier_set_status (self->dossier, PD_STATUS_DRAFT);
+      pd_dossier_form_focus_first (self);
       g_warning ("Cannot save the application: %s", error->message);
       message = g_strdup_printf (_("Not saved: %s. What was typed is kept; try again."), error->message);
       toast (self, message);
@@ -725,6 +741,30 @@ save_cb (GObject      *object,
   toast (self, message);
   pd_dossier_form_clear (self);
   g_signal_emit (self, signals[SAVED], 0, saved);
+}
+
+/* The page scrolls to a focused row only when it is reached by keyboard: bring it in view. */
+static void
+scroll_to_row (PdDossierForm *self,
+               GtkWidget     *row)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content;
+  GtkAdjustment *vadjustment;
+  double x, y;
+
+  if (scrolled == NULL)
+    return;
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (content == NULL || !gtk_widget_translate_coordinates (row, content, 0, 0, &x, &y))
+    return;
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  /* Room above for the group's title. */
+  gtk_adjustment_set_value (vadjustment, MAX (0.0, y - 48.0));
 }
 
 static void
@@ -789,6 +829,7 @@ save_action (GtkWidget  *widget,
 
       toast (self, message);
       gtk_widget_grab_focus (first);
+      scroll_to_row (self, first);
       return;
     }
 
@@ -814,9 +855,13 @@ static void
 pd_dossier_form_dispose (GObject *object)
 {
   PdDossierForm *self = PD_DOSSIER_FORM (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_DOSSIER_FORM);
+  /* The template's top box is not a bound child: it is unparented here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (pd_dossier_form_parent_class)->dispose (object);
 }

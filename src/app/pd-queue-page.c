@@ -359,9 +359,13 @@ static void
 pd_queue_page_dispose (GObject *object)
 {
   PdQueuePage *self = PD_QUEUE_PAGE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_QUEUE_PAGE);
+  /* The template's top box is not a bound child: it is unparented here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (pd_queue_page_parent_class)->dispose (object);
 }

@@ -210,9 +210,13 @@ static void
 pd_sync_page_dispose (GObject *object)
 {
   PdSyncPage *self = PD_SYNC_PAGE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_SYNC_PAGE);
+  /* The template's top box is not a bound child: it is unparented here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (pd_sync_page_parent_class)->dispose (object);
 }

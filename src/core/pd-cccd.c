@@ -429,7 +429,8 @@ pd_cccd_parse (const char  *text,
     }
 
   memcpy (card->id_number, layout.id.p, 12);
-  memcpy (card->old_id, layout.old_id.p, layout.old_id.len);
+  if (layout.old_id.len > 0)
+    memcpy (card->old_id, layout.old_id.p, layout.old_id.len);
   memcpy (card->birth_date, birth_iso, sizeof birth_iso);
   memcpy (card->issue_date, issue_iso, sizeof issue_iso);
   card->sex[0] = sex[0];

@@ -27,7 +27,8 @@ G_DEFINE_QUARK (pd-declaration-error-quark, pd_declaration_error)
 
 /* Crockford's base32: no I, L, O or U, which read like 1, 1, 0 and V. */
 static const char body_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-static const char check_alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+/* ISO 7064 MOD 37-2 needs 37 symbols: the 36 letters and digits and '*'. */
+static const char check_alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*";
 
 static int
 alnum_value (char c)
@@ -39,26 +40,22 @@ alnum_value (char c)
   return -1;
 }
 
-/* ISO 7064 MOD 37,36 (hybrid): one character of 0-9 A-Z over the characters of @text that
- * are letters or digits. */
+/* ISO 7064 MOD 37-2 over the letters and digits of @text. A pure system with a prime modulus
+ * catches every single substitution and every swap of neighbours; the hybrid MOD 37,36, which
+ * would avoid '*', misses some swaps. */
 static char
 code_check_character (const char *text)
 {
-  int p = 36;
+  int p = 0;
 
   for (const char *c = text; *c; c++)
     {
       int v = alnum_value (*c);
-      int s;
 
-      if (v < 0)
-        continue;
-      s = (p + v) % 36;
-      if (s == 0)
-        s = 36;
-      p = (s * 2) % 37;
+      if (v >= 0)
+        p = (p + v) * 2 % 37;
     }
-  return check_alphabet[(37 - p) % 36];
+  return check_alphabet[(38 - p) % 37];
 }
 
 static gboolean
@@ -116,14 +113,8 @@ pd_declaration_code_generate (const char  *office,
 static int
 body_value (char c)
 {
-  const char *found;
+  const char *found = c ? strchr (body_alphabet, c) : NULL;
 
-  /* What people type for the letters the alphabet leaves out. */
-  if (c == 'O')
-    c = '0';
-  else if (c == 'I' || c == 'L')
-    c = '1';
-  found = c ? strchr (body_alphabet, c) : NULL;
   return found ? (int) (found - body_alphabet) : -1;
 }
 
@@ -145,7 +136,7 @@ pd_declaration_code_parse (const char  *text,
     {
       if (*p == '-' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
         continue;
-      if (len == sizeof compact - 1 || alnum_value (g_ascii_toupper (*p)) < 0)
+      if (len == sizeof compact - 1 || (alnum_value (g_ascii_toupper (*p)) < 0 && *p != '*'))
         {
           len = 0;
           break;
@@ -165,7 +156,7 @@ pd_declaration_code_parse (const char  *text,
   if (len < 3 + 2 + BODY_LENGTH + 1 || len > 3 + 3 + BODY_LENGTH + 1 || memcmp (compact, CODE_VERSION, 3) != 0)
     {
       g_set_error (error, PD_DECLARATION_ERROR, PD_DECLARATION_ERROR_FORMAT,
-                   _("This is not a declaration code. A declaration code looks like PD1-01-7K3M9QXT-V; "
+                   _("This is not a declaration code. A declaration code looks like PD1-01-1YHVFTEJ-J; "
                      "check what was typed."));
       return NULL;
     }
@@ -177,6 +168,16 @@ pd_declaration_code_parse (const char  *text,
     {
       int v = body_value (compact[3 + office_len + i]);
 
+      /* Reading a typed O as 0 would let a swap with a check character O pass unnoticed, so
+       * the letters the body never has are refused with a hint instead. */
+      if (v < 0 && strchr ("OIL", compact[3 + office_len + i]))
+        {
+          g_set_error (error, PD_DECLARATION_ERROR, PD_DECLARATION_ERROR_FORMAT,
+                       _("The declaration code has the letter “%c” in its middle part, which only has "
+                         "digits and other letters: type the digit %c instead."),
+                       compact[3 + office_len + i], compact[3 + office_len + i] == 'O' ? '0' : '1');
+          return NULL;
+        }
       if (v < 0)
         {
           g_set_error (error, PD_DECLARATION_ERROR, PD_DECLARATION_ERROR_FORMAT,
@@ -610,10 +611,13 @@ read_content (PdDeclarationQr  *qr,
 {
   gsize length;
   const guint8 *p = g_bytes_get_data (content, &length);
-  const guint8 *end = p + length;
+  const guint8 *end;
   guint64 signed_at;
   guint last_tag = 0;
 
+  if (length == 0)
+    return corrupt (error, _("no signing time"));
+  end = p + length;
   if (!get_varint (&p, end, &signed_at) || signed_at > G_MAXINT64)
     return corrupt (error, _("no signing time"));
   qr->signed_at = signed_at;

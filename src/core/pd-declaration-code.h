@@ -3,7 +3,7 @@
  * The official application code and the QR on the printed online declaration are not public,
  * so Passdesk defines its own, versioned formats; data/declaration-qr.md specifies both.
  *
- *  - The declaration code, e.g. "PD1-01-7K3M9QXT-V", is short enough to read out and type, and
+ *  - The declaration code, e.g. "PD1-01-1YHVFTEJ-J", is short enough to read out and type, and
  *    its last character (ISO 7064 MOD 37,36) catches any single mistyped character and any
  *    swap of two neighbours.
  *  - The declaration QR, "PDQ1:" then base45 text, carries a whole declaration, compressed
@@ -40,8 +40,7 @@ char *pd_declaration_code_generate  (const char  *office,
 char *pd_declaration_code_build     (const char  *office,
                                      guint64      number,
                                      GError     **error);
-/* Accepts lower case, missing dashes and spaces, and O/I/L typed for 0/1 in the body.
- * Returns the canonical code "PD1-OFFICE-BODY-C"; @office_out (nullable) gets the office. */
+/* Accepts lower case, and missing dashes or extra spaces. Returns the canonical code "PD1-OFFICE-BODY-C"; @office_out (nullable) gets the office. */
 char *pd_declaration_code_parse     (const char  *text,
                                      char       **office_out,
                                      GError     **error);

@@ -15,8 +15,8 @@ static const PdFieldChoice sex_choices[] = {
 
 static const PdFieldChoice request_choices[] = {
   { "first_issue",  N_("First passport") },
-  { "reissue",      N_("Re-issue (expired, full or damaged)") },
-  { "reissue_lost", N_("Re-issue after loss") },
+  { "reissue",      N_("Re-issue (expired or full)") },
+  { "reissue_lost", N_("Re-issue after loss or damage") },
   { "other",        N_("Other request") },
   { NULL, NULL }
 };

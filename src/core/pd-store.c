@@ -1355,18 +1355,12 @@ unlock_store (PdStore  *self,
   g_autofree char *expected = NULL;
   g_autoptr(PdCryptoKeys) keys = NULL;
 
-  self->store_id = meta_get (self, "store_id", error);
-  if (self->store_id == NULL)
+  /* A database with our version number but without these is not one of ours. */
+  self->store_id = meta_get (self, "store_id", NULL);
+  expected = meta_get (self, "key_check", NULL);
+  if (self->store_id == NULL || expected == NULL)
     {
-      if (error && *error == NULL)
-        set_sqlite_error (self->path, NULL, SQLITE_CORRUPT, error);
-      return FALSE;
-    }
-  expected = meta_get (self, "key_check", error);
-  if (expected == NULL)
-    {
-      if (error && *error == NULL)
-        set_sqlite_error (self->path, NULL, SQLITE_CORRUPT, error);
+      set_sqlite_error (self->path, NULL, SQLITE_NOTADB, error);
       return FALSE;
     }
 
@@ -1483,6 +1477,9 @@ open_store (PdStore           *self,
       set_db_error (self, rc, error);
       goto failed;
     }
+  /* Before the first write, so that the WAL and shared-memory files inherit the mode. */
+  if (!existed)
+    g_chmod (self->path, 0600);
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, DEFAULT_BUSY_TIMEOUT_MS);
 
@@ -1529,7 +1526,6 @@ open_store (PdStore           *self,
     {
       if (!create_store (self, error))
         goto failed;
-      g_chmod (self->path, 0600);
     }
   else
     {
@@ -2161,9 +2157,42 @@ pd_store_find_by_declaration_code (PdStore     *self,
   return find_by_declaration_code_locked (self, code, error);
 }
 
+/* Candidates having the first 1 to 4 tokens of a query, newest first. CROSS JOIN keeps the
+ * rarest token's rows as the outer loop; the others are primary-key probes inside SQLite. */
+#define TOKEN_JOIN(t, p) \
+  " CROSS JOIN name_tokens " #t " ON " #t ".token = ?" #p " AND " #t ".dossier_id = t0.dossier_id"
+static const char * const candidate_sql[] = {
+  "SELECT t0.dossier_id FROM name_tokens t0"
+  " WHERE t0.token = ?1 ORDER BY t0.dossier_id DESC",
+  "SELECT t0.dossier_id FROM name_tokens t0" TOKEN_JOIN (t1, 2)
+  " WHERE t0.token = ?1 ORDER BY t0.dossier_id DESC",
+  "SELECT t0.dossier_id FROM name_tokens t0" TOKEN_JOIN (t1, 2) TOKEN_JOIN (t2, 3)
+  " WHERE t0.token = ?1 ORDER BY t0.dossier_id DESC",
+  "SELECT t0.dossier_id FROM name_tokens t0" TOKEN_JOIN (t1, 2) TOKEN_JOIN (t2, 3) TOKEN_JOIN (t3, 4)
+  " WHERE t0.token = ?1 ORDER BY t0.dossier_id DESC",
+};
+#undef TOKEN_JOIN
+
+typedef struct
+{
+  gint64 token;
+  gint64 count;
+} QueryToken;
+
+static int
+compare_query_tokens (gconstpointer a,
+                      gconstpointer b)
+{
+  const QueryToken *ta = a;
+  const QueryToken *tb = b;
+
+  return (ta->count > tb->count) - (ta->count < tb->count);
+}
+
 /* Whole-word name search over the blind indexes: start from the query word with the fewest
- * dossiers, confirm each candidate's other words by primary-key probes, and stop at @limit.
- * The decrypted name has the last word, so a 64-bit collision never shows a wrong result. */
+ * dossiers (counted up to a bound), let SQLite probe the other words by primary key, and stop
+ * at @limit. The decrypted name has the last word, so neither a 64-bit collision nor a word
+ * beyond the fourth ever shows a wrong result. */
 static GPtrArray *
 search_name_locked (PdStore     *self,
                     const char  *query,
@@ -2174,8 +2203,7 @@ search_name_locked (PdStore     *self,
   g_autoptr(GPtrArray) words = NULL;
   g_autoptr(GArray) tokens = NULL;
   g_autoptr(PdStatement) scan = NULL;
-  guint rarest = 0;
-  gint64 fewest = G_MAXINT64;
+  guint n_joined;
   int rc;
 
   if (!check_open (self, error))
@@ -2186,73 +2214,42 @@ search_name_locked (PdStore     *self,
   if (limit == 0)
     limit = G_MAXUINT;
 
-  tokens = g_array_sized_new (FALSE, FALSE, sizeof (gint64), words->len);
+  tokens = g_array_sized_new (FALSE, FALSE, sizeof (QueryToken), words->len);
   for (guint i = 0; i < words->len; i++)
     {
       g_autoptr(PdStatement) count =
         prepare (self,
                  "SELECT count(*) FROM (SELECT 1 FROM name_tokens WHERE token = ? LIMIT "
                  G_STRINGIFY (TOKEN_COUNT_BOUND) ")", error);
-      gint64 token = pd_crypto_blind_index (self->keys, "name", words->pdata[i]);
-      gint64 n;
+      QueryToken token = { pd_crypto_blind_index (self->keys, "name", words->pdata[i]), 0 };
 
       if (count == NULL)
         return NULL;
-      g_array_append_val (tokens, token);
-      sqlite3_bind_int64 (count, 1, token);
+      sqlite3_bind_int64 (count, 1, token.token);
       rc = sqlite3_step (count);
       if (rc != SQLITE_ROW)
         {
           set_db_error (self, rc, error);
           return NULL;
         }
-      n = sqlite3_column_int64 (count, 0);
-      if (n == 0)
+      token.count = sqlite3_column_int64 (count, 0);
+      if (token.count == 0)
         return g_steal_pointer (&result);
-      if (n < fewest)
-        {
-          fewest = n;
-          rarest = i;
-        }
+      g_array_append_val (tokens, token);
     }
+  g_array_sort (tokens, compare_query_tokens);
 
-  scan = prepare (self,
-                  "SELECT dossier_id FROM name_tokens WHERE token = ? ORDER BY dossier_id DESC",
-                  error);
+  n_joined = MIN (tokens->len, G_N_ELEMENTS (candidate_sql));
+  scan = prepare (self, candidate_sql[n_joined - 1], error);
   if (scan == NULL)
     return NULL;
-  sqlite3_bind_int64 (scan, 1, g_array_index (tokens, gint64, rarest));
+  for (guint i = 0; i < n_joined; i++)
+    sqlite3_bind_int64 (scan, i + 1, g_array_index (tokens, QueryToken, i).token);
 
   while (result->len < limit && (rc = sqlite3_step (scan)) == SQLITE_ROW)
     {
-      gint64 id = sqlite3_column_int64 (scan, 0);
-      g_autoptr(PdDossier) dossier = NULL;
-      gboolean all = TRUE;
+      g_autoptr(PdDossier) dossier = load_dossier (self, sqlite3_column_int64 (scan, 0), error);
 
-      for (guint i = 0; all && i < tokens->len; i++)
-        {
-          g_autoptr(PdStatement) probe = NULL;
-
-          if (i == rarest)
-            continue;
-          probe = prepare (self, "SELECT 1 FROM name_tokens WHERE token = ? AND dossier_id = ?",
-                           error);
-          if (probe == NULL)
-            return NULL;
-          sqlite3_bind_int64 (probe, 1, g_array_index (tokens, gint64, i));
-          sqlite3_bind_int64 (probe, 2, id);
-          rc = sqlite3_step (probe);
-          if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            {
-              set_db_error (self, rc, error);
-              return NULL;
-            }
-          all = rc == SQLITE_ROW;
-        }
-      if (!all)
-        continue;
-
-      dossier = load_dossier (self, id, error);
       if (dossier == NULL)
         return NULL;
       if (name_has_words (pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), words))
@@ -2312,7 +2309,7 @@ search_thread (GTask        *task,
                GCancellable *cancellable)
 {
   PdStore *self = source_object;
-  const char *query = task_data;
+  g_autofree char *query = g_strstrip (g_strdup (task_data));
   guint limit = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "limit"));
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   GError *error = NULL;
@@ -2320,7 +2317,7 @@ search_thread (GTask        *task,
 
   if (looks_like_id_number (query))
     result = find_by_id_number_locked (self, query, &error);
-  else if (has_digit (query) && strchr (g_strstrip ((char *) query), ' ') == NULL)
+  else if (has_digit (query) && strchr (query, ' ') == NULL)
     result = find_by_declaration_code_locked (self, query, &error);
   else
     result = search_name_locked (self, query, limit, &error);

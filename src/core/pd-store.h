@@ -143,7 +143,8 @@ GPtrArray   *pd_store_search_name         (PdStore           *self,
                                            const char        *query,
                                            guint              limit,
                                            GError           **error);
-/* A query that looks like an ID number searches by ID, otherwise by name. */
+/* A query that looks like an ID number (9 or 12 digits) searches by ID, a single word with
+ * digits by declaration code, anything else by name. */
 void         pd_store_search_async        (PdStore           *self,
                                            const char        *query,
                                            guint              limit,

@@ -123,7 +123,7 @@ check_invalid (const char  *text,
   g_autoptr(PdCccd) card = pd_cccd_parse (text, length, &error);
 
   g_assert_null (card);
-  g_assert_error (error, PD_CCCD_ERROR, code);
+  g_assert_error (error, PD_CCCD_ERROR, (int) code);
   if (strstr (error->message, message_part) == NULL)
     g_error ("“%s” does not mention “%s”", error->message, message_part);
 }
