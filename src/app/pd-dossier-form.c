@@ -37,6 +37,8 @@ struct _PdDossierForm
   PdDossier           *dossier;
   GCancellable        *cancellable;
   gboolean             busy;
+  gboolean             built;
+  guint                build_idle;
   /* Non-zero while the form itself writes into its widgets, so that the change handlers do
    * not take the form's own writes for the user's. */
   guint                updating;
@@ -586,10 +588,39 @@ build_rows (PdDossierForm *self)
                                          _("The applicant is under 14: the parent or guardian who signs the declaration (form TK01a)."));
 }
 
+/* Some sixty rows take a noticeable part of the startup time: they are built once the
+ * window shows, or as soon as something needs them. */
+static void
+ensure_rows (PdDossierForm *self)
+{
+  if (self->built)
+    return;
+  self->built = TRUE;
+  g_clear_handle_id (&self->build_idle, g_source_remove);
+  build_rows (self);
+  pd_dossier_form_clear (self);
+}
+
+static gboolean
+build_idle_cb (gpointer user_data)
+{
+  PdDossierForm *self = user_data;
+
+  self->build_idle = 0;
+  ensure_rows (self);
+  return G_SOURCE_REMOVE;
+}
+
 void
 pd_dossier_form_clear (PdDossierForm *self)
 {
   g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+
+  if (!self->built)
+    {
+      ensure_rows (self);
+      return;
+    }
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -637,6 +668,7 @@ void
 pd_dossier_form_focus_first (PdDossierForm *self)
 {
   g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+  ensure_rows (self);
   gtk_widget_grab_focus (self->rows[PD_FIELD_FULL_NAME].row);
   scroll_to_row (self, self->rows[PD_FIELD_FULL_NAME].row);
 }
@@ -653,7 +685,11 @@ pd_dossier_form_set_store (PdDossierForm *self,
   g_set_object (&self->settings, settings);
   g_clear_object (&self->reference);
   self->reference = pd_store_get_reference (store);
-  pd_dossier_form_clear (self);
+  if (self->built)
+    pd_dossier_form_clear (self);
+  else if (self->build_idle == 0)
+    /* Below the frame clock's priority: the window paints first. */
+    self->build_idle = g_idle_add_full (G_PRIORITY_LOW, build_idle_cb, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", !self->busy);
 }
 
@@ -677,6 +713,7 @@ pd_dossier_form_get_row (PdDossierForm *self,
 {
   g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
   g_return_val_if_fail (field >= 0 && field < PD_N_FIELDS, NULL);
+  ensure_rows (self);
   return self->rows[field].row;
 }
 
@@ -686,6 +723,7 @@ pd_dossier_form_get_error_label (PdDossierForm *self,
 {
   g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
   g_return_val_if_fail (field >= 0 && field < PD_N_FIELDS, NULL);
+  ensure_rows (self);
   return self->rows[field].error_label;
 }
 
@@ -781,6 +819,7 @@ save_action (GtkWidget  *widget,
 
   if (self->busy || self->store == NULL)
     return;
+  ensure_rows (self);
 
   get_today (&today);
   errors = pd_validate_dossier (self->dossier, self->reference, &today);
@@ -852,12 +891,20 @@ clear_action (GtkWidget  *widget,
 }
 
 static void
+pd_dossier_form_map (GtkWidget *widget)
+{
+  ensure_rows (PD_DOSSIER_FORM (widget));
+  GTK_WIDGET_CLASS (pd_dossier_form_parent_class)->map (widget);
+}
+
+static void
 pd_dossier_form_dispose (GObject *object)
 {
   PdDossierForm *self = PD_DOSSIER_FORM (object);
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->build_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_DOSSIER_FORM);
   /* The template's top box is not a bound child: it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -914,6 +961,8 @@ pd_dossier_form_class_init (PdDossierFormClass *klass)
   object_class->finalize = pd_dossier_form_finalize;
   object_class->get_property = pd_dossier_form_get_property;
 
+  widget_class->map = pd_dossier_form_map;
+
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -939,10 +988,5 @@ pd_dossier_form_init (PdDossierForm *self)
 
   self->cancellable = g_cancellable_new ();
   self->dossier = pd_dossier_new ();
-  build_rows (self);
-  for (guint f = 0; f < PD_N_FIELDS; f++)
-    if (kind_is_combo (pd_field_get_info (f)->kind))
-      fill_combo (self, f);
-  update_representative (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", FALSE);
 }

@@ -59,6 +59,16 @@ has_digit (Slice s)
   return FALSE;
 }
 
+/* Only white space, Unicode's (no-break space...) included, which the copy would drop. */
+static gboolean
+is_blank (Slice s)
+{
+  for (gsize i = 0; i < s.len; i = g_utf8_next_char (s.p + i) - s.p)
+    if (!g_unichar_isspace (g_utf8_get_char (s.p + i)))
+      return FALSE;
+  return TRUE;
+}
+
 static int
 two_digits (const char *p)
 {
@@ -252,7 +262,7 @@ find_layout (const Slice *fields,
     }
 
   layout->name = fields[i];
-  if (layout->name.len == 0 || has_digit (layout->name))
+  if (is_blank (layout->name) || has_digit (layout->name))
     {
       g_autofree char *quoted = excerpt (layout->name);
 
@@ -264,7 +274,7 @@ find_layout (const Slice *fields,
   layout->birth = fields[i + 1];
   layout->sex = fields[i + 2];
   layout->address = fields[i + 3];
-  if (layout->address.len == 0)
+  if (is_blank (layout->address))
     {
       g_set_error (error, PD_CCCD_ERROR, PD_CCCD_ERROR_ADDRESS,
                    _("The address on the card is empty. Type the permanent address from the card."));
@@ -313,7 +323,7 @@ pd_cccd_parse (const char  *text,
     {
       g_set_error (error, PD_CCCD_ERROR, PD_CCCD_ERROR_TOO_LONG,
                    _("The scanned text is longer than %d bytes, more than any ID card QR code holds. "
-                      "Scan the QR code on the back of the ID card."),
+                     "Scan the QR code on the back of the ID card."),
                    PD_CCCD_MAX_LENGTH);
       return NULL;
     }
@@ -321,14 +331,14 @@ pd_cccd_parse (const char  *text,
     {
       g_set_error (error, PD_CCCD_ERROR, PD_CCCD_ERROR_NUL_BYTE,
                    _("The scanned text contains a NUL byte, which no ID card QR code has. "
-                      "Scan the card again."));
+                     "Scan the card again."));
       return NULL;
     }
   if (!g_utf8_validate_len (text, length, NULL))
     {
       g_set_error (error, PD_CCCD_ERROR, PD_CCCD_ERROR_ENCODING,
                    _("The scanned text is not valid UTF-8. Check that the scanner sends Unicode text "
-                      "and scan the card again."));
+                     "and scan the card again."));
       return NULL;
     }
 
@@ -350,7 +360,7 @@ pd_cccd_parse (const char  *text,
             {
               g_set_error (error, PD_CCCD_ERROR, PD_CCCD_ERROR_FIELD_COUNT,
                            _("The scanned text has more than %d fields separated by “|”, an ID card "
-                              "QR code has 7. Scan the QR code on the back of the ID card."),
+                             "QR code has 7. Scan the QR code on the back of the ID card."),
                            MAX_FIELDS);
               return NULL;
             }

@@ -1,11 +1,12 @@
 /* pd-store.c: the local, crash-safe, encrypted store of dossiers.
  *
- * Layout (schema version 1):
+ * Layout (schema version 2):
  *   meta            key/value: store_id, key_check, retention_days, settings
  *   dossiers        one row per dossier: status and times in columns, non-personal fields as
  *                   clear JSON (with generated columns for statistics), personal fields as one
  *                   sealed JSON blob, and id_index, the blind index of the ID number
- *   name_tokens     (blind index of a name word, dossier id): whole-word name search
+ *   name_tokens     (blind index of a name word or of a pair of words, dossier id, Bloom
+ *                   signature of all the words of the name): whole-word name search
  *   status_history  every status a dossier went through
  *   attachments     sealed photo and scans
  *   audit           append-only, hash-chained log; triggers refuse UPDATE and DELETE
@@ -30,8 +31,8 @@
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 #define DEFAULT_RETENTION_DAYS  30
 #define MAX_RETENTION_DAYS      3650
-/* Counting the rows of a name word stops here: beyond it a word is common enough that any
- * other word of the query is a better place to start. */
+/* Counting the rows of a name key stops here: beyond it a key is common enough that any
+ * other key of the query is a better place to start. */
 #define TOKEN_COUNT_BOUND       5000
 
 struct _PdStore
@@ -60,9 +61,16 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_QUARK (pd-store-error-quark, pd_store_error)
 
-/* Each entry takes the schema from version i to i + 1. Never edit a released entry: add one. */
-static const char * const migrations[] = {
-  "CREATE TABLE meta ("
+static gboolean rebuild_name_tokens (PdStore  *self,
+                                     GError  **error);
+
+/* Each entry takes the schema from version i to i + 1: its SQL, then what SQL alone cannot
+ * compute (keyed hashes of sealed data). Never edit a released entry: add one. */
+static const struct {
+  const char *sql;
+  gboolean  (*then) (PdStore *self, GError **error);
+} migrations[] = {
+  { "CREATE TABLE meta ("
   "  key   TEXT PRIMARY KEY NOT NULL,"
   "  value TEXT"
   ") WITHOUT ROWID;"
@@ -158,7 +166,17 @@ static const char * const migrations[] = {
   "  tbl        TEXT PRIMARY KEY NOT NULL,"
   "  version    TEXT NOT NULL,"
   "  updated_at INTEGER NOT NULL"
-  ") WITHOUT ROWID;",
+  ") WITHOUT ROWID;", NULL },
+
+  /* Version 2: pairs of words and the Bloom signature of the whole name (see
+   * "Name search" below), computed from the sealed names. */
+  { "DROP TABLE name_tokens;"
+    "CREATE TABLE name_tokens ("
+    "  token      INTEGER NOT NULL,"
+    "  dossier_id INTEGER NOT NULL REFERENCES dossiers (id),"
+    "  sig        INTEGER NOT NULL,"
+    "  PRIMARY KEY (token, dossier_id)"
+    ") WITHOUT ROWID;", rebuild_name_tokens },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
@@ -614,6 +632,16 @@ name_has_words (const char *name,
   return TRUE;
 }
 
+static gboolean
+same_words (const char *a,
+            const char *b)
+{
+  g_autoptr(GPtrArray) words_a = name_words (a);
+  g_autoptr(GPtrArray) words_b = name_words (b);
+
+  return words_a->len == words_b->len && name_has_words (a, words_b);
+}
+
 static gint64
 birth_year_of (PdDossier *dossier)
 {
@@ -818,24 +846,102 @@ insert_history (PdStore     *self,
   return run (self, stmt, error);
 }
 
+/* Name search keys ---------------------------------------------------------------------
+ *
+ * Each word of a name, and each unordered pair of its words, is a row of name_tokens under
+ * its blind index. Every row also carries the dossier's signature: a 64-bit Bloom filter of
+ * all the words of the name, NAME_SIG_BITS bits per word taken from the word's blind index
+ * (so it is keyed like the index, and tells nothing the rows of the dossier do not already
+ * tell). A search walks the rows of its rarest key while SQLite drops, with one AND per row,
+ * the dossiers whose signature lacks a bit of another query word; only the few left are
+ * checked word by word, then decrypted. Pairs keep that walk short when every query word is
+ * common: "Nguyễn Thị Vân" has three words held by 15 to 40 % of the dossiers each, but
+ * "thị vân" by a fraction of a percent.
+ */
+
+#define NAME_SIG_BITS 4
+
+static gint64
+word_token (PdStore    *self,
+            const char *word)
+{
+  return pd_crypto_blind_index (self->keys, "name", word);
+}
+
+static gint64
+pair_token (PdStore    *self,
+            const char *a,
+            const char *b)
+{
+  g_autofree char *pair = strcmp (a, b) < 0 ? g_strconcat (a, " ", b, NULL)
+                                            : g_strconcat (b, " ", a, NULL);
+
+  return pd_crypto_blind_index (self->keys, "name-pair", pair);
+}
+
+static gint64
+word_sig (gint64 token)
+{
+  guint64 sig = 0;
+
+  for (guint i = 0; i < NAME_SIG_BITS; i++)
+    sig |= G_GUINT64_CONSTANT (1) << (((guint64) token >> (6 * i)) & 63);
+  return (gint64) sig;
+}
+
+/* (element-type gint64): the keys of the distinct folded @words; *sig their signature. */
+static GArray *
+name_keys (PdStore   *self,
+           GPtrArray *words,
+           gint64    *sig)
+{
+  GArray *keys = g_array_sized_new (FALSE, FALSE, sizeof (gint64),
+                                    words->len * (words->len + 1) / 2);
+
+  *sig = 0;
+  for (guint i = 0; i < words->len; i++)
+    {
+      gint64 token = word_token (self, words->pdata[i]);
+
+      *sig |= word_sig (token);
+      g_array_append_val (keys, token);
+    }
+#ifndef BLOOM_ONLY
+  for (guint i = 0; i < words->len; i++)
+    for (guint j = i + 1; j < words->len; j++)
+#else
+  for (guint i = 0; i < 0; i++)
+    for (guint j = i + 1; j < words->len; j++)
+#endif
+      {
+        gint64 token = pair_token (self, words->pdata[i], words->pdata[j]);
+
+        g_array_append_val (keys, token);
+      }
+  return keys;
+}
+
 static gboolean
-change_tokens (PdStore     *self,
-               const char  *sql,
+add_name_keys (PdStore     *self,
                gint64       dossier_id,
-               GPtrArray   *words,
-               GPtrArray   *except,
+               const char  *name,
                GError     **error)
 {
-  g_autoptr(PdStatement) stmt = prepare (self, sql, error);
+  g_autoptr(PdStatement) stmt =
+    prepare (self, "INSERT OR IGNORE INTO name_tokens (token, dossier_id, sig) VALUES (?, ?, ?)",
+             error);
+  g_autoptr(GPtrArray) words = name_words (name);
+  g_autoptr(GArray) keys = NULL;
+  gint64 sig;
 
   if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < words->len; i++)
+  keys = name_keys (self, words, &sig);
+  for (guint i = 0; i < keys->len; i++)
     {
-      if (except && g_ptr_array_find_with_equal_func (except, words->pdata[i], g_str_equal, NULL))
-        continue;
-      sqlite3_bind_int64 (stmt, 1, pd_crypto_blind_index (self->keys, "name", words->pdata[i]));
+      sqlite3_bind_int64 (stmt, 1, g_array_index (keys, gint64, i));
       sqlite3_bind_int64 (stmt, 2, dossier_id);
+      sqlite3_bind_int64 (stmt, 3, sig);
       if (!run (self, stmt, error))
         return FALSE;
       sqlite3_reset (stmt);
@@ -844,25 +950,84 @@ change_tokens (PdStore     *self,
 }
 
 static gboolean
-add_tokens (PdStore    *self,
-            gint64      dossier_id,
-            GPtrArray  *words,
-            GPtrArray  *except,
-            GError    **error)
+remove_name_keys (PdStore     *self,
+                  gint64       dossier_id,
+                  const char  *name,
+                  GError     **error)
 {
-  return change_tokens (self, "INSERT OR IGNORE INTO name_tokens (token, dossier_id) VALUES (?, ?)",
-                        dossier_id, words, except, error);
+  g_autoptr(PdStatement) stmt =
+    prepare (self, "DELETE FROM name_tokens WHERE token = ? AND dossier_id = ?", error);
+  g_autoptr(GPtrArray) words = name_words (name);
+  g_autoptr(GArray) keys = NULL;
+  gint64 sig;
+
+  if (stmt == NULL)
+    return FALSE;
+  keys = name_keys (self, words, &sig);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, g_array_index (keys, gint64, i));
+      sqlite3_bind_int64 (stmt, 2, dossier_id);
+      if (!run (self, stmt, error))
+        return FALSE;
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
 }
 
+/* Schema version 2 added pairs and signatures: every row is redone from the sealed names
+ * (purged dossiers have none, and no rows). In id order, so that each key's rows are
+ * appended at the end of its range. */
 static gboolean
-remove_tokens (PdStore    *self,
-               gint64      dossier_id,
-               GPtrArray  *words,
-               GPtrArray  *except,
-               GError    **error)
+rebuild_name_tokens (PdStore  *self,
+                     GError  **error)
 {
-  return change_tokens (self, "DELETE FROM name_tokens WHERE token = ? AND dossier_id = ?",
-                        dossier_id, words, except, error);
+  g_autoptr(PdStatement) stmt =
+    prepare (self, "SELECT id, uuid, sealed FROM dossiers WHERE sealed IS NOT NULL ORDER BY id",
+             error);
+  const char *name_key = pd_field_get_key (PD_FIELD_FULL_NAME);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 1);
+      g_autoptr(GBytes) plain = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      JsonNode *root;
+      const char *json;
+      gsize length;
+      gboolean parsed;
+
+      plain = pd_crypto_open (self->keys, sqlite3_column_blob (stmt, 2),
+                              sqlite3_column_bytes (stmt, 2), uuid, NULL);
+      if (plain == NULL)
+        {
+          set_unreadable_error (self, uuid, error);
+          return FALSE;
+        }
+      json = g_bytes_get_data (plain, &length);
+      parsed = json_parser_load_from_data (parser, json, length, NULL);
+      sodium_memzero ((gpointer) json, length);
+      root = parsed ? json_parser_get_root (parser) : NULL;
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          set_unreadable_error (self, uuid, error);
+          return FALSE;
+        }
+      if (!add_name_keys (self, sqlite3_column_int64 (stmt, 0),
+                          json_object_get_string_member_with_default (json_node_get_object (root),
+                                                                      name_key, NULL),
+                          error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gint64
@@ -994,8 +1159,7 @@ insert_dossier (PdStore     *self,
   ins.id = sqlite3_last_insert_rowid (self->db);
   g_array_append_val (inserted, ins);
 
-  words = name_words (pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME));
-  if (!add_tokens (self, ins.id, words, NULL, error))
+  if (!add_name_keys (self, ins.id, pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), error))
     return FALSE;
   if (!insert_history (self, ins.id, ins.created_at, status, actor,
                        pd_dossier_get_status_reason (dossier), error))
@@ -1034,8 +1198,6 @@ update_dossier (PdStore     *self,
   g_autoptr(GString) personal = NULL;
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GBytes) old_photo = NULL;
-  g_autoptr(GPtrArray) old_words = NULL;
-  g_autoptr(GPtrArray) new_words = NULL;
   GError *local_error = NULL;
   gint64 id = pd_dossier_get_id (dossier);
   PdStatus status = pd_dossier_get_status (dossier);
@@ -1112,10 +1274,11 @@ update_dossier (PdStore     *self,
       if (!run (self, stmt, error))
         return FALSE;
 
-      old_words = name_words (pd_dossier_get_field (old, PD_FIELD_FULL_NAME));
-      new_words = name_words (pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME));
-      if (!remove_tokens (self, id, old_words, new_words, error) ||
-          !add_tokens (self, id, new_words, old_words, error))
+      /* Every row holds the signature of the whole name: a changed name redoes them all. */
+      if (!same_words (pd_dossier_get_field (old, PD_FIELD_FULL_NAME),
+                       pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME)) &&
+          (!remove_name_keys (self, id, pd_dossier_get_field (old, PD_FIELD_FULL_NAME), error) ||
+           !add_name_keys (self, id, pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), error)))
         return FALSE;
 
       /* The keys of the changed fields only: the audit log never holds personal values. */
@@ -1285,7 +1448,8 @@ apply_migrations (PdStore  *self,
                                                   PD_STORE_SCHEMA_VERSION);
 
   for (int v = from; v < PD_STORE_SCHEMA_VERSION; v++)
-    if (!exec (self, migrations[v], error))
+    if (!exec (self, migrations[v].sql, error) ||
+        (migrations[v].then && !migrations[v].then (self, error)))
       return FALSE;
   return exec (self, set_version, error);
 }
@@ -2157,42 +2321,81 @@ pd_store_find_by_declaration_code (PdStore     *self,
   return find_by_declaration_code_locked (self, code, error);
 }
 
-/* Candidates having the first 1 to 4 tokens of a query, newest first. CROSS JOIN keeps the
- * rarest token's rows as the outer loop; the others are primary-key probes inside SQLite. */
-#define TOKEN_JOIN(t, p) \
-  " CROSS JOIN name_tokens " #t " ON " #t ".token = ?" #p " AND " #t ".dossier_id = t0.dossier_id"
-static const char * const candidate_sql[] = {
-  "SELECT t0.dossier_id FROM name_tokens t0"
-  " WHERE t0.token = ?1 ORDER BY t0.dossier_id DESC",
-  "SELECT t0.dossier_id FROM name_tokens t0" TOKEN_JOIN (t1, 2)
-  " WHERE t0.token = ?1 ORDER BY t0.dossier_id DESC",
-  "SELECT t0.dossier_id FROM name_tokens t0" TOKEN_JOIN (t1, 2) TOKEN_JOIN (t2, 3)
-  " WHERE t0.token = ?1 ORDER BY t0.dossier_id DESC",
-  "SELECT t0.dossier_id FROM name_tokens t0" TOKEN_JOIN (t1, 2) TOKEN_JOIN (t2, 3) TOKEN_JOIN (t3, 4)
-  " WHERE t0.token = ?1 ORDER BY t0.dossier_id DESC",
-};
-#undef TOKEN_JOIN
-
 typedef struct
 {
   gint64 token;
+  guint  first;   /* the query words the key stands for: first and second (equal for a word) */
+  guint  second;
   gint64 count;
-} QueryToken;
+} SearchKey;
+
+/* Pairs from more words than this are not worth counting: one of them is rare enough. */
+#define MAX_PAIRED_QUERY_WORDS 6
 
 static int
-compare_query_tokens (gconstpointer a,
-                      gconstpointer b)
+compare_search_keys (gconstpointer a,
+                     gconstpointer b)
 {
-  const QueryToken *ta = a;
-  const QueryToken *tb = b;
+  const SearchKey *ka = a;
+  const SearchKey *kb = b;
 
-  return (ta->count > tb->count) - (ta->count < tb->count);
+  return (ka->count > kb->count) - (ka->count < kb->count);
 }
 
-/* Whole-word name search over the blind indexes: start from the query word with the fewest
- * dossiers (counted up to a bound), let SQLite probe the other words by primary key, and stop
- * at @limit. The decrypted name has the last word, so neither a 64-bit collision nor a word
- * beyond the fourth ever shows a wrong result. */
+static gboolean
+count_key (PdStore    *self,
+           SearchKey  *key,
+           GError    **error)
+{
+  g_autoptr(PdStatement) stmt =
+    prepare (self,
+             "SELECT count(*) FROM (SELECT 1 FROM name_tokens WHERE token = ? LIMIT "
+             G_STRINGIFY (TOKEN_COUNT_BOUND) ")", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, key->token);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  key->count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+has_key (PdStore  *self,
+         gint64    token,
+         gint64    dossier_id,
+         gboolean *found,
+         GError  **error)
+{
+  g_autoptr(PdStatement) stmt =
+    prepare (self, "SELECT 1 FROM name_tokens WHERE token = ? AND dossier_id = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, token);
+  sqlite3_bind_int64 (stmt, 2, dossier_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  *found = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* Whole-word name search (see "Name search keys"): the rarest key of the query is walked
+ * newest first, the signature filters in SQL, the rows of the other words confirm, and the
+ * decrypted name has the last word, so that neither a 64-bit collision nor a Bloom false
+ * positive ever shows a wrong result. A pair's rows are never more than either word's, so
+ * only pairs are counted when there are some. */
 static GPtrArray *
 search_name_locked (PdStore     *self,
                     const char  *query,
@@ -2202,8 +2405,11 @@ search_name_locked (PdStore     *self,
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) words = NULL;
   g_autoptr(GArray) tokens = NULL;
+  g_autoptr(GArray) keys = NULL;
   g_autoptr(PdStatement) scan = NULL;
-  guint n_joined;
+  SearchKey *walk;
+  gint64 mask = 0;
+  guint n_paired;
   int rc;
 
   if (!check_open (self, error))
@@ -2214,42 +2420,73 @@ search_name_locked (PdStore     *self,
   if (limit == 0)
     limit = G_MAXUINT;
 
-  tokens = g_array_sized_new (FALSE, FALSE, sizeof (QueryToken), words->len);
+  tokens = g_array_sized_new (FALSE, FALSE, sizeof (gint64), words->len);
   for (guint i = 0; i < words->len; i++)
     {
-      g_autoptr(PdStatement) count =
-        prepare (self,
-                 "SELECT count(*) FROM (SELECT 1 FROM name_tokens WHERE token = ? LIMIT "
-                 G_STRINGIFY (TOKEN_COUNT_BOUND) ")", error);
-      QueryToken token = { pd_crypto_blind_index (self->keys, "name", words->pdata[i]), 0 };
+      gint64 token = word_token (self, words->pdata[i]);
 
-      if (count == NULL)
-        return NULL;
-      sqlite3_bind_int64 (count, 1, token.token);
-      rc = sqlite3_step (count);
-      if (rc != SQLITE_ROW)
-        {
-          set_db_error (self, rc, error);
-          return NULL;
-        }
-      token.count = sqlite3_column_int64 (count, 0);
-      if (token.count == 0)
-        return g_steal_pointer (&result);
+      mask |= word_sig (token);
       g_array_append_val (tokens, token);
     }
-  g_array_sort (tokens, compare_query_tokens);
 
-  n_joined = MIN (tokens->len, G_N_ELEMENTS (candidate_sql));
-  scan = prepare (self, candidate_sql[n_joined - 1], error);
+  keys = g_array_new (FALSE, FALSE, sizeof (SearchKey));
+  n_paired = MIN (words->len, MAX_PAIRED_QUERY_WORDS);
+#ifdef BLOOM_ONLY
+  n_paired = 0;
+  for (guint i = 0; i < words->len; i++)
+    {
+      SearchKey key = { g_array_index (tokens, gint64, i), i, i, 0 };
+      g_array_append_val (keys, key);
+    }
+#endif
+  for (guint i = 0; i < n_paired; i++)
+    for (guint j = i + 1; j < n_paired; j++)
+      {
+        SearchKey key = { pair_token (self, words->pdata[i], words->pdata[j]), i, j, 0 };
+
+        g_array_append_val (keys, key);
+      }
+  if (keys->len == 0)
+    {
+      SearchKey key = { g_array_index (tokens, gint64, 0), 0, 0, 0 };
+
+      g_array_append_val (keys, key);
+    }
+  if (keys->len > 1)
+    {
+      for (guint i = 0; i < keys->len; i++)
+        {
+          if (!count_key (self, &g_array_index (keys, SearchKey, i), error))
+            return NULL;
+          if (g_array_index (keys, SearchKey, i).count == 0)
+            return g_steal_pointer (&result);
+        }
+      g_array_sort (keys, compare_search_keys);
+    }
+  walk = &g_array_index (keys, SearchKey, 0);
+
+  scan = prepare (self,
+                  "SELECT dossier_id FROM name_tokens WHERE token = ?1 AND (sig & ?2) = ?2"
+                  " ORDER BY dossier_id DESC", error);
   if (scan == NULL)
     return NULL;
-  for (guint i = 0; i < n_joined; i++)
-    sqlite3_bind_int64 (scan, i + 1, g_array_index (tokens, QueryToken, i).token);
+  sqlite3_bind_int64 (scan, 1, walk->token);
+  sqlite3_bind_int64 (scan, 2, mask);
 
   while (result->len < limit && (rc = sqlite3_step (scan)) == SQLITE_ROW)
     {
-      g_autoptr(PdDossier) dossier = load_dossier (self, sqlite3_column_int64 (scan, 0), error);
+      gint64 id = sqlite3_column_int64 (scan, 0);
+      g_autoptr(PdDossier) dossier = NULL;
+      gboolean found = TRUE;
 
+      for (guint i = 0; found && i < tokens->len; i++)
+        if (i != walk->first && i != walk->second &&
+            !has_key (self, g_array_index (tokens, gint64, i), id, &found, error))
+          return NULL;
+      if (!found)
+        continue;
+
+      dossier = load_dossier (self, id, error);
       if (dossier == NULL)
         return NULL;
       if (name_has_words (pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), words))
@@ -2786,12 +3023,9 @@ purge_one (PdStore     *self,
            GError     **error)
 {
   g_autoptr(PdDossier) dossier = load_dossier (self, row->id, error);
-  g_autoptr(GPtrArray) words = NULL;
 
-  if (dossier == NULL)
-    return FALSE;
-  words = name_words (pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME));
-  if (!remove_tokens (self, row->id, words, NULL, error))
+  if (dossier == NULL ||
+      !remove_name_keys (self, row->id, pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), error))
     return FALSE;
 
   {

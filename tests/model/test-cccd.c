@@ -111,6 +111,9 @@ static const InvalidCase invalid_cases[] = {
   { "001090123456|012345678|A|01011990|Nam|X|1504202", -1, PD_CCCD_ERROR_ISSUE_DATE, "date of issue" },
   { "001090123456|012345678|A|01011990|Khác|X|15042021", -1, PD_CCCD_ERROR_SEX, "“Khác”" },
   { "001090123456|012345678|A|01011990|Nam||15042021", -1, PD_CCCD_ERROR_ADDRESS, "address" },
+  /* Only no-break spaces, which fold away */
+  { "001090123456|012345678|A|01011990|Nam|\xc2\xa0|15042021", -1, PD_CCCD_ERROR_ADDRESS, "address" },
+  { "001090123456|012345678|\xc2\xa0\xe2\x80\x83|01011990|Nam|X|15042021", -1, PD_CCCD_ERROR_NAME, "empty" },
 };
 
 static void
