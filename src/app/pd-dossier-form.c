@@ -8,6 +8,7 @@
 
 #include "pd-dossier-form.h"
 #include "pd-format.h"
+#include "pd-cccd.h"
 #include "pd-validate.h"
 
 typedef struct
@@ -27,6 +28,7 @@ struct _PdDossierForm
 
   AdwPreferencesPage  *page;
   GtkLabel            *summary_label;
+  PdMismatchPanel     *mismatch_panel;
 
   AdwPreferencesGroup *groups[PD_N_FIELD_GROUPS];
   FieldRow             rows[PD_N_FIELDS];
@@ -611,41 +613,39 @@ build_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-void
-pd_dossier_form_clear (PdDossierForm *self)
+/* The intake fields that belong to this desk, where @dossier has none. */
+static void
+set_desk_fields (PdDossierForm *self,
+                 PdDossier     *dossier)
 {
-  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
-
-  if (!self->built)
-    {
-      ensure_rows (self);
-      return;
-    }
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  g_clear_object (&self->dossier);
-  self->dossier = pd_dossier_new ();
-
-  /* The intake fields that belong to this desk, and the usual answers of the request. */
   if (self->settings != NULL)
     {
       g_autofree char *office = g_settings_get_string (self->settings, "office-code");
       guint counter = g_settings_get_uint (self->settings, "counter");
 
-      if (*office != '\0')
-        pd_dossier_set_field (self->dossier, PD_FIELD_OFFICE_CODE, office);
-      if (counter > 0)
+      if (*office != '\0' && pd_dossier_get_field (dossier, PD_FIELD_OFFICE_CODE) == NULL)
+        pd_dossier_set_field (dossier, PD_FIELD_OFFICE_CODE, office);
+      if (counter > 0 && pd_dossier_get_field (dossier, PD_FIELD_COUNTER) == NULL)
         {
           g_autofree char *text = g_strdup_printf ("%u", counter);
-          pd_dossier_set_field (self->dossier, PD_FIELD_COUNTER, text);
+          pd_dossier_set_field (dossier, PD_FIELD_COUNTER, text);
         }
     }
-  pd_dossier_set_field (self->dossier, PD_FIELD_OFFICER, g_get_user_name ());
-  pd_dossier_set_field (self->dossier, PD_FIELD_CHIP, "chip");
-  pd_dossier_set_field (self->dossier, PD_FIELD_DELIVERY, "in_person");
+  if (pd_dossier_get_field (dossier, PD_FIELD_OFFICER) == NULL)
+    pd_dossier_set_field (dossier, PD_FIELD_OFFICER, g_get_user_name ());
+}
+
+/* Makes @dossier the one being edited and shows every field of it. */
+static void
+show_dossier (PdDossierForm *self,
+              PdDossier     *dossier)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_set_object (&self->dossier, dossier);
+  pd_mismatch_panel_clear (self->mismatch_panel);
 
   for (guint f = 0; f < PD_N_FIELDS; f++)
     {
@@ -653,6 +653,7 @@ pd_dossier_form_clear (PdDossierForm *self)
 
       g_clear_pointer (&r->format_error, g_free);
       r->left = FALSE;
+      gtk_widget_remove_css_class (r->row, "warning");
       if (kind_is_combo (pd_field_get_info (f)->kind))
         fill_combo (self, f);
       else
@@ -662,6 +663,114 @@ pd_dossier_form_clear (PdDossierForm *self)
 
   update_representative (self);
   update_summary (self);
+}
+
+void
+pd_dossier_form_clear (PdDossierForm *self)
+{
+  g_autoptr(PdDossier) dossier = NULL;
+
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+
+  if (!self->built)
+    {
+      ensure_rows (self);
+      return;
+    }
+
+  /* The desk's fields, and the usual answers of the request. */
+  dossier = pd_dossier_new ();
+  set_desk_fields (self, dossier);
+  pd_dossier_set_field (dossier, PD_FIELD_CHIP, "chip");
+  pd_dossier_set_field (dossier, PD_FIELD_DELIVERY, "in_person");
+  show_dossier (self, dossier);
+}
+
+void
+pd_dossier_form_load (PdDossierForm *self,
+                      PdDossier     *dossier)
+{
+  g_autoptr(PdDossier) copy = NULL;
+
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+  g_return_if_fail (PD_IS_DOSSIER (dossier));
+
+  ensure_rows (self);
+  copy = pd_dossier_copy (dossier);
+  set_desk_fields (self, copy);
+  show_dossier (self, copy);
+}
+
+gboolean
+pd_dossier_form_is_blank (PdDossierForm *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), TRUE);
+
+  for (guint f = 0; f < PD_N_FIELDS; f++)
+    {
+      if (pd_field_get_info (f)->group == PD_FIELD_GROUP_INTAKE || f == PD_FIELD_CHIP || f == PD_FIELD_DELIVERY)
+        continue;
+      if (pd_dossier_get_field (self->dossier, f) != NULL)
+        return FALSE;
+    }
+  return pd_dossier_get_id (self->dossier) == 0;
+}
+
+void
+pd_dossier_form_set_value (PdDossierForm *self,
+                           PdField        field,
+                           const char    *value)
+{
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+  g_return_if_fail (field >= 0 && field < PD_N_FIELDS);
+
+  ensure_rows (self);
+  g_clear_pointer (&self->rows[field].format_error, g_free);
+  set_field_from_form (self, field, value);
+  if (field == PD_FIELD_BIRTH_DATE)
+    update_representative (self);
+  update_summary (self);
+}
+
+static void
+mismatch_resolved_cb (PdMismatchPanel *panel,
+                      int              field,
+                      const char      *value,
+                      gboolean         use_document,
+                      PdDossierForm   *self)
+{
+  if (field < 0 || field >= PD_N_FIELDS)
+    return;
+  gtk_widget_remove_css_class (self->rows[field].row, "warning");
+  if (use_document)
+    pd_dossier_form_set_value (self, field, value);
+}
+
+void
+pd_dossier_form_show_mismatches (PdDossierForm *self,
+                                 const char    *document,
+                                 const char    *use_label,
+                                 GPtrArray     *mismatches)
+{
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+
+  ensure_rows (self);
+  for (guint f = 0; f < PD_N_FIELDS; f++)
+    gtk_widget_remove_css_class (self->rows[f].row, "warning");
+  for (guint i = 0; i < mismatches->len; i++)
+    {
+      const PdCccdMismatch *m = g_ptr_array_index (mismatches, i);
+
+      gtk_widget_add_css_class (self->rows[m->field].row, "warning");
+    }
+  pd_mismatch_panel_set_mismatches (self->mismatch_panel, document, use_label, mismatches);
+}
+
+PdMismatchPanel *
+pd_dossier_form_get_mismatch_panel (PdDossierForm *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
+  return self->mismatch_panel;
 }
 
 void
@@ -821,6 +930,14 @@ save_action (GtkWidget  *widget,
     return;
   ensure_rows (self);
 
+  if (pd_mismatch_panel_get_n_unresolved (self->mismatch_panel) > 0)
+    {
+      toast (self, _("Not saved: for each difference shown at the top, keep the declared value or use the scanned one."));
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (
+                                  GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (self->rows[0].row, GTK_TYPE_SCROLLED_WINDOW))), 0.0);
+      return;
+    }
+
   get_today (&today);
   errors = pd_validate_dossier (self->dossier, self->reference, &today);
 
@@ -972,10 +1089,13 @@ pd_dossier_form_class_init (PdDossierFormClass *klass)
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PD_TYPE_DOSSIER);
 
+  g_type_ensure (PD_TYPE_MISMATCH_PANEL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-dossier-form.ui");
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, page);
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, mismatch_panel);
 
   gtk_widget_class_install_action (widget_class, "form.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "form.clear", NULL, clear_action);
@@ -989,4 +1109,5 @@ pd_dossier_form_init (PdDossierForm *self)
   self->cancellable = g_cancellable_new ();
   self->dossier = pd_dossier_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", FALSE);
+  g_signal_connect_object (self->mismatch_panel, "resolved", G_CALLBACK (mismatch_resolved_cb), self, 0);
 }

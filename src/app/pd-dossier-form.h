@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "pd-mismatch-panel.h"
 #include "pd-store.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,25 @@ GtkWidget *pd_dossier_form_get_row     (PdDossierForm *self,
                                         PdField        field);
 GtkLabel  *pd_dossier_form_get_error_label (PdDossierForm *self,
                                             PdField        field);
+
+/* Edits @dossier (a declaration from the store or a declaration QR code): the form works on a
+ * copy, which keeps its id, so that saving updates a stored declaration. The desk's intake
+ * fields (office, counter, officer) are filled where the declaration leaves them empty. */
+void       pd_dossier_form_load        (PdDossierForm *self,
+                                        PdDossier     *dossier);
+/* Nothing of the applicant typed or loaded yet: only the desk's defaults. */
+gboolean   pd_dossier_form_is_blank    (PdDossierForm *self);
+/* Sets one field as if typed, and shows it. */
+void       pd_dossier_form_set_value   (PdDossierForm *self,
+                                        PdField        field,
+                                        const char    *value);
+/* Shows @mismatches (element-type PdCccdMismatch) above the form and marks their rows; each
+ * stays until the officer keeps the declared value or takes the document's. Saving waits
+ * until all are resolved. See pd_mismatch_panel_set_mismatches() for @document, @use_label. */
+void       pd_dossier_form_show_mismatches (PdDossierForm *self,
+                                            const char    *document,
+                                            const char    *use_label,
+                                            GPtrArray     *mismatches);
+PdMismatchPanel *pd_dossier_form_get_mismatch_panel (PdDossierForm *self);
 
 G_END_DECLS

@@ -19,6 +19,8 @@ static const PdCliCommand *commands[] = {
   &pd_cli_command_audit,
   &pd_cli_command_purge,
   &pd_cli_command_demo_data,
+  &pd_cli_command_parse,
+  &pd_cli_command_photo,
 };
 
 static char *
@@ -109,7 +111,7 @@ run_command (const PdCliCommand  *command,
       if (cli.actor == NULL)
         cli.actor = g_strdup (g_get_user_name ());
 
-      status = pd_cli_open_store (&cli);
+      status = (command->flags & PD_CLI_FLAGS_NO_STORE) ? PD_CLI_EXIT_OK : pd_cli_open_store (&cli);
       if (status == PD_CLI_EXIT_OK)
         status = command->run (&cli);
     }

@@ -22,6 +22,7 @@ typedef enum {
   PD_CLI_FLAGS_NONE   = 0,
   PD_CLI_FLAGS_CREATE = 1 << 0,  /* creates the database and its key when missing */
   PD_CLI_FLAGS_WRITES = 1 << 1,  /* changes data: takes --actor for the audit log */
+  PD_CLI_FLAGS_NO_STORE = 1 << 2, /* does not use the database */
 } PdCliFlags;
 
 typedef struct _PdCli PdCli;
@@ -58,6 +59,14 @@ extern const PdCliCommand pd_cli_command_demo_data;
 extern const PdCliCommand pd_cli_command_audit;
 extern const PdCliCommand pd_cli_command_purge;
 extern const PdCliCommand pd_cli_command_stats;
+extern const PdCliCommand pd_cli_command_enroll;
+extern const PdCliCommand pd_cli_command_sign_in;
+extern const PdCliCommand pd_cli_command_accept;
+extern const PdCliCommand pd_cli_command_sync;
+extern const PdCliCommand pd_cli_command_export_outbox;
+extern const PdCliCommand pd_cli_command_import_outbox;
+extern const PdCliCommand pd_cli_command_parse;
+extern const PdCliCommand pd_cli_command_photo;
 
 char      *pd_cli_get_default_db_path (void);
 PdCliExit  pd_cli_open_store          (PdCli         *cli);

@@ -29,6 +29,9 @@
 #include "pd-text.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
+#ifndef PD_CACHE_KIB
+#define PD_CACHE_KIB 65536
+#endif
 #define DEFAULT_RETENTION_DAYS  30
 #define MAX_RETENTION_DAYS      3650
 /* Counting the rows of a name key stops here: beyond it a key is common enough that any
@@ -848,18 +851,49 @@ insert_history (PdStore     *self,
 
 /* Name search keys ---------------------------------------------------------------------
  *
- * Each word of a name, and each unordered pair of its words, is a row of name_tokens under
- * its blind index. Every row also carries the dossier's signature: a 64-bit Bloom filter of
- * all the words of the name, NAME_SIG_BITS bits per word taken from the word's blind index
- * (so it is keyed like the index, and tells nothing the rows of the dossier do not already
- * tell). A search walks the rows of its rarest key while SQLite drops, with one AND per row,
- * the dossiers whose signature lacks a bit of another query word; only the few left are
- * checked word by word, then decrypted. Pairs keep that walk short when every query word is
- * common: "Nguyễn Thị Vân" has three words held by 15 to 40 % of the dossiers each, but
- * "thị vân" by a fraction of a percent.
+ * Each word of a name is a row of name_tokens under its blind index, and so is each pair of
+ * its words that are both among the common ones below. Every row also carries the dossier's
+ * signature: a 64-bit Bloom filter of all the words of the name, NAME_SIG_BITS bits per word
+ * taken from the word's blind index (so it is keyed like the index, and tells nothing that
+ * the rows of the dossier do not already tell).
+ *
+ * A search walks the rows of its rarest key, newest first, while SQLite drops with one AND
+ * per row the dossiers whose signature lacks a bit of another query word; only the few left
+ * are checked word by word, then decrypted. The walk is long only when every key of the
+ * query is common, and a pair of common words is far rarer than either: "Nguyễn Thị Vân" has
+ * three words held by 15 to 40 % of the people each, "thị vân" by a fraction of a percent.
+ *
+ * Pairs are kept to common words because each pair is its own range of the index, and a bulk
+ * insert dirties the last page of every range it touches: pairs of all words (thousands of
+ * distinct pairs) made bulk inserts 40 % slower, pairs of common words (a few hundred) cost
+ * little. A word missing from the list is rare enough to be walked. The list is part of the
+ * schema: changing it needs a new schema version that rebuilds the rows
+ * (rebuild_name_tokens()). Folded forms of the surnames, middle names and given names held by
+ * more than about 1 % of the people, after public frequency figures.
  */
+static const char * const common_name_words[] = {  /* sorted, for bsearch () */
+  "an", "anh", "bao", "bui", "cong", "dang", "dinh", "do", "duc", "dung", "duong", "gia", "ha",
+  "hai", "ho", "hoa", "hoang", "hong", "hung", "huong", "huu", "huy", "huynh", "khanh", "kim",
+  "lan", "le", "linh", "long", "mai", "minh", "nam", "ngo", "ngoc", "nguyen", "pham", "phan",
+  "phuong", "quang", "quoc", "son", "thanh", "the", "thi", "thu", "thuy", "tien", "tran",
+  "trang", "trung", "tuan", "van", "vo", "vu", "xuan",
+};
 
 #define NAME_SIG_BITS 4
+
+static int
+compare_words (const void *a,
+               const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static gboolean
+is_common_name_word (const char *word)
+{
+  return bsearch (&word, common_name_words, G_N_ELEMENTS (common_name_words),
+                  sizeof common_name_words[0], compare_words) != NULL;
+}
 
 static gint64
 word_token (PdStore    *self,
@@ -895,8 +929,7 @@ name_keys (PdStore   *self,
            GPtrArray *words,
            gint64    *sig)
 {
-  GArray *keys = g_array_sized_new (FALSE, FALSE, sizeof (gint64),
-                                    words->len * (words->len + 1) / 2);
+  GArray *keys = g_array_sized_new (FALSE, FALSE, sizeof (gint64), words->len * 2);
 
   *sig = 0;
   for (guint i = 0; i < words->len; i++)
@@ -906,18 +939,18 @@ name_keys (PdStore   *self,
       *sig |= word_sig (token);
       g_array_append_val (keys, token);
     }
-#ifndef BLOOM_ONLY
   for (guint i = 0; i < words->len; i++)
-    for (guint j = i + 1; j < words->len; j++)
-#else
-  for (guint i = 0; i < 0; i++)
-    for (guint j = i + 1; j < words->len; j++)
-#endif
-      {
-        gint64 token = pair_token (self, words->pdata[i], words->pdata[j]);
+    {
+      if (!is_common_name_word (words->pdata[i]))
+        continue;
+      for (guint j = i + 1; j < words->len; j++)
+        if (is_common_name_word (words->pdata[j]))
+          {
+            gint64 token = pair_token (self, words->pdata[i], words->pdata[j]);
 
-        g_array_append_val (keys, token);
-      }
+            g_array_append_val (keys, token);
+          }
+    }
   return keys;
 }
 
@@ -1601,12 +1634,36 @@ quick_check (PdStore  *self,
   return ok;
 }
 
+/* PRAGMA quick_check reads every page: 1.7 s at a million dossiers, on every start. Damage
+ * is likely after an unclean end (a crash, a power cut on a disk that lies about flushing, a
+ * copy taken mid-write), and SQLite leaves a trace of that: the last connection to close
+ * checkpoints the WAL and deletes it, so a non-empty WAL at open time means that the last
+ * writer did not close (or is still running, e.g. the application while the command line
+ * opens the file). Small files are always checked since it costs little. A large file that
+ * was closed cleanly is not: a damaged page read later still fails with
+ * PD_STORE_ERROR_CORRUPT, and pd_store_check_integrity() checks everything without holding
+ * up the start. */
+#define ALWAYS_CHECK_BELOW_BYTES (64 * 1024 * 1024)
+
+static gboolean
+needs_check_at_open (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || st.st_size < ALWAYS_CHECK_BELOW_BYTES)
+    return TRUE;
+  return g_stat (wal, &st) == 0 && st.st_size > 0;
+}
+
 static gboolean
 open_store (PdStore           *self,
             PdStoreOpenFlags   flags,
             GError           **error)
 {
   gboolean existed = g_file_test (self->path, G_FILE_TEST_EXISTS);
+  /* Looked at before SQLite opens the file and its WAL. */
+  gboolean check = existed && needs_check_at_open (self->path);
   gint64 version = 0;
   gint64 n_objects = 0;
   int rc;
@@ -1671,7 +1728,7 @@ open_store (PdStore           *self,
                    self->path);
       goto failed;
     }
-  if (version > 0 && !quick_check (self, error))
+  if (version > 0 && check && !quick_check (self, error))
     goto failed;
 
   /* synchronous=FULL: a commit is on the disk when it returns, even across a power cut.
@@ -1682,7 +1739,7 @@ open_store (PdStore           *self,
              "PRAGMA foreign_keys = ON;"
              "PRAGMA secure_delete = FAST;"
              "PRAGMA temp_store = MEMORY;"
-             "PRAGMA cache_size = -65536;"
+             "PRAGMA cache_size = -" G_STRINGIFY (PD_CACHE_KIB) ";"
              "PRAGMA journal_size_limit = 67108864;", error))
     goto failed;
 
@@ -1923,6 +1980,99 @@ pd_store_close (PdStore *self)
     }
   g_clear_pointer (&self->keys, pd_crypto_keys_free);
   g_clear_object (&self->reference);
+}
+
+static int
+check_cancelled (void *cancellable)
+{
+  return g_cancellable_is_cancelled (cancellable);
+}
+
+gboolean
+pd_store_check_integrity (PdStore       *self,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+    if (!check_open (self, error))
+      return FALSE;
+  }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (db, TRUE);
+      sqlite3_busy_timeout (db, DEFAULT_BUSY_TIMEOUT_MS);
+      if (cancellable)
+        sqlite3_progress_handler (db, 1000, check_cancelled, cancellable);
+      rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check(1)", -1, &stmt, NULL);
+    }
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+      if (!ok)
+        {
+          g_debug ("integrity check of %s: %s", self->path, sqlite3_column_text (stmt, 0));
+          rc = SQLITE_CORRUPT;
+        }
+    }
+
+  if (!ok && !((rc & 0xff) == SQLITE_INTERRUPT &&
+               g_cancellable_set_error_if_cancelled (cancellable, error)))
+    set_sqlite_error (self->path, db, rc, error);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return ok;
+}
+
+static void
+check_integrity_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (pd_store_check_integrity (source_object, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+pd_store_check_integrity_async (PdStore             *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PD_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pd_store_check_integrity_async);
+  g_task_run_in_thread (task, check_integrity_thread);
+}
+
+gboolean
+pd_store_check_integrity_finish (PdStore       *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 PdReference *
@@ -2236,6 +2386,43 @@ pd_store_count (PdStore  *self,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+gboolean
+pd_store_count_by_status (PdStore  *self,
+                          gint64    counts[PD_N_STATUSES],
+                          GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStatement) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  for (guint i = 0; i < PD_N_STATUSES; i++)
+    counts[i] = 0;
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!check_open (self, error))
+    return FALSE;
+  stmt = prepare (self, "SELECT status, count(*) FROM dossiers GROUP BY status", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdStatus status = pd_status_from_string ((const char *) sqlite3_column_text (stmt, 0));
+
+      /* A status from a newer Passdesk is not counted rather than counted wrong. */
+      if (status >= 0 && status < PD_N_STATUSES)
+        counts[status] = sqlite3_column_int64 (stmt, 1);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static GPtrArray *
 find_by_id_number_locked (PdStore     *self,
                           const char  *id_number,
@@ -2321,17 +2508,27 @@ pd_store_find_by_declaration_code (PdStore     *self,
   return find_by_declaration_code_locked (self, code, error);
 }
 
+typedef enum
+{
+  KEY_RARE_WORD,
+  KEY_PAIR,
+  KEY_COMMON_WORD,
+} KeyKind;
+
 typedef struct
 {
-  gint64 token;
-  guint  first;   /* the query words the key stands for: first and second (equal for a word) */
-  guint  second;
-  gint64 count;
+  gint64  token;
+  guint   first;   /* the query words the key stands for: first and second (equal for a word) */
+  guint   second;
+  KeyKind kind;
+  gint64  count;
 } SearchKey;
 
 /* Pairs from more words than this are not worth counting: one of them is rare enough. */
 #define MAX_PAIRED_QUERY_WORDS 6
 
+/* Fewest rows first. Counts stop at TOKEN_COUNT_BOUND: among keys past it, a word outside
+ * the common list is likely the rarest, and a pair is rarer than a common word. */
 static int
 compare_search_keys (gconstpointer a,
                      gconstpointer b)
@@ -2339,7 +2536,9 @@ compare_search_keys (gconstpointer a,
   const SearchKey *ka = a;
   const SearchKey *kb = b;
 
-  return (ka->count > kb->count) - (ka->count < kb->count);
+  if (ka->count != kb->count)
+    return ka->count < kb->count ? -1 : 1;
+  return (ka->kind > kb->kind) - (ka->kind < kb->kind);
 }
 
 static gboolean
@@ -2394,8 +2593,7 @@ has_key (PdStore  *self,
 /* Whole-word name search (see "Name search keys"): the rarest key of the query is walked
  * newest first, the signature filters in SQL, the rows of the other words confirm, and the
  * decrypted name has the last word, so that neither a 64-bit collision nor a Bloom false
- * positive ever shows a wrong result. A pair's rows are never more than either word's, so
- * only pairs are counted when there are some. */
+ * positive ever shows a wrong result. */
 static GPtrArray *
 search_name_locked (PdStore     *self,
                     const char  *query,
@@ -2430,28 +2628,22 @@ search_name_locked (PdStore     *self,
     }
 
   keys = g_array_new (FALSE, FALSE, sizeof (SearchKey));
-  n_paired = MIN (words->len, MAX_PAIRED_QUERY_WORDS);
-#ifdef BLOOM_ONLY
-  n_paired = 0;
   for (guint i = 0; i < words->len; i++)
     {
-      SearchKey key = { g_array_index (tokens, gint64, i), i, i, 0 };
+      SearchKey key = { g_array_index (tokens, gint64, i), i, i,
+                        is_common_name_word (words->pdata[i]) ? KEY_COMMON_WORD : KEY_RARE_WORD, 0 };
+
       g_array_append_val (keys, key);
     }
-#endif
+  n_paired = MIN (words->len, MAX_PAIRED_QUERY_WORDS);
   for (guint i = 0; i < n_paired; i++)
     for (guint j = i + 1; j < n_paired; j++)
-      {
-        SearchKey key = { pair_token (self, words->pdata[i], words->pdata[j]), i, j, 0 };
+      if (is_common_name_word (words->pdata[i]) && is_common_name_word (words->pdata[j]))
+        {
+          SearchKey key = { pair_token (self, words->pdata[i], words->pdata[j]), i, j, KEY_PAIR, 0 };
 
-        g_array_append_val (keys, key);
-      }
-  if (keys->len == 0)
-    {
-      SearchKey key = { g_array_index (tokens, gint64, 0), 0, 0, 0 };
-
-      g_array_append_val (keys, key);
-    }
+          g_array_append_val (keys, key);
+        }
   if (keys->len > 1)
     {
       for (guint i = 0; i < keys->len; i++)
@@ -3057,6 +3249,10 @@ purge_one (PdStore     *self,
   return audit_append (self, actor, "purge", row->uuid, detail, error);
 }
 
+/* The condition of pd_store_purge(), on the partial index dossiers_to_purge; ? is the
+ * latest confirmation time that is old enough. */
+#define PURGEABLE "confirmed_at IS NOT NULL AND purged_at IS NULL AND confirmed_at <= ?"
+
 gboolean
 pd_store_purge (PdStore     *self,
                 guint        days,
@@ -3083,9 +3279,7 @@ pd_store_purge (PdStore     *self,
   g_array_set_clear_func (rows, (GDestroyNotify) purge_row_clear);
   {
     g_autoptr(PdStatement) stmt =
-      prepare (self,
-               "SELECT id, uuid FROM dossiers WHERE confirmed_at IS NOT NULL"
-               " AND purged_at IS NULL AND confirmed_at <= ?", error);
+      prepare (self, "SELECT id, uuid FROM dossiers WHERE " PURGEABLE, error);
 
     if (stmt == NULL)
       goto failed;
@@ -3116,6 +3310,38 @@ pd_store_purge (PdStore     *self,
 failed:
   rollback (self);
   return FALSE;
+}
+
+gboolean
+pd_store_count_purgeable (PdStore  *self,
+                          guint     days,
+                          gint64    now,
+                          gint64   *n,
+                          GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStatement) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (n != NULL, FALSE);
+
+  *n = 0;
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!check_open (self, error))
+    return FALSE;
+  stmt = prepare (self, "SELECT count(*) FROM dossiers WHERE " PURGEABLE, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now - (gint64) days * 86400);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  *n = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
 }
 
 guint

@@ -80,6 +80,20 @@ const char  *pd_store_get_store_id        (PdStore           *self);
 /* How long a write waits for another program's lock before PD_STORE_ERROR_LOCKED (5 s). */
 void         pd_store_set_busy_timeout    (PdStore           *self,
                                            guint              milliseconds);
+/* Reads every page and index of the file (seconds for a large one) and fails with
+ * PD_STORE_ERROR_CORRUPT if anything is damaged. Opening a large file only checks it after an
+ * unclean shutdown: this is the full check, for the `check` command and for background checks.
+ * It reads through its own connection, so saving and searching go on meanwhile. */
+gboolean     pd_store_check_integrity     (PdStore           *self,
+                                           GCancellable      *cancellable,
+                                           GError           **error);
+void         pd_store_check_integrity_async (PdStore         *self,
+                                             GCancellable    *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer         user_data);
+gboolean     pd_store_check_integrity_finish (PdStore        *self,
+                                              GAsyncResult   *result,
+                                              GError        **error);
 /* Closes the file; later calls fail with PD_STORE_ERROR_IO. Also done on finalize. */
 void         pd_store_close               (PdStore           *self);
 
@@ -128,6 +142,10 @@ PdDossier   *pd_store_get_by_uuid         (PdStore           *self,
                                            const char        *uuid,
                                            GError           **error);
 gint64       pd_store_count               (PdStore           *self,
+                                           GError           **error);
+/* The number of dossiers in each status, from the clear columns (nothing is decrypted). */
+gboolean     pd_store_count_by_status     (PdStore           *self,
+                                           gint64             counts[PD_N_STATUSES],
                                            GError           **error);
 
 /* Lookups. Each returns (element-type PdDossier) newest first; an empty array when nothing
@@ -216,6 +234,12 @@ gboolean     pd_store_purge               (PdStore           *self,
                                            gint64             now,
                                            guint             *n_purged,
                                            const char        *actor,
+                                           GError           **error);
+/* How many dossiers pd_store_purge() would wipe with the same @days and @now. */
+gboolean     pd_store_count_purgeable     (PdStore           *self,
+                                           guint              days,
+                                           gint64             now,
+                                           gint64            *n,
                                            GError           **error);
 guint        pd_store_get_retention_days  (PdStore           *self);
 gboolean     pd_store_set_retention_days  (PdStore           *self,

@@ -1083,6 +1083,366 @@ test_error_messages (void)
   }
 }
 
+/* Every query word common, in dossiers that share them two by two but never all three: the
+ * search must find nothing, and the right dossiers when they exist, whichever key it walks. */
+static void
+test_name_search_common_words (void)
+{
+  static const char *names[] = {
+    "Nguyễn Thị Vân", "Nguyễn Văn Đức", "Lê Thị Đức Hoa", "Nguyễn Minh Đức", "Lê Văn Vân",
+    "Trần Thị Đức", "Nguyễn Thị Hoa", "Lê Minh Vân", "Phạm Thị Minh Đức Anh Bảo Châu",
+  };
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  struct {
+    const char *query;
+    guint       n;
+  } cases[] = {
+    { "nguyen thi duc", 0 },
+    { "nguyen thi", 20 },
+    { "thi duc", 30 },
+    { "le minh duc", 0 },
+    /* A repeated word counts once: Lê Văn Vân and Lê Minh Vân. */
+    { "le van van", 20 },
+    { "duc nguyen", 20 },
+    { "NGUYỄN THỊ VÂN", 10 },
+    { "le thi duc hoa", 10 },
+    { "le thi hoa van", 0 },
+    /* Beyond the words that are paired: from the seventh on, they are checked one by one. */
+    { "pham thi minh duc anh bao chau", 10 },
+    { "chau bao anh duc minh thi pham", 10 },
+    { "pham thi minh duc anh bao hoa", 0 },
+    { "pham thi minh duc anh bao chau van", 0 },
+  };
+
+  for (guint round = 0; round < 10; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *id = g_strdup_printf ("0010901%02u%03u", round, i);
+
+        g_ptr_array_add (batch, pd_test_make_dossier (names[i], id));
+      }
+  g_assert_true (pd_store_insert_many (store, (PdDossier * const *) batch->pdata, batch->len,
+                                       ACTOR, &error));
+  g_assert_no_error (error);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GPtrArray) found = pd_store_search_name (store, cases[c].query, 0, &error);
+
+      g_assert_no_error (error);
+      g_test_message ("%s: %u", cases[c].query, found->len);
+      g_assert_cmpuint (found->len, ==, cases[c].n);
+      for (guint i = 1; i < found->len; i++)
+        g_assert_cmpint (pd_dossier_get_id (found->pdata[i - 1]), >,
+                         pd_dossier_get_id (found->pdata[i]));
+    }
+}
+
+/* Renaming redoes the keys of the name: the old words stop matching, the new ones match, and
+ * a new order of the same words changes nothing. */
+static void
+test_name_search_rename (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(PdDossier) dossier = save_new (store, "Hồ Thị Lan", "001090000061");
+  g_autoptr(PdDossier) other = save_new (store, "Hồ Văn Lâm", "001090000062");
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pd_dossier_set_field (dossier, PD_FIELD_FULL_NAME, "Hồ Thị Ngọc Lan");
+  g_assert_true (pd_store_save (store, dossier, ACTOR, &error));
+  g_assert_no_error (error);
+  found = pd_store_search_name (store, "ho ngoc lan", 0, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  pd_dossier_set_field (dossier, PD_FIELD_FULL_NAME, "Hồ Ngọc Lan");
+  g_assert_true (pd_store_save (store, dossier, ACTOR, &error));
+  found = pd_store_search_name (store, "ho thi lan", 0, &error);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = pd_store_search_name (store, "thi", 0, &error);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = pd_store_search_name (store, "lan ngoc", 0, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  pd_dossier_set_field (dossier, PD_FIELD_FULL_NAME, "Lan Ngọc Hồ");
+  g_assert_true (pd_store_save (store, dossier, ACTOR, &error));
+  found = pd_store_search_name (store, "ho ngoc lan", 0, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (pd_dossier_get_field (found->pdata[0], PD_FIELD_FULL_NAME), ==, "Lan Ngọc Hồ");
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = pd_store_search_name (store, "ho", 0, &error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (pd_dossier_get_id (found->pdata[1]), ==, pd_dossier_get_id (dossier));
+  g_assert_cmpint (pd_dossier_get_id (found->pdata[0]), ==, pd_dossier_get_id (other));
+}
+
+static gint64
+raw_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *raw = open_raw (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+  return value;
+}
+
+/* A file of schema version 1 (words only, no signature) opens as version 2 with the keys
+ * rebuilt from the sealed names: made here by putting back the version 1 table, empty, so
+ * that only the rebuild can make the names findable. */
+static void
+test_migration_v1 (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(PdDossier) kept = save_new (store, "Vương Thị Mỹ Dung", "001090000071");
+  g_autoptr(PdDossier) purged = save_new (store, "Vương Văn Xoá", "001090000072");
+  g_autoptr(PdDossier) back = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint n_purged = 0;
+  gint64 n_audit = 0;
+  char *errmsg = NULL;
+  sqlite3 *raw;
+
+  g_assert_true (pd_store_set_status (store, pd_dossier_get_id (purged), PD_STATUS_RECEIVED,
+                                      "sync", NULL, &error));
+  g_assert_true (pd_store_purge (store, 1, now + 2 * DAY, &n_purged, ACTOR, &error));
+  g_assert_cmpuint (n_purged, ==, 1);
+  pd_store_close (store);
+  g_clear_object (&store);
+
+  raw = open_raw (path);
+  g_assert_cmpint (sqlite3_exec (raw,
+                                 "DROP TABLE name_tokens;"
+                                 "CREATE TABLE name_tokens ("
+                                 "  token      INTEGER NOT NULL,"
+                                 "  dossier_id INTEGER NOT NULL REFERENCES dossiers (id),"
+                                 "  PRIMARY KEY (token, dossier_id)"
+                                 ") WITHOUT ROWID;"
+                                 "PRAGMA user_version = 1;", NULL, NULL, &errmsg), ==, SQLITE_OK);
+  g_assert_null (errmsg);
+  sqlite3_close (raw);
+
+  store = open_store (path);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, PD_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM pragma_table_info ('name_tokens')"
+                            " WHERE name = 'sig'"), ==, 1);
+  /* The 4 words of the kept name and the pair of its common words (thị, dung); nothing of
+   * the purged one. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM name_tokens"), ==, 5);
+
+  found = pd_store_search_name (store, "vuong my dung", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (pd_dossier_get_id (found->pdata[0]), ==, pd_dossier_get_id (kept));
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = pd_store_search_name (store, "vuong", 0, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* The rest of the file came through, and it is still writable. */
+  back = pd_store_get (store, pd_dossier_get_id (kept), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd_dossier_get_field (back, PD_FIELD_ID_NUMBER), ==, "001090000071");
+  g_assert_true (pd_store_audit_verify (store, &n_audit, &error));
+  g_assert_cmpint (n_audit, >, 4);
+  g_clear_object (&back);
+  back = save_new (store, "Vương Mỹ Dung", "001090000073");
+  found = pd_store_search_name (store, "dung vuong my", 0, &error);
+  g_assert_cmpuint (found->len, ==, 2);
+}
+
+static void
+test_counts (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  gint64 counts[PD_N_STATUSES];
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 n = -1;
+  guint n_purged = 0;
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("0010902%05u", i);
+
+      g_ptr_array_add (batch, pd_test_make_dossier ("Đinh Công Tráng", id));
+    }
+  g_assert_true (pd_store_insert_many (store, (PdDossier * const *) batch->pdata, batch->len,
+                                       ACTOR, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (pd_store_count_by_status (store, counts, &error));
+  g_assert_no_error (error);
+  for (PdStatus s = 0; s < PD_N_STATUSES; s++)
+    g_assert_cmpint (counts[s], ==, s == pd_dossier_get_status (batch->pdata[0]) ? 12 : 0);
+
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (pd_store_set_status (store, pd_dossier_get_id (batch->pdata[i]),
+                                        PD_STATUS_RECEIVED, "sync", NULL, &error));
+  g_assert_true (pd_store_set_status (store, pd_dossier_get_id (batch->pdata[5]),
+                                      PD_STATUS_SENT, "sync", NULL, &error));
+  g_assert_true (pd_store_set_status (store, pd_dossier_get_id (batch->pdata[6]),
+                                      PD_STATUS_REFUSED, ACTOR, "no photo", &error));
+  g_assert_no_error (error);
+  g_assert_true (pd_store_count_by_status (store, counts, &error));
+  g_assert_cmpint (counts[PD_STATUS_RECEIVED], ==, 5);
+  g_assert_cmpint (counts[PD_STATUS_SENT], ==, 1);
+  g_assert_cmpint (counts[PD_STATUS_REFUSED], ==, 1);
+  g_assert_cmpint (counts[pd_dossier_get_status (batch->pdata[11])], ==, 5);
+
+  /* The same selection as the purge: confirmed long enough ago, not yet purged. */
+  g_assert_true (pd_store_count_purgeable (store, 30, now + 29 * DAY, &n, &error));
+  g_assert_cmpint (n, ==, 0);
+  g_assert_true (pd_store_count_purgeable (store, 30, now + 31 * DAY, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 5);
+  g_assert_true (pd_store_purge (store, 30, now + 31 * DAY, &n_purged, ACTOR, &error));
+  g_assert_cmpuint (n_purged, ==, n);
+  g_assert_true (pd_store_count_purgeable (store, 30, now + 31 * DAY, &n, &error));
+  g_assert_cmpint (n, ==, 0);
+  /* Purged dossiers keep their status for the statistics. */
+  g_assert_true (pd_store_count_by_status (store, counts, &error));
+  g_assert_cmpint (counts[PD_STATUS_RECEIVED], ==, 5);
+
+  pd_store_close (store);
+  g_assert_false (pd_store_count_by_status (store, counts, &error));
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_false (pd_store_count_purgeable (store, 30, now, &n, &error));
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_IO);
+}
+
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Checked;
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Checked *checked = user_data;
+
+  checked->ok = pd_store_check_integrity_finish (PD_STORE (source), result, &checked->error);
+  checked->done = TRUE;
+}
+
+static Checked
+check_async (PdStore *store)
+{
+  Checked checked = { FALSE, FALSE, NULL };
+
+  pd_store_check_integrity_async (store, NULL, on_checked, &checked);
+  while (!checked.done)
+    g_main_context_iteration (NULL, TRUE);
+  return checked;
+}
+
+/* Zeroes page @page (1-based) of the file. */
+static void
+damage_page (const char *path,
+             gint64      page)
+{
+  gint64 page_size = raw_int (path, "PRAGMA page_size");
+  g_autofree char *zeros = g_malloc0 (page_size);
+  FILE *file = fopen (path, "r+b");
+
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, (page - 1) * page_size, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (zeros, 1, page_size, file), ==, page_size);
+  g_assert_cmpint (fclose (file), ==, 0);
+}
+
+/* A large file closed cleanly opens without the page-by-page check, so damage in it is found
+ * by pd_store_check_integrity(); the same file opened while another connection has left
+ * changes in the WAL is checked, and refused. */
+static void
+test_integrity (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(PdStore) second = NULL;
+  g_autoptr(PdDossier) dossier = save_new (store, "Tạ Quang Bửu", "001090000081");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GBytes) scan = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (81);
+  g_autoptr(GError) error = NULL;
+  guint32 *noise;
+  gsize scan_size = 72 * 1024 * 1024;
+  Checked checked;
+  gint64 page;
+
+  g_assert_true (pd_store_check_integrity (store, NULL, &error));
+  g_assert_no_error (error);
+  checked = check_async (store);
+  g_assert_no_error (checked.error);
+  g_assert_true (checked.ok);
+
+  /* More than the size below which every open checks the file. */
+  noise = g_malloc (scan_size);
+  for (gsize i = 0; i < scan_size / sizeof *noise; i++)
+    noise[i] = g_rand_int (rand);
+  scan = g_bytes_new_take (noise, scan_size);
+  g_assert_cmpint (pd_store_add_attachment (store, pd_dossier_get_id (dossier), "scan",
+                                            "image/png", scan, ACTOR, &error), >, 0);
+  g_assert_no_error (error);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (pd_store_check_integrity (store, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  pd_store_close (store);
+  g_clear_object (&store);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  }
+
+  /* A page in the middle of the scan's overflow chain. */
+  page = raw_int (path, "PRAGMA page_count") / 2;
+  damage_page (path, page);
+
+  store = pd_store_open (path, PD_STORE_OPEN_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pd_store_count (store, NULL), ==, 1);
+  g_assert_false (pd_store_check_integrity (store, NULL, &error));
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  checked = check_async (store);
+  g_assert_false (checked.ok);
+  g_assert_error (checked.error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT);
+  g_clear_error (&checked.error);
+
+  /* The first connection's change sits in the WAL while it is open. */
+  g_assert_true (pd_store_set_setting (store, "counter", "3", &error));
+  second = pd_store_open (path, PD_STORE_OPEN_NONE, &error);
+  g_assert_null (second);
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1108,6 +1468,11 @@ main (int   argc,
   g_test_add_func ("/store/async", test_async);
   g_test_add_func ("/store/threads", test_threads);
   g_test_add_func ("/store/error-messages", test_error_messages);
+  g_test_add_func ("/store/name-search-common-words", test_name_search_common_words);
+  g_test_add_func ("/store/name-search-rename", test_name_search_rename);
+  g_test_add_func ("/store/migration-v1", test_migration_v1);
+  g_test_add_func ("/store/counts", test_counts);
+  g_test_add_func ("/store/integrity", test_integrity);
 
   return g_test_run ();
 }

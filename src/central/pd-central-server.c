@@ -1,0 +1,1350 @@
+/* pd-central-server.c: the endpoints of data/sync-protocol.md on SoupServer. */
+#define G_LOG_DOMAIN "passdesk-central"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <sodium.h>
+
+#include "pd-central-server.h"
+#include "pd-declaration-code.h"
+#include "pd-dossier.h"
+
+/* A dribbled answer promises this much more than it has, so that it never completes. */
+#define DRIBBLE_PADDING   (1024 * 1024)
+#define DRIBBLE_INTERVAL  1000
+
+struct _PdCentralServer
+{
+  GObject          parent_instance;
+
+  PdCentralDb     *db;
+  SoupServer      *server;
+  PdCentralFaults *faults;
+  gboolean         https;
+  /* username -> number of sign-ins being verified, counted as failures until they end */
+  GHashTable      *sign_ins;
+  /* Verified against when the username is unknown, so that the answer takes as long. */
+  char            *dummy_verifier;
+  /* (element-type Dribble) connections a "slow" fault keeps open */
+  GPtrArray       *dribbles;
+};
+
+G_DEFINE_FINAL_TYPE (PdCentralServer, pd_central_server, G_TYPE_OBJECT)
+
+typedef struct {
+  GByteArray *data;
+  gboolean    too_large;
+} Body;
+
+typedef enum {
+  ROUTE_TIME,
+  ROUTE_DEVICES,
+  ROUTE_SESSIONS,
+  ROUTE_PACKETS,
+  ROUTE_DECLARATIONS,
+  ROUTE_DECLARATION,
+  ROUTE_REFERENCE,
+  ROUTE_REFERENCE_TABLE,
+  ROUTE_STATUSES,
+} Route;
+
+static const struct {
+  const char *path;        /* ends with '/' when a path segment follows */
+  const char *method;
+  gboolean    is_signed;
+  gboolean    faulty;      /* subject to --inject */
+} routes[] = {
+  [ROUTE_TIME] = { "/v1/time", "GET", FALSE, FALSE },
+  [ROUTE_DEVICES] = { "/v1/devices", "POST", FALSE, FALSE },
+  [ROUTE_SESSIONS] = { "/v1/sessions", "POST", TRUE, FALSE },
+  [ROUTE_PACKETS] = { "/v1/packets", "POST", TRUE, TRUE },
+  [ROUTE_DECLARATIONS] = { "/v1/declarations", "GET", TRUE, TRUE },
+  [ROUTE_DECLARATION] = { "/v1/declarations/", "GET", TRUE, TRUE },
+  [ROUTE_REFERENCE] = { "/v1/reference", "GET", TRUE, TRUE },
+  [ROUTE_REFERENCE_TABLE] = { "/v1/reference/", "GET", TRUE, TRUE },
+  [ROUTE_STATUSES] = { "/v1/statuses", "GET", TRUE, TRUE },
+};
+
+typedef struct {
+  PdCentralServer   *self;
+  SoupServerMessage *msg;
+  Route              route;
+  const guint8      *body;
+  gsize              body_length;
+  const char        *query;
+  char              *argument;      /* the unescaped last path segment, for the /x/<y> routes */
+  char              *device_id;     /* once the signature verified */
+  char              *office_code;
+  PdCentralOfficer  *officer;       /* from a bearer token, when one was sent */
+} Request;
+
+static void
+request_clear (Request *request)
+{
+  g_clear_pointer (&request->argument, g_free);
+  g_clear_pointer (&request->device_id, g_free);
+  g_clear_pointer (&request->office_code, g_free);
+  g_clear_pointer (&request->officer, pd_central_officer_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Request, request_clear)
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonNode          *node)
+{
+  gsize length;
+  char *text = json_to_string (node, FALSE);
+
+  length = strlen (text);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    text, length);
+}
+
+static JsonNode *
+error_node (const char *code,
+            const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               const char        *code,
+               const char        *message)
+{
+  g_autoptr(JsonNode) node = error_node (code, message);
+
+  respond_json (msg, status, node);
+}
+
+static void
+respond_internal (SoupServerMessage *msg,
+                  const GError      *error)
+{
+  g_warning ("%s", error->message);
+  respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                 _("The central system failed to handle the request. Try again later."));
+}
+
+static void
+respond_retry_after (SoupServerMessage *msg,
+                     guint              status,
+                     const char        *code,
+                     const char        *message,
+                     gint64             seconds)
+{
+  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (seconds, 1));
+
+  respond_error (msg, status, code, message);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", value);
+}
+
+/* Bodies ----------------------------------------------------------------------------------- */
+
+static void
+body_free (Body *body)
+{
+  g_byte_array_unref (body->data);
+  g_free (body);
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg,
+              GBytes            *chunk,
+              Body              *body)
+{
+  gsize length = g_bytes_get_size (chunk);
+
+  if (body->too_large)
+    return;
+  if (length > PD_CENTRAL_MAX_BODY - body->data->len)
+    {
+      /* Keep reading (and dropping) the rest so that the 413 can still be answered. */
+      body->too_large = TRUE;
+      g_byte_array_set_size (body->data, 0);
+      return;
+    }
+  g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), length);
+}
+
+/* libsoup would otherwise keep a body of any size in memory: read it ourselves, bounded. */
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  Body *body = g_new0 (Body, 1);
+
+  body->data = g_byte_array_new ();
+  g_object_set_data_full (G_OBJECT (msg), "pd-body", body, (GDestroyNotify) body_free);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), body);
+}
+
+static void
+refuse_too_large (SoupServerMessage *msg)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                 _("The request is larger than 16 MiB. Push fewer packets at a time."));
+}
+
+/* Refuses a declared oversized body before reading any of it. */
+static void
+handle_early (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > PD_CENTRAL_MAX_BODY)
+    refuse_too_large (msg);
+}
+
+/* Faults ----------------------------------------------------------------------------------- */
+
+typedef struct {
+  PdCentralServer *self;
+  GIOStream       *stream;
+  GBytes          *data;
+  gsize            offset;
+  guint            source;
+  GCancellable    *cancellable;
+  gboolean         writing;
+} Dribble;
+
+static void
+dribble_free (Dribble *dribble)
+{
+  g_clear_handle_id (&dribble->source, g_source_remove);
+  g_cancellable_cancel (dribble->cancellable);
+  g_io_stream_close (dribble->stream, NULL, NULL);
+  g_clear_object (&dribble->stream);
+  g_clear_object (&dribble->cancellable);
+  g_clear_pointer (&dribble->data, g_bytes_unref);
+  g_free (dribble);
+}
+
+static gboolean dribble_next (gpointer user_data);
+
+static void
+dribble_wrote (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Dribble *dribble = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+    {
+      /* Cancelled: the dribble was freed at shutdown. Else the client gave up. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_ptr_array_remove (dribble->self->dribbles, dribble);
+      return;
+    }
+  dribble->writing = FALSE;
+  dribble->source = g_timeout_add (DRIBBLE_INTERVAL, dribble_next, dribble);
+}
+
+static gboolean
+dribble_next (gpointer user_data)
+{
+  Dribble *dribble = user_data;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (dribble->data, &length);
+  const guint8 *byte = dribble->offset < length ? data + dribble->offset : (const guint8 *) " ";
+
+  dribble->source = 0;
+  dribble->offset++;
+  dribble->writing = TRUE;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (dribble->stream), byte, 1,
+                                   G_PRIORITY_DEFAULT, dribble->cancellable, dribble_wrote, dribble);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+truncate_wrote (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GIOStream) stream = user_data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+/* Takes the connection from libsoup to answer @msg with bytes no HTTP library would send:
+ * an answer cut short, or one that never ends. */
+static void
+misanswer (PdCentralServer   *self,
+           SoupServerMessage *msg,
+           PdCentralFault     fault)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  gsize length = g_bytes_get_size (body);
+  gsize declared = fault == PD_CENTRAL_FAULT_SLOW ? length + DRIBBLE_PADDING : length;
+  g_autofree char *head =
+    g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json; charset=utf-8\r\n"
+                     "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                     soup_server_message_get_status (msg),
+                     soup_status_get_phrase (soup_server_message_get_status (msg)), declared);
+  GIOStream *stream = soup_server_message_steal_connection (msg);
+
+  if (fault == PD_CENTRAL_FAULT_TRUNCATE)
+    {
+      GByteArray *bytes = g_byte_array_new ();
+      g_autoptr(GBytes) data = NULL;
+
+      g_byte_array_append (bytes, (const guint8 *) head, strlen (head));
+      g_byte_array_append (bytes, g_bytes_get_data (body, NULL), length / 2);
+      data = g_byte_array_free_to_bytes (bytes);
+      /* The GBytes stays alive in the closure until the write completes. */
+      g_object_set_data_full (G_OBJECT (stream), "pd-truncated", g_bytes_ref (data),
+                              (GDestroyNotify) g_bytes_unref);
+      g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
+                                       g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                       G_PRIORITY_DEFAULT, NULL, truncate_wrote, stream);
+    }
+  else
+    {
+      Dribble *dribble = g_new0 (Dribble, 1);
+      GByteArray *bytes = g_byte_array_new ();
+
+      g_byte_array_append (bytes, (const guint8 *) head, strlen (head));
+      g_byte_array_append (bytes, g_bytes_get_data (body, NULL), length);
+      dribble->self = self;
+      dribble->stream = stream;
+      dribble->data = g_byte_array_free_to_bytes (bytes);
+      dribble->cancellable = g_cancellable_new ();
+      g_ptr_array_add (self->dribbles, dribble);
+      dribble_next (dribble);
+    }
+}
+
+static PdCentralFault
+draw_fault (PdCentralServer *self,
+            Request         *request)
+{
+  PdCentralFault fault;
+  g_autoptr(GError) error = NULL;
+
+  if (self->faults == NULL || !routes[request->route].faulty)
+    return PD_CENTRAL_FAULT_NONE;
+  fault = pd_central_faults_draw (self->faults);
+  if (fault == PD_CENTRAL_FAULT_NONE)
+    return fault;
+  g_debug ("Injecting %s into %s", pd_central_fault_to_string (fault), routes[request->route].path);
+  if (!pd_central_db_bump (self->db, "injected_faults", 1, &error))
+    g_warning ("%s", error->message);
+  return fault;
+}
+
+/* TRUE when the fault answered instead of the handler. */
+static gboolean
+inject_before (PdCentralServer *self,
+               Request         *request,
+               PdCentralFault   fault)
+{
+  guint8 garbage[48];
+
+  switch (fault)
+    {
+    case PD_CENTRAL_FAULT_503:
+      respond_retry_after (request->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "internal",
+                           _("The central system is busy (injected fault). Try again later."),
+                           pd_central_faults_get_retry_after (self->faults));
+      return TRUE;
+    case PD_CENTRAL_FAULT_500:
+      respond_error (request->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                     _("The central system failed (injected fault). Try again later."));
+      return TRUE;
+    case PD_CENTRAL_FAULT_GARBAGE:
+      pd_central_faults_fill_garbage (self->faults, garbage, sizeof garbage);
+      soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (request->msg, "application/json", SOUP_MEMORY_COPY,
+                                        (const char *) garbage, sizeof garbage);
+      return TRUE;
+    case PD_CENTRAL_FAULT_NONE:
+    case PD_CENTRAL_FAULT_TRUNCATE:
+    case PD_CENTRAL_FAULT_SLOW:
+    case PD_CENTRAL_FAULT_COMMIT_THEN_503:
+    case PD_CENTRAL_N_FAULTS:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+inject_after (PdCentralServer *self,
+              Request         *request,
+              PdCentralFault   fault)
+{
+  switch (fault)
+    {
+    case PD_CENTRAL_FAULT_COMMIT_THEN_503:
+      respond_retry_after (request->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "internal",
+                           _("The central system is busy (injected fault). Try again later."),
+                           pd_central_faults_get_retry_after (self->faults));
+      break;
+    case PD_CENTRAL_FAULT_TRUNCATE:
+    case PD_CENTRAL_FAULT_SLOW:
+      misanswer (self, request->msg, fault);
+      break;
+    case PD_CENTRAL_FAULT_NONE:
+    case PD_CENTRAL_FAULT_503:
+    case PD_CENTRAL_FAULT_500:
+    case PD_CENTRAL_FAULT_GARBAGE:
+    case PD_CENTRAL_N_FAULTS:
+    default:
+      break;
+    }
+}
+
+/* Authentication --------------------------------------------------------------------------- */
+
+static const char *
+get_header (Request    *request,
+            const char *name)
+{
+  return soup_message_headers_get_one (soup_server_message_get_request_headers (request->msg), name);
+}
+
+static gboolean
+parse_time (const char *text,
+            gint64     *value)
+{
+  gint64 number;
+
+  if (text == NULL || *text == '\0' || strlen (text) > 18)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  number = g_ascii_strtoll (text, NULL, 10);
+  *value = number;
+  return TRUE;
+}
+
+/* Responds and returns FALSE unless the request is signed by an enrolled device, recently. */
+static gboolean
+authenticate (PdCentralServer *self,
+              Request         *request)
+{
+  GUri *uri = soup_server_message_get_uri (request->msg);
+  const char *device_id = get_header (request, "X-Passdesk-Device");
+  const char *time_text = get_header (request, "X-Passdesk-Time");
+  const char *signature = get_header (request, "X-Passdesk-Signature");
+  const char *authorization = get_header (request, "Authorization");
+  g_autofree char *path_and_query = NULL;
+  g_autofree char *office = NULL;
+  guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
+  gint64 time;
+
+  if (device_id == NULL || time_text == NULL || signature == NULL)
+    {
+      respond_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "invalid_signature",
+                     _("The request is not signed. Enroll the station and sign every request."));
+      return FALSE;
+    }
+  if (!pd_central_db_lookup_device (self->db, device_id, public_key, &office))
+    {
+      respond_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "unknown_device",
+                     _("This station is not enrolled with the central system. Enroll it again with a new code."));
+      return FALSE;
+    }
+  if (!parse_time (time_text, &time) || ABS (time - now_seconds ()) > PD_CENTRAL_MAX_SKEW)
+    {
+      respond_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "stale_request",
+                     _("The station’s clock differs from the central system’s by more than 5 minutes. Set the date and time of the computer."));
+      return FALSE;
+    }
+
+  path_and_query = g_uri_get_query (uri)
+    ? g_strconcat (g_uri_get_path (uri), "?", g_uri_get_query (uri), NULL)
+    : g_strdup (g_uri_get_path (uri));
+  if (!pd_request_verify (soup_server_message_get_method (request->msg), path_and_query, time,
+                          request->body, request->body_length, signature, public_key, NULL))
+    {
+      respond_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "invalid_signature",
+                     _("The request signature does not verify. Check that the station is enrolled with this central system."));
+      return FALSE;
+    }
+
+  request->device_id = g_strdup (device_id);
+  request->office_code = g_steal_pointer (&office);
+
+  if (authorization != NULL)
+    {
+      if (!g_str_has_prefix (authorization, "Bearer ") ||
+          (request->officer = pd_central_db_lookup_session (self->db, authorization + strlen ("Bearer "),
+                                                            now_seconds ())) == NULL)
+        {
+          respond_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "bad_credentials",
+                         _("The officer’s session is unknown or expired. Sign in again."));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Endpoints -------------------------------------------------------------------------------- */
+
+static void
+handle_time (PdCentralServer *self,
+             Request         *request)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "server_time");
+  json_builder_add_int_value (builder, now_seconds ());
+  json_builder_set_member_name (builder, "protocol");
+  json_builder_add_int_value (builder, 1);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  respond_json (request->msg, SOUP_STATUS_OK, node);
+}
+
+static void
+respond_request_error (SoupServerMessage *msg,
+                       const GError      *error)
+{
+  respond_error (msg, SOUP_STATUS_BAD_REQUEST,
+                 g_error_matches (error, PD_CENTRAL_REQUEST_ERROR, PD_CENTRAL_REQUEST_ERROR_BAD_JSON)
+                   ? "bad_json" : "bad_request",
+                 error->message);
+}
+
+static void
+add_key (JsonBuilder  *builder,
+         const char   *name,
+         const guint8 *key,
+         gsize         length)
+{
+  g_autofree char *text = pd_base64url_encode (key, length);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, text);
+}
+
+static void
+handle_devices (PdCentralServer *self,
+                Request         *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdCentralEnrollment) enrollment = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) office = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *office_code = NULL;
+
+  enrollment = pd_central_enrollment_parse ((const char *) request->body, request->body_length, &error);
+  if (enrollment == NULL)
+    {
+      respond_request_error (request->msg, error);
+      return;
+    }
+
+  device_id = pd_central_db_enroll_device (self->db, enrollment->code, enrollment->public_key,
+                                           enrollment->name, &office_code, &error);
+  if (device_id == NULL)
+    {
+      if (g_error_matches (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_BAD_CODE))
+        {
+          g_autoptr(GError) audit_error = NULL;
+
+          if (!pd_central_db_audit (self->db, NULL, "enrollment_refused", enrollment->code,
+                                    enrollment->name, &audit_error))
+            g_warning ("%s", audit_error->message);
+          respond_error (request->msg, SOUP_STATUS_FORBIDDEN, "bad_enrollment_code", error->message);
+        }
+      else
+        respond_internal (request->msg, error);
+      return;
+    }
+  office = pd_central_db_get_office (self->db, office_code, NULL, &error);
+  if (office == NULL)
+    {
+      respond_internal (request->msg, error);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device_id");
+  json_builder_add_string_value (builder, device_id);
+  json_builder_set_member_name (builder, "office");
+  json_builder_add_value (builder, g_steal_pointer (&office));
+  add_key (builder, "central_box_public_key", pd_central_db_get_box_public_key (self->db),
+           PD_PACKET_BOX_KEY_BYTES);
+  add_key (builder, "central_sign_public_key", pd_central_db_get_sign_public_key (self->db),
+           PD_PACKET_PUBLIC_KEY_BYTES);
+  json_builder_set_member_name (builder, "server_time");
+  json_builder_add_int_value (builder, now_seconds ());
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  respond_json (request->msg, SOUP_STATUS_CREATED, node);
+}
+
+typedef struct {
+  PdCentralServer   *self;
+  SoupServerMessage *msg;
+  char              *device_id;
+  char              *username;
+  char              *password;
+  char              *verifier;
+  gboolean           known;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_object_unref (sign_in->self);
+  g_object_unref (sign_in->msg);
+  g_free (sign_in->device_id);
+  g_free (sign_in->username);
+  sodium_memzero (sign_in->password, strlen (sign_in->password));
+  g_free (sign_in->password);
+  g_free (sign_in->verifier);
+  g_free (sign_in);
+}
+
+static void
+verify_password_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  SignIn *sign_in = task_data;
+
+  g_task_return_boolean (task, crypto_pwhash_str_verify (sign_in->verifier, sign_in->password,
+                                                         strlen (sign_in->password)) == 0);
+}
+
+static void
+sign_in_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PdCentralServer *self = PD_CENTRAL_SERVER (object);
+  SignIn *sign_in = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdCentralOfficer) officer = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *token = NULL;
+  gboolean verified = g_task_propagate_boolean (G_TASK (result), NULL);
+  guint in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (self->sign_ins, sign_in->username));
+  gint64 expires_at = now_seconds () + PD_CENTRAL_SESSION_SECONDS;
+
+  if (in_flight <= 1)
+    g_hash_table_remove (self->sign_ins, sign_in->username);
+  else
+    g_hash_table_insert (self->sign_ins, g_strdup (sign_in->username), GUINT_TO_POINTER (in_flight - 1));
+
+  soup_server_message_unpause (sign_in->msg);
+
+  if (!verified || !sign_in->known ||
+      (officer = pd_central_db_lookup_officer (self->db, sign_in->username)) == NULL)
+    {
+      if (!pd_central_db_audit (self->db, sign_in->device_id, "sign_in_failed", sign_in->username,
+                                NULL, &error) ||
+          !pd_central_db_bump (self->db, "sign_in_failures", 1, &error))
+        g_warning ("%s", error->message);
+      respond_error (sign_in->msg, SOUP_STATUS_UNAUTHORIZED, "bad_credentials",
+                     _("The username or password is wrong. Check them and try again."));
+      return;
+    }
+
+  token = pd_central_db_new_session (self->db, officer->username, sign_in->device_id, expires_at, &error);
+  if (token == NULL ||
+      !pd_central_db_audit (self->db, sign_in->device_id, "signed_in", officer->username, NULL, &error))
+    {
+      respond_internal (sign_in->msg, error);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_int_value (builder, expires_at);
+  json_builder_set_member_name (builder, "officer");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, officer->username);
+  json_builder_set_member_name (builder, "display_name");
+  json_builder_add_string_value (builder, officer->display_name);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, officer->role);
+  json_builder_set_member_name (builder, "office_code");
+  json_builder_add_string_value (builder, officer->office_code);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  respond_json (sign_in->msg, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_sessions (PdCentralServer *self,
+                 Request         *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdCentralSignIn) parsed = NULL;
+  g_autoptr(PdCentralOfficer) officer = NULL;
+  g_autoptr(GTask) task = NULL;
+  SignIn *sign_in;
+  gint64 now = now_seconds ();
+  gint64 oldest = now;
+  guint failures;
+  guint in_flight;
+
+  parsed = pd_central_sign_in_parse ((const char *) request->body, request->body_length, &error);
+  if (parsed == NULL)
+    {
+      respond_request_error (request->msg, error);
+      return;
+    }
+
+  in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (self->sign_ins, parsed->username));
+  failures = pd_central_db_count_audit (self->db, "sign_in_failed", parsed->username,
+                                        now - PD_CENTRAL_SIGN_IN_WINDOW, &oldest);
+  if (failures + in_flight >= PD_CENTRAL_SIGN_IN_FAILURES)
+    {
+      if (!pd_central_db_audit (self->db, request->device_id, "sign_in_rate_limited",
+                                parsed->username, NULL, &error))
+        g_warning ("%s", error->message);
+      respond_retry_after (request->msg, 429, "rate_limited",
+                           _("Too many failed sign-ins for this username. Wait a few minutes, then try again."),
+                           failures > 0 ? oldest + PD_CENTRAL_SIGN_IN_WINDOW - now : 1);
+      return;
+    }
+
+  officer = pd_central_db_lookup_officer (self->db, parsed->username);
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->self = g_object_ref (self);
+  sign_in->msg = g_object_ref (request->msg);
+  sign_in->device_id = g_strdup (request->device_id);
+  sign_in->username = g_strdup (parsed->username);
+  sign_in->password = g_strdup (parsed->password);
+  sign_in->known = officer != NULL;
+  sign_in->verifier = g_strdup (officer ? officer->verifier : self->dummy_verifier);
+  g_hash_table_insert (self->sign_ins, g_strdup (parsed->username), GUINT_TO_POINTER (in_flight + 1));
+
+  /* Argon2id takes a tenth of a second and 64 MiB: never on the thread serving the others. */
+  soup_server_message_pause (request->msg);
+  task = g_task_new (self, NULL, sign_in_done, NULL);
+  g_task_set_source_tag (task, handle_sessions);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  g_task_run_in_thread (task, verify_password_thread);
+}
+
+typedef struct {
+  PdCentralPushItem    *item;
+  PdCentralApplication *application;
+  char                 *content;
+  const char           *result;         /* "accepted", "duplicate", "rejected" */
+  const char           *error_code;
+  char                 *message;
+  char                 *central_id;
+  gint64                received_at;
+} PushResult;
+
+static void
+push_result_clear (PushResult *result)
+{
+  g_clear_pointer (&result->application, pd_central_application_free);
+  g_clear_pointer (&result->content, g_free);
+  g_clear_pointer (&result->message, g_free);
+  g_clear_pointer (&result->central_id, g_free);
+}
+
+static void
+reject (PushResult *result,
+        const char *code,
+        const char *message)
+{
+  result->result = "rejected";
+  result->error_code = code;
+  result->message = g_strdup (message);
+}
+
+/* Everything that does not need the database lock: signatures, opening, the dossier. */
+static void
+check_packet (PdCentralServer *self,
+              PushResult      *result)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) inner = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const PdPacket *packet = result->item->packet;
+  guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
+
+  if (packet == NULL)
+    {
+      reject (result, "invalid_packet", result->item->problem);
+      return;
+    }
+  if (!pd_central_db_lookup_device (self->db, packet->device_id, public_key, NULL))
+    {
+      reject (result, "unknown_device",
+              _("The station that made this packet is not enrolled with the central system. Keep the packet and contact support."));
+      return;
+    }
+  if (!pd_packet_verify (packet, public_key, &error))
+    {
+      reject (result, "invalid_signature", error->message);
+      return;
+    }
+  inner = pd_packet_open (packet, pd_central_db_get_box_public_key (self->db),
+                          pd_central_db_get_box_secret_key (self->db), &error);
+  if (inner == NULL)
+    {
+      reject (result, "invalid_packet", error->message);
+      return;
+    }
+  result->application = pd_central_application_check (inner, &error);
+  if (result->application == NULL)
+    {
+      reject (result, "invalid_packet", error->message);
+      return;
+    }
+  node = json_node_init_object (json_node_alloc (), inner);
+  result->content = json_to_string (node, FALSE);
+}
+
+static gboolean
+store_packets (PdCentralServer  *self,
+               Request          *request,
+               PushResult       *results,
+               guint             n,
+               GError          **error)
+{
+  guint n_duplicates = 0;
+  guint n_rejected = 0;
+  gint64 now = now_seconds ();
+
+  if (!pd_central_db_begin (self->db, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      PushResult *result = &results[i];
+      const PdPacket *packet = result->item->packet;
+      gboolean found;
+
+      if (result->result != NULL)
+        {
+          n_rejected++;
+          if (!pd_central_db_audit (self->db, request->device_id, "packet_rejected",
+                                    result->item->packet_id, result->error_code, error))
+            goto fail;
+          continue;
+        }
+      if (!pd_central_db_find_receipt (self->db, packet->packet_id, &found, &result->central_id,
+                                       &result->received_at, error))
+        goto fail;
+      if (found)
+        {
+          result->result = "duplicate";
+          n_duplicates++;
+          continue;
+        }
+      result->central_id = pd_central_db_insert_application (self->db, packet, request->device_id,
+                                                             result->application, result->content,
+                                                             now, error);
+      if (result->central_id == NULL)
+        goto fail;
+      result->result = "accepted";
+      result->received_at = now;
+    }
+  if (!pd_central_db_bump (self->db, "pushes", 1, error) ||
+      !pd_central_db_bump (self->db, "packets_received", n, error) ||
+      !pd_central_db_bump (self->db, "duplicate_pushes", n_duplicates, error) ||
+      !pd_central_db_bump (self->db, "rejected_packets", n_rejected, error) ||
+      !pd_central_db_commit (self->db, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  pd_central_db_rollback (self->db);
+  return FALSE;
+}
+
+static void
+handle_packets (PdCentralServer *self,
+                Request         *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  PushResult *results;
+  gboolean stored;
+
+  if (request->officer != NULL && g_str_equal (request->officer->role, "volunteer"))
+    {
+      respond_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden_role",
+                     _("Volunteers cannot send accepted applications. Ask an officer to sign in."));
+      return;
+    }
+  items = pd_central_push_parse ((const char *) request->body, request->body_length, &error);
+  if (items == NULL)
+    {
+      respond_request_error (request->msg, error);
+      return;
+    }
+
+  results = g_new0 (PushResult, items->len);
+  for (guint i = 0; i < items->len; i++)
+    {
+      results[i].item = g_ptr_array_index (items, i);
+      check_packet (self, &results[i]);
+    }
+  stored = store_packets (self, request, results, items->len, &error);
+  if (!stored)
+    respond_internal (request->msg, error);
+  else
+    {
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "results");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < items->len; i++)
+        {
+          PushResult *result = &results[i];
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "packet_id");
+          if (result->item->packet_id)
+            json_builder_add_string_value (builder, result->item->packet_id);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "result");
+          json_builder_add_string_value (builder, result->result);
+          if (result->error_code != NULL)
+            {
+              json_builder_set_member_name (builder, "error");
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "code");
+              json_builder_add_string_value (builder, result->error_code);
+              json_builder_set_member_name (builder, "message");
+              json_builder_add_string_value (builder, result->message);
+              json_builder_end_object (builder);
+            }
+          else
+            {
+              json_builder_set_member_name (builder, "receipt");
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "central_id");
+              json_builder_add_string_value (builder, result->central_id);
+              json_builder_set_member_name (builder, "received_at");
+              json_builder_add_int_value (builder, result->received_at);
+              json_builder_end_object (builder);
+            }
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      node = json_builder_get_root (builder);
+      respond_json (request->msg, SOUP_STATUS_OK, node);
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    push_result_clear (&results[i]);
+  g_free (results);
+}
+
+static void
+respond_page (Request  *request,
+              JsonNode *node,
+              GError   *error)
+{
+  if (node == NULL)
+    respond_internal (request->msg, error);
+  else
+    respond_json (request->msg, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_declarations (PdCentralServer *self,
+                     Request         *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 after;
+  guint limit;
+
+  if (!pd_central_page_parse (request->query, &after, &limit, &error))
+    {
+      respond_request_error (request->msg, error);
+      return;
+    }
+  node = pd_central_db_list_declarations (self->db, request->office_code, after, limit, &error);
+  respond_page (request, node, error);
+}
+
+static void
+respond_not_found (Request      *request,
+                   const GError *error)
+{
+  if (g_error_matches (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_NOT_FOUND))
+    respond_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", error->message);
+  else
+    respond_internal (request->msg, error);
+}
+
+static void
+handle_declaration (PdCentralServer *self,
+                    Request         *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *code = pd_declaration_code_parse (request->argument, NULL, NULL);
+
+  if (code == NULL)
+    {
+      respond_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found",
+                     _("This is not a declaration code. Check the code with the applicant."));
+      return;
+    }
+  node = pd_central_db_get_declaration (self->db, code, &error);
+  if (node == NULL)
+    respond_not_found (request, error);
+  else
+    respond_json (request->msg, SOUP_STATUS_OK, node);
+}
+
+static void
+handle_reference (PdCentralServer *self,
+                  Request         *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (request->argument != NULL)
+    {
+      node = pd_central_db_get_reference_table (self->db, request->argument, &error);
+      if (node == NULL)
+        respond_not_found (request, error);
+      else
+        respond_json (request->msg, SOUP_STATUS_OK, node);
+      return;
+    }
+  node = pd_central_db_get_reference_versions (self->db, &error);
+  respond_page (request, node, error);
+}
+
+static void
+handle_statuses (PdCentralServer *self,
+                 Request         *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 after;
+  guint limit;
+
+  if (!pd_central_page_parse (request->query, &after, &limit, &error))
+    {
+      respond_request_error (request->msg, error);
+      return;
+    }
+  node = pd_central_db_list_statuses (self->db, request->device_id, after, limit, &error);
+  respond_page (request, node, error);
+}
+
+/* Routing ---------------------------------------------------------------------------------- */
+
+/* Returns FALSE if no route has @path; else the route, and the unescaped segment after a
+ * "/x/" route. */
+static gboolean
+find_route (const char  *path,
+            Route       *route,
+            char       **argument)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      const char *pattern = routes[i].path;
+      gsize length = strlen (pattern);
+
+      if (pattern[length - 1] != '/')
+        {
+          if (g_str_equal (path, pattern))
+            {
+              *route = i;
+              return TRUE;
+            }
+          continue;
+        }
+      if (strncmp (path, pattern, length) == 0 && path[length] != '\0' &&
+          strchr (path + length, '/') == NULL)
+        {
+          *argument = g_uri_unescape_string (path + length, NULL);
+          if (*argument == NULL || !g_utf8_validate (*argument, -1, NULL) || strlen (*argument) > 64)
+            {
+              g_clear_pointer (argument, g_free);
+              return FALSE;
+            }
+          *route = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+is_json_content_type (SoupServerMessage *msg)
+{
+  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg),
+                                                            NULL);
+
+  return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  PdCentralServer *self = user_data;
+  g_auto(Request) request = { .self = self, .msg = msg };
+  Body *body = g_object_get_data (G_OBJECT (msg), "pd-body");
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *method = soup_server_message_get_method (msg);
+  PdCentralFault fault;
+
+  if (body != NULL && body->too_large)
+    {
+      refuse_too_large (msg);
+      return;
+    }
+  if (body != NULL)
+    {
+      request.body = body->data->data;
+      request.body_length = body->data->len;
+    }
+  request.query = g_uri_get_query (uri);
+
+  if (!find_route (g_uri_get_path (uri), &request.route, &request.argument))
+    {
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found",
+                     _("The central system has no such address. Check the server address in the settings."));
+      return;
+    }
+  if (!g_str_equal (method, routes[request.route].method))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    routes[request.route].method);
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "bad_request",
+                     _("This address does not accept this method. Update Passdesk."));
+      return;
+    }
+  if (g_str_equal (method, "POST") && !is_json_content_type (msg))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+                     _("The request body must be sent as application/json. Update Passdesk."));
+      return;
+    }
+  if (routes[request.route].is_signed && !authenticate (self, &request))
+    return;
+
+  fault = draw_fault (self, &request);
+  if (inject_before (self, &request, fault))
+    return;
+
+  switch (request.route)
+    {
+    case ROUTE_TIME:
+      handle_time (self, &request);
+      break;
+    case ROUTE_DEVICES:
+      handle_devices (self, &request);
+      break;
+    case ROUTE_SESSIONS:
+      handle_sessions (self, &request);
+      break;
+    case ROUTE_PACKETS:
+      handle_packets (self, &request);
+      break;
+    case ROUTE_DECLARATIONS:
+      handle_declarations (self, &request);
+      break;
+    case ROUTE_DECLARATION:
+      handle_declaration (self, &request);
+      break;
+    case ROUTE_REFERENCE:
+    case ROUTE_REFERENCE_TABLE:
+      handle_reference (self, &request);
+      break;
+    case ROUTE_STATUSES:
+      handle_statuses (self, &request);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (soup_server_message_get_status (msg) == SOUP_STATUS_OK)
+    inject_after (self, &request, fault);
+}
+
+/* Object ----------------------------------------------------------------------------------- */
+
+static void
+pd_central_server_dispose (GObject *object)
+{
+  PdCentralServer *self = (PdCentralServer *) object;
+
+  pd_central_server_shutdown (self);
+  g_clear_object (&self->server);
+  g_clear_object (&self->db);
+
+  G_OBJECT_CLASS (pd_central_server_parent_class)->dispose (object);
+}
+
+static void
+pd_central_server_finalize (GObject *object)
+{
+  PdCentralServer *self = (PdCentralServer *) object;
+
+  g_clear_pointer (&self->faults, pd_central_faults_free);
+  g_clear_pointer (&self->sign_ins, g_hash_table_unref);
+  g_clear_pointer (&self->dummy_verifier, g_free);
+  g_clear_pointer (&self->dribbles, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (pd_central_server_parent_class)->finalize (object);
+}
+
+static void
+pd_central_server_class_init (PdCentralServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pd_central_server_dispose;
+  object_class->finalize = pd_central_server_finalize;
+}
+
+static void
+pd_central_server_init (PdCentralServer *self)
+{
+  char verifier[crypto_pwhash_STRBYTES];
+  guint8 password[16];
+
+  self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->dribbles = g_ptr_array_new_with_free_func ((GDestroyNotify) dribble_free);
+
+  randombytes_buf (password, sizeof password);
+  if (crypto_pwhash_str (verifier, (const char *) password, sizeof password,
+                         crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0)
+    self->dummy_verifier = g_strdup (verifier);
+  else
+    self->dummy_verifier = g_strdup ("");
+}
+
+PdCentralServer *
+pd_central_server_new (PdCentralDb     *db,
+                       GTlsCertificate *certificate,
+                       PdCentralFaults *faults)
+{
+  PdCentralServer *self;
+
+  g_return_val_if_fail (PD_CENTRAL_IS_DB (db), NULL);
+  g_return_val_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate), NULL);
+
+  self = g_object_new (PD_CENTRAL_TYPE_SERVER, NULL);
+  self->db = g_object_ref (db);
+  self->faults = faults;
+  self->https = certificate != NULL;
+  /* Raw paths: the signature covers the path exactly as the station sent it. */
+  self->server = soup_server_new ("server-header", "passdesk-central/" PACKAGE_VERSION " ",
+                                  "raw-paths", TRUE,
+                                  "tls-certificate", certificate,
+                                  NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (on_request_started), self);
+  soup_server_add_early_handler (self->server, NULL, handle_early, self, NULL);
+  soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+  return self;
+}
+
+gboolean
+pd_central_server_listen (PdCentralServer  *self,
+                          const char       *address,
+                          guint             port,
+                          GError          **error)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) socket_address = NULL;
+
+  g_return_val_if_fail (PD_CENTRAL_IS_SERVER (self), FALSE);
+
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an IP address. Give a numeric address such as 127.0.0.1."), address);
+      return FALSE;
+    }
+  if (!self->https && !g_inet_address_get_is_loopback (inet))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Plain HTTP is only served on loopback. Give --tls-cert and --tls-key to listen on %s."),
+                   address);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (inet, port);
+  return soup_server_listen (self->server, socket_address,
+                             self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+}
+
+char *
+pd_central_server_get_uri (PdCentralServer *self)
+{
+  GSList *uris = soup_server_get_uris (self->server);
+  char *text = uris ? g_uri_to_string (uris->data) : NULL;
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return text;
+}
+
+void
+pd_central_server_shutdown (PdCentralServer *self)
+{
+  g_return_if_fail (PD_CENTRAL_IS_SERVER (self));
+
+  if (self->server)
+    soup_server_disconnect (self->server);
+  if (self->dribbles)
+    g_ptr_array_set_size (self->dribbles, 0);
+}

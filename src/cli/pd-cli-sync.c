@@ -1,0 +1,502 @@
+/* pd-cli-sync.c: enrollment, sign-in, acceptance and sync with the central system. */
+#define G_LOG_DOMAIN "pd-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <sodium.h>
+
+#include "pd-cli.h"
+#include "sync/pd-device.h"
+#include "sync/pd-officer.h"
+#include "sync/pd-outbox.h"
+#include "sync/pd-sync-engine.h"
+
+static char *server_url;
+static char *enrollment_code;
+static char *station_name;
+static char *ca_file;
+static char *username;
+static char *password_file;
+
+/* Runs a main loop until an async call finishes. */
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+on_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+wait_run (Wait *wait)
+{
+  g_main_loop_run (wait->loop);
+  g_main_loop_unref (wait->loop);
+}
+
+static PdCliExit
+fail_sync (const GError *error,
+           const char   *context)
+{
+  if (error->domain == PD_SYNC_ERROR &&
+      (error->code == PD_SYNC_ERROR_BAD_CREDENTIALS || error->code == PD_SYNC_ERROR_FORBIDDEN_ROLE ||
+       error->code == PD_SYNC_ERROR_RATE_LIMITED || error->code == PD_SYNC_ERROR_REFUSED))
+    {
+      pd_cli_fail (PD_CLI_EXIT_INVALID, "%s: %s", context, error->message);
+      return PD_CLI_EXIT_INVALID;
+    }
+  return pd_cli_fail_error (error, context);
+}
+
+static PdDevice *
+load_device (PdCli   *cli,
+             GError **error)
+{
+  return pd_device_load (cli->store, NULL, error);
+}
+
+/* enroll */
+
+static const GOptionEntry enroll_entries[] = {
+  { "server", 0, 0, G_OPTION_ARG_STRING, &server_url, N_("The central system's address"), N_("URL") },
+  { "code", 0, 0, G_OPTION_ARG_STRING, &enrollment_code, N_("The one-time enrollment code from your administrator"), N_("CODE") },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &station_name, N_("How the central system lists this station (default: the computer's name)"), N_("NAME") },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Certificate authorities to trust besides the system's (PEM)"), N_("FILE") },
+  { NULL }
+};
+
+static PdCliExit
+run_enroll (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDevice) device = NULL;
+  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+
+  if (server_url == NULL || enrollment_code == NULL)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
+                        _("Give the server and the code: passdesk-cli enroll --server URL --code CODE."));
+
+  pd_device_enroll_async (cli->store, server_url, ca_file, enrollment_code, station_name, NULL,
+                          on_done, &wait);
+  wait_run (&wait);
+  device = pd_device_enroll_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  if (device == NULL)
+    return fail_sync (error, _("The station was not enrolled"));
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      pd_cli_add_string_member (builder, "device_id", pd_device_get_device_id (device));
+      pd_cli_add_string_member (builder, "office_code", pd_device_get_office_code (device));
+      pd_cli_add_string_member (builder, "office_name", pd_device_get_office_name (device));
+      pd_cli_add_string_member (builder, "server", pd_device_get_server_url (device));
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+    }
+  else
+    /* TRANSLATORS: office name, office code, device id */
+    g_print (_("This station is enrolled for %s (%s) as device %s.\n"),
+             pd_device_get_office_name (device) ? pd_device_get_office_name (device) : "",
+             pd_device_get_office_code (device), pd_device_get_device_id (device));
+  return PD_CLI_EXIT_OK;
+}
+
+const PdCliCommand pd_cli_command_enroll = {
+  .name = "enroll",
+  .summary = N_("Enroll this station with the central system"),
+  .flags = PD_CLI_FLAGS_CREATE,
+  .entries = enroll_entries,
+  .run = run_enroll,
+};
+
+/* sign-in */
+
+static const GOptionEntry sign_in_entries[] = {
+  { "server", 0, 0, G_OPTION_ARG_STRING, &server_url, N_("The central system's address (default: the one of the enrollment)"), N_("URL") },
+  { "user", 0, 0, G_OPTION_ARG_STRING, &username, N_("The officer's user name"), N_("NAME") },
+  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, N_("Read the password from this file instead of standard input"), N_("FILE") },
+  { NULL }
+};
+
+/* The first line of @path, or of standard input, in locked memory. */
+static char *
+read_password (GError **error)
+{
+  g_autofree char *contents = NULL;
+  char *password;
+  gsize length = 0;
+
+  if (password_file != NULL)
+    {
+      if (!g_file_get_contents (password_file, &contents, &length, error))
+        return NULL;
+    }
+  else
+    {
+      char line[1024];
+
+      if (fgets (line, sizeof line, stdin) == NULL)
+        line[0] = '\0';
+      contents = g_strdup (line);
+      sodium_memzero (line, sizeof line);
+      length = strlen (contents);
+    }
+
+  length = strcspn (contents, "\r\n");
+  password = sodium_malloc (length + 1);
+  g_assert (password != NULL);
+  memcpy (password, contents, length);
+  password[length] = '\0';
+  sodium_memzero (contents, strlen (contents));
+  return password;
+}
+
+static PdCliExit
+run_sign_in (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDevice) device = NULL;
+  g_autoptr(PdOfficer) officer = NULL;
+  char *password;
+  Wait wait = { NULL, NULL };
+
+  if (username == NULL)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
+                        _("Give the user name: passdesk-cli sign-in --user NAME (the password is read from standard input)."));
+  device = load_device (cli, &error);
+  if (device == NULL)
+    return fail_sync (error, _("Cannot sign in"));
+  if (server_url != NULL && !pd_store_set_setting (cli->store, PD_DEVICE_SETTING_SERVER_URL, server_url, &error))
+    return pd_cli_fail_error (error, _("Cannot sign in"));
+  g_clear_object (&device);
+  device = load_device (cli, &error);
+  if (device == NULL)
+    return fail_sync (error, _("Cannot sign in"));
+
+  password = read_password (&error);
+  if (password == NULL)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Cannot read the password: %s"), error->message);
+  if (*password == '\0')
+    {
+      sodium_free (password);
+      return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("The password is empty. Type it on standard input or give --password-file."));
+    }
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+  pd_officer_sign_in_async (cli->store, device, username, password, NULL, on_done, &wait);
+  sodium_free (password);
+  wait_run (&wait);
+  officer = pd_officer_sign_in_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  if (officer == NULL)
+    return fail_sync (error, _("Not signed in"));
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      pd_cli_add_string_member (builder, "username", pd_officer_get_username (officer));
+      pd_cli_add_string_member (builder, "display_name", pd_officer_get_display_name (officer));
+      pd_cli_add_string_member (builder, "role", pd_role_to_string (pd_officer_get_role (officer)));
+      pd_cli_add_string_member (builder, "office_code", pd_officer_get_office_code (officer));
+      json_builder_set_member_name (builder, "offline");
+      json_builder_add_boolean_value (builder, pd_officer_get_offline (officer));
+      json_builder_set_member_name (builder, "expires_at");
+      json_builder_add_int_value (builder, pd_officer_get_expires_at (officer));
+      json_builder_set_member_name (builder, "may_accept");
+      json_builder_add_boolean_value (builder, pd_role_may_accept (pd_officer_get_role (officer)));
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+    }
+  else if (pd_officer_get_offline (officer))
+    /* TRANSLATORS: display name, role */
+    g_print (_("%s is signed in without the network, as %s.\n"),
+             pd_officer_get_display_name (officer), pd_role_get_label (pd_officer_get_role (officer)));
+  else
+    g_print (_("%s is signed in, as %s.\n"),
+             pd_officer_get_display_name (officer), pd_role_get_label (pd_officer_get_role (officer)));
+  return PD_CLI_EXIT_OK;
+}
+
+const PdCliCommand pd_cli_command_sign_in = {
+  .name = "sign-in",
+  .summary = N_("Sign an officer in (online, or offline after an earlier online sign-in)"),
+  .entries = sign_in_entries,
+  .run = run_sign_in,
+};
+
+/* sync */
+
+static const GOptionEntry sync_entries[] = {
+  { "server", 0, 0, G_OPTION_ARG_STRING, &server_url, N_("The central system's address (default: the one of the enrollment)"), N_("URL") },
+  { NULL }
+};
+
+static void
+print_report (PdCli        *cli,
+              PdSyncEngine *engine,
+              PdSyncReport *report,
+              const GError *error)
+{
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "pushed");
+      json_builder_add_int_value (builder, report->accepted);
+      json_builder_set_member_name (builder, "duplicates");
+      json_builder_add_int_value (builder, report->duplicates);
+      json_builder_set_member_name (builder, "set_aside");
+      json_builder_add_int_value (builder, report->set_aside);
+      json_builder_set_member_name (builder, "deferred");
+      json_builder_add_int_value (builder, report->deferred);
+      json_builder_set_member_name (builder, "declarations");
+      json_builder_add_int_value (builder, report->declarations);
+      json_builder_set_member_name (builder, "reference_updates");
+      json_builder_add_int_value (builder, report->reference_updates);
+      json_builder_set_member_name (builder, "statuses");
+      json_builder_add_int_value (builder, report->statuses);
+      json_builder_set_member_name (builder, "unknown_statuses");
+      json_builder_add_int_value (builder, report->unknown_statuses);
+      json_builder_set_member_name (builder, "clock_offset");
+      json_builder_add_int_value (builder, report->clock_offset);
+      json_builder_set_member_name (builder, "pending");
+      json_builder_add_int_value (builder, pd_sync_engine_get_pending_count (engine));
+      json_builder_set_member_name (builder, "set_aside_total");
+      json_builder_add_int_value (builder, pd_sync_engine_get_set_aside_count (engine));
+      pd_cli_add_string_member (builder, "error", error ? error->message : NULL);
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+      return;
+    }
+
+  g_print (_("Pushed: %u new, %u already received, %u set aside, %u to retry later.\n"),
+           report->accepted, report->duplicates, report->set_aside, report->deferred);
+  g_print (_("Pulled: %u declarations, %u reference tables updated, %u status changes.\n"),
+           report->declarations, report->reference_updates, report->statuses);
+  if (report->unknown_statuses)
+    g_print (_("%u status values were not recognised; they are in the audit log.\n"),
+             report->unknown_statuses);
+  g_print (_("Waiting to be sent: %u. Set aside: %u.\n"),
+           pd_sync_engine_get_pending_count (engine), pd_sync_engine_get_set_aside_count (engine));
+  if (ABS (report->clock_offset) > 60)
+    g_print (_("This computer's clock is %lld seconds off the central system's: set the date and time.\n"),
+             (long long) report->clock_offset);
+}
+
+static PdCliExit
+sync_once (PdCli       *cli,
+           PdSyncFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDevice) device = NULL;
+  g_autoptr(PdOfficer) officer = NULL;
+  g_autoptr(PdSyncEngine) engine = NULL;
+  g_autoptr(PdSyncReport) report = NULL;
+  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  gboolean ok;
+
+  device = load_device (cli, &error);
+  if (device == NULL)
+    {
+      g_main_loop_unref (wait.loop);
+      return fail_sync (error, _("Cannot sync"));
+    }
+  engine = pd_sync_engine_new (cli->store, device, server_url, &error);
+  if (engine == NULL)
+    {
+      g_main_loop_unref (wait.loop);
+      return fail_sync (error, _("Cannot sync"));
+    }
+  officer = pd_officer_get_current (cli->store, device, NULL, NULL);
+  if (officer && pd_officer_get_token (officer))
+    pd_sync_engine_set_token (engine, pd_officer_get_token (officer));
+
+  pd_sync_engine_sync_async (engine, flags, NULL, on_done, &wait);
+  wait_run (&wait);
+  ok = pd_sync_engine_sync_finish (engine, wait.result, &report, &error);
+  g_object_unref (wait.result);
+
+  if (report)
+    print_report (cli, engine, report, error);
+  if (!ok)
+    return fail_sync (error, _("The sync did not finish"));
+  return PD_CLI_EXIT_OK;
+}
+
+static PdCliExit
+run_sync (PdCli *cli)
+{
+  return sync_once (cli, PD_SYNC_ALL);
+}
+
+const PdCliCommand pd_cli_command_sync = {
+  .name = "sync",
+  .summary = N_("Push the outbox and pull declarations, reference tables and statuses once"),
+  .entries = sync_entries,
+  .run = run_sync,
+};
+
+/* export-outbox, import-outbox */
+
+static PdCliExit
+run_export_outbox (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDevice) device = load_device (cli, &error);
+  guint n = 0;
+
+  if (device == NULL)
+    return fail_sync (error, _("Cannot export the outbox"));
+  pd_outbox_attach (cli->store, device);
+  if (!pd_outbox_recover (cli->store, NULL, &error) ||
+      !pd_outbox_export (cli->store, device, cli->args[0], &n, &error))
+    return pd_cli_fail_error (error, _("The outbox was not exported"));
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      pd_cli_add_string_member (builder, "file", cli->args[0]);
+      json_builder_set_member_name (builder, "packets");
+      json_builder_add_int_value (builder, n);
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u packet written to %s. Import it on a connected station.\n",
+                          "%u packets written to %s. Import it on a connected station.\n", n),
+             n, cli->args[0]);
+  return PD_CLI_EXIT_OK;
+}
+
+const PdCliCommand pd_cli_command_export_outbox = {
+  .name = "export-outbox",
+  .parameters = N_("FILE"),
+  .summary = N_("Write the packets waiting to be sent to a file, to carry to a connected station"),
+  .min_args = 1,
+  .max_args = 1,
+  .run = run_export_outbox,
+};
+
+static const GOptionEntry import_entries[] = {
+  { "server", 0, 0, G_OPTION_ARG_STRING, &server_url, N_("The central system's address (default: the one of the enrollment)"), N_("URL") },
+  { NULL }
+};
+
+static PdCliExit
+run_import_outbox (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  guint added = 0;
+  guint total = 0;
+
+  if (!pd_outbox_import (cli->store, cli->args[0], &added, &total, &error))
+    return pd_cli_fail (PD_CLI_EXIT_INVALID, "%s", error->message);
+  if (!cli->json)
+    g_print (_("%u packets read from %s, %u new in the outbox. Sending…\n"), total, cli->args[0], added);
+  return sync_once (cli, PD_SYNC_PUSH);
+}
+
+const PdCliCommand pd_cli_command_import_outbox = {
+  .name = "import-outbox",
+  .parameters = N_("FILE"),
+  .summary = N_("Send the packets of another station's outbox file (importing twice is harmless)"),
+  .min_args = 1,
+  .max_args = 1,
+  .entries = import_entries,
+  .run = run_import_outbox,
+};
+
+/* accept */
+
+static PdCliExit
+run_accept (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDossier) dossier = NULL;
+  g_autoptr(PdDevice) device = NULL;
+  g_autoptr(PdOfficer) officer = NULL;
+  const char *actor = cli->actor;
+  PdStatus status;
+
+  dossier = pd_cli_get_dossier (cli, cli->args[0], &error);
+  if (dossier == NULL)
+    return pd_cli_fail_error (error, NULL);
+
+  device = load_device (cli, &error);
+  if (device == NULL && !g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_NOT_ENROLLED))
+    return pd_cli_fail_error (error, _("The application was not accepted"));
+  g_clear_error (&error);
+
+  officer = pd_officer_get_current (cli->store, device, NULL, NULL);
+  if (officer != NULL)
+    {
+      if (!pd_role_may_accept (pd_officer_get_role (officer)))
+        return pd_cli_fail (PD_CLI_EXIT_INVALID,
+                            _("%s is signed in as %s and may not accept applications. Ask an officer to sign in."),
+                            pd_officer_get_display_name (officer),
+                            pd_role_get_label (pd_officer_get_role (officer)));
+      actor = pd_officer_get_username (officer);
+    }
+
+  status = pd_dossier_get_status (dossier);
+  if (status != PD_STATUS_DRAFT && status != PD_STATUS_ON_HOLD)
+    return pd_cli_fail (PD_CLI_EXIT_INVALID,
+                        _("Application %lld is “%s”: only a draft or an application on hold can be accepted."),
+                        (long long) pd_dossier_get_id (dossier), pd_status_get_label (status));
+
+  if (device)
+    pd_outbox_attach (cli->store, device);
+  if (!pd_store_set_status (cli->store, pd_dossier_get_id (dossier), PD_STATUS_ACCEPTED, actor, NULL, &error))
+    return pd_cli_fail_error (error, _("The application was not accepted"));
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, pd_dossier_get_id (dossier));
+      pd_cli_add_string_member (builder, "uuid", pd_dossier_get_uuid (dossier));
+      pd_cli_add_string_member (builder, "status", pd_status_to_string (PD_STATUS_ACCEPTED));
+      json_builder_set_member_name (builder, "packet");
+      json_builder_add_boolean_value (builder, device != NULL);
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+    }
+  else if (device)
+    g_print (_("Application %lld is accepted and waits in the outbox.\n"),
+             (long long) pd_dossier_get_id (dossier));
+  else
+    g_print (_("Application %lld is accepted. Enroll this station to send it.\n"),
+             (long long) pd_dossier_get_id (dossier));
+  return PD_CLI_EXIT_OK;
+}
+
+const PdCliCommand pd_cli_command_accept = {
+  .name = "accept",
+  .parameters = N_("NUMBER|UUID"),
+  .summary = N_("Accept an application at the counter, sealing its packet for the central system"),
+  .min_args = 1,
+  .max_args = 1,
+  .flags = PD_CLI_FLAGS_WRITES,
+  .run = run_accept,
+};

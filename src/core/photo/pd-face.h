@@ -1,0 +1,83 @@
+/* pd-face.h: face detection and the 68 facial landmarks, behind a C API.
+ *
+ * The only implementation is dlib's HOG frontal face detector and its 68-point shape predictor
+ * (pd-face-dlib.cpp); nothing else in Passdesk sees C++. Point indices are those of the
+ * iBUG 300-W scheme the predictor was trained on: 0–16 jaw (0 on the image's left), 17–26
+ * brows, 27–35 nose (30 the tip), 36–41 and 42–47 the eyes (36–41 on the image's left),
+ * 48–67 the mouth (60–67 the inner lips).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define PD_FACE_N_POINTS 68
+
+/* Debian's libdlib-data puts the model here. */
+#define PD_FACE_DEFAULT_MODEL_PATH "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"
+
+#define PD_FACE_ERROR (pd_face_error_quark ())
+typedef enum {
+  PD_FACE_ERROR_MODEL_MISSING,   /* the landmark model file does not exist */
+  PD_FACE_ERROR_MODEL_INVALID,   /* it exists but is not a 68-point dlib shape predictor */
+  PD_FACE_ERROR_FAILED,
+} PdFaceError;
+GQuark pd_face_error_quark (void);
+
+typedef struct {
+  double x;
+  double y;
+} PdFacePoint;
+
+typedef struct {
+  /* The detection box and the detector's confidence, in the coordinates of the full image. */
+  double      left;
+  double      top;
+  double      right;
+  double      bottom;
+  double      score;
+  PdFacePoint points[PD_FACE_N_POINTS];
+} PdFace;
+
+/* An 8-bit grey image; rows are @stride bytes apart. */
+typedef struct {
+  const guint8 *data;
+  int           width;
+  int           height;
+  int           stride;
+} PdGrayImage;
+
+typedef struct _PdFaceModel PdFaceModel;
+
+/* The model path: PASSDESK_FACE_MODEL when set, else @configured when not NULL or empty
+ * (a profile or a setting), else PD_FACE_DEFAULT_MODEL_PATH. */
+char        *pd_face_model_resolve_path (const char           *configured);
+
+/* Loads the detector and the landmark model (about 100 MB, a second or so): call it off the
+ * UI thread, or use pd_face_model_load_async(). The model is immutable once loaded and
+ * pd_face_model_detect() may be called from several threads at once. */
+PdFaceModel *pd_face_model_load         (const char           *path,
+                                         GError              **error);
+void         pd_face_model_load_async   (const char           *path,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+PdFaceModel *pd_face_model_load_finish  (GAsyncResult         *result,
+                                         GError              **error);
+void         pd_face_model_free         (PdFaceModel          *model);
+const char  *pd_face_model_get_path     (PdFaceModel          *model);
+
+/* Finds the faces scoring at least @min_score (0 is dlib's own threshold) in @detect, a
+ * possibly downscaled copy of @full, @detect_scale times its size, and places the landmarks of
+ * each on @full, where they are most precise. Returns a GArray of PdFace in @full's
+ * coordinates, strongest detection first; never NULL. */
+GArray      *pd_face_model_detect       (PdFaceModel          *model,
+                                         const PdGrayImage    *detect,
+                                         double                detect_scale,
+                                         const PdGrayImage    *full,
+                                         double                min_score);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdFaceModel, pd_face_model_free)
+
+G_END_DECLS

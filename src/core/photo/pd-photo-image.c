@@ -1,0 +1,262 @@
+/* pd-photo-image.c: guarded decoding with gdk-pixbuf's loaders, and the JPEG encoder. */
+#define G_LOG_DOMAIN "pd-photo"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "pd-photo-image.h"
+
+G_DEFINE_QUARK (pd-photo-image-error-quark, pd_photo_image_error)
+
+/* Small chunks let the header's size be refused before the loader allocates the pixels of a
+ * later chunk. */
+#define FEED_CHUNK 65536
+
+typedef struct {
+  int      width;
+  int      height;
+  gboolean too_large;
+} SizeProbe;
+
+static void
+on_size_prepared (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  SizeProbe *probe = user_data;
+
+  probe->width = width;
+  probe->height = height;
+  if (width <= 0 || height <= 0 || width > PD_PHOTO_MAX_SIDE || height > PD_PHOTO_MAX_SIDE ||
+      (guint64) width * (guint64) height > PD_PHOTO_MAX_PIXELS)
+    {
+      probe->too_large = TRUE;
+      /* The JPEG and PNG loaders honour a requested size: a 1×1 target keeps even a loader that
+       * goes on decoding this chunk from allocating the claimed size. */
+      gdk_pixbuf_loader_set_size (loader, 1, 1);
+    }
+}
+
+static const char *
+sniff_type (const guint8 *data,
+            gsize         size)
+{
+  static const guint8 png_magic[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  if (size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return "jpeg";
+  if (size >= sizeof png_magic && memcmp (data, png_magic, sizeof png_magic) == 0)
+    return "png";
+  return NULL;
+}
+
+static GdkPixbuf *
+flatten_onto_white (GdkPixbuf *pixbuf)
+{
+  int width = gdk_pixbuf_get_width (pixbuf);
+  int height = gdk_pixbuf_get_height (pixbuf);
+  GdkPixbuf *flat = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  int src_stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int dst_stride = gdk_pixbuf_get_rowstride (flat);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf);
+  const guint8 *src = gdk_pixbuf_read_pixels (pixbuf);
+  guint8 *dst = gdk_pixbuf_get_pixels (flat);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guint8 *s = src + (gsize) y * src_stride + (gsize) x * channels;
+        guint8 *d = dst + (gsize) y * dst_stride + (gsize) x * 3;
+        guint alpha = channels == 4 ? s[3] : 255;
+
+        for (int c = 0; c < 3; c++)
+          d[c] = (guint8) ((s[c] * alpha + 255 * (255 - alpha) + 127) / 255);
+      }
+  return flat;
+}
+
+GdkPixbuf *
+pd_photo_image_load_bytes (GBytes  *bytes,
+                           GError **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GdkPixbuf) upright = NULL;
+  SizeProbe probe = { 0 };
+  const guint8 *data;
+  const char *type;
+  GdkPixbuf *decoded;
+  gsize size;
+  gboolean fed = TRUE;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &size);
+  if (size == 0)
+    {
+      g_set_error_literal (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_UNREADABLE,
+                           _("The photo file is empty. Take or copy the photo again."));
+      return NULL;
+    }
+  type = sniff_type (data, size);
+  if (type == NULL)
+    {
+      g_set_error_literal (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_FORMAT,
+                           _("The file is not a JPEG or PNG photo. Save the photo as JPEG and try again."));
+      return NULL;
+    }
+
+  loader = gdk_pixbuf_loader_new_with_type (type, &local_error);
+  if (loader == NULL)
+    {
+      g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_FORMAT,
+                   _("This system cannot read %s photos: %s. Install the gdk-pixbuf loaders."),
+                   type, local_error->message);
+      return NULL;
+    }
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &probe);
+
+  for (gsize offset = 0; offset < size && !probe.too_large && fed; offset += FEED_CHUNK)
+    fed = gdk_pixbuf_loader_write (loader, data + offset, MIN (FEED_CHUNK, size - offset),
+                                   &local_error);
+  /* Closing is needed even after a failure, and its own error then says nothing new. */
+  if (!gdk_pixbuf_loader_close (loader, fed && !probe.too_large ? &local_error : NULL) && fed)
+    fed = FALSE;
+
+  if (probe.too_large)
+    {
+      g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_TOO_LARGE,
+                   _("The photo claims to be %d × %d pixels, more than Passdesk reads (%d megapixels). "
+                     "Take the photo again at a normal camera resolution."),
+                   probe.width, probe.height, PD_PHOTO_MAX_PIXELS / (1024 * 1024));
+      return NULL;
+    }
+  decoded = fed ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
+  if (decoded == NULL)
+    {
+      g_debug ("Decoding failed: %s", local_error ? local_error->message : "no image");
+      g_set_error_literal (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_UNREADABLE,
+                           _("The photo file is damaged or incomplete. Take or copy the photo again."));
+      return NULL;
+    }
+
+  upright = gdk_pixbuf_apply_embedded_orientation (decoded);
+  if (upright == NULL)
+    upright = g_object_ref (decoded);
+
+  if (gdk_pixbuf_get_n_channels (upright) == 3 && !gdk_pixbuf_get_has_alpha (upright) &&
+      gdk_pixbuf_get_bits_per_sample (upright) == 8)
+    return g_steal_pointer (&upright);
+  return flatten_onto_white (upright);
+}
+
+GdkPixbuf *
+pd_photo_image_load_file (const char  *path,
+                          GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_UNREADABLE,
+                   _("Cannot read the photo “%s”: %s"), path, local_error->message);
+      return NULL;
+    }
+  if (g_mapped_file_get_length (mapped) > PD_PHOTO_MAX_FILE_SIZE)
+    {
+      g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_TOO_LARGE,
+                   _("The photo “%s” is larger than %d MB. Save it as a normal JPEG and try again."),
+                   path, PD_PHOTO_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+  return pd_photo_image_load_bytes (bytes, error);
+}
+
+static GBytes *
+encode_at (GdkPixbuf  *pixbuf,
+           int         quality,
+           int         dpi,
+           GError    **error)
+{
+  g_autofree char *quality_text = g_strdup_printf ("%d", quality);
+  g_autofree char *dpi_text = g_strdup_printf ("%d", dpi);
+  char *buffer = NULL;
+  gsize length = 0;
+
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, "jpeg", error,
+                                  "quality", quality_text,
+                                  "x-dpi", dpi_text,
+                                  "y-dpi", dpi_text,
+                                  NULL))
+    return NULL;
+  return g_bytes_new_take (buffer, length);
+}
+
+GBytes *
+pd_photo_image_encode_jpeg (GdkPixbuf  *pixbuf,
+                            int         quality_min,
+                            int         quality_max,
+                            gsize       min_bytes,
+                            gsize       max_bytes,
+                            int         dpi,
+                            int        *quality_used,
+                            GError    **error)
+{
+  g_autoptr(GBytes) best = NULL;
+  g_autoptr(GError) local_error = NULL;
+  int best_quality = 0;
+  int low = quality_min;
+  int high = quality_max;
+
+  /* The size grows with the quality: search for the highest quality that fits. */
+  while (low <= high)
+    {
+      int quality = (low + high) / 2;
+      g_autoptr(GBytes) encoded = encode_at (pixbuf, quality, dpi, &local_error);
+
+      if (encoded == NULL)
+        {
+          g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_ENCODE,
+                       _("Cannot write the photo as JPEG: %s"), local_error->message);
+          return NULL;
+        }
+      if (g_bytes_get_size (encoded) <= max_bytes)
+        {
+          g_clear_pointer (&best, g_bytes_unref);
+          best = g_steal_pointer (&encoded);
+          best_quality = quality;
+          low = quality + 1;
+        }
+      else
+        high = quality - 1;
+    }
+
+  if (best == NULL)
+    {
+      g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_ENCODE,
+                   _("The photo does not fit in %" G_GSIZE_FORMAT " bytes even at JPEG quality %d. "
+                     "Raise output.jpeg_max_bytes in the photo profile."),
+                   max_bytes, quality_min);
+      return NULL;
+    }
+  if (g_bytes_get_size (best) < min_bytes)
+    {
+      g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_ENCODE,
+                   _("The photo is only %" G_GSIZE_FORMAT " bytes at JPEG quality %d, under the "
+                     "%" G_GSIZE_FORMAT " bytes the profile asks for. Lower output.jpeg_min_bytes "
+                     "in the photo profile."),
+                   g_bytes_get_size (best), best_quality, min_bytes);
+      return NULL;
+    }
+
+  if (quality_used != NULL)
+    *quality_used = best_quality;
+  return g_steal_pointer (&best);
+}

@@ -1,0 +1,1066 @@
+/* pd-photo.c: the checks.
+ *
+ * The face is found on a downscaled grey copy (HOG needs faces of about 80 px, and that is
+ * where its time goes) and its landmarks are placed on the full picture. The geometric checks
+ * use the landmarks; the photometric ones are measured in the standard frame rendered at a
+ * fixed small size, so that sharpness and region sizes mean the same for a 640 × 480 preview
+ * and a 12-megapixel still.
+ */
+#define G_LOG_DOMAIN "pd-photo"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "pd-photo-private.h"
+
+G_DEFINE_QUARK (pd-photo-error-quark, pd_photo_error)
+
+#define RAD_TO_DEG (180.0 / G_PI)
+
+/* ---- pixels ---- */
+
+static guint8 *
+to_gray (GdkPixbuf *image)
+{
+  int width = gdk_pixbuf_get_width (image);
+  int height = gdk_pixbuf_get_height (image);
+  int stride = gdk_pixbuf_get_rowstride (image);
+  int channels = gdk_pixbuf_get_n_channels (image);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (image);
+  guint8 *gray = g_malloc ((gsize) width * height);
+
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *s = pixels + (gsize) y * stride;
+      guint8 *d = gray + (gsize) y * width;
+
+      for (int x = 0; x < width; x++, s += channels)
+        d[x] = (guint8) ((77 * s[0] + 150 * s[1] + 29 * s[2] + 128) >> 8);
+    }
+  return gray;
+}
+
+/* A box-filtered copy @factor times smaller in each direction. */
+static guint8 *
+shrink_gray (const guint8 *gray,
+             int           width,
+             int           height,
+             int           factor,
+             int          *out_width,
+             int          *out_height)
+{
+  int w = width / factor;
+  int h = height / factor;
+  guint8 *small = g_malloc ((gsize) MAX (w, 1) * MAX (h, 1));
+  g_autofree guint32 *sums = g_new0 (guint32, MAX (w, 1));
+  guint32 area = (guint32) factor * factor;
+
+  for (int y = 0; y < h; y++)
+    {
+      memset (sums, 0, sizeof (guint32) * w);
+      for (int dy = 0; dy < factor; dy++)
+        {
+          const guint8 *row = gray + (gsize) (y * factor + dy) * width;
+
+          for (int x = 0; x < w; x++)
+            for (int dx = 0; dx < factor; dx++)
+              sums[x] += row[x * factor + dx];
+        }
+      for (int x = 0; x < w; x++)
+        small[(gsize) y * w + x] = (guint8) ((sums[x] + area / 2) / area);
+    }
+  *out_width = w;
+  *out_height = h;
+  return small;
+}
+
+static guint8 *
+double_gray (const guint8 *gray,
+             int           width,
+             int           height)
+{
+  int w = width * 2;
+  guint8 *big = g_malloc ((gsize) w * height * 2);
+
+  for (int y = 0; y < height * 2; y++)
+    {
+      const guint8 *r0 = gray + (gsize) (y / 2) * width;
+      const guint8 *r1 = gray + (gsize) MIN (y / 2 + (y & 1), height - 1) * width;
+      guint8 *d = big + (gsize) y * w;
+
+      for (int x = 0; x < w; x++)
+        {
+          int x0 = x / 2;
+          int x1 = MIN (x0 + (x & 1), width - 1);
+
+          d[x] = (guint8) ((r0[x0] + r0[x1] + r1[x0] + r1[x1] + 2) / 4);
+        }
+    }
+  return big;
+}
+
+void
+pd_photo_render_frame (GdkPixbuf          *image,
+                       const PdPhotoFrame *frame,
+                       guint8             *rgb,
+                       guint8             *valid)
+{
+  int width = gdk_pixbuf_get_width (image);
+  int height = gdk_pixbuf_get_height (image);
+  int stride = gdk_pixbuf_get_rowstride (image);
+  int channels = gdk_pixbuf_get_n_channels (image);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (image);
+  int out_w = (int) frame->width;
+  int out_h = (int) frame->height;
+  int factor = frame->scale >= 2 ? (int) floor (frame->scale) : 1;
+  double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
+  g_autofree guint8 *reduced = NULL;
+  const guint8 *src;
+  int x0, y0, rw, rh, src_stride, src_channels;
+
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double x, y;
+
+      pd_photo_frame_to_source (frame, (corner & 1) ? out_w : 0, (corner & 2) ? out_h : 0, &x, &y);
+      min_x = MIN (min_x, x);
+      max_x = MAX (max_x, x);
+      min_y = MIN (min_y, y);
+      max_y = MAX (max_y, y);
+    }
+  /* Only the part of the picture under the frame is reduced. */
+  x0 = CLAMP ((int) floor (min_x) - factor, 0, width - 1);
+  y0 = CLAMP ((int) floor (min_y) - factor, 0, height - 1);
+  x0 -= x0 % factor;
+  y0 -= y0 % factor;
+  rw = MAX (1, (CLAMP ((int) ceil (max_x) + factor, 1, width) - x0) / factor);
+  rh = MAX (1, (CLAMP ((int) ceil (max_y) + factor, 1, height) - y0) / factor);
+
+  if (factor > 1)
+    {
+      g_autofree guint32 *sums = g_new0 (guint32, (gsize) rw * 3);
+      guint32 area = (guint32) factor * factor;
+
+      reduced = g_malloc ((gsize) rw * rh * 3);
+      for (int y = 0; y < rh; y++)
+        {
+          memset (sums, 0, sizeof (guint32) * rw * 3);
+          for (int dy = 0; dy < factor; dy++)
+            {
+              const guint8 *row = pixels + (gsize) MIN (y0 + y * factor + dy, height - 1) * stride;
+
+              for (int x = 0; x < rw; x++)
+                for (int dx = 0; dx < factor; dx++)
+                  {
+                    const guint8 *p = row + (gsize) MIN (x0 + x * factor + dx, width - 1) * channels;
+
+                    sums[x * 3] += p[0];
+                    sums[x * 3 + 1] += p[1];
+                    sums[x * 3 + 2] += p[2];
+                  }
+            }
+          for (int i = 0; i < rw * 3; i++)
+            reduced[(gsize) y * rw * 3 + i] = (guint8) ((sums[i] + area / 2) / area);
+        }
+      src = reduced;
+      src_stride = rw * 3;
+      src_channels = 3;
+    }
+  else
+    {
+      x0 = y0 = 0;
+      rw = width;
+      rh = height;
+      src = pixels;
+      src_stride = stride;
+      src_channels = channels;
+    }
+
+  for (int v = 0; v < out_h; v++)
+    for (int u = 0; u < out_w; u++)
+      {
+        double x, y, fx, fy;
+        int ix, iy, ix1, iy1;
+        guint8 *d = rgb + ((gsize) v * out_w + u) * 3;
+
+        pd_photo_frame_to_source (frame, u + 0.5, v + 0.5, &x, &y);
+        if (valid != NULL)
+          valid[(gsize) v * out_w + u] = x >= 0 && y >= 0 && x <= width && y <= height;
+
+        fx = (x - x0) / factor - 0.5;
+        fy = (y - y0) / factor - 0.5;
+        fx = CLAMP (fx, 0, rw - 1);
+        fy = CLAMP (fy, 0, rh - 1);
+        ix = (int) fx;
+        iy = (int) fy;
+        ix1 = MIN (ix + 1, rw - 1);
+        iy1 = MIN (iy + 1, rh - 1);
+        fx -= ix;
+        fy -= iy;
+        for (int c = 0; c < 3; c++)
+          {
+            double top = src[(gsize) iy * src_stride + ix * src_channels + c] * (1 - fx) +
+                         src[(gsize) iy * src_stride + ix1 * src_channels + c] * fx;
+            double bottom = src[(gsize) iy1 * src_stride + ix * src_channels + c] * (1 - fx) +
+                            src[(gsize) iy1 * src_stride + ix1 * src_channels + c] * fx;
+
+            d[c] = (guint8) CLAMP (top * (1 - fy) + bottom * fy + 0.5, 0, 255);
+          }
+      }
+}
+
+/* ---- colour ---- */
+
+static float srgb_to_linear[256];
+
+static void
+init_colour_tables (void)
+{
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      for (int i = 0; i < 256; i++)
+        {
+          double c = i / 255.0;
+
+          srgb_to_linear[i] = (float) (c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4));
+        }
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static double
+lab_f (double t)
+{
+  return t > 0.008856 ? cbrt (t) : 7.787 * t + 16.0 / 116.0;
+}
+
+/* CIELAB a* and b* (D65) of an sRGB pixel. */
+static void
+rgb_to_ab (const guint8 *p,
+           double       *a,
+           double       *b)
+{
+  double r = srgb_to_linear[p[0]], g = srgb_to_linear[p[1]], bl = srgb_to_linear[p[2]];
+  double fx = lab_f ((0.4124 * r + 0.3576 * g + 0.1805 * bl) / 0.95047);
+  double fy = lab_f (0.2126 * r + 0.7152 * g + 0.0722 * bl);
+  double fz = lab_f ((0.0193 * r + 0.1192 * g + 0.9505 * bl) / 1.08883);
+
+  *a = 500 * (fx - fy);
+  *b = 200 * (fy - fz);
+}
+
+static inline double
+luma (const guint8 *p)
+{
+  return 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
+}
+
+/* ---- the report ---- */
+
+static PdPhotoCheck *
+add_check (PdPhotoReport *report,
+           const char    *id,
+           gboolean       passed,
+           double         value,
+           double         limit_min,
+           double         limit_max,
+           const char    *unit,
+           const char    *message)
+{
+  PdPhotoCheck check = {
+    .id = id,
+    .passed = passed,
+    .value = value,
+    .limit_min = limit_min,
+    .limit_max = limit_max,
+    .unit = unit,
+    .message = g_strdup (message),
+  };
+
+  g_array_append_val (report->checks, check);
+  return &g_array_index (report->checks, PdPhotoCheck, report->checks->len - 1);
+}
+
+static void
+clear_check (gpointer data)
+{
+  PdPhotoCheck *check = data;
+
+  g_free (check->message);
+}
+
+static double
+distance (PdFacePoint a,
+          PdFacePoint b)
+{
+  return hypot (a.x - b.x, a.y - b.y);
+}
+
+static PdFacePoint
+mean_point (const PdFace *face,
+            int           first,
+            int           last)
+{
+  PdFacePoint m = { 0, 0 };
+
+  for (int i = first; i <= last; i++)
+    {
+      m.x += face->points[i].x;
+      m.y += face->points[i].y;
+    }
+  m.x /= last - first + 1;
+  m.y /= last - first + 1;
+  return m;
+}
+
+/* Soukupová and Čech's eye aspect ratio over the six points of one eye. */
+static double
+eye_aspect (const PdFace *face,
+            int           first)
+{
+  const PdFacePoint *p = face->points + first;
+  double width = distance (p[0], p[3]);
+
+  return width > 0 ? (distance (p[1], p[5]) + distance (p[2], p[4])) / (2 * width) : 0;
+}
+
+PdPhotoFrame
+pd_photo_frame_for_size (const PdPhotoReport *report,
+                         PdPhotoProfile      *profile,
+                         double               width,
+                         double               height)
+{
+  const PdFace *face = &report->face;
+  PdFacePoint left = mean_point (face, 36, 41);
+  PdFacePoint right = mean_point (face, 42, 47);
+  double length = MAX (distance (left, right), 1e-6);
+  PdPhotoFrame frame = {
+    .ex = (left.x + right.x) / 2,
+    .ey = (left.y + right.y) / 2,
+    .ux = (right.x - left.x) / length,
+    .uy = (right.y - left.y) / length,
+    .width = width,
+    .height = height,
+    .eye_u = width / 2,
+    .eye_v = height * (1 - profile->head.eye_line_target),
+  };
+
+  frame.scale = report->head_height / profile->head.height_target / height;
+  return frame;
+}
+
+PdPhotoHeadShape
+pd_photo_head_shape (const PdPhotoReport *report,
+                     PdPhotoProfile      *profile,
+                     const PdPhotoFrame  *frame)
+{
+  const PdFace *face = &report->face;
+  double k = profile->head.crown_from_eyes;
+  double jaw_l_u, jaw_r_u, chin_u, chin_v, unused;
+  PdPhotoHeadShape shape;
+  double eye_to_chin, crown_v;
+
+  pd_photo_frame_from_source (frame, face->points[0].x, face->points[0].y, &jaw_l_u, &unused);
+  pd_photo_frame_from_source (frame, face->points[16].x, face->points[16].y, &jaw_r_u, &unused);
+  pd_photo_frame_from_source (frame, face->points[8].x, face->points[8].y, &chin_u, &chin_v);
+  eye_to_chin = chin_v - frame->eye_v;
+  crown_v = frame->eye_v - k * eye_to_chin;
+
+  /* Hair stands out beyond the jaw points and above the crown estimate. */
+  shape.cx = (jaw_l_u + jaw_r_u) / 2;
+  shape.cy = (crown_v + chin_v) / 2;
+  shape.rx = 0.5 * fabs (jaw_r_u - jaw_l_u) * 1.6;
+  shape.ry = 0.5 * (chin_v - crown_v) * 1.25;
+  shape.chin_v = chin_v;
+  return shape;
+}
+
+/* ---- the checks ---- */
+
+static void
+check_single_face (PdPhotoReport *report)
+{
+  g_autofree char *message = NULL;
+
+  if (report->face_count == 1)
+    message = g_strdup (_("One face is visible."));
+  else if (report->face_count == 0)
+    message = g_strdup (_("No face was found. Look straight at the camera with your whole face "
+                          "uncovered and well lit."));
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u face was found: only the applicant may be in the photo.",
+                                            "%u faces were found: only the applicant may be in the photo. "
+                                            "Ask everyone else to step out of the picture.",
+                                            report->face_count),
+                               report->face_count);
+  add_check (report, PD_PHOTO_CHECK_SINGLE_FACE, report->face_count == 1,
+             report->face_count, 1, 1, "faces", message);
+}
+
+static void
+check_framing_capture (PdPhotoReport  *report,
+                       PdPhotoProfile *profile,
+                       int             width,
+                       int             height)
+{
+  PdPhotoFrame frame = pd_photo_frame_for_size (report, profile, profile->output.width_px,
+                                                profile->output.height_px);
+  double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE, max_x = -G_MAXDOUBLE, max_y = -G_MAXDOUBLE;
+  double frame_height_px = report->head_height / profile->head.height_target;
+  double tolerance = 0.01 * frame_height_px;
+  double head_ratio = report->head_height / height;
+  double fit, max_head_ratio, overflow[4], worst = 0;
+  int worst_side = -1;
+  gboolean fits;
+
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double x, y;
+
+      pd_photo_frame_to_source (&frame, (corner & 1) ? frame.width : 0,
+                                (corner & 2) ? frame.height : 0, &x, &y);
+      min_x = MIN (min_x, x);
+      max_x = MAX (max_x, x);
+      min_y = MIN (min_y, y);
+      max_y = MAX (max_y, y);
+    }
+
+  if (report->mode == PD_PHOTO_MODE_CAPTURE)
+    {
+      double needed = profile->output.height_px * profile->capture.source_scale_min;
+      g_autofree char *message = NULL;
+
+      if (frame_height_px >= needed)
+        message = g_strdup (_("The picture has enough pixels for a sharp print."));
+      else
+        message = g_strdup (_("The face has too few pixels for a sharp print. Move closer to the "
+                              "camera, or set the camera to its full resolution."));
+      add_check (report, PD_PHOTO_CHECK_RESOLUTION, frame_height_px >= needed,
+                 round (frame_height_px), needed, NAN, "px", message);
+    }
+
+  /* How much larger the head could be for the standard frame still to fit in the picture. */
+  fit = MIN ((height + 2 * tolerance) / (max_y - min_y), (width + 2 * tolerance) / (max_x - min_x));
+  max_head_ratio = head_ratio * fit;
+  fits = fit >= 1;
+  if (head_ratio < profile->capture.head_frame_min)
+    add_check (report, PD_PHOTO_CHECK_HEAD_SIZE, FALSE, head_ratio,
+               profile->capture.head_frame_min, max_head_ratio, "ratio",
+               _("The head is too small in the picture. Move closer to the camera."));
+  else if (!fits)
+    add_check (report, PD_PHOTO_CHECK_HEAD_SIZE, FALSE, head_ratio,
+               profile->capture.head_frame_min, max_head_ratio, "ratio",
+               _("The head is too close: the photo needs space above the head and the shoulders. "
+                 "Move back from the camera."));
+  else
+    add_check (report, PD_PHOTO_CHECK_HEAD_SIZE, TRUE, head_ratio,
+               profile->capture.head_frame_min, max_head_ratio, "ratio",
+               _("The head has the right size in the picture."));
+
+  overflow[0] = -min_x;           /* past the image's left: the person's right */
+  overflow[1] = max_x - width;
+  overflow[2] = -min_y;
+  overflow[3] = max_y - height;
+  for (int side = 0; side < 4; side++)
+    if (overflow[side] > tolerance && overflow[side] > worst)
+      {
+        worst = overflow[side];
+        worst_side = side;
+      }
+
+  if (!fits || worst_side < 0)
+    add_check (report, PD_PHOTO_CHECK_HEAD_POSITION, fits, worst / frame_height_px, NAN, 0.01,
+               "ratio", fits ? _("The head is well placed in the picture.")
+                             : _("Move back from the camera first, then centre the face."));
+  else
+    {
+      static const char *const messages[] = {
+        N_("The face is too close to the edge of the picture. Move slightly to your left."),
+        N_("The face is too close to the edge of the picture. Move slightly to your right."),
+        N_("There is not enough space above the head. Raise the camera a little, or sit lower."),
+        N_("The chin and shoulders are cut off. Lower the camera a little, or sit up straight."),
+      };
+
+      add_check (report, PD_PHOTO_CHECK_HEAD_POSITION, FALSE, worst / frame_height_px, NAN, 0.01,
+                 "ratio", _(messages[worst_side]));
+    }
+}
+
+static void
+check_framing_final (PdPhotoReport  *report,
+                     PdPhotoProfile *profile,
+                     int             width,
+                     int             height)
+{
+  const PdFace *face = &report->face;
+  PdFacePoint left = mean_point (face, 36, 41);
+  PdFacePoint right = mean_point (face, 42, 47);
+  double wanted_aspect = profile->output.width_px / profile->output.height_px;
+  double aspect = (double) width / height;
+  double eye_distance = distance (left, right) * profile->output.height_px / height;
+  double head_ratio = report->head_height / height;
+  double offset = ((left.x + right.x) / 2 - width / 2.0) / width;
+  double eye_line = (height - (left.y + right.y) / 2) / height;
+  const char *message;
+
+  if (fabs (aspect / wanted_aspect - 1) > 0.02)
+    add_check (report, PD_PHOTO_CHECK_RESOLUTION, FALSE, aspect, wanted_aspect, wanted_aspect,
+               "ratio", _("The photo does not have the proportions of the standard size. "
+                          "Let Passdesk crop the photo."));
+  else if (height < profile->output.height_px - 1 || eye_distance < profile->head.eye_distance_min_px)
+    add_check (report, PD_PHOTO_CHECK_RESOLUTION, FALSE, height, profile->output.height_px, NAN,
+               "px", _("The photo has too few pixels for a sharp print. Take it again with the "
+                       "camera set to its full resolution."));
+  else
+    add_check (report, PD_PHOTO_CHECK_RESOLUTION, TRUE, height, profile->output.height_px, NAN,
+               "px", _("The photo has enough pixels for a sharp print."));
+
+  if (head_ratio < profile->head.height_min)
+    message = _("The head is too small in the photo. Move closer to the camera, or let Passdesk crop the photo.");
+  else if (head_ratio > profile->head.height_max)
+    message = _("The head is too large in the photo. Move back from the camera, or let Passdesk crop the photo.");
+  else
+    message = _("The head has the right size in the photo.");
+  add_check (report, PD_PHOTO_CHECK_HEAD_SIZE,
+             head_ratio >= profile->head.height_min && head_ratio <= profile->head.height_max,
+             head_ratio, profile->head.height_min, profile->head.height_max, "ratio", message);
+
+  if (fabs (offset) > profile->head.centre_tolerance)
+    add_check (report, PD_PHOTO_CHECK_HEAD_POSITION, FALSE, offset, -profile->head.centre_tolerance,
+               profile->head.centre_tolerance, "ratio",
+               offset < 0 ? _("The face is not in the centre of the photo. Move slightly to your left.")
+                          : _("The face is not in the centre of the photo. Move slightly to your right."));
+  else if (eye_line < profile->head.eye_line_min || eye_line > profile->head.eye_line_max)
+    add_check (report, PD_PHOTO_CHECK_HEAD_POSITION, FALSE, eye_line, profile->head.eye_line_min,
+               profile->head.eye_line_max, "ratio",
+               eye_line < profile->head.eye_line_min
+               ? _("The eyes are too low in the photo. Lower the camera a little, or let Passdesk crop the photo.")
+               : _("The eyes are too high in the photo. Raise the camera a little, or let Passdesk crop the photo."));
+  else
+    add_check (report, PD_PHOTO_CHECK_HEAD_POSITION, TRUE, eye_line, profile->head.eye_line_min,
+               profile->head.eye_line_max, "ratio", _("The head is well placed in the photo."));
+}
+
+static void
+check_pose_and_expression (PdPhotoReport  *report,
+                           PdPhotoProfile *profile)
+{
+  const PdFace *face = &report->face;
+  const PdFacePoint *p = face->points;
+  PdFacePoint left = mean_point (face, 36, 41);
+  PdFacePoint right = mean_point (face, 42, 47);
+  PdFacePoint eyes = { (left.x + right.x) / 2, (left.y + right.y) / 2 };
+  double length = MAX (distance (left, right), 1e-6);
+  double ux = (right.x - left.x) / length, uy = (right.y - left.y) / length;
+  double roll = atan2 (right.y - left.y, right.x - left.x) * RAD_TO_DEG;
+  double jaw_mid_u = ((p[0].x + p[16].x) / 2) * ux + ((p[0].y + p[16].y) / 2) * uy;
+  double nose_u = p[30].x * ux + p[30].y * uy;
+  double half_jaw = MAX (report->jaw_width / 2, 1e-6);
+  double yaw, pitch, eyes_to_nose, nose_to_chin, eye_aspect_min, mouth_gap;
+  const char *message;
+
+  /* Positive roll: the image's right eye (the person's left) is lower. */
+  if (fabs (roll) > profile->pose.roll_max_deg)
+    message = roll > 0 ? _("Tilt your head slightly to the right: keep both eyes level.")
+                       : _("Tilt your head slightly to the left: keep both eyes level.");
+  else
+    message = _("The eyes are level.");
+  add_check (report, PD_PHOTO_CHECK_ROLL, fabs (roll) <= profile->pose.roll_max_deg, roll,
+             -profile->pose.roll_max_deg, profile->pose.roll_max_deg, "deg", message);
+
+  /* The nose tip moves off the middle of the jaw line as the head turns: positive yaw when it
+   * moves to the image's right, that is when the person turned to their left. */
+  yaw = asin (CLAMP ((nose_u - jaw_mid_u) / half_jaw / profile->pose.yaw_gain, -1, 1)) * RAD_TO_DEG;
+  if (fabs (yaw) > profile->pose.yaw_max_deg)
+    message = yaw > 0 ? _("Turn your head slightly to the right and look straight at the camera.")
+                      : _("Turn your head slightly to the left and look straight at the camera.");
+  else
+    message = _("The face looks straight at the camera.");
+  add_check (report, PD_PHOTO_CHECK_YAW, fabs (yaw) <= profile->pose.yaw_max_deg, yaw,
+             -profile->pose.yaw_max_deg, profile->pose.yaw_max_deg, "deg", message);
+
+  /* The nose tip sits lower between the eye line and the chin when the head bows. */
+  eyes_to_nose = (p[30].x - eyes.x) * -uy + (p[30].y - eyes.y) * ux;
+  nose_to_chin = (p[8].x - p[30].x) * -uy + (p[8].y - p[30].y) * ux;
+  pitch = (eyes_to_nose / MAX (eyes_to_nose + nose_to_chin, 1e-6) - profile->pose.pitch_neutral) *
+          profile->pose.pitch_gain_deg;
+  if (fabs (pitch) > profile->pose.pitch_max_deg)
+    message = pitch > 0 ? _("Raise your chin slightly and look straight at the camera.")
+                        : _("Lower your chin slightly and look straight at the camera.");
+  else
+    message = _("The head is neither raised nor lowered.");
+  add_check (report, PD_PHOTO_CHECK_PITCH, fabs (pitch) <= profile->pose.pitch_max_deg, pitch,
+             -profile->pose.pitch_max_deg, profile->pose.pitch_max_deg, "deg", message);
+
+  eye_aspect_min = MIN (eye_aspect (face, 36), eye_aspect (face, 42));
+  add_check (report, PD_PHOTO_CHECK_EYES_OPEN, eye_aspect_min >= profile->expression.eye_aspect_min,
+             eye_aspect_min, profile->expression.eye_aspect_min, NAN, "ratio",
+             eye_aspect_min >= profile->expression.eye_aspect_min
+             ? _("Both eyes are open.")
+             : _("Open both eyes and look at the camera. Hair must not cover the eyes."));
+
+  mouth_gap = (distance (p[61], p[67]) + distance (p[62], p[66]) + distance (p[63], p[65])) /
+              (3 * MAX (distance (p[48], p[54]), 1e-6));
+  add_check (report, PD_PHOTO_CHECK_MOUTH_CLOSED, mouth_gap <= profile->expression.mouth_gap_max,
+             mouth_gap, NAN, profile->expression.mouth_gap_max, "ratio",
+             mouth_gap <= profile->expression.mouth_gap_max
+             ? _("The mouth is closed.")
+             : _("Close your mouth and keep a neutral face, without a smile that shows the teeth."));
+}
+
+typedef struct {
+  double sum;
+  double a_sum, b_sum;
+  guint  clipped;
+  guint  n;
+} Stats;
+
+static void
+stats_add (Stats        *s,
+           const guint8 *p,
+           gboolean      with_colour)
+{
+  double y = luma (p);
+
+  s->sum += y;
+  s->n++;
+  if (y <= 5 || y >= 250)
+    s->clipped++;
+  if (with_colour)
+    {
+      double a, b;
+
+      rgb_to_ab (p, &a, &b);
+      s->a_sum += a;
+      s->b_sum += b;
+    }
+}
+
+static double
+stats_mean (const Stats *s)
+{
+  return s->n ? s->sum / s->n : 0;
+}
+
+/* A rectangle of the analysis frame between two landmarks' coordinates. */
+typedef struct {
+  int u0, v0, u1, v1;
+} Box;
+
+static Box
+box_clamp (double u0,
+           double v0,
+           double u1,
+           double v1,
+           int    width,
+           int    height)
+{
+  Box box = {
+    CLAMP ((int) floor (MIN (u0, u1)), 0, width),
+    CLAMP ((int) floor (MIN (v0, v1)), 0, height),
+    CLAMP ((int) ceil (MAX (u0, u1)), 0, width),
+    CLAMP ((int) ceil (MAX (v0, v1)), 0, height),
+  };
+  return box;
+}
+
+static void
+stats_box (Stats        *s,
+           const guint8 *rgb,
+           const guint8 *valid,
+           int           width,
+           Box           box,
+           gboolean      with_colour)
+{
+  for (int v = box.v0; v < box.v1; v++)
+    for (int u = box.u0; u < box.u1; u++)
+      if (valid[(gsize) v * width + u])
+        stats_add (s, rgb + ((gsize) v * width + u) * 3, with_colour);
+}
+
+static double
+histogram_quantile (const guint *histogram,
+                    guint        total,
+                    double       quantile)
+{
+  guint64 seen = 0;
+
+  for (int i = 0; i < 256; i++)
+    {
+      seen += histogram[i];
+      if (seen > quantile * total)
+        return i;
+    }
+  return 255;
+}
+
+static void
+check_photometry (PdPhotoReport  *report,
+                  PdPhotoProfile *profile,
+                  GdkPixbuf      *image)
+{
+  int height = (int) profile->capture.analysis_height_px;
+  int width = (int) round (height * profile->output.width_px / profile->output.height_px);
+  PdPhotoFrame frame = pd_photo_frame_for_size (report, profile, width, height);
+  PdPhotoHeadShape head = pd_photo_head_shape (report, profile, &frame);
+  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
+  g_autofree guint8 *valid = g_malloc ((gsize) width * height);
+  PdFacePoint q[PD_FACE_N_POINTS];
+  Stats background = { 0 }, skin = { 0 }, cheek_left = { 0 }, cheek_right = { 0 };
+  guint luma_hist[256] = { 0 }, chroma_hist[256] = { 0 }, rgb_hist[3][256] = { { 0 } };
+  double lap_sum = 0, lap_sum2 = 0, lap_n = 0, face_sum = 0, face_sum2 = 0, face_var;
+  double bg_mean, bg_std, bg_chroma, face_mean, clipped, cheek_ratio, chroma, hue, sharpness;
+  gboolean passed;
+  const char *message;
+  Box box;
+
+  init_colour_tables ();
+  pd_photo_render_frame (image, &frame, rgb, valid);
+  for (int i = 0; i < PD_FACE_N_POINTS; i++)
+    pd_photo_frame_from_source (&frame, report->face.points[i].x, report->face.points[i].y,
+                                &q[i].x, &q[i].y);
+
+  /* Background: above the eye line (lower down the shoulders begin) and outside the head with
+   * its hair. Medians and the interquartile range, so that a lock of hair past the ellipse
+   * does not make a white wall fail. */
+  for (int v = 0; v < height && v < frame.eye_v; v++)
+    for (int u = 0; u < width; u++)
+      {
+        double du = (u + 0.5 - head.cx) / head.rx, dv = (v + 0.5 - head.cy) / head.ry;
+        const guint8 *p = rgb + ((gsize) v * width + u) * 3;
+        double a, b;
+
+        if (du * du + dv * dv <= 1 || !valid[(gsize) v * width + u])
+          continue;
+        stats_add (&background, p, FALSE);
+        rgb_to_ab (p, &a, &b);
+        luma_hist[(int) CLAMP (luma (p) + 0.5, 0, 255)]++;
+        chroma_hist[(int) CLAMP (hypot (a, b) * 2, 0, 255)]++;
+        for (int c = 0; c < 3; c++)
+          rgb_hist[c][p[c]]++;
+      }
+  bg_mean = histogram_quantile (luma_hist, background.n, 0.5);
+  /* For a normal distribution the interquartile range is 1.35 standard deviations. */
+  bg_std = (histogram_quantile (luma_hist, background.n, 0.75) -
+            histogram_quantile (luma_hist, background.n, 0.25)) / 1.35;
+  bg_chroma = histogram_quantile (chroma_hist, background.n, 0.5) / 2;
+  if (background.n < (guint) (width * height / 20))
+    {
+      passed = FALSE;
+      message = _("Too little background is visible to check it. Move back from the camera.");
+    }
+  else if (bg_mean < profile->background.luma_min || bg_chroma > profile->background.chroma_max)
+    {
+      passed = FALSE;
+      message = _("The background is not white. Stand in front of the white wall.");
+    }
+  else if (bg_std > profile->background.luma_std_max)
+    {
+      passed = FALSE;
+      message = _("The background is not plain: it has objects, patterns or shadows. Stand in front "
+                  "of the white wall, a little away from it.");
+    }
+  else
+    {
+      passed = TRUE;
+      message = _("The background is plain white.");
+    }
+  report->background_passed = passed;
+  for (int c = 0; c < 3 && background.n; c++)
+    report->background_rgb[c] = histogram_quantile (rgb_hist[c], background.n, 0.5);
+  /* The value reported is the measure that failed, or the brightness when all passed. */
+  if (!passed && bg_mean >= profile->background.luma_min && bg_chroma > profile->background.chroma_max)
+    add_check (report, PD_PHOTO_CHECK_BACKGROUND, FALSE, bg_chroma, NAN,
+               profile->background.chroma_max, "chroma", message);
+  else if (!passed && bg_mean >= profile->background.luma_min && background.n >= (guint) (width * height / 20))
+    add_check (report, PD_PHOTO_CHECK_BACKGROUND, FALSE, bg_std, NAN,
+               profile->background.luma_std_max, "luma", message);
+  else
+    add_check (report, PD_PHOTO_CHECK_BACKGROUND, passed, bg_mean, profile->background.luma_min,
+               NAN, "luma", message);
+
+  /* Skin: the band of cheeks and nose between the outer eye corners, from the eyes to the mouth. */
+  box = box_clamp (q[36].x, (q[28].y + q[29].y) / 2, q[45].x, q[33].y, width, height);
+  stats_box (&skin, rgb, valid, width, box, TRUE);
+  face_mean = stats_mean (&skin);
+  clipped = skin.n ? (double) skin.clipped / skin.n : 1;
+  if (face_mean < profile->exposure.face_luma_min)
+    add_check (report, PD_PHOTO_CHECK_EXPOSURE, FALSE, face_mean, profile->exposure.face_luma_min,
+               profile->exposure.face_luma_max, "luma",
+               _("The face is too dark. Add light in front of the face, or turn towards the window."));
+  else if (face_mean > profile->exposure.face_luma_max)
+    add_check (report, PD_PHOTO_CHECK_EXPOSURE, FALSE, face_mean, profile->exposure.face_luma_min,
+               profile->exposure.face_luma_max, "luma",
+               _("The face is too bright. Dim the light or move the lamp further away."));
+  else if (clipped > profile->exposure.clipped_max)
+    add_check (report, PD_PHOTO_CHECK_EXPOSURE, FALSE, clipped, NAN, profile->exposure.clipped_max,
+               "ratio", _("Parts of the face are burnt out or black. Use softer, even light on the face."));
+  else
+    add_check (report, PD_PHOTO_CHECK_EXPOSURE, TRUE, face_mean, profile->exposure.face_luma_min,
+               profile->exposure.face_luma_max, "luma", _("The face is neither too dark nor too bright."));
+
+  /* Lighting: the cheeks under each eye, beside the nose. */
+  box = box_clamp (q[36].x, q[29].y, q[31].x - 0.1 * (q[31].x - q[36].x), q[33].y, width, height);
+  stats_box (&cheek_left, rgb, valid, width, box, FALSE);
+  box = box_clamp (q[35].x + 0.1 * (q[45].x - q[35].x), q[29].y, q[45].x, q[33].y, width, height);
+  stats_box (&cheek_right, rgb, valid, width, box, FALSE);
+  cheek_ratio = MIN (stats_mean (&cheek_left), stats_mean (&cheek_right)) /
+                MAX (MAX (stats_mean (&cheek_left), stats_mean (&cheek_right)), 1);
+  if (cheek_ratio >= profile->lighting.cheek_ratio_min)
+    message = _("The face is evenly lit.");
+  else if (stats_mean (&cheek_left) < stats_mean (&cheek_right))
+    /* The image's left cheek is the person's right. */
+    message = _("Your right cheek is in shadow. Light the face evenly from the front.");
+  else
+    message = _("Your left cheek is in shadow. Light the face evenly from the front.");
+  add_check (report, PD_PHOTO_CHECK_LIGHTING, cheek_ratio >= profile->lighting.cheek_ratio_min,
+             cheek_ratio, profile->lighting.cheek_ratio_min, NAN, "ratio", message);
+
+  /* Sharpness: variance of the Laplacian over the face, from the brows to the chin, in percent
+   * of the variance of the face itself. */
+  box = box_clamp (q[1].x, MIN (q[19].y, q[24].y), q[15].x, q[8].y, width, height);
+  for (int v = MAX (box.v0, 1); v < MIN (box.v1, height - 1); v++)
+    for (int u = MAX (box.u0, 1); u < MIN (box.u1, width - 1); u++)
+      {
+        const guint8 *c = rgb + ((gsize) v * width + u) * 3;
+        double lap = 4 * luma (c) - luma (c - 3) - luma (c + 3) -
+                     luma (c - (gsize) width * 3) - luma (c + (gsize) width * 3);
+
+        lap_sum += lap;
+        lap_sum2 += lap * lap;
+        face_sum += luma (c);
+        face_sum2 += luma (c) * luma (c);
+        lap_n++;
+      }
+  /* Over the face's own contrast, so that a dark or flat but sharp face is not called blurred. */
+  face_var = lap_n > 0 ? face_sum2 / lap_n - (face_sum / lap_n) * (face_sum / lap_n) : 0;
+  sharpness = lap_n > 0 ? 100 * (lap_sum2 / lap_n - (lap_sum / lap_n) * (lap_sum / lap_n)) / MAX (face_var, 1) : 0;
+  add_check (report, PD_PHOTO_CHECK_SHARPNESS, sharpness >= profile->sharpness.laplacian_min,
+             sharpness, profile->sharpness.laplacian_min, NAN, "",
+             sharpness >= profile->sharpness.laplacian_min
+             ? _("The face is sharp.")
+             : _("The photo is blurred. Hold still, clean the lens and let the camera focus on the face."));
+
+  /* Natural colour: skin has a clear orange-red hue in CIELAB; grey or a cast does not. */
+  chroma = skin.n ? hypot (skin.a_sum / skin.n, skin.b_sum / skin.n) : 0;
+  hue = skin.n ? atan2 (skin.b_sum / skin.n, skin.a_sum / skin.n) * RAD_TO_DEG : 0;
+  if (chroma < profile->color.face_chroma_min)
+    add_check (report, PD_PHOTO_CHECK_NATURAL_COLOR, FALSE, chroma, profile->color.face_chroma_min,
+               NAN, "chroma", _("The photo has no colour. Take it in colour, with the camera's colour mode on."));
+  else if (hue < profile->color.face_hue_min_deg || hue > profile->color.face_hue_max_deg)
+    add_check (report, PD_PHOTO_CHECK_NATURAL_COLOR, FALSE, hue, profile->color.face_hue_min_deg,
+               profile->color.face_hue_max_deg, "deg",
+               _("The skin colour is unnatural. Set the camera's white balance to automatic and "
+                 "light the face with white light."));
+  else
+    add_check (report, PD_PHOTO_CHECK_NATURAL_COLOR, TRUE, hue, profile->color.face_hue_min_deg,
+               profile->color.face_hue_max_deg, "deg", _("The colours look natural."));
+}
+
+static void
+measure_face (PdPhotoReport  *report,
+              PdPhotoProfile *profile)
+{
+  const PdFace *face = &report->face;
+  PdFacePoint left = mean_point (face, 36, 41);
+  PdFacePoint right = mean_point (face, 42, 47);
+  double length = MAX (distance (left, right), 1e-6);
+  double ux = (right.x - left.x) / length, uy = (right.y - left.y) / length;
+  double eye_to_chin = (face->points[8].x - (left.x + right.x) / 2) * -uy +
+                       (face->points[8].y - (left.y + right.y) / 2) * ux;
+
+  report->head_height = MAX (eye_to_chin, 1) * (1 + profile->head.crown_from_eyes);
+  report->jaw_width = (face->points[16].x - face->points[0].x) * ux +
+                      (face->points[16].y - face->points[0].y) * uy;
+}
+
+PdPhotoReport *
+pd_photo_analyze (PdFaceModel    *model,
+                  PdPhotoProfile *profile,
+                  GdkPixbuf      *image,
+                  PdPhotoMode     mode)
+{
+  g_autoptr(PdPhotoReport) report = g_new0 (PdPhotoReport, 1);
+  g_autoptr(GArray) faces = NULL;
+  g_autofree guint8 *gray = NULL;
+  g_autofree guint8 *scaled = NULL;
+  int width, height, scaled_w, scaled_h;
+  double pixels, detect_scale;
+  PdGrayImage full, detect;
+
+  g_return_val_if_fail (model != NULL && profile != NULL && GDK_IS_PIXBUF (image), NULL);
+
+  report->mode = mode;
+  report->checks = g_array_new (FALSE, TRUE, sizeof (PdPhotoCheck));
+  g_array_set_clear_func (report->checks, clear_check);
+
+  width = gdk_pixbuf_get_width (image);
+  height = gdk_pixbuf_get_height (image);
+  pixels = (double) width * height;
+  gray = to_gray (image);
+  full = (PdGrayImage) { gray, width, height, width };
+
+  if (pixels * 4 <= profile->capture.detect_max_pixels)
+    {
+      /* Small pictures are doubled: HOG misses faces under about 80 px. */
+      scaled = double_gray (gray, width, height);
+      detect = (PdGrayImage) { scaled, width * 2, height * 2, width * 2 };
+      detect_scale = 2;
+    }
+  else if (pixels > profile->capture.detect_max_pixels)
+    {
+      int factor = (int) ceil (sqrt (pixels / profile->capture.detect_max_pixels));
+
+      scaled = shrink_gray (gray, width, height, factor, &scaled_w, &scaled_h);
+      detect = (PdGrayImage) { scaled, scaled_w, scaled_h, scaled_w };
+      detect_scale = 1.0 / factor;
+    }
+  else
+    {
+      detect = full;
+      detect_scale = 1;
+    }
+
+  faces = pd_face_model_detect (model, &detect, detect_scale, &full, profile->capture.detect_score_min);
+  report->face_count = faces->len;
+  check_single_face (report);
+  if (faces->len != 1)
+    return g_steal_pointer (&report);
+
+  report->has_face = TRUE;
+  report->face = g_array_index (faces, PdFace, 0);
+  /* dlib gives pixel indices; the frame works on continuous coordinates. */
+  for (int i = 0; i < PD_FACE_N_POINTS; i++)
+    {
+      report->face.points[i].x += 0.5;
+      report->face.points[i].y += 0.5;
+    }
+  measure_face (report, profile);
+
+  if (mode == PD_PHOTO_MODE_FINAL)
+    check_framing_final (report, profile, width, height);
+  else
+    check_framing_capture (report, profile, width, height);
+  check_pose_and_expression (report, profile);
+  check_photometry (report, profile, image);
+
+  return g_steal_pointer (&report);
+}
+
+gboolean
+pd_photo_report_is_compliant (const PdPhotoReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  if (report->face_count != 1)
+    return FALSE;
+  for (guint i = 0; i < report->checks->len; i++)
+    if (!g_array_index (report->checks, PdPhotoCheck, i).passed)
+      return FALSE;
+  return TRUE;
+}
+
+guint
+pd_photo_report_get_face_count (const PdPhotoReport *report)
+{
+  return report->face_count;
+}
+
+guint
+pd_photo_report_get_n_checks (const PdPhotoReport *report)
+{
+  return report->checks->len;
+}
+
+const PdPhotoCheck *
+pd_photo_report_get_check (const PdPhotoReport *report,
+                           guint                index)
+{
+  g_return_val_if_fail (index < report->checks->len, NULL);
+  return &g_array_index (report->checks, PdPhotoCheck, index);
+}
+
+const PdPhotoCheck *
+pd_photo_report_find_check (const PdPhotoReport *report,
+                            const char          *id)
+{
+  for (guint i = 0; i < report->checks->len; i++)
+    if (g_str_equal (g_array_index (report->checks, PdPhotoCheck, i).id, id))
+      return &g_array_index (report->checks, PdPhotoCheck, i);
+  return NULL;
+}
+
+const PdFace *
+pd_photo_report_get_face (const PdPhotoReport *report)
+{
+  return report->has_face ? &report->face : NULL;
+}
+
+/* Rounded so that the JSON does not show floating-point noise. */
+static double
+tidy (double value)
+{
+  return round (value * 1000) / 1000;
+}
+
+JsonNode *
+pd_photo_report_to_json (const PdPhotoReport *report)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "compliant");
+  json_builder_add_boolean_value (builder, pd_photo_report_is_compliant (report));
+  json_builder_set_member_name (builder, "face_count");
+  json_builder_add_int_value (builder, report->face_count);
+  json_builder_set_member_name (builder, "checks");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->checks->len; i++)
+    {
+      const PdPhotoCheck *check = &g_array_index (report->checks, PdPhotoCheck, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, check->id);
+      json_builder_set_member_name (builder, "passed");
+      json_builder_add_boolean_value (builder, check->passed);
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_double_value (builder, tidy (check->value));
+      json_builder_set_member_name (builder, "limit");
+      json_builder_begin_object (builder);
+      if (!isnan (check->limit_min))
+        {
+          json_builder_set_member_name (builder, "min");
+          json_builder_add_double_value (builder, tidy (check->limit_min));
+        }
+      if (!isnan (check->limit_max))
+        {
+          json_builder_set_member_name (builder, "max");
+          json_builder_add_double_value (builder, tidy (check->limit_max));
+        }
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "unit");
+      json_builder_add_string_value (builder, check->unit);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, check->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+void
+pd_photo_report_free (PdPhotoReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->checks, g_array_unref);
+  g_free (report);
+}

@@ -1,0 +1,636 @@
+/* pd-officer.c: officer sign-in, online and offline. */
+#define G_LOG_DOMAIN "pd-officer"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <sodium.h>
+
+#include "pd-officer.h"
+#include "pd-secrets.h"
+
+struct _PdOfficer
+{
+  GObject  parent_instance;
+
+  char    *username;
+  char    *display_name;
+  PdRole   role;
+  char    *office_code;
+  gint64   expires_at;
+  gboolean offline;
+  char    *token;
+};
+
+G_DEFINE_FINAL_TYPE (PdOfficer, pd_officer, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_USERNAME,
+  PROP_ROLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const struct {
+  const char *name;
+  const char *label;
+} roles[] = {
+  [PD_ROLE_NONE] = { "none", N_("Not signed in") },
+  [PD_ROLE_OFFICER] = { "officer", N_("Officer") },
+  [PD_ROLE_VOLUNTEER] = { "volunteer", N_("Volunteer") },
+  [PD_ROLE_SUPERVISOR] = { "supervisor", N_("Supervisor") },
+};
+
+PdRole
+pd_role_from_string (const char *text)
+{
+  for (guint i = PD_ROLE_OFFICER; i < G_N_ELEMENTS (roles); i++)
+    if (g_strcmp0 (text, roles[i].name) == 0)
+      return i;
+  return PD_ROLE_NONE;
+}
+
+const char *
+pd_role_to_string (PdRole role)
+{
+  g_return_val_if_fail (role < G_N_ELEMENTS (roles), NULL);
+  return roles[role].name;
+}
+
+const char *
+pd_role_get_label (PdRole role)
+{
+  g_return_val_if_fail (role < G_N_ELEMENTS (roles), NULL);
+  return _(roles[role].label);
+}
+
+gboolean
+pd_role_may_accept (PdRole role)
+{
+  return role == PD_ROLE_OFFICER || role == PD_ROLE_SUPERVISOR;
+}
+
+gboolean
+pd_role_may_reopen (PdRole role)
+{
+  return role == PD_ROLE_SUPERVISOR;
+}
+
+static void
+pd_officer_finalize (GObject *object)
+{
+  PdOfficer *self = (PdOfficer *)object;
+
+  g_free (self->username);
+  g_free (self->display_name);
+  g_free (self->office_code);
+  g_free (self->token);
+
+  G_OBJECT_CLASS (pd_officer_parent_class)->finalize (object);
+}
+
+static void
+pd_officer_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  PdOfficer *self = PD_OFFICER (object);
+
+  switch (prop_id)
+    {
+    case PROP_USERNAME:
+      g_value_set_string (value, self->username);
+      break;
+    case PROP_ROLE:
+      g_value_set_string (value, pd_role_to_string (self->role));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pd_officer_class_init (PdOfficerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = pd_officer_finalize;
+  object_class->get_property = pd_officer_get_property;
+
+  properties[PROP_USERNAME] =
+    g_param_spec_string ("username", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROLE] =
+    g_param_spec_string ("role", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pd_officer_init (PdOfficer *self)
+{
+}
+
+const char *
+pd_officer_get_username (PdOfficer *self)
+{
+  g_return_val_if_fail (PD_IS_OFFICER (self), NULL);
+  return self->username;
+}
+
+const char *
+pd_officer_get_display_name (PdOfficer *self)
+{
+  g_return_val_if_fail (PD_IS_OFFICER (self), NULL);
+  return self->display_name;
+}
+
+PdRole
+pd_officer_get_role (PdOfficer *self)
+{
+  g_return_val_if_fail (PD_IS_OFFICER (self), PD_ROLE_NONE);
+  return self->role;
+}
+
+const char *
+pd_officer_get_office_code (PdOfficer *self)
+{
+  g_return_val_if_fail (PD_IS_OFFICER (self), NULL);
+  return self->office_code;
+}
+
+gint64
+pd_officer_get_expires_at (PdOfficer *self)
+{
+  g_return_val_if_fail (PD_IS_OFFICER (self), 0);
+  return self->expires_at;
+}
+
+gboolean
+pd_officer_get_offline (PdOfficer *self)
+{
+  g_return_val_if_fail (PD_IS_OFFICER (self), FALSE);
+  return self->offline;
+}
+
+const char *
+pd_officer_get_token (PdOfficer *self)
+{
+  g_return_val_if_fail (PD_IS_OFFICER (self), NULL);
+  return self->token;
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Tokens and verifiers are per station and user: two stores on one computer are two
+ * stations. */
+static char *
+secret_id (PdDevice   *device,
+           const char *username)
+{
+  return g_strconcat (pd_device_get_device_id (device), "/", username, NULL);
+}
+
+static JsonNode *
+officer_to_json (PdOfficer *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, self->username);
+  json_builder_set_member_name (builder, "display_name");
+  json_builder_add_string_value (builder, self->display_name);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, pd_role_to_string (self->role));
+  json_builder_set_member_name (builder, "office_code");
+  json_builder_add_string_value (builder, self->office_code);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_int_value (builder, self->expires_at);
+  json_builder_set_member_name (builder, "offline");
+  json_builder_add_boolean_value (builder, self->offline);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static PdOfficer *
+officer_from_json (const char *text,
+                   gsize       length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(PdOfficer) self = NULL;
+  JsonNode *root;
+  JsonObject *object;
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, length, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  object = json_node_get_object (root);
+
+  self = g_object_new (PD_TYPE_OFFICER, NULL);
+  self->username = g_strdup (json_object_get_string_member_with_default (object, "username", NULL));
+  self->display_name = g_strdup (json_object_get_string_member_with_default (object, "display_name", NULL));
+  self->role = pd_role_from_string (json_object_get_string_member_with_default (object, "role", NULL));
+  self->office_code = g_strdup (json_object_get_string_member_with_default (object, "office_code", NULL));
+  self->expires_at = json_object_get_int_member_with_default (object, "expires_at", 0);
+  self->offline = json_object_get_boolean_member_with_default (object, "offline", FALSE);
+  if (self->username == NULL || self->role == PD_ROLE_NONE)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+save_session (PdStore    *store,
+              PdOfficer  *self,
+              GError    **error)
+{
+  g_autoptr(JsonNode) node = officer_to_json (self);
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return pd_store_set_setting (store, PD_OFFICER_SETTING_SESSION, text, error) &&
+         pd_store_audit (store, self->username, "sign-in", NULL,
+                         self->offline ? "offline" : "online", error);
+}
+
+/* Offline failures ----------------------------------------------------------------------- */
+
+static char *
+failures_key (const char *username)
+{
+  return g_strconcat ("sync.offline-failures.", username, NULL);
+}
+
+/* The failure times of the last window, oldest first. */
+static GArray *
+recent_failures (PdStore    *store,
+                 const char *username,
+                 gint64      now)
+{
+  g_autofree char *key = failures_key (username);
+  g_autofree char *text = pd_store_get_setting (store, key);
+  g_auto(GStrv) parts = g_strsplit (text ? text : "", " ", -1);
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      gint64 at = g_ascii_strtoll (parts[i], NULL, 10);
+
+      if (at > now - PD_OFFICER_FAILURE_WINDOW && at <= now)
+        g_array_append_val (times, at);
+    }
+  return times;
+}
+
+static gboolean
+save_failures (PdStore    *store,
+               const char *username,
+               GArray     *times,
+               GError    **error)
+{
+  g_autofree char *key = failures_key (username);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < times->len; i++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? " " : "", g_array_index (times, gint64, i));
+  return pd_store_set_setting (store, key, times->len ? text->str : NULL, error);
+}
+
+PdOfficer *
+pd_officer_sign_in_offline (PdStore       *store,
+                            PdDevice      *device,
+                            const char    *username,
+                            const char    *password,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autofree char *id = secret_id (device, username);
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GArray) failures = NULL;
+  g_autoptr(PdOfficer) self = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *object = NULL;
+  const char *verifier = NULL;
+  gint64 now = now_seconds ();
+
+  failures = recent_failures (store, username, now);
+  if (failures->len >= PD_OFFICER_MAX_FAILURES)
+    {
+      gint64 wait = g_array_index (failures, gint64, failures->len - PD_OFFICER_MAX_FAILURES)
+                    + PD_OFFICER_FAILURE_WINDOW - now;
+
+      pd_store_audit (store, username, "sign-in-blocked", NULL, "offline", NULL);
+      g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RATE_LIMITED,
+                   _("Too many wrong passwords. Wait %d seconds, then try again."),
+                   (int) MAX (wait, 1));
+      return NULL;
+    }
+
+  stored = pd_secrets_lookup (PD_OFFICER_VERIFIER_KIND, id, cancellable, error);
+  if (stored == NULL)
+    {
+      if (error && *error == NULL)
+        g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                     _("The central system cannot be reached and “%s” never signed in on this "
+                       "station before. Connect to the network to sign in the first time."),
+                     username);
+      return NULL;
+    }
+  if (json_parser_load_from_data (parser, g_bytes_get_data (stored, NULL), g_bytes_get_size (stored), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      object = json_node_get_object (json_parser_get_root (parser));
+      verifier = json_object_get_string_member_with_default (object, "verifier", NULL);
+    }
+  if (verifier == NULL)
+    {
+      g_set_error_literal (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                           _("The saved sign-in of this officer is damaged. Connect to the "
+                             "network and sign in again."));
+      return NULL;
+    }
+
+  if (crypto_pwhash_str_verify (verifier, password, strlen (password)) != 0)
+    {
+      g_array_append_val (failures, now);
+      save_failures (store, username, failures, NULL);
+      pd_store_audit (store, username, "sign-in-failed", NULL, "offline", NULL);
+      g_set_error_literal (error, PD_SYNC_ERROR, PD_SYNC_ERROR_BAD_CREDENTIALS,
+                           _("Wrong user name or password. Check them and sign in again."));
+      return NULL;
+    }
+
+  self = g_object_new (PD_TYPE_OFFICER, NULL);
+  self->username = g_strdup (username);
+  self->display_name = g_strdup (json_object_get_string_member_with_default (object, "display_name", username));
+  self->role = pd_role_from_string (json_object_get_string_member_with_default (object, "role", NULL));
+  self->office_code = g_strdup (json_object_get_string_member_with_default (object, "office_code", NULL));
+  self->expires_at = now + PD_OFFICER_OFFLINE_SESSION;
+  self->offline = TRUE;
+
+  g_array_set_size (failures, 0);
+  if (!save_failures (store, username, failures, error) ||
+      !pd_secrets_clear (PD_OFFICER_TOKEN_KIND, id, cancellable, error) ||
+      !save_session (store, self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* Online ---------------------------------------------------------------------------------- */
+
+typedef struct {
+  PdStore      *store;
+  PdDevice     *device;
+  PdSyncClient *client;
+  char         *username;
+  char         *password;   /* sodium_malloc'ed */
+  PdSyncReply  *reply;
+  GError       *network_error;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_clear_object (&sign_in->store);
+  g_clear_object (&sign_in->device);
+  g_clear_object (&sign_in->client);
+  g_free (sign_in->username);
+  if (sign_in->password)
+    sodium_free (sign_in->password);
+  g_clear_pointer (&sign_in->reply, pd_sync_reply_free);
+  g_clear_error (&sign_in->network_error);
+  g_free (sign_in);
+}
+
+static PdOfficer *
+sign_in_online (SignIn        *sign_in,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  JsonObject *root = json_node_get_object (sign_in->reply->body);
+  JsonObject *officer = NULL;
+  g_autoptr(PdOfficer) self = g_object_new (PD_TYPE_OFFICER, NULL);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *id = secret_id (sign_in->device, sign_in->username);
+  g_autofree char *saved = NULL;
+  char verifier[crypto_pwhash_STRBYTES];
+  const char *token;
+
+  if (json_object_has_member (root, "officer") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "officer")))
+    officer = json_object_get_object_member (root, "officer");
+  token = json_object_get_string_member_with_default (root, "token", NULL);
+  if (officer == NULL || token == NULL)
+    {
+      g_set_error_literal (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                           _("The central system's answer to the sign-in is incomplete. Try "
+                             "again; if this persists, call the support desk."));
+      return NULL;
+    }
+
+  self->username = g_strdup (json_object_get_string_member_with_default (officer, "username", sign_in->username));
+  self->display_name = g_strdup (json_object_get_string_member_with_default (officer, "display_name", self->username));
+  self->role = pd_role_from_string (json_object_get_string_member_with_default (officer, "role", NULL));
+  self->office_code = g_strdup (json_object_get_string_member_with_default (officer, "office_code", NULL));
+  self->expires_at = json_object_get_int_member_with_default (root, "expires_at", 0);
+  self->token = g_strdup (token);
+  if (self->role == PD_ROLE_NONE)
+    {
+      g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FORBIDDEN_ROLE,
+                   _("The central system gave “%s” a role this version of Passdesk does not "
+                     "know. Update Passdesk, or ask your administrator."), sign_in->username);
+      return NULL;
+    }
+
+  if (crypto_pwhash_str (verifier, sign_in->password, strlen (sign_in->password),
+                         crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    {
+      g_set_error_literal (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                           _("Not enough memory to protect the password for offline sign-in. "
+                             "Close other programs and sign in again."));
+      return NULL;
+    }
+
+  /* The role travels with the verifier, so that an offline sign-in grants what the central
+   * system granted. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "verifier");
+  json_builder_add_string_value (builder, verifier);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, pd_role_to_string (self->role));
+  json_builder_set_member_name (builder, "display_name");
+  json_builder_add_string_value (builder, self->display_name);
+  json_builder_set_member_name (builder, "office_code");
+  json_builder_add_string_value (builder, self->office_code);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  saved = json_to_string (node, FALSE);
+
+  if (!pd_secrets_store (PD_OFFICER_VERIFIER_KIND, id, _("Passdesk offline sign-in"),
+                         (const guint8 *) saved, strlen (saved), cancellable, error) ||
+      !pd_secrets_store (PD_OFFICER_TOKEN_KIND, id, _("Passdesk session"),
+                         (const guint8 *) token, strlen (token), cancellable, error) ||
+      !save_session (sign_in->store, self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SignIn *sign_in = task_data;
+  GError *error = NULL;
+  PdOfficer *officer;
+
+  if (sign_in->reply != NULL)
+    {
+      if (!pd_sync_reply_check (sign_in->reply, &error))
+        {
+          if (g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_BAD_CREDENTIALS))
+            pd_store_audit (sign_in->store, sign_in->username, "sign-in-failed", NULL, "online", NULL);
+          g_task_return_error (task, error);
+          return;
+        }
+      officer = sign_in_online (sign_in, cancellable, &error);
+    }
+  else
+    officer = pd_officer_sign_in_offline (sign_in->store, sign_in->device, sign_in->username,
+                                          sign_in->password, cancellable, &error);
+
+  if (officer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, officer, g_object_unref);
+}
+
+static void
+on_sessions_reply (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  sign_in->reply = pd_sync_client_request_finish (PD_SYNC_CLIENT (object), result, &error);
+  if (sign_in->reply == NULL && !g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_error (&error);
+  g_task_run_in_thread (task, sign_in_thread);
+}
+
+void
+pd_officer_sign_in_async (PdStore             *store,
+                          PdDevice            *device,
+                          const char          *username,
+                          const char          *password,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gsize length;
+  SignIn *sign_in;
+  GError *error = NULL;
+
+  g_return_if_fail (PD_IS_STORE (store));
+  g_return_if_fail (PD_IS_DEVICE (device));
+  g_return_if_fail (username != NULL && password != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pd_officer_sign_in_async);
+  sign_in = g_new0 (SignIn, 1);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  sign_in->store = g_object_ref (store);
+  sign_in->device = g_object_ref (device);
+  sign_in->username = g_strdup (username);
+  length = strlen (password);
+  sign_in->password = sodium_malloc (length + 1);
+  g_assert (sign_in->password != NULL);
+  memcpy (sign_in->password, password, length + 1);
+
+  sign_in->client = pd_device_create_client (device, NULL, &error);
+  if (sign_in->client == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = pd_sync_json_to_bytes (root);
+
+  pd_sync_client_request_async (sign_in->client, "POST", "/v1/sessions", body, cancellable,
+                                on_sessions_reply, g_steal_pointer (&task));
+}
+
+PdOfficer *
+pd_officer_sign_in_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+PdOfficer *
+pd_officer_get_current (PdStore       *store,
+                        PdDevice      *device,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autofree char *text = pd_store_get_setting (store, PD_OFFICER_SETTING_SESSION);
+  g_autoptr(PdOfficer) self = text ? officer_from_json (text, strlen (text)) : NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(GBytes) token = NULL;
+  GError *local_error = NULL;
+
+  if (self == NULL || (self->expires_at != 0 && self->expires_at <= now_seconds ()))
+    return NULL;
+  if (self->offline || device == NULL)
+    return g_steal_pointer (&self);
+
+  id = secret_id (device, self->username);
+  token = pd_secrets_lookup (PD_OFFICER_TOKEN_KIND, id, cancellable, &local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (token)
+    self->token = g_strndup (g_bytes_get_data (token, NULL), g_bytes_get_size (token));
+  return g_steal_pointer (&self);
+}
+
+gboolean
+pd_officer_sign_out (PdStore  *store,
+                     GError  **error)
+{
+  g_autofree char *text = pd_store_get_setting (store, PD_OFFICER_SETTING_SESSION);
+  g_autoptr(PdOfficer) self = text ? officer_from_json (text, strlen (text)) : NULL;
+
+  if (!pd_store_set_setting (store, PD_OFFICER_SETTING_SESSION, NULL, error))
+    return FALSE;
+  return self == NULL || pd_store_audit (store, self->username, "sign-out", NULL, NULL, error);
+}

@@ -1,0 +1,1825 @@
+/* pd-sync-engine.c: the background sync with the central system. */
+#define G_LOG_DOMAIN "pd-sync-engine"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "pd-outbox.h"
+#include "pd-store-private.h"
+#include "pd-sync-client.h"
+#include "pd-sync-engine.h"
+
+#define LANES               4
+#define PAGE_LIMIT          500
+/* Requests stay well under the protocol's 16 MiB. */
+#define MAX_BATCH_BYTES     (8 * 1024 * 1024)
+#define MAX_PACKET_BYTES    (15 * 1024 * 1024)
+#define TIMER_SECONDS       300
+#define BACKOFF_BASE        5
+#define BACKOFF_CAP         900
+#define PACKET_BACKOFF_CAP  3600
+
+#define SETTING_DECLARATIONS_CURSOR "sync.declarations-cursor"
+#define SETTING_STATUSES_CURSOR     "sync.statuses-cursor"
+#define SETTING_LAST_SYNC           "sync.last-sync"
+
+G_DEFINE_ENUM_TYPE (PdSyncState, pd_sync_state,
+                    G_DEFINE_ENUM_VALUE (PD_SYNC_STATE_OFFLINE, "offline"),
+                    G_DEFINE_ENUM_VALUE (PD_SYNC_STATE_IDLE, "idle"),
+                    G_DEFINE_ENUM_VALUE (PD_SYNC_STATE_SYNCING, "syncing"),
+                    G_DEFINE_ENUM_VALUE (PD_SYNC_STATE_ERROR, "error"))
+
+struct _PdSyncEngine
+{
+  GObject          parent_instance;
+
+  PdStore         *store;
+  PdDevice        *device;
+  PdSyncClient    *client;
+  char            *token;
+
+  PdSyncState      state;
+  guint            pending_count;
+  guint            set_aside_count;
+  gint64           last_sync;
+  char            *last_error;
+
+  /* Background mode. */
+  gboolean         started;
+  GCancellable    *cancellable;
+  GNetworkMonitor *monitor;
+  gulong           network_handler;
+  guint            timeout_id;
+  guint            failures;
+  gboolean         running;
+};
+
+G_DEFINE_FINAL_TYPE (PdSyncEngine, pd_sync_engine, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_PENDING_COUNT,
+  PROP_SET_ASIDE_COUNT,
+  PROP_LAST_SYNC,
+  PROP_LAST_ERROR,
+  PROP_SERVER_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+void
+pd_sync_report_free (PdSyncReport *report)
+{
+  g_free (report);
+}
+
+void
+pd_sync_set_aside_free (PdSyncSetAside *set_aside)
+{
+  if (set_aside == NULL)
+    return;
+  g_free (set_aside->packet_id);
+  g_free (set_aside->dossier_uuid);
+  g_free (set_aside->reason);
+  g_free (set_aside);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Full jitter: a uniform delay in [0, min (cap, base × 2^attempt)], so that stations
+ * failing together do not come back together. */
+static gint64
+backoff_delay (guint  attempt,
+               gint64 cap,
+               gint64 retry_after)
+{
+  gint64 ceiling = BACKOFF_BASE;
+
+  for (guint i = 0; i < attempt && ceiling < cap; i++)
+    ceiling *= 2;
+  ceiling = MIN (ceiling, cap);
+  return MAX (g_random_int_range (0, (gint32) ceiling + 1), retry_after);
+}
+
+static void
+set_state (PdSyncEngine *self,
+           PdSyncState   state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_last_error (PdSyncEngine *self,
+                const char   *message)
+{
+  if (g_strcmp0 (self->last_error, message) == 0)
+    return;
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+set_counts (PdSyncEngine *self,
+            guint         pending,
+            guint         set_aside)
+{
+  if (self->pending_count != pending)
+    {
+      self->pending_count = pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+    }
+  if (self->set_aside_count != set_aside)
+    {
+      self->set_aside_count = set_aside;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SET_ASIDE_COUNT]);
+    }
+}
+
+/* Store work in worker threads ------------------------------------------------------------ */
+
+typedef gpointer (*StoreFunc) (PdSyncEngine  *self,
+                               gpointer       data,
+                               GError       **error);
+
+typedef struct {
+  StoreFunc      func;
+  gpointer       data;
+  GDestroyNotify destroy;
+} StoreJob;
+
+static void
+store_job_free (StoreJob *job)
+{
+  if (job->destroy)
+    job->destroy (job->data);
+  g_free (job);
+}
+
+static void
+store_job_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  StoreJob *job = task_data;
+  GError *error = NULL;
+  gpointer result = job->func (source_object, job->data, &error);
+
+  if (error)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, NULL);
+}
+
+/* @func returns a pointer the callback owns (or GINT_TO_POINTER (TRUE)). */
+static void
+run_store_job (PdSyncEngine        *self,
+               StoreFunc            func,
+               gpointer             data,
+               GDestroyNotify       destroy,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  StoreJob *job = g_new0 (StoreJob, 1);
+
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  g_task_set_task_data (task, job, (GDestroyNotify) store_job_free);
+  /* Results must be applied even when the pass is cancelled meanwhile. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, store_job_thread);
+}
+
+static gpointer
+store_job_finish (GAsyncResult  *result,
+                  GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct {
+  guint pending;
+  guint set_aside;
+} Counts;
+
+static gboolean
+read_counts (PdSyncEngine  *self,
+             Counts        *counts,
+             GError       **error)
+{
+  gint64 pending = pd_store_outbox_count (self->store, PD_OUTBOX_PENDING, error);
+  gint64 set_aside;
+
+  if (pending < 0)
+    return FALSE;
+  set_aside = pd_store_outbox_count (self->store, PD_OUTBOX_SET_ASIDE, error);
+  if (set_aside < 0)
+    return FALSE;
+  counts->pending = pending;
+  counts->set_aside = set_aside;
+  return TRUE;
+}
+
+/* A pass ------------------------------------------------------------------------------------ */
+
+typedef struct {
+  GPtrArray *entries;   /* PdOutboxEntry */
+  GBytes    *body;
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  g_clear_pointer (&batch->entries, g_ptr_array_unref);
+  g_clear_pointer (&batch->body, g_bytes_unref);
+  g_free (batch);
+}
+
+typedef enum {
+  PHASE_CLOCK,
+  PHASE_PUSH,
+  PHASE_DECLARATIONS,
+  PHASE_REFERENCE,
+  PHASE_STATUSES,
+  PHASE_DONE,
+} Phase;
+
+typedef struct {
+  PdSyncFlags   flags;
+  gint64        due;            /* 0: ignore backoff delays */
+  PdSyncReport *report;
+  Phase         phase;
+
+  /* Push. */
+  gint64        cursor;         /* last seq read from the outbox */
+  gboolean      fetching;
+  gboolean      exhausted;
+  gboolean      stop_push;
+  guint         in_flight;      /* requests and result writes not finished */
+  GQueue        ready;          /* Batch waiting for a lane */
+
+  /* Reference tables still to fetch. */
+  GPtrArray    *tables;
+
+  GError       *error;          /* the first failure */
+  gint64        retry_after;    /* the largest Retry-After seen, seconds */
+} Pass;
+
+static void
+pass_free (Pass *pass)
+{
+  g_clear_pointer (&pass->report, pd_sync_report_free);
+  g_queue_clear_full (&pass->ready, (GDestroyNotify) batch_free);
+  g_clear_pointer (&pass->tables, g_ptr_array_unref);
+  g_clear_error (&pass->error);
+  g_free (pass);
+}
+
+static void pass_next_phase (GTask *task);
+static void push_pump       (GTask *task);
+
+static void
+pass_fail (GTask  *task,
+           GError *error)
+{
+  Pass *pass = g_task_get_task_data (task);
+
+  if (pass->error == NULL)
+    pass->error = error;
+  else
+    g_error_free (error);
+  pass->stop_push = TRUE;
+}
+
+static PdSyncEngine *
+pass_engine (GTask *task)
+{
+  return g_task_get_source_object (task);
+}
+
+static gboolean
+pass_cancelled (GTask *task)
+{
+  return g_cancellable_is_cancelled (g_task_get_cancellable (task));
+}
+
+static void
+pass_request (GTask               *task,
+              const char          *method,
+              const char          *path,
+              GBytes              *body,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  PdSyncEngine *self = pass_engine (task);
+
+  pd_sync_client_request_async (self->client, method, path, body, g_task_get_cancellable (task),
+                                callback, user_data);
+}
+
+/* The reply's body as an object when the request succeeded, else records the failure. */
+static JsonObject *
+pass_reply_object (GTask        *task,
+                   GAsyncResult *result,
+                   PdSyncReply **reply_out)
+{
+  PdSyncEngine *self = pass_engine (task);
+  GError *error = NULL;
+  PdSyncReply *reply = pd_sync_client_request_finish (self->client, result, &error);
+
+  *reply_out = reply;
+  if (reply != NULL)
+    {
+      Pass *pass = g_task_get_task_data (task);
+
+      pass->retry_after = MAX (pass->retry_after, reply->retry_after);
+    }
+  if (reply == NULL || !pd_sync_reply_check (reply, &error))
+    {
+      pass_fail (task, error);
+      return NULL;
+    }
+  return json_node_get_object (reply->body);
+}
+
+/* Clock */
+
+static void
+on_time (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(PdSyncReply) reply = NULL;
+  JsonObject *root = pass_reply_object (task, result, &reply);
+
+  if (root != NULL)
+    {
+      gint64 server_time = json_object_get_int_member_with_default (root, "server_time", 0);
+
+      if (server_time > 0)
+        {
+          pass->report->clock_offset = server_time - now_seconds ();
+          /* Small differences are normal; correct only what the server would refuse. */
+          pd_sync_client_set_clock_offset (pass_engine (task)->client,
+                                           ABS (pass->report->clock_offset) > 60 ? pass->report->clock_offset : 0);
+        }
+    }
+  pass_next_phase (g_steal_pointer (&task));
+}
+
+/* Push */
+
+typedef struct {
+  GPtrArray      *entries;    /* PdOutboxEntry, kept for the ids */
+  PdOutboxResult *results;
+  guint           n_results;
+  GPtrArray      *strings;    /* owns the results' texts */
+} Marks;
+
+static void
+marks_free (Marks *marks)
+{
+  g_clear_pointer (&marks->entries, g_ptr_array_unref);
+  g_free (marks->results);
+  g_clear_pointer (&marks->strings, g_ptr_array_unref);
+  g_free (marks);
+}
+
+static Marks *
+marks_new (GPtrArray *entries)
+{
+  Marks *marks = g_new0 (Marks, 1);
+
+  marks->entries = g_ptr_array_ref (entries);
+  marks->results = g_new0 (PdOutboxResult, entries->len);
+  marks->n_results = entries->len;
+  marks->strings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < entries->len; i++)
+    marks->results[i].packet_id = ((PdOutboxEntry *) g_ptr_array_index (entries, i))->packet_id;
+  return marks;
+}
+
+static const char *
+marks_keep (Marks *marks,
+            char  *text)
+{
+  g_ptr_array_add (marks->strings, text);
+  return text;
+}
+
+static gpointer
+apply_marks (PdSyncEngine  *self,
+             gpointer       data,
+             GError       **error)
+{
+  Marks *marks = data;
+  Counts *counts;
+
+  if (!pd_store_outbox_apply (self->store, marks->results, marks->n_results, "sync", error))
+    return NULL;
+  counts = g_new0 (Counts, 1);
+  if (!read_counts (self, counts, error))
+    {
+      g_free (counts);
+      return NULL;
+    }
+  return counts;
+}
+
+static void
+on_marks_applied (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autofree Counts *counts = store_job_finish (result, &error);
+
+  if (counts == NULL)
+    pass_fail (task, error);
+  else
+    set_counts (pass_engine (task), counts->pending, counts->set_aside);
+  pass->in_flight--;
+  push_pump (g_steal_pointer (&task));
+}
+
+static void
+pass_apply (GTask *task,
+            Marks *marks)
+{
+  Pass *pass = g_task_get_task_data (task);
+
+  for (guint i = 0; i < marks->n_results; i++)
+    switch (marks->results[i].kind)
+      {
+      case PD_OUTBOX_RESULT_RECEIVED:
+        break;
+      case PD_OUTBOX_RESULT_REFUSED:
+        pass->report->set_aside++;
+        break;
+      case PD_OUTBOX_RESULT_RETRY:
+        pass->report->deferred++;
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+
+  pass->in_flight++;
+  run_store_job (pass_engine (task), apply_marks, marks, (GDestroyNotify) marks_free,
+                 NULL, on_marks_applied, g_object_ref (task));
+}
+
+static void
+mark_all (Marks              *marks,
+          PdOutboxResultKind  kind,
+          const char         *message,
+          gint64              retry_after)
+{
+  for (guint i = 0; i < marks->n_results; i++)
+    {
+      PdOutboxEntry *entry = g_ptr_array_index (marks->entries, i);
+
+      marks->results[i].kind = kind;
+      marks->results[i].message = marks_keep (marks, g_strdup (message));
+      if (kind == PD_OUTBOX_RESULT_RETRY)
+        marks->results[i].next_attempt_at = now_seconds () +
+          backoff_delay (entry->attempts + 1, PACKET_BACKOFF_CAP, retry_after);
+    }
+}
+
+/* Whole-request refusals that say something about the station, not the packets: setting
+ * the packets aside would lose them for a fault someone can fix. */
+static gboolean
+is_station_problem (const char *code)
+{
+  return g_strcmp0 (code, "unknown_device") == 0 ||
+         g_strcmp0 (code, "stale_request") == 0 ||
+         g_strcmp0 (code, "invalid_signature") == 0 ||
+         g_strcmp0 (code, "forbidden_role") == 0;
+}
+
+typedef struct {
+  GTask *task;
+  Batch *batch;
+} Push;
+
+static void
+on_push_reply (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Push *push = user_data;
+  g_autoptr(GTask) task = push->task;
+  Pass *pass = g_task_get_task_data (task);
+  PdSyncEngine *self = pass_engine (task);
+  GPtrArray *entries = push->batch->entries;
+  g_autoptr(PdSyncReply) reply = NULL;
+  GError *error = NULL;
+  JsonArray *results = NULL;
+  Marks *marks = marks_new (entries);
+
+  pass->in_flight--;
+  reply = pd_sync_client_request_finish (self->client, result, &error);
+
+  if (reply == NULL)
+    {
+      /* Network, TLS or cancelled: nothing is known about these packets. */
+      if (g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY))
+        {
+          mark_all (marks, PD_OUTBOX_RESULT_RETRY, error->message, 0);
+          pass_apply (task, marks);
+        }
+      else
+        marks_free (marks);
+      pass_fail (task, error);
+    }
+  else if (reply->status >= 200 && reply->status < 300)
+    {
+      JsonObject *root = reply->body && JSON_NODE_HOLDS_OBJECT (reply->body)
+                         ? json_node_get_object (reply->body) : NULL;
+      JsonNode *node = root ? json_object_get_member (root, "results") : NULL;
+
+      if (node && JSON_NODE_HOLDS_ARRAY (node))
+        results = json_node_get_array (node);
+
+      if (results == NULL || json_array_get_length (results) != entries->len)
+        {
+          pd_sync_reply_check (reply, &error);
+          if (error == NULL)
+            g_set_error_literal (&error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                                 _("The central system answered the push with the wrong number "
+                                   "of results. Passdesk will try again later."));
+          mark_all (marks, PD_OUTBOX_RESULT_RETRY, error->message, 0);
+          pass_apply (task, marks);
+          pass_fail (task, error);
+        }
+      else
+        {
+          for (guint i = 0; i < entries->len; i++)
+            {
+              PdOutboxEntry *entry = g_ptr_array_index (entries, i);
+              JsonNode *element = json_array_get_element (results, i);
+              JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+              const char *packet_id = item ? json_object_get_string_member_with_default (item, "packet_id", NULL) : NULL;
+              const char *outcome = item ? json_object_get_string_member_with_default (item, "result", NULL) : NULL;
+              PdOutboxResult *mark = &marks->results[i];
+
+              if (g_strcmp0 (packet_id, entry->packet_id) != 0)
+                outcome = NULL;
+
+              if (g_strcmp0 (outcome, "accepted") == 0 || g_strcmp0 (outcome, "duplicate") == 0)
+                {
+                  JsonObject *receipt = json_object_has_member (item, "receipt") &&
+                                        JSON_NODE_HOLDS_OBJECT (json_object_get_member (item, "receipt"))
+                                        ? json_object_get_object_member (item, "receipt") : NULL;
+
+                  mark->kind = PD_OUTBOX_RESULT_RECEIVED;
+                  if (receipt)
+                    mark->central_id = marks_keep (marks, g_strdup (json_object_get_string_member_with_default (receipt, "central_id", NULL)));
+                  if (outcome[0] == 'a')
+                    pass->report->accepted++;
+                  else
+                    pass->report->duplicates++;
+                }
+              else if (g_strcmp0 (outcome, "rejected") == 0)
+                {
+                  JsonObject *err = json_object_has_member (item, "error") &&
+                                    JSON_NODE_HOLDS_OBJECT (json_object_get_member (item, "error"))
+                                    ? json_object_get_object_member (item, "error") : NULL;
+
+                  mark->kind = PD_OUTBOX_RESULT_REFUSED;
+                  mark->message = marks_keep (marks, g_strdup_printf ("%s: %s",
+                    err ? json_object_get_string_member_with_default (err, "code", "rejected") : "rejected",
+                    err ? json_object_get_string_member_with_default (err, "message", "") : ""));
+                }
+              else
+                {
+                  mark->kind = PD_OUTBOX_RESULT_RETRY;
+                  mark->message = marks_keep (marks, g_strdup (_("The central system gave no usable result for this packet.")));
+                  mark->next_attempt_at = now_seconds () + backoff_delay (entry->attempts + 1, PACKET_BACKOFF_CAP, 0);
+                }
+            }
+          pass_apply (task, marks);
+        }
+    }
+  else if (pd_sync_status_is_final (reply->status) && !is_station_problem (reply->error_code))
+    {
+      if (entries->len == 1)
+        {
+          g_autofree char *message = g_strdup_printf ("%s: %s (HTTP %u)",
+                                                      reply->error_code ? reply->error_code : "refused",
+                                                      reply->error_message ? reply->error_message : "",
+                                                      reply->status);
+
+          mark_all (marks, PD_OUTBOX_RESULT_REFUSED, message, 0);
+          pass_apply (task, marks);
+        }
+      else
+        {
+          /* The request as a whole was refused: find the culprit by sending each alone. */
+          for (guint i = 0; i < entries->len; i++)
+            {
+              Batch *single = g_new0 (Batch, 1);
+              PdOutboxEntry *entry = g_ptr_array_index (entries, i);
+              g_autofree char *text = g_strconcat ("{\"packets\":[", entry->packet, "]}", NULL);
+
+              single->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_outbox_entry_free);
+              g_ptr_array_add (single->entries, g_steal_pointer (&g_ptr_array_index (entries, i)));
+              single->body = g_bytes_new (text, strlen (text));
+              g_queue_push_tail (&pass->ready, single);
+            }
+          marks_free (marks);
+        }
+    }
+  else
+    {
+      pass->retry_after = MAX (pass->retry_after, reply->retry_after);
+      pd_sync_reply_check (reply, &error);
+      if (g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY))
+        {
+          mark_all (marks, PD_OUTBOX_RESULT_RETRY, error->message, reply->retry_after);
+          pass_apply (task, marks);
+        }
+      else
+        marks_free (marks);
+      pass_fail (task, error);
+    }
+
+  batch_free (push->batch);
+  g_free (push);
+  push_pump (g_steal_pointer (&task));
+}
+
+static void
+send_batch (GTask *task,
+            Batch *batch)
+{
+  Pass *pass = g_task_get_task_data (task);
+  Push *push = g_new0 (Push, 1);
+
+  push->task = g_object_ref (task);
+  push->batch = batch;
+  pass->in_flight++;
+  pass_request (task, "POST", "/v1/packets", batch->body, on_push_reply, push);
+}
+
+typedef struct {
+  gint64 after;
+  gint64 due;
+} Fetch;
+
+static gpointer
+fetch_entries (PdSyncEngine  *self,
+               gpointer       data,
+               GError       **error)
+{
+  Fetch *fetch = data;
+
+  return pd_store_outbox_list (self->store, PD_OUTBOX_PENDING, fetch->after, fetch->due,
+                               PD_PACKET_MAX_PER_PUSH, error);
+}
+
+/* Splits @entries into requests of at most 50 packets and MAX_BATCH_BYTES; a packet too
+ * large for any request is refused here, as the server would. */
+static void
+queue_batches (GTask     *task,
+               GPtrArray *entries)
+{
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) too_large = g_ptr_array_new ();
+  Batch *batch = NULL;
+  GString *body = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PdOutboxEntry *entry = g_ptr_array_index (entries, i);
+      gsize length = strlen (entry->packet);
+
+      g_ptr_array_index (entries, i) = NULL;
+      if (length > MAX_PACKET_BYTES)
+        {
+          g_ptr_array_add (too_large, entry);
+          continue;
+        }
+      if (batch && body->len + length + 3 > MAX_BATCH_BYTES)
+        {
+          g_string_append (body, "]}");
+          batch->body = g_string_free_to_bytes (body);
+          g_queue_push_tail (&pass->ready, batch);
+          batch = NULL;
+        }
+      if (batch == NULL)
+        {
+          batch = g_new0 (Batch, 1);
+          batch->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_outbox_entry_free);
+          body = g_string_new ("{\"packets\":[");
+        }
+      else
+        g_string_append_c (body, ',');
+      g_string_append_len (body, entry->packet, length);
+      g_ptr_array_add (batch->entries, entry);
+    }
+  if (batch)
+    {
+      g_string_append (body, "]}");
+      batch->body = g_string_free_to_bytes (body);
+      g_queue_push_tail (&pass->ready, batch);
+    }
+
+  if (too_large->len > 0)
+    {
+      g_ptr_array_set_free_func (too_large, (GDestroyNotify) pd_outbox_entry_free);
+      {
+        Marks *marks = marks_new (too_large);
+
+        mark_all (marks, PD_OUTBOX_RESULT_REFUSED,
+                  "too_large: the packet is larger than the central system accepts", 0);
+        pass_apply (task, marks);
+      }
+    }
+}
+
+static void
+on_fetched (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GPtrArray) entries = store_job_finish (result, &error);
+
+  pass->fetching = FALSE;
+  if (entries == NULL)
+    pass_fail (task, error);
+  else if (entries->len == 0)
+    pass->exhausted = TRUE;
+  else
+    {
+      pass->cursor = ((PdOutboxEntry *) g_ptr_array_index (entries, entries->len - 1))->seq;
+      queue_batches (task, entries);
+    }
+  push_pump (g_steal_pointer (&task));
+}
+
+/* Keeps LANES requests in flight, reading the outbox a page at a time, and moves on once
+ * everything sent has been answered and written down. */
+static void
+push_pump (GTask *task)
+{
+  Pass *pass = g_task_get_task_data (task);
+
+  if (pass->stop_push || pass_cancelled (task))
+    {
+      pass->stop_push = TRUE;
+      g_queue_clear_full (&pass->ready, (GDestroyNotify) batch_free);
+    }
+
+  while (!pass->stop_push && pass->in_flight < LANES && !g_queue_is_empty (&pass->ready))
+    send_batch (task, g_queue_pop_head (&pass->ready));
+
+  if (!pass->stop_push && !pass->fetching && !pass->exhausted &&
+      g_queue_get_length (&pass->ready) < LANES && pass->in_flight < 2 * LANES)
+    {
+      Fetch *fetch = g_new0 (Fetch, 1);
+
+      fetch->after = pass->cursor;
+      fetch->due = pass->due;
+      pass->fetching = TRUE;
+      run_store_job (pass_engine (task), fetch_entries, fetch, g_free, NULL, on_fetched,
+                     g_object_ref (task));
+    }
+
+  if (pass->in_flight == 0 && !pass->fetching && g_queue_is_empty (&pass->ready) &&
+      (pass->exhausted || pass->stop_push))
+    pass_next_phase (task);
+  else
+    g_object_unref (task);
+}
+
+/* Declarations */
+
+typedef struct {
+  JsonNode *page;
+  char     *cursor;
+  guint     stored;
+} Page;
+
+static void
+page_free (Page *page)
+{
+  g_clear_pointer (&page->page, json_node_unref);
+  g_free (page->cursor);
+  g_free (page);
+}
+
+static gpointer
+store_declarations (PdSyncEngine  *self,
+                    gpointer       data,
+                    GError       **error)
+{
+  Page *page = data;
+  JsonObject *root = json_node_get_object (page->page);
+  JsonArray *array = json_object_get_array_member (root, "declarations");
+  g_autoptr(GPtrArray) dossiers = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *code = item ? json_object_get_string_member_with_default (item, "code", NULL) : NULL;
+      JsonNode *dossier_node = item ? json_object_get_member (item, "dossier") : NULL;
+      g_autoptr(PdDossier) dossier = NULL;
+      g_autoptr(GPtrArray) existing = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (code == NULL || dossier_node == NULL)
+        {
+          g_message ("Skipping a declaration without code or dossier");
+          continue;
+        }
+      existing = pd_store_find_by_declaration_code (self->store, code, error);
+      if (existing == NULL)
+        return NULL;
+      /* A page pulled again after an interruption stores nothing twice. */
+      if (existing->len > 0)
+        continue;
+
+      dossier = pd_dossier_new_from_json (dossier_node, &local_error);
+      if (dossier == NULL)
+        {
+          g_message ("Skipping declaration %s: %s", code, local_error->message);
+          continue;
+        }
+      pd_dossier_set_id (dossier, 0);
+      pd_dossier_set_uuid (dossier, NULL);
+      pd_dossier_set_status (dossier, PD_STATUS_DRAFT);
+      pd_dossier_set_status_reason (dossier, NULL);
+      pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, code);
+      pd_dossier_set_created_at (dossier, json_object_get_int_member_with_default (item, "filed_at", 0));
+      g_ptr_array_add (dossiers, g_steal_pointer (&dossier));
+    }
+
+  if (!pd_store_insert_many (self->store, (PdDossier * const *) dossiers->pdata, dossiers->len,
+                             "sync", error))
+    return NULL;
+  if (!pd_store_set_setting (self->store, SETTING_DECLARATIONS_CURSOR, page->cursor, error))
+    return NULL;
+  page->stored = dossiers->len;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void pull_declarations (GTask *task);
+
+static void
+on_declarations_stored (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (store_job_finish (result, &error) == NULL)
+    {
+      pass_fail (task, error);
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+  if (g_object_get_data (G_OBJECT (task), "more"))
+    pull_declarations (g_steal_pointer (&task));
+  else
+    pass_next_phase (g_steal_pointer (&task));
+}
+
+static gboolean
+page_shape (JsonObject  *root,
+            const char  *member,
+            char       **cursor,
+            gboolean    *more)
+{
+  JsonNode *list = json_object_get_member (root, member);
+  JsonNode *next = json_object_get_member (root, "next_cursor");
+
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list) || next == NULL ||
+      !JSON_NODE_HOLDS_VALUE (next) || json_node_get_value_type (next) != G_TYPE_STRING)
+    return FALSE;
+  *cursor = g_strdup (json_node_get_string (next));
+  *more = json_object_get_boolean_member_with_default (root, "more", FALSE);
+  return TRUE;
+}
+
+static void
+on_declarations (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(PdSyncReply) reply = NULL;
+  JsonObject *root = pass_reply_object (task, result, &reply);
+  Page *page;
+  gboolean more = FALSE;
+  char *cursor = NULL;
+
+  if (root == NULL)
+    {
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+  if (!page_shape (root, "declarations", &cursor, &more))
+    {
+      pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                                            _("The central system sent a page of declarations "
+                                              "Passdesk cannot read. It will try again later.")));
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+
+  page = g_new0 (Page, 1);
+  page->page = json_node_ref (reply->body);
+  page->cursor = cursor;
+  pass->report->declarations += json_array_get_length (json_object_get_array_member (root, "declarations"));
+  g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (more));
+  run_store_job (pass_engine (task), store_declarations, page, (GDestroyNotify) page_free,
+                 NULL, on_declarations_stored, g_steal_pointer (&task));
+}
+
+static char *
+page_path (const char *endpoint,
+           const char *cursor)
+{
+  g_autofree char *escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
+
+  return g_strdup_printf ("%s?after=%s&limit=%d", endpoint, escaped, PAGE_LIMIT);
+}
+
+static void
+pull_declarations (GTask *task)
+{
+  PdSyncEngine *self = pass_engine (task);
+  g_autofree char *cursor = NULL;
+  g_autofree char *path = NULL;
+
+  if (pass_cancelled (task))
+    {
+      pass_next_phase (task);
+      return;
+    }
+  /* Reading one setting is quick; the page itself is written in a thread. */
+  cursor = pd_store_get_setting (self->store, SETTING_DECLARATIONS_CURSOR);
+  path = page_path ("/v1/declarations", cursor);
+  pass_request (task, "GET", path, NULL, on_declarations, task);
+}
+
+/* Reference tables */
+
+typedef struct {
+  PdReferenceTable  table;
+  char             *version;
+  GPtrArray        *entries;
+} TableUpdate;
+
+static void
+table_update_free (TableUpdate *update)
+{
+  g_free (update->version);
+  g_clear_pointer (&update->entries, g_ptr_array_unref);
+  g_free (update);
+}
+
+static gboolean
+table_from_name (const char       *name,
+                 PdReferenceTable *table)
+{
+  for (guint i = 0; i < PD_N_REFERENCE_TABLES; i++)
+    if (g_strcmp0 (name, pd_reference_table_get_name (i)) == 0)
+      {
+        *table = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gpointer
+compare_versions (PdSyncEngine  *self,
+                  gpointer       data,
+                  GError       **error)
+{
+  JsonObject *tables = data;
+  GPtrArray *wanted = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GList) names = json_object_get_members (tables);
+
+  for (GList *l = names; l; l = l->next)
+    {
+      PdReferenceTable table;
+      const char *version = json_object_get_string_member_with_default (tables, l->data, NULL);
+      g_autofree char *current = NULL;
+
+      if (version == NULL || !table_from_name (l->data, &table))
+        {
+          g_message ("Ignoring unknown reference table %s", (const char *) l->data);
+          continue;
+        }
+      current = pd_store_get_reference_version (self->store, table);
+      if (g_strcmp0 (current, version) != 0)
+        g_ptr_array_add (wanted, g_strdup (l->data));
+    }
+  return wanted;
+}
+
+static void fetch_next_table (GTask *task);
+
+static void
+on_versions_compared (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  pass->tables = store_job_finish (result, &error);
+  if (pass->tables == NULL)
+    {
+      pass_fail (task, error);
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+  fetch_next_table (g_steal_pointer (&task));
+}
+
+static void
+on_reference_index (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(PdSyncReply) reply = NULL;
+  JsonObject *root = pass_reply_object (task, result, &reply);
+  JsonNode *tables = root ? json_object_get_member (root, "tables") : NULL;
+
+  if (tables == NULL || !JSON_NODE_HOLDS_OBJECT (tables))
+    {
+      if (root != NULL)
+        pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                                              _("The central system sent a list of reference "
+                                                "tables Passdesk cannot read. It will try again later.")));
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+  run_store_job (pass_engine (task), compare_versions, json_object_ref (json_node_get_object (tables)),
+                 (GDestroyNotify) json_object_unref, NULL, on_versions_compared, g_steal_pointer (&task));
+}
+
+static gpointer
+replace_table (PdSyncEngine  *self,
+               gpointer       data,
+               GError       **error)
+{
+  TableUpdate *update = data;
+
+  if (!pd_store_replace_reference (self->store, update->table, update->version, update->entries, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+on_table_replaced (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (store_job_finish (result, &error) == NULL)
+    {
+      pass_fail (task, error);
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+  pass->report->reference_updates++;
+  fetch_next_table (g_steal_pointer (&task));
+}
+
+static void
+on_table (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(PdSyncReply) reply = NULL;
+  JsonObject *root = pass_reply_object (task, result, &reply);
+  JsonNode *entries = root ? json_object_get_member (root, "entries") : NULL;
+  const char *version = root ? json_object_get_string_member_with_default (root, "version", NULL) : NULL;
+  const char *name = root ? json_object_get_string_member_with_default (root, "table", NULL) : NULL;
+  TableUpdate *update;
+
+  if (root == NULL)
+    {
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+
+  update = g_new0 (TableUpdate, 1);
+  if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries) || version == NULL ||
+      !table_from_name (name, &update->table))
+    {
+      table_update_free (update);
+      pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                                            _("The central system sent a reference table "
+                                              "Passdesk cannot read. It will try again later.")));
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+  update->version = g_strdup (version);
+  update->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_reference_entry_free);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (entries)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (entries), i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *code = item ? json_object_get_string_member_with_default (item, "code", NULL) : NULL;
+      const char *entry_name = item ? json_object_get_string_member_with_default (item, "name", NULL) : NULL;
+
+      if (code == NULL || entry_name == NULL)
+        continue;
+      g_ptr_array_add (update->entries,
+                       pd_reference_entry_new (code, entry_name,
+                                               json_object_get_string_member_with_default (item, "parent", NULL),
+                                               json_object_get_string_member_with_default (item, "kind", NULL),
+                                               json_object_get_int_member_with_default (item, "amount", 0)));
+    }
+  run_store_job (pass_engine (task), replace_table, update, (GDestroyNotify) table_update_free,
+                 NULL, on_table_replaced, g_steal_pointer (&task));
+}
+
+static void
+fetch_next_table (GTask *task)
+{
+  Pass *pass = g_task_get_task_data (task);
+  g_autofree char *path = NULL;
+
+  if (pass->tables->len == 0 || pass_cancelled (task))
+    {
+      pass_next_phase (task);
+      return;
+    }
+  path = g_strconcat ("/v1/reference/", (const char *) g_ptr_array_index (pass->tables, 0), NULL);
+  g_ptr_array_remove_index (pass->tables, 0);
+  pass_request (task, "GET", path, NULL, on_table, task);
+}
+
+/* Statuses */
+
+static gpointer
+apply_statuses (PdSyncEngine  *self,
+                gpointer       data,
+                GError       **error)
+{
+  Page *page = data;
+  JsonObject *root = json_node_get_object (page->page);
+  JsonArray *array = json_object_get_array_member (root, "statuses");
+  guint unknown = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *uuid = item ? json_object_get_string_member_with_default (item, "dossier_uuid", NULL) : NULL;
+      const char *value = item ? json_object_get_string_member_with_default (item, "status", NULL) : NULL;
+      const char *reason = item ? json_object_get_string_member_with_default (item, "reason", NULL) : NULL;
+      const char *packet_id = item ? json_object_get_string_member_with_default (item, "packet_id", NULL) : NULL;
+      g_autoptr(PdDossier) dossier = NULL;
+      g_autoptr(GError) local_error = NULL;
+      PdStatus status = pd_status_from_string (value);
+
+      if (uuid == NULL || value == NULL)
+        continue;
+      dossier = pd_store_get_by_uuid (self->store, uuid, &local_error);
+      if (dossier == NULL)
+        {
+          if (!g_error_matches (local_error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          /* A packet carried here from another station: its dossier lives there. */
+          g_debug ("Status for dossier %s not kept on this station", uuid);
+          continue;
+        }
+
+      if (status != PD_STATUS_RECEIVED && status != PD_STATUS_PROCESSING &&
+          status != PD_STATUS_READY && status != PD_STATUS_REJECTED)
+        {
+          /* The official list is not known: keep the value where people can see it. */
+          g_autofree char *detail = g_strdup_printf ("unknown status “%s” for packet %s",
+                                                     value, packet_id ? packet_id : "?");
+
+          g_message ("%s", detail);
+          if (!pd_store_audit (self->store, "sync", "status-unknown", uuid, detail, error))
+            return NULL;
+          unknown++;
+          continue;
+        }
+      if (!pd_store_set_status (self->store, pd_dossier_get_id (dossier), status, "sync", reason, error))
+        return NULL;
+      page->stored++;
+    }
+
+  if (!pd_store_set_setting (self->store, SETTING_STATUSES_CURSOR, page->cursor, error))
+    return NULL;
+  return GUINT_TO_POINTER (unknown + 1);
+}
+
+static void pull_statuses (GTask *task);
+
+static void
+on_statuses_applied (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  Page *page = g_object_get_data (G_OBJECT (task), "page");
+  GError *error = NULL;
+  gpointer unknown = store_job_finish (result, &error);
+
+  if (unknown == NULL)
+    {
+      pass_fail (task, error);
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+  pass->report->unknown_statuses += GPOINTER_TO_UINT (unknown) - 1;
+  pass->report->statuses += page->stored;
+  if (g_object_get_data (G_OBJECT (task), "more"))
+    pull_statuses (g_steal_pointer (&task));
+  else
+    pass_next_phase (g_steal_pointer (&task));
+}
+
+static void
+on_statuses (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(PdSyncReply) reply = NULL;
+  JsonObject *root = pass_reply_object (task, result, &reply);
+  Page *page;
+  gboolean more = FALSE;
+  char *cursor = NULL;
+
+  if (root == NULL)
+    {
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+  if (!page_shape (root, "statuses", &cursor, &more))
+    {
+      pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                                            _("The central system sent a page of statuses "
+                                              "Passdesk cannot read. It will try again later.")));
+      pass_next_phase (g_steal_pointer (&task));
+      return;
+    }
+
+  page = g_new0 (Page, 1);
+  page->page = json_node_ref (reply->body);
+  page->cursor = cursor;
+  /* The task keeps the page until the next one replaces it, for the count. */
+  g_object_set_data_full (G_OBJECT (task), "page", page, (GDestroyNotify) page_free);
+  g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (more));
+  run_store_job (pass_engine (task), apply_statuses, page, NULL, NULL, on_statuses_applied,
+                 g_steal_pointer (&task));
+}
+
+static void
+pull_statuses (GTask *task)
+{
+  PdSyncEngine *self = pass_engine (task);
+  g_autofree char *cursor = NULL;
+  g_autofree char *path = NULL;
+
+  if (pass_cancelled (task))
+    {
+      pass_next_phase (task);
+      return;
+    }
+  cursor = pd_store_get_setting (self->store, SETTING_STATUSES_CURSOR);
+  path = page_path ("/v1/statuses", cursor);
+  pass_request (task, "GET", path, NULL, on_statuses, task);
+}
+
+/* Start and end */
+
+static gpointer
+finish_pass (PdSyncEngine  *self,
+             gpointer       data,
+             GError       **error)
+{
+  Pass *pass = data;
+  Counts *counts = g_new0 (Counts, 1);
+
+  if (pass->error == NULL)
+    {
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, now_seconds ());
+
+      pd_store_set_setting (self->store, SETTING_LAST_SYNC, now, NULL);
+    }
+  if (!read_counts (self, counts, error))
+    {
+      g_free (counts);
+      return NULL;
+    }
+  return counts;
+}
+
+static void
+on_pass_finished (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PdSyncEngine *self = pass_engine (task);
+  Pass *pass = g_task_get_task_data (task);
+  g_autofree Counts *counts = store_job_finish (result, NULL);
+
+  if (counts)
+    set_counts (self, counts->pending, counts->set_aside);
+
+  self->running = FALSE;
+  if (pass->error == NULL)
+    {
+      self->last_sync = now_seconds ();
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
+      set_last_error (self, NULL);
+      set_state (self, PD_SYNC_STATE_IDLE);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (g_error_matches (pass->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_state (self, PD_SYNC_STATE_IDLE);
+  else
+    {
+      set_last_error (self, pass->error->message);
+      set_state (self, g_error_matches (pass->error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY)
+                       ? PD_SYNC_STATE_OFFLINE : PD_SYNC_STATE_ERROR);
+    }
+  g_task_return_error (task, g_steal_pointer (&pass->error));
+}
+
+static void
+pass_next_phase (GTask *task)
+{
+  Pass *pass = g_task_get_task_data (task);
+
+  if (pass->error || pass_cancelled (task))
+    pass->phase = PHASE_DONE;
+  else
+    pass->phase++;
+
+  if (pass->phase == PHASE_PUSH && !(pass->flags & PD_SYNC_PUSH))
+    pass->phase++;
+  if (pass->phase == PHASE_DECLARATIONS && !(pass->flags & PD_SYNC_PULL))
+    pass->phase = PHASE_DONE;
+
+  switch (pass->phase)
+    {
+    case PHASE_PUSH:
+      push_pump (task);
+      break;
+    case PHASE_DECLARATIONS:
+      pull_declarations (task);
+      break;
+    case PHASE_REFERENCE:
+      pass_request (task, "GET", "/v1/reference", NULL, on_reference_index, task);
+      break;
+    case PHASE_STATUSES:
+      pull_statuses (task);
+      break;
+    case PHASE_DONE:
+      if (pass->error == NULL && pass_cancelled (task))
+        pass->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sync was cancelled."));
+      run_store_job (pass_engine (task), finish_pass, pass, NULL, NULL, on_pass_finished, task);
+      break;
+    case PHASE_CLOCK:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gpointer
+recover_packets (PdSyncEngine  *self,
+                 gpointer       data,
+                 GError       **error)
+{
+  if (!pd_outbox_recover (self->store, NULL, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+on_recovered (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (store_job_finish (result, &error) == NULL)
+    {
+      pass_fail (task, error);
+      pass->phase = PHASE_DONE;
+      run_store_job (pass_engine (task), finish_pass, pass, NULL, NULL, on_pass_finished,
+                     g_steal_pointer (&task));
+      return;
+    }
+  pass->phase = PHASE_CLOCK;
+  pass_request (task, "GET", "/v1/time", NULL, on_time, g_steal_pointer (&task));
+}
+
+static void
+start_pass (PdSyncEngine        *self,
+            PdSyncFlags          flags,
+            gint64               due,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Pass *pass = g_new0 (Pass, 1);
+
+  g_task_set_source_tag (task, pd_sync_engine_sync_async);
+  /* The pass ends itself when cancelled, after writing down what the server answered. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, pass, (GDestroyNotify) pass_free);
+  pass->flags = flags;
+  pass->due = due;
+  pass->report = g_new0 (PdSyncReport, 1);
+  g_queue_init (&pass->ready);
+
+  self->running = TRUE;
+  set_state (self, PD_SYNC_STATE_SYNCING);
+  /* Dossiers accepted before the station was enrolled, or whose packet a crash lost. */
+  run_store_job (self, recover_packets, NULL, NULL, NULL, on_recovered, g_steal_pointer (&task));
+}
+
+void
+pd_sync_engine_sync_async (PdSyncEngine        *self,
+                           PdSyncFlags          flags,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (PD_IS_SYNC_ENGINE (self));
+
+  start_pass (self, flags, 0, cancellable, callback, user_data);
+}
+
+gboolean
+pd_sync_engine_sync_finish (PdSyncEngine  *self,
+                            GAsyncResult  *result,
+                            PdSyncReport **report,
+                            GError       **error)
+{
+  Pass *pass;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  pass = g_task_get_task_data (G_TASK (result));
+  if (report)
+    *report = g_steal_pointer (&pass->report);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Background --------------------------------------------------------------------------------- */
+
+static void schedule (PdSyncEngine *self,
+                      gint64        delay);
+
+static void
+on_background_pass (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  PdSyncEngine *self = PD_SYNC_ENGINE (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdSyncReport) report = NULL;
+  Pass *pass = g_task_get_task_data (G_TASK (result));
+  gint64 retry_after = pass->retry_after;
+
+  if (pd_sync_engine_sync_finish (self, result, &report, &error))
+    {
+      self->failures = 0;
+      if (self->started)
+        schedule (self, report && report->deferred ? backoff_delay (1, BACKOFF_CAP, 0) : TIMER_SECONDS);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->started)
+    {
+      self->failures++;
+      schedule (self, backoff_delay (self->failures, BACKOFF_CAP, retry_after));
+    }
+  g_object_unref (self);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  PdSyncEngine *self = user_data;
+
+  self->timeout_id = 0;
+  if (!self->running)
+    start_pass (self, PD_SYNC_ALL, now_seconds (), self->cancellable, on_background_pass,
+                g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (PdSyncEngine *self,
+          gint64        delay)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->timeout_id = g_timeout_add_seconds (MAX (delay, 1), on_timeout, self);
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    PdSyncEngine    *self)
+{
+  if (!available)
+    {
+      if (!self->running)
+        set_state (self, PD_SYNC_STATE_OFFLINE);
+      return;
+    }
+  /* The network is back: what failed for lack of it may go now. */
+  self->failures = 0;
+  if (!self->running)
+    schedule (self, 1);
+}
+
+void
+pd_sync_engine_start (PdSyncEngine *self)
+{
+  g_return_if_fail (PD_IS_SYNC_ENGINE (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->network_handler = g_signal_connect (self->monitor, "network-changed",
+                                            G_CALLBACK (on_network_changed), self);
+  if (g_network_monitor_get_network_available (self->monitor))
+    schedule (self, 1);
+  else
+    set_state (self, PD_SYNC_STATE_OFFLINE);
+}
+
+void
+pd_sync_engine_stop (PdSyncEngine *self)
+{
+  g_return_if_fail (PD_IS_SYNC_ENGINE (self));
+
+  if (!self->started)
+    return;
+  self->started = FALSE;
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_signal_handler (&self->network_handler, self->monitor);
+  g_clear_object (&self->monitor);
+  g_cancellable_cancel (self->cancellable);
+}
+
+/* Object --------------------------------------------------------------------------------- */
+
+static void
+pd_sync_engine_dispose (GObject *object)
+{
+  PdSyncEngine *self = (PdSyncEngine *)object;
+
+  pd_sync_engine_stop (self);
+  G_OBJECT_CLASS (pd_sync_engine_parent_class)->dispose (object);
+}
+
+static void
+pd_sync_engine_finalize (GObject *object)
+{
+  PdSyncEngine *self = (PdSyncEngine *)object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->device);
+  g_clear_object (&self->client);
+  g_clear_object (&self->cancellable);
+  g_free (self->token);
+  g_free (self->last_error);
+
+  G_OBJECT_CLASS (pd_sync_engine_parent_class)->finalize (object);
+}
+
+static void
+pd_sync_engine_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PdSyncEngine *self = PD_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_PENDING_COUNT:
+      g_value_set_uint (value, self->pending_count);
+      break;
+    case PROP_SET_ASIDE_COUNT:
+      g_value_set_uint (value, self->set_aside_count);
+      break;
+    case PROP_LAST_SYNC:
+      g_value_set_int64 (value, self->last_sync);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    case PROP_SERVER_URL:
+      g_value_set_string (value, pd_sync_engine_get_server_url (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pd_sync_engine_class_init (PdSyncEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pd_sync_engine_dispose;
+  object_class->finalize = pd_sync_engine_finalize;
+  object_class->get_property = pd_sync_engine_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, PD_TYPE_SYNC_STATE, PD_SYNC_STATE_IDLE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PENDING_COUNT] =
+    g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SET_ASIDE_COUNT] =
+    g_param_spec_uint ("set-aside-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_SYNC] =
+    g_param_spec_int64 ("last-sync", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVER_URL] =
+    g_param_spec_string ("server-url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pd_sync_engine_init (PdSyncEngine *self)
+{
+  self->state = PD_SYNC_STATE_IDLE;
+}
+
+PdSyncEngine *
+pd_sync_engine_new (PdStore     *store,
+                    PdDevice    *device,
+                    const char  *server_url,
+                    GError     **error)
+{
+  g_autoptr(PdSyncEngine) self = NULL;
+  g_autofree char *last_sync = NULL;
+  Counts counts = { 0, 0 };
+
+  g_return_val_if_fail (PD_IS_STORE (store), NULL);
+  g_return_val_if_fail (PD_IS_DEVICE (device), NULL);
+
+  self = g_object_new (PD_TYPE_SYNC_ENGINE, NULL);
+  self->store = g_object_ref (store);
+  self->device = g_object_ref (device);
+  self->client = pd_device_create_client (device, server_url, error);
+  if (self->client == NULL)
+    return NULL;
+  pd_outbox_attach (store, device);
+
+  last_sync = pd_store_get_setting (store, SETTING_LAST_SYNC);
+  self->last_sync = last_sync ? g_ascii_strtoll (last_sync, NULL, 10) : 0;
+  if (read_counts (self, &counts, NULL))
+    {
+      self->pending_count = counts.pending;
+      self->set_aside_count = counts.set_aside;
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+pd_sync_engine_set_token (PdSyncEngine *self,
+                          const char   *token)
+{
+  g_return_if_fail (PD_IS_SYNC_ENGINE (self));
+  g_free (self->token);
+  self->token = g_strdup (token);
+  pd_sync_client_set_token (self->client, token);
+}
+
+PdSyncState
+pd_sync_engine_get_state (PdSyncEngine *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), PD_SYNC_STATE_IDLE);
+  return self->state;
+}
+
+guint
+pd_sync_engine_get_pending_count (PdSyncEngine *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), 0);
+  return self->pending_count;
+}
+
+guint
+pd_sync_engine_get_set_aside_count (PdSyncEngine *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), 0);
+  return self->set_aside_count;
+}
+
+gint64
+pd_sync_engine_get_last_sync (PdSyncEngine *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), 0);
+  return self->last_sync;
+}
+
+const char *
+pd_sync_engine_get_last_error (PdSyncEngine *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), NULL);
+  return self->last_error;
+}
+
+const char *
+pd_sync_engine_get_server_url (PdSyncEngine *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), NULL);
+  return pd_sync_client_get_server_url (self->client);
+}
+
+GPtrArray *
+pd_sync_engine_list_set_aside (PdSyncEngine  *self,
+                               GError       **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_sync_set_aside_free);
+  gint64 after = 0;
+
+  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), NULL);
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = pd_store_outbox_list (self->store, PD_OUTBOX_SET_ASIDE, after, 0, 200, error);
+
+      if (page == NULL)
+        return NULL;
+      if (page->len == 0)
+        break;
+      for (guint i = 0; i < page->len; i++)
+        {
+          PdOutboxEntry *entry = g_ptr_array_index (page, i);
+          PdSyncSetAside *item = g_new0 (PdSyncSetAside, 1);
+
+          item->packet_id = g_strdup (entry->packet_id);
+          item->dossier_uuid = g_strdup (entry->dossier_uuid);
+          item->reason = g_strdup (entry->last_error);
+          item->attempts = entry->attempts;
+          g_ptr_array_add (list, item);
+          after = entry->seq;
+        }
+    }
+  return g_steal_pointer (&list);
+}
