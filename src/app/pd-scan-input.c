@@ -155,7 +155,7 @@ arm_timeout (PdScanInput *self,
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   /* Below the priority of input events: when the main loop was held up, the keys that wait
    * are handled first, and judged on their own times. */
-  self->timeout_id = g_timeout_add_full (G_PRIORITY_LOW, milliseconds, timeout_cb, self, NULL);
+  self->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, milliseconds, timeout_cb, self, NULL);
 }
 
 static void
@@ -276,6 +276,13 @@ pd_scan_input_flush (PdScanInput *self)
   end_burst (self);
 }
 
+static void
+unref_data_cb (gpointer  data,
+               GClosure *closure)
+{
+  g_object_unref (data);
+}
+
 static gboolean
 key_pressed_cb (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -301,7 +308,7 @@ pd_scan_input_new (GtkWidget *widget)
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   gtk_event_controller_set_name (controller, "pd-scan-input");
   g_signal_connect_data (controller, "key-pressed", G_CALLBACK (key_pressed_cb),
-                         g_object_ref (self), (GClosureNotify) g_object_unref, 0);
+                         g_object_ref (self), unref_data_cb, 0);
   gtk_widget_add_controller (widget, controller);
   return self;
 }

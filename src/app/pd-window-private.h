@@ -3,6 +3,7 @@
 
 #include "pd-dossier-form.h"
 #include "pd-queue-page.h"
+#include "pd-scan-input.h"
 #include "pd-sync-page.h"
 #include "pd-window.h"
 
@@ -14,5 +15,15 @@ PdSyncPage    *pd_window_get_sync_page  (PdWindow *self);
 AdwViewStack  *pd_window_get_view_stack (PdWindow *self);
 /* The error shown when the database could not be opened, or NULL. */
 const GError  *pd_window_get_open_error (PdWindow *self);
+
+/* The keyboard-scanner input of the window: tests feed it keys with
+ * pd_scan_input_handle_key(). */
+PdScanInput   *pd_window_get_scan_input (PdWindow *self);
+/* What every scan goes through (keyboard readers, the camera): reads @text and fills or
+ * checks the form. */
+void           pd_window_handle_scan    (PdWindow   *self,
+                                         const char *text);
+/* The last message a scan showed (a toast), or NULL. */
+const char    *pd_window_get_scan_message (PdWindow *self);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "pd-declaration-keys.h"
+#include "pd-scan-router.h"
 #include "pd-window-private.h"
 
 struct _PdWindow
@@ -28,6 +30,12 @@ struct _PdWindow
   GError               *open_error;
   GCancellable         *cancellable;
   GSettings            *settings;
+
+  PdScanInput          *scan_input;
+  GCancellable         *lookup_cancellable;
+  char                 *scan_message;
+  /* A declaration waiting for the officer to agree to replace the form being typed. */
+  PdDossier            *pending_declaration;
 
   /* PASSDESK_EXIT_AFTER_FIRST_FRAME: see pd_window_map(). */
   gboolean              exit_after_ready;
@@ -93,6 +101,287 @@ const GError *
 pd_window_get_open_error (PdWindow *self)
 {
   return self->open_error;
+}
+
+PdScanInput *
+pd_window_get_scan_input (PdWindow *self)
+{
+  return self->scan_input;
+}
+
+const char *
+pd_window_get_scan_message (PdWindow *self)
+{
+  return self->scan_message;
+}
+
+static void
+scan_message (PdWindow   *self,
+              const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  g_free (self->scan_message);
+  self->scan_message = g_strdup (message);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+load_declaration (PdWindow  *self,
+                  PdDossier *declaration)
+{
+  g_autofree char *message = NULL;
+
+  pd_dossier_form_load (self->form, declaration);
+  adw_view_stack_set_visible_child_name (self->view_stack, "form");
+  message = g_strdup_printf (_("Declaration of %s loaded. Scan the applicant’s ID card to check it."),
+                             pd_dossier_get_field (declaration, PD_FIELD_FULL_NAME)
+                             ? pd_dossier_get_field (declaration, PD_FIELD_FULL_NAME) : "?");
+  scan_message (self, message);
+}
+
+static void
+replace_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     PdWindow         *self)
+{
+  g_autoptr(PdDossier) declaration = g_steal_pointer (&self->pending_declaration);
+
+  if (declaration != NULL && g_strcmp0 (response, "replace") == 0)
+    load_declaration (self, declaration);
+}
+
+/* The form may hold an application being typed: it is replaced only if the officer agrees. */
+static void
+offer_declaration (PdWindow  *self,
+                   PdDossier *declaration)
+{
+  GtkWidget *dialog;
+
+  if (pd_dossier_form_is_blank (self->form))
+    {
+      load_declaration (self, declaration);
+      return;
+    }
+
+  g_set_object (&self->pending_declaration, declaration);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Replace the Application Being Typed?"),
+                                   _("The form holds an application that is not saved. Save it first "
+                                     "to keep it, or replace it with the scanned declaration."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Typing"),
+                                    "replace", _("_Replace"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+find_declaration_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  PdStore *store = source_object;
+  GError *error = NULL;
+  GPtrArray *found = pd_store_find_by_declaration_code (store, task_data, &error);
+
+  if (found == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+find_declaration_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *code = g_task_get_task_data (G_TASK (result));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (found == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot look up the declaration: %s"), error->message);
+
+      scan_message (self, message);
+      return;
+    }
+  if (found->len == 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("No declaration %s on this computer. Fetch the online declarations on the "
+                           "Sending page, or type the application by hand."), code);
+
+      scan_message (self, message);
+      return;
+    }
+  /* Newest first: a declaration filed again replaces the earlier one. */
+  offer_declaration (self, g_ptr_array_index (found, 0));
+}
+
+static void
+lookup_declaration (PdWindow   *self,
+                    const char *code)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_cancellable_cancel (self->lookup_cancellable);
+  g_clear_object (&self->lookup_cancellable);
+  self->lookup_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self->store, self->lookup_cancellable, find_declaration_cb, g_object_ref (self));
+  g_task_set_source_tag (task, lookup_declaration);
+  g_task_set_task_data (task, g_strdup (code), g_free);
+  g_task_run_in_thread (task, find_declaration_thread);
+}
+
+static void
+check_document (PdWindow     *self,
+                const PdScan *scan)
+{
+  PdDossierForm *form = self->form;
+  gboolean blank = pd_dossier_form_is_blank (form);
+  g_autoptr(PdDossier) person = pd_scan_get_person (scan);
+  g_autoptr(GPtrArray) mismatches = NULL;
+  const char *caption, *use_label;
+  g_autofree char *message = NULL;
+  guint n_filled = 0;
+
+  if (scan->kind == PD_SCAN_KIND_CCCD)
+    {
+      caption = _("ID card");
+      use_label = _("_Use Card Value");
+    }
+  else if (scan->mrz->format == PD_MRZ_FORMAT_TD3)
+    {
+      caption = _("Passport MRZ");
+      use_label = _("_Use Passport Value");
+    }
+  else
+    {
+      caption = _("ID card MRZ");
+      use_label = _("_Use Card Value");
+    }
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "form");
+
+  /* Compared before anything is filled: only values the declaration gave can differ. */
+  mismatches = pd_scan_compare_dossier (scan, pd_dossier_form_get_dossier (form));
+  for (PdField f = 0; f < PD_N_FIELDS; f++)
+    {
+      const char *value = pd_dossier_get_field (person, f);
+
+      if (value == NULL || pd_dossier_get_field (pd_dossier_form_get_dossier (form), f) != NULL)
+        continue;
+      pd_dossier_form_set_value (form, f, value);
+      n_filled++;
+    }
+
+  if (blank && scan->kind == PD_SCAN_KIND_CCCD)
+    message = g_strdup (_("Filled from the ID card: name, ID number, date of birth, sex and permanent "
+                          "address. Check them, then complete the form."));
+  else if (blank)
+    message = g_strdup (_("Filled from the MRZ. Its names have no diacritics: correct the name as "
+                          "written on the declaration."));
+  else if (mismatches->len > 0)
+    message = g_strdup_printf (g_dngettext (NULL,
+                                            "%u field differs from the declaration: keep the declared value "
+                                            "or use the scanned one.",
+                                            "%u fields differ from the declaration: keep the declared value "
+                                            "or use the scanned one.", mismatches->len),
+                               mismatches->len);
+  else if (n_filled > 0)
+    message = g_strdup_printf (g_dngettext (NULL,
+                                            "The document matches the declaration; %u empty field was filled from it.",
+                                            "The document matches the declaration; %u empty fields were filled from it.",
+                                            n_filled), n_filled);
+  else
+    message = g_strdup (_("The document matches the declaration."));
+
+  pd_dossier_form_show_mismatches (form, caption, use_label, mismatches);
+  scan_message (self, message);
+}
+
+void
+pd_window_handle_scan (PdWindow   *self,
+                       const char *text)
+{
+  g_autoptr(GHashTable) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdScan) scan = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GDate today;
+
+  g_return_if_fail (PD_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  if (self->store == NULL)
+    {
+      scan_message (self, _("The database is not open yet: wait a moment, then scan again."));
+      return;
+    }
+
+  if (pd_scan_classify (text, -1) == PD_SCAN_KIND_DECLARATION_QR)
+    {
+      keys = pd_declaration_keys_load (self->store, &error);
+      if (keys == NULL)
+        {
+          scan_message (self, error->message);
+          return;
+        }
+    }
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  scan = pd_scan_read (text, -1, PD_SCAN_KIND_UNKNOWN, keys, &today, &error);
+  if (scan == NULL)
+    {
+      scan_message (self, error->message);
+      return;
+    }
+
+  switch (scan->kind)
+    {
+    case PD_SCAN_KIND_DECLARATION_CODE:
+      lookup_declaration (self, scan->declaration_code);
+      break;
+    case PD_SCAN_KIND_DECLARATION_QR:
+      offer_declaration (self, scan->declaration->dossier);
+      break;
+    case PD_SCAN_KIND_MRZ:
+      if (!pd_scan_is_valid (scan))
+        {
+          scan_message (self, _("The MRZ was misread: a check digit does not match. Scan the document again, "
+                                "or type its details by hand."));
+          break;
+        }
+      check_document (self, scan);
+      break;
+    case PD_SCAN_KIND_CCCD:
+      check_document (self, scan);
+      break;
+    case PD_SCAN_KIND_UNKNOWN:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+scanned_cb (PdScanInput *input,
+            const char  *text,
+            PdWindow    *self)
+{
+  pd_window_handle_scan (self, text);
 }
 
 static void
@@ -380,6 +669,10 @@ pd_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  g_settings_bind (self->settings, "scanner-max-gap", self->scan_input, "max-gap", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "scanner-min-length", self->scan_input, "min-length", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "scanner-line-gap", self->scan_input, "line-gap", G_SETTINGS_BIND_GET);
+
   if (self->database_path == NULL)
     self->database_path = g_build_filename (g_get_user_data_dir (), "passdesk", "passdesk.db", NULL);
 
@@ -395,6 +688,7 @@ pd_window_dispose (GObject *object)
   PdWindow *self = PD_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->lookup_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_WINDOW);
 
   G_OBJECT_CLASS (pd_window_parent_class)->dispose (object);
@@ -406,6 +700,10 @@ pd_window_finalize (GObject *object)
   PdWindow *self = PD_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->lookup_cancellable);
+  g_clear_object (&self->scan_input);
+  g_clear_object (&self->pending_declaration);
+  g_clear_pointer (&self->scan_message, g_free);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_error (&self->open_error);
@@ -511,6 +809,8 @@ pd_window_init (PdWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->scan_input = pd_scan_input_new (GTK_WIDGET (self));
+  g_signal_connect_object (self->scan_input, "scanned", G_CALLBACK (scanned_cb), self, 0);
   g_signal_connect_object (self->form, "saved", G_CALLBACK (form_saved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child",
                            G_CALLBACK (visible_page_changed_cb), self, G_CONNECT_SWAPPED);

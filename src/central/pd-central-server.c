@@ -108,6 +108,8 @@ respond_json (SoupServerMessage *msg,
   char *text = json_to_string (node, FALSE);
 
   length = strlen (text);
+  /* set_response() appends to a body already set, and a fault may replace an answer. */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
   soup_server_message_set_status (msg, status, NULL);

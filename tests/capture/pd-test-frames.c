@@ -13,7 +13,7 @@ pd_test_frame_spec_init (PdTestFrameSpec *spec)
   *spec = (PdTestFrameSpec) {
     .width = 1280, .height = 720, .module = 5.0, .angle = 0.0,
     .center_x = 640.0, .center_y = 360.0, .dark = 30, .light = 220,
-    .noise = 6.0, .glare = 0.0, .blur = FALSE, .seed = 1,
+    .noise = 6.0, .quiet_zone = 4.0, .glare = 0.0, .blur = FALSE, .seed = 1,
   };
 }
 
@@ -84,8 +84,9 @@ pd_test_frame_render (const guint8          *modules,
   g_autoptr(GRand) rand = g_rand_new_with_seed (spec->seed);
   guint8 *frame = render_background (spec, rand);
   double c = cos (spec->angle * G_PI / 180.0), s = sin (spec->angle * G_PI / 180.0);
-  /* The code with its quiet zone of 4 modules, in modules. */
-  double half_w = size / 2.0 + 4, half_h = rows / 2.0 + 4;
+  /* The code with its quiet zone, in modules. */
+  double q = spec->quiet_zone;
+  double half_w = size / 2.0 + q, half_h = rows / 2.0 + q;
   double reach = hypot (half_w, half_h) * spec->module + 2;
   double glare_half = spec->glare * MAX (size, rows) / 2.0;
   /* The glare sits off the three finder patterns, towards the bottom right. */
@@ -106,7 +107,7 @@ pd_test_frame_render (const guint8          *modules,
               double u = (c * dx - s * dy) / spec->module + size / 2.0;
               double v = (s * dx + c * dy) / spec->module + rows / 2.0;
 
-              if (u < -4 || v < -4 || u >= size + 4 || v >= rows + 4)
+              if (u < -q || v < -q || u >= size + q || v >= rows + q)
                 continue;
               inside++;
               if (glare_half > 0 && fabs (u - glare_x) < glare_half && fabs (v - glare_y) < glare_half)

@@ -15,6 +15,7 @@ typedef struct {
   guint8  dark;         /* the code's ink and paper */
   guint8  light;
   double  noise;        /* standard deviation of the sensor noise added to every pixel */
+  double  quiet_zone;   /* the paper around the code, in modules: 4 for QR codes, 10 for 1D */
   double  glare;        /* side of a white glare patch, as a fraction of the code's side */
   gboolean blur;        /* a 3x3 box blur, as an out-of-focus webcam */
   guint32 seed;         /* for the background clutter and the noise */

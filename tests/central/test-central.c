@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -80,6 +81,13 @@ run_central (char       **out,
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
+/* A server outlives a test that aborts unless it is told to follow its parent. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static Server *
 server_start_args (const char         *db,
                    const char * const *extra)
@@ -87,6 +95,7 @@ server_start_args (const char         *db,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *line = NULL;
   Server *server = g_new0 (Server, 1);
 
@@ -101,7 +110,8 @@ server_start_args (const char         *db,
   g_ptr_array_add (argv, NULL);
 
   server->db = g_strdup (db);
-  server->process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
@@ -260,7 +270,10 @@ assert_error (Reply      *reply,
 {
   JsonObject *error;
 
+  g_test_message ("%u %.*s", reply->status, (int) MIN (g_bytes_get_size (reply->body), 300),
+                  (const char *) g_bytes_get_data (reply->body, NULL));
   g_assert_cmpuint (reply->status, ==, status);
+  g_assert_true (json_object_has_member (reply_object (reply), "error"));
   error = json_object_get_object_member (reply_object (reply), "error");
   g_assert_nonnull (error);
   g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
@@ -1075,7 +1088,7 @@ test_hostile (void)
   g_autoptr(Station) station = station_enroll (shared, "HN01");
   static const char *bodies[] = {
     "", "{", "null", "[]", "\"x\"", "{\"packets\": {}}", "{\"packets\": [1], \"extra\": 1}",
-    "{\"packets\": [{\"packet_id\": 5}]}\x00junk", "\xff\xfe{}",
+    "{\"packets\": [1]} trailing", "\xff\xfe{}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
@@ -1174,12 +1187,14 @@ fault_server (const char *spec,
 static void
 test_faults (void)
 {
+  g_autofree char *db = NULL;
+  gint64 injected;
   Server *server;
   g_autoptr(Station) station = NULL;
   g_autoptr(PdPacket) packet = NULL;
 
   /* The receipt is lost after the commit: the retry gets the first receipt. */
-  server = fault_server ("commit-then-503:1,retry-after:3", NULL);
+  server = fault_server ("commit-then-503:1,retry-after:3", &db);
   station = station_enroll (server, "HN01");
   packet = make_packet (station);
   {
@@ -1190,7 +1205,6 @@ test_faults (void)
     g_assert_cmpint (stat_value (server, "applications_received"), ==, 1);
   }
   {
-    g_autofree char *db = g_strdup (server->db);
     g_autoptr(Reply) reply = NULL;
 
     server_stop (server);
@@ -1206,8 +1220,8 @@ test_faults (void)
     g_autoptr(Reply) reply = NULL;
     g_autoptr(Reply) pull = NULL;
 
-    server = server_start (station ? g_build_filename (tmpdir, "faults.db", NULL) : NULL,
-                           "--inject", "503:1,retry-after:2", NULL);
+    server = server_start (db, "--inject", "503:1,retry-after:2", NULL);
+    injected = stat_value (server, "injected_faults");
     reply = push (server, station, &other, 1);
     assert_error (reply, 503, "internal");
     g_assert_cmpstr (reply->retry_after, ==, "2");
@@ -1216,7 +1230,7 @@ test_faults (void)
     g_assert_cmpint (stat_value (server, "applications_received"), ==, 1);
     /* Unsigned and sign-in paths are never disturbed. */
     assert_alive (server);
-    g_assert_cmpint (stat_value (server, "injected_faults"), ==, 2);
+    g_assert_cmpint (stat_value (server, "injected_faults"), ==, injected + 2);
     server_stop (server);
   }
   {
@@ -1224,7 +1238,7 @@ test_faults (void)
     g_autoptr(Reply) reply = NULL;
     g_autoptr(Reply) pull = NULL;
 
-    server = server_start (g_build_filename (tmpdir, "faults.db", NULL), "--inject", "garbage:1", NULL);
+    server = server_start (db, "--inject", "garbage:1", NULL);
     reply = push (server, station, &other, 1);
     g_assert_cmpuint (reply->status, ==, 200);
     g_assert_null (reply->json);
@@ -1240,13 +1254,21 @@ test_faults (void)
     g_autoptr(GError) error = NULL;
     g_autoptr(GBytes) bytes = NULL;
 
-    server = server_start (g_build_filename (tmpdir, "faults.db", NULL), "--inject", "truncate:1", NULL);
+    server = server_start (db, "--inject", "truncate:1", NULL);
     msg = message_new (server, "POST", "/v1/packets");
     set_body (msg, "application/json", body, strlen (body));
     sign (msg, station, "/v1/packets", body, strlen (body), 0);
     bytes = soup_session_send_and_read (session, msg, NULL, &error);
-    g_assert_nonnull (error);
-    g_test_message ("truncated: %s", error->message);
+    /* libsoup 3.2 may hand over a body shorter than its Content-Length without an error:
+     * what arrived must then not parse. */
+    if (error == NULL)
+      {
+        g_autoptr(JsonParser) parser = json_parser_new ();
+
+        g_assert_cmpuint (g_bytes_get_size (bytes), >, 0);
+        g_assert_false (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                                    g_bytes_get_size (bytes), NULL));
+      }
     /* Stored even though the answer was cut. */
     g_assert_cmpint (stat_value (server, "applications_received"), ==, 2);
     assert_alive (server);
@@ -1261,7 +1283,7 @@ test_faults (void)
     g_autoptr(GBytes) bytes = NULL;
     gint64 start = g_get_monotonic_time ();
 
-    server = server_start (g_build_filename (tmpdir, "faults.db", NULL), "--inject", "slow:1", NULL);
+    server = server_start (db, "--inject", "slow:1", NULL);
     msg = message_new (server, "POST", "/v1/packets");
     set_body (msg, "application/json", body, strlen (body));
     sign (msg, station, "/v1/packets", body, strlen (body), 0);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Builds the labelled photo test set from the face in Debian's python3-skimage data.
 
-Usage: make-testset.py OUTDIR
+Usage: make-testset.py OUTDIR STAMP
 
 The only real portrait in Debian's packages that fits is skimage's astronaut (Eileen Collins,
 NASA, public domain): a smiling frontal portrait on a grey mottled studio backdrop with a flag
@@ -59,7 +59,7 @@ def png_chunk(kind, payload):
             struct.pack(">I", zlib.crc32(kind + payload) & 0xffffffff))
 
 
-def main(outdir):
+def main(outdir, stamp):
     os.makedirs(outdir, exist_ok=True)
     src = data.astronaut()
     mask = person_mask(src)
@@ -81,7 +81,7 @@ def main(outdir):
     save(outdir, "small.png", white_small)
 
     save(outdir, "rotated.png", np.asarray(Image.fromarray(base).rotate(
-        12, resample=Image.BICUBIC, fillcolor=(255, 255, 255))))
+        15, resample=Image.BICUBIC, fillcolor=(255, 255, 255))))
 
     dark_person = composite((base * 0.35).astype(np.uint8), alpha, (255, 255, 255))
     save(outdir, "dark-face.png", dark_person)
@@ -100,8 +100,9 @@ def main(outdir):
 
     # Side shadow: the image's left half of the face (the person's right) gets darker.
     yy, xx = np.mgrid[0:h, 0:w]
-    t = np.clip((xx - face_x0) / (0.5 * (face_x1 - face_x0)), 0, 1)
-    shade = 0.45 + 0.55 * t * t * (3 - 2 * t)
+    mid = (face_x0 + face_x1) / 2
+    t = np.clip((xx - (mid - 0.15 * (face_x1 - face_x0))) / (0.2 * (face_x1 - face_x0)), 0, 1)
+    shade = 0.4 + 0.6 * t * t * (3 - 2 * t)
     shaded = composite(np.clip(base * shade[..., None], 0, 255).astype(np.uint8), alpha, (255, 255, 255))
     save(outdir, "side-shadow.png", shaded)
 
@@ -125,15 +126,17 @@ def main(outdir):
 
     # Off centre: the person moved to the image's left edge.
     shifted = np.full_like(base, 255)
-    dx = 140 * s
+    dx = 175 * s
     shifted[:, :w - dx] = base[:, dx:]
     save(outdir, "off-centre.png", shifted)
 
-    # Two people: two half-size copies side by side.
-    half_img = np.asarray(Image.fromarray(base).resize((w // 2, h // 2), Image.LANCZOS))
+    # Two people: two copies at three quarters of the size, side by side.
+    small3 = np.asarray(Image.fromarray(base).resize((w * 3 // 4, h * 3 // 4), Image.LANCZOS))
+    face_cx = int(225 * s * 3 / 4)
+    one = small3[:, face_cx - w // 4:face_cx + w // 4]
     pair = np.full_like(base, 255)
-    pair[h // 4:h // 4 + h // 2, :w // 2] = half_img
-    pair[h // 4:h // 4 + h // 2, w // 2:w // 2 * 2] = half_img
+    pair[h // 4:h // 4 + one.shape[0], :w // 2] = one
+    pair[h // 4:h // 4 + one.shape[0], w // 2:w // 2 * 2] = one
     save(outdir, "two-faces.png", pair)
 
     save(outdir, "no-face.png", up(data.coffee(), 2))
@@ -167,9 +170,9 @@ def main(outdir):
         f.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 640, 480, 8, 2, 0, 0, 0)) +
                 png_chunk(b"IDAT", rng.integers(0, 256, 5000, dtype=np.uint8).tobytes()))
 
-    with open(os.path.join(outdir, "stamp"), "w") as f:
+    with open(stamp, "w") as f:
         f.write("ok\n")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2])

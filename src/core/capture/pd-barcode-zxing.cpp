@@ -214,6 +214,19 @@ double_size (const ImageView &view)
   return big;
 }
 
+/* Positions found in a resized copy, back in the frame's pixels. */
+static void
+scale_position (Result &result,
+                int     multiply,
+                int     divide)
+{
+  Position position = result.position ();
+
+  for (int i = 0; i < 4; i++)
+    position[i] = PointI (position[i].x * multiply / divide, position[i].y * multiply / divide);
+  result.setPosition (position);
+}
+
 /* Larger frames (photos, scanned pages) are not doubled. */
 #define DOUBLE_SIZE_MAX_PIXELS (1920 * 1080)
 
@@ -257,6 +270,7 @@ pd_barcode_decode (const guint8         *pixels,
 
           result = ReadBarcode (ImageView (half.data (), width / 2, height / 2, ImageFormat::Lum),
                                 hints);
+          scale_position (result, 2, 1);
         }
       /* 2. Full size, with ZXing's own downscaling for large frames. */
       if (!result.isValid ())
@@ -276,14 +290,10 @@ pd_barcode_decode (const guint8         *pixels,
           if ((gint64) width * height <= DOUBLE_SIZE_MAX_PIXELS)
             {
               std::vector<uint8_t> big = double_size (view);
-              Position position;
 
               result = ReadBarcode (ImageView (big.data (), 2 * width, 2 * height, ImageFormat::Lum),
                                     DecodeHints (hints).setFormats (matrix));
-              position = result.position ();
-              for (int i = 0; i < 4; i++)
-                position[i] = PointI (position[i].x / 2, position[i].y / 2);
-              result.setPosition (position);
+              scale_position (result, 1, 2);
             }
           else
             result = ReadBarcode (view, DecodeHints (hints).setFormats (matrix).setTryHarder (true));

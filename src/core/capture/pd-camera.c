@@ -27,6 +27,9 @@
  * passes (rotated 1D codes, double size) that a still frame may need. */
 #define FULL_DECODE_EVERY 4
 
+/* What V4L2 cameras send, in colour. */
+#define COLOUR_FORMATS "{YUY2,UYVY,NV12,I420,YV12,NV21,RGB,BGR,BGRx,RGBx,xRGB,xBGR}"
+
 typedef enum {
   SOURCE_DEVICE,
   SOURCE_FILE,
@@ -619,7 +622,9 @@ add_source (PdCamera  *self,
             return FALSE;
           }
         g_object_set (source, "is-live", TRUE, NULL);
-        caps = gst_caps_new_simple ("video/x-raw", "width", G_TYPE_INT, 1280,
+        /* YUY2, as webcams send: a grey format would be picked for both branches. */
+        caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "YUY2",
+                                    "width", G_TYPE_INT, 1280,
                                     "height", G_TYPE_INT, 720,
                                     "framerate", GST_TYPE_FRACTION, 30, 1, NULL);
         g_object_set (filter, "caps", caps, NULL);
@@ -687,17 +692,19 @@ add_source (PdCamera  *self,
   gst_bin_add_many (GST_BIN (self->pipeline), source, decodebin, NULL);
   if (self->kind == SOURCE_DEVICE)
     {
-      /* Left to itself, v4l2src picks the largest size, often at a few frames a second. The
-       * caps are tried in order: 1280x720 (a card's QR code is sharp, decoding stays cheap),
-       * then any size from 640 to 1920 wide, then anything. */
+      /* Left to itself, v4l2src picks the largest size, often at a few frames a second, and
+       * a grey format when the camera has one (the decoding branch asks for grey). The caps
+       * are tried in order: 1280x720 in colour (a card's QR code is sharp, decoding stays
+       * cheap), then colour from 640 to 1920 wide, then anything. */
       GstElement *filter = make_element ("capsfilter", error);
       g_autoptr(GstCaps) caps = NULL;
 
       if (filter == NULL)
         return FALSE;
-      caps = gst_caps_from_string ("video/x-raw,width=1280,height=720;"
+      caps = gst_caps_from_string ("video/x-raw,format=" COLOUR_FORMATS ",width=1280,height=720;"
                                    "image/jpeg,width=1280,height=720;"
-                                   "video/x-raw,width=[640,1920];image/jpeg,width=[640,1920];"
+                                   "video/x-raw,format=" COLOUR_FORMATS ",width=[640,1920];"
+                                   "image/jpeg,width=[640,1920];"
                                    "video/x-raw;image/jpeg");
       g_object_set (filter, "caps", caps, NULL);
       gst_bin_add (GST_BIN (self->pipeline), filter);

@@ -18,6 +18,7 @@ typedef struct {
   int      width;
   int      height;
   gboolean too_large;
+  int      rows_done;   /* decoded rows reported so far: the loaders accept a cut-off file */
 } SizeProbe;
 
 static void
@@ -40,6 +41,19 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
+static void
+on_area_updated (GdkPixbufLoader *loader,
+                 int              x,
+                 int              y,
+                 int              width,
+                 int              height,
+                 gpointer         user_data)
+{
+  SizeProbe *probe = user_data;
+
+  probe->rows_done = MAX (probe->rows_done, y + height);
+}
+
 static const char *
 sniff_type (const guint8 *data,
             gsize         size)
@@ -51,6 +65,47 @@ sniff_type (const guint8 *data,
   if (size >= sizeof png_magic && memcmp (data, png_magic, sizeof png_magic) == 0)
     return "png";
   return NULL;
+}
+
+/* Whether a JPEG stream reaches its end-of-image marker. libjpeg pads a cut-off file with grey
+ * and calls it decoded, so the markers are walked: segments by their lengths, entropy-coded
+ * data up to the next marker (0xff followed by anything but a stuffed 0x00 or a restart). */
+static gboolean
+jpeg_is_complete (const guint8 *data,
+                  gsize         size)
+{
+  gsize i = 2;
+
+  while (i + 1 < size)
+    {
+      guint8 marker;
+
+      if (data[i] != 0xff)
+        return FALSE;
+      marker = data[i + 1];
+      if (marker == 0xff)
+        {
+          i++;                       /* fill byte */
+          continue;
+        }
+      if (marker == 0xd9)
+        return TRUE;
+      if ((marker >= 0xd0 && marker <= 0xd7) || marker == 0x01)
+        {
+          i += 2;
+          continue;
+        }
+      if (i + 3 >= size)
+        return FALSE;
+      i += 2 + ((gsize) data[i + 2] << 8 | data[i + 3]);
+      if (marker == 0xda)
+        {
+          while (i + 1 < size &&
+                 !(data[i] == 0xff && data[i + 1] != 0x00 && !(data[i + 1] >= 0xd0 && data[i + 1] <= 0xd7)))
+            i++;
+        }
+    }
+  return FALSE;
 }
 
 static GdkPixbuf *
@@ -118,6 +173,7 @@ pd_photo_image_load_bytes (GBytes  *bytes,
       return NULL;
     }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &probe);
+  g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &probe);
 
   for (gsize offset = 0; offset < size && !probe.too_large && fed; offset += FEED_CHUNK)
     fed = gdk_pixbuf_loader_write (loader, data + offset, MIN (FEED_CHUNK, size - offset),
@@ -135,7 +191,8 @@ pd_photo_image_load_bytes (GBytes  *bytes,
       return NULL;
     }
   decoded = fed ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
-  if (decoded == NULL)
+  if (decoded == NULL || probe.rows_done < gdk_pixbuf_get_height (decoded) ||
+      (g_str_equal (type, "jpeg") && !jpeg_is_complete (data, size)))
     {
       g_debug ("Decoding failed: %s", local_error ? local_error->message : "no image");
       g_set_error_literal (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_UNREADABLE,

@@ -51,13 +51,14 @@ typedef struct {
     double cheek_ratio_min;
   } lighting;
   struct {
-    double laplacian_min;
+    double laplacian_percent_min;
   } sharpness;
   struct {
     double face_chroma_min, face_hue_min_deg, face_hue_max_deg;
   } color;
   struct {
-    double head_frame_min, source_scale_min, detect_max_pixels, detect_score_min, analysis_height_px;
+    double head_frame_min, source_scale_min, detect_max_pixels, preview_detect_max_pixels;
+    double detect_score_min, analysis_height_px;
   } capture;
 } PdPhotoProfile;
 

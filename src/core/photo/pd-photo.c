@@ -19,6 +19,8 @@
 G_DEFINE_QUARK (pd-photo-error-quark, pd_photo_error)
 
 #define RAD_TO_DEG (180.0 / G_PI)
+/* Below this share of the analysis frame the background statistics mean nothing. */
+#define BACKGROUND_VISIBLE_MIN 0.02
 
 /* ---- pixels ---- */
 
@@ -714,8 +716,8 @@ check_photometry (PdPhotoReport  *report,
   PdFacePoint q[PD_FACE_N_POINTS];
   Stats background = { 0 }, skin = { 0 }, cheek_left = { 0 }, cheek_right = { 0 };
   guint luma_hist[256] = { 0 }, chroma_hist[256] = { 0 }, rgb_hist[3][256] = { { 0 } };
-  double lap_sum = 0, lap_sum2 = 0, lap_n = 0, face_sum = 0, face_sum2 = 0, face_var;
-  double bg_mean, bg_std, bg_chroma, face_mean, clipped, cheek_ratio, chroma, hue, sharpness;
+  double lap_sum = 0, lap_sum2 = 0, lap_n = 0, face_sum = 0;
+  double bg_visible, bg_mean, bg_std, bg_chroma, face_mean, clipped, cheek_ratio, chroma, hue, sharpness;
   gboolean passed;
   const char *message;
   Box box;
@@ -750,7 +752,8 @@ check_photometry (PdPhotoReport  *report,
   bg_std = (histogram_quantile (luma_hist, background.n, 0.75) -
             histogram_quantile (luma_hist, background.n, 0.25)) / 1.35;
   bg_chroma = histogram_quantile (chroma_hist, background.n, 0.5) / 2;
-  if (background.n < (guint) (width * height / 20))
+  bg_visible = (double) background.n / (width * height);
+  if (bg_visible < BACKGROUND_VISIBLE_MIN)
     {
       passed = FALSE;
       message = _("Too little background is visible to check it. Move back from the camera.");
@@ -775,10 +778,13 @@ check_photometry (PdPhotoReport  *report,
   for (int c = 0; c < 3 && background.n; c++)
     report->background_rgb[c] = histogram_quantile (rgb_hist[c], background.n, 0.5);
   /* The value reported is the measure that failed, or the brightness when all passed. */
-  if (!passed && bg_mean >= profile->background.luma_min && bg_chroma > profile->background.chroma_max)
+  if (bg_visible < BACKGROUND_VISIBLE_MIN)
+    add_check (report, PD_PHOTO_CHECK_BACKGROUND, FALSE, bg_visible, BACKGROUND_VISIBLE_MIN, NAN,
+               "ratio", message);
+  else if (!passed && bg_mean >= profile->background.luma_min && bg_chroma > profile->background.chroma_max)
     add_check (report, PD_PHOTO_CHECK_BACKGROUND, FALSE, bg_chroma, NAN,
                profile->background.chroma_max, "chroma", message);
-  else if (!passed && bg_mean >= profile->background.luma_min && background.n >= (guint) (width * height / 20))
+  else if (!passed && bg_mean >= profile->background.luma_min)
     add_check (report, PD_PHOTO_CHECK_BACKGROUND, FALSE, bg_std, NAN,
                profile->background.luma_std_max, "luma", message);
   else
@@ -822,9 +828,9 @@ check_photometry (PdPhotoReport  *report,
   add_check (report, PD_PHOTO_CHECK_LIGHTING, cheek_ratio >= profile->lighting.cheek_ratio_min,
              cheek_ratio, profile->lighting.cheek_ratio_min, NAN, "ratio", message);
 
-  /* Sharpness: variance of the Laplacian over the face, from the brows to the chin, in percent
-   * of the variance of the face itself. */
-  box = box_clamp (q[1].x, MIN (q[19].y, q[24].y), q[15].x, q[8].y, width, height);
+  /* Sharpness: the spread of the Laplacian over the eyes, nose and mouth, in percent of the
+   * face's brightness, so that a dark but sharp face is not called blurred. */
+  box = box_clamp (q[36].x, MIN (q[19].y, q[24].y), q[45].x, q[57].y, width, height);
   for (int v = MAX (box.v0, 1); v < MIN (box.v1, height - 1); v++)
     for (int u = MAX (box.u0, 1); u < MIN (box.u1, width - 1); u++)
       {
@@ -835,15 +841,15 @@ check_photometry (PdPhotoReport  *report,
         lap_sum += lap;
         lap_sum2 += lap * lap;
         face_sum += luma (c);
-        face_sum2 += luma (c) * luma (c);
         lap_n++;
       }
-  /* Over the face's own contrast, so that a dark or flat but sharp face is not called blurred. */
-  face_var = lap_n > 0 ? face_sum2 / lap_n - (face_sum / lap_n) * (face_sum / lap_n) : 0;
-  sharpness = lap_n > 0 ? 100 * (lap_sum2 / lap_n - (lap_sum / lap_n) * (lap_sum / lap_n)) / MAX (face_var, 1) : 0;
-  add_check (report, PD_PHOTO_CHECK_SHARPNESS, sharpness >= profile->sharpness.laplacian_min,
-             sharpness, profile->sharpness.laplacian_min, NAN, "",
-             sharpness >= profile->sharpness.laplacian_min
+  sharpness = lap_n > 0
+              ? 100 * sqrt (MAX (lap_sum2 / lap_n - (lap_sum / lap_n) * (lap_sum / lap_n), 0)) /
+                MAX (face_sum / lap_n, 1)
+              : 0;
+  add_check (report, PD_PHOTO_CHECK_SHARPNESS, sharpness >= profile->sharpness.laplacian_percent_min,
+             sharpness, profile->sharpness.laplacian_percent_min, NAN, "",
+             sharpness >= profile->sharpness.laplacian_percent_min
              ? _("The face is sharp.")
              : _("The photo is blurred. Hold still, clean the lens and let the camera focus on the face."));
 
@@ -891,7 +897,7 @@ pd_photo_analyze (PdFaceModel    *model,
   g_autofree guint8 *gray = NULL;
   g_autofree guint8 *scaled = NULL;
   int width, height, scaled_w, scaled_h;
-  double pixels, detect_scale;
+  double pixels, detect_scale, detect_max;
   PdGrayImage full, detect;
 
   g_return_val_if_fail (model != NULL && profile != NULL && GDK_IS_PIXBUF (image), NULL);
@@ -906,16 +912,18 @@ pd_photo_analyze (PdFaceModel    *model,
   gray = to_gray (image);
   full = (PdGrayImage) { gray, width, height, width };
 
-  if (pixels * 4 <= profile->capture.detect_max_pixels)
+  detect_max = mode == PD_PHOTO_MODE_PREVIEW ? profile->capture.preview_detect_max_pixels
+                                             : profile->capture.detect_max_pixels;
+  if (pixels * 4 <= detect_max)
     {
       /* Small pictures are doubled: HOG misses faces under about 80 px. */
       scaled = double_gray (gray, width, height);
       detect = (PdGrayImage) { scaled, width * 2, height * 2, width * 2 };
       detect_scale = 2;
     }
-  else if (pixels > profile->capture.detect_max_pixels)
+  else if (pixels > detect_max)
     {
-      int factor = (int) ceil (sqrt (pixels / profile->capture.detect_max_pixels));
+      int factor = (int) ceil (sqrt (pixels / detect_max));
 
       scaled = shrink_gray (gray, width, height, factor, &scaled_w, &scaled_h);
       detect = (PdGrayImage) { scaled, scaled_w, scaled_h, scaled_w };

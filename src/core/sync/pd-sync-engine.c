@@ -959,7 +959,7 @@ on_declarations (GObject      *object,
   pass->report->declarations += json_array_get_length (json_object_get_array_member (root, "declarations"));
   g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (more));
   run_store_job (pass_engine (task), store_declarations, page, (GDestroyNotify) page_free,
-                 NULL, on_declarations_stored, g_steal_pointer (&task));
+                 NULL, on_declarations_stored, g_object_ref (task));
 }
 
 static char *
@@ -1086,7 +1086,7 @@ on_reference_index (GObject      *object,
       return;
     }
   run_store_job (pass_engine (task), compare_versions, json_object_ref (json_node_get_object (tables)),
-                 (GDestroyNotify) json_object_unref, NULL, on_versions_compared, g_steal_pointer (&task));
+                 (GDestroyNotify) json_object_unref, NULL, on_versions_compared, g_object_ref (task));
 }
 
 static gpointer
@@ -1168,7 +1168,7 @@ on_table (GObject      *object,
                                                json_object_get_int_member_with_default (item, "amount", 0)));
     }
   run_store_job (pass_engine (task), replace_table, update, (GDestroyNotify) table_update_free,
-                 NULL, on_table_replaced, g_steal_pointer (&task));
+                 NULL, on_table_replaced, g_object_ref (task));
 }
 
 static void
@@ -1239,6 +1239,9 @@ apply_statuses (PdSyncEngine  *self,
           unknown++;
           continue;
         }
+      if (pd_dossier_get_status (dossier) == status &&
+          g_strcmp0 (pd_dossier_get_status_reason (dossier), reason) == 0)
+        continue;
       if (!pd_store_set_status (self->store, pd_dossier_get_id (dossier), status, "sync", reason, error))
         return NULL;
       page->stored++;
@@ -1309,7 +1312,7 @@ on_statuses (GObject      *object,
   g_object_set_data_full (G_OBJECT (task), "page", page, (GDestroyNotify) page_free);
   g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (more));
   run_store_job (pass_engine (task), apply_statuses, page, NULL, NULL, on_statuses_applied,
-                 g_steal_pointer (&task));
+                 g_object_ref (task));
 }
 
 static void
@@ -1452,11 +1455,11 @@ on_recovered (GObject      *object,
       pass_fail (task, error);
       pass->phase = PHASE_DONE;
       run_store_job (pass_engine (task), finish_pass, pass, NULL, NULL, on_pass_finished,
-                     g_steal_pointer (&task));
+                     g_object_ref (task));
       return;
     }
   pass->phase = PHASE_CLOCK;
-  pass_request (task, "GET", "/v1/time", NULL, on_time, g_steal_pointer (&task));
+  pass_request (task, "GET", "/v1/time", NULL, on_time, g_object_ref (task));
 }
 
 static void
@@ -1482,7 +1485,7 @@ start_pass (PdSyncEngine        *self,
   self->running = TRUE;
   set_state (self, PD_SYNC_STATE_SYNCING);
   /* Dossiers accepted before the station was enrolled, or whose packet a crash lost. */
-  run_store_job (self, recover_packets, NULL, NULL, NULL, on_recovered, g_steal_pointer (&task));
+  run_store_job (self, recover_packets, NULL, NULL, NULL, on_recovered, g_object_ref (task));
 }
 
 void

@@ -1,0 +1,284 @@
+/* pd-camera-view.c */
+#define G_LOG_DOMAIN "pd-camera-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pd-camera-view.h"
+
+struct _PdCameraView
+{
+  GtkWidget   parent_instance;
+
+  GtkOverlay *overlay;
+  GtkPicture *picture;
+  GtkLabel   *status_label;
+  GtkWidget  *guide;
+
+  PdCamera   *camera;
+  GdkTexture *frame;
+  guint       frame_count;
+};
+
+G_DEFINE_FINAL_TYPE (PdCameraView, pd_camera_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CAMERA,
+  PROP_GUIDE,
+  PROP_STATUS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GtkWidget *
+pd_camera_view_new (void)
+{
+  return g_object_new (PD_TYPE_CAMERA_VIEW, NULL);
+}
+
+static void
+set_status_style (PdCameraView *self,
+                  const char   *style)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
+  if (style != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), style);
+}
+
+static void
+on_frame (PdCamera     *camera,
+          guint         width,
+          guint         height,
+          guint         stride,
+          GBytes       *rgb,
+          PdCameraView *self)
+{
+  /* The texture holds the camera's buffer itself: no copy on the way to the GPU upload. */
+  g_clear_object (&self->frame);
+  self->frame = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, rgb, stride);
+  self->frame_count++;
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->frame));
+}
+
+static void
+on_code_detected (PdCamera     *camera,
+                  const char   *text,
+                  guint         format,
+                  PdCameraView *self)
+{
+  g_autofree char *status = NULL;
+
+  /* TRANSLATORS: %s is the kind of code, "QR Code" or "Code 128". */
+  status = g_strdup_printf (_("%s read"), pd_barcode_format_to_string (format));
+  pd_camera_view_set_status (self, status);
+  set_status_style (self, "success");
+}
+
+static void
+on_error (PdCamera     *camera,
+          const GError *error,
+          PdCameraView *self)
+{
+  pd_camera_view_set_status (self, error->message);
+  set_status_style (self, "error");
+}
+
+PdCamera *
+pd_camera_view_get_camera (PdCameraView *self)
+{
+  g_return_val_if_fail (PD_IS_CAMERA_VIEW (self), NULL);
+
+  return self->camera;
+}
+
+void
+pd_camera_view_set_camera (PdCameraView *self,
+                           PdCamera     *camera)
+{
+  g_return_if_fail (PD_IS_CAMERA_VIEW (self));
+  g_return_if_fail (camera == NULL || PD_IS_CAMERA (camera));
+
+  if (self->camera == camera)
+    return;
+  if (self->camera != NULL)
+    g_signal_handlers_disconnect_by_data (self->camera, self);
+  g_set_object (&self->camera, camera);
+  g_clear_object (&self->frame);
+  self->frame_count = 0;
+  gtk_picture_set_paintable (self->picture, NULL);
+  set_status_style (self, NULL);
+  if (camera != NULL)
+    {
+      g_signal_connect_object (camera, "frame", G_CALLBACK (on_frame), self, 0);
+      g_signal_connect_object (camera, "code-detected", G_CALLBACK (on_code_detected), self, 0);
+      g_signal_connect_object (camera, "error", G_CALLBACK (on_error), self, 0);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA]);
+}
+
+GtkWidget *
+pd_camera_view_get_guide (PdCameraView *self)
+{
+  g_return_val_if_fail (PD_IS_CAMERA_VIEW (self), NULL);
+
+  return self->guide;
+}
+
+void
+pd_camera_view_set_guide (PdCameraView *self,
+                          GtkWidget    *guide)
+{
+  g_return_if_fail (PD_IS_CAMERA_VIEW (self));
+  g_return_if_fail (guide == NULL || GTK_IS_WIDGET (guide));
+
+  if (self->guide == guide)
+    return;
+  if (self->guide != NULL)
+    gtk_overlay_remove_overlay (self->overlay, self->guide);
+  self->guide = guide;
+  if (guide != NULL)
+    {
+      /* Under the status line, and never in the way of clicks on the picture. */
+      gtk_overlay_add_overlay (self->overlay, guide);
+      gtk_widget_insert_after (guide, GTK_WIDGET (self->overlay), GTK_WIDGET (self->picture));
+      gtk_widget_set_can_target (guide, FALSE);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUIDE]);
+}
+
+const char *
+pd_camera_view_get_status (PdCameraView *self)
+{
+  g_return_val_if_fail (PD_IS_CAMERA_VIEW (self), NULL);
+
+  return gtk_label_get_label (self->status_label);
+}
+
+void
+pd_camera_view_set_status (PdCameraView *self,
+                           const char   *status)
+{
+  g_return_if_fail (PD_IS_CAMERA_VIEW (self));
+
+  if (g_strcmp0 (status, gtk_label_get_label (self->status_label)) == 0)
+    return;
+  gtk_label_set_label (self->status_label, status);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL && *status != '\0');
+  set_status_style (self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+GdkTexture *
+pd_camera_view_get_frame (PdCameraView *self)
+{
+  g_return_val_if_fail (PD_IS_CAMERA_VIEW (self), NULL);
+
+  return self->frame;
+}
+
+guint
+pd_camera_view_get_frame_count (PdCameraView *self)
+{
+  g_return_val_if_fail (PD_IS_CAMERA_VIEW (self), 0);
+
+  return self->frame_count;
+}
+
+static void
+pd_camera_view_dispose (GObject *object)
+{
+  PdCameraView *self = PD_CAMERA_VIEW (object);
+
+  pd_camera_view_set_camera (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_CAMERA_VIEW);
+  self->guide = NULL;
+
+  G_OBJECT_CLASS (pd_camera_view_parent_class)->dispose (object);
+}
+
+static void
+pd_camera_view_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PdCameraView *self = PD_CAMERA_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAMERA:
+      g_value_set_object (value, self->camera);
+      break;
+    case PROP_GUIDE:
+      g_value_set_object (value, self->guide);
+      break;
+    case PROP_STATUS:
+      g_value_set_string (value, pd_camera_view_get_status (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pd_camera_view_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  PdCameraView *self = PD_CAMERA_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAMERA:
+      pd_camera_view_set_camera (self, g_value_get_object (value));
+      break;
+    case PROP_GUIDE:
+      pd_camera_view_set_guide (self, g_value_get_object (value));
+      break;
+    case PROP_STATUS:
+      pd_camera_view_set_status (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pd_camera_view_class_init (PdCameraViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pd_camera_view_dispose;
+  object_class->get_property = pd_camera_view_get_property;
+  object_class->set_property = pd_camera_view_set_property;
+
+  properties[PROP_CAMERA] =
+    g_param_spec_object ("camera", NULL, NULL, PD_TYPE_CAMERA,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GUIDE] =
+    g_param_spec_object ("guide", NULL, NULL, GTK_TYPE_WIDGET,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS] =
+    g_param_spec_string ("status", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "pd-camera-view");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-camera-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, PdCameraView, overlay);
+  gtk_widget_class_bind_template_child (widget_class, PdCameraView, picture);
+  gtk_widget_class_bind_template_child (widget_class, PdCameraView, status_label);
+}
+
+static void
+pd_camera_view_init (PdCameraView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

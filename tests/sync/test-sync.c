@@ -1,0 +1,712 @@
+/* test-sync.c: a station against the real passdesk-central on loopback.
+ *
+ * argv[1] is the passdesk-central executable. One central server serves the whole run; the
+ * tests share it and run in order (enrollment, sign-in, push, pulls, transfer).
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sodium.h>
+#include <glib/gstdio.h>
+
+#include "pd-store-private.h"
+#include "pd-test-support.h"
+#include "sync/pd-device.h"
+#include "sync/pd-officer.h"
+#include "sync/pd-outbox.h"
+#include "sync/pd-sync-engine.h"
+
+#define N_DOSSIERS      40
+#define N_DECLARATIONS  30
+#define N_CARRIED       5
+
+static const char *central_path;
+static char *tmpdir;
+static char *central_db;
+static char *server_url;
+static GSubprocess *server;
+
+static PdStore *store_a;
+static PdDevice *device_a;
+static PdStore *store_b;
+static PdDevice *device_b;
+
+/* Helpers ------------------------------------------------------------------------------- */
+
+static char *
+central (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_arg = g_strconcat ("--db=", central_db, NULL);
+  char *out = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) central_path);
+  g_ptr_array_add (argv, (gpointer) first);
+  g_ptr_array_add (argv, db_arg);
+  va_start (args, first);
+  for (const char *arg = va_arg (args, const char *); arg; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  return g_strstrip (out);
+}
+
+static gint64
+central_stat (const char *name)
+{
+  g_autofree char *text = central ("stats", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), name);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+on_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static PdStore *
+open_store (const char *name)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  PdStore *store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static PdDevice *
+enroll (PdStore *store)
+{
+  g_autofree char *code = central ("enroll-code", "--office=HN01", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PdDevice *device;
+
+  pd_device_enroll_async (store, server_url, NULL, code, "test station", NULL, on_done, &result);
+  device = pd_device_enroll_finish (wait_for (&result), &error);
+  g_assert_no_error (error);
+  return device;
+}
+
+static PdSyncReport *
+sync_store (PdStore     *store,
+            PdDevice    *device,
+            PdSyncFlags  flags,
+            GError     **error)
+{
+  g_autoptr(PdSyncEngine) engine = pd_sync_engine_new (store, device, NULL, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  PdSyncReport *report = NULL;
+
+  g_assert_nonnull (engine);
+  pd_sync_engine_sync_async (engine, flags, NULL, on_done, &result);
+  pd_sync_engine_sync_finish (engine, wait_for (&result), &report, error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static gint64
+add_dossiers (PdStore *store,
+              guint    n,
+              gboolean accept)
+{
+  gint64 first = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Nguyễn Văn Thử %u", i);
+      g_autofree char *id_number = g_strdup_printf ("0010900%05u", g_random_int_range (0, 99999));
+      g_autoptr(PdDossier) dossier = pd_test_make_dossier (name, id_number);
+      g_autoptr(GError) error = NULL;
+
+      pd_dossier_set_status (dossier, PD_STATUS_DRAFT);
+      pd_store_save (store, dossier, "test", &error);
+      g_assert_no_error (error);
+      if (first == 0)
+        first = pd_dossier_get_id (dossier);
+      if (accept)
+        {
+          pd_store_set_status (store, pd_dossier_get_id (dossier), PD_STATUS_ACCEPTED, "officer1", NULL, &error);
+          g_assert_no_error (error);
+        }
+    }
+  return first;
+}
+
+static gint64
+count_status (PdStore  *store,
+              PdStatus  status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = pd_store_list (store, status, 0, 0, &error);
+
+  g_assert_no_error (error);
+  return list->len;
+}
+
+/* Tests --------------------------------------------------------------------------------- */
+
+static void
+test_enroll (void)
+{
+  g_autofree char *box_key = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDevice) loaded = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PdDevice) refused = NULL;
+
+  store_a = open_store ("a.db");
+  device_a = enroll (store_a);
+  g_assert_true (g_uuid_string_is_valid (pd_device_get_device_id (device_a)));
+  g_assert_cmpstr (pd_device_get_office_code (device_a), ==, "HN01");
+
+  /* What a later run finds: the key in the keyring, the rest in the settings. */
+  loaded = pd_device_load (store_a, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd_device_get_device_id (loaded), ==, pd_device_get_device_id (device_a));
+  box_key = pd_store_get_setting (store_a, PD_DEVICE_SETTING_BOX_KEY);
+  g_assert_nonnull (box_key);
+  g_assert_cmpint (central_stat ("devices"), ==, 1);
+
+  /* A made-up code is refused and nothing is kept. */
+  store_b = open_store ("b.db");
+  pd_device_enroll_async (store_b, server_url, NULL, "ZZZZ-ZZZZ", NULL, NULL, on_done, &result);
+  refused = pd_device_enroll_finish (wait_for (&result), &error);
+  g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_REFUSED);
+  g_assert_null (refused);
+  g_clear_error (&error);
+  g_assert_null (pd_device_load (store_b, NULL, &error));
+  g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_NOT_ENROLLED);
+}
+
+static PdOfficer *
+sign_in (const char *user,
+         const char *password,
+         GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pd_officer_sign_in_async (store_a, device_a, user, password, NULL, on_done, &result);
+  return pd_officer_sign_in_finish (wait_for (&result), error);
+}
+
+static void
+test_sign_in (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdOfficer) officer = NULL;
+  g_autoptr(PdOfficer) volunteer = NULL;
+  g_autoptr(PdOfficer) wrong = NULL;
+  g_autoptr(PdOfficer) offline = NULL;
+  g_autoptr(PdOfficer) current = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  guint failures = 0;
+
+  volunteer = sign_in ("volunteer1", "volunteer1-demo", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pd_officer_get_role (volunteer), ==, PD_ROLE_VOLUNTEER);
+  g_assert_false (pd_role_may_accept (pd_officer_get_role (volunteer)));
+
+  wrong = sign_in ("officer1", "not the password", &error);
+  g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_BAD_CREDENTIALS);
+  g_assert_null (wrong);
+  g_clear_error (&error);
+
+  officer = sign_in ("officer1", "officer1-demo", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pd_officer_get_role (officer), ==, PD_ROLE_OFFICER);
+  g_assert_true (pd_role_may_accept (pd_officer_get_role (officer)));
+  g_assert_false (pd_officer_get_offline (officer));
+  g_assert_nonnull (pd_officer_get_token (officer));
+  g_assert_true (pd_role_may_accept (PD_ROLE_SUPERVISOR));
+
+  current = pd_officer_get_current (store_a, device_a, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd_officer_get_username (current), ==, "officer1");
+  g_assert_cmpstr (pd_officer_get_token (current), ==, pd_officer_get_token (officer));
+
+  /* Offline, with the verifier of the online sign-in. */
+  offline = pd_officer_sign_in_offline (store_a, device_a, "officer1", "officer1-demo", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pd_officer_get_offline (offline));
+  g_assert_cmpint (pd_officer_get_role (offline), ==, PD_ROLE_OFFICER);
+
+  for (guint i = 0; i < PD_OFFICER_MAX_FAILURES; i++)
+    {
+      g_autoptr(PdOfficer) none = pd_officer_sign_in_offline (store_a, device_a, "officer1", "guess", NULL, &error);
+
+      g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_BAD_CREDENTIALS);
+      g_clear_error (&error);
+    }
+  /* The sixth attempt in five minutes is refused even with the right password. */
+  {
+    g_autoptr(PdOfficer) blocked = pd_officer_sign_in_offline (store_a, device_a, "officer1", "officer1-demo", NULL, &error);
+
+    g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RATE_LIMITED);
+    g_assert_null (blocked);
+    g_clear_error (&error);
+  }
+  /* A user who never signed in online here cannot sign in offline. */
+  {
+    g_autoptr(PdOfficer) stranger = pd_officer_sign_in_offline (store_a, device_a, "supervisor1", "supervisor1-demo", NULL, &error);
+
+    g_assert_null (stranger);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+
+  audit = pd_store_audit_list (store_a, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      PdAuditEntry *entry = g_ptr_array_index (audit, i);
+
+      if (g_strcmp0 (entry->action, "sign-in-failed") == 0 && g_strcmp0 (entry->detail, "offline") == 0)
+        failures++;
+    }
+  g_assert_cmpuint (failures, ==, PD_OFFICER_MAX_FAILURES);
+}
+
+static void
+add_forged_packet (PdStore    *store,
+                   PdDevice   *device,
+                   char      **packet_id)
+{
+  guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
+  guint8 secret_key[PD_PACKET_SECRET_KEY_BYTES];
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *inner = g_strdup_printf ("{\"packet_id\":\"%s\",\"device_id\":\"%s\",\"dossier\":{}}",
+                                            id, pd_device_get_device_id (device));
+  g_autoptr(PdPacket) packet = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean added = FALSE;
+
+  /* Signed with a key the central system never saw for this device. */
+  pd_packet_make_sign_keys (public_key, secret_key);
+  packet = pd_packet_seal (id, pd_device_get_device_id (device), 1790000000, PD_PACKET_KIND_DOSSIER,
+                           inner, strlen (inner), pd_device_get_central_box_public_key (device), secret_key);
+  text = pd_packet_to_string (packet);
+  pd_store_outbox_add (store, id, NULL, packet->created_at, text, &added, &error);
+  g_assert_no_error (error);
+  g_assert_true (added);
+  *packet_id = g_steal_pointer (&id);
+}
+
+static void
+test_push (void)
+{
+  g_autoptr(PdSyncReport) report = NULL;
+  g_autoptr(PdSyncReport) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdSyncEngine) engine = NULL;
+  g_autoptr(GPtrArray) set_aside = NULL;
+  g_autofree char *forged_id = NULL;
+
+  /* Accepting seals the packet in the same transaction (the engine attached the outbox). */
+  engine = pd_sync_engine_new (store_a, device_a, NULL, &error);
+  g_assert_no_error (error);
+  add_dossiers (store_a, N_DOSSIERS, TRUE);
+  g_assert_cmpint (pd_store_outbox_count (store_a, PD_OUTBOX_PENDING, NULL), ==, N_DOSSIERS);
+  add_forged_packet (store_a, device_a, &forged_id);
+
+  report = sync_store (store_a, device_a, PD_SYNC_PUSH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->accepted, ==, N_DOSSIERS);
+  g_assert_cmpuint (report->duplicates, ==, 0);
+  g_assert_cmpuint (report->set_aside, ==, 1);
+  g_assert_cmpint (count_status (store_a, PD_STATUS_RECEIVED), ==, N_DOSSIERS);
+  g_assert_cmpint (count_status (store_a, PD_STATUS_ACCEPTED), ==, 0);
+  g_assert_cmpint (central_stat ("applications_received"), ==, N_DOSSIERS);
+
+  /* The refused packet is visible with its reason, and not tried again. */
+  set_aside = pd_sync_engine_list_set_aside (engine, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set_aside->len, ==, 1);
+  g_assert_cmpstr (((PdSyncSetAside *) g_ptr_array_index (set_aside, 0))->packet_id, ==, forged_id);
+  g_assert_nonnull (strstr (((PdSyncSetAside *) g_ptr_array_index (set_aside, 0))->reason, "invalid_signature"));
+
+  again = sync_store (store_a, device_a, PD_SYNC_PUSH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->accepted + again->duplicates + again->set_aside, ==, 0);
+  g_assert_cmpint (pd_store_outbox_count (store_a, PD_OUTBOX_PENDING, NULL), ==, 0);
+  g_assert_cmpint (central_stat ("applications_received"), ==, N_DOSSIERS);
+}
+
+static void
+test_pull (void)
+{
+  g_autoptr(PdSyncReport) report = NULL;
+  g_autoptr(PdSyncReport) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) done = NULL;
+  g_autoptr(GPtrArray) drafts = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *csv_path = g_build_filename (tmpdir, "provinces.csv", NULL);
+  g_autofree char *source = g_build_filename (pd_reference_get_default_directory (),
+                                              pd_reference_table_get_file_name (PD_REFERENCE_PROVINCES), NULL);
+  g_autofree char *file_arg = g_strconcat ("--file=", csv_path, NULL);
+  g_autofree char *version = NULL;
+  g_autofree char *out = NULL;
+  const PdOutboxEntry *first, *second_entry, *third;
+  const char *code = NULL;
+
+  /* Statuses from the central system: pick three received packets. */
+  done = pd_store_outbox_list (store_a, PD_OUTBOX_DONE, 0, 0, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (done->len, ==, 3);
+  first = g_ptr_array_index (done, 0);
+  second_entry = g_ptr_array_index (done, 1);
+  third = g_ptr_array_index (done, 2);
+  {
+    g_autofree char *p1 = g_strconcat ("--packet=", first->packet_id, NULL);
+    g_autofree char *p2 = g_strconcat ("--packet=", second_entry->packet_id, NULL);
+    g_autofree char *p3 = g_strconcat ("--packet=", third->packet_id, NULL);
+
+    g_free (central ("set-status", p1, "--status=processing", NULL));
+    g_free (central ("set-status", p2, "--status=rejected", "--reason=Ảnh không đạt", NULL));
+    g_free (central ("set-status", p3, "--status=archived", NULL));
+  }
+
+  /* A new version of the provinces table. */
+  g_assert_true (g_file_get_contents (source, &csv, NULL, NULL));
+  g_assert_true (g_file_set_contents (csv_path, csv, -1, NULL));
+  out = central ("update-reference", "--table=provinces", file_arg, "--version=test-2", NULL);
+
+  report = sync_store (store_a, device_a, PD_SYNC_PULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (report->declarations, ==, N_DECLARATIONS);
+  g_assert_cmpuint (report->statuses, >=, 2);
+  g_assert_cmpuint (report->unknown_statuses, ==, 1);
+  g_assert_cmpuint (report->reference_updates, >=, 1);
+  version = pd_store_get_reference_version (store_a, PD_REFERENCE_PROVINCES);
+  g_assert_cmpstr (version, ==, "test-2");
+
+  {
+    g_autoptr(PdDossier) processing = pd_store_get_by_uuid (store_a, first->dossier_uuid, &error);
+    g_autoptr(PdDossier) rejected = pd_store_get_by_uuid (store_a, second_entry->dossier_uuid, &error);
+    g_autoptr(PdDossier) unknown = pd_store_get_by_uuid (store_a, third->dossier_uuid, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (pd_dossier_get_status (processing), ==, PD_STATUS_PROCESSING);
+    g_assert_cmpint (pd_dossier_get_status (rejected), ==, PD_STATUS_REJECTED);
+    g_assert_cmpstr (pd_dossier_get_status_reason (rejected), ==, "Ảnh không đạt");
+    g_assert_cmpint (pd_dossier_get_status (unknown), ==, PD_STATUS_RECEIVED);
+  }
+
+  /* Each declaration is found offline by its code. */
+  drafts = pd_store_list (store_a, PD_STATUS_DRAFT, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (drafts->len, ==, N_DECLARATIONS);
+  for (guint i = 0; i < drafts->len; i++)
+    {
+      g_autoptr(GPtrArray) found = NULL;
+
+      code = pd_dossier_get_field (g_ptr_array_index (drafts, i), PD_FIELD_DECLARATION_CODE);
+      g_assert_nonnull (code);
+      found = pd_store_find_by_declaration_code (store_a, code, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (found->len, ==, 1);
+    }
+
+  /* The cursors were saved: nothing comes twice. */
+  second = sync_store (store_a, device_a, PD_SYNC_PULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->declarations, ==, 0);
+  g_assert_cmpuint (second->statuses, ==, 0);
+  g_assert_cmpuint (second->reference_updates, ==, 0);
+  g_assert_cmpint (count_status (store_a, PD_STATUS_DRAFT), ==, N_DECLARATIONS);
+}
+
+static void
+test_transfer (void)
+{
+  g_autofree char *file = g_build_filename (tmpdir, "outbox.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdSyncReport) pushed = NULL;
+  g_autoptr(PdSyncReport) again = NULL;
+  g_autoptr(PdSyncReport) home = NULL;
+  guint n = 0, added = 0, total = 0;
+  gint64 before = central_stat ("applications_received");
+  g_autofree char *contents = NULL;
+
+  /* Station A, offline, accepts more and exports them. */
+  add_dossiers (store_a, N_CARRIED, TRUE);
+  g_assert_true (pd_outbox_export (store_a, device_a, file, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, N_CARRIED);
+  g_assert_true (g_file_get_contents (file, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"format\":\"passdesk-outbox\""));
+  g_assert_null (strstr (contents, "Nguyễn Văn Thử"));
+
+  /* Station B, connected, imports and pushes them. */
+  device_b = enroll (store_b);
+  g_assert_true (pd_outbox_import (store_b, file, &added, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, N_CARRIED);
+  pushed = sync_store (store_b, device_b, PD_SYNC_PUSH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pushed->accepted, ==, N_CARRIED);
+  g_assert_cmpint (central_stat ("applications_received"), ==, before + N_CARRIED);
+
+  /* Importing the same file again changes nothing. */
+  g_assert_true (pd_outbox_import (store_b, file, &added, &total, &error));
+  g_assert_cmpuint (added, ==, 0);
+  g_assert_cmpuint (total, ==, N_CARRIED);
+  again = sync_store (store_b, device_b, PD_SYNC_PUSH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->accepted, ==, 0);
+
+  /* Back online, A pushes its copies: duplicates, and its dossiers are confirmed. */
+  home = sync_store (store_a, device_a, PD_SYNC_PUSH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (home->accepted, ==, 0);
+  g_assert_cmpuint (home->duplicates, ==, N_CARRIED);
+  g_assert_cmpint (count_status (store_a, PD_STATUS_ACCEPTED), ==, 0);
+  g_assert_cmpint (central_stat ("applications_received"), ==, before + N_CARRIED);
+  g_assert_cmpint (central_stat ("applications_received"), ==, N_DOSSIERS + N_CARRIED);
+}
+
+static void
+test_recovery (void)
+{
+  g_autoptr(PdStore) store = open_store ("recovery.db");
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  /* Accepted before any packet function was attached, as after a crash or before enrollment. */
+  add_dossiers (store, 7, TRUE);
+  g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_PENDING, NULL), ==, 0);
+  g_assert_false (pd_outbox_recover (store, &n, &error));
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  pd_outbox_attach (store, device_a);
+  g_assert_true (pd_outbox_recover (store, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 7);
+  g_assert_true (pd_outbox_recover (store, &n, &error));
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_PENDING, NULL), ==, 7);
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr(PdSyncEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PdSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  PdSyncState state;
+
+  add_dossiers (store_a, 3, TRUE);
+  /* Port 9 (discard) on loopback: nothing listens. */
+  engine = pd_sync_engine_new (store_a, device_a, "http://127.0.0.1:9", &error);
+  g_assert_no_error (error);
+  pd_sync_engine_sync_async (engine, PD_SYNC_ALL, NULL, on_done, &result);
+  g_assert_false (pd_sync_engine_sync_finish (engine, wait_for (&result), &report, &error));
+  g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY);
+  g_object_get (engine, "state", &state, NULL);
+  g_assert_cmpint (state, ==, PD_SYNC_STATE_OFFLINE);
+  g_assert_nonnull (pd_sync_engine_get_last_error (engine));
+  g_assert_cmpint (pd_store_outbox_count (store_a, PD_OUTBOX_PENDING, NULL), ==, 3);
+  g_clear_error (&error);
+
+  /* They go on the next pass with the real server. */
+  g_clear_pointer (&report, pd_sync_report_free);
+  report = sync_store (store_a, device_a, PD_SYNC_PUSH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->accepted, ==, 3);
+}
+
+static void
+on_last_sync_changed (GObject    *object,
+                      GParamSpec *pspec,
+                      gpointer    user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_background (void)
+{
+  g_autoptr(PdSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean synced = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  PdSyncState state;
+
+  engine = pd_sync_engine_new (store_a, device_a, NULL, &error);
+  g_assert_no_error (error);
+  add_dossiers (store_a, 4, TRUE);
+  g_signal_connect (engine, "notify::last-sync", G_CALLBACK (on_last_sync_changed), &synced);
+
+  /* Started, the engine syncs by itself, without blocking this loop. */
+  pd_sync_engine_start (engine);
+  while (!synced && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (synced);
+  g_assert_cmpuint (pd_sync_engine_get_pending_count (engine), ==, 0);
+  g_object_get (engine, "state", &state, NULL);
+  g_assert_cmpint (state, ==, PD_SYNC_STATE_IDLE);
+  g_assert_cmpint (pd_sync_engine_get_last_sync (engine), >, 0);
+  g_assert_cmpint (count_status (store_a, PD_STATUS_ACCEPTED), ==, 0);
+  pd_sync_engine_stop (engine);
+}
+
+/* A central server with its own certificate authority. */
+static void
+test_tls (void)
+{
+  g_autofree char *key = g_build_filename (tmpdir, "tls.key", NULL);
+  g_autofree char *cert = g_build_filename (tmpdir, "tls.pem", NULL);
+  g_autofree char *key_arg = g_strconcat ("--tls-key=", key, NULL);
+  g_autofree char *cert_arg = g_strconcat ("--tls-cert=", cert, NULL);
+  g_autofree char *db_arg = g_strconcat ("--db=", central_db, NULL);
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GSubprocess) tls_server = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(PdStore) store = open_store ("tls.db");
+  gint64 devices = central_stat ("devices");
+
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                              "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                              "-keyout", key, "-out", cert, NULL);
+  if (openssl == NULL || !g_subprocess_wait_check (openssl, NULL, NULL))
+    {
+      g_test_skip ("openssl cannot make a test certificate");
+      return;
+    }
+
+  tls_server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                 central_path, "serve", db_arg, "--port=0", cert_arg, key_arg, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (tls_server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on https://"));
+  url = g_strdup (line + strlen ("listening on "));
+
+  /* Not trusted by the system: refused, and nothing reached the server. */
+  {
+    g_autofree char *code = central ("enroll-code", "--office=HN01", NULL);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(PdDevice) device = NULL;
+
+    pd_device_enroll_async (store, url, NULL, code, NULL, NULL, on_done, &result);
+    device = pd_device_enroll_finish (wait_for (&result), &error);
+    g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_TLS);
+    g_assert_null (device);
+    g_clear_error (&error);
+    g_assert_cmpint (central_stat ("devices"), ==, devices);
+  }
+
+  /* Trusted through the configured CA file. */
+  {
+    g_autofree char *code = central ("enroll-code", "--office=HN01", NULL);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(PdDevice) device = NULL;
+
+    pd_device_enroll_async (store, url, cert, code, NULL, NULL, on_done, &result);
+    device = pd_device_enroll_finish (wait_for (&result), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (pd_device_get_ca_file (device), ==, cert);
+    g_assert_cmpint (central_stat ("devices"), ==, devices + 1);
+  }
+
+  g_subprocess_send_signal (tls_server, SIGTERM);
+  g_subprocess_wait (tls_server, NULL, NULL);
+}
+
+/* Server ------------------------------------------------------------------------------ */
+
+static void
+start_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_arg = NULL;
+  g_autofree char *decl_arg = g_strdup_printf ("--declarations=%d", N_DECLARATIONS);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+
+  tmpdir = pd_test_make_tmpdir ();
+  central_db = g_build_filename (tmpdir, "central.db", NULL);
+  g_free (central ("seed-demo", decl_arg, NULL));
+
+  db_arg = g_strconcat ("--db=", central_db, NULL);
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                             central_path, "serve", db_arg, "--port=0", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  server_url = g_strdup (line + strlen ("listening on "));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  pd_test_init (&argc, &argv);
+  if (argc < 2)
+    g_error ("usage: test-sync PASSDESK-CENTRAL");
+  central_path = argv[1];
+  start_server ();
+
+  g_test_add_func ("/sync/enroll", test_enroll);
+  g_test_add_func ("/sync/sign-in", test_sign_in);
+  g_test_add_func ("/sync/push", test_push);
+  g_test_add_func ("/sync/pull", test_pull);
+  g_test_add_func ("/sync/transfer", test_transfer);
+  g_test_add_func ("/sync/recovery", test_recovery);
+  g_test_add_func ("/sync/unreachable", test_unreachable);
+  g_test_add_func ("/sync/background", test_background);
+  g_test_add_func ("/sync/tls", test_tls);
+
+  status = g_test_run ();
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&device_a);
+  g_clear_object (&device_b);
+  g_clear_object (&store_a);
+  g_clear_object (&store_b);
+  return status;
+}
