@@ -13,6 +13,8 @@ struct _PdCameraView
 
   GtkOverlay *overlay;
   GtkPicture *picture;
+  GtkWidget  *status_box;
+  GtkImage   *status_icon;
   GtkLabel   *status_label;
   GtkWidget  *guide;
 
@@ -39,14 +41,14 @@ pd_camera_view_new (void)
   return g_object_new (PD_TYPE_CAMERA_VIEW, NULL);
 }
 
+/* White on the dark status box stays readable over any picture: an icon tells success
+ * from failure, not the colour of the text. */
 static void
-set_status_style (PdCameraView *self,
-                  const char   *style)
+set_status_icon (PdCameraView *self,
+                 const char   *icon_name)
 {
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
-  if (style != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), style);
+  gtk_image_set_from_icon_name (self->status_icon, icon_name);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_icon), icon_name != NULL);
 }
 
 static void
@@ -75,7 +77,7 @@ on_code_detected (PdCamera     *camera,
   /* TRANSLATORS: %s is the kind of code, "QR Code" or "Code 128". */
   status = g_strdup_printf (_("%s read"), pd_barcode_format_to_string (format));
   pd_camera_view_set_status (self, status);
-  set_status_style (self, "success");
+  set_status_icon (self, "emblem-ok-symbolic");
 }
 
 static void
@@ -84,7 +86,7 @@ on_error (PdCamera     *camera,
           PdCameraView *self)
 {
   pd_camera_view_set_status (self, error->message);
-  set_status_style (self, "error");
+  set_status_icon (self, "dialog-warning-symbolic");
 }
 
 PdCamera *
@@ -110,7 +112,7 @@ pd_camera_view_set_camera (PdCameraView *self,
   g_clear_object (&self->frame);
   self->frame_count = 0;
   gtk_picture_set_paintable (self->picture, NULL);
-  set_status_style (self, NULL);
+  set_status_icon (self, NULL);
   if (camera != NULL)
     {
       g_signal_connect_object (camera, "frame", G_CALLBACK (on_frame), self, 0);
@@ -167,8 +169,8 @@ pd_camera_view_set_status (PdCameraView *self,
   if (g_strcmp0 (status, gtk_label_get_label (self->status_label)) == 0)
     return;
   gtk_label_set_label (self->status_label, status);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL && *status != '\0');
-  set_status_style (self, NULL);
+  gtk_widget_set_visible (self->status_box, status != NULL && *status != '\0');
+  set_status_icon (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 }
 
@@ -274,6 +276,8 @@ pd_camera_view_class_init (PdCameraViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-camera-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PdCameraView, overlay);
   gtk_widget_class_bind_template_child (widget_class, PdCameraView, picture);
+  gtk_widget_class_bind_template_child (widget_class, PdCameraView, status_box);
+  gtk_widget_class_bind_template_child (widget_class, PdCameraView, status_icon);
   gtk_widget_class_bind_template_child (widget_class, PdCameraView, status_label);
 }
 

@@ -168,8 +168,8 @@ static const struct {
   "  updated_at INTEGER NOT NULL"
   ") WITHOUT ROWID;", NULL },
 
-  /* Version 2: pairs of words and the Bloom signature of the whole name (see
-   * "Name search" below), computed from the sealed names. */
+  /* Version 2: pairs of common words and the Bloom signature of the whole name (see "Name
+   * search keys" below), computed from the sealed names. */
   { "DROP TABLE name_tokens;"
     "CREATE TABLE name_tokens ("
     "  token      INTEGER NOT NULL,"
@@ -863,12 +863,12 @@ insert_history (PdStore     *self,
  * Pairs are kept to common words because each pair is its own range of the index, and a bulk
  * insert dirties the last page of every range it touches: pairs of all words (6,000 distinct
  * pairs in the demonstration data, 3.6 per dossier) made bulk inserts 40 % slower; pairs of
- * common words (about 250, one per dossier) cost little. A word missing from the list is
- * rare enough to be walked. The list is part of the
- * schema: changing it needs a new schema version that rebuilds the rows
- * (rebuild_name_tokens()). Folded forms of the surnames and middle names held by more than
- * about 2.5 % of the people, after public frequency figures: any other word is walked in a
- * few milliseconds at a million dossiers.
+ * common words (a few hundred, about one per dossier) cost nothing measurable. A word
+ * missing from the list is rare enough to be walked: the list holds the folded surnames,
+ * middle and given names borne by more than about 2.5 % of the people (public frequency
+ * figures), and walking any other word takes a few milliseconds at a million dossiers.
+ * The list is part of the schema: changing it needs a new schema version that rebuilds the
+ * rows (rebuild_name_tokens()).
  */
 static const char * const common_name_words[] = {  /* sorted, for bsearch () */
   "anh", "bao", "bui", "cong", "dang", "dinh", "duc", "hoang", "hong", "huu", "huynh", "kim",

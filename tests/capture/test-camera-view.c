@@ -1,0 +1,419 @@
+/* test-camera-view.c: PdCameraView and PdScannerDialog in real windows under Xvfb.
+ *
+ * The camera view shows a picture file holding an ID card QR code while the camera decodes
+ * it in its thread; the main loop is sampled every 5 ms meanwhile to measure how long it is
+ * ever held up. Screenshots go to <build>/tests/capture/screenshots/ for a person to look at. */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+
+#include "pd-camera-view.h"
+#include "pd-scanner-dialog.h"
+#include "capture/pd-camera-private.h"
+#include "pd-test-frames.h"
+#include "pd-test-support.h"
+
+static const char cccd_text[] =
+  "079190001234|023456789|Trần Văn Bình|15081990|Nam|"
+  "123/4 Đường Lê Lợi, Phường Bến Thành, Quận 1, Thành phố Hồ Chí Minh|20042021";
+
+static char *screenshot_dir;
+
+static gboolean
+timed_out (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timed_out, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+wait_until (GSourceFunc  condition,
+            gpointer     data,
+            guint        timeout_ms,
+            const char  *what)
+{
+  gboolean done = FALSE;
+  guint id = g_timeout_add (timeout_ms, timed_out, &done);
+
+  while (!condition (data) && !done)
+    g_main_context_iteration (NULL, TRUE);
+  if (done)
+    g_error ("timed out waiting for %s", what);
+  g_source_remove (id);
+}
+
+static void
+count_frame (GdkFrameClock *clock,
+             int           *frames)
+{
+  (*frames)++;
+}
+
+static gboolean
+one_frame (gpointer data)
+{
+  return *(int *) data >= 1;
+}
+
+/* What the window shows, rendered by its own renderer once it has painted again. */
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *name)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int frames = 0, width, height;
+  gulong id;
+  GdkRGBA background;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
+
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &frames);
+  gtk_widget_queue_draw (window);
+  wait_until (one_frame, &frames, 5000, "a frame");
+  g_signal_handler_disconnect (clock, id);
+
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (window),
+                                                 "window_bg_color", &background));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  for (GtkWidget *child = gtk_widget_get_first_child (window); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      gtk_widget_snapshot_child (window, child, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s (%dx%d)", path, width, height);
+}
+
+static GFile *
+write_card_picture (void)
+{
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "card.png", NULL);
+  PdTestFrameSpec spec;
+  g_autofree guint8 *gray = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pd_test_frame_spec_init (&spec);
+  spec.angle = -8;
+  spec.center_x = 560;
+  spec.center_y = 340;
+  gray = pd_test_frame_render_qr (cccd_text, &spec);
+  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, spec.width, spec.height);
+  for (int y = 0; y < spec.height; y++)
+    for (int x = 0; x < spec.width; x++)
+      {
+        guint8 *p = gdk_pixbuf_get_pixels (pixbuf) + y * gdk_pixbuf_get_rowstride (pixbuf) + 3 * x;
+        guint8 v = gray[y * spec.width + x];
+
+        /* A desk lamp's warm light. */
+        p[0] = MIN (255, v + 25);
+        p[1] = MIN (255, v + 10);
+        p[2] = v;
+      }
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+  return g_file_new_for_path (path);
+}
+
+typedef struct
+{
+  gint64  last;
+  gint64  max_gap;
+  guint   ticks;
+} Stall;
+
+static gboolean
+sample_main_loop (gpointer data)
+{
+  Stall *stall = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (stall->last != 0)
+    stall->max_gap = MAX (stall->max_gap, now - stall->last);
+  stall->last = now;
+  stall->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_code (PdCamera   *camera,
+         const char *text,
+         guint       format,
+         char      **out)
+{
+  g_free (*out);
+  *out = g_strdup (text);
+}
+
+static gboolean
+have_text (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static void
+on_paint (GdkFrameClock *clock,
+          guint         *paints)
+{
+  (*paints)++;
+}
+
+/* The status icon: the only visible GtkImage of the view. */
+static const char *
+find_icon_name (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found;
+
+      if (GTK_IS_IMAGE (child) && gtk_widget_get_visible (child))
+        return gtk_image_get_icon_name (GTK_IMAGE (child));
+      if ((found = find_icon_name (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_camera_view (void)
+{
+  g_autoptr(GFile) file = write_card_picture ();
+  g_autoptr(PdCamera) camera = pd_camera_new_for_file (file);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  PdCameraView *view = PD_CAMERA_VIEW (pd_camera_view_new ());
+  GtkWidget *guide = gtk_frame_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  Stall stall = { 0 };
+  guint sampler, frames_before, paints = 0, decodes;
+  gint64 decode_usec;
+  gulong paint_id;
+  GdkTexture *frame;
+
+  gtk_window_set_default_size (window, 800, 480);
+  gtk_window_set_child (window, GTK_WIDGET (view));
+  /* A card outline as a guide: the photo helper draws a head there. */
+  gtk_widget_set_size_request (guide, 340, 215);
+  gtk_widget_set_halign (guide, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (guide, GTK_ALIGN_CENTER);
+  pd_camera_view_set_guide (view, guide);
+  g_assert_true (pd_camera_view_get_guide (view) == guide);
+  pd_camera_view_set_camera (view, camera);
+  gtk_window_present (window);
+
+  g_signal_connect (camera, "code-detected", G_CALLBACK (on_code), &code);
+  g_assert_true (pd_camera_start (camera, &error));
+  g_assert_no_error (error);
+
+  /* Once the first frame is on screen (the window's first layout and style loading are not
+   * the camera's doing), three seconds of live picture with decoding going on. */
+  while (pd_camera_view_get_frame_count (view) < 2)
+    g_main_context_iteration (NULL, TRUE);
+  run_for (100);
+  paint_id = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                               G_CALLBACK (on_paint), &paints);
+  sampler = g_timeout_add (5, sample_main_loop, &stall);
+  frames_before = pd_camera_view_get_frame_count (view);
+  run_for (3000);
+  g_source_remove (sampler);
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), paint_id);
+  decodes = pd_camera_get_decode_count (camera, &decode_usec);
+
+  g_test_message ("in 3 s: %u frames shown, %u paints, %u decodes (%.1f ms each), "
+                  "main loop sampled %u times, longest gap %.1f ms",
+                  pd_camera_view_get_frame_count (view) - frames_before, paints, decodes,
+                  decode_usec / 1000.0 / MAX (decodes, 1), stall.ticks, stall.max_gap / 1000.0);
+  /* The picture file plays at 25 frames a second: most of them shown, and painted. */
+  g_assert_cmpuint (pd_camera_view_get_frame_count (view) - frames_before, >=, 45);
+  g_assert_cmpuint (paints, >=, 30);
+  g_assert_cmpuint (decodes, >=, 20);
+  /* Decoding never holds up the interface: the longest gap stays within a few frames, on a
+   * busy 2-core machine where the software renderer scales every frame. */
+  g_assert_cmpint (stall.max_gap, <, 150 * 1000);
+
+  wait_until (have_text, &code, 5000, "code-detected");
+  g_assert_cmpstr (code, ==, cccd_text);
+  g_assert_cmpstr (pd_camera_view_get_status (view), ==, "QR Code read");
+  g_assert_cmpstr (find_icon_name (GTK_WIDGET (view)), ==, "emblem-ok-symbolic");
+
+  frame = pd_camera_view_get_frame (view);
+  g_assert_nonnull (frame);
+  g_assert_cmpint (gdk_texture_get_width (frame), ==, 1280);
+  g_assert_cmpint (gdk_texture_get_height (frame), ==, 720);
+  save_screenshot (GTK_WIDGET (window), "camera-view.png");
+
+  /* An error shows in the status line. */
+  pd_camera_stop (camera);
+  {
+    g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/passdesk/no-card.png");
+    g_autoptr(PdCamera) broken = pd_camera_new_for_file (missing);
+    g_autofree char *dir = pd_test_make_tmpdir ();
+    g_autofree char *path = g_build_filename (dir, "notes.jpg", NULL);
+    g_autoptr(GFile) notes = NULL;
+    g_autoptr(PdCamera) not_picture = NULL;
+
+    g_assert_false (pd_camera_start (broken, NULL));
+    g_assert_true (g_file_set_contents (path, "not a picture", -1, NULL));
+    notes = g_file_new_for_path (path);
+    not_picture = pd_camera_new_for_file (notes);
+    pd_camera_view_set_camera (view, not_picture);
+    g_assert_null (pd_camera_view_get_frame (view));
+    /* The file opens; decodebin finds it is no picture a moment later. */
+    g_assert_true (pd_camera_start (not_picture, NULL));
+    for (int i = 0; i < 250 && strstr (pd_camera_view_get_status (view), "notes.jpg") == NULL; i++)
+      run_for (20);
+    g_test_message ("status: %s", pd_camera_view_get_status (view));
+    g_assert_nonnull (strstr (pd_camera_view_get_status (view), "notes.jpg"));
+    g_assert_cmpstr (find_icon_name (GTK_WIDGET (view)), ==, "dialog-warning-symbolic");
+    save_screenshot (GTK_WIDGET (window), "camera-view-error.png");
+  }
+
+  gtk_window_destroy (window);
+}
+
+typedef struct
+{
+  char      *kind;
+  char      *content_type;
+  GBytes    *bytes;
+  GdkPixbuf *pixbuf;
+} Scanned;
+
+static void
+on_scanned (PdScannerDialog *dialog,
+            const char      *kind,
+            const char      *content_type,
+            GBytes          *bytes,
+            GdkPixbuf       *pixbuf,
+            Scanned         *scanned)
+{
+  scanned->kind = g_strdup (kind);
+  scanned->content_type = g_strdup (content_type);
+  scanned->bytes = g_bytes_ref (bytes);
+  scanned->pixbuf = g_object_ref (pixbuf);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = find_button (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_sensitive (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
+static void
+test_scanner_dialog (void)
+{
+  PdScannerDialog *dialog;
+  GtkWidget *scan_button, *use_button;
+  Scanned scanned = { 0 };
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GdkPixbuf) decoded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dialog = pd_scanner_dialog_new (NULL);
+  g_signal_connect (dialog, "scanned", G_CALLBACK (on_scanned), &scanned);
+  g_signal_connect_swapped (dialog, "destroy", G_CALLBACK (g_nullify_pointer), &dialog);
+  pd_scanner_dialog_set_document (dialog, PD_SANE_DOCUMENT_ID_CARD_BACK);
+  g_assert_cmpint (pd_scanner_dialog_get_document (dialog), ==, PD_SANE_DOCUMENT_ID_CARD_BACK);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  scan_button = find_button (GTK_WIDGET (dialog), "_Scan");
+  use_button = find_button (GTK_WIDGET (dialog), "_Use Scan");
+  g_assert_nonnull (scan_button);
+  g_assert_nonnull (use_button);
+  g_assert_false (gtk_widget_get_sensitive (use_button));
+  wait_until (is_sensitive, scan_button, 10000, "the scanner list");
+
+  g_signal_emit_by_name (scan_button, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (scan_button));
+  wait_until (is_sensitive, use_button, 20000, "the scan");
+  save_screenshot (GTK_WIDGET (dialog), "scanner-dialog.png");
+
+  g_signal_emit_by_name (use_button, "clicked");
+  g_assert_cmpstr (scanned.kind, ==, "id-card-back");
+  g_assert_cmpstr (scanned.content_type, ==, "image/jpeg");
+  stream = g_memory_input_stream_new_from_bytes (scanned.bytes);
+  decoded = gdk_pixbuf_new_from_stream (stream, NULL, &error);
+  g_assert_no_error (error);
+  /* 90 x 58 mm at 300 dpi. */
+  g_assert_cmpint (gdk_pixbuf_get_width (decoded), ==, gdk_pixbuf_get_width (scanned.pixbuf));
+  g_assert_cmpint (ABS (gdk_pixbuf_get_width (decoded) - 1063), <=, 1);
+  g_assert_cmpint (ABS (gdk_pixbuf_get_height (decoded) - 685), <=, 1);
+  run_for (50);
+  g_assert_null (dialog);
+
+  g_free (scanned.kind);
+  g_free (scanned.content_type);
+  g_bytes_unref (scanned.bytes);
+  g_object_unref (scanned.pixbuf);
+}
+
+/* SANE's test backend only, drawing its colour pattern. Set before any thread starts. */
+static void
+setup_sane_config (void)
+{
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_autofree char *dll = g_build_filename (dir, "dll.conf", NULL);
+  g_autofree char *conf = g_build_filename (dir, "test.conf", NULL);
+
+  g_assert_true (g_file_set_contents (dll, "test\n", -1, NULL));
+  g_assert_true (g_file_set_contents (conf, "number_of_devices 1\n"
+                                            "test-picture \"Color pattern\"\n"
+                                            "read-limit true\nread-limit-size 8192\n", -1, NULL));
+  g_setenv ("SANE_CONFIG_DIR", dir, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  pd_test_init (&argc, &argv);
+  setup_sane_config ();
+  gtk_init ();
+  adw_init ();
+
+  screenshot_dir = g_test_build_filename (G_TEST_BUILT, "capture", "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
+
+  g_test_add_func ("/camera-view/frames-and-codes", test_camera_view);
+  g_test_add_func ("/scanner-dialog/scan", test_scanner_dialog);
+
+  return g_test_run ();
+}
