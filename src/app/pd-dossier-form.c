@@ -10,6 +10,40 @@
 #include "pd-format.h"
 #include "pd-cccd.h"
 #include "pd-validate.h"
+#include "capture/pd-sane.h"
+
+/* A scanned document waiting for the application to be saved, or one in the store. */
+typedef struct
+{
+  char   *kind;
+  char   *mime_type;
+  GBytes *data;       /* NULL once stored */
+  gsize   size;
+} Attachment;
+
+static void
+attachment_free (Attachment *attachment)
+{
+  g_free (attachment->kind);
+  g_free (attachment->mime_type);
+  g_clear_pointer (&attachment->data, g_bytes_unref);
+  g_free (attachment);
+}
+
+static Attachment *
+attachment_new (const char *kind,
+                const char *mime_type,
+                GBytes     *data,
+                gsize       size)
+{
+  Attachment *attachment = g_new0 (Attachment, 1);
+
+  attachment->kind = g_strdup (kind);
+  attachment->mime_type = g_strdup (mime_type);
+  attachment->data = data ? g_bytes_ref (data) : NULL;
+  attachment->size = size;
+  return attachment;
+}
 
 typedef struct
 {
@@ -32,6 +66,17 @@ struct _PdDossierForm
 
   AdwPreferencesGroup *groups[PD_N_FIELD_GROUPS];
   FieldRow             rows[PD_N_FIELDS];
+
+  AdwActionRow        *photo_row;
+  GtkPicture          *photo_thumbnail;
+  AdwPreferencesGroup *documents_group;
+  GPtrArray           *document_rows;   /* GtkWidget, the rows shown in documents_group */
+
+  /* What saving adds to the store after the dossier itself. */
+  char                *photo_override;  /* the audit detail of an overridden photo, or NULL */
+  GPtrArray           *pending;         /* Attachment with data, waiting for the dossier's id */
+  GPtrArray           *stored;          /* Attachment without data, already in the store */
+  GCancellable        *attachments_cancellable;
 
   PdStore             *store;
   PdReference         *reference;
@@ -548,6 +593,338 @@ create_error_row (FieldRow *r)
 static void scroll_to_row (PdDossierForm *self,
                            GtkWidget     *row);
 
+static void ensure_rows (PdDossierForm *self);
+
+/* The photo and the scanned documents */
+
+static const char *
+document_label (const char *kind)
+{
+  for (PdSaneDocument d = 0; d < PD_SANE_N_DOCUMENTS; d++)
+    if (g_strcmp0 (pd_sane_document_get_kind (d), kind) == 0)
+      return pd_sane_document_get_label (d);
+  return kind;
+}
+
+static void
+show_photo (PdDossierForm *self,
+            GBytes        *jpeg)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (jpeg != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      texture = gdk_texture_new_from_bytes (jpeg, &error);
+      if (texture == NULL)
+        g_warning ("Cannot show the photo: %s", error->message);
+    }
+  gtk_picture_set_paintable (self->photo_thumbnail, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_thumbnail), texture != NULL);
+
+  if (texture == NULL)
+    adw_action_row_set_subtitle (self->photo_row, _("No photo yet: take it with the camera or import it from a file"));
+  else if (self->photo_override != NULL)
+    adw_action_row_set_subtitle (self->photo_row, _("Taken with failed checks overridden; the reason is recorded when the application is saved"));
+  else
+    adw_action_row_set_subtitle (self->photo_row, _("Meets the photo standard"));
+}
+
+static void
+show_documents (PdDossierForm *self)
+{
+  GPtrArray *lists[] = { self->stored, self->pending };
+
+  for (guint i = 0; i < self->document_rows->len; i++)
+    adw_preferences_group_remove (self->documents_group, g_ptr_array_index (self->document_rows, i));
+  g_ptr_array_set_size (self->document_rows, 0);
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        const Attachment *a = g_ptr_array_index (lists[l], i);
+        GtkWidget *row = adw_action_row_new ();
+        g_autofree char *size = g_format_size (a->size);
+        g_autofree char *subtitle = NULL;
+
+        if (a->data != NULL)
+          /* Translators: %s is a file size such as "1.2 MB". */
+          subtitle = g_strdup_printf (_("%s, stored when the application is saved"), size);
+        else
+          subtitle = g_strdup_printf (_("%s, stored encrypted"), size);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), document_label (a->kind));
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("x-office-document-symbolic"));
+        adw_preferences_group_add (self->documents_group, row);
+        g_ptr_array_add (self->document_rows, row);
+      }
+
+  if (self->document_rows->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No scanned documents"));
+      gtk_widget_add_css_class (row, "dim-label");
+      adw_preferences_group_add (self->documents_group, row);
+      g_ptr_array_add (self->document_rows, row);
+    }
+}
+
+typedef struct
+{
+  GPtrArray *documents;   /* Attachment without data */
+  GBytes    *photo;
+} StoredAttachments;
+
+static void
+stored_attachments_free (StoredAttachments *stored)
+{
+  g_clear_pointer (&stored->documents, g_ptr_array_unref);
+  g_clear_pointer (&stored->photo, g_bytes_unref);
+  g_free (stored);
+}
+
+static void
+list_attachments_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  PdStore *store = source_object;
+  gint64 id = *(gint64 *) task_data;
+  GError *error = NULL;
+  g_autoptr(GArray) ids = pd_store_list_attachments (store, id, &error);
+  StoredAttachments *stored;
+
+  if (ids == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  stored = g_new0 (StoredAttachments, 1);
+  stored->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *kind = NULL;
+      g_autofree char *mime_type = NULL;
+      g_autoptr(GBytes) data = pd_store_get_attachment (store, g_array_index (ids, gint64, i),
+                                                        &kind, &mime_type, &error);
+
+      if (data == NULL)
+        {
+          stored_attachments_free (stored);
+          g_task_return_error (task, error);
+          return;
+        }
+      /* Oldest first: the last photo is the one in use. */
+      if (g_strcmp0 (kind, "photo") == 0)
+        {
+          g_clear_pointer (&stored->photo, g_bytes_unref);
+          stored->photo = g_steal_pointer (&data);
+        }
+      else
+        g_ptr_array_add (stored->documents, attachment_new (kind, mime_type, NULL, g_bytes_get_size (data)));
+    }
+  g_task_return_pointer (task, stored, (GDestroyNotify) stored_attachments_free);
+}
+
+static void
+list_attachments_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PdDossierForm *self = user_data;
+  g_autoptr(GError) error = NULL;
+  StoredAttachments *stored = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (stored == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot list the scanned documents: %s"), error->message);
+
+      toast (self, message);
+      return;
+    }
+  g_ptr_array_set_size (self->stored, 0);
+  g_ptr_array_extend_and_steal (self->stored, g_steal_pointer (&stored->documents));
+  /* A photo taken meanwhile wins over the stored one. */
+  if (pd_dossier_get_photo (self->dossier) == NULL)
+    show_photo (self, stored->photo);
+  stored_attachments_free (stored);
+  show_documents (self);
+}
+
+static void
+list_attachments (PdDossierForm *self)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 *id;
+
+  g_cancellable_cancel (self->attachments_cancellable);
+  g_clear_object (&self->attachments_cancellable);
+  if (self->store == NULL || pd_dossier_get_id (self->dossier) == 0)
+    return;
+  self->attachments_cancellable = g_cancellable_new ();
+  id = g_new (gint64, 1);
+  *id = pd_dossier_get_id (self->dossier);
+  /* The form outlives the task: the cancellable is cancelled on dispose. */
+  task = g_task_new (self->store, self->attachments_cancellable, list_attachments_cb, self);
+  g_task_set_source_tag (task, list_attachments);
+  g_task_set_task_data (task, id, g_free);
+  g_task_run_in_thread (task, list_attachments_thread);
+}
+
+typedef struct
+{
+  gint64      dossier_id;
+  char       *actor;
+  Attachment *attachment;
+} AttachData;
+
+static void
+attach_data_free (AttachData *data)
+{
+  g_free (data->actor);
+  attachment_free (data->attachment);
+  g_free (data);
+}
+
+static void
+attach_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  AttachData *data = task_data;
+  GError *error = NULL;
+
+  if (pd_store_add_attachment (source_object, data->dossier_id, data->attachment->kind,
+                               data->attachment->mime_type, data->attachment->data, data->actor,
+                               &error) == 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+attach_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PdDossierForm) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The scan was not stored: %s. Scan it again."), error->message);
+
+      toast (self, message);
+      return;
+    }
+  toast (self, _("Scanned document stored with the application"));
+  if (pd_dossier_get_id (self->dossier) == ((AttachData *) g_task_get_task_data (G_TASK (result)))->dossier_id)
+    list_attachments (self);
+}
+
+void
+pd_dossier_form_add_attachment (PdDossierForm *self,
+                                const char    *kind,
+                                const char    *mime_type,
+                                GBytes        *data)
+{
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+  g_return_if_fail (kind != NULL && mime_type != NULL && data != NULL);
+
+  ensure_rows (self);
+
+  /* A new application has no id yet: the scan waits for the save. */
+  if (self->store == NULL || pd_dossier_get_id (self->dossier) == 0)
+    {
+      g_ptr_array_add (self->pending, attachment_new (kind, mime_type, data, g_bytes_get_size (data)));
+      show_documents (self);
+      return;
+    }
+
+  {
+    g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, attach_cb, g_object_ref (self));
+    AttachData *attach = g_new0 (AttachData, 1);
+
+    attach->dossier_id = pd_dossier_get_id (self->dossier);
+    attach->actor = g_strdup (g_get_user_name ());
+    attach->attachment = attachment_new (kind, mime_type, data, g_bytes_get_size (data));
+    g_task_set_source_tag (task, pd_dossier_form_add_attachment);
+    g_task_set_task_data (task, attach, (GDestroyNotify) attach_data_free);
+    g_task_run_in_thread (task, attach_thread);
+  }
+}
+
+guint
+pd_dossier_form_get_n_documents (PdDossierForm *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), 0);
+  return self->stored->len + self->pending->len;
+}
+
+void
+pd_dossier_form_set_photo (PdDossierForm *self,
+                           GBytes        *jpeg,
+                           const char    *override_detail)
+{
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+  g_return_if_fail (jpeg != NULL);
+
+  ensure_rows (self);
+  pd_dossier_set_photo (self->dossier, jpeg);
+  g_free (self->photo_override);
+  self->photo_override = g_strdup (override_detail);
+  show_photo (self, jpeg);
+  scroll_to_row (self, GTK_WIDGET (self->photo_row));
+}
+
+GtkPicture *
+pd_dossier_form_get_photo_thumbnail (PdDossierForm *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
+  ensure_rows (self);
+  return self->photo_thumbnail;
+}
+
+static void
+build_attachment_rows (PdDossierForm *self)
+{
+  GtkWidget *button;
+
+  self->photo_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->photo_row), _("Photo"));
+  self->photo_thumbnail = GTK_PICTURE (gtk_picture_new ());
+  gtk_picture_set_can_shrink (self->photo_thumbnail, TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->photo_thumbnail), 40, 60);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->photo_thumbnail), 6);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->photo_thumbnail), 6);
+  gtk_picture_set_alternative_text (self->photo_thumbnail, _("The applicant’s photo"));
+  adw_action_row_add_prefix (self->photo_row, GTK_WIDGET (self->photo_thumbnail));
+  button = gtk_button_new_with_mnemonic (_("_Take Photo…"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.photo");
+  gtk_widget_set_tooltip_text (button, _("Open the camera page (Ctrl+T)"));
+  adw_action_row_add_suffix (self->photo_row, button);
+  adw_preferences_group_add (self->groups[PD_FIELD_GROUP_PERSON], GTK_WIDGET (self->photo_row));
+
+  self->documents_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->documents_group, _("Scanned Documents"));
+  adw_preferences_group_set_description (self->documents_group,
+                                         _("ID card, old passport and other papers, stored encrypted with the application"));
+  button = gtk_button_new_with_mnemonic (_("_Attach Scan…"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.attach-scan");
+  gtk_widget_set_tooltip_text (button, _("Scan a document with the scanner and attach it (Ctrl+D)"));
+  adw_preferences_group_set_header_suffix (self->documents_group, button);
+  adw_preferences_page_add (self->page, self->documents_group);
+}
+
+
 static void
 build_rows (PdDossierForm *self)
 {
@@ -588,6 +965,7 @@ build_rows (PdDossierForm *self)
 
   adw_preferences_group_set_description (self->groups[PD_FIELD_GROUP_REPRESENTATIVE],
                                          _("The applicant is under 14: the parent or guardian who signs the declaration (form TK01a)."));
+  build_attachment_rows (self);
 }
 
 /* Some sixty rows take a noticeable part of the startup time: they are built once the
@@ -663,6 +1041,13 @@ show_dossier (PdDossierForm *self,
 
   update_representative (self);
   update_summary (self);
+
+  g_clear_pointer (&self->photo_override, g_free);
+  g_ptr_array_set_size (self->pending, 0);
+  g_ptr_array_set_size (self->stored, 0);
+  show_photo (self, pd_dossier_get_photo (dossier));
+  show_documents (self);
+  list_attachments (self);
 }
 
 void
@@ -858,6 +1243,63 @@ set_busy (PdDossierForm *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+typedef struct
+{
+  PdDossier *dossier;
+  char      *actor;
+  GPtrArray *pending;          /* Attachment */
+  char      *photo_override;
+  guint      n_attached;       /* of @pending, stored before a failure */
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->dossier);
+  g_free (data->actor);
+  g_clear_pointer (&data->pending, g_ptr_array_unref);
+  g_free (data->photo_override);
+  g_free (data);
+}
+
+/* The dossier (with its photo), then the scans that waited for its id, then the audit row of
+ * an overridden photo, which names the dossier by its uuid. */
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  PdStore *store = source_object;
+  SaveData *data = task_data;
+  GError *error = NULL;
+
+  if (!pd_store_save (store, data->dossier, data->actor, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (; data->n_attached < data->pending->len; data->n_attached++)
+    {
+      const Attachment *a = g_ptr_array_index (data->pending, data->n_attached);
+
+      if (pd_store_add_attachment (store, pd_dossier_get_id (data->dossier), a->kind, a->mime_type,
+                                   a->data, data->actor, &error) == 0)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  if (data->photo_override != NULL &&
+      !pd_store_audit (store, data->actor, "photo-override", pd_dossier_get_uuid (data->dossier),
+                       data->photo_override, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
 static void
 save_cb (GObject      *object,
          GAsyncResult *result,
@@ -867,11 +1309,18 @@ save_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(PdDossier) saved = NULL;
   g_autofree char *message = NULL;
+  SaveData *data = g_task_get_task_data (G_TASK (result));
 
-  if (!pd_store_save_finish (PD_STORE (object), result, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      /* What was stored before the failure is not stored twice at the next try. */
+      if (data->n_attached > 0)
+        {
+          g_ptr_array_remove_range (self->pending, 0, MIN (data->n_attached, self->pending->len));
+          show_documents (self);
+        }
       set_busy (self, FALSE);
       pd_dossier_set_status (self->dossier, PD_STATUS_DRAFT);
       pd_dossier_form_focus_first (self);
@@ -992,8 +1441,25 @@ save_action (GtkWidget  *widget,
   /* Checked at the counter with the applicant present: it goes to the outbox. */
   pd_dossier_set_status (self->dossier, PD_STATUS_ACCEPTED);
   set_busy (self, TRUE);
-  pd_store_save_async (self->store, self->dossier, g_get_user_name (), self->cancellable,
-                       save_cb, g_object_ref (self));
+  {
+    g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, save_cb, g_object_ref (self));
+    SaveData *data = g_new0 (SaveData, 1);
+
+    data->dossier = g_object_ref (self->dossier);
+    data->actor = g_strdup (g_get_user_name ());
+    /* A copy: a scan may be added while the worker stores these. */
+    data->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+    for (guint i = 0; i < self->pending->len; i++)
+      {
+        const Attachment *a = g_ptr_array_index (self->pending, i);
+
+        g_ptr_array_add (data->pending, attachment_new (a->kind, a->mime_type, a->data, a->size));
+      }
+    data->photo_override = g_strdup (self->photo_override);
+    g_task_set_source_tag (task, save_action);
+    g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+    g_task_run_in_thread (task, save_thread);
+  }
 }
 
 static void
@@ -1021,6 +1487,7 @@ pd_dossier_form_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->attachments_cancellable);
   g_clear_handle_id (&self->build_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_DOSSIER_FORM);
   /* The template's top box is not a bound child: it is unparented here. */
@@ -1042,6 +1509,11 @@ pd_dossier_form_finalize (GObject *object)
       g_clear_pointer (&self->rows[f].format_error, g_free);
     }
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->attachments_cancellable);
+  g_clear_pointer (&self->photo_override, g_free);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->stored, g_ptr_array_unref);
+  g_clear_pointer (&self->document_rows, g_ptr_array_unref);
   g_clear_object (&self->dossier);
   g_clear_object (&self->reference);
   g_clear_object (&self->settings);
@@ -1108,6 +1580,9 @@ pd_dossier_form_init (PdDossierForm *self)
 
   self->cancellable = g_cancellable_new ();
   self->dossier = pd_dossier_new ();
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+  self->stored = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+  self->document_rows = g_ptr_array_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", FALSE);
   g_signal_connect_object (self->mismatch_panel, "resolved", G_CALLBACK (mismatch_resolved_cb), self, 0);
 }

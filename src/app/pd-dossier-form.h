@@ -47,4 +47,20 @@ void       pd_dossier_form_show_mismatches (PdDossierForm *self,
                                             GPtrArray     *mismatches);
 PdMismatchPanel *pd_dossier_form_get_mismatch_panel (PdDossierForm *self);
 
+/* Sets the applicant's photo (the standard JPEG), stored sealed when the application is saved.
+ * @override_detail, when not NULL, is written to the audit log as "photo-override" with the
+ * application's uuid once it is saved: the failed checks and the officer's reason. */
+void        pd_dossier_form_set_photo           (PdDossierForm *self,
+                                                 GBytes        *jpeg,
+                                                 const char    *override_detail);
+GtkPicture *pd_dossier_form_get_photo_thumbnail (PdDossierForm *self);
+/* Attaches a scanned document (@kind as pd_sane_document_get_kind()): stored sealed at once
+ * for an application already saved, else when it is saved. */
+void        pd_dossier_form_add_attachment      (PdDossierForm *self,
+                                                 const char    *kind,
+                                                 const char    *mime_type,
+                                                 GBytes        *data);
+/* The scanned documents listed: stored and waiting. */
+guint       pd_dossier_form_get_n_documents     (PdDossierForm *self);
+
 G_END_DECLS

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pd-dossier-form.h"
+#include "pd-photo-page.h"
 #include "pd-queue-page.h"
 #include "pd-scan-input.h"
 #include "pd-sync-page.h"
@@ -13,6 +14,11 @@ PdQueuePage   *pd_window_get_queue_page (PdWindow *self);
 PdDossierForm *pd_window_get_form       (PdWindow *self);
 PdSyncPage    *pd_window_get_sync_page  (PdWindow *self);
 AdwViewStack  *pd_window_get_view_stack (PdWindow *self);
+PdPhotoPage   *pd_window_get_photo_page (PdWindow *self);
+/* The dialog that reads codes with @camera (NULL: the first camera plugged in) and hands the
+ * first one read to pd_window_handle_scan(). */
+GtkWindow     *pd_window_scan_with_camera (PdWindow *self,
+                                           PdCamera *camera);
 /* The error shown when the database could not be opened, or NULL. */
 const GError  *pd_window_get_open_error (PdWindow *self);
 

@@ -7,9 +7,14 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "pd-camera-view.h"
 #include "pd-declaration-keys.h"
 #include "pd-scan-router.h"
+#include "pd-scanner-dialog.h"
 #include "pd-window-private.h"
+
+/* The photo standard of Vietnamese passports (data/photo-standards/). */
+#define PHOTO_PROFILE "vn-passport"
 
 struct _PdWindow
 {
@@ -24,6 +29,11 @@ struct _PdWindow
   PdQueuePage          *queue_page;
   PdDossierForm        *form;
   PdSyncPage           *sync_page;
+  PdPhotoPage          *photo_page;
+
+  /* "Read a Code with the Camera": the dialog and its camera, while open. */
+  GtkWindow            *camera_dialog;
+  PdCamera             *code_camera;
 
   char                 *database_path;
   PdStore              *store;
@@ -89,6 +99,12 @@ PdSyncPage *
 pd_window_get_sync_page (PdWindow *self)
 {
   return self->sync_page;
+}
+
+PdPhotoPage *
+pd_window_get_photo_page (PdWindow *self)
+{
+  return self->photo_page;
 }
 
 AdwViewStack *
@@ -391,6 +407,9 @@ set_actions_enabled (PdWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-dossier", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.photo", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-camera", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.attach-scan", enabled);
 }
 
 static void
@@ -459,6 +478,34 @@ show_open_error (PdWindow     *self,
   gtk_stack_set_visible_child_name (self->main_stack, "error");
 }
 
+/* The face model takes a second and some 100 MB: it is loaded once the database is open, so
+ * that it is ready when the first applicant reaches the camera. */
+static void
+load_photo_profile (PdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdPhotoProfile) profile = NULL;
+
+  /* A profile set before (a test's) is kept. */
+  if (pd_photo_page_get_profile (self->photo_page) != NULL)
+    {
+      pd_photo_page_load_model (self->photo_page);
+      return;
+    }
+  profile = pd_photo_profile_load (PHOTO_PROFILE, &error);
+  if (profile == NULL)
+    {
+      g_autofree char *description =
+        g_strdup_printf (_("The photo standard cannot be read. Reinstall Passdesk.\n\n%s"), error->message);
+
+      g_warning ("Cannot load the photo profile: %s", error->message);
+      pd_photo_page_show_error (self->photo_page, description);
+      return;
+    }
+  pd_photo_page_set_profile (self->photo_page, profile);
+  pd_photo_page_load_model (self->photo_page);
+}
+
 static void
 open_store_cb (GObject      *object,
                GAsyncResult *result,
@@ -488,6 +535,7 @@ open_store_cb (GObject      *object,
   pd_dossier_form_set_store (self->form, self->store, self->settings);
   pd_sync_page_set_store (self->sync_page, self->store, self->settings);
   set_actions_enabled (self, TRUE);
+  load_photo_profile (self);
   gtk_stack_set_visible_child_name (self->main_stack, "content");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
@@ -529,8 +577,146 @@ new_dossier_action (GtkWidget  *widget,
   PdWindow *self = PD_WINDOW (widget);
 
   pd_dossier_form_clear (self->form);
+  pd_photo_page_reset (self->photo_page);
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
   pd_dossier_form_focus_first (self->form);
+}
+
+static void
+photo_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "photo");
+}
+
+static void
+photo_accepted_cb (PdWindow    *self,
+                   GBytes      *jpeg,
+                   const char  *override_detail,
+                   PdPhotoPage *page)
+{
+  pd_dossier_form_set_photo (self->form, jpeg, override_detail);
+  adw_view_stack_set_visible_child_name (self->view_stack, "form");
+  scan_message (self, _("Photo added to the application. Save the application to keep it."));
+}
+
+static void
+code_camera_stop (PdWindow *self)
+{
+  if (self->code_camera == NULL)
+    return;
+  pd_camera_stop (self->code_camera);
+  g_signal_handlers_disconnect_by_data (self->code_camera, self);
+  g_clear_object (&self->code_camera);
+}
+
+static void
+code_detected_cb (PdCamera   *camera,
+                  const char *text,
+                  guint       format,
+                  PdWindow   *self)
+{
+  g_autofree char *code = g_strdup (text);
+
+  /* One code per opening: the dialog closes and the scan goes where keyboard scans go. */
+  code_camera_stop (self);
+  if (self->camera_dialog != NULL)
+    gtk_window_destroy (self->camera_dialog);
+  pd_window_handle_scan (self, code);
+}
+
+static void
+camera_dialog_destroy_cb (PdWindow  *self,
+                          GtkWindow *dialog)
+{
+  code_camera_stop (self);
+  self->camera_dialog = NULL;
+}
+
+GtkWindow *
+pd_window_scan_with_camera (PdWindow *self,
+                            PdCamera *camera)
+{
+  g_autoptr(PdCamera) own = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *box, *header, *view;
+
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+
+  if (self->camera_dialog != NULL)
+    {
+      gtk_window_present (self->camera_dialog);
+      return self->camera_dialog;
+    }
+
+  /* One program at a time may use a camera: the photo page lets go of it when hidden. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "photo") == 0)
+    adw_view_stack_set_visible_child_name (self->view_stack, "form");
+
+  if (camera == NULL)
+    camera = own = pd_camera_new_for_device (NULL);
+  self->code_camera = g_object_ref (camera);
+  pd_camera_set_barcode_formats (camera, PD_BARCODE_FORMATS_DEFAULT);
+  g_signal_connect_object (camera, "code-detected", G_CALLBACK (code_detected_cb), self, 0);
+
+  self->camera_dialog = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_title (self->camera_dialog, _("Read a Code"));
+  gtk_window_set_transient_for (self->camera_dialog, GTK_WINDOW (self));
+  gtk_window_set_modal (self->camera_dialog, TRUE);
+  gtk_window_set_default_size (self->camera_dialog, 720, 540);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  gtk_box_append (GTK_BOX (box), header);
+  view = pd_camera_view_new ();
+  gtk_widget_set_vexpand (view, TRUE);
+  pd_camera_view_set_camera (PD_CAMERA_VIEW (view), camera);
+  gtk_box_append (GTK_BOX (box), view);
+  adw_window_set_content (ADW_WINDOW (self->camera_dialog), box);
+  g_signal_connect_object (self->camera_dialog, "destroy", G_CALLBACK (camera_dialog_destroy_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  if (!pd_camera_start (camera, &error))
+    pd_camera_view_set_status (PD_CAMERA_VIEW (view), error->message);
+  else
+    pd_camera_view_set_status (PD_CAMERA_VIEW (view),
+                               _("Hold the QR code of the ID card or of the declaration in front of the camera"));
+  gtk_window_present (self->camera_dialog);
+  return self->camera_dialog;
+}
+
+static void
+scan_camera_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  pd_window_scan_with_camera (PD_WINDOW (widget), NULL);
+}
+
+static void
+document_scanned_cb (PdWindow        *self,
+                     const char      *kind,
+                     const char      *content_type,
+                     GBytes          *data,
+                     GdkPixbuf       *picture,
+                     PdScannerDialog *dialog)
+{
+  pd_dossier_form_add_attachment (self->form, kind, content_type, data);
+  adw_view_stack_set_visible_child_name (self->view_stack, "form");
+}
+
+static void
+attach_scan_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+  PdScannerDialog *dialog = pd_scanner_dialog_new (GTK_WINDOW (self));
+
+  g_signal_connect_object (dialog, "scanned", G_CALLBACK (document_scanned_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -571,6 +757,7 @@ form_saved_cb (PdWindow      *self,
 {
   pd_queue_page_reload (self->queue_page);
   pd_sync_page_reload (self->sync_page);
+  pd_photo_page_reset (self->photo_page);
 }
 
 static void
@@ -689,6 +876,9 @@ pd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->lookup_cancellable);
+  if (self->camera_dialog != NULL)
+    gtk_window_destroy (self->camera_dialog);
+  code_camera_stop (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_WINDOW);
 
   G_OBJECT_CLASS (pd_window_parent_class)->dispose (object);
@@ -779,6 +969,7 @@ pd_window_class_init (PdWindowClass *klass)
   g_type_ensure (PD_TYPE_QUEUE_PAGE);
   g_type_ensure (PD_TYPE_DOSSIER_FORM);
   g_type_ensure (PD_TYPE_SYNC_PAGE);
+  g_type_ensure (PD_TYPE_PHOTO_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PdWindow, main_stack);
@@ -790,15 +981,23 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, form);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, PdWindow, photo_page);
 
   gtk_widget_class_install_action (widget_class, "win.new-dossier", NULL, new_dossier_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.photo", NULL, photo_action);
+  gtk_widget_class_install_action (widget_class, "win.scan-camera", NULL, scan_camera_action);
+  gtk_widget_class_install_action (widget_class, "win.attach-scan", NULL, attach_scan_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-dossier", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.photo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.scan-camera", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.attach-scan", NULL);
 }
 
 static void
@@ -812,6 +1011,8 @@ pd_window_init (PdWindow *self)
   self->scan_input = pd_scan_input_new (GTK_WIDGET (self));
   g_signal_connect_object (self->scan_input, "scanned", G_CALLBACK (scanned_cb), self, 0);
   g_signal_connect_object (self->form, "saved", G_CALLBACK (form_saved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->photo_page, "photo-accepted", G_CALLBACK (photo_accepted_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child",
                            G_CALLBACK (visible_page_changed_cb), self, G_CONNECT_SWAPPED);
   set_actions_enabled (self, FALSE);

@@ -60,8 +60,8 @@ parse_options (const char          *command,
                char              ***argv,
                char               **db_path)
 {
-  g_autofree char *parameters = g_strdup_printf ("%s", command);
-  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autofree char *program = g_strconcat ("passdesk-central ", command, NULL);
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   const GOptionEntry db_entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, db_path,
@@ -69,6 +69,8 @@ parse_options (const char          *command,
     { NULL }
   };
 
+  /* The usage line then reads "passdesk-central COMMAND [OPTION…]". */
+  g_set_prgname (program);
   g_option_context_set_summary (context, summary);
   if (description)
     g_option_context_set_description (context, description);
@@ -424,6 +426,7 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  textdomain (GETTEXT_PACKAGE);
   if (!pd_core_init ())
     return fail (EXIT_FAILED, _("libsodium could not start. Check that the system has an entropy source."));
 

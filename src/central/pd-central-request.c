@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "pd-central-request.h"
+#include "pd-json.h"
 #include "pd-dossier.h"
 
 G_DEFINE_QUARK (pd-central-request-error-quark, pd_central_request_error)
@@ -22,50 +23,13 @@ G_DEFINE_QUARK (pd-central-request-error-quark, pd_central_request_error)
 /* Crockford's base32: no I, L, O, U, so a code read out loud is not misheard. */
 static const char code_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-gboolean
-pd_central_json_depth_ok (const char *data,
-                          gsize       length,
-                          guint       max_depth)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
 JsonObject *
 pd_central_parse_object (const char  *data,
                          gsize        length,
                          GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
 
   if (length == 0)
     {
@@ -73,29 +37,15 @@ pd_central_parse_object (const char  *data,
                            _("The request body is empty. Send a JSON object."));
       return NULL;
     }
-  if (!g_utf8_validate_len (data, length, NULL))
-    {
-      g_set_error_literal (error, PD_CENTRAL_REQUEST_ERROR, PD_CENTRAL_REQUEST_ERROR_BAD_JSON,
-                           _("The request body is not UTF-8 text. Send JSON encoded in UTF-8."));
-      return NULL;
-    }
-  if (!pd_central_json_depth_ok (data, length, PD_CENTRAL_MAX_JSON_DEPTH))
+  root = pd_json_parse (data, length, &local_error);
+  if (root == NULL)
     {
       g_set_error (error, PD_CENTRAL_REQUEST_ERROR, PD_CENTRAL_REQUEST_ERROR_BAD_JSON,
-                   _("The request body nests deeper than %u levels. Send the shape the protocol defines."),
-                   PD_CENTRAL_MAX_JSON_DEPTH);
+                   _("The request body is not usable: %s Send the JSON the protocol defines."),
+                   local_error->message);
       return NULL;
     }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_set_error (error, PD_CENTRAL_REQUEST_ERROR, PD_CENTRAL_REQUEST_ERROR_BAD_JSON,
-                   _("The request body is not valid JSON: %s"), local_error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, PD_CENTRAL_REQUEST_ERROR, PD_CENTRAL_REQUEST_ERROR_BAD_REQUEST,
                            _("The request body must be a JSON object."));
@@ -416,8 +366,11 @@ pd_central_application_check (JsonObject  *inner,
   application->dossier = pd_dossier_new_from_json (node, &local_error);
   if (application->dossier == NULL)
     {
+      /* The message may quote a member name, and sealed content was never checked for UTF-8. */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, PD_CENTRAL_REQUEST_ERROR, PD_CENTRAL_REQUEST_ERROR_INVALID_PACKET,
-                   _("The application in the packet is not valid: %s"), local_error->message);
+                   _("The application in the packet is not valid: %s"), detail);
       return NULL;
     }
   uuid = pd_dossier_get_uuid (application->dossier);

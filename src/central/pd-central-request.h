@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 /* The protocol's bound on request and response bodies. */
 #define PD_CENTRAL_MAX_BODY        (16 * 1024 * 1024)
 /* json-glib parses recursively: deeper input would overflow the stack. Real bodies nest 4. */
-#define PD_CENTRAL_MAX_JSON_DEPTH  32
 #define PD_CENTRAL_MAX_PAGE        500
 #define PD_CENTRAL_DEFAULT_PAGE    100
 
@@ -27,11 +26,7 @@ typedef enum {
 } PdCentralRequestError;
 GQuark       pd_central_request_error_quark (void);
 
-/* FALSE when @data has brackets nested deeper than @max_depth (strings are skipped). */
-gboolean     pd_central_json_depth_ok     (const char  *data,
-                                           gsize        length,
-                                           guint        max_depth);
-/* One JSON object: valid UTF-8, no NUL, nested at most PD_CENTRAL_MAX_JSON_DEPTH. */
+/* One JSON object: valid UTF-8, no NUL, nested at most PD_JSON_MAX_DEPTH. */
 JsonObject  *pd_central_parse_object      (const char  *data,
                                            gsize        length,
                                            GError     **error);

@@ -235,6 +235,8 @@ handle_early (SoupServer        *server,
 
 /* Faults ----------------------------------------------------------------------------------- */
 
+/* Reference counted: the server's list holds one reference, a pending write another, so
+ * that the byte being written outlives a shutdown in the middle of it. */
 typedef struct {
   PdCentralServer *self;
   GIOStream       *stream;
@@ -242,19 +244,30 @@ typedef struct {
   gsize            offset;
   guint            source;
   GCancellable    *cancellable;
-  gboolean         writing;
 } Dribble;
 
 static void
-dribble_free (Dribble *dribble)
+dribble_clear (Dribble *dribble)
 {
-  g_clear_handle_id (&dribble->source, g_source_remove);
-  g_cancellable_cancel (dribble->cancellable);
   g_io_stream_close (dribble->stream, NULL, NULL);
   g_clear_object (&dribble->stream);
   g_clear_object (&dribble->cancellable);
   g_clear_pointer (&dribble->data, g_bytes_unref);
-  g_free (dribble);
+}
+
+static void
+dribble_unref (Dribble *dribble)
+{
+  g_rc_box_release_full (dribble, (GDestroyNotify) dribble_clear);
+}
+
+/* Called when the server drops the dribble from its list. */
+static void
+dribble_stop (Dribble *dribble)
+{
+  g_clear_handle_id (&dribble->source, g_source_remove);
+  g_cancellable_cancel (dribble->cancellable);
+  dribble_unref (dribble);
 }
 
 static gboolean dribble_next (gpointer user_data);
@@ -264,18 +277,17 @@ dribble_wrote (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
   Dribble *dribble = user_data;
 
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL))
     {
-      /* Cancelled: the dribble was freed at shutdown. Else the client gave up. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* The client gave up, or the server is shutting down and already let go. */
+      if (!g_cancellable_is_cancelled (dribble->cancellable))
         g_ptr_array_remove (dribble->self->dribbles, dribble);
-      return;
     }
-  dribble->writing = FALSE;
-  dribble->source = g_timeout_add (DRIBBLE_INTERVAL, dribble_next, dribble);
+  else if (!g_cancellable_is_cancelled (dribble->cancellable))
+    dribble->source = g_timeout_add (DRIBBLE_INTERVAL, dribble_next, dribble);
+  dribble_unref (dribble);
 }
 
 static gboolean
@@ -288,9 +300,9 @@ dribble_next (gpointer user_data)
 
   dribble->source = 0;
   dribble->offset++;
-  dribble->writing = TRUE;
   g_output_stream_write_all_async (g_io_stream_get_output_stream (dribble->stream), byte, 1,
-                                   G_PRIORITY_DEFAULT, dribble->cancellable, dribble_wrote, dribble);
+                                   G_PRIORITY_DEFAULT, dribble->cancellable, dribble_wrote,
+                                   g_rc_box_acquire (dribble));
   return G_SOURCE_REMOVE;
 }
 
@@ -339,7 +351,7 @@ misanswer (PdCentralServer   *self,
     }
   else
     {
-      Dribble *dribble = g_new0 (Dribble, 1);
+      Dribble *dribble = g_rc_box_new0 (Dribble);
       GByteArray *bytes = g_byte_array_new ();
 
       g_byte_array_append (bytes, (const guint8 *) head, strlen (head));
@@ -1266,7 +1278,7 @@ pd_central_server_init (PdCentralServer *self)
   guint8 password[16];
 
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->dribbles = g_ptr_array_new_with_free_func ((GDestroyNotify) dribble_free);
+  self->dribbles = g_ptr_array_new_with_free_func ((GDestroyNotify) dribble_stop);
 
   randombytes_buf (password, sizeof password);
   if (crypto_pwhash_str (verifier, (const char *) password, sizeof password,

@@ -21,6 +21,7 @@ static const PdCliCommand *commands[] = {
   &pd_cli_command_demo_data,
   &pd_cli_command_parse,
   &pd_cli_command_photo,
+  &pd_cli_command_print,
 };
 
 static char *

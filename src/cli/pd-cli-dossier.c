@@ -8,6 +8,7 @@
 #include <gio/gunixinputstream.h>
 
 #include "pd-cli.h"
+#include "pd-json.h"
 #include "pd-validate.h"
 
 #define DEFAULT_LIMIT 50
@@ -92,31 +93,35 @@ static JsonNode *
 load_json (const char  *path,
            GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *contents = NULL;
+  gsize length = 0;
   JsonNode *root;
 
   if (g_str_equal (path, "-"))
     {
       g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      g_autoptr(GOutputStream) buffer = g_memory_output_stream_new_resizable ();
 
-      if (!json_parser_load_from_stream (parser, input, NULL, error))
+      if (g_output_stream_splice (buffer, input, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
         return NULL;
+      length = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (buffer));
+      contents = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (buffer));
     }
   else
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-      g_autofree char *contents = NULL;
-      gsize length;
 
-      if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error) ||
-          !json_parser_load_from_data (parser, contents, length, error))
+      if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error))
         return NULL;
     }
 
-  root = json_parser_steal_root (parser);
-  if (root == NULL)
-    g_set_error_literal (error, PD_DOSSIER_ERROR, PD_DOSSIER_ERROR_FORMAT,
-                         _("The input is empty: give one dossier object or an array of them"));
+  if (length == 0)
+    {
+      g_set_error_literal (error, PD_DOSSIER_ERROR, PD_DOSSIER_ERROR_FORMAT,
+                           _("The input is empty: give one dossier object or an array of them"));
+      return NULL;
+    }
+  root = pd_json_parse (contents, length, error);
   return root;
 }
 

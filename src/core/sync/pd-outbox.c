@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "pd-outbox.h"
+#include "pd-json.h"
 #include "pd-store-private.h"
 
 /* Dossiers per recovery transaction, packets per page while exporting. */
@@ -272,30 +273,29 @@ pd_outbox_import (PdStore     *store,
                   guint       *n_total,
                   GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) packets = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_packet_free);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
   JsonArray *array;
   guint added = 0;
 
   g_return_val_if_fail (PD_IS_STORE (store), FALSE);
 
-  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
     {
-      if (local_error->domain == G_FILE_ERROR)
-        {
-          g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FILE,
-                       _("Cannot read “%s”: %s. Check the file name and the USB drive."),
-                       path, local_error->message);
-          return FALSE;
-        }
-      return file_error (error, path, local_error->message);
+      g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FILE,
+                   _("Cannot read “%s”: %s. Check the file name and the USB drive."),
+                   path, local_error->message);
+      return FALSE;
     }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  root = pd_json_parse (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
+                        &local_error);
+  if (root == NULL)
+    return file_error (error, path, local_error->message);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return file_error (error, path, _("not a JSON object"));
   object = json_node_get_object (root);
   if (g_strcmp0 (json_object_get_string_member_with_default (object, "format", NULL),

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "pd-packet.h"
+#include "pd-json.h"
 
 G_STATIC_ASSERT (crypto_sign_PUBLICKEYBYTES == PD_PACKET_PUBLIC_KEY_BYTES);
 G_STATIC_ASSERT (crypto_sign_SECRETKEYBYTES == PD_PACKET_SECRET_KEY_BYTES);
@@ -280,16 +281,17 @@ PdPacket *
 pd_packet_from_string (const char  *text,
                        GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (!json_parser_load_from_data (parser, text, -1, &local_error))
+  root = pd_json_parse (text, text ? strlen (text) : 0, &local_error);
+  if (root == NULL)
     {
       g_set_error (error, PD_PACKET_ERROR, PD_PACKET_ERROR_INVALID,
-                   _("The packet is not valid JSON: %s"), local_error->message);
+                   _("The packet is not usable: %s"), local_error->message);
       return NULL;
     }
-  return pd_packet_from_json (json_parser_get_root (parser), error);
+  return pd_packet_from_json (root, error);
 }
 
 gboolean
@@ -317,11 +319,10 @@ pd_packet_open (const PdPacket *packet,
                 const guint8    central_box_secret_key[PD_PACKET_BOX_KEY_BYTES],
                 GError        **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize length;
   const guint8 *sealed = g_bytes_get_data (packet->sealed, &length);
   g_autofree guint8 *plain = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *inner;
   const char *packet_id;
   const char *device_id;
@@ -340,8 +341,8 @@ pd_packet_open (const PdPacket *packet,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, (const char *) plain, length - crypto_box_SEALBYTES, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  root = pd_json_parse ((const char *) plain, length - crypto_box_SEALBYTES, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, PD_PACKET_ERROR, PD_PACKET_ERROR_INVALID,
                            _("The packet content is not a JSON object."));

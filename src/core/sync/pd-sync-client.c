@@ -9,6 +9,7 @@
 
 #include "pd-packet.h"
 #include "pd-sync-client.h"
+#include "pd-json.h"
 
 /* Four pushes in flight plus a pull. */
 #define MAX_CONNECTIONS  6
@@ -310,7 +311,6 @@ on_send_and_read (GObject      *object,
   SoupMessage *message = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = NULL;
   PdSyncReply *reply;
   const char *retry_after;
 
@@ -340,12 +340,11 @@ on_send_and_read (GObject      *object,
   if (retry_after != NULL)
     reply->retry_after = CLAMP (g_ascii_strtoll (retry_after, NULL, 10), 0, 24 * 3600);
 
-  parser = json_parser_new_immutable ();
-  if (g_bytes_get_size (bytes) > 0 &&
-      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
+  if (g_bytes_get_size (bytes) > 0)
+    reply->body = pd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
+  if (reply->body != NULL)
     {
-      reply->body = json_parser_steal_root (parser);
-      if (reply->body && JSON_NODE_HOLDS_OBJECT (reply->body))
+      if (JSON_NODE_HOLDS_OBJECT (reply->body))
         {
           JsonObject *object_root = json_node_get_object (reply->body);
           JsonObject *err = json_object_get_member (object_root, "error") &&

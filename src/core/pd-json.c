@@ -1,0 +1,95 @@
+/* pd-json.c */
+#define G_LOG_DOMAIN "pd-json"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pd-json.h"
+
+G_DEFINE_QUARK (pd-json-error-quark, pd_json_error)
+
+/* A linear scan, so that the check itself cannot be made to recurse. */
+gboolean
+pd_json_depth_ok (const char *data,
+                  gsize       length,
+                  guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+JsonNode *
+pd_json_parse (const char  *data,
+               gsize        length,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL || length == 0)
+    {
+      g_set_error_literal (error, PD_JSON_ERROR, PD_JSON_ERROR_INVALID,
+                           _("The data is empty where JSON was expected."));
+      return NULL;
+    }
+  if (!g_utf8_validate_len (data, length, NULL))
+    {
+      g_set_error_literal (error, PD_JSON_ERROR, PD_JSON_ERROR_INVALID,
+                           _("The data is not UTF-8 text, so it cannot be JSON."));
+      return NULL;
+    }
+  if (!pd_json_depth_ok (data, length, PD_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, PD_JSON_ERROR, PD_JSON_ERROR_INVALID,
+                   _("The JSON nests deeper than %u levels, which no Passdesk document does."),
+                   PD_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      /* json-glib quotes the input, possibly cut in the middle of a character. */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error (error, PD_JSON_ERROR, PD_JSON_ERROR_INVALID, _("The JSON is not valid: %s"), detail);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, PD_JSON_ERROR, PD_JSON_ERROR_INVALID,
+                           _("The data is empty where JSON was expected."));
+      return NULL;
+    }
+  return json_node_copy (root);
+}
