@@ -299,7 +299,9 @@ update_rows (PdPhotoPage *self)
         }
     }
 
-  if (report == NULL)
+  if (report == NULL && self->camera == NULL && !self->finding)
+    gtk_label_set_label (self->summary_label, _("No camera: import a photo from a file to check it"));
+  else if (report == NULL)
     gtk_label_set_label (self->summary_label, _("Waiting for the camera…"));
   else if (n_failed == 0)
     gtk_label_set_label (self->summary_label, self->still ? _("The picture passes every check")

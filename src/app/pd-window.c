@@ -598,8 +598,8 @@ photo_accepted_cb (PdWindow    *self,
                    const char  *override_detail,
                    PdPhotoPage *page)
 {
-  pd_dossier_form_set_photo (self->form, jpeg, override_detail);
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
+  pd_dossier_form_set_photo (self->form, jpeg, override_detail);
   scan_message (self, _("Photo added to the application. Save the application to keep it."));
 }
 

@@ -11,6 +11,8 @@
  *   attachments     sealed photo and scans
  *   audit           append-only, hash-chained log; triggers refuse UPDATE and DELETE
  *   reference       reference tables as synced, and their versions
+ *   outbox          (version 3) sync packets of accepted dossiers, sealed for the central
+ *                   system, and their delivery state (see pd-store-private.h)
  */
 #define G_LOG_DOMAIN "pd-store"
 
@@ -26,6 +28,7 @@
 #include "pd-crypto.h"
 #include "pd-secrets.h"
 #include "pd-store.h"
+#include "pd-store-private.h"
 #include "pd-text.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
@@ -45,7 +48,12 @@ struct _PdStore
   sqlite3      *db;
   PdCryptoKeys *keys;
   GHashTable   *statements;  /* SQL text -> prepared statement, kept for the connection */
-  PdReference  *reference;   /* built on first use from the reference table */
+  PdReference  *reference;
+
+  /* Seals the packet of an accepted dossier (see pd-store-private.h). */
+  PdStorePacketFunc  packet_func;
+  gpointer           packet_data;
+  GDestroyNotify     packet_destroy;   /* built on first use from the reference table */
 };
 
 G_DEFINE_FINAL_TYPE (PdStore, pd_store, G_TYPE_OBJECT)
@@ -63,6 +71,11 @@ G_DEFINE_QUARK (pd-store-error-quark, pd_store_error)
 
 static gboolean rebuild_name_tokens (PdStore  *self,
                                      GError  **error);
+static gboolean write_packet        (PdStore     *self,
+                                     gint64       id,
+                                     const char  *accepted_by,
+                                     gint64       accepted_at,
+                                     GError     **error);
 
 /* Each entry takes the schema from version i to i + 1: its SQL, then what SQL alone cannot
  * compute (keyed hashes of sealed data). Never edit a released entry: add one. */
@@ -177,6 +190,23 @@ static const struct {
     "  sig        INTEGER NOT NULL,"
     "  PRIMARY KEY (token, dossier_id)"
     ") WITHOUT ROWID;", rebuild_name_tokens },
+
+  /* Version 3: the outbox of sync packets. IF NOT EXISTS: a file taken back to an older
+   * version number by hand (tests, support) still migrates. */
+  { "CREATE TABLE IF NOT EXISTS outbox ("
+    "  packet_id       TEXT PRIMARY KEY NOT NULL,"
+    "  seq             INTEGER NOT NULL UNIQUE,"
+    "  dossier_uuid    TEXT,"
+    "  state           TEXT NOT NULL CHECK (state IN ('pending', 'set_aside', 'done')),"
+    "  attempts        INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_error      TEXT,"
+    "  created_at      INTEGER NOT NULL,"
+    "  packet          TEXT NOT NULL"
+    ");"
+    "CREATE INDEX IF NOT EXISTS outbox_by_state ON outbox (state, seq);"
+    "CREATE INDEX IF NOT EXISTS outbox_by_dossier ON outbox (dossier_uuid) WHERE dossier_uuid IS NOT NULL;",
+    NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
@@ -1784,6 +1814,8 @@ pd_store_finalize (GObject *object)
   PdStore *self = (PdStore *) object;
 
   pd_store_close (self);
+  if (self->packet_destroy)
+    self->packet_destroy (self->packet_data);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_free (self->path);
   g_free (self->store_id);
@@ -2815,6 +2847,63 @@ pd_store_list (PdStore   *self,
   return collect_dossiers (self, stmt, error);
 }
 
+/* Inside a transaction, with the lock held. */
+static gboolean
+set_status_locked (PdStore     *self,
+                   gint64       id,
+                   PdStatus     status,
+                   const char  *actor,
+                   const char  *reason,
+                   GError     **error)
+{
+  g_autoptr(PdDossier) dossier = NULL;
+  gint64 updated_at;
+
+  dossier = load_dossier (self, id, error);
+  if (dossier == NULL)
+    return FALSE;
+  if (pd_dossier_get_purged (dossier) && !pd_status_is_confirmed (status))
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("The personal data of this application was deleted at the end "
+                             "of the retention period, so it cannot go back to the counter. "
+                             "Start a new application instead."));
+      return FALSE;
+    }
+  if (pd_dossier_get_status (dossier) == status &&
+      g_strcmp0 (pd_dossier_get_status_reason (dossier), reason) == 0)
+    return TRUE;
+
+  {
+    g_autoptr(PdStatement) stmt =
+      prepare (self,
+               "UPDATE dossiers SET status = ?, status_reason = ?, updated_at = ?,"
+               " confirmed_at = coalesce (confirmed_at, ?) WHERE id = ?", error);
+    g_autofree char *detail = g_strdup_printf ("%s -> %s",
+                                               pd_status_to_string (pd_dossier_get_status (dossier)),
+                                               pd_status_to_string (status));
+
+    if (stmt == NULL)
+      return FALSE;
+    updated_at = now_seconds ();
+    bind_text (stmt, 1, pd_status_to_string (status));
+    bind_text (stmt, 2, reason);
+    sqlite3_bind_int64 (stmt, 3, updated_at);
+    bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? updated_at : 0);
+    sqlite3_bind_int64 (stmt, 5, id);
+    if (!run (self, stmt, error) ||
+        !insert_history (self, id, updated_at, status, actor, reason, error) ||
+        !audit_append (self, actor, "status", pd_dossier_get_uuid (dossier), detail, error))
+      return FALSE;
+  }
+
+  /* The packet is part of the acceptance: both are written, or neither. */
+  if (status == PD_STATUS_ACCEPTED && self->packet_func != NULL &&
+      !write_packet (self, id, actor, updated_at, error))
+    return FALSE;
+  return TRUE;
+}
+
 gboolean
 pd_store_set_status (PdStore     *self,
                      gint64       id,
@@ -2824,8 +2913,6 @@ pd_store_set_status (PdStore     *self,
                      GError     **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdDossier) dossier = NULL;
-  gint64 updated_at;
 
   g_return_val_if_fail (PD_IS_STORE (self), FALSE);
 
@@ -2839,53 +2926,12 @@ pd_store_set_status (PdStore     *self,
   locker = g_mutex_locker_new (&self->mutex);
   if (!check_open (self, error) || !begin (self, error))
     return FALSE;
-
-  dossier = load_dossier (self, id, error);
-  if (dossier == NULL)
-    goto failed;
-  if (pd_dossier_get_purged (dossier) && !pd_status_is_confirmed (status))
-    {
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("The personal data of this application was deleted at the end "
-                             "of the retention period, so it cannot go back to the counter. "
-                             "Start a new application instead."));
-      goto failed;
-    }
-  if (pd_dossier_get_status (dossier) == status &&
-      g_strcmp0 (pd_dossier_get_status_reason (dossier), reason) == 0)
+  if (!set_status_locked (self, id, status, actor, reason, error))
     {
       rollback (self);
-      return TRUE;
+      return FALSE;
     }
-
-  {
-    g_autoptr(PdStatement) stmt =
-      prepare (self,
-               "UPDATE dossiers SET status = ?, status_reason = ?, updated_at = ?,"
-               " confirmed_at = coalesce (confirmed_at, ?) WHERE id = ?", error);
-    g_autofree char *detail = g_strdup_printf ("%s -> %s",
-                                               pd_status_to_string (pd_dossier_get_status (dossier)),
-                                               pd_status_to_string (status));
-
-    if (stmt == NULL)
-      goto failed;
-    updated_at = now_seconds ();
-    bind_text (stmt, 1, pd_status_to_string (status));
-    bind_text (stmt, 2, reason);
-    sqlite3_bind_int64 (stmt, 3, updated_at);
-    bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? updated_at : 0);
-    sqlite3_bind_int64 (stmt, 5, id);
-    if (!run (self, stmt, error) ||
-        !insert_history (self, id, updated_at, status, actor, reason, error) ||
-        !audit_append (self, actor, "status", pd_dossier_get_uuid (dossier), detail, error))
-      goto failed;
-  }
-
   return commit (self, error);
-
-failed:
-  rollback (self);
-  return FALSE;
 }
 
 GPtrArray *
@@ -3430,4 +3476,566 @@ pd_store_set_setting (PdStore     *self,
       return FALSE;
     }
   return commit (self, error);
+}
+
+/* Outbox --------------------------------------------------------------------------------- *
+ *
+ * The packets of accepted dossiers, sealed for the central system, waiting to be pushed
+ * (see pd-store-private.h). seq orders them for walks that resume where they stopped.
+ */
+
+const char *
+pd_outbox_state_to_string (PdOutboxState state)
+{
+  switch (state)
+    {
+    case PD_OUTBOX_PENDING:
+      return "pending";
+    case PD_OUTBOX_SET_ASIDE:
+      return "set_aside";
+    case PD_OUTBOX_DONE:
+      return "done";
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static PdOutboxState
+outbox_state_from_string (const char *text)
+{
+  if (g_strcmp0 (text, "set_aside") == 0)
+    return PD_OUTBOX_SET_ASIDE;
+  if (g_strcmp0 (text, "done") == 0)
+    return PD_OUTBOX_DONE;
+  return PD_OUTBOX_PENDING;
+}
+
+void
+pd_outbox_entry_free (PdOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->packet_id);
+  g_free (entry->dossier_uuid);
+  g_free (entry->last_error);
+  g_free (entry->packet);
+  g_free (entry);
+}
+
+void
+pd_store_attachment_free (PdStoreAttachment *attachment)
+{
+  if (attachment == NULL)
+    return;
+  g_free (attachment->kind);
+  g_free (attachment->mime_type);
+  g_clear_pointer (&attachment->data, g_bytes_unref);
+  g_free (attachment);
+}
+
+void
+pd_store_set_packet_func (PdStore           *self,
+                          PdStorePacketFunc  func,
+                          gpointer           user_data,
+                          GDestroyNotify     destroy)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  gpointer old_data;
+  GDestroyNotify old_destroy;
+
+  g_return_if_fail (PD_IS_STORE (self));
+
+  locker = g_mutex_locker_new (&self->mutex);
+  old_data = self->packet_data;
+  old_destroy = self->packet_destroy;
+  self->packet_func = func;
+  self->packet_data = user_data;
+  self->packet_destroy = destroy;
+  g_clear_pointer (&locker, g_mutex_locker_free);
+  if (old_destroy)
+    old_destroy (old_data);
+}
+
+/* The attachments other than the photo, opened. */
+static GPtrArray *
+load_other_attachments (PdStore     *self,
+                        gint64       dossier_id,
+                        const char  *uuid,
+                        GError     **error)
+{
+  g_autoptr(PdStatement) stmt =
+    prepare (self,
+             "SELECT kind, mime_type, sealed FROM attachments"
+             " WHERE dossier_id = ? AND kind <> 'photo' ORDER BY id", error);
+  g_autoptr(GPtrArray) list = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, dossier_id);
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_store_attachment_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *ad = attachment_ad (uuid, (const char *) sqlite3_column_text (stmt, 0));
+      PdStoreAttachment *attachment;
+      GBytes *data = pd_crypto_open (self->keys, sqlite3_column_blob (stmt, 2),
+                                     sqlite3_column_bytes (stmt, 2), ad, NULL);
+
+      if (data == NULL)
+        {
+          set_unreadable_error (self, uuid, error);
+          return NULL;
+        }
+      attachment = g_new0 (PdStoreAttachment, 1);
+      attachment->kind = column_dup (stmt, 0);
+      attachment->mime_type = column_dup (stmt, 1);
+      attachment->data = data;
+      g_ptr_array_add (list, attachment);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+/* Inside the transaction that accepted dossier @id: seals its packet into the outbox. */
+static gboolean
+write_packet (PdStore     *self,
+              gint64       id,
+              const char  *accepted_by,
+              gint64       accepted_at,
+              GError     **error)
+{
+  g_autoptr(PdDossier) dossier = load_dossier (self, id, error);
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autofree char *packet_id = NULL;
+  g_autofree char *packet = NULL;
+  const char *uuid;
+
+  if (dossier == NULL || !load_full (self, dossier, error))
+    return FALSE;
+  uuid = pd_dossier_get_uuid (dossier);
+  attachments = load_other_attachments (self, id, uuid, error);
+  if (attachments == NULL)
+    return FALSE;
+
+  packet = self->packet_func (dossier, attachments, accepted_by, accepted_at, &packet_id,
+                              self->packet_data, error);
+  if (packet == NULL)
+    return FALSE;
+
+  {
+    /* Accepted again after a reopening: the packet not yet pushed is out of date. */
+    g_autoptr(PdStatement) stmt =
+      prepare (self, "DELETE FROM outbox WHERE dossier_uuid = ? AND state = 'pending'", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    bind_text (stmt, 1, uuid);
+    if (!run (self, stmt, error))
+      return FALSE;
+  }
+
+  {
+    g_autoptr(PdStatement) stmt =
+      prepare (self,
+               "INSERT INTO outbox (packet_id, seq, dossier_uuid, state, created_at, packet)"
+               " VALUES (?, (SELECT coalesce (max (seq), 0) + 1 FROM outbox), ?, 'pending', ?, ?)",
+               error);
+
+    if (stmt == NULL)
+      return FALSE;
+    bind_text (stmt, 1, packet_id);
+    bind_text (stmt, 2, uuid);
+    sqlite3_bind_int64 (stmt, 3, accepted_at);
+    bind_text (stmt, 4, packet);
+    if (!run (self, stmt, error))
+      return FALSE;
+  }
+
+  return audit_append (self, accepted_by, "packet", uuid, packet_id, error);
+}
+
+gboolean
+pd_store_outbox_create_missing (PdStore  *self,
+                                guint     limit,
+                                guint    *n_created,
+                                GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (limit > 0, FALSE);
+
+  *n_created = 0;
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!check_open (self, error))
+    return FALSE;
+  if (self->packet_func == NULL)
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("This station is not enrolled with the central system, so "
+                             "accepted applications cannot be sealed yet. Enroll it first."));
+      return FALSE;
+    }
+  if (!begin (self, error))
+    return FALSE;
+
+  {
+    g_autoptr(PdStatement) stmt =
+      prepare (self,
+               "SELECT id FROM dossiers d WHERE status = 'accepted' AND NOT EXISTS"
+               " (SELECT 1 FROM outbox o WHERE o.dossier_uuid = d.uuid) ORDER BY id LIMIT ?",
+               error);
+
+    if (stmt == NULL)
+      goto failed;
+    sqlite3_bind_int64 (stmt, 1, limit);
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        gint64 id = sqlite3_column_int64 (stmt, 0);
+
+        g_array_append_val (ids, id);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        set_db_error (self, rc, error);
+        goto failed;
+      }
+  }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      g_autoptr(PdStatement) stmt =
+        prepare (self,
+                 "SELECT actor, at FROM status_history WHERE dossier_id = ? AND status = 'accepted'"
+                 " ORDER BY at DESC, id DESC LIMIT 1", error);
+      g_autofree char *actor = NULL;
+      gint64 at = now_seconds ();
+
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          actor = column_dup (stmt, 0);
+          at = sqlite3_column_int64 (stmt, 1);
+        }
+      else if (rc != SQLITE_DONE)
+        {
+          set_db_error (self, rc, error);
+          goto failed;
+        }
+      statement_done (g_steal_pointer (&stmt));
+      if (!write_packet (self, id, actor, at, error))
+        goto failed;
+    }
+
+  if (!commit (self, error))
+    return FALSE;
+  *n_created = ids->len;
+  return TRUE;
+
+failed:
+  rollback (self);
+  return FALSE;
+}
+
+gboolean
+pd_store_outbox_add (PdStore     *self,
+                     const char  *packet_id,
+                     const char  *dossier_uuid,
+                     gint64       created_at,
+                     const char  *packet,
+                     gboolean    *added,
+                     GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (packet_id != NULL && packet != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!check_open (self, error) || !begin (self, error))
+    return FALSE;
+
+  {
+    g_autoptr(PdStatement) stmt =
+      prepare (self,
+               "INSERT OR IGNORE INTO outbox (packet_id, seq, dossier_uuid, state, created_at, packet)"
+               " VALUES (?, (SELECT coalesce (max (seq), 0) + 1 FROM outbox), ?, 'pending', ?, ?)",
+               error);
+
+    if (stmt == NULL)
+      goto failed;
+    bind_text (stmt, 1, packet_id);
+    bind_text (stmt, 2, dossier_uuid);
+    sqlite3_bind_int64 (stmt, 3, created_at);
+    bind_text (stmt, 4, packet);
+    if (!run (self, stmt, error))
+      goto failed;
+    *added = sqlite3_changes (self->db) > 0;
+  }
+  if (*added && !audit_append (self, NULL, "packet-import", dossier_uuid, packet_id, error))
+    goto failed;
+  return commit (self, error);
+
+failed:
+  rollback (self);
+  return FALSE;
+}
+
+GPtrArray *
+pd_store_outbox_list (PdStore        *self,
+                      PdOutboxState   state,
+                      gint64          after_seq,
+                      gint64          due,
+                      guint           limit,
+                      GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStatement) stmt = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  int rc;
+
+  g_return_val_if_fail (PD_IS_STORE (self), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!check_open (self, error))
+    return NULL;
+  stmt = prepare (self,
+                  "SELECT seq, packet_id, dossier_uuid, state, attempts, next_attempt_at,"
+                  " last_error, created_at, packet FROM outbox"
+                  " WHERE state = ? AND seq > ? AND (? = 0 OR next_attempt_at <= ?)"
+                  " ORDER BY seq LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, pd_outbox_state_to_string (state));
+  sqlite3_bind_int64 (stmt, 2, after_seq);
+  sqlite3_bind_int64 (stmt, 3, due);
+  sqlite3_bind_int64 (stmt, 4, due);
+  sqlite3_bind_int64 (stmt, 5, limit);
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_outbox_entry_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdOutboxEntry *entry = g_new0 (PdOutboxEntry, 1);
+
+      entry->seq = sqlite3_column_int64 (stmt, 0);
+      entry->packet_id = column_dup (stmt, 1);
+      entry->dossier_uuid = column_dup (stmt, 2);
+      entry->state = outbox_state_from_string ((const char *) sqlite3_column_text (stmt, 3));
+      entry->attempts = sqlite3_column_int (stmt, 4);
+      entry->next_attempt_at = sqlite3_column_int64 (stmt, 5);
+      entry->last_error = column_dup (stmt, 6);
+      entry->created_at = sqlite3_column_int64 (stmt, 7);
+      entry->packet = column_dup (stmt, 8);
+      g_ptr_array_add (list, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+gint64
+pd_store_outbox_count (PdStore        *self,
+                       PdOutboxState   state,
+                       GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStatement) stmt = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), -1);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!check_open (self, error))
+    return -1;
+  stmt = prepare (self, "SELECT count (*) FROM outbox WHERE state = ?", error);
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, pd_outbox_state_to_string (state));
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, sqlite3_errcode (self->db), error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+gint64
+pd_store_outbox_next_due (PdStore  *self,
+                          GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStatement) stmt = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), -1);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!check_open (self, error))
+    return -1;
+  stmt = prepare (self, "SELECT coalesce (min (next_attempt_at), 0) FROM outbox WHERE state = 'pending'", error);
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, sqlite3_errcode (self->db), error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static gboolean
+outbox_received (PdStore               *self,
+                 const PdOutboxResult  *result,
+                 const char            *actor,
+                 GError               **error)
+{
+  g_autofree char *uuid = NULL;
+  gint64 id = 0;
+  int rc;
+
+  {
+    g_autoptr(PdStatement) stmt =
+      prepare (self,
+               "UPDATE outbox SET state = 'done', last_error = NULL"
+               " WHERE packet_id = ? AND state <> 'done' RETURNING dossier_uuid", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    bind_text (stmt, 1, result->packet_id);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_DONE)
+      return TRUE;
+    if (rc != SQLITE_ROW)
+      {
+        set_db_error (self, rc, error);
+        return FALSE;
+      }
+    uuid = column_dup (stmt, 0);
+    /* Step to the end so the UPDATE completes before the statement is reset. */
+    sqlite3_step (stmt);
+  }
+
+  if (uuid == NULL)
+    return audit_append (self, actor, "packet-relayed", NULL, result->packet_id, error);
+
+  {
+    g_autoptr(PdStatement) stmt =
+      prepare (self, "SELECT id FROM dossiers WHERE uuid = ? AND status IN ('accepted', 'sent')",
+               error);
+
+    if (stmt == NULL)
+      return FALSE;
+    bind_text (stmt, 1, uuid);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
+      id = sqlite3_column_int64 (stmt, 0);
+    else if (rc != SQLITE_DONE)
+      {
+        set_db_error (self, rc, error);
+        return FALSE;
+      }
+  }
+
+  if (id != 0)
+    return set_status_locked (self, id, PD_STATUS_RECEIVED, actor, NULL, error);
+  return TRUE;
+}
+
+gboolean
+pd_store_outbox_apply (PdStore               *self,
+                       const PdOutboxResult  *results,
+                       guint                  n_results,
+                       const char            *actor,
+                       GError               **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (results != NULL || n_results == 0, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!check_open (self, error) || !begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < n_results; i++)
+    {
+      const PdOutboxResult *result = &results[i];
+
+      switch (result->kind)
+        {
+        case PD_OUTBOX_RESULT_RECEIVED:
+          if (!outbox_received (self, result, actor, error))
+            goto failed;
+          break;
+
+        case PD_OUTBOX_RESULT_REFUSED:
+          {
+            g_autoptr(PdStatement) stmt =
+              prepare (self,
+                       "UPDATE outbox SET state = 'set_aside', attempts = attempts + 1,"
+                       " last_error = ? WHERE packet_id = ? AND state = 'pending'"
+                       " RETURNING dossier_uuid", error);
+            g_autofree char *uuid = NULL;
+            g_autofree char *detail = NULL;
+            int rc;
+
+            if (stmt == NULL)
+              goto failed;
+            bind_text (stmt, 1, result->message);
+            bind_text (stmt, 2, result->packet_id);
+            rc = sqlite3_step (stmt);
+            if (rc == SQLITE_DONE)
+              break;
+            if (rc != SQLITE_ROW)
+              {
+                set_db_error (self, rc, error);
+                goto failed;
+              }
+            uuid = column_dup (stmt, 0);
+            sqlite3_step (stmt);
+            detail = g_strdup_printf ("%s: %s", result->packet_id, result->message ? result->message : "");
+            if (!audit_append (self, actor, "packet-set-aside", uuid, detail, error))
+              goto failed;
+          }
+          break;
+
+        case PD_OUTBOX_RESULT_RETRY:
+          {
+            g_autoptr(PdStatement) stmt =
+              prepare (self,
+                       "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
+                       " last_error = ? WHERE packet_id = ? AND state = 'pending'", error);
+
+            if (stmt == NULL)
+              goto failed;
+            sqlite3_bind_int64 (stmt, 1, result->next_attempt_at);
+            bind_text (stmt, 2, result->message);
+            bind_text (stmt, 3, result->packet_id);
+            if (!run (self, stmt, error))
+              goto failed;
+          }
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  return commit (self, error);
+
+failed:
+  rollback (self);
+  return FALSE;
 }

@@ -495,6 +495,28 @@ test_model_missing (void)
   gtk_window_destroy (GTK_WINDOW (other));
 }
 
+static gboolean
+source_state_is (gpointer data)
+{
+  return g_strcmp0 (pd_photo_page_get_source_state (page ()), data) == 0;
+}
+
+/* Without a camera (the test machine has none), the page says so and offers the import. */
+static void
+test_no_camera (void)
+{
+  if (g_file_test ("/dev/video0", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("This computer has a camera");
+      return;
+    }
+  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
+  pd_photo_page_set_camera (page (), NULL);
+  wait_until (source_state_is, (gpointer) "no-camera", "the page to find no camera");
+  g_assert_false (pd_photo_page_get_capture_enabled (page ()));
+  save_screenshot ("photo-page-no-camera.png");
+}
+
 /* A picture file of a QR code holding @text: black modules of 8 pixels on white paper. */
 static char *
 write_qr_picture (const char *text)
@@ -602,6 +624,7 @@ main (int   argc,
   g_test_add_func ("/photo-page/import", test_import);
   g_test_add_func ("/photo-page/documents", test_documents);
   g_test_add_func ("/photo-page/model-missing", test_model_missing);
+  g_test_add_func ("/photo-page/no-camera", test_no_camera);
   g_test_add_func ("/photo-page/scan-with-camera", test_scan_with_camera);
   status = g_test_run ();
 
