@@ -24,7 +24,12 @@ if [ -z "${PASSDESK_IN_SESSION:-}" ]; then
          XDG_RUNTIME_DIR="$scratch/run"
   mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
   chmod 700 "$XDG_RUNTIME_DIR"
-  export GSETTINGS_BACKEND=memory
+  # Tests start from the schema defaults every time; a kept demo HOME keeps its settings too.
+  if [ -n "${PASSDESK_SESSION_HOME:-}" ]; then
+    export GSETTINGS_BACKEND=keyfile
+  else
+    export GSETTINGS_BACKEND=memory
+  fi
   export NO_AT_BRIDGE=1
   status=0
   if [ -z "${DISPLAY:-}" ] || [ "${PASSDESK_XVFB:-}" = 1 ]; then

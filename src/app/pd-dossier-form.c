@@ -867,17 +867,6 @@ pd_dossier_form_get_n_documents (PdDossierForm *self)
   return self->stored->len + self->pending->len;
 }
 
-static gboolean
-scroll_to_photo_cb (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       user_data)
-{
-  PdDossierForm *self = PD_DOSSIER_FORM (widget);
-
-  scroll_to_row (self, GTK_WIDGET (self->photo_row));
-  return G_SOURCE_REMOVE;
-}
-
 void
 pd_dossier_form_set_photo (PdDossierForm *self,
                            GBytes        *jpeg,
@@ -891,8 +880,6 @@ pd_dossier_form_set_photo (PdDossierForm *self,
   g_free (self->photo_override);
   self->photo_override = g_strdup (override_detail);
   show_photo (self, jpeg);
-  /* The form may just have been shown: it is laid out by the next frame. */
-  gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_photo_cb, NULL, NULL);
 }
 
 GtkPicture *
