@@ -9,6 +9,8 @@
 #include "pd-dossier-form.h"
 #include "pd-format.h"
 #include "pd-cccd.h"
+#include "pd-calendar.h"
+#include "pd-required-documents.h"
 #include "pd-validate.h"
 #include "capture/pd-sane.h"
 
@@ -72,6 +74,18 @@ struct _PdDossierForm
   AdwPreferencesGroup *documents_group;
   GPtrArray           *document_rows;   /* GtkWidget, the rows shown in documents_group */
 
+  /* The papers to check for the request (data/reference/required-documents.csv). */
+  AdwPreferencesGroup *required_group;
+  GPtrArray           *required_all;    /* PdRequiredDocument */
+  GPtrArray           *required_shown;  /* PdRequiredDocument, borrowed from required_all */
+  GPtrArray           *required_rows;   /* GtkWidget */
+  GHashTable          *required_ticks;  /* code -> 1 ticked, 2 unticked by the officer */
+  gboolean             id_card_seen;    /* an ID card was scanned for this application */
+
+  PdRole               role;
+  char                *actor;
+  PdCalendar          *calendar;
+
   /* What saving adds to the store after the dossier itself. */
   char                *photo_override;  /* the audit detail of an overridden photo, or NULL */
   GPtrArray           *pending;         /* Attachment with data, waiting for the dossier's id */
@@ -103,6 +117,11 @@ enum {
   SAVED,
   N_SIGNALS
 };
+
+#define TICK_YES 1
+#define TICK_NO  2
+
+static void refresh_required (PdDossierForm *self);
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -234,6 +253,7 @@ update_representative (PdDossierForm *self)
   get_today (&today);
   minor = pd_dossier_is_minor_form (self->dossier, &today);
   gtk_widget_set_visible (GTK_WIDGET (self->groups[PD_FIELD_GROUP_REPRESENTATIVE]), minor);
+  refresh_required (self);
 
   /* A hidden field cannot be fixed: forget its errors until it shows again. */
   if (!minor)
@@ -471,7 +491,10 @@ combo_selected_cb (AdwComboRow   *combo,
           fill_combo (self, i);
       }
   else if (field == PD_FIELD_REQUEST_TYPE)
-    fill_fee (self);
+    {
+      fill_fee (self);
+      refresh_required (self);
+    }
 
   /* Choosing is finishing with the field. */
   r->left = TRUE;
@@ -629,6 +652,7 @@ show_photo (PdDossierForm *self,
     adw_action_row_set_subtitle (self->photo_row, _("Taken with failed checks overridden; the reason is recorded when the application is saved"));
   else
     adw_action_row_set_subtitle (self->photo_row, _("Meets the photo standard"));
+  refresh_required (self);
 }
 
 static void
@@ -669,6 +693,165 @@ show_documents (PdDossierForm *self)
       adw_preferences_group_add (self->documents_group, row);
       g_ptr_array_add (self->document_rows, row);
     }
+  refresh_required (self);
+}
+
+/* The required documents */
+
+static gboolean
+has_attachment (PdDossierForm *self,
+                const char    *kind)
+{
+  GPtrArray *lists[] = { self->stored, self->pending };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      if (g_strcmp0 (((Attachment *) g_ptr_array_index (lists[l], i))->kind, kind) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+/* What the application itself shows of the paper. */
+static gboolean
+has_evidence (PdDossierForm            *self,
+              const PdRequiredDocument *document)
+{
+  const char *evidence = document->evidence;
+
+  if (g_str_equal (evidence, "declaration"))
+    return pd_dossier_get_field (self->dossier, PD_FIELD_DECLARATION_CODE) != NULL;
+  if (g_str_equal (evidence, "id-card"))
+    return self->id_card_seen || has_attachment (self, "id-card-front");
+  if (g_str_equal (evidence, "photo"))
+    return pd_dossier_get_photo (self->dossier) != NULL ||
+           (self->photo_thumbnail != NULL && gtk_widget_get_visible (GTK_WIDGET (self->photo_thumbnail)));
+  if (g_str_equal (evidence, "passport"))
+    return has_attachment (self, "passport");
+  if (g_str_equal (evidence, "document"))
+    return has_attachment (self, "document");
+  return FALSE;
+}
+
+static gboolean
+is_ticked (PdDossierForm            *self,
+           const PdRequiredDocument *document)
+{
+  guint tick = GPOINTER_TO_UINT (g_hash_table_lookup (self->required_ticks, document->code));
+
+  if (tick != 0)
+    return tick == TICK_YES;
+  return has_evidence (self, document);
+}
+
+static void
+required_toggled_cb (GtkCheckButton *check,
+                     PdDossierForm  *self)
+{
+  const char *code = g_object_get_data (G_OBJECT (check), "pd-code");
+
+  if (self->updating > 0)
+    return;
+  g_hash_table_insert (self->required_ticks, g_strdup (code),
+                       GUINT_TO_POINTER (gtk_check_button_get_active (check) ? TICK_YES : TICK_NO));
+}
+
+static void
+refresh_required (PdDossierForm *self)
+{
+  g_autoptr(GPtrArray) shown = NULL;
+  GDate today;
+
+  if (self->required_group == NULL)
+    return;
+
+  for (guint i = 0; i < self->required_rows->len; i++)
+    adw_preferences_group_remove (self->required_group, g_ptr_array_index (self->required_rows, i));
+  g_ptr_array_set_size (self->required_rows, 0);
+
+  get_today (&today);
+  shown = pd_required_documents_filter (self->required_all,
+                                        pd_dossier_get_field (self->dossier, PD_FIELD_REQUEST_TYPE),
+                                        pd_dossier_is_minor_form (self->dossier, &today));
+  g_clear_pointer (&self->required_shown, g_ptr_array_unref);
+  self->required_shown = g_ptr_array_ref (shown);
+
+  self->updating++;
+  for (guint i = 0; i < shown->len; i++)
+    {
+      const PdRequiredDocument *document = g_ptr_array_index (shown, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), document->label);
+      if (has_evidence (self, document))
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Ticked from what was scanned or taken"));
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), is_ticked (self, document));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      document->label, -1);
+      g_object_set_data_full (G_OBJECT (check), "pd-code", g_strdup (document->code), g_free);
+      g_signal_connect (check, "toggled", G_CALLBACK (required_toggled_cb), self);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      adw_preferences_group_add (self->required_group, row);
+      g_ptr_array_add (self->required_rows, row);
+    }
+  self->updating--;
+
+  if (shown->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     self->required_all == NULL
+                                     ? _("The list of required documents cannot be read: reinstall Passdesk")
+                                     : _("Choose the request to see the documents to check"));
+      gtk_widget_add_css_class (row, "dim-label");
+      adw_preferences_group_add (self->required_group, row);
+      g_ptr_array_add (self->required_rows, row);
+    }
+}
+
+GPtrArray *
+pd_dossier_form_get_missing_documents (PdDossierForm *self)
+{
+  GPtrArray *missing = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), missing);
+
+  for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
+    {
+      const PdRequiredDocument *document = g_ptr_array_index (self->required_shown, i);
+
+      if (!is_ticked (self, document))
+        g_ptr_array_add (missing, g_strdup (document->label));
+    }
+  return missing;
+}
+
+GPtrArray *
+pd_dossier_form_get_required_checks (PdDossierForm *self)
+{
+  GPtrArray *checks = g_ptr_array_new ();
+
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), checks);
+
+  for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->required_rows, i);
+      GtkWidget *check = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+
+      g_ptr_array_add (checks, check);
+    }
+  return checks;
+}
+
+void
+pd_dossier_form_note_id_card (PdDossierForm *self)
+{
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+  self->id_card_seen = TRUE;
+  refresh_required (self);
 }
 
 typedef struct
@@ -921,6 +1104,13 @@ build_attachment_rows (PdDossierForm *self)
   gtk_widget_set_tooltip_text (button, _("Scan a document with the scanner and attach it (Ctrl+D)"));
   adw_preferences_group_set_header_suffix (self->documents_group, button);
   adw_preferences_page_add (self->page, self->documents_group);
+
+  self->required_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->required_group, _("Required Documents"));
+  adw_preferences_group_set_description (self->required_group,
+                                         _("Tick each paper the applicant handed in or showed; "
+                                           "scanned papers, the ID card read and the photo tick themselves"));
+  adw_preferences_page_add (self->page, self->required_group);
 }
 
 
@@ -1023,6 +1213,8 @@ show_dossier (PdDossierForm *self,
 
   g_set_object (&self->dossier, dossier);
   pd_mismatch_panel_clear (self->mismatch_panel);
+  g_hash_table_remove_all (self->required_ticks);
+  self->id_card_seen = FALSE;
 
   for (guint f = 0; f < PD_N_FIELDS; f++)
     {
@@ -1083,6 +1275,9 @@ pd_dossier_form_load (PdDossierForm *self,
   copy = pd_dossier_copy (dossier);
   set_desk_fields (self, copy);
   show_dossier (self, copy);
+  /* An online declaration names the request, not the fee: it is taken from the fee table. */
+  if (pd_dossier_get_field (copy, PD_FIELD_FEE_CODE) == NULL)
+    fill_fee (self);
 }
 
 gboolean
@@ -1248,6 +1443,9 @@ typedef struct
   char      *actor;
   GPtrArray *pending;          /* Attachment */
   char      *photo_override;
+  char      *missing;          /* the codes of required documents not ticked, or NULL */
+  PdStatus   status;           /* what the application becomes once saved */
+  char      *reason;
   guint      n_attached;       /* of @pending, stored before a failure */
 } SaveData;
 
@@ -1258,11 +1456,14 @@ save_data_free (SaveData *data)
   g_free (data->actor);
   g_clear_pointer (&data->pending, g_ptr_array_unref);
   g_free (data->photo_override);
+  g_free (data->missing);
+  g_free (data->reason);
   g_free (data);
 }
 
-/* The dossier (with its photo), then the scans that waited for its id, then the audit row of
- * an overridden photo, which names the dossier by its uuid. */
+/* The dossier (with its photo), then the scans that waited for its id, then the audit rows,
+ * which name the dossier by its uuid, then the status: accepting seals the packet with all
+ * the rest in it. */
 static void
 save_thread (GTask        *task,
              gpointer      source_object,
@@ -1296,6 +1497,19 @@ save_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  if (data->missing != NULL &&
+      !pd_store_audit (store, data->actor, "accept-missing-documents", pd_dossier_get_uuid (data->dossier),
+                       data->missing, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!pd_store_set_status (store, pd_dossier_get_id (data->dossier), data->status, data->actor,
+                            data->reason, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1321,7 +1535,6 @@ save_cb (GObject      *object,
           show_documents (self);
         }
       set_busy (self, FALSE);
-      pd_dossier_set_status (self->dossier, PD_STATUS_DRAFT);
       pd_dossier_form_focus_first (self);
       g_warning ("Cannot save the application: %s", error->message);
       message = g_strdup_printf (_("Not saved: %s. What was typed is kept; try again."), error->message);
@@ -1331,11 +1544,64 @@ save_cb (GObject      *object,
 
   set_busy (self, FALSE);
   saved = g_object_ref (self->dossier);
-  message = g_strdup_printf (_("Application of %s saved"),
-                             pd_dossier_get_field (saved, PD_FIELD_FULL_NAME));
+  pd_dossier_set_status (saved, data->status);
+  pd_dossier_set_status_reason (saved, data->reason);
+  switch ((int) data->status)
+    {
+    case PD_STATUS_ACCEPTED:
+      {
+        g_autofree char *date = pd_format_display_date (pd_dossier_get_field (saved, PD_FIELD_APPOINTMENT_DATE));
+
+        /* Translators: %s is the applicant's name, then the date the passport is ready. */
+        message = g_strdup_printf (_("Application of %s accepted; the result is ready on %s"),
+                                   pd_dossier_get_field (saved, PD_FIELD_FULL_NAME), date);
+      }
+      break;
+    case PD_STATUS_ON_HOLD:
+      message = g_strdup_printf (_("Application of %s put on hold; open it from the queue to resume"),
+                                 pd_dossier_get_field (saved, PD_FIELD_FULL_NAME));
+      break;
+    case PD_STATUS_REFUSED:
+      message = g_strdup_printf (_("Application of %s refused; the reason is recorded"),
+                                 pd_dossier_get_field (saved, PD_FIELD_FULL_NAME));
+      break;
+    default:
+      message = g_strdup_printf (_("Application of %s saved"),
+                                 pd_dossier_get_field (saved, PD_FIELD_FULL_NAME));
+      break;
+    }
   toast (self, message);
   pd_dossier_form_clear (self);
   g_signal_emit (self, signals[SAVED], 0, saved);
+}
+
+static void
+start_save (PdDossierForm *self,
+            PdStatus       status,
+            const char    *reason,
+            const char    *missing)
+{
+  g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, save_cb, g_object_ref (self));
+  SaveData *data = g_new0 (SaveData, 1);
+
+  set_busy (self, TRUE);
+  data->dossier = g_object_ref (self->dossier);
+  data->actor = g_strdup (self->actor != NULL ? self->actor : g_get_user_name ());
+  /* A copy: a scan may be added while the worker stores these. */
+  data->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      const Attachment *a = g_ptr_array_index (self->pending, i);
+
+      g_ptr_array_add (data->pending, attachment_new (a->kind, a->mime_type, a->data, a->size));
+    }
+  data->photo_override = g_strdup (self->photo_override);
+  data->missing = g_strdup (missing);
+  data->status = status;
+  data->reason = g_strdup (reason);
+  g_task_set_source_tag (task, start_save);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_task_run_in_thread (task, save_thread);
 }
 
 /* The page scrolls to a focused row only when it is reached by keyboard: bring it in view. */
@@ -1362,21 +1628,28 @@ scroll_to_row (PdDossierForm *self,
   gtk_adjustment_set_value (vadjustment, MAX (0.0, y - 48.0));
 }
 
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+void
+pd_dossier_form_accept (PdDossierForm *self)
 {
-  PdDossierForm *self = PD_DOSSIER_FORM (widget);
   g_autoptr(GPtrArray) errors = NULL;
   gboolean has_error[PD_N_FIELDS] = { FALSE, };
   GtkWidget *first = NULL;
   guint n_errors = 0;
   GDate today;
 
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+
   if (self->busy || self->store == NULL)
     return;
   ensure_rows (self);
+
+  if (!pd_role_may_accept (self->role))
+    {
+      toast (self, self->role == PD_ROLE_VOLUNTEER
+                   ? _("Not accepted: a volunteer prepares the declaration and photo; an officer at the counter accepts it. Print the declaration slip for the applicant.")
+                   : _("Not accepted: sign in as an officer to accept applications."));
+      return;
+    }
 
   if (pd_mismatch_panel_get_n_unresolved (self->mismatch_panel) > 0)
     {
@@ -1438,27 +1711,166 @@ save_action (GtkWidget  *widget,
     }
 
   /* Checked at the counter with the applicant present: it goes to the outbox. */
-  pd_dossier_set_status (self->dossier, PD_STATUS_ACCEPTED);
-  set_busy (self, TRUE);
+  if (pd_dossier_get_field (self->dossier, PD_FIELD_FEE_CODE) == NULL)
+    fill_fee (self);
   {
-    g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, save_cb, g_object_ref (self));
-    SaveData *data = g_new0 (SaveData, 1);
+    GDate ready;
+    char iso[16];
 
-    data->dossier = g_object_ref (self->dossier);
-    data->actor = g_strdup (g_get_user_name ());
-    /* A copy: a scan may be added while the worker stores these. */
-    data->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
-    for (guint i = 0; i < self->pending->len; i++)
-      {
-        const Attachment *a = g_ptr_array_index (self->pending, i);
-
-        g_ptr_array_add (data->pending, attachment_new (a->kind, a->mime_type, a->data, a->size));
-      }
-    data->photo_override = g_strdup (self->photo_override);
-    g_task_set_source_tag (task, save_action);
-    g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-    g_task_run_in_thread (task, save_thread);
+    ready = pd_calendar_get_ready_date (self->calendar, &today, PD_PROCESSING_PROVINCIAL);
+    g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &ready);
+    set_field_from_form (self, PD_FIELD_APPOINTMENT_DATE, iso);
   }
+  {
+    g_autoptr(GString) missing = NULL;
+
+    for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
+      {
+        const PdRequiredDocument *document = g_ptr_array_index (self->required_shown, i);
+
+        if (is_ticked (self, document))
+          continue;
+        if (missing == NULL)
+          missing = g_string_new (NULL);
+        else
+          g_string_append_c (missing, ',');
+        g_string_append (missing, document->code);
+      }
+    start_save (self, PD_STATUS_ACCEPTED, NULL, missing ? missing->str : NULL);
+  }
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  pd_dossier_form_accept (PD_DOSSIER_FORM (widget));
+}
+
+gboolean
+pd_dossier_form_set_aside (PdDossierForm *self,
+                           PdStatus       status,
+                           const char    *reason)
+{
+  g_autofree char *clean = g_strstrip (g_strdup (reason ? reason : ""));
+
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), FALSE);
+  g_return_val_if_fail (status == PD_STATUS_ON_HOLD || status == PD_STATUS_REFUSED, FALSE);
+
+  if (self->busy || self->store == NULL)
+    return FALSE;
+  ensure_rows (self);
+  if (pd_dossier_form_is_blank (self))
+    {
+      toast (self, _("Nothing to set aside: the form is empty."));
+      return FALSE;
+    }
+  if (status == PD_STATUS_REFUSED && *clean == '\0')
+    {
+      toast (self, _("Not refused: write the reason, the applicant and the history need it."));
+      return FALSE;
+    }
+  start_save (self, status, *clean != '\0' ? clean : NULL, NULL);
+  return TRUE;
+}
+
+static void
+set_aside_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       PdDossierForm    *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_str_equal (response, "hold"))
+    pd_dossier_form_set_aside (self, PD_STATUS_ON_HOLD, gtk_editable_get_text (entry));
+  else if (g_str_equal (response, "refuse"))
+    pd_dossier_form_set_aside (self, PD_STATUS_REFUSED, gtk_editable_get_text (entry));
+}
+
+static void
+entry_activate_response_cb (GtkEntry         *entry,
+                            AdwMessageDialog *dialog)
+{
+  const char *response = adw_message_dialog_get_default_response (dialog);
+
+  if (adw_message_dialog_get_response_enabled (dialog, response))
+    {
+      adw_message_dialog_response (dialog, response);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+refuse_reason_changed_cb (GtkEditable      *entry,
+                          AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "refuse", *text != '\0');
+}
+
+static void
+set_aside_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PdDossierForm *self = PD_DOSSIER_FORM (widget);
+  gboolean refuse = g_str_equal (action_name, "form.refuse");
+  GtkWidget *dialog, *entry;
+
+  if (self->busy || self->store == NULL || pd_dossier_form_is_blank (self))
+    {
+      toast (self, _("Nothing to set aside: the form is empty."));
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   refuse ? _("Refuse the Application?") : _("Put the Application on Hold?"),
+                                   refuse ? _("The applicant is told why. The reason goes into the "
+                                              "application’s history.")
+                                          : _("The application waits in the queue until it is opened "
+                                              "again, for example when the applicant brings a missing paper."));
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), refuse ? _("Reason (required)") : _("Reason (optional)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  refuse ? _("Reason for the refusal") : _("Reason for the hold"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    refuse ? "refuse" : "hold", refuse ? _("_Refuse") : _("_Hold"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), refuse ? "refuse" : "hold");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  if (refuse)
+    {
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "refuse", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "refuse", FALSE);
+      g_signal_connect_object (entry, "changed", G_CALLBACK (refuse_reason_changed_cb), dialog, 0);
+    }
+  g_signal_connect_object (entry, "activate", G_CALLBACK (entry_activate_response_cb), dialog, 0);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (set_aside_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+void
+pd_dossier_form_set_role (PdDossierForm *self,
+                          PdRole         role,
+                          const char    *actor)
+{
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+
+  self->role = role;
+  g_free (self->actor);
+  self->actor = g_strdup (actor);
+}
+
+PdRole
+pd_dossier_form_get_role (PdDossierForm *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), PD_ROLE_NONE);
+  return self->role;
 }
 
 static void
@@ -1513,6 +1925,12 @@ pd_dossier_form_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->stored, g_ptr_array_unref);
   g_clear_pointer (&self->document_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->required_all, g_ptr_array_unref);
+  g_clear_pointer (&self->required_shown, g_ptr_array_unref);
+  g_clear_pointer (&self->required_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->required_ticks, g_hash_table_unref);
+  g_clear_pointer (&self->actor, g_free);
+  g_clear_object (&self->calendar);
   g_clear_object (&self->dossier);
   g_clear_object (&self->reference);
   g_clear_object (&self->settings);
@@ -1569,6 +1987,8 @@ pd_dossier_form_class_init (PdDossierFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, mismatch_panel);
 
   gtk_widget_class_install_action (widget_class, "form.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "form.hold", NULL, set_aside_action);
+  gtk_widget_class_install_action (widget_class, "form.refuse", NULL, set_aside_action);
   gtk_widget_class_install_action (widget_class, "form.clear", NULL, clear_action);
 }
 
@@ -1582,6 +2002,24 @@ pd_dossier_form_init (PdDossierForm *self)
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
   self->stored = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
   self->document_rows = g_ptr_array_new ();
+  self->required_rows = g_ptr_array_new ();
+  self->required_ticks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* A station that is not enrolled has no sign-in: it is a counter of its own. */
+  self->role = PD_ROLE_OFFICER;
+  {
+    g_autoptr(GError) documents_error = NULL;
+    g_autoptr(GError) calendar_error = NULL;
+
+    self->required_all = pd_required_documents_load_default (&documents_error);
+    if (self->required_all == NULL)
+      g_warning ("Cannot read the required documents: %s", documents_error->message);
+    self->calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), &calendar_error);
+    if (self->calendar == NULL)
+      {
+        g_warning ("Cannot read the calendar, counting weekends only: %s", calendar_error->message);
+        self->calendar = pd_calendar_new ();
+      }
+  }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", FALSE);
   g_signal_connect_object (self->mismatch_panel, "resolved", G_CALLBACK (mismatch_resolved_cb), self, 0);
 }

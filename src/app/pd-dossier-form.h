@@ -5,6 +5,7 @@
 
 #include "pd-mismatch-panel.h"
 #include "pd-store.h"
+#include "sync/pd-officer.h"
 
 G_BEGIN_DECLS
 
@@ -62,5 +63,29 @@ void        pd_dossier_form_add_attachment      (PdDossierForm *self,
                                                  GBytes        *data);
 /* The scanned documents listed: stored and waiting. */
 guint       pd_dossier_form_get_n_documents     (PdDossierForm *self);
+
+/* Who works at the form: @role decides whether the form may accept (volunteers cannot);
+ * @actor (nullable: the system user) names them in the history and the audit log. */
+void        pd_dossier_form_set_role            (PdDossierForm *self,
+                                                 PdRole         role,
+                                                 const char    *actor);
+PdRole      pd_dossier_form_get_role            (PdDossierForm *self);
+/* The applicant's ID card was read (scanned or its chip/QR code): it ticks the ID card in the
+ * required documents. */
+void        pd_dossier_form_note_id_card        (PdDossierForm *self);
+/* (element-type utf8) (transfer full): the labels of the required documents not ticked. */
+GPtrArray  *pd_dossier_form_get_missing_documents (PdDossierForm *self);
+/* The check boxes of the required documents, in order (element-type GtkCheckButton). */
+GPtrArray  *pd_dossier_form_get_required_checks (PdDossierForm *self);
+/* Accepts the application (as the "form.accept" action, Ctrl+S): the role must allow it,
+ * mismatches be resolved and every field valid; the fee follows the request, the appointment
+ * date is counted in working days from today; the application is saved, then its status
+ * becomes ACCEPTED, which seals its packet into the outbox. Emits "saved" when done. */
+void        pd_dossier_form_accept              (PdDossierForm *self);
+/* Saves what was typed as it is and sets @status (PD_STATUS_ON_HOLD or PD_STATUS_REFUSED) with
+ * @reason, which a refusal requires. Emits "saved" when done. */
+gboolean    pd_dossier_form_set_aside           (PdDossierForm *self,
+                                                 PdStatus       status,
+                                                 const char    *reason);
 
 G_END_DECLS

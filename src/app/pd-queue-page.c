@@ -42,6 +42,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  DOSSIER_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* Each load carries its own cancellable: a result that arrives after a newer load started
  * (or after the page went away) is dropped, whatever the store did with the cancellation. */
 typedef struct
@@ -356,6 +363,25 @@ bind_time_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+activate_cb (GtkColumnView *view,
+             guint          position,
+             PdQueuePage   *self)
+{
+  g_autoptr(PdDossier) dossier = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (dossier != NULL)
+    g_signal_emit (self, signals[DOSSIER_ACTIVATED], 0, dossier);
+}
+
+void
+pd_queue_page_activate (PdQueuePage *self,
+                        guint        position)
+{
+  g_return_if_fail (PD_IS_QUEUE_PAGE (self));
+  activate_cb (self->column_view, position, self);
+}
+
+static void
 pd_queue_page_dispose (GObject *object)
 {
   PdQueuePage *self = PD_QUEUE_PAGE (object);
@@ -414,6 +440,11 @@ pd_queue_page_class_init (PdQueuePageClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* Enter or a double click on a row: the application (as listed, without its photo) to open. */
+  signals[DOSSIER_ACTIVATED] = g_signal_new ("dossier-activated", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 1, PD_TYPE_DOSSIER);
+
   g_type_ensure (PD_TYPE_DOSSIER);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -441,4 +472,5 @@ pd_queue_page_init (PdQueuePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->stack, "empty");
+  g_signal_connect_object (self->column_view, "activate", G_CALLBACK (activate_cb), self, 0);
 }

@@ -19,4 +19,8 @@ GListModel *pd_queue_page_get_model    (PdQueuePage *self);
 gboolean    pd_queue_page_get_loading  (PdQueuePage *self);
 GtkEditable *pd_queue_page_get_search_entry (PdQueuePage *self);
 
+/* Opens the row at @position as Enter on it does: emits "dossier-activated". */
+void        pd_queue_page_activate     (PdQueuePage *self,
+                                        guint        position);
+
 G_END_DECLS

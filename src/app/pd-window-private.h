@@ -32,4 +32,40 @@ void           pd_window_handle_scan    (PdWindow   *self,
 /* The last message a scan showed (a toast), or NULL. */
 const char    *pd_window_get_scan_message (PdWindow *self);
 
+/* The store setting that makes a station that is not enrolled an assisted-entry station
+ * ("volunteer"); any other value, or none, makes it a counter of its own. */
+#define PD_WINDOW_SETTING_STATION_ROLE "station.role"
+
+/* Who works at the window; normally read from the signed-in officer (or the station's role)
+ * when the database opens. Setting it here keeps it. */
+void           pd_window_set_role       (PdWindow   *self,
+                                         PdRole      role,
+                                         const char *actor);
+PdRole         pd_window_get_role       (PdWindow   *self);
+
+/* The queue-ticket system's seam: returns the number of the next waiting ticket (transfer
+ * full), taking it off the queue, or NULL when nobody waits. "win.call-next" asks it. */
+typedef char *(*PdWindowTicketFunc) (gpointer user_data);
+void           pd_window_set_ticket_source (PdWindow          *self,
+                                            PdWindowTicketFunc func,
+                                            gpointer           user_data,
+                                            GDestroyNotify     destroy);
+
+/* With a folder set, the papers printed after an acceptance are written there as PDF files
+ * ("result-slip-UUID.pdf", "fee-receipt-UUID.pdf") instead of going through the print
+ * dialog: for tests, and for offices that print from the files. */
+void           pd_window_set_print_export_dir (PdWindow   *self,
+                                               const char *directory);
+/* The papers printed (or exported) since the window opened. */
+guint          pd_window_get_n_printed  (PdWindow   *self);
+/* The application accepted last in this window, or NULL. */
+PdDossier     *pd_window_get_last_accepted (PdWindow *self);
+/* Whether a round started by Call Next is under way (ends when the papers are printed). */
+gboolean       pd_window_get_in_round   (PdWindow   *self);
+/* Reopens a refused application (back to DRAFT, with @reason in its history): supervisors
+ * only. Returns FALSE with a message shown when the role or the status does not allow it. */
+gboolean       pd_window_reopen         (PdWindow   *self,
+                                         PdDossier  *dossier,
+                                         const char *reason);
+
 G_END_DECLS

@@ -9,6 +9,10 @@
 
 #include "pd-camera-view.h"
 #include "pd-declaration-keys.h"
+#include "pd-print.h"
+#include "pd-print-papers.h"
+#include "pd-format.h"
+#include "sync/pd-device.h"
 #include "pd-scan-router.h"
 #include "pd-scanner-dialog.h"
 #include "pd-window-private.h"
@@ -47,6 +51,22 @@ struct _PdWindow
   /* A declaration waiting for the officer to agree to replace the form being typed. */
   PdDossier            *pending_declaration;
 
+  /* Who works here (see resolve_role_thread()), unless a test or a sign-in set it. */
+  PdRole                role;
+  char                 *actor;
+  gboolean              role_fixed;
+
+  /* The counter's round: Call Next starts it, the printed papers end it. */
+  PdWindowTicketFunc    ticket_func;
+  gpointer              ticket_data;
+  GDestroyNotify        ticket_destroy;
+  gboolean              in_round;
+  gboolean              print_after_accept;
+  char                 *print_export_dir;
+  GPtrArray            *print_queue;     /* PdPrintDocument still to print */
+  guint                 n_printed;
+  PdDossier            *last_accepted;
+
   /* PASSDESK_EXIT_AFTER_FIRST_FRAME: see pd_window_map(). */
   gboolean              exit_after_ready;
   gboolean              first_frame_seen;
@@ -65,6 +85,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void pd_window_open_store (PdWindow *self);
+static void show_content         (PdWindow *self,
+                                  PdStore  *store);
+static void resolve_role         (PdWindow *self,
+                                  PdStore  *store);
 
 PdWindow *
 pd_window_new (PdApplication *application,
@@ -148,8 +172,13 @@ load_declaration (PdWindow  *self,
                   PdDossier *declaration)
 {
   g_autofree char *message = NULL;
+  /* The ticket called for this applicant stays with their application. */
+  g_autofree char *ticket = g_strdup (pd_dossier_get_field (pd_dossier_form_get_dossier (self->form),
+                                                            PD_FIELD_QUEUE_NUMBER));
 
   pd_dossier_form_load (self->form, declaration);
+  if (ticket != NULL && pd_dossier_get_field (declaration, PD_FIELD_QUEUE_NUMBER) == NULL)
+    pd_dossier_form_set_value (self->form, PD_FIELD_QUEUE_NUMBER, ticket);
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
   message = g_strdup_printf (_("Declaration of %s loaded. Scan the applicant’s ID card to check it."),
                              pd_dossier_get_field (declaration, PD_FIELD_FULL_NAME)
@@ -324,7 +353,14 @@ check_document (PdWindow     *self,
     message = g_strdup (_("The document matches the declaration."));
 
   pd_dossier_form_show_mismatches (form, caption, use_label, mismatches);
+  if (scan->kind == PD_SCAN_KIND_CCCD || scan->mrz->format != PD_MRZ_FORMAT_TD3)
+    pd_dossier_form_note_id_card (form);
   scan_message (self, message);
+
+  /* In a counter round the next step after a matching card is the photo: no key to press. */
+  if (self->in_round && mismatches->len == 0 && !blank &&
+      !gtk_widget_get_visible (GTK_WIDGET (pd_dossier_form_get_photo_thumbnail (form))))
+    adw_view_stack_set_visible_child_name (self->view_stack, "photo");
 }
 
 void
@@ -410,6 +446,11 @@ set_actions_enabled (PdWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.photo", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.scan-camera", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.attach-scan", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.accept", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.call-next", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refuse", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-again", enabled);
 }
 
 static void
@@ -530,14 +571,11 @@ open_store_cb (GObject      *object,
       return;
     }
 
-  self->store = g_steal_pointer (&store);
-  pd_queue_page_set_store (self->queue_page, self->store);
-  pd_dossier_form_set_store (self->form, self->store, self->settings);
-  pd_sync_page_set_store (self->sync_page, self->store, self->settings);
-  set_actions_enabled (self, TRUE);
-  load_photo_profile (self);
-  gtk_stack_set_visible_child_name (self->main_stack, "content");
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  /* Who may do what is known before anything can be done: the store is shown after. */
+  if (self->role_fixed)
+    show_content (self, store);
+  else
+    resolve_role (self, store);
 }
 
 static void
@@ -567,6 +605,614 @@ pd_window_open_store (PdWindow *self)
 
   pd_store_open_async (self->database_path, PD_STORE_OPEN_CREATE, self->cancellable,
                        open_store_cb, g_object_ref (self));
+}
+
+/* Roles */
+
+static void
+apply_role (PdWindow *self)
+{
+  gboolean volunteer = self->role == PD_ROLE_VOLUNTEER;
+  AdwViewStackPage *queue = adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->queue_page));
+
+  pd_dossier_form_set_role (self->form, self->role, self->actor);
+  /* A volunteer helps one citizen at a time: no list of others, no search. */
+  adw_view_stack_page_set_visible (queue, !volunteer);
+  if (self->store != NULL)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", !volunteer);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.call-next", !volunteer && self->store != NULL);
+  if (volunteer && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "queue") == 0)
+    adw_view_stack_set_visible_child_name (self->view_stack, "form");
+}
+
+static void
+show_content (PdWindow *self,
+              PdStore  *store)
+{
+  g_set_object (&self->store, store);
+  pd_queue_page_set_store (self->queue_page, self->store);
+  pd_dossier_form_set_store (self->form, self->store, self->settings);
+  pd_sync_page_set_store (self->sync_page, self->store, self->settings);
+  set_actions_enabled (self, TRUE);
+  apply_role (self);
+  load_photo_profile (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "content");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+typedef struct
+{
+  PdRole  role;
+  char   *actor;
+  char   *problem;   /* why nobody may accept, or NULL */
+} RoleResult;
+
+static void
+role_result_free (RoleResult *result)
+{
+  g_free (result->actor);
+  g_free (result->problem);
+  g_free (result);
+}
+
+/* An enrolled station takes the role of the officer signed in; one that is not enrolled is a
+ * counter of its own, or an assisted-entry station when its store says so. */
+static void
+resolve_role_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  PdStore *store = source_object;
+  RoleResult *result = g_new0 (RoleResult, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDevice) device = pd_device_load (store, cancellable, &error);
+
+  if (device == NULL && g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_NOT_ENROLLED))
+    {
+      g_autofree char *role = pd_store_get_setting (store, PD_WINDOW_SETTING_STATION_ROLE);
+
+      result->role = g_strcmp0 (role, "volunteer") == 0 ? PD_ROLE_VOLUNTEER : PD_ROLE_OFFICER;
+    }
+  else if (device == NULL)
+    {
+      result->role = PD_ROLE_NONE;
+      result->problem = g_strdup (error->message);
+    }
+  else
+    {
+      g_autoptr(PdOfficer) officer = pd_officer_get_current (store, device, cancellable, &error);
+
+      if (officer != NULL)
+        {
+          result->role = pd_officer_get_role (officer);
+          result->actor = g_strdup (pd_officer_get_username (officer));
+        }
+      else
+        {
+          result->role = PD_ROLE_NONE;
+          result->problem = error != NULL ? g_strdup (error->message) : NULL;
+        }
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) role_result_free);
+}
+
+static void
+resolve_role_cb (GObject      *object,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  RoleResult *result = g_task_propagate_pointer (G_TASK (res), NULL);
+
+  if (result == NULL)   /* cancelled: the window is going */
+    return;
+  if (!self->role_fixed)
+    {
+      self->role = result->role;
+      g_free (self->actor);
+      self->actor = g_strdup (result->actor);
+    }
+  show_content (self, PD_STORE (object));
+  if (self->role == PD_ROLE_NONE)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Nobody is signed in at this station, so applications cannot be accepted. "
+                           "Sign in with “passdesk-cli sign-in”, then restart Passdesk.%s%s"),
+                         result->problem ? " " : "", result->problem ? result->problem : "");
+
+      scan_message (self, message);
+    }
+  role_result_free (result);
+}
+
+static void
+resolve_role (PdWindow *self,
+              PdStore  *store)
+{
+  g_autoptr(GTask) task = g_task_new (store, self->cancellable, resolve_role_cb, g_object_ref (self));
+
+  g_task_set_source_tag (task, resolve_role);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, resolve_role_thread);
+}
+
+void
+pd_window_set_role (PdWindow   *self,
+                    PdRole      role,
+                    const char *actor)
+{
+  g_return_if_fail (PD_IS_WINDOW (self));
+
+  self->role_fixed = TRUE;
+  self->role = role;
+  g_free (self->actor);
+  self->actor = g_strdup (actor);
+  apply_role (self);
+}
+
+PdRole
+pd_window_get_role (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), PD_ROLE_NONE);
+  return self->role;
+}
+
+/* The counter's round */
+
+void
+pd_window_set_ticket_source (PdWindow          *self,
+                             PdWindowTicketFunc func,
+                             gpointer           user_data,
+                             GDestroyNotify     destroy)
+{
+  g_return_if_fail (PD_IS_WINDOW (self));
+
+  if (self->ticket_destroy != NULL)
+    self->ticket_destroy (self->ticket_data);
+  self->ticket_func = func;
+  self->ticket_data = user_data;
+  self->ticket_destroy = destroy;
+}
+
+void
+pd_window_set_print_export_dir (PdWindow   *self,
+                                const char *directory)
+{
+  g_return_if_fail (PD_IS_WINDOW (self));
+  g_free (self->print_export_dir);
+  self->print_export_dir = g_strdup (directory);
+}
+
+guint
+pd_window_get_n_printed (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), 0);
+  return self->n_printed;
+}
+
+PdDossier *
+pd_window_get_last_accepted (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return self->last_accepted;
+}
+
+gboolean
+pd_window_get_in_round (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), FALSE);
+  return self->in_round;
+}
+
+static void
+call_next_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+  g_autofree char *ticket = NULL;
+  g_autofree char *message = NULL;
+
+  if (!pd_dossier_form_is_blank (self->form))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "form");
+      scan_message (self, _("Finish the application on the form first: accept it (Ctrl+Enter), put it on hold "
+                            "(Ctrl+H) or refuse it (Ctrl+Shift+R)."));
+      return;
+    }
+
+  if (self->ticket_func != NULL)
+    ticket = self->ticket_func (self->ticket_data);
+
+  pd_dossier_form_clear (self->form);
+  pd_photo_page_reset (self->photo_page);
+  self->in_round = TRUE;
+  if (ticket != NULL)
+    {
+      pd_dossier_form_set_value (self->form, PD_FIELD_QUEUE_NUMBER, ticket);
+      /* Translators: %s is a queue ticket number such as A-017. */
+      message = g_strdup_printf (_("Ticket %s called. Scan the applicant’s declaration code, or their ID card "
+                                   "to type a new application."), ticket);
+    }
+  else if (self->ticket_func != NULL)
+    message = g_strdup (_("Nobody is waiting. Scan a declaration code or an ID card when someone comes."));
+  else
+    message = g_strdup (_("Next applicant: scan their declaration code, or their ID card to type a new application."));
+  adw_view_stack_set_visible_child_name (self->view_stack, "form");
+  scan_message (self, message);
+}
+
+static void
+accept_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "form");
+  self->print_after_accept = TRUE;
+  pd_dossier_form_accept (self->form);
+  /* Refused before saving (a field to fix, a role): nothing will be printed. */
+  if (!pd_dossier_form_get_busy (self->form))
+    self->print_after_accept = FALSE;
+}
+
+static void
+form_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "form");
+  if (g_str_equal (action_name, "win.hold"))
+    gtk_widget_activate_action (GTK_WIDGET (self->form), "form.hold", NULL);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self->form), "form.refuse", NULL);
+}
+
+/* Printing the papers of an acceptance */
+
+static void print_next (PdWindow *self);
+
+static void
+print_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pd_print_document_finish (result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        scan_message (self, _("Not printed. Print the papers again with Ctrl+P."));
+      else
+        {
+          g_autofree char *message = g_strdup_printf (_("Cannot print: %s. Check the printer, then print "
+                                                        "again with Ctrl+P."), error->message);
+
+          scan_message (self, message);
+        }
+      g_ptr_array_set_size (self->print_queue, 0);
+      return;
+    }
+  self->n_printed++;
+  if (self->print_queue->len > 0)
+    {
+      print_next (self);
+      return;
+    }
+  /* The round is over: back to the queue for the next applicant. */
+  self->in_round = FALSE;
+  if (self->role != PD_ROLE_VOLUNTEER)
+    adw_view_stack_set_visible_child_name (self->view_stack, "queue");
+  scan_message (self, _("Slip and receipt printed. Press F2 to call the next applicant."));
+}
+
+static void
+print_next (PdWindow *self)
+{
+  g_autoptr(PdPrintDocument) document = g_ptr_array_steal_index (self->print_queue, 0);
+  g_autofree char *path = NULL;
+
+  if (self->print_export_dir != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.pdf", (const char *) g_object_get_data (G_OBJECT (document), "pd-file"));
+
+      path = g_build_filename (self->print_export_dir, name, NULL);
+    }
+  pd_print_document_async (GTK_WINDOW (self), document,
+                           path != NULL ? PD_PRINT_ACTION_EXPORT : PD_PRINT_ACTION_DIALOG,
+                           path, self->cancellable, print_done_cb, g_object_ref (self));
+}
+
+static gboolean
+print_papers (PdWindow  *self,
+              PdDossier *dossier,
+              GError   **error)
+{
+  g_autoptr(PdReference) reference = pd_store_get_reference (self->store);
+  g_autoptr(PdCalendar) calendar = NULL;
+  g_autoptr(PdPrintDocument) slip = NULL;
+  g_autoptr(PdPrintDocument) receipt = NULL;
+  g_autofree char *office_name = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_NAME);
+  g_autofree char *office_address = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_ADDRESS);
+  g_autofree char *office_code = g_settings_get_string (self->settings, "office-code");
+  g_autofree char *number = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) calendar_error = NULL;
+  PdPrintOffice office = { 0, };
+  GDate today;
+
+  calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), &calendar_error);
+  if (calendar == NULL)
+    calendar = pd_calendar_new ();
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+
+  office.name = office_name != NULL ? office_name : _("Immigration office");
+  office.address = office_address;
+  slip = pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &office,
+                                               PD_PROCESSING_PROVINCIAL, &today, error);
+  if (slip == NULL)
+    return FALSE;
+  /* The receipt's number: the office, the day and the application, unique in the office. */
+  number = g_strdup_printf ("%s-%s-%" G_GINT64_FORMAT, *office_code ? office_code : "PD",
+                            g_date_time_format (now, "%Y%m%d"), pd_dossier_get_id (dossier));
+  receipt = pd_print_fee_receipt_new_for_dossier (dossier, reference, &office, number, &today, error);
+  if (receipt == NULL)
+    return FALSE;
+
+  g_object_set_data_full (G_OBJECT (slip), "pd-file",
+                          g_strdup_printf ("result-slip-%s", pd_dossier_get_uuid (dossier)), g_free);
+  g_object_set_data_full (G_OBJECT (receipt), "pd-file",
+                          g_strdup_printf ("fee-receipt-%s", pd_dossier_get_uuid (dossier)), g_free);
+  g_ptr_array_set_size (self->print_queue, 0);
+  g_ptr_array_add (self->print_queue, g_steal_pointer (&slip));
+  g_ptr_array_add (self->print_queue, g_steal_pointer (&receipt));
+  print_next (self);
+  return TRUE;
+}
+
+static void
+print_again_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->last_accepted == NULL)
+    {
+      scan_message (self, _("Nothing to print yet: the slip and the receipt are printed when an application is accepted."));
+      return;
+    }
+  if (!print_papers (self, self->last_accepted, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot make the papers: %s"), error->message);
+
+      scan_message (self, message);
+    }
+}
+
+/* Opening a listed application */
+
+typedef struct
+{
+  PdDossier *dossier;
+  char      *reason;
+  PdStatus   status;
+  char      *actor;
+} ReopenData;
+
+static void
+reopen_data_free (ReopenData *data)
+{
+  g_clear_object (&data->dossier);
+  g_free (data->reason);
+  g_free (data->actor);
+  g_free (data);
+}
+
+static void
+reopen_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ReopenData *data = task_data;
+  GError *error = NULL;
+
+  if (!pd_store_set_status (source_object, pd_dossier_get_id (data->dossier), PD_STATUS_DRAFT,
+                            data->actor, data->reason, &error) ||
+      !pd_store_audit (source_object, data->actor, "reopen", pd_dossier_get_uuid (data->dossier),
+                       pd_status_to_string (data->status), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+reopen_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not reopened: %s"), error->message);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        scan_message (self, message);
+      return;
+    }
+  pd_queue_page_reload (self->queue_page);
+  pd_sync_page_reload (self->sync_page);
+  scan_message (self, _("Application reopened: it is a draft again. Open it from the queue to edit it."));
+}
+
+gboolean
+pd_window_reopen (PdWindow   *self,
+                  PdDossier  *dossier,
+                  const char *reason)
+{
+  g_autoptr(GTask) task = NULL;
+  ReopenData *data;
+
+  g_return_val_if_fail (PD_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (PD_IS_DOSSIER (dossier), FALSE);
+
+  if (!pd_role_may_reopen (self->role))
+    {
+      scan_message (self, _("Only a supervisor can reopen an application. Ask the supervisor to sign in."));
+      return FALSE;
+    }
+  /* An accepted application has its sealed packet in the outbox, which cannot be withdrawn
+   * yet: reopening it would send the old version all the same. */
+  if (pd_dossier_get_status (dossier) != PD_STATUS_REFUSED)
+    {
+      scan_message (self, _("Only a refused application can be reopened here. An accepted one is corrected "
+                            "through the central system."));
+      return FALSE;
+    }
+  data = g_new0 (ReopenData, 1);
+  data->dossier = g_object_ref (dossier);
+  data->reason = g_strdup (reason != NULL && *reason != '\0' ? reason : _("Reopened by the supervisor"));
+  data->status = pd_dossier_get_status (dossier);
+  data->actor = g_strdup (self->actor != NULL ? self->actor : g_get_user_name ());
+  task = g_task_new (self->store, self->cancellable, reopen_cb, g_object_ref (self));
+  g_task_set_source_tag (task, pd_window_reopen);
+  g_task_set_task_data (task, data, (GDestroyNotify) reopen_data_free);
+  g_task_run_in_thread (task, reopen_thread);
+  return TRUE;
+}
+
+static void
+reopen_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    PdWindow         *self)
+{
+  PdDossier *dossier = g_object_get_data (G_OBJECT (dialog), "pd-dossier");
+
+  if (g_str_equal (response, "reopen"))
+    pd_window_reopen (self, dossier,
+                      gtk_editable_get_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog))));
+}
+
+static void
+offer_reopen (PdWindow  *self,
+              PdDossier *dossier)
+{
+  GtkWidget *dialog, *entry;
+  g_autofree char *body = g_strdup_printf (_("Refused: %s. Reopening makes it a draft again; the "
+                                             "history keeps the refusal."),
+                                           pd_dossier_get_status_reason (dossier)
+                                           ? pd_dossier_get_status_reason (dossier) : "?");
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Reopen the Application?"), body);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Why it is reopened"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Why it is reopened"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "reopen", _("_Reopen"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reopen");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "pd-dossier", g_object_ref (dossier), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reopen_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+get_dossier_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GError *error = NULL;
+  PdDossier *dossier = pd_store_get (source_object, *(gint64 *) task_data, &error);
+
+  if (dossier == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, dossier, g_object_unref);
+}
+
+static void
+get_dossier_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDossier) dossier = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *message = NULL;
+
+  if (dossier == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          message = g_strdup_printf (_("Cannot open the application: %s"), error->message);
+          scan_message (self, message);
+        }
+      return;
+    }
+
+  switch ((int) pd_dossier_get_status (dossier))
+    {
+    case PD_STATUS_DRAFT:
+    case PD_STATUS_ON_HOLD:
+      if (!pd_dossier_form_is_blank (self->form))
+        {
+          scan_message (self, _("Finish the application on the form first: accept it, put it on hold or refuse it."));
+          return;
+        }
+      pd_dossier_form_load (self->form, dossier);
+      adw_view_stack_set_visible_child_name (self->view_stack, "form");
+      message = g_strdup_printf (_("Application of %s resumed. Check it, then accept it with Ctrl+Enter."),
+                                 pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME));
+      scan_message (self, message);
+      break;
+    case PD_STATUS_REFUSED:
+      if (pd_role_may_reopen (self->role))
+        offer_reopen (self, dossier);
+      else
+        scan_message (self, _("This application was refused. Only a supervisor can reopen it."));
+      break;
+    default:
+      /* Translators: %s is a status such as "Accepted". */
+      message = g_strdup_printf (_("This application is “%s”: it can no longer be changed at the counter."),
+                                 pd_status_get_label (pd_dossier_get_status (dossier)));
+      scan_message (self, message);
+      break;
+    }
+}
+
+static void
+dossier_activated_cb (PdWindow    *self,
+                      PdDossier   *listed,
+                      PdQueuePage *page)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 *id;
+
+  if (self->store == NULL || self->role == PD_ROLE_VOLUNTEER)
+    return;
+  id = g_new (gint64, 1);
+  *id = pd_dossier_get_id (listed);
+  /* The list holds no photo: the application is read again, whole. */
+  task = g_task_new (self->store, self->cancellable, get_dossier_cb, g_object_ref (self));
+  g_task_set_source_tag (task, dossier_activated_cb);
+  g_task_set_task_data (task, id, g_free);
+  g_task_run_in_thread (task, get_dossier_thread);
 }
 
 static void
@@ -755,9 +1401,33 @@ form_saved_cb (PdWindow      *self,
                PdDossier     *dossier,
                PdDossierForm *form)
 {
+  gboolean print = self->print_after_accept;
+
+  self->print_after_accept = FALSE;
   pd_queue_page_reload (self->queue_page);
   pd_sync_page_reload (self->sync_page);
   pd_photo_page_reset (self->photo_page);
+
+  if (pd_dossier_get_status (dossier) != PD_STATUS_ACCEPTED)
+    {
+      self->in_round = FALSE;
+      return;
+    }
+  g_set_object (&self->last_accepted, dossier);
+  if (print)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!print_papers (self, dossier, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("Accepted, but the papers cannot be made: %s. "
+                                                        "Print them again with Ctrl+P."), error->message);
+
+          scan_message (self, message);
+        }
+    }
+  else
+    self->in_round = FALSE;
 }
 
 static void
@@ -894,6 +1564,12 @@ pd_window_finalize (GObject *object)
   g_clear_object (&self->scan_input);
   g_clear_object (&self->pending_declaration);
   g_clear_pointer (&self->scan_message, g_free);
+  g_clear_pointer (&self->actor, g_free);
+  g_clear_pointer (&self->print_export_dir, g_free);
+  g_clear_pointer (&self->print_queue, g_ptr_array_unref);
+  g_clear_object (&self->last_accepted);
+  if (self->ticket_destroy != NULL)
+    self->ticket_destroy (self->ticket_data);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_error (&self->open_error);
@@ -991,6 +1667,18 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.scan-camera", NULL, scan_camera_action);
   gtk_widget_class_install_action (widget_class, "win.attach-scan", NULL, attach_scan_action);
 
+  gtk_widget_class_install_action (widget_class, "win.call-next", NULL, call_next_action);
+  gtk_widget_class_install_action (widget_class, "win.accept", NULL, accept_action);
+  gtk_widget_class_install_action (widget_class, "win.hold", NULL, form_action);
+  gtk_widget_class_install_action (widget_class, "win.refuse", NULL, form_action);
+  gtk_widget_class_install_action (widget_class, "win.print-again", NULL, print_again_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.call-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.accept", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.accept", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.hold", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.refuse", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print-again", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-dossier", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
@@ -1011,6 +1699,10 @@ pd_window_init (PdWindow *self)
   self->scan_input = pd_scan_input_new (GTK_WIDGET (self));
   g_signal_connect_object (self->scan_input, "scanned", G_CALLBACK (scanned_cb), self, 0);
   g_signal_connect_object (self->form, "saved", G_CALLBACK (form_saved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->queue_page, "dossier-activated", G_CALLBACK (dossier_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+  self->print_queue = g_ptr_array_new_with_free_func (g_object_unref);
+  self->role = PD_ROLE_OFFICER;
   g_signal_connect_object (self->photo_page, "photo-accepted", G_CALLBACK (photo_accepted_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child",

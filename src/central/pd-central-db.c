@@ -1292,6 +1292,8 @@ pd_central_db_get_stats (PdCentralDb  *self,
     const char *sql;
   } counts[] = {
     { "applications_received", "SELECT COUNT(*) FROM applications" },
+    /* Equal to applications_received unless one application arrived as two packets. */
+    { "distinct_dossiers", "SELECT COUNT(DISTINCT dossier_uuid) FROM applications" },
     { "devices", "SELECT COUNT(*) FROM devices" },
     { "declarations", "SELECT COUNT(*) FROM declarations" },
     { "status_changes", "SELECT COUNT(*) FROM statuses" },

@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <sodium.h>
 
+#include "pd-central-queue.h"
 #include "pd-central-server.h"
 #include "pd-declaration-code.h"
 #include "pd-dossier.h"
@@ -31,6 +32,7 @@ struct _PdCentralServer
   char            *dummy_verifier;
   /* (element-type Dribble) connections a "slow" fault keeps open */
   GPtrArray       *dribbles;
+  PdCentralQueue  *queue;
 };
 
 G_DEFINE_FINAL_TYPE (PdCentralServer, pd_central_server, G_TYPE_OBJECT)
@@ -50,6 +52,9 @@ typedef enum {
   ROUTE_REFERENCE,
   ROUTE_REFERENCE_TABLE,
   ROUTE_STATUSES,
+  ROUTE_QUEUE,
+  ROUTE_QUEUE_TICKETS,
+  ROUTE_QUEUE_CALLS,
 } Route;
 
 static const struct {
@@ -67,6 +72,9 @@ static const struct {
   [ROUTE_REFERENCE] = { "/v1/reference", "GET", TRUE, TRUE },
   [ROUTE_REFERENCE_TABLE] = { "/v1/reference/", "GET", TRUE, TRUE },
   [ROUTE_STATUSES] = { "/v1/statuses", "GET", TRUE, TRUE },
+  [ROUTE_QUEUE] = { "/v1/queue", "GET", TRUE, TRUE },
+  [ROUTE_QUEUE_TICKETS] = { "/v1/queue/tickets", "POST", TRUE, TRUE },
+  [ROUTE_QUEUE_CALLS] = { "/v1/queue/calls", "POST", TRUE, TRUE },
 };
 
 typedef struct {
@@ -1227,6 +1235,18 @@ handle_request (SoupServer        *server,
     case ROUTE_STATUSES:
       handle_statuses (self, &request);
       break;
+    case ROUTE_QUEUE:
+    case ROUTE_QUEUE_TICKETS:
+    case ROUTE_QUEUE_CALLS:
+      {
+        guint status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+        g_autoptr(JsonNode) node =
+          pd_central_queue_handle (self->queue, request.route - ROUTE_QUEUE, request.office_code,
+                                   request.query, request.body, request.body_length, &status);
+
+        respond_json (msg, status, node);
+      }
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -1258,6 +1278,7 @@ pd_central_server_finalize (GObject *object)
   g_clear_pointer (&self->sign_ins, g_hash_table_unref);
   g_clear_pointer (&self->dummy_verifier, g_free);
   g_clear_pointer (&self->dribbles, g_ptr_array_unref);
+  g_clear_pointer (&self->queue, pd_central_queue_free);
 
   G_OBJECT_CLASS (pd_central_server_parent_class)->finalize (object);
 }
@@ -1279,6 +1300,7 @@ pd_central_server_init (PdCentralServer *self)
 
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->dribbles = g_ptr_array_new_with_free_func ((GDestroyNotify) dribble_stop);
+  self->queue = pd_central_queue_new ();
 
   randombytes_buf (password, sizeof password);
   if (crypto_pwhash_str (verifier, (const char *) password, sizeof password,

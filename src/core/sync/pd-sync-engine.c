@@ -6,10 +6,12 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "pd-declaration-code.h"
 #include "pd-outbox.h"
 #include "pd-store-private.h"
 #include "pd-sync-client.h"
 #include "pd-sync-engine.h"
+#include "pd-sync-json-private.h"
 
 #define LANES               4
 #define PAGE_LIMIT          500
@@ -20,6 +22,9 @@
 #define BACKOFF_BASE        5
 #define BACKOFF_CAP         900
 #define PACKET_BACKOFF_CAP  3600
+/* A pull stops after this many pages in one pass (100,000 items): a server whose cursor
+ * never reaches the end cannot keep the station busy forever. The next pass goes on. */
+#define MAX_PAGES_PER_PULL  200
 
 #define SETTING_DECLARATIONS_CURSOR "sync.declarations-cursor"
 #define SETTING_STATUSES_CURSOR     "sync.statuses-cursor"
@@ -54,6 +59,8 @@ struct _PdSyncEngine
   guint            timeout_id;
   guint            failures;
   gboolean         running;
+  guint            backoff_base;   /* seconds */
+  guint            backoff_cap;    /* seconds */
 };
 
 G_DEFINE_FINAL_TYPE (PdSyncEngine, pd_sync_engine, G_TYPE_OBJECT)
@@ -97,11 +104,12 @@ now_seconds (void)
 /* Full jitter: a uniform delay in [0, min (cap, base × 2^attempt)], so that stations
  * failing together do not come back together. */
 static gint64
-backoff_delay (guint  attempt,
+backoff_delay (guint  base,
+               guint  attempt,
                gint64 cap,
                gint64 retry_after)
 {
-  gint64 ceiling = BACKOFF_BASE;
+  gint64 ceiling = base;
 
   for (guint i = 0; i < attempt && ceiling < cap; i++)
     ceiling *= 2;
@@ -276,6 +284,10 @@ typedef struct {
   /* Reference tables still to fetch. */
   GPtrArray    *tables;
 
+  /* Pulls: the cursor the page in flight was asked after, and pages so far. */
+  char         *page_cursor;
+  guint         pages;
+
   GError       *error;          /* the first failure */
   gint64        retry_after;    /* the largest Retry-After seen, seconds */
 } Pass;
@@ -286,6 +298,7 @@ pass_free (Pass *pass)
   g_clear_pointer (&pass->report, pd_sync_report_free);
   g_queue_clear_full (&pass->ready, (GDestroyNotify) batch_free);
   g_clear_pointer (&pass->tables, g_ptr_array_unref);
+  g_free (pass->page_cursor);
   g_clear_error (&pass->error);
   g_free (pass);
 }
@@ -371,9 +384,10 @@ on_time (GObject      *object,
 
   if (root != NULL)
     {
-      gint64 server_time = json_object_get_int_member_with_default (root, "server_time", 0);
+      gint64 server_time = pd_sync_json_int_or (root, "server_time", 0);
 
-      if (server_time > 0)
+      /* Anything but a plausible clock (after 2020, before 2200) is ignored. */
+      if (server_time > 1577836800 && server_time < 7258118400)
         {
           pass->report->clock_offset = server_time - now_seconds ();
           /* Small differences are normal; correct only what the server would refuse. */
@@ -488,7 +502,8 @@ pass_apply (GTask *task,
 }
 
 static void
-mark_all (Marks              *marks,
+mark_all (PdSyncEngine       *self,
+          Marks              *marks,
           PdOutboxResultKind  kind,
           const char         *message,
           gint64              retry_after)
@@ -501,7 +516,7 @@ mark_all (Marks              *marks,
       marks->results[i].message = marks_keep (marks, g_strdup (message));
       if (kind == PD_OUTBOX_RESULT_RETRY)
         marks->results[i].next_attempt_at = now_seconds () +
-          backoff_delay (entry->attempts + 1, PACKET_BACKOFF_CAP, retry_after);
+          backoff_delay (self->backoff_base, entry->attempts + 1, PACKET_BACKOFF_CAP, retry_after);
     }
 }
 
@@ -544,7 +559,7 @@ on_push_reply (GObject      *object,
       /* Network, TLS or cancelled: nothing is known about these packets. */
       if (g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY))
         {
-          mark_all (marks, PD_OUTBOX_RESULT_RETRY, error->message, 0);
+          mark_all (self, marks, PD_OUTBOX_RESULT_RETRY, error->message, 0);
           pass_apply (task, marks);
         }
       else
@@ -555,10 +570,8 @@ on_push_reply (GObject      *object,
     {
       JsonObject *root = reply->body && JSON_NODE_HOLDS_OBJECT (reply->body)
                          ? json_node_get_object (reply->body) : NULL;
-      JsonNode *node = root ? json_object_get_member (root, "results") : NULL;
 
-      if (node && JSON_NODE_HOLDS_ARRAY (node))
-        results = json_node_get_array (node);
+      results = pd_sync_json_array (root, "results");
 
       if (results == NULL || json_array_get_length (results) != entries->len)
         {
@@ -567,7 +580,7 @@ on_push_reply (GObject      *object,
             g_set_error_literal (&error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
                                  _("The central system answered the push with the wrong number "
                                    "of results. Passdesk will try again later."));
-          mark_all (marks, PD_OUTBOX_RESULT_RETRY, error->message, 0);
+          mark_all (self, marks, PD_OUTBOX_RESULT_RETRY, error->message, 0);
           pass_apply (task, marks);
           pass_fail (task, error);
         }
@@ -576,10 +589,9 @@ on_push_reply (GObject      *object,
           for (guint i = 0; i < entries->len; i++)
             {
               PdOutboxEntry *entry = g_ptr_array_index (entries, i);
-              JsonNode *element = json_array_get_element (results, i);
-              JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-              const char *packet_id = item ? json_object_get_string_member_with_default (item, "packet_id", NULL) : NULL;
-              const char *outcome = item ? json_object_get_string_member_with_default (item, "result", NULL) : NULL;
+              JsonObject *item = pd_sync_json_array_object (results, i);
+              const char *packet_id = pd_sync_json_string (item, "packet_id");
+              const char *outcome = pd_sync_json_string (item, "result");
               PdOutboxResult *mark = &marks->results[i];
 
               if (g_strcmp0 (packet_id, entry->packet_id) != 0)
@@ -587,13 +599,13 @@ on_push_reply (GObject      *object,
 
               if (g_strcmp0 (outcome, "accepted") == 0 || g_strcmp0 (outcome, "duplicate") == 0)
                 {
-                  JsonObject *receipt = json_object_has_member (item, "receipt") &&
-                                        JSON_NODE_HOLDS_OBJECT (json_object_get_member (item, "receipt"))
-                                        ? json_object_get_object_member (item, "receipt") : NULL;
+                  JsonObject *receipt = pd_sync_json_object (item, "receipt");
+                  const char *central_id = pd_sync_json_string (receipt, "central_id");
 
                   mark->kind = PD_OUTBOX_RESULT_RECEIVED;
-                  if (receipt)
-                    mark->central_id = marks_keep (marks, g_strdup (json_object_get_string_member_with_default (receipt, "central_id", NULL)));
+                  /* A receipt number is shown to people: a bounded, printable one only. */
+                  if (central_id && strlen (central_id) <= 64 && g_utf8_validate (central_id, -1, NULL))
+                    mark->central_id = marks_keep (marks, g_strdup (central_id));
                   if (outcome[0] == 'a')
                     pass->report->accepted++;
                   else
@@ -601,20 +613,20 @@ on_push_reply (GObject      *object,
                 }
               else if (g_strcmp0 (outcome, "rejected") == 0)
                 {
-                  JsonObject *err = json_object_has_member (item, "error") &&
-                                    JSON_NODE_HOLDS_OBJECT (json_object_get_member (item, "error"))
-                                    ? json_object_get_object_member (item, "error") : NULL;
+                  JsonObject *err = pd_sync_json_object (item, "error");
+                  const char *code = pd_sync_json_string (err, "code");
+                  const char *text = pd_sync_json_string (err, "message");
 
                   mark->kind = PD_OUTBOX_RESULT_REFUSED;
-                  mark->message = marks_keep (marks, g_strdup_printf ("%s: %s",
-                    err ? json_object_get_string_member_with_default (err, "code", "rejected") : "rejected",
-                    err ? json_object_get_string_member_with_default (err, "message", "") : ""));
+                  mark->message = marks_keep (marks, g_strdup_printf ("%s: %s", code ? code : "rejected",
+                                                                      text ? text : ""));
                 }
               else
                 {
                   mark->kind = PD_OUTBOX_RESULT_RETRY;
                   mark->message = marks_keep (marks, g_strdup (_("The central system gave no usable result for this packet.")));
-                  mark->next_attempt_at = now_seconds () + backoff_delay (entry->attempts + 1, PACKET_BACKOFF_CAP, 0);
+                  mark->next_attempt_at = now_seconds () + backoff_delay (self->backoff_base, entry->attempts + 1,
+                                                                          PACKET_BACKOFF_CAP, 0);
                 }
             }
           pass_apply (task, marks);
@@ -629,7 +641,7 @@ on_push_reply (GObject      *object,
                                                       reply->error_message ? reply->error_message : "",
                                                       reply->status);
 
-          mark_all (marks, PD_OUTBOX_RESULT_REFUSED, message, 0);
+          mark_all (self, marks, PD_OUTBOX_RESULT_REFUSED, message, 0);
           pass_apply (task, marks);
         }
       else
@@ -655,7 +667,7 @@ on_push_reply (GObject      *object,
       pd_sync_reply_check (reply, &error);
       if (g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY))
         {
-          mark_all (marks, PD_OUTBOX_RESULT_RETRY, error->message, reply->retry_after);
+          mark_all (self, marks, PD_OUTBOX_RESULT_RETRY, error->message, reply->retry_after);
           pass_apply (task, marks);
         }
       else
@@ -703,6 +715,7 @@ static void
 queue_batches (GTask     *task,
                GPtrArray *entries)
 {
+  PdSyncEngine *self = pass_engine (task);
   Pass *pass = g_task_get_task_data (task);
   g_autoptr(GPtrArray) too_large = g_ptr_array_new ();
   Batch *batch = NULL;
@@ -750,7 +763,7 @@ queue_batches (GTask     *task,
       {
         Marks *marks = marks_new (too_large);
 
-        mark_all (marks, PD_OUTBOX_RESULT_REFUSED,
+        mark_all (self, marks, PD_OUTBOX_RESULT_REFUSED,
                   "too_large: the packet is larger than the central system accepts", 0);
         pass_apply (task, marks);
       }
@@ -831,6 +844,40 @@ page_free (Page *page)
   g_free (page);
 }
 
+/* Only a canonical declaration code ("PD1-01-1YHVFTEJ-J") reaches the store or a URL. */
+static gboolean
+pd_sync_declaration_code_ok (const char *code)
+{
+  g_autofree char *canonical = NULL;
+
+  if (strlen (code) > 64)
+    return FALSE;
+  canonical = pd_declaration_code_parse (code, NULL, NULL);
+  return g_strcmp0 (canonical, code) == 0;
+}
+
+/* A declaration ({"code", "filed_at", "dossier"}) as a new draft dossier. */
+static PdDossier *
+declaration_to_dossier (JsonObject  *item,
+                        GError     **error)
+{
+  JsonNode *dossier_node = json_object_get_member (item, "dossier");
+  gint64 filed_at = pd_sync_json_int_or (item, "filed_at", 0);
+  PdDossier *dossier;
+
+  dossier = pd_dossier_new_from_json (dossier_node, error);
+  if (dossier == NULL)
+    return NULL;
+  pd_dossier_set_id (dossier, 0);
+  pd_dossier_set_uuid (dossier, NULL);
+  pd_dossier_set_status (dossier, PD_STATUS_DRAFT);
+  pd_dossier_set_status_reason (dossier, NULL);
+  pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, pd_sync_json_string (item, "code"));
+  pd_dossier_set_created_at (dossier, filed_at > 0 && filed_at < G_MAXINT32 * G_GINT64_CONSTANT (4)
+                                      ? filed_at : now_seconds ());
+  return dossier;
+}
+
 static gpointer
 store_declarations (PdSyncEngine  *self,
                     gpointer       data,
@@ -838,22 +885,23 @@ store_declarations (PdSyncEngine  *self,
 {
   Page *page = data;
   JsonObject *root = json_node_get_object (page->page);
-  JsonArray *array = json_object_get_array_member (root, "declarations");
+  JsonArray *array = pd_sync_json_array (root, "declarations");
   g_autoptr(GPtrArray) dossiers = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      const char *code = item ? json_object_get_string_member_with_default (item, "code", NULL) : NULL;
+      JsonObject *item = pd_sync_json_array_object (array, i);
+      const char *code = pd_sync_json_string (item, "code");
       JsonNode *dossier_node = item ? json_object_get_member (item, "dossier") : NULL;
       g_autoptr(PdDossier) dossier = NULL;
       g_autoptr(GPtrArray) existing = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      if (code == NULL || dossier_node == NULL)
+      if (code == NULL || !pd_sync_declaration_code_ok (code) ||
+          dossier_node == NULL || !JSON_NODE_HOLDS_OBJECT (dossier_node))
         {
-          g_message ("Skipping a declaration without code or dossier");
+          g_message ("Skipping a declaration without a valid code (%s) or dossier",
+                     code && g_utf8_validate (code, MIN (strlen (code), 80), NULL) ? code : "?");
           continue;
         }
       existing = pd_store_find_by_declaration_code (self->store, code, error);
@@ -863,18 +911,12 @@ store_declarations (PdSyncEngine  *self,
       if (existing->len > 0)
         continue;
 
-      dossier = pd_dossier_new_from_json (dossier_node, &local_error);
+      dossier = declaration_to_dossier (item, &local_error);
       if (dossier == NULL)
         {
           g_message ("Skipping declaration %s: %s", code, local_error->message);
           continue;
         }
-      pd_dossier_set_id (dossier, 0);
-      pd_dossier_set_uuid (dossier, NULL);
-      pd_dossier_set_status (dossier, PD_STATUS_DRAFT);
-      pd_dossier_set_status_reason (dossier, NULL);
-      pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, code);
-      pd_dossier_set_created_at (dossier, json_object_get_int_member_with_default (item, "filed_at", 0));
       g_ptr_array_add (dossiers, g_steal_pointer (&dossier));
     }
 
@@ -915,15 +957,53 @@ page_shape (JsonObject  *root,
             char       **cursor,
             gboolean    *more)
 {
-  JsonNode *list = json_object_get_member (root, member);
-  JsonNode *next = json_object_get_member (root, "next_cursor");
+  JsonArray *list = pd_sync_json_array (root, member);
+  const char *next = pd_sync_json_string (root, "next_cursor");
 
-  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list) || next == NULL ||
-      !JSON_NODE_HOLDS_VALUE (next) || json_node_get_value_type (next) != G_TYPE_STRING)
+  /* The cursor goes back into a URL and a setting: keep it reasonable. */
+  if (list == NULL || next == NULL || strlen (next) > 1024 || json_array_get_length (list) > PAGE_LIMIT)
     return FALSE;
-  *cursor = g_strdup (json_node_get_string (next));
-  *more = json_object_get_boolean_member_with_default (root, "more", FALSE);
+  *cursor = g_strdup (next);
+  *more = pd_sync_json_boolean (root, "more", FALSE);
   return TRUE;
+}
+
+/* Whether to ask for the page after @cursor. A server that answers "more" without moving
+ * its cursor, or never stops, is cut off: FALSE, with the failure recorded when stuck. */
+static gboolean
+pull_goes_on (GTask      *task,
+              const char *cursor,
+              gboolean    more)
+{
+  Pass *pass = g_task_get_task_data (task);
+
+  if (!more)
+    return FALSE;
+  if (g_strcmp0 (cursor, pass->page_cursor) == 0)
+    {
+      pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                                            _("The central system keeps sending the same page. "
+                                              "Passdesk will try again later; if this persists, "
+                                              "call the support desk.")));
+      return FALSE;
+    }
+  if (++pass->pages >= MAX_PAGES_PER_PULL)
+    {
+      g_message ("Pull stopped after %u pages; the next pass goes on", pass->pages);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Remembers @cursor as the one the next page is asked after. */
+static void
+pull_set_cursor (GTask *task,
+                 char  *cursor)
+{
+  Pass *pass = g_task_get_task_data (task);
+
+  g_free (pass->page_cursor);
+  pass->page_cursor = cursor;
 }
 
 static void
@@ -956,8 +1036,8 @@ on_declarations (GObject      *object,
   page = g_new0 (Page, 1);
   page->page = json_node_ref (reply->body);
   page->cursor = cursor;
-  pass->report->declarations += json_array_get_length (json_object_get_array_member (root, "declarations"));
-  g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (more));
+  pass->report->declarations += json_array_get_length (pd_sync_json_array (root, "declarations"));
+  g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (pull_goes_on (task, cursor, more)));
   run_store_job (pass_engine (task), store_declarations, page, (GDestroyNotify) page_free,
                  NULL, on_declarations_stored, g_object_ref (task));
 }
@@ -986,6 +1066,7 @@ pull_declarations (GTask *task)
   /* Reading one setting is quick; the page itself is written in a thread. */
   cursor = pd_store_get_setting (self->store, SETTING_DECLARATIONS_CURSOR);
   path = page_path ("/v1/declarations", cursor);
+  pull_set_cursor (task, g_strdup (cursor ? cursor : ""));
   pass_request (task, "GET", path, NULL, on_declarations, task);
 }
 
@@ -1030,10 +1111,10 @@ compare_versions (PdSyncEngine  *self,
   for (GList *l = names; l; l = l->next)
     {
       PdReferenceTable table;
-      const char *version = json_object_get_string_member_with_default (tables, l->data, NULL);
+      const char *version = pd_sync_json_string (tables, l->data);
       g_autofree char *current = NULL;
 
-      if (version == NULL || !table_from_name (l->data, &table))
+      if (version == NULL || strlen (version) > 64 || !table_from_name (l->data, &table))
         {
           g_message ("Ignoring unknown reference table %s", (const char *) l->data);
           continue;
@@ -1074,9 +1155,9 @@ on_reference_index (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(PdSyncReply) reply = NULL;
   JsonObject *root = pass_reply_object (task, result, &reply);
-  JsonNode *tables = root ? json_object_get_member (root, "tables") : NULL;
+  JsonObject *tables = pd_sync_json_object (root, "tables");
 
-  if (tables == NULL || !JSON_NODE_HOLDS_OBJECT (tables))
+  if (tables == NULL)
     {
       if (root != NULL)
         pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
@@ -1085,7 +1166,7 @@ on_reference_index (GObject      *object,
       pass_next_phase (g_steal_pointer (&task));
       return;
     }
-  run_store_job (pass_engine (task), compare_versions, json_object_ref (json_node_get_object (tables)),
+  run_store_job (pass_engine (task), compare_versions, json_object_ref (tables),
                  (GDestroyNotify) json_object_unref, NULL, on_versions_compared, g_object_ref (task));
 }
 
@@ -1128,9 +1209,9 @@ on_table (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(PdSyncReply) reply = NULL;
   JsonObject *root = pass_reply_object (task, result, &reply);
-  JsonNode *entries = root ? json_object_get_member (root, "entries") : NULL;
-  const char *version = root ? json_object_get_string_member_with_default (root, "version", NULL) : NULL;
-  const char *name = root ? json_object_get_string_member_with_default (root, "table", NULL) : NULL;
+  JsonArray *entries = pd_sync_json_array (root, "entries");
+  const char *version = pd_sync_json_string (root, "version");
+  const char *name = pd_sync_json_string (root, "table");
   TableUpdate *update;
 
   if (root == NULL)
@@ -1140,7 +1221,7 @@ on_table (GObject      *object,
     }
 
   update = g_new0 (TableUpdate, 1);
-  if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries) || version == NULL ||
+  if (entries == NULL || version == NULL || strlen (version) > 64 ||
       !table_from_name (name, &update->table))
     {
       table_update_free (update);
@@ -1152,20 +1233,29 @@ on_table (GObject      *object,
     }
   update->version = g_strdup (version);
   update->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_reference_entry_free);
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (entries)); i++)
+  for (guint i = 0; i < json_array_get_length (entries); i++)
     {
-      JsonNode *element = json_array_get_element (json_node_get_array (entries), i);
-      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      const char *code = item ? json_object_get_string_member_with_default (item, "code", NULL) : NULL;
-      const char *entry_name = item ? json_object_get_string_member_with_default (item, "name", NULL) : NULL;
+      JsonObject *item = pd_sync_json_array_object (entries, i);
+      const char *code = pd_sync_json_string (item, "code");
+      const char *entry_name = pd_sync_json_string (item, "name");
+      gint64 amount = pd_sync_json_int_or (item, "amount", 0);
 
       if (code == NULL || entry_name == NULL)
         continue;
       g_ptr_array_add (update->entries,
-                       pd_reference_entry_new (code, entry_name,
-                                               json_object_get_string_member_with_default (item, "parent", NULL),
-                                               json_object_get_string_member_with_default (item, "kind", NULL),
-                                               json_object_get_int_member_with_default (item, "amount", 0)));
+                       pd_reference_entry_new (code, entry_name, pd_sync_json_string (item, "parent"),
+                                               pd_sync_json_string (item, "kind"),
+                                               CLAMP (amount, 0, G_MAXINT32)));
+    }
+  /* An empty table is certainly a server fault: keep the one the station has. */
+  if (update->entries->len == 0)
+    {
+      table_update_free (update);
+      pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                                            _("The central system sent a reference table "
+                                              "Passdesk cannot read. It will try again later.")));
+      pass_next_phase (g_steal_pointer (&task));
+      return;
     }
   run_store_job (pass_engine (task), replace_table, update, (GDestroyNotify) table_update_free,
                  NULL, on_table_replaced, g_object_ref (task));
@@ -1196,23 +1286,24 @@ apply_statuses (PdSyncEngine  *self,
 {
   Page *page = data;
   JsonObject *root = json_node_get_object (page->page);
-  JsonArray *array = json_object_get_array_member (root, "statuses");
+  JsonArray *array = pd_sync_json_array (root, "statuses");
   guint unknown = 0;
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      const char *uuid = item ? json_object_get_string_member_with_default (item, "dossier_uuid", NULL) : NULL;
-      const char *value = item ? json_object_get_string_member_with_default (item, "status", NULL) : NULL;
-      const char *reason = item ? json_object_get_string_member_with_default (item, "reason", NULL) : NULL;
-      const char *packet_id = item ? json_object_get_string_member_with_default (item, "packet_id", NULL) : NULL;
+      JsonObject *item = pd_sync_json_array_object (array, i);
+      const char *uuid = pd_sync_json_string (item, "dossier_uuid");
+      const char *value = pd_sync_json_string (item, "status");
+      const char *reason = pd_sync_json_string (item, "reason");
+      const char *packet_id = pd_sync_json_string (item, "packet_id");
       g_autoptr(PdDossier) dossier = NULL;
       g_autoptr(GError) local_error = NULL;
       PdStatus status = pd_status_from_string (value);
 
-      if (uuid == NULL || value == NULL)
+      if (uuid == NULL || value == NULL || !g_uuid_string_is_valid (uuid))
         continue;
+      if (reason != NULL && strlen (reason) > 2000)
+        reason = NULL;
       dossier = pd_store_get_by_uuid (self->store, uuid, &local_error);
       if (dossier == NULL)
         {
@@ -1242,8 +1333,34 @@ apply_statuses (PdSyncEngine  *self,
       if (pd_dossier_get_status (dossier) == status &&
           g_strcmp0 (pd_dossier_get_status_reason (dossier), reason) == 0)
         continue;
-      if (!pd_store_set_status (self->store, pd_dossier_get_id (dossier), status, "sync", reason, error))
-        return NULL;
+      /* Only applications that left the counter have a central status: a status for a
+       * draft here is the server's mistake and must not move it. */
+      if (pd_dossier_get_status (dossier) < PD_STATUS_ACCEPTED ||
+          pd_dossier_get_status (dossier) == PD_STATUS_REFUSED)
+        {
+          g_autofree char *detail = g_strdup_printf ("status “%s” ignored for an application still at "
+                                                     "the counter (packet %s)", value,
+                                                     packet_id ? packet_id : "?");
+
+          g_message ("%s", detail);
+          if (!pd_store_audit (self->store, "sync", "status-ignored", uuid, detail, error))
+            return NULL;
+          continue;
+        }
+      if (!pd_store_set_status (self->store, pd_dossier_get_id (dossier), status, "sync", reason, &local_error))
+        {
+          /* One application the store will not move (its data purged, say) must not stop
+           * every later status from arriving: note it and go on. */
+          if (!g_error_matches (local_error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          g_message ("Status %s for dossier %s not applied: %s", value, uuid, local_error->message);
+          if (!pd_store_audit (self->store, "sync", "status-ignored", uuid, local_error->message, error))
+            return NULL;
+          continue;
+        }
       page->stored++;
     }
 
@@ -1310,7 +1427,7 @@ on_statuses (GObject      *object,
   page->cursor = cursor;
   /* The task keeps the page until the next one replaces it, for the count. */
   g_object_set_data_full (G_OBJECT (task), "page", page, (GDestroyNotify) page_free);
-  g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (more));
+  g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (pull_goes_on (task, cursor, more)));
   run_store_job (pass_engine (task), apply_statuses, page, NULL, NULL, on_statuses_applied,
                  g_object_ref (task));
 }
@@ -1329,6 +1446,7 @@ pull_statuses (GTask *task)
     }
   cursor = pd_store_get_setting (self->store, SETTING_STATUSES_CURSOR);
   path = page_path ("/v1/statuses", cursor);
+  pull_set_cursor (task, g_strdup (cursor ? cursor : ""));
   pass_request (task, "GET", path, NULL, on_statuses, task);
 }
 
@@ -1405,6 +1523,7 @@ pass_next_phase (GTask *task)
     pass->phase++;
   if (pass->phase == PHASE_DECLARATIONS && !(pass->flags & PD_SYNC_PULL))
     pass->phase = PHASE_DONE;
+  pass->pages = 0;
 
   switch (pass->phase)
     {
@@ -1536,12 +1655,18 @@ on_background_pass (GObject      *object,
     {
       self->failures = 0;
       if (self->started)
-        schedule (self, report && report->deferred ? backoff_delay (1, BACKOFF_CAP, 0) : TIMER_SECONDS);
+        schedule (self, report && report->deferred
+                       ? backoff_delay (self->backoff_base, 1, self->backoff_cap, 0) : TIMER_SECONDS);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->started)
     {
-      self->failures++;
-      schedule (self, backoff_delay (self->failures, BACKOFF_CAP, retry_after));
+      /* A pass that got packets through before failing found the server alive: the
+       * next try comes soon rather than after an ever longer wait. */
+      if (report && report->accepted + report->duplicates > 0)
+        self->failures = 1;
+      else
+        self->failures++;
+      schedule (self, backoff_delay (self->backoff_base, self->failures, self->backoff_cap, retry_after));
     }
   g_object_unref (self);
 }
@@ -1709,6 +1834,8 @@ static void
 pd_sync_engine_init (PdSyncEngine *self)
 {
   self->state = PD_SYNC_STATE_IDLE;
+  self->backoff_base = BACKOFF_BASE;
+  self->backoff_cap = BACKOFF_CAP;
 }
 
 PdSyncEngine *
@@ -1740,6 +1867,149 @@ pd_sync_engine_new (PdStore     *store,
       self->set_aside_count = counts.set_aside;
     }
   return g_steal_pointer (&self);
+}
+
+void
+pd_sync_engine_set_request_deadline (PdSyncEngine *self,
+                                     guint         seconds)
+{
+  g_return_if_fail (PD_IS_SYNC_ENGINE (self));
+  pd_sync_client_set_deadline (self->client, seconds);
+}
+
+void
+pd_sync_engine_set_retry_delays (PdSyncEngine *self,
+                                 guint         base_seconds,
+                                 guint         cap_seconds)
+{
+  g_return_if_fail (PD_IS_SYNC_ENGINE (self));
+  g_return_if_fail (base_seconds > 0 && cap_seconds >= base_seconds);
+  self->backoff_base = base_seconds;
+  self->backoff_cap = cap_seconds;
+}
+
+/* Declaration lookup ---------------------------------------------------------------------- */
+
+static gpointer
+store_looked_up (PdSyncEngine  *self,
+                 gpointer       data,
+                 GError       **error)
+{
+  JsonObject *item = data;
+  const char *code = pd_sync_json_string (item, "code");
+  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(PdDossier) dossier = NULL;
+  PdDossier *array[1];
+
+  existing = pd_store_find_by_declaration_code (self->store, code, error);
+  if (existing == NULL)
+    return NULL;
+  if (existing->len > 0)
+    return g_object_ref (g_ptr_array_index (existing, 0));
+
+  dossier = declaration_to_dossier (item, error);
+  if (dossier == NULL)
+    return NULL;
+  array[0] = dossier;
+  if (!pd_store_insert_many (self->store, array, 1, "sync", error))
+    return NULL;
+  return g_steal_pointer (&dossier);
+}
+
+static void
+on_declaration_stored (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  PdDossier *dossier = store_job_finish (result, &error);
+
+  if (dossier == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, dossier, g_object_unref);
+}
+
+static void
+on_declaration (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PdSyncEngine *self = g_task_get_source_object (task);
+  const char *code = g_task_get_task_data (task);
+  g_autoptr(PdSyncReply) reply = NULL;
+  GError *error = NULL;
+  JsonObject *root;
+  JsonNode *dossier_node;
+
+  reply = pd_sync_client_request_finish (self->client, result, &error);
+  if (reply != NULL && reply->status == 404)
+    {
+      g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_NOT_FOUND,
+                               _("The central system has no online declaration with the code "
+                                 "%s. Check the code with the applicant, or fill in a new "
+                                 "application."), code);
+      return;
+    }
+  if (reply == NULL || !pd_sync_reply_check (reply, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  root = json_node_get_object (reply->body);
+  dossier_node = json_object_get_member (root, "dossier");
+  if (g_strcmp0 (pd_sync_json_string (root, "code"), code) != 0 ||
+      dossier_node == NULL || !JSON_NODE_HOLDS_OBJECT (dossier_node))
+    {
+      g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+                               _("The central system sent a declaration Passdesk cannot read. "
+                                 "Try again later; if this persists, call the support desk."));
+      return;
+    }
+  run_store_job (self, store_looked_up, json_object_ref (root), (GDestroyNotify) json_object_unref,
+                 NULL, on_declaration_stored, g_steal_pointer (&task));
+}
+
+void
+pd_sync_engine_lookup_declaration_async (PdSyncEngine        *self,
+                                         const char          *code,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  char *canonical;
+
+  g_return_if_fail (PD_IS_SYNC_ENGINE (self));
+  g_return_if_fail (code != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pd_sync_engine_lookup_declaration_async);
+  canonical = strlen (code) <= 64 ? pd_declaration_code_parse (code, NULL, NULL) : NULL;
+  g_task_set_task_data (task, canonical, g_free);
+  if (canonical == NULL)
+    {
+      g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_REFUSED,
+                               _("“%s” is not a declaration code. Scan the code again or type "
+                                 "it as printed on the declaration."), code);
+      return;
+    }
+  /* Canonical codes hold only letters, digits, "-" and "*": nothing to escape in a path. */
+  path = g_strconcat ("/v1/declarations/", canonical, NULL);
+  pd_sync_client_request_async (self->client, "GET", path, NULL, cancellable, on_declaration,
+                                g_steal_pointer (&task));
+}
+
+PdDossier *
+pd_sync_engine_lookup_declaration_finish (PdSyncEngine  *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void

@@ -70,6 +70,15 @@ PdSyncEngine *pd_sync_engine_new         (PdStore             *store,
 void          pd_sync_engine_set_token   (PdSyncEngine        *self,
                                           const char          *token);
 
+/* The longest one request may take, answer included (PD_SYNC_DEFAULT_DEADLINE by default). */
+void          pd_sync_engine_set_request_deadline (PdSyncEngine *self,
+                                                   guint         seconds);
+/* Background retries wait a random time up to @base_seconds × 2^failures, at most
+ * @cap_seconds (defaults 5 and 900); packets deferred by a failure wait likewise. */
+void          pd_sync_engine_set_retry_delays     (PdSyncEngine *self,
+                                                   guint         base_seconds,
+                                                   guint         cap_seconds);
+
 /* One pass now. Packets waiting for a backoff delay are pushed too: someone asked.
  * Finishes with the report in @report (also on failure: what was done before it). */
 void          pd_sync_engine_sync_async  (PdSyncEngine        *self,
@@ -94,6 +103,20 @@ gint64        pd_sync_engine_get_last_sync      (PdSyncEngine *self);
 /* (nullable) */
 const char   *pd_sync_engine_get_last_error     (PdSyncEngine *self);
 const char   *pd_sync_engine_get_server_url     (PdSyncEngine *self);
+
+/* Fetches the online declaration @code (GET /v1/declarations/<code>) for a scan that found
+ * nothing locally, stores it as a draft like the pull does, and finishes with that dossier
+ * (the one already stored, if the pull got there first). Fails with PD_SYNC_ERROR_NOT_FOUND
+ * when the central system has no such declaration, PD_SYNC_ERROR_REFUSED for a code that
+ * cannot be one, and as any request otherwise (PD_SYNC_ERROR_RETRY when offline). */
+void          pd_sync_engine_lookup_declaration_async  (PdSyncEngine        *self,
+                                                        const char          *code,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+PdDossier    *pd_sync_engine_lookup_declaration_finish (PdSyncEngine        *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 
 /* (element-type PdSyncSetAside): the packets set aside, oldest first. Blocks on the store. */
 GPtrArray    *pd_sync_engine_list_set_aside (PdSyncEngine  *self,

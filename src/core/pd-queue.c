@@ -1,0 +1,1029 @@
+/* pd-queue.c: tickets, calls and appointment slips at the entrance. */
+#define G_LOG_DOMAIN "passdesk-queue"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "pd-queue.h"
+#include "pd-queue-private.h"
+
+static const struct {
+  const char *code;
+  const char *name;
+  guint       capacity;
+} default_services[] = {
+  { "P", N_("Passport application"), 150 },
+  { "R", N_("Result pickup"), 200 },
+  { "I", N_("Information and forms"), 100 },
+};
+
+/* Slots start at these minutes after midnight; each lasts PD_QUEUE_SLOT_MINUTES. */
+static const struct {
+  guint from;
+  guint to;
+} sessions[] = {
+  { 7 * 60 + 30, 11 * 60 + 30 },
+  { 13 * 60 + 30, 16 * 60 + 30 },
+};
+
+
+struct _PdQueue
+{
+  GObject         parent_instance;
+
+  PdStore        *store;
+  PdCalendar     *calendar;
+  GDateTime      *time;       /* nullable: the real clock */
+  PdQueueService  services[G_N_ELEMENTS (default_services)];
+};
+
+G_DEFINE_FINAL_TYPE (PdQueue, pd_queue, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  TICKET_CALLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Rows ----------------------------------------------------------------------------------- */
+
+#define TICKET_COLUMNS \
+  "id, label, day, service, station, number, issued_at, state, counter, called_at, updated_at"
+
+static gboolean
+sql_failed (sqlite3  *db,
+            GError  **error)
+{
+  int rc = sqlite3_errcode (db);
+
+  g_set_error (error, PD_STORE_ERROR,
+               rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? PD_STORE_ERROR_LOCKED
+               : rc == SQLITE_FULL ? PD_STORE_ERROR_FULL : PD_STORE_ERROR_IO,
+               _("The queue could not be read or saved (%s). Check the disk and restart Passdesk."),
+               sqlite3_errmsg (db));
+  return FALSE;
+}
+
+typedef sqlite3_stmt PdQueueStatement;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdQueueStatement, sqlite3_finalize)
+
+static sqlite3_stmt *
+prepare (sqlite3     *db,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sql_failed (db, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           index)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
+}
+
+static PdTicket *
+ticket_from_row (sqlite3_stmt *stmt)
+{
+  PdTicket *ticket = g_new0 (PdTicket, 1);
+
+  ticket->id = column_dup (stmt, 0);
+  ticket->label = column_dup (stmt, 1);
+  ticket->day = column_dup (stmt, 2);
+  ticket->service = column_dup (stmt, 3);
+  ticket->station = column_dup (stmt, 4);
+  ticket->number = sqlite3_column_int (stmt, 5);
+  ticket->issued_at = sqlite3_column_int64 (stmt, 6);
+  if (!pd_ticket_state_from_string ((const char *) sqlite3_column_text (stmt, 7), &ticket->state))
+    ticket->state = PD_TICKET_WAITING;
+  ticket->counter = column_dup (stmt, 8);
+  ticket->called_at = sqlite3_column_int64 (stmt, 9);
+  ticket->updated_at = sqlite3_column_int64 (stmt, 10);
+  return ticket;
+}
+
+static gboolean
+write_ticket (sqlite3         *db,
+              const PdTicket  *ticket,
+              gboolean         dirty,
+              GError         **error)
+{
+  g_autoptr(PdQueueStatement) stmt =
+    prepare (db, "INSERT OR REPLACE INTO queue_tickets (" TICKET_COLUMNS ", dirty)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, ticket->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, ticket->label, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, ticket->day, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, ticket->service, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, ticket->station, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, ticket->number);
+  sqlite3_bind_int64 (stmt, 7, ticket->issued_at);
+  sqlite3_bind_text (stmt, 8, pd_ticket_state_to_string (ticket->state), -1, SQLITE_STATIC);
+  if (ticket->counter)
+    sqlite3_bind_text (stmt, 9, ticket->counter, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 9);
+  sqlite3_bind_int64 (stmt, 10, ticket->called_at);
+  sqlite3_bind_int64 (stmt, 11, ticket->updated_at);
+  sqlite3_bind_int (stmt, 12, dirty);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return sql_failed (db, error);
+  return TRUE;
+}
+
+/* Looks a ticket up by id, or by label among those of @day. */
+static gboolean
+read_ticket (sqlite3     *db,
+             const char  *id_or_label,
+             const char  *day,
+             PdTicket   **ticket,
+             GError     **error)
+{
+  g_autoptr(PdQueueStatement) stmt =
+    prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets"
+                 " WHERE id = ?1 OR (label = ?1 AND day = ?2) ORDER BY updated_at DESC LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id_or_label, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, day, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *ticket = ticket_from_row (stmt);
+  else if (rc != SQLITE_DONE)
+    return sql_failed (db, error);
+  return TRUE;
+}
+
+static gint64
+count (sqlite3     *db,
+       const char  *sql,
+       const char  *a,
+       const char  *b,
+       const char  *c,
+       GError     **error)
+{
+  g_autoptr(PdQueueStatement) stmt = prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, b, -1, SQLITE_STATIC);
+  if (c)
+    sqlite3_bind_text (stmt, 3, c, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sql_failed (db, error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* Clock ---------------------------------------------------------------------------------- */
+
+GDateTime *
+pd_queue_dup_time (PdQueue *self)
+{
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+
+  return self->time ? g_date_time_ref (self->time) : g_date_time_new_now_local ();
+}
+
+void
+pd_queue_set_time (PdQueue   *self,
+                   GDateTime *time)
+{
+  g_return_if_fail (PD_IS_QUEUE (self));
+
+  g_clear_pointer (&self->time, g_date_time_unref);
+  if (time)
+    self->time = g_date_time_ref (time);
+}
+
+/* Milliseconds, strictly after @previous so that every change of a ticket wins over the one
+ * before it, even with a clock set back or frozen. */
+static gint64
+change_time (GDateTime *now,
+             gint64     previous)
+{
+  gint64 ms = g_date_time_to_unix (now) * 1000 + g_date_time_get_microsecond (now) / 1000;
+
+  return MAX (ms, previous + 1);
+}
+
+/* Services ------------------------------------------------------------------------------- */
+
+guint
+pd_queue_get_n_services (PdQueue *self)
+{
+  g_return_val_if_fail (PD_IS_QUEUE (self), 0);
+  return G_N_ELEMENTS (self->services);
+}
+
+const PdQueueService *
+pd_queue_get_service (PdQueue *self,
+                      guint    index)
+{
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (index < G_N_ELEMENTS (self->services), NULL);
+  return &self->services[index];
+}
+
+const PdQueueService *
+pd_queue_lookup_service (PdQueue    *self,
+                         const char *code)
+{
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+
+  for (guint i = 0; code && i < G_N_ELEMENTS (self->services); i++)
+    if (g_str_equal (self->services[i].code, code))
+      return &self->services[i];
+  return NULL;
+}
+
+static const PdQueueService *
+require_service (PdQueue     *self,
+                 const char  *code,
+                 GError     **error)
+{
+  const PdQueueService *service = pd_queue_lookup_service (self, code);
+
+  if (service == NULL)
+    g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_UNKNOWN_SERVICE,
+                 _("“%s” is not a service of the queue. Choose P, R or I."), code ? code : "");
+  return service;
+}
+
+gboolean
+pd_queue_set_capacity (PdQueue     *self,
+                       const char  *service,
+                       guint        capacity,
+                       GError     **error)
+{
+  const PdQueueService *found;
+  g_autofree char *key = NULL;
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
+
+  if ((found = require_service (self, service, error)) == NULL)
+    return FALSE;
+  if (capacity > 9999)
+    {
+      g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_INVALID,
+                   _("A service can take at most 9999 tickets a day. Give a smaller number."));
+      return FALSE;
+    }
+  key = g_strconcat (PD_QUEUE_SETTING_CAPACITY, service, NULL);
+  value = g_strdup_printf ("%u", capacity);
+  if (!pd_store_set_setting (self->store, key, value, error))
+    return FALSE;
+  self->services[found - self->services].capacity = capacity;
+  return TRUE;
+}
+
+/* Station -------------------------------------------------------------------------------- */
+
+char *
+pd_queue_dup_station (PdQueue *self)
+{
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+  return pd_store_get_setting (self->store, PD_QUEUE_SETTING_STATION);
+}
+
+gboolean
+pd_queue_set_station (PdQueue     *self,
+                      const char  *letter,
+                      GError     **error)
+{
+  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
+
+  if (letter == NULL || !g_ascii_isupper (letter[0]) || letter[1] != '\0')
+    {
+      g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_INVALID,
+                   _("A station’s ticket letter is one capital letter, A to Z, different on each station."));
+      return FALSE;
+    }
+  return pd_store_set_setting (self->store, PD_QUEUE_SETTING_STATION, letter, error);
+}
+
+/* Issuing -------------------------------------------------------------------------------- */
+
+typedef struct {
+  PdQueue              *self;
+  const PdQueueService *service;
+  const char           *station;
+  GDateTime            *now;
+  PdTicket             *ticket;
+  PdAppointment        *appointment;
+} Issue;
+
+static gboolean
+is_working_day (PdQueue     *self,
+                const GDate *date)
+{
+  GDateWeekday weekday;
+
+  if (self->calendar)
+    return pd_calendar_is_working_day (self->calendar, date);
+  weekday = g_date_get_weekday (date);
+  return weekday != G_DATE_SATURDAY && weekday != G_DATE_SUNDAY;
+}
+
+static guint
+slots_per_day (void)
+{
+  guint n = 0;
+
+  for (guint s = 0; s < G_N_ELEMENTS (sessions); s++)
+    n += (sessions[s].to - sessions[s].from) / PD_QUEUE_SLOT_MINUTES;
+  return n;
+}
+
+static gboolean
+find_slot (Issue    *issue,
+           sqlite3  *db,
+           GError  **error)
+{
+  GDate date;
+  guint days = 0;
+  gint64 day_taken;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, g_date_time_get_day_of_month (issue->now),
+                  g_date_time_get_month (issue->now), g_date_time_get_year (issue->now));
+  while (days < PD_QUEUE_LOOKAHEAD)
+    {
+      char iso[16];
+
+      g_date_add_days (&date, 1);
+      if (!is_working_day (issue->self, &date))
+        continue;
+      days++;
+      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &date);
+      day_taken = count (db, "SELECT count(*) FROM queue_appointments WHERE date = ? AND service = ?",
+                         iso, issue->service->code, NULL, error);
+      if (day_taken < 0)
+        return FALSE;
+      if (day_taken >= slots_per_day () * PD_QUEUE_SLOT_SIZE)
+        continue;
+      for (guint s = 0; s < G_N_ELEMENTS (sessions); s++)
+        for (guint start = sessions[s].from; start + PD_QUEUE_SLOT_MINUTES <= sessions[s].to;
+             start += PD_QUEUE_SLOT_MINUTES)
+          {
+            g_autofree char *from = g_strdup_printf ("%02u:%02u", start / 60, start % 60);
+            g_autofree char *prefix = NULL;
+            guint end = start + PD_QUEUE_SLOT_MINUTES;
+            gint64 taken = count (db, "SELECT count(*) FROM queue_appointments"
+                                      " WHERE date = ? AND service = ? AND from_time = ?",
+                                  iso, issue->service->code, from, error);
+            gint64 issued;
+            PdAppointment *appointment;
+            g_autoptr(PdQueueStatement) stmt = NULL;
+
+            if (taken < 0)
+              return FALSE;
+            if (taken >= PD_QUEUE_SLOT_SIZE)
+              continue;
+
+            prefix = g_strdup_printf ("%s%s-H%02u%02u-", issue->station, issue->service->code,
+                                      g_date_get_month (&date), g_date_get_day (&date));
+            issued = count (db, "SELECT count(*) FROM queue_appointments"
+                                " WHERE date = ? AND substr (reference, 1, length (?2)) = ?2",
+                            iso, prefix, NULL, error);
+            if (issued < 0)
+              return FALSE;
+
+            appointment = issue->appointment = g_new0 (PdAppointment, 1);
+            appointment->id = g_uuid_string_random ();
+            appointment->reference = g_strdup_printf ("%s%03" G_GINT64_FORMAT, prefix, issued + 1);
+            appointment->service = g_strdup (issue->service->code);
+            appointment->date = g_strdup (iso);
+            appointment->from_time = g_steal_pointer (&from);
+            appointment->to_time = g_strdup_printf ("%02u:%02u", end / 60, end % 60);
+            appointment->issued_at = g_date_time_to_unix (issue->now);
+
+            stmt = prepare (db, "INSERT INTO queue_appointments"
+                                " (id, reference, service, date, from_time, to_time, issued_at)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+            if (stmt == NULL)
+              return FALSE;
+            sqlite3_bind_text (stmt, 1, appointment->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text (stmt, 2, appointment->reference, -1, SQLITE_STATIC);
+            sqlite3_bind_text (stmt, 3, appointment->service, -1, SQLITE_STATIC);
+            sqlite3_bind_text (stmt, 4, appointment->date, -1, SQLITE_STATIC);
+            sqlite3_bind_text (stmt, 5, appointment->from_time, -1, SQLITE_STATIC);
+            sqlite3_bind_text (stmt, 6, appointment->to_time, -1, SQLITE_STATIC);
+            sqlite3_bind_int64 (stmt, 7, appointment->issued_at);
+            if (sqlite3_step (stmt) != SQLITE_DONE)
+              return sql_failed (db, error);
+            return TRUE;
+          }
+    }
+  g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_SLOT,
+               _("Every appointment slot of the next %u working days is taken. Ask the applicant to come back another week."),
+               PD_QUEUE_LOOKAHEAD);
+  return FALSE;
+}
+
+static gboolean
+issue_in_db (sqlite3   *db,
+             gpointer   user_data,
+             GError   **error)
+{
+  Issue *issue = user_data;
+  g_autofree char *day = g_date_time_format (issue->now, "%F");
+  gint64 issued = count (db, "SELECT count(*) FROM queue_tickets WHERE day = ? AND service = ?",
+                         day, issue->service->code, NULL, error);
+  gint64 last;
+  PdTicket *ticket;
+
+  if (issued < 0)
+    return FALSE;
+  if (issued >= issue->service->capacity)
+    return find_slot (issue, db, error);
+
+  last = count (db, "SELECT coalesce (max (number), 0) FROM queue_tickets"
+                    " WHERE day = ? AND service = ? AND station = ?",
+                day, issue->service->code, issue->station, error);
+  if (last < 0)
+    return FALSE;
+  if (last >= 999)
+    {
+      g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_INVALID,
+                   _("This station issued 999 tickets of this service today. Issue them from another station."));
+      return FALSE;
+    }
+
+  ticket = issue->ticket = g_new0 (PdTicket, 1);
+  ticket->id = g_uuid_string_random ();
+  ticket->day = g_steal_pointer (&day);
+  ticket->service = g_strdup (issue->service->code);
+  ticket->station = g_strdup (issue->station);
+  ticket->number = last + 1;
+  ticket->label = g_strdup_printf ("%s%s-%03u", ticket->station, ticket->service, ticket->number);
+  ticket->issued_at = g_date_time_to_unix (issue->now);
+  ticket->state = PD_TICKET_WAITING;
+  ticket->updated_at = change_time (issue->now, 0);
+  return write_ticket (db, ticket, TRUE, error);
+}
+
+gboolean
+pd_queue_issue (PdQueue        *self,
+                const char     *service,
+                PdTicket      **ticket,
+                PdAppointment **appointment,
+                GError        **error)
+{
+  g_autofree char *station = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  Issue issue = { self };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (ticket != NULL && appointment != NULL, FALSE);
+
+  *ticket = NULL;
+  *appointment = NULL;
+  if ((issue.service = require_service (self, service, error)) == NULL)
+    return FALSE;
+  station = pd_queue_dup_station (self);
+  if (station == NULL)
+    {
+      g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_STATION,
+                   _("This station has no ticket letter. Give each station at the entrance its own letter in the preferences (or “passdesk-cli queue station LETTER”)."));
+      return FALSE;
+    }
+  issue.station = station;
+  issue.now = now = pd_queue_dup_time (self);
+  if (!pd_store_run_sql (self->store, issue_in_db, &issue, error))
+    {
+      g_clear_pointer (&issue.ticket, pd_ticket_free);
+      g_clear_pointer (&issue.appointment, pd_appointment_free);
+      return FALSE;
+    }
+  *ticket = issue.ticket;
+  *appointment = issue.appointment;
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+/* Reading -------------------------------------------------------------------------------- */
+
+typedef struct {
+  const char *day;
+  gboolean    waiting_only;
+  guint       limit;
+  GPtrArray  *list;
+} List;
+
+static gboolean
+list_in_db (sqlite3   *db,
+            gpointer   user_data,
+            GError   **error)
+{
+  List *list = user_data;
+  g_autoptr(PdQueueStatement) stmt =
+    prepare (db, list->waiting_only
+                   ? "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE day = ? AND state = 'waiting'"
+                     " ORDER BY issued_at, label"
+                   : "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE day = ?"
+                     " ORDER BY issued_at, label", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, list->day, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list->list, ticket_from_row (stmt));
+  return rc == SQLITE_DONE || sql_failed (db, error);
+}
+
+static char *
+dup_today (PdQueue *self)
+{
+  g_autoptr(GDateTime) now = pd_queue_dup_time (self);
+
+  return g_date_time_format (now, "%F");
+}
+
+GPtrArray *
+pd_queue_list (PdQueue     *self,
+               const char  *day,
+               gboolean     waiting_only,
+               GError     **error)
+{
+  g_autofree char *today = NULL;
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_ticket_free);
+  List list = { day, waiting_only, 0, result };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+
+  if (day == NULL)
+    list.day = today = dup_today (self);
+  if (!pd_store_run_sql (self->store, list_in_db, &list, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+typedef struct {
+  const char *date;
+  GPtrArray  *list;
+} Appointments;
+
+static gboolean
+list_appointments_in_db (sqlite3   *db,
+                         gpointer   user_data,
+                         GError   **error)
+{
+  Appointments *appointments = user_data;
+  g_autoptr(PdQueueStatement) stmt =
+    prepare (db, "SELECT id, reference, service, date, from_time, to_time, issued_at"
+                 " FROM queue_appointments WHERE date = ? ORDER BY from_time, reference", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appointments->date, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdAppointment *appointment = g_new0 (PdAppointment, 1);
+
+      appointment->id = column_dup (stmt, 0);
+      appointment->reference = column_dup (stmt, 1);
+      appointment->service = column_dup (stmt, 2);
+      appointment->date = column_dup (stmt, 3);
+      appointment->from_time = column_dup (stmt, 4);
+      appointment->to_time = column_dup (stmt, 5);
+      appointment->issued_at = sqlite3_column_int64 (stmt, 6);
+      g_ptr_array_add (appointments->list, appointment);
+    }
+  return rc == SQLITE_DONE || sql_failed (db, error);
+}
+
+GPtrArray *
+pd_queue_list_appointments (PdQueue     *self,
+                            const char  *date,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_appointment_free);
+  Appointments appointments = { date, result };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (date != NULL, NULL);
+
+  if (!pd_store_run_sql (self->store, list_appointments_in_db, &appointments, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+typedef struct {
+  const char *id_or_label;
+  const char *day;
+  PdTicket   *ticket;
+} Lookup;
+
+static gboolean
+lookup_in_db (sqlite3   *db,
+              gpointer   user_data,
+              GError   **error)
+{
+  Lookup *lookup = user_data;
+
+  return read_ticket (db, lookup->id_or_label, lookup->day, &lookup->ticket, error);
+}
+
+static gboolean
+not_found (const char  *id_or_label,
+           GError     **error)
+{
+  g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NOT_FOUND,
+               _("There is no ticket “%s” today. Check the number on the ticket."), id_or_label);
+  return FALSE;
+}
+
+PdTicket *
+pd_queue_lookup (PdQueue     *self,
+                 const char  *id_or_label,
+                 GError     **error)
+{
+  g_autofree char *today = NULL;
+  Lookup lookup = { id_or_label };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (id_or_label != NULL, NULL);
+
+  lookup.day = today = dup_today (self);
+  if (!pd_store_run_sql (self->store, lookup_in_db, &lookup, error))
+    return NULL;
+  if (lookup.ticket == NULL)
+    not_found (id_or_label, error);
+  return lookup.ticket;
+}
+
+/* Calling -------------------------------------------------------------------------------- */
+
+typedef struct {
+  const char    *id_or_label;   /* NULL: the next one waiting */
+  const char    *service;       /* nullable */
+  const char    *day;
+  const char    *counter;
+  PdTicketState  state;
+  GDateTime     *now;
+  PdTicket      *ticket;
+} Change;
+
+static gboolean
+change_in_db (sqlite3   *db,
+              gpointer   user_data,
+              GError   **error)
+{
+  Change *change = user_data;
+  PdTicket *ticket;
+
+  if (change->id_or_label)
+    {
+      if (!read_ticket (db, change->id_or_label, change->day, &change->ticket, error))
+        return FALSE;
+      if (change->ticket == NULL)
+        return not_found (change->id_or_label, error);
+    }
+  else
+    {
+      g_autoptr(PdQueueStatement) stmt =
+        prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets"
+                     " WHERE day = ?1 AND state = 'waiting' AND (?2 IS NULL OR service = ?2)"
+                     " ORDER BY issued_at, label LIMIT 1", error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, change->day, -1, SQLITE_STATIC);
+      if (change->service)
+        sqlite3_bind_text (stmt, 2, change->service, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, 2);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        return TRUE;
+      if (rc != SQLITE_ROW)
+        return sql_failed (db, error);
+      change->ticket = ticket_from_row (stmt);
+    }
+
+  ticket = change->ticket;
+  ticket->state = change->state;
+  if (change->state == PD_TICKET_CALLED)
+    {
+      g_free (ticket->counter);
+      ticket->counter = g_strdup (change->counter);
+      ticket->called_at = g_date_time_to_unix (change->now);
+    }
+  ticket->updated_at = change_time (change->now, ticket->updated_at);
+  return write_ticket (db, ticket, TRUE, error);
+}
+
+static PdTicket *
+change (PdQueue   *self,
+        Change    *change,
+        GError   **error)
+{
+  g_autofree char *today = dup_today (self);
+  g_autoptr(GDateTime) now = pd_queue_dup_time (self);
+
+  if (change->state == PD_TICKET_CALLED &&
+      (change->counter == NULL || *change->counter == '\0' ||
+       strlen (change->counter) > PD_TICKET_MAX_COUNTER || !g_utf8_validate (change->counter, -1, NULL)))
+    {
+      g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_INVALID,
+                   _("Say which counter calls the ticket (at most 32 characters)."));
+      return NULL;
+    }
+  change->day = today;
+  change->now = now;
+  if (!pd_store_run_sql (self->store, change_in_db, change, error))
+    {
+      g_clear_pointer (&change->ticket, pd_ticket_free);
+      return NULL;
+    }
+  if (change->ticket == NULL)
+    return NULL;
+  if (change->state == PD_TICKET_CALLED)
+    g_signal_emit (self, signals[TICKET_CALLED], 0, change->ticket);
+  g_signal_emit (self, signals[CHANGED], 0);
+  return change->ticket;
+}
+
+PdTicket *
+pd_queue_call_next (PdQueue     *self,
+                    const char  *counter,
+                    const char  *service,
+                    GError     **error)
+{
+  Change call = { NULL, service, NULL, counter, PD_TICKET_CALLED };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+
+  if (service && require_service (self, service, error) == NULL)
+    return NULL;
+  return change (self, &call, error);
+}
+
+PdTicket *
+pd_queue_set_state (PdQueue        *self,
+                    const char     *id_or_label,
+                    PdTicketState   state,
+                    const char     *counter,
+                    GError        **error)
+{
+  Change set = { id_or_label, NULL, NULL, counter, state };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (id_or_label != NULL, NULL);
+
+  if (state == PD_TICKET_WAITING || state > PD_TICKET_NO_SHOW)
+    {
+      g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_INVALID,
+                   _("A ticket cannot go back to waiting. Issue a new ticket instead."));
+      return NULL;
+    }
+  return change (self, &set, error);
+}
+
+/* Sync ----------------------------------------------------------------------------------- */
+
+static gboolean
+list_dirty_in_db (sqlite3   *db,
+                  gpointer   user_data,
+                  GError   **error)
+{
+  List *list = user_data;
+  g_autoptr(PdQueueStatement) stmt =
+    prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE dirty ORDER BY updated_at LIMIT ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, list->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list->list, ticket_from_row (stmt));
+  return rc == SQLITE_DONE || sql_failed (db, error);
+}
+
+GPtrArray *
+pd_queue_list_dirty (PdQueue  *self,
+                     guint     limit,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_ticket_free);
+  List list = { NULL, FALSE, limit, result };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  if (!pd_store_run_sql (self->store, list_dirty_in_db, &list, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+static gboolean
+mark_pushed_in_db (sqlite3   *db,
+                   gpointer   user_data,
+                   GError   **error)
+{
+  GPtrArray *tickets = user_data;
+  g_autoptr(PdQueueStatement) stmt =
+    prepare (db, "UPDATE queue_tickets SET dirty = 0 WHERE id = ? AND updated_at = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < tickets->len; i++)
+    {
+      const PdTicket *ticket = g_ptr_array_index (tickets, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, ticket->id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, ticket->updated_at);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return sql_failed (db, error);
+    }
+  return TRUE;
+}
+
+gboolean
+pd_queue_mark_pushed (PdQueue    *self,
+                      GPtrArray  *tickets,
+                      GError    **error)
+{
+  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
+  return pd_store_run_sql (self->store, mark_pushed_in_db, tickets, error);
+}
+
+typedef struct {
+  GPtrArray *tickets;
+  GPtrArray *called;    /* (element-type PdTicket): calls made elsewhere */
+  guint      changed;
+} Merge;
+
+static gboolean
+merge_in_db (sqlite3   *db,
+             gpointer   user_data,
+             GError   **error)
+{
+  Merge *merge = user_data;
+
+  for (guint i = 0; i < merge->tickets->len; i++)
+    {
+      const PdTicket *ticket = g_ptr_array_index (merge->tickets, i);
+      g_autoptr(PdTicket) local = NULL;
+
+      if (!read_ticket (db, ticket->id, "", &local, error))
+        return FALSE;
+      if (local && !pd_ticket_supersedes (ticket, local))
+        continue;
+      if (!write_ticket (db, ticket, FALSE, error))
+        return FALSE;
+      merge->changed++;
+      if (ticket->state == PD_TICKET_CALLED &&
+          (local == NULL || local->state != PD_TICKET_CALLED || local->called_at != ticket->called_at))
+        g_ptr_array_add (merge->called, pd_ticket_copy (ticket));
+    }
+  return TRUE;
+}
+
+gboolean
+pd_queue_merge (PdQueue    *self,
+                GPtrArray  *tickets,
+                guint      *n_changed,
+                GError    **error)
+{
+  g_autoptr(GPtrArray) called = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_ticket_free);
+  Merge merge = { tickets, called, 0 };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
+
+  if (n_changed)
+    *n_changed = 0;
+  if (!pd_store_run_sql (self->store, merge_in_db, &merge, error))
+    return FALSE;
+  if (n_changed)
+    *n_changed = merge.changed;
+  for (guint i = 0; i < called->len; i++)
+    g_signal_emit (self, signals[TICKET_CALLED], 0, g_ptr_array_index (called, i));
+  if (merge.changed > 0)
+    g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+static gboolean
+mark_all_dirty_in_db (sqlite3   *db,
+                      gpointer   user_data,
+                      GError   **error)
+{
+  g_autoptr(PdQueueStatement) stmt =
+    prepare (db, "UPDATE queue_tickets SET dirty = 1 WHERE day >= ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user_data, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_DONE || sql_failed (db, error);
+}
+
+gboolean
+pd_queue_mark_all_dirty (PdQueue  *self,
+                         GError  **error)
+{
+  g_autofree char *today = NULL;
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
+
+  today = dup_today (self);
+  return pd_store_run_sql (self->store, mark_all_dirty_in_db, today, error);
+}
+
+/* Object --------------------------------------------------------------------------------- */
+
+PdStore *
+pd_queue_get_store (PdQueue *self)
+{
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+  return self->store;
+}
+
+static void
+pd_queue_finalize (GObject *object)
+{
+  PdQueue *self = (PdQueue *) object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->calendar);
+  g_clear_pointer (&self->time, g_date_time_unref);
+
+  G_OBJECT_CLASS (pd_queue_parent_class)->finalize (object);
+}
+
+static void
+pd_queue_class_init (PdQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = pd_queue_finalize;
+
+  /* Tickets were issued, called or closed, here or (after a sync) elsewhere. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A ticket was called to a counter: the display and the announcement follow it. */
+  signals[TICKET_CALLED] = g_signal_new ("ticket-called", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                         PD_TYPE_TICKET | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+pd_queue_init (PdQueue *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (default_services); i++)
+    {
+      self->services[i].code = default_services[i].code;
+      self->services[i].name = g_dgettext (GETTEXT_PACKAGE, default_services[i].name);
+      self->services[i].capacity = default_services[i].capacity;
+    }
+}
+
+PdQueue *
+pd_queue_new (PdStore    *store,
+              PdCalendar *calendar)
+{
+  PdQueue *self;
+
+  g_return_val_if_fail (PD_IS_STORE (store), NULL);
+  g_return_val_if_fail (calendar == NULL || PD_IS_CALENDAR (calendar), NULL);
+
+  self = g_object_new (PD_TYPE_QUEUE, NULL);
+  self->store = g_object_ref (store);
+  self->calendar = calendar ? g_object_ref (calendar) : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (self->services); i++)
+    {
+      g_autofree char *key = g_strconcat (PD_QUEUE_SETTING_CAPACITY, self->services[i].code, NULL);
+      g_autofree char *value = pd_store_get_setting (store, key);
+      guint64 capacity;
+
+      if (value && g_ascii_string_to_unsigned (value, 10, 0, 9999, &capacity, NULL))
+        self->services[i].capacity = capacity;
+    }
+  return self;
+}

@@ -1,0 +1,450 @@
+/* test-queue-sync.c: two stations of one office share the queue through the real
+ * passdesk-central on loopback (argv[1]), and keep working when cut off from it.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "pd-queue.h"
+#include "pd-queue-private.h"
+#include "pd-test-support.h"
+#include "sync/pd-device.h"
+#include "sync/pd-queue-sync.h"
+
+#define N_OFFLINE 6
+
+static const char *central_path;
+static char *tmpdir;
+static char *central_db;
+static char *server_url;
+static GSubprocess *server;
+
+typedef struct {
+  PdStore      *store;
+  PdDevice     *device;
+  PdQueue      *queue;
+  PdSyncClient *online;
+  PdSyncClient *offline;   /* a server address nobody answers on */
+  GPtrArray    *called;    /* labels of "ticket-called" */
+} Station;
+
+static Station a, b;
+
+/* Helpers ------------------------------------------------------------------------------- */
+
+static char *
+central (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_arg = g_strconcat ("--db=", central_db, NULL);
+  char *out = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) central_path);
+  g_ptr_array_add (argv, (gpointer) first);
+  g_ptr_array_add (argv, db_arg);
+  va_start (args, first);
+  for (const char *arg = va_arg (args, const char *); arg; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  return g_strstrip (out);
+}
+
+static void
+start_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_arg = g_strconcat ("--db=", central_db, NULL);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                             central_path, "serve", db_arg, "--port=0", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  g_free (server_url);
+  server_url = g_strdup (line + strlen ("listening on "));
+}
+
+static void
+stop_server (void)
+{
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&server);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+on_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+on_called (PdQueue  *queue,
+           PdTicket *ticket,
+           gpointer  user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (ticket->label));
+}
+
+static void
+station_init (Station    *station,
+              const char *name,
+              const char *letter)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *code = central ("enroll-code", "--office=HN01", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  station->store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  pd_device_enroll_async (station->store, server_url, NULL, code, name, NULL, on_done, &result);
+  station->device = pd_device_enroll_finish (wait_for (&result), &error);
+  g_assert_no_error (error);
+  station->queue = pd_queue_new (station->store, NULL);
+  pd_queue_set_station (station->queue, letter, &error);
+  g_assert_no_error (error);
+  station->online = pd_device_create_client (station->device, NULL, &error);
+  g_assert_no_error (error);
+  /* Port 9 (discard) on loopback: nobody answers, the connection is refused. */
+  station->offline = pd_device_create_client (station->device, "http://127.0.0.1:9", &error);
+  g_assert_no_error (error);
+  station->called = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (station->queue, "ticket-called", G_CALLBACK (on_called), station->called);
+}
+
+static void
+station_clear (Station *station)
+{
+  g_clear_object (&station->online);
+  g_clear_object (&station->offline);
+  g_clear_object (&station->queue);
+  g_clear_object (&station->device);
+  g_clear_object (&station->store);
+  g_clear_pointer (&station->called, g_ptr_array_unref);
+}
+
+/* A pass of @station through @client; returns the tickets that changed here. */
+static guint
+sync_station (Station      *station,
+              PdSyncClient *client,
+              GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  guint pulled = 0;
+
+  pd_queue_sync_async (station->queue, client, NULL, on_done, &result);
+  pd_queue_sync_finish (station->queue, wait_for (&result), &pulled, error);
+  return pulled;
+}
+
+static PdTicket *
+call_next (Station      *station,
+           PdSyncClient *client,
+           const char   *counter,
+           gboolean     *offline)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PdTicket *ticket;
+
+  pd_queue_sync_call_next_async (station->queue, client, counter, NULL, NULL, on_done, &result);
+  ticket = pd_queue_sync_call_next_finish (station->queue, wait_for (&result), offline, &error);
+  g_assert_no_error (error);
+  return ticket;
+}
+
+static GPtrArray *
+list_today (Station *station)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list = pd_queue_list (station->queue, NULL, FALSE, &error);
+
+  g_assert_no_error (error);
+  return list;
+}
+
+static PdTicket *
+find (GPtrArray  *list,
+      const char *label)
+{
+  for (guint i = 0; i < list->len; i++)
+    if (g_str_equal (((PdTicket *) list->pdata[i])->label, label))
+      return list->pdata[i];
+  return NULL;
+}
+
+/* Tests --------------------------------------------------------------------------------- */
+
+static void
+test_offline_issue (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) issued = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_ticket_free);
+  g_autoptr(GError) error = NULL;
+
+  /* Both stations cut off from the server, issuing alternately, over ten minutes. */
+  for (guint i = 0; i < 2 * N_OFFLINE; i++)
+    {
+      Station *station = i % 2 == 0 ? &a : &b;
+      g_autoptr(GDateTime) at = g_date_time_add_seconds (now, -600 + (gint) i * 30);
+      g_autoptr(PdAppointment) appointment = NULL;
+      PdTicket *ticket = NULL;
+
+      pd_queue_set_time (station->queue, at);
+      g_assert_true (pd_queue_issue (station->queue, "P", &ticket, &appointment, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (issued, ticket);
+
+      sync_station (station, station->offline, &error);
+      g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY);
+      g_clear_error (&error);
+    }
+  pd_queue_set_time (a.queue, NULL);
+  pd_queue_set_time (b.queue, NULL);
+
+  /* Same numbers on both stations, never the same label. */
+  for (guint i = 0; i < issued->len; i++)
+    {
+      PdTicket *ticket = issued->pdata[i];
+
+      g_assert_cmpuint (ticket->number, ==, i / 2 + 1);
+      g_assert_true (g_hash_table_add (labels, ticket->label));
+      g_assert_true (g_hash_table_add (ids, ticket->id));
+    }
+  g_assert_nonnull (g_hash_table_lookup (labels, "AP-001"));
+  g_assert_nonnull (g_hash_table_lookup (labels, "BP-001"));
+
+  /* Each station sees only its own. */
+  {
+    g_autoptr(GPtrArray) list_a = list_today (&a);
+    g_autoptr(GPtrArray) list_b = list_today (&b);
+
+    g_assert_cmpuint (list_a->len, ==, N_OFFLINE);
+    g_assert_cmpuint (list_b->len, ==, N_OFFLINE);
+  }
+}
+
+static void
+test_merge_after_reconnect (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list_a = NULL;
+  g_autoptr(GPtrArray) list_b = NULL;
+  guint pulled;
+
+  /* A pushes and pulls (nothing of B yet); B pushes and pulls A's; A pulls B's. */
+  pulled = sync_station (&a, a.online, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pulled, ==, 0);
+  pulled = sync_station (&b, b.online, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pulled, ==, N_OFFLINE);
+  pulled = sync_station (&a, a.online, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pulled, ==, N_OFFLINE);
+
+  /* Idempotent: another pass changes nothing, and nothing is left to push. */
+  g_assert_cmpuint (sync_station (&a, a.online, &error), ==, 0);
+  g_assert_cmpuint (sync_station (&b, b.online, &error), ==, 0);
+  {
+    g_autoptr(GPtrArray) dirty = pd_queue_list_dirty (a.queue, 10, &error);
+
+    g_assert_cmpuint (dirty->len, ==, 0);
+  }
+
+  /* One office queue, in the order of issue, the same on both stations. */
+  list_a = list_today (&a);
+  list_b = list_today (&b);
+  g_assert_cmpuint (list_a->len, ==, 2 * N_OFFLINE);
+  g_assert_cmpuint (list_b->len, ==, 2 * N_OFFLINE);
+  for (guint i = 0; i < list_a->len; i++)
+    {
+      PdTicket *x = list_a->pdata[i];
+      PdTicket *y = list_b->pdata[i];
+
+      g_assert_cmpstr (x->id, ==, y->id);
+      g_assert_cmpstr (x->label, ==, y->label);
+      g_assert_cmpint (x->updated_at, ==, y->updated_at);
+    }
+  g_assert_cmpstr (((PdTicket *) list_a->pdata[0])->label, ==, "AP-001");
+  g_assert_cmpstr (((PdTicket *) list_a->pdata[1])->label, ==, "BP-001");
+
+  /* Numbering goes on after the merged tickets, still without collision. */
+  {
+    g_autoptr(PdTicket) ticket = NULL;
+    g_autoptr(PdAppointment) appointment = NULL;
+
+    g_assert_true (pd_queue_issue (b.queue, "P", &ticket, &appointment, &error));
+    g_assert_cmpstr (ticket->label, ==, "BP-007");
+    sync_station (&b, b.online, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (sync_station (&a, a.online, &error), ==, 1);
+  }
+}
+
+static void
+test_call_seen_elsewhere (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdTicket) first = NULL;
+  g_autoptr(PdTicket) second = NULL;
+  g_autoptr(PdTicket) third = NULL;
+  g_autoptr(GPtrArray) list_b = NULL;
+  g_autoptr(GPtrArray) list_a = NULL;
+  gboolean offline = TRUE;
+  PdTicket *seen;
+
+  g_ptr_array_set_size (a.called, 0);
+  g_ptr_array_set_size (b.called, 0);
+
+  /* Counter 1 at A calls through the server: the office's oldest ticket. */
+  first = call_next (&a, a.online, "Quầy 1", &offline);
+  g_assert_false (offline);
+  g_assert_cmpstr (first->label, ==, "AP-001");
+  g_assert_cmpstr (first->counter, ==, "Quầy 1");
+  g_assert_cmpuint (a.called->len, ==, 1);
+
+  /* Counter 2 at B, before B even synced: the server hands it the next one, not the same. */
+  second = call_next (&b, b.online, "Quầy 2", &offline);
+  g_assert_false (offline);
+  g_assert_cmpstr (second->label, ==, "BP-001");
+
+  /* B sees A's call, A sees B's, with the counter. */
+  g_assert_cmpuint (sync_station (&b, b.online, &error), >=, 1);
+  g_assert_no_error (error);
+  list_b = list_today (&b);
+  seen = find (list_b, "AP-001");
+  g_assert_cmpint (seen->state, ==, PD_TICKET_CALLED);
+  g_assert_cmpstr (seen->counter, ==, "Quầy 1");
+  g_assert_true (g_ptr_array_find_with_equal_func (b.called, "AP-001", g_str_equal, NULL));
+
+  sync_station (&a, a.online, &error);
+  g_assert_no_error (error);
+  list_a = list_today (&a);
+  seen = find (list_a, "BP-001");
+  g_assert_cmpint (seen->state, ==, PD_TICKET_CALLED);
+  g_assert_cmpstr (seen->counter, ==, "Quầy 2");
+
+  /* Cut off, A still calls, from its own copy; after reconnecting, B sees it. */
+  third = call_next (&a, a.offline, "Quầy 1", &offline);
+  g_assert_true (offline);
+  g_assert_cmpstr (third->label, ==, "AP-002");
+  sync_station (&a, a.online, &error);
+  g_assert_no_error (error);
+  sync_station (&b, b.online, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&list_b, g_ptr_array_unref);
+  list_b = list_today (&b);
+  seen = find (list_b, "AP-002");
+  g_assert_cmpint (seen->state, ==, PD_TICKET_CALLED);
+  g_assert_cmpstr (seen->counter, ==, "Quầy 1");
+
+  /* Served at B: A sees it closed. */
+  g_clear_pointer (&first, pd_ticket_free);
+  first = pd_queue_set_state (b.queue, "AP-001", PD_TICKET_SERVED, NULL, &error);
+  g_assert_no_error (error);
+  sync_station (&b, b.online, &error);
+  sync_station (&a, a.online, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&list_a, g_ptr_array_unref);
+  list_a = list_today (&a);
+  g_assert_cmpint (find (list_a, "AP-001")->state, ==, PD_TICKET_SERVED);
+}
+
+static void
+test_server_restart (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list_b = NULL;
+  g_autoptr(PdTicket) ticket = NULL;
+  g_autoptr(PdAppointment) appointment = NULL;
+  gboolean offline = TRUE;
+  g_autoptr(PdTicket) called = NULL;
+
+  /* The server forgets the day's queue; it comes back on another port. */
+  stop_server ();
+  start_server ();
+  g_clear_object (&a.online);
+  g_clear_object (&b.online);
+  a.online = pd_device_create_client (a.device, server_url, &error);
+  b.online = pd_device_create_client (b.device, server_url, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (pd_queue_issue (a.queue, "R", &ticket, &appointment, &error));
+  g_assert_cmpstr (ticket->label, ==, "AR-001");
+
+  /* A new epoch: A gives its whole day again, then B; both see everything. */
+  sync_station (&a, a.online, &error);
+  g_assert_no_error (error);
+  sync_station (&b, b.online, &error);
+  g_assert_no_error (error);
+  sync_station (&a, a.online, &error);
+  g_assert_no_error (error);
+  list_b = list_today (&b);
+  g_assert_cmpuint (list_b->len, ==, 2 * N_OFFLINE + 2);
+  g_assert_nonnull (find (list_b, "AR-001"));
+
+  /* The rebuilt server queue still knows who was called: the next call skips them. */
+  called = call_next (&b, b.online, "Quầy 2", &offline);
+  g_assert_false (offline);
+  g_assert_cmpstr (called->label, ==, "BP-002");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  pd_test_init (&argc, &argv);
+  if (argc < 2)
+    g_error ("usage: test-queue-sync PASSDESK-CENTRAL");
+  central_path = argv[1];
+  tmpdir = pd_test_make_tmpdir ();
+  central_db = g_build_filename (tmpdir, "central.db", NULL);
+  g_free (central ("seed-demo", "--declarations=0", NULL));
+  start_server ();
+  station_init (&a, "station-a.db", "A");
+  station_init (&b, "station-b.db", "B");
+
+  g_test_add_func ("/queue-sync/offline-issue", test_offline_issue);
+  g_test_add_func ("/queue-sync/merge-after-reconnect", test_merge_after_reconnect);
+  g_test_add_func ("/queue-sync/call-seen-elsewhere", test_call_seen_elsewhere);
+  g_test_add_func ("/queue-sync/server-restart", test_server_restart);
+  status = g_test_run ();
+
+  stop_server ();
+  station_clear (&a);
+  station_clear (&b);
+  return status;
+}
