@@ -57,6 +57,7 @@ if [ ! -f "$db" ]; then
   code=$("$central" enroll-code --db "$central_db" --office HN01 | tail -n 1)
   run bash -c '
     set -e
+    "$1" init --db "$2"
     "$1" demo-data --db "$2" --count "$3"
     "$1" enroll --db "$2" --server "$4" --code "$5" --name "Demo station"
     "$1" sync --db "$2" --server "$4"

@@ -64,6 +64,12 @@ struct _PdDossierForm
 
   AdwPreferencesPage  *page;
   GtkLabel            *summary_label;
+  GtkLabel            *documents_label;
+  GtkLabel            *guidance_label;
+  GtkWidget           *save_button;
+  GtkWidget           *hold_button;
+  GtkWidget           *refuse_button;
+  GtkWidget           *print_slip_button;
   PdMismatchPanel     *mismatch_panel;
 
   AdwPreferencesGroup *groups[PD_N_FIELD_GROUPS];
@@ -457,8 +463,9 @@ entry_changed_cb (GtkEditable   *editable,
   if (field == PD_FIELD_BIRTH_DATE)
     update_representative (self);
 
-  /* Once a field has shown an error, it tells as soon as it is fixed. */
-  if (r->left || gtk_widget_get_visible (r->error_row))
+  /* Once a field has shown an error, it tells as soon as it is fixed; at an assisted-entry
+   * station it tells while typing. */
+  if (r->left || gtk_widget_get_visible (r->error_row) || self->role == PD_ROLE_VOLUNTEER)
     {
       check_field (self, field);
       update_summary (self);
@@ -744,6 +751,30 @@ is_ticked (PdDossierForm            *self,
 }
 
 static void
+update_documents_label (PdDossierForm *self)
+{
+  guint n = self->required_shown ? self->required_shown->len : 0;
+  guint n_ticked = 0;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < n; i++)
+    if (is_ticked (self, g_ptr_array_index (self->required_shown, i)))
+      n_ticked++;
+  if (n == 0)
+    text = g_strdup ("");
+  else if (n_ticked == n)
+    text = g_strdup_printf (_("Documents: all %u checked"), n);
+  else
+    /* Translators: documents checked of those required, e.g. "Documents: 2 of 4 (Ctrl+K)". */
+    text = g_strdup_printf (_("Documents: %u of %u (Ctrl+K)"), n_ticked, n);
+  gtk_label_set_label (self->documents_label, text);
+  if (n_ticked == n)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->documents_label), "warning");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->documents_label), "warning");
+}
+
+static void
 required_toggled_cb (GtkCheckButton *check,
                      PdDossierForm  *self)
 {
@@ -753,6 +784,7 @@ required_toggled_cb (GtkCheckButton *check,
     return;
   g_hash_table_insert (self->required_ticks, g_strdup (code),
                        GUINT_TO_POINTER (gtk_check_button_get_active (check) ? TICK_YES : TICK_NO));
+  update_documents_label (self);
 }
 
 static void
@@ -810,6 +842,7 @@ refresh_required (PdDossierForm *self)
       adw_preferences_group_add (self->required_group, row);
       g_ptr_array_add (self->required_rows, row);
     }
+  update_documents_label (self);
 }
 
 GPtrArray *
@@ -1864,6 +1897,32 @@ pd_dossier_form_set_role (PdDossierForm *self,
   self->role = role;
   g_free (self->actor);
   self->actor = g_strdup (actor);
+
+  /* Assisted entry: the citizen reads along, so larger text and a word on what to do; each
+   * field is checked as it is typed (see entry_changed_cb()). */
+  gtk_widget_set_visible (GTK_WIDGET (self->guidance_label), role == PD_ROLE_VOLUNTEER);
+  /* A volunteer hands the citizen a slip for the counter; accepting is the counter's. */
+  gtk_widget_set_visible (self->save_button, role != PD_ROLE_VOLUNTEER);
+  gtk_widget_set_visible (self->hold_button, role != PD_ROLE_VOLUNTEER);
+  gtk_widget_set_visible (self->refuse_button, role != PD_ROLE_VOLUNTEER);
+  gtk_widget_set_visible (self->print_slip_button, role == PD_ROLE_VOLUNTEER);
+  if (role == PD_ROLE_VOLUNTEER)
+    {
+      static GtkCssProvider *provider;
+
+      if (provider == NULL)
+        {
+          provider = gtk_css_provider_new ();
+          gtk_css_provider_load_from_data (provider,
+                                           ".pd-assisted row { font-size: 1.2em; min-height: 60px; }", -1);
+          gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                      GTK_STYLE_PROVIDER (provider),
+                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+        }
+      gtk_widget_add_css_class (GTK_WIDGET (self), "pd-assisted");
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "pd-assisted");
 }
 
 PdRole
@@ -1871,6 +1930,30 @@ pd_dossier_form_get_role (PdDossierForm *self)
 {
   g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), PD_ROLE_NONE);
   return self->role;
+}
+
+/* Ctrl+K: to the checklist, on the first paper not ticked yet. */
+static void
+documents_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PdDossierForm *self = PD_DOSSIER_FORM (widget);
+  GtkWidget *target = NULL;
+
+  ensure_rows (self);
+  for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
+    if (!is_ticked (self, g_ptr_array_index (self->required_shown, i)))
+      {
+        target = g_ptr_array_index (self->required_rows, i);
+        break;
+      }
+  if (target == NULL && self->required_rows->len > 0)
+    target = g_ptr_array_index (self->required_rows, 0);
+  if (target == NULL)
+    return;
+  gtk_widget_grab_focus (target);
+  scroll_to_row (self, target);
 }
 
 static void
@@ -1984,10 +2067,17 @@ pd_dossier_form_class_init (PdDossierFormClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-dossier-form.ui");
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, page);
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, documents_label);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, guidance_label);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, save_button);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, hold_button);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, refuse_button);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, print_slip_button);
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, mismatch_panel);
 
   gtk_widget_class_install_action (widget_class, "form.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "form.hold", NULL, set_aside_action);
+  gtk_widget_class_install_action (widget_class, "form.documents", NULL, documents_action);
   gtk_widget_class_install_action (widget_class, "form.refuse", NULL, set_aside_action);
   gtk_widget_class_install_action (widget_class, "form.clear", NULL, clear_action);
 }

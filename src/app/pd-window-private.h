@@ -7,6 +7,7 @@
 #include "pd-scan-input.h"
 #include "pd-sync-page.h"
 #include "pd-window.h"
+#include "sync/pd-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -67,5 +68,20 @@ gboolean       pd_window_get_in_round   (PdWindow   *self);
 gboolean       pd_window_reopen         (PdWindow   *self,
                                          PdDossier  *dossier,
                                          const char *reason);
+
+/* Assisted entry. "win.print-declaration" signs the form's declaration with the station key
+ * (see pd-station-key.h) and prints the slip with its QR code; this is the QR text printed
+ * last, or NULL. "win.station-key" prints the station's key as a QR code; this is its text. */
+const char    *pd_window_get_last_declaration_qr (PdWindow *self);
+const char    *pd_window_get_station_key_text    (PdWindow *self);
+/* What scanning a station key at the counter does once confirmed: trusts its declarations.
+ * Supervisors only (or an officer of a station that is not enrolled). */
+gboolean       pd_window_trust_station_key (PdWindow   *self,
+                                            const char *text);
+
+/* The sync engine of an enrolled station (NULL otherwise, or until the database is open): made
+ * by the window, which starts its background passes unless PASSDESK_NO_BACKGROUND_SYNC=1.
+ * A scanned declaration code not in the store is fetched through it. */
+PdSyncEngine  *pd_window_get_sync_engine (PdWindow *self);
 
 G_END_DECLS

@@ -12,7 +12,11 @@
 #include "pd-print.h"
 #include "pd-print-papers.h"
 #include "pd-format.h"
+#include "pd-station-key.h"
+#include "pd-validate.h"
 #include "sync/pd-device.h"
+#include "sync/pd-sync-client.h"
+#include "sync/pd-sync-engine.h"
 #include "pd-scan-router.h"
 #include "pd-scanner-dialog.h"
 #include "pd-window-private.h"
@@ -48,6 +52,7 @@ struct _PdWindow
   PdScanInput          *scan_input;
   GCancellable         *lookup_cancellable;
   char                 *scan_message;
+  AdwToast             *last_toast;
   /* A declaration waiting for the officer to agree to replace the form being typed. */
   PdDossier            *pending_declaration;
 
@@ -64,8 +69,14 @@ struct _PdWindow
   gboolean              print_after_accept;
   char                 *print_export_dir;
   GPtrArray            *print_queue;     /* PdPrintDocument still to print */
+  char                 *print_done;      /* what to say once the queue is printed */
   guint                 n_printed;
   PdDossier            *last_accepted;
+  gboolean              enrolled;
+  PdSyncEngine         *engine;
+  gboolean              start_sync;
+  char                 *last_declaration_qr;
+  char                 *station_key_text;
 
   /* PASSDESK_EXIT_AFTER_FIRST_FRAME: see pd_window_map(). */
   gboolean              exit_after_ready;
@@ -89,6 +100,8 @@ static void show_content         (PdWindow *self,
                                   PdStore  *store);
 static void resolve_role         (PdWindow *self,
                                   PdStore  *store);
+static void offer_trust          (PdWindow   *self,
+                                  const char *text);
 
 PdWindow *
 pd_window_new (PdApplication *application,
@@ -156,14 +169,33 @@ pd_window_get_scan_message (PdWindow *self)
 }
 
 static void
+toast_dismissed_cb (PdWindow *self,
+                    AdwToast *toast)
+{
+  if (self->last_toast == toast)
+    g_clear_object (&self->last_toast);
+}
+
+static void
 scan_message (PdWindow   *self,
               const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  AdwToast *toast;
 
   g_free (self->scan_message);
   self->scan_message = g_strdup (message);
+
+  /* Toasts queue up: at the pace of a counter the officer would read old news. The one still
+   * up says the news instead (dismissing it mid-animation crashes libadwaita 1.2). */
+  if (self->last_toast != NULL)
+    {
+      adw_toast_set_title (self->last_toast, message);
+      return;
+    }
+  toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 8);
+  self->last_toast = g_object_ref (toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -242,6 +274,35 @@ find_declaration_thread (GTask        *task,
 }
 
 static void
+online_declaration_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDossier) declaration = pd_sync_engine_lookup_declaration_finish (PD_SYNC_ENGINE (object),
+                                                                               result, &error);
+  g_autofree char *message = NULL;
+
+  if (declaration != NULL)
+    {
+      offer_declaration (self, declaration);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_NOT_FOUND))
+    message = g_strdup (_("The central system has no such declaration. Ask the applicant for the code "
+                          "again, or type the application by hand."));
+  else if (g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY))
+    message = g_strdup (_("The central system cannot be reached, so the declaration cannot be fetched. "
+                          "Type the application by hand, or scan again later."));
+  else
+    message = g_strdup_printf (_("Cannot fetch the declaration: %s"), error->message);
+  scan_message (self, message);
+}
+
+static void
 find_declaration_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -260,11 +321,20 @@ find_declaration_cb (GObject      *object,
       scan_message (self, message);
       return;
     }
+  if (found->len == 0 && self->engine != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Fetching declaration %s from the central system…"), code);
+
+      scan_message (self, message);
+      pd_sync_engine_lookup_declaration_async (self->engine, code, self->lookup_cancellable,
+                                               online_declaration_cb, g_object_ref (self));
+      return;
+    }
   if (found->len == 0)
     {
       g_autofree char *message =
-        g_strdup_printf (_("No declaration %s on this computer. Fetch the online declarations on the "
-                           "Sending page, or type the application by hand."), code);
+        g_strdup_printf (_("No declaration %s on this computer, and this station is not connected to the "
+                           "central system. Type the application by hand."), code);
 
       scan_message (self, message);
       return;
@@ -382,6 +452,12 @@ pd_window_handle_scan (PdWindow   *self,
       return;
     }
 
+  if (g_str_has_prefix (text, PD_STATION_KEY_PREFIX))
+    {
+      offer_trust (self, text);
+      return;
+    }
+
   if (pd_scan_classify (text, -1) == PD_SCAN_KIND_DECLARATION_QR)
     {
       keys = pd_declaration_keys_load (self->store, &error);
@@ -451,6 +527,9 @@ set_actions_enabled (PdWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refuse", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-again", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.documents", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-declaration", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.station-key", enabled);
 }
 
 static void
@@ -572,10 +651,7 @@ open_store_cb (GObject      *object,
     }
 
   /* Who may do what is known before anything can be done: the store is shown after. */
-  if (self->role_fixed)
-    show_content (self, store);
-  else
-    resolve_role (self, store);
+  resolve_role (self, store);
 }
 
 static void
@@ -645,6 +721,9 @@ typedef struct
   PdRole  role;
   char   *actor;
   char   *problem;   /* why nobody may accept, or NULL */
+  gboolean enrolled;
+  PdDevice *device;  /* when enrolled */
+  char   *token;     /* the officer's, when signed in online */
 } RoleResult;
 
 static void
@@ -652,6 +731,8 @@ role_result_free (RoleResult *result)
 {
   g_free (result->actor);
   g_free (result->problem);
+  g_clear_object (&result->device);
+  g_free (result->token);
   g_free (result);
 }
 
@@ -683,10 +764,13 @@ resolve_role_thread (GTask        *task,
     {
       g_autoptr(PdOfficer) officer = pd_officer_get_current (store, device, cancellable, &error);
 
+      result->enrolled = TRUE;
+      result->device = g_object_ref (device);
       if (officer != NULL)
         {
           result->role = pd_officer_get_role (officer);
           result->actor = g_strdup (pd_officer_get_username (officer));
+          result->token = g_strdup (pd_officer_get_token (officer));
         }
       else
         {
@@ -707,6 +791,22 @@ resolve_role_cb (GObject      *object,
 
   if (result == NULL)   /* cancelled: the window is going */
     return;
+  self->enrolled = result->enrolled;
+  /* An enrolled station sends and fetches by itself; accepting seals packets from now on. */
+  if (result->device != NULL && self->engine == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->engine = pd_sync_engine_new (PD_STORE (object), result->device, NULL, &error);
+      if (self->engine == NULL)
+        g_warning ("Cannot start sending: %s", error->message);
+      else
+        {
+          pd_sync_engine_set_token (self->engine, result->token);
+          if (self->start_sync)
+            pd_sync_engine_start (self->engine);
+        }
+    }
   if (!self->role_fixed)
     {
       self->role = result->role;
@@ -868,6 +968,8 @@ form_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
   if (g_str_equal (action_name, "win.hold"))
     gtk_widget_activate_action (GTK_WIDGET (self->form), "form.hold", NULL);
+  else if (g_str_equal (action_name, "win.documents"))
+    gtk_widget_activate_action (GTK_WIDGET (self->form), "form.documents", NULL);
   else
     gtk_widget_activate_action (GTK_WIDGET (self->form), "form.refuse", NULL);
 }
@@ -904,11 +1006,14 @@ print_done_cb (GObject      *object,
       print_next (self);
       return;
     }
-  /* The round is over: back to the queue for the next applicant. */
-  self->in_round = FALSE;
-  if (self->role != PD_ROLE_VOLUNTEER)
-    adw_view_stack_set_visible_child_name (self->view_stack, "queue");
-  scan_message (self, _("Slip and receipt printed. Press F2 to call the next applicant."));
+  if (self->in_round)
+    {
+      /* The round is over: back to the queue for the next applicant. */
+      self->in_round = FALSE;
+      if (self->role != PD_ROLE_VOLUNTEER)
+        adw_view_stack_set_visible_child_name (self->view_stack, "queue");
+    }
+  scan_message (self, self->print_done);
 }
 
 static void
@@ -973,6 +1078,8 @@ print_papers (PdWindow  *self,
   g_ptr_array_set_size (self->print_queue, 0);
   g_ptr_array_add (self->print_queue, g_steal_pointer (&slip));
   g_ptr_array_add (self->print_queue, g_steal_pointer (&receipt));
+  g_free (self->print_done);
+  self->print_done = g_strdup (_("Slip and receipt printed. Press F2 to call the next applicant."));
   print_next (self);
   return TRUE;
 }
@@ -1213,6 +1320,304 @@ dossier_activated_cb (PdWindow    *self,
   g_task_set_source_tag (task, dossier_activated_cb);
   g_task_set_task_data (task, id, g_free);
   g_task_run_in_thread (task, get_dossier_thread);
+}
+
+/* Assisted entry: the declaration slip, and the station's key */
+
+gboolean
+pd_window_trust_station_key (PdWindow   *self,
+                             const char *text)
+{
+  g_autofree char *key_id = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (PD_IS_WINDOW (self), FALSE);
+
+  /* The keys decide whose declarations a counter takes as they are: not a volunteer's call,
+   * and on an enrolled station the supervisor's. */
+  if (self->role == PD_ROLE_SUPERVISOR || (!self->enrolled && pd_role_may_accept (self->role)))
+    {
+      if (!pd_station_key_parse (text, &key_id, &public_key, &error) ||
+          !pd_declaration_keys_trust (self->store, key_id, public_key, &error) ||
+          !pd_store_audit (self->store, self->actor ? self->actor : g_get_user_name (),
+                           "trust-declaration-key", NULL, key_id, &error))
+        {
+          scan_message (self, error->message);
+          return FALSE;
+        }
+      /* Translators: %s is a station's key id such as ST-1A2B3C. */
+      message = g_strdup_printf (_("Declarations signed by station %s are now accepted at this counter."), key_id);
+      scan_message (self, message);
+      return TRUE;
+    }
+  scan_message (self, _("Only a supervisor can trust a station’s key. Ask the supervisor to scan it."));
+  return FALSE;
+}
+
+static void
+trust_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   PdWindow         *self)
+{
+  if (g_str_equal (response, "trust"))
+    pd_window_trust_station_key (self, g_object_get_data (G_OBJECT (dialog), "pd-key"));
+}
+
+static void
+offer_trust (PdWindow   *self,
+             const char *text)
+{
+  g_autofree char *key_id = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (!pd_station_key_parse (text, &key_id, &public_key, &error))
+    {
+      scan_message (self, error->message);
+      return;
+    }
+  body = g_strdup_printf (_("From now on, declaration QR codes signed by station %s fill the form "
+                            "as they are. Trust it only if the code was printed at that station."), key_id);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Trust This Assisted-Entry Station?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "trust", _("_Trust Station"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "pd-key", g_strdup (text), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (trust_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  PdDossier *dossier;
+  char      *qr_text;
+  char      *key_text;
+  char      *key_id;
+  gint64     signed_at;
+} SignData;
+
+static void
+sign_data_free (SignData *data)
+{
+  g_clear_object (&data->dossier);
+  g_free (data->qr_text);
+  g_free (data->key_text);
+  g_free (data->key_id);
+  g_free (data);
+}
+
+static void
+sign_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SignData *data = task_data;
+  GError *error = NULL;
+  g_autoptr(PdStationKey) key = pd_station_key_load (source_object, cancellable, &error);
+
+  if (key == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data->key_text = pd_station_key_to_text (key);
+  data->key_id = g_strdup (key->key_id);
+  if (data->dossier != NULL)
+    {
+      data->qr_text = pd_declaration_qr_encode (data->dossier, key->key_id, key->secret_key,
+                                                data->signed_at, &error);
+      if (data->qr_text == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+print_one (PdWindow        *self,
+           PdPrintDocument *document,
+           const char      *file)
+{
+  g_object_set_data_full (G_OBJECT (document), "pd-file", g_strdup (file), g_free);
+  g_free (self->print_done);
+  self->print_done = g_strdup (_("Printed."));
+  g_ptr_array_set_size (self->print_queue, 0);
+  g_ptr_array_add (self->print_queue, g_object_ref (document));
+  print_next (self);
+}
+
+static void
+declaration_signed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdPrintDocument) document = NULL;
+  g_autoptr(GDateTime) signed_at = NULL;
+  g_autofree char *office_name = NULL;
+  g_autofree char *birth_date = NULL;
+  SignData *data = g_task_get_task_data (G_TASK (result));
+  PdDeclarationSlip slip = { { 0, }, };
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot sign the declaration: %s"), error->message);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        scan_message (self, message);
+      return;
+    }
+  g_free (self->last_declaration_qr);
+  self->last_declaration_qr = g_strdup (data->qr_text);
+
+  office_name = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_NAME);
+  signed_at = g_date_time_new_from_unix_local (data->signed_at);
+  birth_date = pd_format_display_date (pd_dossier_get_field (data->dossier, PD_FIELD_BIRTH_DATE));
+  slip.office.name = office_name;
+  slip.qr_text = data->qr_text;
+  slip.full_name = pd_dossier_get_field (data->dossier, PD_FIELD_FULL_NAME);
+  slip.birth_date = birth_date;
+  slip.id_number = pd_dossier_get_field (data->dossier, PD_FIELD_ID_NUMBER);
+  slip.request = pd_field_choice_label (PD_FIELD_REQUEST_TYPE,
+                                        pd_dossier_get_field (data->dossier, PD_FIELD_REQUEST_TYPE));
+  slip.signed_at = signed_at;
+  document = pd_print_declaration_slip_new (&slip, &error);
+  if (document == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot make the declaration slip: %s"), error->message);
+
+      scan_message (self, message);
+      return;
+    }
+  print_one (self, document, "declaration-slip");
+  g_free (self->print_done);
+  self->print_done = g_strdup (_("Declaration slip printed. Give it to the applicant: the counter scans its "
+                                 "QR code."));
+}
+
+static void
+print_declaration_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+  PdDossier *dossier = pd_dossier_form_get_dossier (self->form);
+  g_autoptr(PdReference) reference = pd_store_get_reference (self->store);
+  g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GTask) task = NULL;
+  SignData *data;
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  errors = pd_validate_dossier (dossier, reference, &today);
+  if (pd_dossier_form_is_blank (self->form) || errors->len > 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (g_dngettext (NULL, "Not printed: %u field is missing or wrong. Press Ctrl+S to see it.",
+                                      "Not printed: %u fields are missing or wrong. Press Ctrl+S to see them.",
+                                      MAX (errors->len, 1)), MAX (errors->len, 1));
+
+      scan_message (self, message);
+      return;
+    }
+
+  data = g_new0 (SignData, 1);
+  data->dossier = pd_dossier_copy (dossier);
+  /* The counter needs the declaration, not what this station noted about its desk. */
+  for (PdField f = 0; f < PD_N_FIELDS; f++)
+    if (pd_field_get_info (f)->group == PD_FIELD_GROUP_INTAKE)
+      pd_dossier_set_field (data->dossier, f, NULL);
+  data->signed_at = g_date_time_to_unix (now);
+  task = g_task_new (self->store, self->cancellable, declaration_signed_cb, g_object_ref (self));
+  g_task_set_source_tag (task, print_declaration_action);
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_data_free);
+  g_task_run_in_thread (task, sign_thread);
+}
+
+static void
+station_key_loaded_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdPrintDocument) document = NULL;
+  g_autofree char *body = NULL;
+  SignData *data = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot read the station key: %s"), error->message);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        scan_message (self, message);
+      return;
+    }
+  g_free (self->station_key_text);
+  self->station_key_text = g_strdup (data->key_text);
+
+  document = pd_print_document_new (_("Station key"), PD_PRINT_PAPER_A6);
+  pd_print_document_add_text (document, PD_PRINT_STYLE_TITLE, PD_PRINT_ALIGN_CENTER,
+                              _("Assisted-entry station key"));
+  pd_print_document_add_row (document, _("Key"), data->key_id);
+  if (!pd_print_document_add_qr (document, data->key_text, 50, &error))
+    {
+      scan_message (self, error->message);
+      return;
+    }
+  pd_print_document_add_text (document, PD_PRINT_STYLE_SMALL, PD_PRINT_ALIGN_LEFT,
+                              _("The supervisor of each counter scans this code once; from then on the "
+                                "counter accepts the declaration slips printed here."));
+  pd_print_document_add_text (document, PD_PRINT_STYLE_SMALL, PD_PRINT_ALIGN_LEFT, data->key_text);
+  print_one (self, document, "station-key");
+}
+
+static void
+station_key_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+  g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, station_key_loaded_cb, g_object_ref (self));
+
+  g_task_set_source_tag (task, station_key_action);
+  g_task_set_task_data (task, g_new0 (SignData, 1), (GDestroyNotify) sign_data_free);
+  g_task_run_in_thread (task, sign_thread);
+}
+
+PdSyncEngine *
+pd_window_get_sync_engine (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return self->engine;
+}
+
+const char *
+pd_window_get_last_declaration_qr (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return self->last_declaration_qr;
+}
+
+const char *
+pd_window_get_station_key_text (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return self->station_key_text;
 }
 
 static void
@@ -1546,6 +1951,9 @@ pd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->lookup_cancellable);
+  if (self->engine != NULL)
+    pd_sync_engine_stop (self->engine);
+  g_clear_object (&self->engine);
   if (self->camera_dialog != NULL)
     gtk_window_destroy (self->camera_dialog);
   code_camera_stop (self);
@@ -1564,10 +1972,14 @@ pd_window_finalize (GObject *object)
   g_clear_object (&self->scan_input);
   g_clear_object (&self->pending_declaration);
   g_clear_pointer (&self->scan_message, g_free);
+  g_clear_object (&self->last_toast);
   g_clear_pointer (&self->actor, g_free);
   g_clear_pointer (&self->print_export_dir, g_free);
+  g_clear_pointer (&self->print_done, g_free);
   g_clear_pointer (&self->print_queue, g_ptr_array_unref);
   g_clear_object (&self->last_accepted);
+  g_clear_pointer (&self->last_declaration_qr, g_free);
+  g_clear_pointer (&self->station_key_text, g_free);
   if (self->ticket_destroy != NULL)
     self->ticket_destroy (self->ticket_data);
   g_clear_object (&self->store);
@@ -1671,6 +2083,9 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "win.hold", NULL, form_action);
   gtk_widget_class_install_action (widget_class, "win.refuse", NULL, form_action);
+  gtk_widget_class_install_action (widget_class, "win.documents", NULL, form_action);
+  gtk_widget_class_install_action (widget_class, "win.print-declaration", NULL, print_declaration_action);
+  gtk_widget_class_install_action (widget_class, "win.station-key", NULL, station_key_action);
   gtk_widget_class_install_action (widget_class, "win.print-again", NULL, print_again_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.call-next", NULL);
@@ -1679,6 +2094,9 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.hold", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.refuse", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print-again", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.documents", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.print-declaration", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-dossier", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
@@ -1693,6 +2111,8 @@ pd_window_init (PdWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   self->exit_after_ready = g_strcmp0 (g_getenv ("PASSDESK_EXIT_AFTER_FIRST_FRAME"), "1") == 0;
+  /* Tests drive the passes themselves (pd_window_get_sync_engine()). */
+  self->start_sync = g_strcmp0 (g_getenv ("PASSDESK_NO_BACKGROUND_SYNC"), "1") != 0;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

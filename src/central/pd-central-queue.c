@@ -283,8 +283,12 @@ call (PdCentralQueue *self,
           !g_str_equal (entry->office_code, office_code) ||
           (service && !g_str_equal (ticket->service, service)))
         continue;
+      /* A waiting ticket's updated_at is its issue in milliseconds: it orders those issued
+       * within the same second. */
       if (next == NULL || ticket->issued_at < next->ticket->issued_at ||
-          (ticket->issued_at == next->ticket->issued_at && strcmp (ticket->label, next->ticket->label) < 0))
+          (ticket->issued_at == next->ticket->issued_at &&
+           (ticket->updated_at < next->ticket->updated_at ||
+            (ticket->updated_at == next->ticket->updated_at && strcmp (ticket->label, next->ticket->label) < 0))))
         next = entry;
     }
 

@@ -28,6 +28,7 @@ static const PdCliCommand *commands[] = {
   &pd_cli_command_parse,
   &pd_cli_command_photo,
   &pd_cli_command_print,
+  &pd_cli_command_queue,
 };
 
 static char *

@@ -89,6 +89,16 @@ share_or_warn (PdCli        *cli,
                  error->message);
 }
 
+/* A ticket that does not exist or a change it cannot take is the data's fault (1). */
+static PdCliExit
+fail_queue (const GError *error,
+            const char   *context)
+{
+  if (error->domain == PD_QUEUE_ERROR && error->code != PD_QUEUE_ERROR_NO_STATION)
+    return pd_cli_fail (PD_CLI_EXIT_INVALID, "%s: %s", context, error->message);
+  return pd_cli_fail_error (error, context);
+}
+
 static JsonNode *
 ticket_to_json (const PdTicket *ticket,
                 gint64          now)
@@ -169,7 +179,7 @@ run_issue (PdCli        *cli,
   /* Pull first, so that the day's capacity counts the other stations' tickets. */
   share_or_warn (cli, queue, client);
   if (!pd_queue_issue (queue, cli->args[1], &ticket, &appointment, &error))
-    return pd_cli_fail_error (error, _("No ticket was issued"));
+    return fail_queue (error, _("No ticket was issued"));
   if (ticket)
     {
       share_or_warn (cli, queue, client);
@@ -266,7 +276,7 @@ run_call (PdCli        *cli,
   else
     ticket = pd_queue_call_next (queue, cli->args[1], service_code, &error);
   if (error)
-    return pd_cli_fail_error (error, _("No ticket was called"));
+    return fail_queue (error, _("No ticket was called"));
   if (cut_off)
     pd_cli_warn (_("The office’s server cannot be reached: called from this station’s copy of the queue."));
   if (ticket == NULL)
@@ -295,7 +305,7 @@ run_close (PdCli         *cli,
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Give the ticket’s number, e.g. AP-017."));
   ticket = pd_queue_set_state (queue, cli->args[1], state, NULL, &error);
   if (ticket == NULL)
-    return pd_cli_fail_error (error, _("The ticket was not changed"));
+    return fail_queue (error, _("The ticket was not changed"));
   share_or_warn (cli, queue, client);
   print_ticket (cli, queue, ticket, now);
   return PD_CLI_EXIT_OK;
@@ -322,7 +332,7 @@ run_queue (PdCli *cli)
           return PD_CLI_EXIT_OK;
         }
       if (!pd_queue_set_station (queue, cli->args[1], &error))
-        return pd_cli_fail_error (error, _("The station’s letter was not set"));
+        return fail_queue (error, _("The station’s letter was not set"));
       return PD_CLI_EXIT_OK;
     }
 

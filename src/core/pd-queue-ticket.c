@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -165,16 +166,20 @@ is_letter (const char *text)
   return text && g_ascii_isupper (text[0]) && text[1] == '\0';
 }
 
-static gboolean
-is_day (const char *text)
+gboolean
+pd_queue_parse_day (const char *text,
+                    GDate      *date)
 {
-  g_autoptr(GDate) date = NULL;
+  guint year, month, day;
+  int end = 0;
 
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-' ||
+      sscanf (text, "%4u-%2u-%2u%n", &year, &month, &day, &end) != 3 || end != 10 ||
+      !g_date_valid_dmy (day, month, year))
     return FALSE;
-  date = g_date_new ();
-  g_date_set_parse (date, text);
-  return g_date_valid (date);
+  if (date)
+    g_date_set_dmy (date, day, month, year);
+  return TRUE;
 }
 
 static const char *
@@ -230,7 +235,7 @@ pd_ticket_from_json (JsonNode  *node,
   ticket->station = g_strdup (member_string (object, "station"));
   ticket->label = g_strdup (member_string (object, "label"));
   if (ticket->id == NULL || !g_uuid_string_is_valid (ticket->id) ||
-      !is_day (ticket->day) || !is_letter (ticket->service) || !is_letter (ticket->station) ||
+      !pd_queue_parse_day (ticket->day, NULL) || !is_letter (ticket->service) || !is_letter (ticket->station) ||
       !member_int (object, "number", 1, 9999, &number) ||
       !member_int (object, "issued_at", 0, G_MAXINT64, &ticket->issued_at) ||
       !member_int (object, "called_at", 0, G_MAXINT64, &ticket->called_at) ||

@@ -541,9 +541,9 @@ list_in_db (sqlite3   *db,
   g_autoptr(PdQueueStatement) stmt =
     prepare (db, list->waiting_only
                    ? "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE day = ? AND state = 'waiting'"
-                     " ORDER BY issued_at, label"
+                     " ORDER BY issued_at, updated_at, label"
                    : "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE day = ?"
-                     " ORDER BY issued_at, label", error);
+                     " ORDER BY issued_at, updated_at, label", error);
   int rc;
 
   if (stmt == NULL)
@@ -708,7 +708,7 @@ change_in_db (sqlite3   *db,
       g_autoptr(PdQueueStatement) stmt =
         prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets"
                      " WHERE day = ?1 AND state = 'waiting' AND (?2 IS NULL OR service = ?2)"
-                     " ORDER BY issued_at, label LIMIT 1", error);
+                     " ORDER BY issued_at, updated_at, label LIMIT 1", error);
       int rc;
 
       if (stmt == NULL)

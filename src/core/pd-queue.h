@@ -73,6 +73,9 @@ gint64       pd_ticket_get_waiting_seconds (const PdTicket *ticket,
  * further state, then the greater counter. Every station and the server merge alike. */
 gboolean     pd_ticket_supersedes        (const PdTicket *a,
                                           const PdTicket *b);
+/* Parses an ISO day "YYYY-MM-DD" into @date (nullable); FALSE if it is not one. */
+gboolean     pd_queue_parse_day          (const char     *text,
+                                          GDate          *date);
 JsonNode    *pd_ticket_to_json           (const PdTicket *ticket);
 /* Strict: exactly the members pd_ticket_to_json() writes, well formed. */
 PdTicket    *pd_ticket_from_json         (JsonNode       *node,

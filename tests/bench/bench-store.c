@@ -234,8 +234,11 @@ phase_insert_at_size (Bench    *bench,
   g_autoptr(GArray) rates = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) cpu_rates = g_array_new (FALSE, FALSE, sizeof (double));
   gint64 size = count (bench);
-  double median;
+  double seconds = 0;
+  double median, overall;
 
+  /* The store leaves some checkpoints of one batch to a later one: the overall rate (all
+   * dossiers over all the time) counts them where a median of batches might not. */
   for (guint r = 0; r < runs; r++)
     for (guint b = 0; b < AT_SIZE_BATCHES; b++)
       {
@@ -244,19 +247,23 @@ phase_insert_at_size (Bench    *bench,
 
         g_array_append_val (rates, rate);
         g_array_append_val (cpu_rates, cpu_rate);
+        seconds += BATCH / rate;
       }
+  overall = rates->len * BATCH / seconds;
   median = percentile (rates, 50);
   if (fresh)
     add_row (bench, "bulk insert",
-             g_strdup_printf ("median %.0f/s (%.0f per CPU second) over %u batches of %d new "
-                              "applications (store-given uuids and times) at %" G_GINT64_FORMAT,
-                              median, percentile (cpu_rates, 50), rates->len, BATCH, size),
-             g_strdup (">= 20000/s"), median >= 20000);
+             g_strdup_printf ("overall %.0f/s, median %.0f/s (%.0f per CPU second) over %u "
+                              "batches of %d new applications (store-given uuids and times) "
+                              "at %" G_GINT64_FORMAT,
+                              overall, median, percentile (cpu_rates, 50), rates->len, BATCH, size),
+             g_strdup (">= 20000/s"), MIN (overall, median) >= 20000);
   else
     add_row (bench, "bulk import",
-             g_strdup_printf ("median %.0f/s (%.0f per CPU second) over %u batches of %d old "
-                              "applications (random uuids, times over 60 days) at %" G_GINT64_FORMAT,
-                              median, percentile (cpu_rates, 50), rates->len, BATCH, size),
+             g_strdup_printf ("overall %.0f/s, median %.0f/s (%.0f per CPU second) over %u "
+                              "batches of %d old applications (random uuids, times over 60 "
+                              "days) at %" G_GINT64_FORMAT,
+                              overall, median, percentile (cpu_rates, 50), rates->len, BATCH, size),
              NULL, TRUE);
 }
 

@@ -14,6 +14,7 @@
 #include "pd-store.h"
 #include "pd-test-support.h"
 #include "pd-text.h"
+#include "pd-uuid.h"
 
 #define ACTOR "test-officer"
 #define DAY   (24 * 60 * 60)
@@ -396,6 +397,151 @@ test_search_limit (void)
   g_assert_false (pd_store_insert_many (store, (PdDossier * const *) batch->pdata, 2, ACTOR, &error));
   g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
   g_assert_cmpint (pd_store_count (store, NULL), ==, 30);
+}
+
+/* The unix milliseconds of a version 7 UUID, after checking its shape. */
+static gint64
+uuid_v7_time (const char *uuid)
+{
+  gint64 ms = 0;
+
+  g_assert_true (g_uuid_string_is_valid (uuid));
+  g_assert_cmpint (uuid[14], ==, '7');
+  g_assert_nonnull (strchr ("89ab", uuid[19]));
+  for (const char *c = uuid; *c; c++)
+    g_assert_false (g_ascii_isupper (*c));
+  for (guint i = 0; i < 13; i++)
+    if (uuid[i] != '-')
+      ms = ms << 4 | g_ascii_xdigit_value (uuid[i]);
+  return ms;
+}
+
+static gpointer
+make_uuids (gpointer data)
+{
+  GPtrArray *uuids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < GPOINTER_TO_UINT (data); i++)
+    g_ptr_array_add (uuids, pd_uuid_new_v7 ());
+  return uuids;
+}
+
+static void
+test_uuid_v7 (void)
+{
+  enum { N = 20000, N_THREADS = 4 };
+  gint64 before = g_get_real_time () / 1000;
+  g_autoptr(GPtrArray) uuids = make_uuids (GUINT_TO_POINTER (N));
+  gint64 after = g_get_real_time () / 1000;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GThread *threads[N_THREADS];
+
+  /* Sorted by creation in one process, and stamped with the time they were made at: more
+   * than 4096 in a millisecond may run a few milliseconds ahead, never behind. */
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      gint64 ms = uuid_v7_time (uuids->pdata[i]);
+
+      g_assert_cmpint (ms, >=, before);
+      g_assert_cmpint (ms, <=, after + N / 2048 + 1);
+      if (i > 0)
+        g_assert_cmpint (strcmp (uuids->pdata[i - 1], uuids->pdata[i]), <, 0);
+    }
+  /* The random part differs from one to the next, not only the counter. */
+  g_assert_cmpint (memcmp ((char *) uuids->pdata[0] + 19, (char *) uuids->pdata[1] + 19, 17), !=, 0);
+
+  /* Distinct across threads, each thread's in order. */
+  for (guint t = 0; t < N_THREADS; t++)
+    threads[t] = g_thread_new ("uuids", make_uuids, GUINT_TO_POINTER (N / N_THREADS));
+  for (guint t = 0; t < N_THREADS; t++)
+    {
+      g_autoptr(GPtrArray) mine = g_thread_join (threads[t]);
+
+      g_ptr_array_set_free_func (mine, NULL);  /* the strings go to @seen */
+      for (guint i = 0; i < mine->len; i++)
+        {
+          if (i > 0)
+            g_assert_cmpint (strcmp (mine->pdata[i - 1], mine->pdata[i]), <, 0);
+          g_assert_true (g_hash_table_add (seen, mine->pdata[i]));
+        }
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, N_THREADS * (N / N_THREADS));
+}
+
+/* New dossiers get time-ordered uuids, in the order of the batch; a uuid given by the caller
+ * (an import, a pulled declaration) is kept; the name keys written at the end of the batch
+ * find every dossier, and go away with the rest when the batch fails. */
+static void
+test_insert_many_order (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *given = "0b9e2f36-2d61-4c39-8a43-7f0b1d2e3c4a";
+  gint64 before = g_get_real_time () / 1000;
+  const char *last = NULL;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("0010910%05u", i);
+
+      /* A repeated word gives repeated keys, which the sorted write must take once. */
+      g_ptr_array_add (batch, pd_test_make_dossier (i % 2 ? "Lê Lê Văn Tám" : "Đỗ Thị Hoa", id));
+    }
+  pd_dossier_set_uuid (batch->pdata[7], given);
+  g_assert_true (pd_store_insert_many (store, (PdDossier * const *) batch->pdata, batch->len,
+                                       ACTOR, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      const char *uuid = pd_dossier_get_uuid (batch->pdata[i]);
+      g_autoptr(PdDossier) back = pd_store_get_by_uuid (store, uuid, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (pd_dossier_get_id (back), ==, pd_dossier_get_id (batch->pdata[i]));
+      if (i == 7)
+        {
+          g_assert_cmpstr (uuid, ==, given);
+          continue;
+        }
+      g_assert_cmpint (uuid_v7_time (uuid), >=, before);
+      g_assert_cmpint (uuid_v7_time (uuid), <=, g_get_real_time () / 1000 + 1);
+      if (last != NULL)
+        g_assert_cmpint (strcmp (last, uuid), <, 0);
+      last = uuid;
+    }
+
+  found = pd_store_search_name (store, "le van tam", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 20);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = pd_store_search_name (store, "do hoa", 0, &error);
+  g_assert_cmpuint (found->len, ==, 20);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* The second dossier reuses the first one's uuid: nothing of the batch stays. */
+  g_ptr_array_add (bad, pd_test_make_dossier ("Trịnh Công Sơn", "001091000100"));
+  g_ptr_array_add (bad, pd_test_make_dossier ("Trịnh Công Sơn", "001091000101"));
+  pd_dossier_set_uuid (bad->pdata[1], given);
+  g_assert_false (pd_store_insert_many (store, (PdDossier * const *) bad->pdata, bad->len,
+                                        ACTOR, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (pd_store_count (store, NULL), ==, 40);
+  g_assert_cmpint (pd_dossier_get_id (bad->pdata[0]), ==, 0);
+  found = pd_store_search_name (store, "trinh son", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* And the same names saved one by one are found too. */
+  g_clear_object (&bad->pdata[0]);
+  bad->pdata[0] = save_new (store, "Trịnh Công Sơn", "001091000100");
+  found = pd_store_search_name (store, "trinh cong son", 0, &error);
+  g_assert_cmpuint (found->len, ==, 1);
 }
 
 static void
@@ -1456,6 +1602,8 @@ main (int   argc,
   g_test_add_func ("/store/declaration-code", test_declaration_code);
   g_test_add_func ("/store/name-search", test_name_search);
   g_test_add_func ("/store/search-limit", test_search_limit);
+  g_test_add_func ("/store/uuid-v7", test_uuid_v7);
+  g_test_add_func ("/store/insert-many-order", test_insert_many_order);
   g_test_add_func ("/store/list", test_list);
   g_test_add_func ("/store/attachments", test_attachments);
   g_test_add_func ("/store/audit", test_audit);

@@ -9,6 +9,7 @@
 
 #include "pd-test-support.h"
 #include "sync-test-central.h"
+#include "sync/pd-outbox.h"
 
 static const char *central_path;
 
@@ -84,6 +85,8 @@ test_kill (Fixture       *fixture,
   g_autoptr(GTimer) timer = g_timer_new ();
 
   sync_insert_accepted (fixture->store, n, 2048, "kill");
+  /* The packets exist before the first pass, so that the pending count is the whole push. */
+  g_assert_true (pd_outbox_recover (fixture->store, NULL, NULL));
   /* Short delays, so that fifteen outages fit in a test run; the policy is the same. */
   pd_sync_engine_set_retry_delays (fixture->engine, 1, 2);
   pd_sync_engine_set_request_deadline (fixture->engine, 10);
@@ -103,6 +106,16 @@ test_kill (Fixture       *fixture,
           continue;
         }
       pending = sync_outbox_count (fixture->store, PD_OUTBOX_PENDING);
+      if (g_getenv ("SYNC_DEBUG"))
+        {
+          static gint64 last_print;
+          if (g_get_monotonic_time () - last_print > G_USEC_PER_SEC)
+            {
+              last_print = g_get_monotonic_time ();
+              g_printerr ("%.1f pending %ld state %d kills %u err %s\n", g_timer_elapsed (timer, NULL), (long) pending,
+                          pd_sync_engine_get_state (fixture->engine), kills, pd_sync_engine_get_last_error (fixture->engine));
+            }
+        }
       if (pending == 0 && kills >= wanted_kills)
         break;
       /* Kill in the middle of the push: once some packets went through since the restart,
@@ -118,6 +131,7 @@ test_kill (Fixture       *fixture,
         {
           /* Everything went before the outages were done: more work for the next ones. */
           sync_insert_accepted (fixture->store, 200, 2048, "kill-extra");
+          g_assert_true (pd_outbox_recover (fixture->store, NULL, NULL));
           last_pending = 200 + 60;
         }
     }
@@ -151,6 +165,7 @@ test_busy (Fixture       *fixture,
 
   report = sync_pass (fixture->engine, PD_SYNC_ALL, &error);
   g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY);
+  g_clear_error (&error);
   g_assert_cmpuint (report->accepted, ==, 0);
   g_assert_cmpuint (report->deferred, ==, n);
   g_assert_cmpint (pd_sync_engine_get_state (fixture->engine), ==, PD_SYNC_STATE_OFFLINE);

@@ -21,7 +21,8 @@
 #define TIMER_SECONDS       300
 #define BACKOFF_BASE        5
 #define BACKOFF_CAP         900
-#define PACKET_BACKOFF_CAP  3600
+/* A packet that keeps failing waits at most this many times the pass cap. */
+#define PACKET_CAP_FACTOR   4
 /* A pull stops after this many pages in one pass (100,000 items): a server whose cursor
  * never reaches the end cannot keep the station busy forever. The next pass goes on. */
 #define MAX_PAGES_PER_PULL  200
@@ -110,11 +111,14 @@ backoff_delay (guint  base,
                gint64 retry_after)
 {
   gint64 ceiling = base;
+  gint64 delay;
 
   for (guint i = 0; i < attempt && ceiling < cap; i++)
     ceiling *= 2;
   ceiling = MIN (ceiling, cap);
-  return MAX (g_random_int_range (0, (gint32) ceiling + 1), retry_after);
+  /* Drawn once: MAX() would evaluate a call twice. */
+  delay = g_random_int_range (0, (gint32) ceiling + 1);
+  return MAX (delay, retry_after);
 }
 
 static void
@@ -287,9 +291,11 @@ typedef struct {
   /* Pulls: the cursor the page in flight was asked after, and pages so far. */
   char         *page_cursor;
   guint         pages;
+  gboolean      cursor_reset;   /* a refused cursor was dropped once in this pull */
 
   GError       *error;          /* the first failure */
   gint64        retry_after;    /* the largest Retry-After seen, seconds */
+  gint64        next_due;       /* when the first packet still waiting may go, 0: none */
 } Pass;
 
 static void
@@ -368,6 +374,26 @@ pass_reply_object (GTask        *task,
       return NULL;
     }
   return json_node_get_object (reply->body);
+}
+
+/* A cursor the server refuses (400) was most likely made by another server, one the station
+ * used before: start the pull over from the beginning, once per pass. Pages stored twice
+ * change nothing (declarations are kept by code, statuses are set again to what they are). */
+static gboolean
+pull_restart_on_refused_cursor (GTask       *task,
+                                PdSyncReply *reply,
+                                const char  *setting)
+{
+  Pass *pass = g_task_get_task_data (task);
+  PdSyncEngine *self = pass_engine (task);
+
+  if (reply == NULL || reply->status != 400 || pass->cursor_reset ||
+      pass->page_cursor == NULL || *pass->page_cursor == '\0')
+    return FALSE;
+  g_message ("The central system refused the cursor of %s; pulling from the beginning", setting);
+  pass->cursor_reset = TRUE;
+  g_clear_error (&pass->error);
+  return pd_store_set_setting (self->store, setting, "", NULL);
 }
 
 /* Clock */
@@ -516,7 +542,7 @@ mark_all (PdSyncEngine       *self,
       marks->results[i].message = marks_keep (marks, g_strdup (message));
       if (kind == PD_OUTBOX_RESULT_RETRY)
         marks->results[i].next_attempt_at = now_seconds () +
-          backoff_delay (self->backoff_base, entry->attempts + 1, PACKET_BACKOFF_CAP, retry_after);
+          backoff_delay (self->backoff_base, entry->attempts + 1, PACKET_CAP_FACTOR * self->backoff_cap, retry_after);
     }
 }
 
@@ -626,7 +652,7 @@ on_push_reply (GObject      *object,
                   mark->kind = PD_OUTBOX_RESULT_RETRY;
                   mark->message = marks_keep (marks, g_strdup (_("The central system gave no usable result for this packet.")));
                   mark->next_attempt_at = now_seconds () + backoff_delay (self->backoff_base, entry->attempts + 1,
-                                                                          PACKET_BACKOFF_CAP, 0);
+                                                                          PACKET_CAP_FACTOR * self->backoff_cap, 0);
                 }
             }
           pass_apply (task, marks);
@@ -1021,7 +1047,10 @@ on_declarations (GObject      *object,
 
   if (root == NULL)
     {
-      pass_next_phase (g_steal_pointer (&task));
+      if (pull_restart_on_refused_cursor (task, reply, SETTING_DECLARATIONS_CURSOR))
+        pull_declarations (g_steal_pointer (&task));
+      else
+        pass_next_phase (g_steal_pointer (&task));
       return;
     }
   if (!page_shape (root, "declarations", &cursor, &more))
@@ -1238,14 +1267,21 @@ on_table (GObject      *object,
       JsonObject *item = pd_sync_json_array_object (entries, i);
       const char *code = pd_sync_json_string (item, "code");
       const char *entry_name = pd_sync_json_string (item, "name");
-      gint64 amount = pd_sync_json_int_or (item, "amount", 0);
+      gint64 amount = 0;
 
       if (code == NULL || entry_name == NULL)
         continue;
+      /* A fee that is not a whole, plausible number of đồng makes the table unusable. */
+      if (item != NULL && json_object_has_member (item, "amount") &&
+          !json_node_is_null (json_object_get_member (item, "amount")) &&
+          (!pd_sync_json_int (item, "amount", &amount) || amount < 0 || amount > G_MAXINT32))
+        {
+          g_ptr_array_set_size (update->entries, 0);
+          break;
+        }
       g_ptr_array_add (update->entries,
                        pd_reference_entry_new (code, entry_name, pd_sync_json_string (item, "parent"),
-                                               pd_sync_json_string (item, "kind"),
-                                               CLAMP (amount, 0, G_MAXINT32)));
+                                               pd_sync_json_string (item, "kind"), amount));
     }
   /* An empty table is certainly a server fault: keep the one the station has. */
   if (update->entries->len == 0)
@@ -1410,7 +1446,10 @@ on_statuses (GObject      *object,
 
   if (root == NULL)
     {
-      pass_next_phase (g_steal_pointer (&task));
+      if (pull_restart_on_refused_cursor (task, reply, SETTING_STATUSES_CURSOR))
+        pull_statuses (g_steal_pointer (&task));
+      else
+        pass_next_phase (g_steal_pointer (&task));
       return;
     }
   if (!page_shape (root, "statuses", &cursor, &more))
@@ -1466,6 +1505,7 @@ finish_pass (PdSyncEngine  *self,
 
       pd_store_set_setting (self->store, SETTING_LAST_SYNC, now, NULL);
     }
+  pass->next_due = pd_store_outbox_next_due (self->store, NULL);
   if (!read_counts (self, counts, error))
     {
       g_free (counts);
@@ -1524,6 +1564,7 @@ pass_next_phase (GTask *task)
   if (pass->phase == PHASE_DECLARATIONS && !(pass->flags & PD_SYNC_PULL))
     pass->phase = PHASE_DONE;
   pass->pages = 0;
+  pass->cursor_reset = FALSE;
 
   switch (pass->phase)
     {
@@ -1653,10 +1694,17 @@ on_background_pass (GObject      *object,
 
   if (pd_sync_engine_sync_finish (self, result, &report, &error))
     {
+      gint64 delay = TIMER_SECONDS;
+
       self->failures = 0;
+      /* Packets deferred by an earlier failure go when their wait is over, not at the
+       * next routine pass. */
+      if (pass->next_due > 0)
+        delay = CLAMP (pass->next_due - now_seconds (), 1, TIMER_SECONDS);
+      if (report && report->deferred)
+        delay = MIN (delay, backoff_delay (self->backoff_base, 1, self->backoff_cap, 0));
       if (self->started)
-        schedule (self, report && report->deferred
-                       ? backoff_delay (self->backoff_base, 1, self->backoff_cap, 0) : TIMER_SECONDS);
+        schedule (self, delay);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->started)
     {
@@ -2062,6 +2110,13 @@ pd_sync_engine_get_server_url (PdSyncEngine *self)
 {
   g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), NULL);
   return pd_sync_client_get_server_url (self->client);
+}
+
+PdDevice *
+pd_sync_engine_get_device (PdSyncEngine *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), NULL);
+  return self->device;
 }
 
 GPtrArray *

@@ -103,6 +103,7 @@ gint64        pd_sync_engine_get_last_sync      (PdSyncEngine *self);
 /* (nullable) */
 const char   *pd_sync_engine_get_last_error     (PdSyncEngine *self);
 const char   *pd_sync_engine_get_server_url     (PdSyncEngine *self);
+PdDevice     *pd_sync_engine_get_device         (PdSyncEngine *self);
 
 /* Fetches the online declaration @code (GET /v1/declarations/<code>) for a scan that found
  * nothing locally, stores it as a draft like the pull does, and finishes with that dossier

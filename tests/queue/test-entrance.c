@@ -1,0 +1,101 @@
+/* test-entrance.c: the entrance page under Xvfb on a real store: tickets printed to PDF, the
+ * waiting list, and the appointment slip once the day is full. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "pd-entrance-page.h"
+#include "pd-test-support.h"
+
+static char *dir;
+
+static gboolean
+has_pdf (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  return g_file_get_contents (path, &data, &length, NULL) && length > 100 &&
+         g_str_has_prefix (data, "%PDF-");
+}
+
+static void
+wait_for_pdf (const char *path)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!has_pdf (path))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+}
+
+static void
+test_entrance (void)
+{
+  g_autofree char *db_path = g_build_filename (dir, "entrance.db", NULL);
+  g_autofree char *ticket_pdf = g_build_filename (dir, "ticket.pdf", NULL);
+  g_autofree char *slip_pdf = g_build_filename (dir, "slip.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdStore) store = pd_store_open (db_path, PD_STORE_OPEN_CREATE, &error);
+  g_autoptr(PdQueue) queue = NULL;
+  g_autoptr(PdTicket) called = NULL;
+  GtkWidget *window = gtk_window_new ();
+  PdEntrancePage *page = g_object_new (PD_TYPE_ENTRANCE_PAGE, NULL);
+
+  g_assert_no_error (error);
+  queue = pd_queue_new (store, NULL);
+  g_assert_true (pd_queue_set_station (queue, "E", &error));
+  g_assert_true (pd_queue_set_capacity (queue, "P", 2, &error));
+  g_assert_no_error (error);
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  pd_entrance_page_set_queue (page, queue);
+  pd_entrance_page_set_print_action (page, PD_PRINT_ACTION_EXPORT, ticket_pdf);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpuint (pd_entrance_page_get_n_waiting (page), ==, 0);
+
+  /* A ticket, printed on the roll. */
+  g_assert_true (pd_entrance_page_issue (page, "P", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd_entrance_page_get_last_issued (page), ==, "EP-001");
+  wait_for_pdf (ticket_pdf);
+  g_assert_true (pd_entrance_page_issue (page, "R", &error));
+  g_assert_true (pd_entrance_page_issue (page, "P", &error));
+  g_assert_cmpstr (pd_entrance_page_get_last_issued (page), ==, "EP-002");
+  g_assert_cmpuint (pd_entrance_page_get_n_waiting (page), ==, 3);
+
+  /* A counter calls: the list follows the queue. */
+  called = pd_queue_call_next (queue, "1", NULL, &error);
+  g_assert_cmpstr (called->label, ==, "EP-001");
+  g_assert_cmpuint (pd_entrance_page_get_n_waiting (page), ==, 2);
+
+  /* The day is full for P: an appointment slip is printed instead. */
+  pd_entrance_page_set_print_action (page, PD_PRINT_ACTION_EXPORT, slip_pdf);
+  g_assert_true (pd_entrance_page_issue (page, "P", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (pd_entrance_page_get_last_issued (page), "EP-H"));
+  wait_for_pdf (slip_pdf);
+  g_assert_cmpuint (pd_entrance_page_get_n_waiting (page), ==, 2);
+
+  /* Unknown service: nothing issued, the reason is given. */
+  g_assert_false (pd_entrance_page_issue (page, "Q", &error));
+  g_assert_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_UNKNOWN_SERVICE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  pd_test_init (&argc, &argv);
+  gtk_init ();
+  dir = pd_test_make_tmpdir ();
+  g_test_add_func ("/queue/entrance", test_entrance);
+  return g_test_run ();
+}

@@ -1,0 +1,250 @@
+/* test-workflow-sync.c: the counter window of an enrolled station, with the real
+ * passdesk-central on loopback (its path is the argument).
+ *
+ * The officer signs in (online), the window finds the station enrolled and makes its sync
+ * engine; a declaration code that is not in the local store is fetched from the central
+ * system; accepting it seals its packet into the outbox; a sync pass pushes it, while a 1 ms
+ * watchdog measures how long the main loop is held up. */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "pd-application.h"
+#include "pd-central-db.h"
+#include "pd-declaration-code.h"
+#include "pd-test-support.h"
+#include "pd-window-private.h"
+#include "sync-test-central.h"
+#include "sync/pd-officer.h"
+
+#define WAIT_SECONDS 60
+
+static SyncCentral central;
+static PdApplication *app;
+static PdWindow *window;
+static char *code;
+static const char *applicant = "Vũ Thị Thu Hà";
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (10, wake_cb, NULL);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+}
+
+typedef struct
+{
+  GArray *gaps;
+  gint64  last;
+} Watchdog;
+
+static gboolean
+watchdog_cb (gpointer data)
+{
+  Watchdog *dog = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 gap = now - dog->last;
+
+  g_array_append_val (dog->gaps, gap);
+  dog->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_gaps (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static gboolean
+window_ready (gpointer data)
+{
+  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
+}
+
+static gboolean
+form_has_name (gpointer data)
+{
+  return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)),
+                                          PD_FIELD_FULL_NAME), data) == 0;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+saved_cb (PdDossierForm *form,
+          PdDossier     *dossier,
+          gboolean      *saved)
+{
+  *saved = TRUE;
+}
+
+static void
+synced_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(PdSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pd_sync_engine_sync_finish (PD_SYNC_ENGINE (object), result, &report, &error));
+  g_assert_no_error (error);
+  g_print ("sync pass: %u accepted by the central system\n", report->accepted);
+  *done = TRUE;
+}
+
+static void
+test_enrolled_counter (void)
+{
+  PdStore *store;
+  PdSyncEngine *engine;
+  gboolean saved = FALSE, synced = FALSE;
+  gulong id;
+  Watchdog dog = { 0, };
+  guint tick;
+  double max_ms, p99_ms;
+
+  wait_until (window_ready, NULL, "the store to open");
+  g_assert_null (pd_window_get_open_error (window));
+  store = pd_window_get_store (window);
+  engine = pd_window_get_sync_engine (window);
+  g_assert_nonnull (engine);
+  /* The role of the officer signed in. */
+  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+
+  /* Not on this computer: fetched from the central system. */
+  pd_window_handle_scan (window, code);
+  wait_until (form_has_name, (gpointer) applicant, "the declaration fetched online");
+
+  id = g_signal_connect (pd_window_get_form (window), "saved", G_CALLBACK (saved_cb), &saved);
+  pd_dossier_form_accept (pd_window_get_form (window));
+  wait_until (flag_set, &saved, "the acceptance");
+  g_signal_handler_disconnect (pd_window_get_form (window), id);
+  /* Accepting sealed the packet. */
+  g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_PENDING), ==, 1);
+
+  dog.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  dog.last = g_get_monotonic_time ();
+  tick = g_timeout_add_full (G_PRIORITY_HIGH, 1, watchdog_cb, &dog, NULL);
+  pd_sync_engine_sync_async (engine, PD_SYNC_ALL, NULL, synced_cb, &synced);
+  wait_until (flag_set, &synced, "the sync pass");
+  g_source_remove (tick);
+  watchdog_cb (&dog);
+  g_array_sort (dog.gaps, compare_gaps);
+  max_ms = g_array_index (dog.gaps, gint64, dog.gaps->len - 1) / 1000.0;
+  p99_ms = g_array_index (dog.gaps, gint64, (dog.gaps->len - 1) * 99 / 100) / 1000.0;
+  g_print ("stall sync-pass: max %.1f ms, p99 %.1f ms over %u ticks\n", max_ms, p99_ms, dog.gaps->len);
+  g_array_unref (dog.gaps);
+
+  g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_DONE), ==, 1);
+  g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, 1);
+  g_assert_cmpfloat (max_ms, <, 3000.0);
+}
+
+static void
+signed_in_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PdOfficer **officer = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *officer = pd_officer_sign_in_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *db_path = NULL;
+  int status;
+
+  pd_test_init (&argc, &argv);
+  textdomain (GETTEXT_PACKAGE);
+  g_assert_cmpint (argc, >=, 2);
+
+  sync_central_init (&central, argv[1]);
+  g_free (sync_central_serve (&central, NULL));
+  dir = pd_test_make_tmpdir ();
+
+  {
+    g_autoptr(PdStore) store = sync_open_store (dir, "station");
+    g_autoptr(PdDevice) device = sync_enroll (&central, store, NULL);
+    g_autoptr(PdDossier) declaration = pd_test_make_dossier (applicant, "001193000444");
+    g_autoptr(PdCentralDb) db = pd_central_db_open (central.db, &error);
+    g_autoptr(JsonNode) json = NULL;
+    g_autoptr(PdOfficer) officer = NULL;
+
+    g_assert_no_error (error);
+    code = pd_declaration_code_build ("01", 424242, &error);
+    g_assert_no_error (error);
+    pd_dossier_set_field (declaration, PD_FIELD_SEX, "F");
+    pd_dossier_set_field (declaration, PD_FIELD_FATHER_NAME, "Vũ Văn Toàn");
+    pd_dossier_set_field (declaration, PD_FIELD_MOTHER_NAME, "Lê Thị Nga");
+    pd_dossier_set_field (declaration, PD_FIELD_DECLARATION_CODE, code);
+    json = pd_dossier_to_json (declaration, TRUE);
+    g_assert_true (pd_central_db_add_declaration (db, code, pd_device_get_office_code (device),
+                                                  g_get_real_time () / G_USEC_PER_SEC, json, &error));
+    g_assert_no_error (error);
+
+    pd_officer_sign_in_async (store, device, "officer1", "officer1-demo", NULL, signed_in_cb, &officer);
+    wait_until (pointer_set, &officer, "the officer to sign in");
+    db_path = g_strdup (pd_store_get_path (store));
+    pd_store_close (store);
+  }
+
+  app = pd_application_new ();
+  pd_application_set_database_path (app, db_path);
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = pd_window_new (app, db_path);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_test_add_func ("/workflow-sync/enrolled-counter", test_enrolled_counter);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  sync_central_stop (&central);
+  return status;
+}
