@@ -6,22 +6,42 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "sync/pd-officer.h"
 #include "pd-sync-page.h"
 
 struct _PdSyncPage
 {
-  GtkWidget      parent_instance;
+  GtkWidget             parent_instance;
 
-  AdwStatusPage *status_page;
-  GtkLabel      *waiting_label;
-  GtkLabel      *last_sync_label;
-  AdwActionRow  *server_row;
+  AdwStatusPage        *status_page;
+  GtkButton            *sync_button;
+  GtkSpinner           *spinner;
+  AdwPreferencesGroup  *enroll_group;
+  AdwEntryRow          *server_entry;
+  AdwEntryRow          *code_entry;
+  AdwEntryRow          *name_entry;
+  GtkButton            *enroll_button;
+  GtkLabel             *enroll_error_label;
+  AdwPreferencesGroup  *sign_in_group;
+  AdwEntryRow          *username_entry;
+  AdwPasswordEntryRow  *password_entry;
+  GtkButton            *sign_in_button;
+  GtkLabel             *sign_in_label;
+  AdwPreferencesGroup  *status_group;
+  GtkLabel             *waiting_label;
+  AdwExpanderRow       *set_aside_row;
+  GtkLabel             *set_aside_label;
+  GtkLabel             *last_sync_label;
+  AdwActionRow         *server_row;
+  AdwActionRow         *error_row;
 
-  PdStore       *store;
-  GSettings     *settings;
-  GCancellable  *cancellable;
-  gboolean       loading;
-  gint64         n_waiting;
+  PdStore              *store;
+  GSettings            *settings;
+  PdSyncEngine         *engine;
+  GCancellable         *cancellable;
+  GPtrArray            *set_aside_rows;   /* rows added to set_aside_row */
+  gboolean              loading;
+  gint64                n_waiting;
 };
 
 G_DEFINE_FINAL_TYPE (PdSyncPage, pd_sync_page, GTK_TYPE_WIDGET)
@@ -29,25 +49,18 @@ G_DEFINE_FINAL_TYPE (PdSyncPage, pd_sync_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_LOADING,
+  PROP_ENGINE,
   N_PROPS
 };
 
+enum {
+  ENROLLED,
+  SIGNED_IN,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
-
-typedef struct
-{
-  gint64  n_waiting;
-  char   *last_sync;
-} Figures;
-
-static void
-figures_free (Figures *figures)
-{
-  g_free (figures->last_sync);
-  g_free (figures);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Figures, figures_free)
+static guint signals[N_SIGNALS];
 
 static void
 set_loading (PdSyncPage *self,
@@ -59,90 +72,193 @@ set_loading (PdSyncPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static char *
+format_time (gint64 when)
 {
-  PdStore *store = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) waiting = pd_store_list (store, PD_STATUS_ACCEPTED, 0, 0, &error);
-  Figures *figures;
+  g_autoptr(GDateTime) time = NULL;
 
-  if (waiting == NULL)
+  if (when <= 0)
+    return g_strdup (_("Never"));
+  time = g_date_time_new_from_unix_local (when);
+  return g_date_time_format (time, "%d/%m/%Y %H:%M");
+}
+
+/* Figures ------------------------------------------------------------------------------------ */
+
+/* The page's figures come from the engine when there is one; before enrollment, from the
+ * store (applications accepted and kept here). */
+static void
+show_waiting (PdSyncPage *self,
+              gint64      n_waiting)
+{
+  g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n_waiting);
+
+  self->n_waiting = n_waiting;
+  gtk_label_set_label (self->waiting_label, count);
+}
+
+static void
+update (PdSyncPage *self)
+{
+  PdSyncState state;
+  const char *error;
+  const char *icon;
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *aside = NULL;
+  guint pending, set_aside;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->enroll_group), self->engine == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_group), self->engine != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_button), self->engine != NULL);
+
+  if (self->engine == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      adw_status_page_set_icon_name (self->status_page, "network-offline-symbolic");
+      adw_status_page_set_title (self->status_page, _("Not Enrolled"));
+      adw_status_page_set_description (self->status_page,
+                                       _("This station does not send applications yet. Enter the server address "
+                                         "and the enrollment code your administrator gave you. Accepted "
+                                         "applications stay encrypted on this computer until then."));
+      gtk_widget_set_visible (GTK_WIDGET (self->error_row), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->set_aside_row), FALSE);
+      adw_action_row_set_subtitle (self->server_row, _("Not enrolled"));
+      gtk_spinner_set_spinning (self->spinner, FALSE);
       return;
     }
 
-  figures = g_new0 (Figures, 1);
-  figures->n_waiting = waiting->len;
-  figures->last_sync = pd_store_get_setting (store, PD_SETTING_LAST_SYNC);
-  g_task_return_pointer (task, figures, (GDestroyNotify) figures_free);
-}
+  state = pd_sync_engine_get_state (self->engine);
+  pending = pd_sync_engine_get_pending_count (self->engine);
+  set_aside = pd_sync_engine_get_set_aside_count (self->engine);
+  error = pd_sync_engine_get_last_error (self->engine);
 
-static void
-update_server (PdSyncPage *self)
-{
-  g_autofree char *url = self->settings ? g_settings_get_string (self->settings, "server-url") : NULL;
-
-  if (url != NULL && *url != '\0')
-    adw_action_row_set_subtitle (self->server_row, url);
-  else
-    adw_action_row_set_subtitle (self->server_row, _("Not set: enter the address given by your office in Preferences"));
-}
-
-static void
-show_figures (PdSyncPage    *self,
-              const Figures *figures)
-{
-  g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, figures->n_waiting);
-  g_autofree char *title = NULL;
-  gint64 last = figures->last_sync ? g_ascii_strtoll (figures->last_sync, NULL, 10) : 0;
-
-  self->n_waiting = figures->n_waiting;
-  gtk_label_set_label (self->waiting_label, count);
-
-  if (figures->n_waiting == 0)
-    title = g_strdup (_("Nothing Waiting to Be Sent"));
-  else
-    title = g_strdup_printf (g_dngettext (NULL, "%" G_GINT64_FORMAT " Application Waiting to Be Sent",
-                                          "%" G_GINT64_FORMAT " Applications Waiting to Be Sent",
-                                          (gulong) figures->n_waiting),
-                             figures->n_waiting);
-  adw_status_page_set_title (self->status_page, title);
-  /* The sync engine is not part of this version: say so rather than pretend to connect. */
-  adw_status_page_set_description (self->status_page,
-                                   _("This version of Passdesk does not send applications yet. They stay "
-                                     "encrypted on this computer until sending is installed: do not "
-                                     "reinstall or wipe this computer in the meantime."));
-
-  if (last > 0)
+  switch (state)
     {
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (last);
-      g_autofree char *text = g_date_time_format (when, "%d/%m/%Y %H:%M");
-
-      gtk_label_set_label (self->last_sync_label, text);
+    case PD_SYNC_STATE_SYNCING:
+      icon = "emblem-synchronizing-symbolic";
+      title = g_strdup (_("Sending…"));
+      break;
+    case PD_SYNC_STATE_OFFLINE:
+      icon = "network-offline-symbolic";
+      title = g_strdup (_("Offline"));
+      description = g_strdup (_("The central system cannot be reached. Applications wait safely on this "
+                                "computer and go as soon as the connection is back."));
+      break;
+    case PD_SYNC_STATE_ERROR:
+      icon = "dialog-warning-symbolic";
+      title = g_strdup (_("Sending Needs Attention"));
+      description = g_strdup (_("Read the error below and do what it says; if you cannot, call your IT support."));
+      break;
+    case PD_SYNC_STATE_IDLE:
+    default:
+      icon = pending == 0 ? "emblem-ok-symbolic" : "mail-send-receive-symbolic";
+      if (pending == 0)
+        title = g_strdup (_("Everything Sent"));
+      else
+        title = g_strdup_printf (g_dngettext (NULL, "%u Application Waiting to Be Sent",
+                                              "%u Applications Waiting to Be Sent", pending), pending);
+      break;
     }
+  adw_status_page_set_icon_name (self->status_page, icon);
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, description);
+  gtk_spinner_set_spinning (self->spinner, state == PD_SYNC_STATE_SYNCING);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), state != PD_SYNC_STATE_SYNCING);
+
+  show_waiting (self, pending);
+  aside = g_strdup_printf ("%u", set_aside);
+  gtk_label_set_label (self->set_aside_label, aside);
+  gtk_widget_set_visible (GTK_WIDGET (self->set_aside_row), set_aside > 0);
+  last = format_time (pd_sync_engine_get_last_sync (self->engine));
+  gtk_label_set_label (self->last_sync_label, last);
+  adw_action_row_set_subtitle (self->server_row, pd_sync_engine_get_server_url (self->engine));
+  gtk_widget_set_visible (GTK_WIDGET (self->error_row), error != NULL);
+  if (error != NULL)
+    adw_action_row_set_subtitle (self->error_row, error);
+}
+
+/* Set-aside packets: listed in a thread (the store), shown with their reasons. */
+
+static void
+list_set_aside_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *list = pd_sync_engine_list_set_aside (task_data, &error);
+
+  if (list == NULL)
+    g_task_return_error (task, error);
   else
-    gtk_label_set_label (self->last_sync_label, _("Never"));
+    g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
-load_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+list_set_aside_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(PdSyncPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(Figures) figures = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) list = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  for (guint i = 0; i < self->set_aside_rows->len; i++)
+    adw_expander_row_remove (self->set_aside_row, g_ptr_array_index (self->set_aside_rows, i));
+  g_ptr_array_set_size (self->set_aside_rows, 0);
+  if (list == NULL)
+    {
+      g_warning ("Cannot list the set-aside packets: %s", error->message);
+      return;
+    }
+  /* A few hundred rows at most are useful to read; the count says the rest. */
+  for (guint i = 0; i < MIN (list->len, 200); i++)
+    {
+      PdSyncSetAside *item = g_ptr_array_index (list, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = g_strdup_printf (_("Application %.8s"),
+                                                item->dossier_uuid ? item->dossier_uuid : item->packet_id);
 
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), item->reason ? item->reason : _("No reason given"));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      adw_expander_row_add_row (self->set_aside_row, row);
+      g_ptr_array_add (self->set_aside_rows, row);
+    }
   set_loading (self, FALSE);
-  if (figures == NULL)
+}
+
+static void
+load_store_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+  gint64 counts[PD_N_STATUSES];
+
+  if (!pd_store_count_by_status (task_data, counts, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, counts[PD_STATUS_ACCEPTED]);
+}
+
+static void
+load_store_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PdSyncPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_task_propagate_int (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_loading (self, FALSE);
+  if (n < 0)
     {
       g_autofree char *description =
         g_strdup_printf (_("The outbox could not be read: %s. Close Passdesk and open it again; "
@@ -153,7 +269,7 @@ load_cb (GObject      *object,
       gtk_label_set_label (self->waiting_label, "?");
       return;
     }
-  show_figures (self, figures);
+  show_waiting (self, n);
 }
 
 void
@@ -163,19 +279,147 @@ pd_sync_page_reload (PdSyncPage *self)
 
   g_return_if_fail (PD_IS_SYNC_PAGE (self));
 
-  if (self->store == NULL)
-    return;
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  update (self);
 
-  set_loading (self, TRUE);
-  task = g_task_new (NULL, self->cancellable, load_cb, g_object_ref (self));
-  g_task_set_source_tag (task, pd_sync_page_reload);
-  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
-  g_task_run_in_thread (task, load_thread);
+  if (self->engine != NULL)
+    {
+      set_loading (self, TRUE);
+      task = g_task_new (NULL, self->cancellable, list_set_aside_cb, g_object_ref (self));
+      g_task_set_source_tag (task, pd_sync_page_reload);
+      g_task_set_task_data (task, g_object_ref (self->engine), g_object_unref);
+      g_task_run_in_thread (task, list_set_aside_thread);
+    }
+  else if (self->store != NULL)
+    {
+      set_loading (self, TRUE);
+      task = g_task_new (NULL, self->cancellable, load_store_cb, g_object_ref (self));
+      g_task_set_source_tag (task, pd_sync_page_reload);
+      g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
+      g_task_run_in_thread (task, load_store_thread);
+    }
 }
+
+/* Actions ------------------------------------------------------------------------------------ */
+
+static void
+sync_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(PdSyncPage) self = user_data;
+  g_autoptr(PdSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Failures show through the engine's state and last error. */
+  pd_sync_engine_sync_finish (PD_SYNC_ENGINE (object), result, &report, &error);
+  if (self->engine == PD_SYNC_ENGINE (object))
+    pd_sync_page_reload (self);
+}
+
+static void
+on_sync_clicked (PdSyncPage *self)
+{
+  if (self->engine == NULL || pd_sync_engine_get_state (self->engine) == PD_SYNC_STATE_SYNCING)
+    return;
+  pd_sync_engine_sync_async (self->engine, PD_SYNC_ALL, NULL, sync_cb, g_object_ref (self));
+}
+
+static void
+enroll_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PdSyncPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDevice) device = pd_device_enroll_finish (result, &error);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->enroll_group), TRUE);
+  if (device == NULL)
+    {
+      gtk_label_set_label (self->enroll_error_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->enroll_error_label), TRUE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->enroll_error_label), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "server-url", pd_device_get_server_url (device));
+  g_signal_emit (self, signals[ENROLLED], 0, device);
+}
+
+static void
+on_enroll_clicked (PdSyncPage *self)
+{
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->server_entry));
+  const char *code = gtk_editable_get_text (GTK_EDITABLE (self->code_entry));
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
+
+  if (self->store == NULL)
+    return;
+  if (*url == '\0' || *code == '\0')
+    {
+      gtk_label_set_label (self->enroll_error_label,
+                           _("Enter both the server address and the enrollment code from your administrator."));
+      gtk_widget_set_visible (GTK_WIDGET (self->enroll_error_label), TRUE);
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->enroll_group), FALSE);
+  pd_device_enroll_async (self->store, url, NULL, code, *name ? name : NULL, NULL, enroll_cb,
+                          g_object_ref (self));
+}
+
+static void
+sign_in_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(PdSyncPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdOfficer) officer = pd_officer_sign_in_finish (result, &error);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_group), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  if (officer == NULL)
+    {
+      gtk_label_set_label (self->sign_in_label, error->message);
+      return;
+    }
+  {
+    g_autofree char *text = g_strdup_printf (pd_officer_get_offline (officer)
+                                             ? _("Signed in as %s (%s), offline")
+                                             : _("Signed in as %s (%s)"),
+                                             pd_officer_get_display_name (officer),
+                                             pd_role_get_label (pd_officer_get_role (officer)));
+
+    gtk_label_set_label (self->sign_in_label, text);
+  }
+  if (self->engine != NULL)
+    pd_sync_engine_set_token (self->engine, pd_officer_get_token (officer));
+  g_signal_emit (self, signals[SIGNED_IN], 0, officer);
+}
+
+static void
+on_sign_in_clicked (PdSyncPage *self)
+{
+  const char *username = gtk_editable_get_text (GTK_EDITABLE (self->username_entry));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+
+  if (self->engine == NULL || self->store == NULL)
+    return;
+  if (*username == '\0' || *password == '\0')
+    {
+      gtk_label_set_label (self->sign_in_label, _("Enter your user name and password."));
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_group), FALSE);
+  pd_officer_sign_in_async (self->store, pd_sync_engine_get_device (self->engine), username, password,
+                            NULL, sign_in_cb, g_object_ref (self));
+}
+
+/* API ---------------------------------------------------------------------------------------- */
 
 void
 pd_sync_page_set_store (PdSyncPage *self,
@@ -185,11 +429,49 @@ pd_sync_page_set_store (PdSyncPage *self,
   g_return_if_fail (PD_IS_SYNC_PAGE (self));
 
   g_set_object (&self->store, store);
-  if (g_set_object (&self->settings, settings) && settings != NULL)
-    g_signal_connect_object (settings, "changed::server-url", G_CALLBACK (update_server), self,
-                             G_CONNECT_SWAPPED);
-  update_server (self);
+  g_set_object (&self->settings, settings);
+  if (settings != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->server_entry)) == '\0')
+    {
+      g_autofree char *url = g_settings_get_string (settings, "server-url");
+
+      gtk_editable_set_text (GTK_EDITABLE (self->server_entry), url);
+    }
   pd_sync_page_reload (self);
+}
+
+static void
+on_engine_changed (PdSyncPage *self,
+                   GParamSpec *pspec)
+{
+  update (self);
+  /* The list of set-aside packets changes with its count. */
+  if (g_strcmp0 (pspec->name, "set-aside-count") == 0)
+    pd_sync_page_reload (self);
+}
+
+void
+pd_sync_page_set_engine (PdSyncPage   *self,
+                         PdSyncEngine *engine)
+{
+  g_return_if_fail (PD_IS_SYNC_PAGE (self));
+  g_return_if_fail (engine == NULL || PD_IS_SYNC_ENGINE (engine));
+
+  if (self->engine == engine)
+    return;
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_set_object (&self->engine, engine);
+  if (engine != NULL)
+    g_signal_connect_object (engine, "notify", G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
+  pd_sync_page_reload (self);
+}
+
+PdSyncEngine *
+pd_sync_page_get_engine (PdSyncPage *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_PAGE (self), NULL);
+  return self->engine;
 }
 
 gboolean
@@ -206,6 +488,8 @@ pd_sync_page_get_n_waiting (PdSyncPage *self)
   return self->n_waiting;
 }
 
+/* Object ------------------------------------------------------------------------------------- */
+
 static void
 pd_sync_page_dispose (GObject *object)
 {
@@ -213,6 +497,9 @@ pd_sync_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_object (&self->engine);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_SYNC_PAGE);
   /* The template's top box is not a bound child: it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -229,6 +516,7 @@ pd_sync_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->set_aside_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pd_sync_page_parent_class)->finalize (object);
 }
@@ -246,6 +534,27 @@ pd_sync_page_get_property (GObject    *object,
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
+    case PROP_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pd_sync_page_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  PdSyncPage *self = PD_SYNC_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENGINE:
+      pd_sync_page_set_engine (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -260,23 +569,56 @@ pd_sync_page_class_init (PdSyncPageClass *klass)
   object_class->dispose = pd_sync_page_dispose;
   object_class->finalize = pd_sync_page_finalize;
   object_class->get_property = pd_sync_page_get_property;
+  object_class->set_property = pd_sync_page_set_property;
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENGINE] =
+    g_param_spec_object ("engine", NULL, NULL, PD_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The station was enrolled from this page: make an engine for the device and set it. */
+  signals[ENROLLED] =
+    g_signal_new ("enrolled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, PD_TYPE_DEVICE);
+  signals[SIGNED_IN] =
+    g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, PD_TYPE_OFFICER);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-sync-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, enroll_group);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, server_entry);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, code_entry);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, enroll_button);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, enroll_error_label);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, sign_in_group);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, username_entry);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, sign_in_label);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, status_group);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, set_aside_row);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, set_aside_label);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, last_sync_label);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, server_row);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, error_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_sync_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_enroll_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
 }
 
 static void
 pd_sync_page_init (PdSyncPage *self)
 {
   self->n_waiting = -1;
+  self->set_aside_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }

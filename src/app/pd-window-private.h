@@ -1,6 +1,7 @@
 /* pd-window-private.h: what the UI tests reach into. */
 #pragma once
 
+#include "pd-day-report.h"
 #include "pd-dossier-form.h"
 #include "pd-photo-page.h"
 #include "pd-queue-page.h"
@@ -83,5 +84,12 @@ gboolean       pd_window_trust_station_key (PdWindow   *self,
  * by the window, which starts its background passes unless PASSDESK_NO_BACKGROUND_SYNC=1.
  * A scanned declaration code not in the store is fetched through it. */
 PdSyncEngine  *pd_window_get_sync_engine (PdWindow *self);
+
+/* "win.day-report" (Ctrl+Shift+E) prints today's report; this prints @day's. The counts of
+ * the last report made are kept for pd_window_get_day_report(). */
+void           pd_window_print_day_report (PdWindow    *self,
+                                           const GDate *day);
+gboolean       pd_window_get_day_report   (PdWindow    *self,
+                                           PdDayReport *report);
 
 G_END_DECLS

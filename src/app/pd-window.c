@@ -11,6 +11,7 @@
 #include "pd-declaration-keys.h"
 #include "pd-print.h"
 #include "pd-print-papers.h"
+#include "pd-day-report.h"
 #include "pd-format.h"
 #include "pd-station-key.h"
 #include "pd-validate.h"
@@ -77,6 +78,8 @@ struct _PdWindow
   gboolean              start_sync;
   char                 *last_declaration_qr;
   char                 *station_key_text;
+  PdDayReport           day_report;
+  gboolean              have_day_report;
 
   /* PASSDESK_EXIT_AFTER_FIRST_FRAME: see pd_window_map(). */
   gboolean              exit_after_ready;
@@ -530,6 +533,7 @@ set_actions_enabled (PdWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.documents", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-declaration", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.station-key", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-report", enabled);
 }
 
 static void
@@ -1620,6 +1624,101 @@ pd_window_get_station_key_text (PdWindow *self)
   return self->station_key_text;
 }
 
+/* The day report */
+
+typedef struct
+{
+  GDate       day;
+  PdDayReport report;
+} DayData;
+
+static void
+day_report_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  DayData *data = task_data;
+  GError *error = NULL;
+
+  if (pd_day_report_count (source_object, &data->day, &data->report, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+day_report_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdPrintDocument) document = NULL;
+  g_autofree char *office = NULL;
+  g_autofree char *station = NULL;
+  DayData *data = g_task_get_task_data (G_TASK (result));
+  char file[32];
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot count the day: %s"), error->message);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        scan_message (self, message);
+      return;
+    }
+  self->day_report = data->report;
+  self->have_day_report = TRUE;
+  office = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_NAME);
+  station = pd_store_get_setting (self->store, PD_DEVICE_SETTING_ID);
+  document = pd_day_report_build (&data->report, &data->day, office, station);
+  g_date_strftime (file, sizeof file, "day-report-%Y-%m-%d", &data->day);
+  print_one (self, document, file);
+}
+
+void
+pd_window_print_day_report (PdWindow    *self,
+                            const GDate *day)
+{
+  g_autoptr(GTask) task = NULL;
+  DayData *data;
+
+  g_return_if_fail (PD_IS_WINDOW (self));
+  g_return_if_fail (self->store != NULL);
+
+  data = g_new0 (DayData, 1);
+  data->day = *day;
+  task = g_task_new (self->store, self->cancellable, day_report_cb, g_object_ref (self));
+  g_task_set_source_tag (task, pd_window_print_day_report);
+  g_task_set_task_data (task, data, g_free);
+  g_task_run_in_thread (task, day_report_thread);
+}
+
+gboolean
+pd_window_get_day_report (PdWindow    *self,
+                          PdDayReport *report)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), FALSE);
+  if (self->have_day_report)
+    *report = self->day_report;
+  return self->have_day_report;
+}
+
+static void
+day_report_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  pd_window_print_day_report (PD_WINDOW (widget), &today);
+}
+
 static void
 new_dossier_action (GtkWidget  *widget,
                     const char *action_name,
@@ -2086,6 +2185,7 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.documents", NULL, form_action);
   gtk_widget_class_install_action (widget_class, "win.print-declaration", NULL, print_declaration_action);
   gtk_widget_class_install_action (widget_class, "win.station-key", NULL, station_key_action);
+  gtk_widget_class_install_action (widget_class, "win.day-report", NULL, day_report_action);
   gtk_widget_class_install_action (widget_class, "win.print-again", NULL, print_again_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.call-next", NULL);
@@ -2095,6 +2195,8 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.refuse", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print-again", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.documents", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.day-report", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.print-declaration", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-dossier", NULL);

@@ -121,6 +121,23 @@ store (PdCentralQueue *self,
   entry->seq = ++self->seq;
 }
 
+/* A queue lives for a day: tickets of days before yesterday (the server's clock, with a day's
+ * grace for clocks and time zones) are let go. */
+static void
+prune (PdCentralQueue *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, -2);
+  g_autofree char *oldest = g_date_time_format (then, "%F");
+  GHashTableIter iter;
+  Entry *entry;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    if (strcmp (entry->ticket->day, oldest) <= 0)
+      g_hash_table_iter_remove (&iter);
+}
+
 static JsonNode *
 push (PdCentralQueue *self,
       const char     *office_code,
@@ -153,6 +170,7 @@ push (PdCentralQueue *self,
         return fail (status, 422, "bad_request", error->message);
       g_ptr_array_add (tickets, ticket);
     }
+  prune (self);
   for (guint i = 0; i < tickets->len; i++)
     store (self, office_code, g_steal_pointer (&tickets->pdata[i]));
 

@@ -200,6 +200,22 @@ test_call (void)
   g_assert_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_INVALID);
   g_clear_error (&error);
 
+  /* Found by label (today) or by id. */
+  {
+    g_autoptr(PdTicket) by_label = pd_queue_lookup (queue, "AP-002", &error);
+    g_autoptr(PdTicket) by_id = NULL;
+    g_autoptr(PdTicket) missing = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (by_label->id, ==, second->id);
+    by_id = pd_queue_lookup (queue, second->id, &error);
+    g_assert_cmpstr (by_id->label, ==, "AP-002");
+    missing = pd_queue_lookup (queue, "ZZ-001", &error);
+    g_assert_null (missing);
+    g_assert_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
   /* Nobody left: NULL, no error. */
   g_clear_pointer (&next, pd_ticket_free);
   next = pd_queue_call_next (queue, "4", NULL, &error);

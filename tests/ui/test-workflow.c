@@ -268,6 +268,20 @@ saved_cb (PdDossierForm *f,
   *saved = TRUE;
 }
 
+/* The PDF next to the screenshots, for a person to look at. */
+static void
+keep_pdf (const char *path,
+          const char *name)
+{
+  g_autoptr(GFile) from = g_file_new_for_path (path);
+  g_autofree char *to_path = g_build_filename (screenshot_dir, name, NULL);
+  g_autoptr(GFile) to = g_file_new_for_path (to_path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static char *
 pdf_text (const char *path)
 {
@@ -440,6 +454,8 @@ test_counted_round (void)
   receipt_path = g_strdup_printf ("%s/fee-receipt-%s.pdf", print_dir, pd_dossier_get_uuid (stored));
   slip = pdf_text (slip_path);
   receipt = pdf_text (receipt_path);
+  keep_pdf (slip_path, "workflow-result-slip.pdf");
+  keep_pdf (receipt_path, "workflow-fee-receipt.pdf");
   ready_text = g_strdup_printf ("%02d/%02d/%04d", g_date_get_day (&ready), g_date_get_month (&ready),
                                 g_date_get_year (&ready));
   g_test_message ("slip:\n%s", slip);
@@ -667,6 +683,7 @@ test_assisted_entry (void)
   qr = g_strdup (pd_window_get_last_declaration_qr (window));
   g_assert_true (g_str_has_prefix (qr, "PDQ1:"));
   slip = pdf_text (slip_path);
+  keep_pdf (slip_path, "workflow-declaration-slip.pdf");
   g_assert_nonnull (strstr (slip, "Hoàng Thị Mai"));
   /* The ID number is printed masked. */
   g_assert_null (strstr (slip, "001192000333"));
@@ -689,6 +706,37 @@ test_assisted_entry (void)
   wait_until (form_has_name, (gpointer) "Hoàng Thị Mai", "the slip's declaration");
   g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_ID_NUMBER), ==, "001192000333");
   act ("win.new-dossier");
+}
+
+/* The day's counts, printed: one taken and waiting to be sent (this station is not enrolled),
+ * the refused one reopened since, so neither refused nor on hold. */
+static void
+test_day_report (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *name = g_date_time_format (now, "day-report-%Y-%m-%d.pdf");
+  g_autofree char *path = g_build_filename (print_dir, name, NULL);
+  g_autofree char *date = g_date_time_format (now, "%d/%m/%Y");
+  g_autofree char *text = NULL;
+  guint n = pd_window_get_n_printed (window);
+  PdDayReport report;
+
+  act ("win.day-report");
+  wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the day report");
+  g_assert_true (pd_window_get_day_report (window, &report));
+  g_print ("day report: taken %u, pending %u, synced %u, rejected %u, refused %u, on hold %u\n",
+           report.taken, report.pending, report.synced, report.rejected, report.refused, report.on_hold);
+  g_assert_cmpuint (report.taken, ==, 1);
+  g_assert_cmpuint (report.pending, ==, 1);
+  g_assert_cmpuint (report.synced, ==, 0);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (report.refused, ==, 0);
+  g_assert_cmpuint (report.on_hold, ==, 0);
+  text = pdf_text (path);
+  keep_pdf (path, "workflow-day-report.pdf");
+  g_test_message ("day report:\n%s", text);
+  g_assert_nonnull (strstr (text, date));
+  g_assert_nonnull (strstr (text, "Applications taken"));
 }
 
 static void
@@ -865,6 +913,7 @@ main (int   argc,
   g_test_add_func ("/workflow/hold-refuse-reopen", test_hold_refuse_reopen);
   g_test_add_func ("/workflow/volunteer", test_volunteer);
   g_test_add_func ("/workflow/assisted-entry", test_assisted_entry);
+  g_test_add_func ("/workflow/day-report", test_day_report);
   g_test_add_func ("/workflow/shortcuts-listed", test_shortcuts_listed);
   status = g_test_run ();
 
