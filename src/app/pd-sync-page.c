@@ -13,7 +13,9 @@ struct _PdSyncPage
 {
   GtkWidget             parent_instance;
 
-  AdwStatusPage        *status_page;
+  GtkImage             *status_icon;
+  GtkLabel             *status_title;
+  GtkLabel             *status_description;
   GtkButton            *sync_button;
   GtkSpinner           *spinner;
   AdwPreferencesGroup  *enroll_group;
@@ -83,6 +85,18 @@ format_time (gint64 when)
   return g_date_time_format (time, "%d/%m/%Y %H:%M");
 }
 
+static void
+show_status (PdSyncPage *self,
+             const char *icon,
+             const char *title,
+             const char *description)
+{
+  gtk_image_set_from_icon_name (self->status_icon, icon);
+  gtk_label_set_label (self->status_title, title);
+  gtk_label_set_label (self->status_description, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_description), description != NULL);
+}
+
 /* Figures ------------------------------------------------------------------------------------ */
 
 /* The page's figures come from the engine when there is one; before enrollment, from the
@@ -115,12 +129,10 @@ update (PdSyncPage *self)
 
   if (self->engine == NULL)
     {
-      adw_status_page_set_icon_name (self->status_page, "network-offline-symbolic");
-      adw_status_page_set_title (self->status_page, _("Not Enrolled"));
-      adw_status_page_set_description (self->status_page,
-                                       _("This station does not send applications yet. Enter the server address "
-                                         "and the enrollment code your administrator gave you. Accepted "
-                                         "applications stay encrypted on this computer until then."));
+      show_status (self, "network-offline-symbolic", _("Not Enrolled"),
+                   _("This station does not send applications yet. Enter the server address and the "
+                     "enrollment code your administrator gave you. Accepted applications stay "
+                     "encrypted on this computer until then."));
       gtk_widget_set_visible (GTK_WIDGET (self->error_row), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->set_aside_row), FALSE);
       adw_action_row_set_subtitle (self->server_row, _("Not enrolled"));
@@ -160,9 +172,7 @@ update (PdSyncPage *self)
                                               "%u Applications Waiting to Be Sent", pending), pending);
       break;
     }
-  adw_status_page_set_icon_name (self->status_page, icon);
-  adw_status_page_set_title (self->status_page, title);
-  adw_status_page_set_description (self->status_page, description);
+  show_status (self, icon, title, description);
   gtk_spinner_set_spinning (self->spinner, state == PD_SYNC_STATE_SYNCING);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), state != PD_SYNC_STATE_SYNCING);
 
@@ -264,8 +274,7 @@ load_store_cb (GObject      *object,
         g_strdup_printf (_("The outbox could not be read: %s. Close Passdesk and open it again; "
                            "if this keeps happening, call your IT support."), error->message);
 
-      adw_status_page_set_title (self->status_page, _("Outbox Unavailable"));
-      adw_status_page_set_description (self->status_page, description);
+      show_status (self, "dialog-warning-symbolic", _("Outbox Unavailable"), description);
       gtk_label_set_label (self->waiting_label, "?");
       return;
     }
@@ -589,7 +598,9 @@ pd_sync_page_class_init (PdSyncPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-sync-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, status_title);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, status_description);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, sync_button);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, enroll_group);

@@ -92,4 +92,12 @@ void           pd_window_print_day_report (PdWindow    *self,
 gboolean       pd_window_get_day_report   (PdWindow    *self,
                                            PdDayReport *report);
 
+/* A mobile team's trip (see pd-trip.h): "win.prepare-trip" asks for the communes; this does
+ * the rest. The counts are those of the last preparation that finished. */
+void           pd_window_prepare_trip    (PdWindow           *self,
+                                          const char * const *communes);
+gboolean       pd_window_get_trip_counts (PdWindow           *self,
+                                          guint              *n_chosen,
+                                          guint              *n_total);
+
 G_END_DECLS

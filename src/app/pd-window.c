@@ -14,6 +14,8 @@
 #include "pd-day-report.h"
 #include "pd-format.h"
 #include "pd-station-key.h"
+#include "pd-sync-indicator.h"
+#include "pd-trip.h"
 #include "pd-validate.h"
 #include "sync/pd-device.h"
 #include "sync/pd-sync-client.h"
@@ -39,6 +41,7 @@ struct _PdWindow
   PdDossierForm        *form;
   PdSyncPage           *sync_page;
   PdPhotoPage          *photo_page;
+  PdSyncIndicator      *sync_indicator;
 
   /* "Read a Code with the Camera": the dialog and its camera, while open. */
   GtkWindow            *camera_dialog;
@@ -79,6 +82,9 @@ struct _PdWindow
   char                 *last_declaration_qr;
   char                 *station_key_text;
   PdDayReport           day_report;
+  guint                 trip_chosen;
+  guint                 trip_total;
+  gboolean              trip_ready;
   gboolean              have_day_report;
 
   /* PASSDESK_EXIT_AFTER_FIRST_FRAME: see pd_window_map(). */
@@ -534,6 +540,7 @@ set_actions_enabled (PdWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-declaration", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.station-key", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-report", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.prepare-trip", enabled);
 }
 
 static void
@@ -807,6 +814,7 @@ resolve_role_cb (GObject      *object,
       else
         {
           pd_sync_engine_set_token (self->engine, result->token);
+          pd_sync_indicator_set_engine (self->sync_indicator, self->engine);
           if (self->start_sync)
             pd_sync_engine_start (self->engine);
         }
@@ -1719,6 +1727,157 @@ day_report_action (GtkWidget  *widget,
   pd_window_print_day_report (PD_WINDOW (widget), &today);
 }
 
+/* Preparing a mobile team's trip */
+
+typedef struct
+{
+  GStrv communes;
+  guint n_chosen;
+  guint n_total;
+} TripData;
+
+static void
+trip_data_free (TripData *data)
+{
+  g_strfreev (data->communes);
+  g_free (data);
+}
+
+static void
+trip_count_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  TripData *data = task_data;
+  GError *error = NULL;
+
+  if (pd_trip_count_declarations (source_object, (const char * const *) data->communes,
+                                  &data->n_chosen, &data->n_total, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+trip_counted_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  TripData *data = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      message = g_strdup_printf (_("The trip is not ready: %s. Connect to the network and prepare it "
+                                   "again."), error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        scan_message (self, message);
+      return;
+    }
+  self->trip_chosen = data->n_chosen;
+  self->trip_total = data->n_total;
+  self->trip_ready = TRUE;
+  pd_queue_page_reload (self->queue_page);
+  message = g_strdup_printf (_("Trip ready: %u declarations of the chosen communes (%u of the office) and "
+                               "the reference tables are on this computer. It can work offline now."),
+                             data->n_chosen, data->n_total);
+  scan_message (self, message);
+}
+
+static void
+trip_pulled_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) count = user_data;
+  g_autoptr(PdSyncReport) report = NULL;
+  GError *error = NULL;
+
+  /* The count says what is on this computer after the pull, or why it could not be done. */
+  if (!pd_sync_engine_sync_finish (PD_SYNC_ENGINE (object), result, &report, &error))
+    g_task_return_error (count, error);
+  else
+    g_task_run_in_thread (count, trip_count_thread);
+}
+
+void
+pd_window_prepare_trip (PdWindow           *self,
+                        const char * const *communes)
+{
+  g_autofree char *joined = NULL;
+  g_autoptr(GError) error = NULL;
+  GTask *count;
+  TripData *data;
+
+  g_return_if_fail (PD_IS_WINDOW (self));
+
+  if (self->engine == NULL)
+    {
+      scan_message (self, _("This station is not enrolled with the central system, so it cannot download "
+                            "declarations. Enroll it first (passdesk-cli enroll)."));
+      return;
+    }
+  joined = g_strjoinv (",", (char **) communes);
+  if (!pd_store_set_setting (self->store, PD_TRIP_SETTING_COMMUNES, joined, &error))
+    {
+      scan_message (self, error->message);
+      return;
+    }
+  self->trip_ready = FALSE;
+  data = g_new0 (TripData, 1);
+  data->communes = g_strdupv ((char **) communes);
+  count = g_task_new (self->store, self->cancellable, trip_counted_cb, g_object_ref (self));
+  g_task_set_source_tag (count, pd_window_prepare_trip);
+  g_task_set_task_data (count, data, (GDestroyNotify) trip_data_free);
+  scan_message (self, _("Downloading the declarations and the reference tables…"));
+  /* Declarations, reference tables and statuses: the pull of a normal pass. */
+  pd_sync_engine_sync_async (self->engine, PD_SYNC_PULL, self->cancellable, trip_pulled_cb, count);
+}
+
+gboolean
+pd_window_get_trip_counts (PdWindow *self,
+                           guint    *n_chosen,
+                           guint    *n_total)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), FALSE);
+  *n_chosen = self->trip_chosen;
+  *n_total = self->trip_total;
+  return self->trip_ready;
+}
+
+static void
+trip_prepare_cb (PdTripDialog *dialog,
+                 GStrv         communes,
+                 PdWindow     *self)
+{
+  pd_window_prepare_trip (self, (const char * const *) communes);
+}
+
+static void
+prepare_trip_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+  g_autoptr(PdReference) reference = pd_store_get_reference (self->store);
+  g_autofree char *chosen = pd_store_get_setting (self->store, PD_TRIP_SETTING_COMMUNES);
+  PdTripDialog *dialog = pd_trip_dialog_new (GTK_WINDOW (self), reference, chosen);
+
+  g_signal_connect_object (dialog, "prepare", G_CALLBACK (trip_prepare_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_sync_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  adw_view_stack_set_visible_child_name (PD_WINDOW (widget)->view_stack, "sync");
+}
+
 static void
 new_dossier_action (GtkWidget  *widget,
                     const char *action_name,
@@ -2157,6 +2316,7 @@ pd_window_class_init (PdWindowClass *klass)
   g_type_ensure (PD_TYPE_DOSSIER_FORM);
   g_type_ensure (PD_TYPE_SYNC_PAGE);
   g_type_ensure (PD_TYPE_PHOTO_PAGE);
+  g_type_ensure (PD_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PdWindow, main_stack);
@@ -2169,6 +2329,7 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdWindow, form);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, photo_page);
+  gtk_widget_class_bind_template_child (widget_class, PdWindow, sync_indicator);
 
   gtk_widget_class_install_action (widget_class, "win.new-dossier", NULL, new_dossier_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
@@ -2186,6 +2347,8 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.print-declaration", NULL, print_declaration_action);
   gtk_widget_class_install_action (widget_class, "win.station-key", NULL, station_key_action);
   gtk_widget_class_install_action (widget_class, "win.day-report", NULL, day_report_action);
+  gtk_widget_class_install_action (widget_class, "win.prepare-trip", NULL, prepare_trip_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
   gtk_widget_class_install_action (widget_class, "win.print-again", NULL, print_again_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.call-next", NULL);

@@ -1,7 +1,8 @@
-/* pd-queue-private.h: the queue's tables in the store's file, and what pd-queue-sync.c needs.
+/* pd-queue-private.h: the queue's tables in the store, and what pd-queue-sync.c needs.
  *
- * PD_QUEUE_SCHEMA_SQL is idempotent: it runs on the first use of a file. `dirty` marks a
- * ticket whose last change the office's server has not confirmed yet.
+ * The store's migration to version 4 creates the tables (PD_QUEUE_SCHEMA_SQL, idempotent so
+ * that a file taken back to an older version by hand still migrates). `dirty` marks a ticket
+ * whose last change the office's server has not confirmed yet.
  */
 #pragma once
 
@@ -40,9 +41,9 @@ G_BEGIN_DECLS
   ");"                                                                                 \
   "CREATE INDEX IF NOT EXISTS queue_appointments_by_date ON queue_appointments (date, service, from_time);"
 
-/* Runs @func on the queue's connection to the store's file, inside one IMMEDIATE transaction
- * that commits when @func returns TRUE and rolls back otherwise. @func must not call the
- * store. Implemented in pd-queue-store.c. */
+/* Runs @func on the store's connection with the store locked, inside one IMMEDIATE
+ * transaction that commits when @func returns TRUE and rolls back otherwise. @func must not
+ * call the store. Implemented in pd-store.c. */
 typedef gboolean (*PdStoreSqlFunc) (sqlite3   *db,
                                     gpointer   user_data,
                                     GError   **error);

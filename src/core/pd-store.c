@@ -29,6 +29,7 @@
 #include "pd-secrets.h"
 #include "pd-store.h"
 #include "pd-store-private.h"
+#include "pd-queue-private.h"
 #include "pd-text.h"
 #include "pd-uuid.h"
 
@@ -209,6 +210,9 @@ static const struct {
     "CREATE INDEX IF NOT EXISTS outbox_by_state ON outbox (state, seq);"
     "CREATE INDEX IF NOT EXISTS outbox_by_dossier ON outbox (dossier_uuid) WHERE dossier_uuid IS NOT NULL;",
     NULL },
+
+  /* Version 4: the queue at the entrance (pd-queue-private.h). */
+  { PD_QUEUE_SCHEMA_SQL, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
@@ -795,8 +799,8 @@ load_dossier (PdStore     *self,
     return dossier_from_row (self, stmt, error);
   if (rc == SQLITE_DONE)
     g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
-                 _("Application %" G_GINT64_FORMAT " is not in this data file. It may have "
-                   "been saved on another computer: search for it there."), id);
+                 _("Application %lld is not in this data file. It may have "
+                   "been saved on another computer: search for it there."), (long long) id);
   else
     set_db_error (self, rc, error);
   return NULL;
@@ -1331,8 +1335,8 @@ update_dossier (PdStore     *self,
       g_strcmp0 (pd_dossier_get_uuid (dossier), pd_dossier_get_uuid (old)) != 0)
     {
       g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                   _("This application does not match the one saved under number %"
-                     G_GINT64_FORMAT ". Open it again from the list, then save."), id);
+                   _("This application does not match the one saved under number %lld. "
+                     "Open it again from the list, then save."), (long long) id);
       return FALSE;
     }
   if (pd_dossier_get_purged (old))
@@ -3270,10 +3274,10 @@ pd_store_audit_verify (PdStore  *self,
           sodium_memcmp (hash, sqlite3_column_blob (stmt, 6), PD_CRYPTO_HASH_BYTES) != 0)
         {
           g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT,
-                       _("The audit log of “%s” was altered at entry %" G_GINT64_FORMAT ". "
+                       _("The audit log of “%s” was altered at entry %lld. "
                          "Keep the file as evidence and report it to your supervisor; "
                          "restore a backup to continue."),
-                       self->path, MIN (seq, expected_seq));
+                       self->path, (long long) MIN (seq, expected_seq));
           if (n_entries)
             *n_entries = n;
           return FALSE;
@@ -4137,4 +4141,28 @@ pd_store_outbox_apply (PdStore               *self,
 failed:
   rollback (self);
   return FALSE;
+}
+
+/* Queue (pd-queue-private.h) ---------------------------------------------------------------- */
+
+gboolean
+pd_store_run_sql (PdStore        *self,
+                  PdStoreSqlFunc  func,
+                  gpointer        user_data,
+                  GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!check_open (self, error) || !begin (self, error))
+    return FALSE;
+  if (!func (self->db, user_data, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return commit (self, error);
 }

@@ -17,6 +17,7 @@
 #include "pd-test-support.h"
 #include "pd-window-private.h"
 #include "sync-test-central.h"
+#include "pd-trip.h"
 #include "sync/pd-officer.h"
 
 #define WAIT_SECONDS 60
@@ -121,6 +122,9 @@ synced_cb (GObject      *object,
   *done = TRUE;
 }
 
+static void save_screenshot (GtkWidget  *widget,
+                             const char *name);
+
 static void
 test_enrolled_counter (void)
 {
@@ -167,6 +171,119 @@ test_enrolled_counter (void)
   g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_DONE), ==, 1);
   g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, 1);
   g_assert_cmpfloat (max_ms, <, 3000.0);
+  save_screenshot (GTK_WIDGET (window), "workflow-sync-enrolled.png");
+}
+
+static gboolean
+trip_ready (gpointer data)
+{
+  guint chosen, total;
+
+  return pd_window_get_trip_counts (window, &chosen, &total);
+}
+
+static void
+count_frame_cb (GdkFrameClock *clock,
+                guint         *n)
+{
+  (*n)++;
+}
+
+static gboolean
+frames_done (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "ui", "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GdkRGBA background;
+  guint n = 0;
+  gulong id;
+  int width, height;
+
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &n);
+  gtk_widget_queue_draw (widget);
+  wait_until (frames_done, &n, "frames");
+  g_signal_handler_disconnect (clock, id);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (widget, child, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (g_mkdir_with_parents (dir, 0755) == 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s", path);
+}
+
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+/* A mobile team: the declarations of the chosen communes are pulled for the days offline. */
+static void
+test_prepare_trip (void)
+{
+  g_autoptr(PdReference) reference = pd_store_get_reference (pd_window_get_store (window));
+  PdTripDialog *dialog = pd_trip_dialog_new (GTK_WINDOW (window), reference, "00070");
+  const char *communes[] = { "00070", NULL };
+  guint chosen = 0, total = 0;
+  g_autofree char *setting = NULL;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_until (mapped, dialog, "the trip dialog");
+  save_screenshot (GTK_WIDGET (dialog), "workflow-trip-dialog.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  pd_window_prepare_trip (window, communes);
+  wait_until (trip_ready, NULL, "the trip to be prepared");
+  g_assert_true (pd_window_get_trip_counts (window, &chosen, &total));
+  g_print ("trip: %u declarations of the chosen communes, %u of the office\n", chosen, total);
+  /* One in Hoàn Kiếm (00070), one in Ba Đình; the first one was taken already. */
+  g_assert_cmpuint (chosen, ==, 1);
+  g_assert_cmpuint (total, ==, 2);
+  setting = pd_store_get_setting (pd_window_get_store (window), PD_TRIP_SETTING_COMMUNES);
+  g_assert_cmpstr (setting, ==, "00070");
+}
+
+static void
+add_central_declaration (PdCentralDb *db,
+                         const char  *office,
+                         const char  *name,
+                         const char  *id_number,
+                         guint64      number,
+                         const char  *commune)
+{
+  g_autoptr(PdDossier) declaration = pd_test_make_dossier (name, id_number);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *decl_code = pd_declaration_code_build ("01", number, &error);
+  g_autoptr(JsonNode) json = NULL;
+
+  g_assert_no_error (error);
+  pd_dossier_set_field (declaration, PD_FIELD_PERMANENT_COMMUNE, commune);
+  pd_dossier_set_field (declaration, PD_FIELD_CURRENT_COMMUNE, commune);
+  pd_dossier_set_field (declaration, PD_FIELD_DECLARATION_CODE, decl_code);
+  json = pd_dossier_to_json (declaration, TRUE);
+  g_assert_true (pd_central_db_add_declaration (db, decl_code, office, g_get_real_time () / G_USEC_PER_SEC,
+                                                json, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -223,6 +340,8 @@ main (int   argc,
     g_assert_true (pd_central_db_add_declaration (db, code, pd_device_get_office_code (device),
                                                   g_get_real_time () / G_USEC_PER_SEC, json, &error));
     g_assert_no_error (error);
+    add_central_declaration (db, pd_device_get_office_code (device), "Đặng Văn Long", "001080000555", 515151, "00004");
+    add_central_declaration (db, pd_device_get_office_code (device), "Bùi Thị Yến", "001088000666", 616161, "00070");
 
     pd_officer_sign_in_async (store, device, "officer1", "officer1-demo", NULL, signed_in_cb, &officer);
     wait_until (pointer_set, &officer, "the officer to sign in");
@@ -241,6 +360,7 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (window));
 
   g_test_add_func ("/workflow-sync/enrolled-counter", test_enrolled_counter);
+  g_test_add_func ("/workflow-sync/prepare-trip", test_prepare_trip);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

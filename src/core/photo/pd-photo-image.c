@@ -298,7 +298,7 @@ pd_photo_image_encode_jpeg (GdkPixbuf  *pixbuf,
   if (best == NULL)
     {
       g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_ENCODE,
-                   _("The photo does not fit in %" G_GSIZE_FORMAT " bytes even at JPEG quality %d. "
+                   _("The photo does not fit in %zu bytes even at JPEG quality %d. "
                      "Raise output.jpeg_max_bytes in the photo profile."),
                    max_bytes, quality_min);
       return NULL;
@@ -306,8 +306,8 @@ pd_photo_image_encode_jpeg (GdkPixbuf  *pixbuf,
   if (g_bytes_get_size (best) < min_bytes)
     {
       g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_ENCODE,
-                   _("The photo is only %" G_GSIZE_FORMAT " bytes at JPEG quality %d, under the "
-                     "%" G_GSIZE_FORMAT " bytes the profile asks for. Lower output.jpeg_min_bytes "
+                   _("The photo is only %zu bytes at JPEG quality %d, under the "
+                     "%zu bytes the profile asks for. Lower output.jpeg_min_bytes "
                      "in the photo profile."),
                    g_bytes_get_size (best), best_quality, min_bytes);
       return NULL;

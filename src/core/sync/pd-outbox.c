@@ -305,9 +305,9 @@ pd_outbox_import (PdStore     *store,
   if (pd_sync_json_int_or (object, "version", 0) != PD_OUTBOX_FILE_VERSION)
     {
       g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FILE,
-                   _("“%s” was written by another version of Passdesk (outbox version %"
-                     G_GINT64_FORMAT "). Update Passdesk on both stations."),
-                   path, pd_sync_json_int_or (object, "version", 0));
+                   _("“%s” was written by another version of Passdesk (outbox version %lld). "
+                     "Update Passdesk on both stations."),
+                   path, (long long) pd_sync_json_int_or (object, "version", 0));
       return FALSE;
     }
   if (!json_object_has_member (object, "packets") ||
