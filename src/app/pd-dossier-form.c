@@ -1794,6 +1794,11 @@ pd_dossier_form_set_aside (PdDossierForm *self,
   if (self->busy || self->store == NULL)
     return FALSE;
   ensure_rows (self);
+  if (self->role == PD_ROLE_VOLUNTEER)
+    {
+      toast (self, _("A volunteer does not keep applications: print the declaration slip for the counter."));
+      return FALSE;
+    }
   if (pd_dossier_form_is_blank (self))
     {
       toast (self, _("Nothing to set aside: the form is empty."));
@@ -1906,6 +1911,8 @@ pd_dossier_form_set_role (PdDossierForm *self,
   gtk_widget_set_visible (self->hold_button, role != PD_ROLE_VOLUNTEER);
   gtk_widget_set_visible (self->refuse_button, role != PD_ROLE_VOLUNTEER);
   gtk_widget_set_visible (self->print_slip_button, role == PD_ROLE_VOLUNTEER);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.hold", role != PD_ROLE_VOLUNTEER);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.refuse", role != PD_ROLE_VOLUNTEER);
   if (role == PD_ROLE_VOLUNTEER)
     {
       static GtkCssProvider *provider;

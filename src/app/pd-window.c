@@ -708,6 +708,10 @@ apply_role (PdWindow *self)
   if (self->store != NULL)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", !volunteer);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.call-next", !volunteer && self->store != NULL);
+  /* What a volunteer prepares goes to the counter on the slip, not into this station's store. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", !volunteer && self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refuse", !volunteer && self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-report", !volunteer && self->store != NULL);
   if (volunteer && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "queue") == 0)
     adw_view_stack_set_visible_child_name (self->view_stack, "form");
 }

@@ -34,6 +34,33 @@ wait_for_pdf (const char *path)
     }
 }
 
+/* What pressing @keyval on the page does: the page's shortcut for that key, activated. */
+static gboolean
+press (GtkWidget *page,
+       guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, page, NULL);
+        }
+    }
+  return FALSE;
+}
+
 static void
 test_entrance (void)
 {
@@ -64,9 +91,12 @@ test_entrance (void)
   g_assert_no_error (error);
   g_assert_cmpstr (pd_entrance_page_get_last_issued (page), ==, "EP-001");
   wait_for_pdf (ticket_pdf);
-  g_assert_true (pd_entrance_page_issue (page, "R", &error));
-  g_assert_true (pd_entrance_page_issue (page, "P", &error));
+  /* One key per service, no modifier. */
+  g_assert_true (press (GTK_WIDGET (page), GDK_KEY_r));
+  g_assert_cmpstr (pd_entrance_page_get_last_issued (page), ==, "ER-001");
+  g_assert_true (press (GTK_WIDGET (page), GDK_KEY_p));
   g_assert_cmpstr (pd_entrance_page_get_last_issued (page), ==, "EP-002");
+  g_assert_false (press (GTK_WIDGET (page), GDK_KEY_x));
   g_assert_cmpuint (pd_entrance_page_get_n_waiting (page), ==, 3);
 
   /* A counter calls: the list follows the queue. */

@@ -445,6 +445,53 @@ test_merge (void)
   g_assert_cmpstr (((PdTicket *) list->pdata[0])->counter, ==, "7");
 }
 
+/* A store of version 3 (before the queue) migrates: the tables appear, nothing else moves. */
+static void
+test_migration (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "migration.db", NULL);
+  g_autoptr(GDateTime) morning = g_date_time_new_local (2026, 11, 23, 8, 0, 0);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  {
+    g_autoptr(PdStore) store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
+    g_autoptr(PdQueue) queue = make_queue (store, "M", morning);
+    g_autoptr(PdTicket) ticket = issue (queue, "P");
+
+    g_assert_no_error (error);
+    pd_store_close (store);
+  }
+  g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "DROP TABLE queue_tickets; DROP TABLE queue_appointments;"
+                                      "PRAGMA user_version = 3;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+
+  {
+    g_autoptr(PdStore) store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
+    g_autoptr(PdQueue) queue = NULL;
+    g_autoptr(PdTicket) ticket = NULL;
+    g_autofree char *station = NULL;
+
+    g_assert_no_error (error);
+    queue = pd_queue_new (store, NULL);
+    pd_queue_set_time (queue, morning);
+    station = pd_queue_dup_station (queue);
+    g_assert_cmpstr (station, ==, "M");
+    ticket = issue (queue, "P");
+    g_assert_cmpstr (ticket->label, ==, "MP-001");
+    pd_store_close (store);
+  }
+  g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, PD_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (PD_STORE_SCHEMA_VERSION, >=, 4);
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,5 +504,6 @@ main (int   argc,
   g_test_add_func ("/queue/appointments", test_appointments);
   g_test_add_func ("/queue/json", test_json);
   g_test_add_func ("/queue/merge", test_merge);
+  g_test_add_func ("/queue/migration", test_migration);
   return g_test_run ();
 }

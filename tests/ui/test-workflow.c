@@ -137,9 +137,9 @@ frames_done (gpointer data)
 }
 
 static void
-save_screenshot (const char *name)
+save_widget_screenshot (GtkWidget  *widget,
+                        const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (window);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
@@ -171,6 +171,14 @@ save_screenshot (const char *name)
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot %s", path);
+}
+
+/* Not of the shortcuts window: GTK 4.8 warns there that a label has a negative width, which
+ * the tests take as fatal. */
+static void
+save_screenshot (const char *name)
+{
+  save_widget_screenshot (GTK_WIDGET (window), name);
 }
 
 static PdDossierForm *
@@ -638,6 +646,8 @@ test_volunteer (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.accept", NULL);
   wait_until (form_idle, NULL, "the form");
   /* Nothing saved: the form still holds her application. */
+  g_assert_false (pd_dossier_form_is_blank (form ()));
+  g_assert_false (pd_dossier_form_set_aside (form (), PD_STATUS_ON_HOLD, "later"));
   g_assert_false (pd_dossier_form_is_blank (form ()));
   g_assert_cmpuint (pd_window_get_n_printed (window), ==, 2);
   save_screenshot ("workflow-volunteer.png");

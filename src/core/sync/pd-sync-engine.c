@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pd-declaration-code.h"
+#include "pd-json.h"
 #include "pd-outbox.h"
 #include "pd-store-private.h"
 #include "pd-sync-client.h"
@@ -672,12 +673,19 @@ on_push_reply (GObject      *object,
         }
       else
         {
-          /* The request as a whole was refused: find the culprit by sending each alone. */
+          /* The request as a whole was refused: find the culprit by sending each alone.
+           * The packets' text lives only in the request body (see queue_batches()). */
+          g_autoptr(JsonNode) sent = pd_json_parse (g_bytes_get_data (push->batch->body, NULL),
+                                                    g_bytes_get_size (push->batch->body), NULL);
+          JsonArray *packets = sent && JSON_NODE_HOLDS_OBJECT (sent)
+                               ? pd_sync_json_array (json_node_get_object (sent), "packets") : NULL;
+
+          g_assert (packets != NULL && json_array_get_length (packets) == entries->len);
           for (guint i = 0; i < entries->len; i++)
             {
               Batch *single = g_new0 (Batch, 1);
-              PdOutboxEntry *entry = g_ptr_array_index (entries, i);
-              g_autofree char *text = g_strconcat ("{\"packets\":[", entry->packet, "]}", NULL);
+              g_autofree char *packet = json_to_string (json_array_get_element (packets, i), FALSE);
+              g_autofree char *text = g_strconcat ("{\"packets\":[", packet, "]}", NULL);
 
               single->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_outbox_entry_free);
               g_ptr_array_add (single->entries, g_steal_pointer (&g_ptr_array_index (entries, i)));
@@ -774,6 +782,8 @@ queue_batches (GTask     *task,
       else
         g_string_append_c (body, ',');
       g_string_append_len (body, entry->packet, length);
+      /* The body holds the text now: one copy of each packet in memory, not two. */
+      g_clear_pointer (&entry->packet, g_free);
       g_ptr_array_add (batch->entries, entry);
     }
   if (batch)
@@ -835,8 +845,10 @@ push_pump (GTask *task)
   while (!pass->stop_push && pass->in_flight < LANES && !g_queue_is_empty (&pass->ready))
     send_batch (task, g_queue_pop_head (&pass->ready));
 
+  /* One batch ready beyond those in flight is enough to keep the lanes busy; more would
+   * only hold photos in memory. */
   if (!pass->stop_push && !pass->fetching && !pass->exhausted &&
-      g_queue_get_length (&pass->ready) < LANES && pass->in_flight < 2 * LANES)
+      g_queue_is_empty (&pass->ready) && pass->in_flight <= LANES)
     {
       Fetch *fetch = g_new0 (Fetch, 1);
 
