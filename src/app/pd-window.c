@@ -10,6 +10,7 @@
 #include "pd-camera-view.h"
 #include "pd-declaration-keys.h"
 #include "pd-print.h"
+#include "pd-queue.h"
 #include "pd-print-papers.h"
 #include "pd-day-report.h"
 #include "pd-format.h"
@@ -66,6 +67,8 @@ struct _PdWindow
   gboolean              role_fixed;
 
   /* The counter's round: Call Next starts it, the printed papers end it. */
+  PdQueue              *queue;           /* the office's ticket queue, as this store holds it */
+  char                 *ticket;          /* the ticket being served, from the queue */
   PdWindowTicketFunc    ticket_func;
   gpointer              ticket_data;
   GDestroyNotify        ticket_destroy;
@@ -716,11 +719,62 @@ apply_role (PdWindow *self)
     adw_view_stack_set_visible_child_name (self->view_stack, "form");
 }
 
+static char *
+counter_name (PdWindow *self)
+{
+  guint counter = g_settings_get_uint (self->settings, "counter");
+
+  return counter > 0 ? g_strdup_printf ("%u", counter) : g_strdup (g_get_host_name ());
+}
+
+/* The ticket source of a counter: the longest-waiting ticket of the office's queue. */
+static char *
+queue_next_ticket (gpointer user_data)
+{
+  PdWindow *self = user_data;
+  g_autofree char *counter = counter_name (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdTicket) ticket = pd_queue_call_next (self->queue, counter, NULL, &error);
+
+  if (ticket == NULL && error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot call the next ticket: %s"), error->message);
+
+      g_warning ("%s", message);
+      return NULL;
+    }
+  return ticket != NULL ? g_strdup (ticket->label) : NULL;
+}
+
+/* The applicant was served: their ticket leaves the queue. */
+static void
+close_ticket (PdWindow  *self,
+              PdDossier *dossier)
+{
+  const char *label = pd_dossier_get_field (dossier, PD_FIELD_QUEUE_NUMBER);
+  g_autofree char *counter = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdTicket) ticket = NULL;
+
+  if (self->queue == NULL || label == NULL || g_strcmp0 (label, self->ticket) != 0)
+    return;
+  counter = counter_name (self);
+  ticket = pd_queue_set_state (self->queue, label, PD_TICKET_SERVED, counter, &error);
+  if (ticket == NULL)
+    g_warning ("Cannot close ticket %s: %s", label, error->message);
+  g_clear_pointer (&self->ticket, g_free);
+}
+
 static void
 show_content (PdWindow *self,
               PdStore  *store)
 {
   g_set_object (&self->store, store);
+  if (self->ticket_func == NULL)
+    {
+      self->queue = pd_queue_new (store, NULL);
+      pd_window_set_ticket_source (self, queue_next_ticket, self, NULL);
+    }
   pd_queue_page_set_store (self->queue_page, self->store);
   pd_dossier_form_set_store (self->form, self->store, self->settings);
   pd_sync_page_set_store (self->sync_page, self->store, self->settings);
@@ -940,6 +994,8 @@ call_next_action (GtkWidget  *widget,
 
   if (self->ticket_func != NULL)
     ticket = self->ticket_func (self->ticket_data);
+  g_free (self->ticket);
+  self->ticket = g_strdup (ticket);
 
   pd_dossier_form_clear (self->form);
   pd_photo_page_reset (self->photo_page);
@@ -2071,6 +2127,7 @@ form_saved_cb (PdWindow      *self,
   gboolean print = self->print_after_accept;
 
   self->print_after_accept = FALSE;
+  close_ticket (self, dossier);
   pd_queue_page_reload (self->queue_page);
   pd_sync_page_reload (self->sync_page);
   pd_photo_page_reset (self->photo_page);
@@ -2240,6 +2297,8 @@ pd_window_finalize (GObject *object)
   g_clear_pointer (&self->print_done, g_free);
   g_clear_pointer (&self->print_queue, g_ptr_array_unref);
   g_clear_object (&self->last_accepted);
+  g_clear_object (&self->queue);
+  g_clear_pointer (&self->ticket, g_free);
   g_clear_pointer (&self->last_declaration_qr, g_free);
   g_clear_pointer (&self->station_key_text, g_free);
   if (self->ticket_destroy != NULL)

@@ -106,16 +106,6 @@ test_kill (Fixture       *fixture,
           continue;
         }
       pending = sync_outbox_count (fixture->store, PD_OUTBOX_PENDING);
-      if (g_getenv ("SYNC_DEBUG"))
-        {
-          static gint64 last_print;
-          if (g_get_monotonic_time () - last_print > G_USEC_PER_SEC)
-            {
-              last_print = g_get_monotonic_time ();
-              g_printerr ("%.1f pending %ld state %d kills %u err %s\n", g_timer_elapsed (timer, NULL), (long) pending,
-                          pd_sync_engine_get_state (fixture->engine), kills, pd_sync_engine_get_last_error (fixture->engine));
-            }
-        }
       if (pending == 0 && kills >= wanted_kills)
         break;
       /* Kill in the middle of the push: once some packets went through since the restart,

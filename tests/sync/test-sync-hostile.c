@@ -458,6 +458,91 @@ test_hostile (void)
   sync_central_clear (&central);
 }
 
+/* A whole push refused (422) makes the station send each packet alone to find the culprit:
+ * here the second one, refused on its own, is set aside with the reason; the others go. */
+static guint n_single_pushes;
+
+static void
+on_split_request (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *packets;
+  const char *packet_id;
+  g_autofree char *body = NULL;
+
+  if (!g_str_equal (path, "/v1/packets"))
+    {
+      respond (msg, 200, "{\"server_time\":1790000000}");
+      return;
+    }
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL));
+  packets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "packets");
+  if (json_array_get_length (packets) > 1)
+    {
+      respond (msg, 422, "{\"error\":{\"code\":\"invalid_packet\",\"message\":\"one of them is bad\"}}");
+      return;
+    }
+  packet_id = json_object_get_string_member (json_array_get_object_element (packets, 0), "packet_id");
+  if (n_single_pushes++ == 1)
+    body = g_strdup_printf ("{\"results\":[{\"packet_id\":\"%s\",\"result\":\"rejected\",\"error\":"
+                            "{\"code\":\"invalid_packet\",\"message\":\"the photo is missing\"}}]}", packet_id);
+  else
+    body = g_strdup_printf ("{\"results\":[{\"packet_id\":\"%s\",\"result\":\"accepted\",\"receipt\":"
+                            "{\"central_id\":\"C-%u\",\"received_at\":1790000000}}]}", packet_id, n_single_pushes);
+  respond (msg, 200, body);
+}
+
+static void
+test_split (void)
+{
+  SyncCentral central;
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdStore) store = NULL;
+  g_autoptr(PdDevice) device = NULL;
+  g_autoptr(PdSyncEngine) engine = NULL;
+  g_autoptr(PdSyncReport) report = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autoptr(GPtrArray) aside = NULL;
+  g_autofree char *url = NULL;
+
+  sync_central_init (&central, central_path);
+  g_free (sync_central_serve (&central, NULL));
+  store = sync_open_store (central.tmpdir, "split.db");
+  device = sync_enroll (&central, store, NULL);
+  sync_insert_accepted (store, 3, 1024, "split");
+
+  soup_server_add_handler (server, NULL, on_split_request, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  engine = pd_sync_engine_new (store, device, url, &error);
+  g_assert_no_error (error);
+  report = sync_pass (engine, PD_SYNC_PUSH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_single_pushes, ==, 3);
+  g_assert_cmpuint (report->accepted, ==, 2);
+  g_assert_cmpuint (report->set_aside, ==, 1);
+  g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_DONE), ==, 2);
+  aside = pd_sync_engine_list_set_aside (engine, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aside->len, ==, 1);
+  g_assert_nonnull (strstr (((PdSyncSetAside *) g_ptr_array_index (aside, 0))->reason, "the photo is missing"));
+
+  soup_server_disconnect (server);
+  g_clear_object (&engine);
+  pd_store_close (store);
+  sync_central_clear (&central);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -468,5 +553,6 @@ main (int   argc,
   central_path = argv[1];
 
   g_test_add_func ("/sync-hostile/answers", test_hostile);
+  g_test_add_func ("/sync-hostile/split", test_split);
   return g_test_run ();
 }

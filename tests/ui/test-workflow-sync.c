@@ -17,6 +17,7 @@
 #include "pd-test-support.h"
 #include "pd-window-private.h"
 #include "sync-test-central.h"
+#include "pd-queue.h"
 #include "pd-trip.h"
 #include "sync/pd-officer.h"
 
@@ -131,6 +132,7 @@ test_enrolled_counter (void)
   PdStore *store;
   PdSyncEngine *engine;
   gboolean saved = FALSE, synced = FALSE;
+  g_autofree char *ticket_label = NULL;
   gulong id;
   Watchdog dog = { 0, };
   guint tick;
@@ -144,6 +146,23 @@ test_enrolled_counter (void)
   /* The role of the officer signed in. */
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
 
+  /* A ticket from the entrance, called by Call Next from the office's queue. */
+  {
+    g_autoptr(PdQueue) queue = pd_queue_new (store, NULL);
+    g_autoptr(PdTicket) ticket = NULL;
+    g_autoptr(PdAppointment) appointment = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (pd_queue_set_station (queue, "A", &error));
+    g_assert_no_error (error);
+    g_assert_true (pd_queue_issue (queue, pd_queue_get_service (queue, 0)->code, &ticket, &appointment, &error));
+    g_assert_no_error (error);
+    ticket_label = g_strdup (ticket->label);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.call-next", NULL));
+  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)),
+                                         PD_FIELD_QUEUE_NUMBER), ==, ticket_label);
+
   /* Not on this computer: fetched from the central system. */
   pd_window_handle_scan (window, code);
   wait_until (form_has_name, (gpointer) applicant, "the declaration fetched online");
@@ -152,8 +171,16 @@ test_enrolled_counter (void)
   pd_dossier_form_accept (pd_window_get_form (window));
   wait_until (flag_set, &saved, "the acceptance");
   g_signal_handler_disconnect (pd_window_get_form (window), id);
-  /* Accepting sealed the packet. */
+  /* Accepting sealed the packet, and the ticket was served. */
   g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_PENDING), ==, 1);
+  {
+    g_autoptr(PdQueue) queue = pd_queue_new (store, NULL);
+    g_autoptr(PdTicket) ticket = pd_queue_lookup (queue, ticket_label, NULL);
+
+    g_assert_nonnull (ticket);
+    g_assert_cmpint (ticket->state, ==, PD_TICKET_SERVED);
+    g_assert_cmpstr (pd_dossier_get_field (pd_window_get_last_accepted (window), PD_FIELD_QUEUE_NUMBER), ==, ticket_label);
+  }
 
   dog.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
   dog.last = g_get_monotonic_time ();
