@@ -13,12 +13,14 @@
 #include "pd-queue.h"
 #include "pd-print-papers.h"
 #include "pd-day-report.h"
+#include "pd-entrance-page.h"
 #include "pd-format.h"
 #include "pd-station-key.h"
 #include "pd-sync-indicator.h"
 #include "pd-trip.h"
 #include "pd-validate.h"
 #include "sync/pd-device.h"
+#include "sync/pd-officer.h"
 #include "sync/pd-sync-client.h"
 #include "sync/pd-sync-engine.h"
 #include "pd-scan-router.h"
@@ -41,6 +43,7 @@ struct _PdWindow
   PdQueuePage          *queue_page;
   PdDossierForm        *form;
   PdSyncPage           *sync_page;
+  PdEntrancePage       *entrance_page;
   PdPhotoPage          *photo_page;
   PdSyncIndicator      *sync_indicator;
 
@@ -775,6 +778,8 @@ show_content (PdWindow *self,
       self->queue = pd_queue_new (store, NULL);
       pd_window_set_ticket_source (self, queue_next_ticket, self, NULL);
     }
+  if (self->queue != NULL)
+    pd_entrance_page_set_queue (self->entrance_page, self->queue);
   pd_queue_page_set_store (self->queue_page, self->store);
   pd_dossier_form_set_store (self->form, self->store, self->settings);
   pd_sync_page_set_store (self->sync_page, self->store, self->settings);
@@ -850,6 +855,58 @@ resolve_role_thread (GTask        *task,
   g_task_return_pointer (task, result, (GDestroyNotify) role_result_free);
 }
 
+/* The sync engine of an enrolled station, shared by the Sending page, the header indicator,
+ * the entrance (tickets shared through the office's server) and the online declaration lookup. */
+static void
+attach_engine (PdWindow   *self,
+               PdStore    *store,
+               PdDevice   *device,
+               const char *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdSyncClient) client = NULL;
+
+  if (self->engine != NULL)
+    return;
+  self->engine = pd_sync_engine_new (store, device, NULL, &error);
+  if (self->engine == NULL)
+    {
+      g_warning ("Cannot start sending: %s", error->message);
+      return;
+    }
+  pd_sync_engine_set_token (self->engine, token);
+  pd_sync_indicator_set_engine (self->sync_indicator, self->engine);
+  pd_sync_page_set_engine (self->sync_page, self->engine);
+  client = pd_device_create_client (device, NULL, NULL);
+  if (client != NULL)
+    pd_entrance_page_set_client (self->entrance_page, client);
+  if (self->start_sync)
+    pd_sync_engine_start (self->engine);
+}
+
+static void
+sync_page_enrolled_cb (PdWindow *self,
+                       PdDevice *device)
+{
+  self->enrolled = TRUE;
+  attach_engine (self, self->store, device, NULL);
+}
+
+static void
+sync_page_signed_in_cb (PdWindow  *self,
+                        PdOfficer *officer)
+{
+  if (self->engine != NULL)
+    pd_sync_engine_set_token (self->engine, pd_officer_get_token (officer));
+  if (!self->role_fixed)
+    {
+      self->role = pd_officer_get_role (officer);
+      g_free (self->actor);
+      self->actor = g_strdup (pd_officer_get_username (officer));
+      apply_role (self);
+    }
+}
+
 static void
 resolve_role_cb (GObject      *object,
                  GAsyncResult *res,
@@ -862,21 +919,8 @@ resolve_role_cb (GObject      *object,
     return;
   self->enrolled = result->enrolled;
   /* An enrolled station sends and fetches by itself; accepting seals packets from now on. */
-  if (result->device != NULL && self->engine == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      self->engine = pd_sync_engine_new (PD_STORE (object), result->device, NULL, &error);
-      if (self->engine == NULL)
-        g_warning ("Cannot start sending: %s", error->message);
-      else
-        {
-          pd_sync_engine_set_token (self->engine, result->token);
-          pd_sync_indicator_set_engine (self->sync_indicator, self->engine);
-          if (self->start_sync)
-            pd_sync_engine_start (self->engine);
-        }
-    }
+  if (result->device != NULL)
+    attach_engine (self, PD_STORE (object), result->device, result->token);
   if (!self->role_fixed)
     {
       self->role = result->role;
@@ -2378,6 +2422,7 @@ pd_window_class_init (PdWindowClass *klass)
   g_type_ensure (PD_TYPE_QUEUE_PAGE);
   g_type_ensure (PD_TYPE_DOSSIER_FORM);
   g_type_ensure (PD_TYPE_SYNC_PAGE);
+  g_type_ensure (PD_TYPE_ENTRANCE_PAGE);
   g_type_ensure (PD_TYPE_PHOTO_PAGE);
   g_type_ensure (PD_TYPE_SYNC_INDICATOR);
 
@@ -2391,6 +2436,7 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, form);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, PdWindow, entrance_page);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, photo_page);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, sync_indicator);
 
@@ -2447,6 +2493,10 @@ pd_window_init (PdWindow *self)
   self->scan_input = pd_scan_input_new (GTK_WIDGET (self));
   g_signal_connect_object (self->scan_input, "scanned", G_CALLBACK (scanned_cb), self, 0);
   g_signal_connect_object (self->form, "saved", G_CALLBACK (form_saved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sync_page, "enrolled", G_CALLBACK (sync_page_enrolled_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sync_page, "signed-in", G_CALLBACK (sync_page_signed_in_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue_page, "dossier-activated", G_CALLBACK (dossier_activated_cb),
                            self, G_CONNECT_SWAPPED);
   self->print_queue = g_ptr_array_new_with_free_func (g_object_unref);
