@@ -23,7 +23,8 @@ run_suite() {
   ninja -C "$dir" || { failed=1; summaries+=("$name: build failed"); return; }
   echo "=== $name: tests"
   logs+=("$dir/meson-logs/testlog.json")
-  build-aux/session.sh meson test -C "$dir" --print-errorlogs --num-processes 2 || failed=1
+  build-aux/session.sh meson test -C "$dir" --print-errorlogs --num-processes 2 \
+    --timeout-multiplier "${PASSDESK_TIMEOUT_MULTIPLIER:-1}" || failed=1
   summaries+=("$name: $(python3 "$top/build-aux/test-summary.py" "$dir/meson-logs/testlog.json")")
 }
 
@@ -31,7 +32,8 @@ run_suite "build" build
 if [ -z "${PASSDESK_SKIP_ASAN:-}" ]; then
   export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:strict_string_checks=1"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-  run_suite "asan+ubsan" build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+  # Instrumented code runs several times slower: give each test three times its time limit.
+  PASSDESK_TIMEOUT_MULTIPLIER=3 run_suite "asan+ubsan" build-asan -Db_sanitize=address,undefined -Db_lundef=false \
     -Dbuildtype=debug
 fi
 

@@ -67,6 +67,23 @@ sniff_type (const guint8 *data,
   return NULL;
 }
 
+/* The PNG loader ignores gdk_pixbuf_loader_set_size() and allocates the size the header claims
+ * before "size-prepared" can stop it, so a PNG's IHDR is checked here first. */
+static gboolean
+png_claims_too_much (const guint8 *data,
+                     gsize         size,
+                     SizeProbe    *probe)
+{
+  /* signature (8), IHDR length (4) and type (4), then width and height, big-endian */
+  if (size < 24 || memcmp (data + 12, "IHDR", 4) != 0)
+    return FALSE;
+  probe->width = (int) MIN (GUINT32_FROM_BE (*(const guint32 *) (const void *) (data + 16)), G_MAXINT);
+  probe->height = (int) MIN (GUINT32_FROM_BE (*(const guint32 *) (const void *) (data + 20)), G_MAXINT);
+  probe->too_large = probe->width > PD_PHOTO_MAX_SIDE || probe->height > PD_PHOTO_MAX_SIDE ||
+                     (guint64) probe->width * (guint64) probe->height > PD_PHOTO_MAX_PIXELS;
+  return probe->too_large;
+}
+
 /* Whether a JPEG stream reaches its end-of-image marker. libjpeg pads a cut-off file with grey
  * and calls it decoded, so the markers are walked: segments by their lengths, entropy-coded
  * data up to the next marker (0xff followed by anything but a stuffed 0x00 or a restart). */
@@ -175,6 +192,8 @@ pd_photo_image_load_bytes (GBytes  *bytes,
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &probe);
   g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &probe);
 
+  if (g_str_equal (type, "png"))
+    png_claims_too_much (data, size, &probe);
   for (gsize offset = 0; offset < size && !probe.too_large && fed; offset += FEED_CHUNK)
     fed = gdk_pixbuf_loader_write (loader, data + offset, MIN (FEED_CHUNK, size - offset),
                                    &local_error);
