@@ -280,8 +280,13 @@ test_many (void)
   g_assert_cmpint (central_stat (&central, "applications_received"), ==, n);
   g_assert_cmpint (count_status (store, PD_STATUS_RECEIVED), ==, n);
   /* Flat: the outbox is read a page at a time, never all at once (10,000 packets of a few
-   * KiB each would be tens of MiB). */
+   * KiB each would be tens of MiB). AddressSanitizer keeps freed memory in quarantine, so RSS
+   * says nothing about our allocations there. */
+#ifndef __SANITIZE_ADDRESS__
   g_assert_cmpint (growth, <, 12 * 1024);
+#else
+  (void) growth;
+#endif
 
   g_clear_object (&engine);
   pd_store_close (store);
