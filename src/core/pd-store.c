@@ -27,6 +27,7 @@
 
 #include "pd-crypto.h"
 #include "pd-secrets.h"
+#include "pd-sqlite.h"
 #include "pd-store.h"
 #include "pd-store-private.h"
 #include "pd-queue-private.h"
@@ -391,7 +392,7 @@ exec (PdStore     *self,
       const char  *sql,
       GError     **error)
 {
-  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  int rc = pd_sqlite_exec (self->db, sql);
 
   if (rc != SQLITE_OK)
     {
@@ -404,17 +405,21 @@ exec (PdStore     *self,
 static void
 rollback (PdStore *self)
 {
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  pd_sqlite_rollback (self->db);
 }
 
-/* IMMEDIATE takes the write lock now, so that a busy database fails here (after the busy
- * timeout) rather than half-way through the work. */
 static gboolean
 begin (PdStore  *self,
        GError  **error)
 {
-  return exec (self, "BEGIN IMMEDIATE", error);
+  int rc = pd_sqlite_begin (self->db);
+
+  if (rc != SQLITE_OK)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -427,23 +432,6 @@ commit (PdStore  *self,
   return FALSE;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
 
 /* Meta ----------------------------------------------------------------------------------- */
 
@@ -457,10 +445,10 @@ meta_get (PdStore     *self,
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, key);
+  pd_sqlite_bind_text (stmt, 1, key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return column_dup (stmt, 0);
+    return pd_sqlite_column_dup (stmt, 0);
   if (rc != SQLITE_DONE)
     set_db_error (self, rc, error);
   return NULL;
@@ -477,8 +465,8 @@ meta_set (PdStore     *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
+  pd_sqlite_bind_text (stmt, 1, key);
+  pd_sqlite_bind_text (stmt, 2, value);
   return run (self, stmt, error);
 }
 
@@ -531,10 +519,10 @@ audit_append (PdStore     *self,
       return FALSE;
     sqlite3_bind_int64 (insert, 1, seq);
     sqlite3_bind_int64 (insert, 2, at);
-    bind_text (insert, 3, actor);
-    bind_text (insert, 4, action);
-    bind_text (insert, 5, subject);
-    bind_text (insert, 6, detail);
+    pd_sqlite_bind_text (insert, 3, actor);
+    pd_sqlite_bind_text (insert, 4, action);
+    pd_sqlite_bind_text (insert, 5, subject);
+    pd_sqlite_bind_text (insert, 6, detail);
     sqlite3_bind_blob (insert, 7, hash, sizeof hash, SQLITE_TRANSIENT);
     return run (self, insert, error);
   }
@@ -876,9 +864,9 @@ insert_history (PdStore     *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dossier_id);
   sqlite3_bind_int64 (stmt, 2, at);
-  bind_text (stmt, 3, pd_status_to_string (status));
-  bind_text (stmt, 4, actor);
-  bind_text (stmt, 5, reason);
+  pd_sqlite_bind_text (stmt, 3, pd_status_to_string (status));
+  pd_sqlite_bind_text (stmt, 4, actor);
+  pd_sqlite_bind_text (stmt, 5, reason);
   return run (self, stmt, error);
 }
 
@@ -1172,8 +1160,8 @@ insert_attachment (PdStore     *self,
     return 0;
   sealed = pd_crypto_seal (self->keys, bytes, size, ad);
   sqlite3_bind_int64 (stmt, 1, dossier_id);
-  bind_text (stmt, 2, kind);
-  bind_text (stmt, 3, mime_type);
+  pd_sqlite_bind_text (stmt, 2, kind);
+  pd_sqlite_bind_text (stmt, 3, mime_type);
   sqlite3_bind_int64 (stmt, 4, size);
   sqlite3_bind_int64 (stmt, 5, now_seconds ());
   sqlite3_bind_blob (stmt, 6, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
@@ -1258,9 +1246,9 @@ insert_dossier (PdStore     *self,
   sealed = pd_crypto_seal (self->keys, personal->str, personal->len, ins.uuid);
   sodium_memzero (personal->str, personal->len);
 
-  bind_text (stmt, 1, ins.uuid);
-  bind_text (stmt, 2, pd_status_to_string (status));
-  bind_text (stmt, 3, pd_dossier_get_status_reason (dossier));
+  pd_sqlite_bind_text (stmt, 1, ins.uuid);
+  pd_sqlite_bind_text (stmt, 2, pd_status_to_string (status));
+  pd_sqlite_bind_text (stmt, 3, pd_dossier_get_status_reason (dossier));
   sqlite3_bind_int64 (stmt, 4, ins.created_at);
   sqlite3_bind_int64 (stmt, 5, ins.updated_at);
   bind_int_or_null (stmt, 6, pd_status_is_confirmed (status) ? ins.created_at : 0);
@@ -1415,8 +1403,8 @@ update_dossier (PdStore     *self,
 
     if (stmt == NULL)
       return FALSE;
-    bind_text (stmt, 1, pd_status_to_string (status));
-    bind_text (stmt, 2, pd_dossier_get_status_reason (dossier));
+    pd_sqlite_bind_text (stmt, 1, pd_status_to_string (status));
+    pd_sqlite_bind_text (stmt, 2, pd_dossier_get_status_reason (dossier));
     sqlite3_bind_int64 (stmt, 3, now);
     bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? now : 0);
     sqlite3_bind_int64 (stmt, 5, id);
@@ -1470,7 +1458,7 @@ write_reference (PdStore           *self,
 
     if (stmt == NULL)
       return FALSE;
-    bind_text (stmt, 1, name);
+    pd_sqlite_bind_text (stmt, 1, name);
     if (!run (self, stmt, error))
       return FALSE;
   }
@@ -1487,12 +1475,12 @@ write_reference (PdStore           *self,
       {
         const PdReferenceEntry *entry = g_ptr_array_index (entries, i);
 
-        bind_text (stmt, 1, name);
+        pd_sqlite_bind_text (stmt, 1, name);
         sqlite3_bind_int64 (stmt, 2, i);
-        bind_text (stmt, 3, entry->code);
-        bind_text (stmt, 4, entry->name ? entry->name : "");
-        bind_text (stmt, 5, entry->parent);
-        bind_text (stmt, 6, entry->kind);
+        pd_sqlite_bind_text (stmt, 3, entry->code);
+        pd_sqlite_bind_text (stmt, 4, entry->name ? entry->name : "");
+        pd_sqlite_bind_text (stmt, 5, entry->parent);
+        pd_sqlite_bind_text (stmt, 6, entry->kind);
         sqlite3_bind_int64 (stmt, 7, entry->amount);
         if (!run (self, stmt, error))
           return FALSE;
@@ -1508,8 +1496,8 @@ write_reference (PdStore           *self,
 
     if (stmt == NULL)
       return FALSE;
-    bind_text (stmt, 1, name);
-    bind_text (stmt, 2, version);
+    pd_sqlite_bind_text (stmt, 1, name);
+    pd_sqlite_bind_text (stmt, 2, version);
     sqlite3_bind_int64 (stmt, 3, now_seconds ());
     if (!run (self, stmt, error))
       return FALSE;
@@ -2219,7 +2207,7 @@ pd_store_get_reference (PdStore *self)
 
       if (stmt != NULL)
         {
-          bind_text (stmt, 1, pd_reference_table_get_name (table));
+          pd_sqlite_bind_text (stmt, 1, pd_reference_table_get_name (table));
           while (sqlite3_step (stmt) == SQLITE_ROW)
             g_ptr_array_add (entries,
                              pd_reference_entry_new ((const char *) sqlite3_column_text (stmt, 0),
@@ -2278,10 +2266,10 @@ pd_store_get_reference_version (PdStore          *self,
   stmt = prepare (self, "SELECT version FROM reference_versions WHERE tbl = ?", NULL);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, pd_reference_table_get_name (table));
+  pd_sqlite_bind_text (stmt, 1, pd_reference_table_get_name (table));
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
-  return column_dup (stmt, 0);
+  return pd_sqlite_column_dup (stmt, 0);
 }
 
 gboolean
@@ -2473,7 +2461,7 @@ pd_store_get_by_uuid (PdStore     *self,
   stmt = prepare (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE uuid = ?", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, uuid);
+  pd_sqlite_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
@@ -2622,7 +2610,7 @@ find_by_declaration_code_locked (PdStore     *self,
                   " ORDER BY id DESC", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, trimmed);
+  pd_sqlite_bind_text (stmt, 1, trimmed);
   return collect_dossiers (self, stmt, error);
 }
 
@@ -2944,7 +2932,7 @@ pd_store_list (PdStore   *self,
   if (stmt == NULL)
     return NULL;
   if (status != PD_STATUS_INVALID)
-    bind_text (stmt, 1, pd_status_to_string (status));
+    pd_sqlite_bind_text (stmt, 1, pd_status_to_string (status));
   sqlite3_bind_int64 (stmt, 2, since);
   sqlite3_bind_int64 (stmt, 3, limit ? (gint64) limit : -1);
   return collect_dossiers (self, stmt, error);
@@ -2989,8 +2977,8 @@ set_status_locked (PdStore     *self,
     if (stmt == NULL)
       return FALSE;
     updated_at = now_seconds ();
-    bind_text (stmt, 1, pd_status_to_string (status));
-    bind_text (stmt, 2, reason);
+    pd_sqlite_bind_text (stmt, 1, pd_status_to_string (status));
+    pd_sqlite_bind_text (stmt, 2, reason);
     sqlite3_bind_int64 (stmt, 3, updated_at);
     bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? updated_at : 0);
     sqlite3_bind_int64 (stmt, 5, id);
@@ -3065,8 +3053,8 @@ pd_store_get_status_history (PdStore  *self,
 
       change->at = sqlite3_column_int64 (stmt, 0);
       change->status = pd_status_from_string ((const char *) sqlite3_column_text (stmt, 1));
-      change->actor = column_dup (stmt, 2);
-      change->reason = column_dup (stmt, 3);
+      change->actor = pd_sqlite_column_dup (stmt, 2);
+      change->reason = pd_sqlite_column_dup (stmt, 3);
       g_ptr_array_add (result, change);
     }
   if (rc != SQLITE_DONE)
@@ -3167,9 +3155,9 @@ pd_store_get_attachment (PdStore     *self,
       return NULL;
     }
   if (kind)
-    *kind = column_dup (stmt, 0);
+    *kind = pd_sqlite_column_dup (stmt, 0);
   if (mime_type)
-    *mime_type = column_dup (stmt, 1);
+    *mime_type = pd_sqlite_column_dup (stmt, 1);
   return data;
 }
 
@@ -3326,10 +3314,10 @@ pd_store_audit_list (PdStore  *self,
 
       entry->seq = sqlite3_column_int64 (stmt, 0);
       entry->at = sqlite3_column_int64 (stmt, 1);
-      entry->actor = column_dup (stmt, 2);
-      entry->action = column_dup (stmt, 3);
-      entry->subject = column_dup (stmt, 4);
-      entry->detail = column_dup (stmt, 5);
+      entry->actor = pd_sqlite_column_dup (stmt, 2);
+      entry->action = pd_sqlite_column_dup (stmt, 3);
+      entry->subject = pd_sqlite_column_dup (stmt, 4);
+      entry->detail = pd_sqlite_column_dup (stmt, 5);
       g_ptr_array_add (result, entry);
     }
   if (rc != SQLITE_DONE)
@@ -3432,7 +3420,7 @@ pd_store_purge (PdStore     *self,
     sqlite3_bind_int64 (stmt, 1, now - (gint64) days * 86400);
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
-        PurgeRow row = { sqlite3_column_int64 (stmt, 0), column_dup (stmt, 1) };
+        PurgeRow row = { sqlite3_column_int64 (stmt, 0), pd_sqlite_column_dup (stmt, 1) };
 
         g_array_append_val (rows, row);
       }
@@ -3690,8 +3678,8 @@ load_other_attachments (PdStore     *self,
           return NULL;
         }
       attachment = g_new0 (PdStoreAttachment, 1);
-      attachment->kind = column_dup (stmt, 0);
-      attachment->mime_type = column_dup (stmt, 1);
+      attachment->kind = pd_sqlite_column_dup (stmt, 0);
+      attachment->mime_type = pd_sqlite_column_dup (stmt, 1);
       attachment->data = data;
       g_ptr_array_add (list, attachment);
     }
@@ -3736,7 +3724,7 @@ write_packet (PdStore     *self,
 
     if (stmt == NULL)
       return FALSE;
-    bind_text (stmt, 1, uuid);
+    pd_sqlite_bind_text (stmt, 1, uuid);
     if (!run (self, stmt, error))
       return FALSE;
   }
@@ -3750,10 +3738,10 @@ write_packet (PdStore     *self,
 
     if (stmt == NULL)
       return FALSE;
-    bind_text (stmt, 1, packet_id);
-    bind_text (stmt, 2, uuid);
+    pd_sqlite_bind_text (stmt, 1, packet_id);
+    pd_sqlite_bind_text (stmt, 2, uuid);
     sqlite3_bind_int64 (stmt, 3, accepted_at);
-    bind_text (stmt, 4, packet);
+    pd_sqlite_bind_text (stmt, 4, packet);
     if (!run (self, stmt, error))
       return FALSE;
   }
@@ -3827,7 +3815,7 @@ pd_store_outbox_create_missing (PdStore  *self,
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         {
-          actor = column_dup (stmt, 0);
+          actor = pd_sqlite_column_dup (stmt, 0);
           at = sqlite3_column_int64 (stmt, 1);
         }
       else if (rc != SQLITE_DONE)
@@ -3877,10 +3865,10 @@ pd_store_outbox_add (PdStore     *self,
 
     if (stmt == NULL)
       goto failed;
-    bind_text (stmt, 1, packet_id);
-    bind_text (stmt, 2, dossier_uuid);
+    pd_sqlite_bind_text (stmt, 1, packet_id);
+    pd_sqlite_bind_text (stmt, 2, dossier_uuid);
     sqlite3_bind_int64 (stmt, 3, created_at);
-    bind_text (stmt, 4, packet);
+    pd_sqlite_bind_text (stmt, 4, packet);
     if (!run (self, stmt, error))
       goto failed;
     *added = sqlite3_changes (self->db) > 0;
@@ -3920,7 +3908,7 @@ pd_store_outbox_list (PdStore        *self,
                   " ORDER BY seq LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, pd_outbox_state_to_string (state));
+  pd_sqlite_bind_text (stmt, 1, pd_outbox_state_to_string (state));
   sqlite3_bind_int64 (stmt, 2, after_seq);
   sqlite3_bind_int64 (stmt, 3, due);
   sqlite3_bind_int64 (stmt, 4, due);
@@ -3932,14 +3920,14 @@ pd_store_outbox_list (PdStore        *self,
       PdOutboxEntry *entry = g_new0 (PdOutboxEntry, 1);
 
       entry->seq = sqlite3_column_int64 (stmt, 0);
-      entry->packet_id = column_dup (stmt, 1);
-      entry->dossier_uuid = column_dup (stmt, 2);
+      entry->packet_id = pd_sqlite_column_dup (stmt, 1);
+      entry->dossier_uuid = pd_sqlite_column_dup (stmt, 2);
       entry->state = outbox_state_from_string ((const char *) sqlite3_column_text (stmt, 3));
       entry->attempts = sqlite3_column_int (stmt, 4);
       entry->next_attempt_at = sqlite3_column_int64 (stmt, 5);
-      entry->last_error = column_dup (stmt, 6);
+      entry->last_error = pd_sqlite_column_dup (stmt, 6);
       entry->created_at = sqlite3_column_int64 (stmt, 7);
-      entry->packet = column_dup (stmt, 8);
+      entry->packet = pd_sqlite_column_dup (stmt, 8);
       g_ptr_array_add (list, entry);
     }
   if (rc != SQLITE_DONE)
@@ -3966,7 +3954,7 @@ pd_store_outbox_count (PdStore        *self,
   stmt = prepare (self, "SELECT count (*) FROM outbox WHERE state = ?", error);
   if (stmt == NULL)
     return -1;
-  bind_text (stmt, 1, pd_outbox_state_to_string (state));
+  pd_sqlite_bind_text (stmt, 1, pd_outbox_state_to_string (state));
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       set_db_error (self, sqlite3_errcode (self->db), error);
@@ -4016,7 +4004,7 @@ outbox_received (PdStore               *self,
 
     if (stmt == NULL)
       return FALSE;
-    bind_text (stmt, 1, result->packet_id);
+    pd_sqlite_bind_text (stmt, 1, result->packet_id);
     rc = sqlite3_step (stmt);
     if (rc == SQLITE_DONE)
       return TRUE;
@@ -4025,7 +4013,7 @@ outbox_received (PdStore               *self,
         set_db_error (self, rc, error);
         return FALSE;
       }
-    uuid = column_dup (stmt, 0);
+    uuid = pd_sqlite_column_dup (stmt, 0);
     /* Step to the end so the UPDATE completes before the statement is reset. */
     sqlite3_step (stmt);
   }
@@ -4040,7 +4028,7 @@ outbox_received (PdStore               *self,
 
     if (stmt == NULL)
       return FALSE;
-    bind_text (stmt, 1, uuid);
+    pd_sqlite_bind_text (stmt, 1, uuid);
     rc = sqlite3_step (stmt);
     if (rc == SQLITE_ROW)
       id = sqlite3_column_int64 (stmt, 0);
@@ -4096,8 +4084,8 @@ pd_store_outbox_apply (PdStore               *self,
 
             if (stmt == NULL)
               goto failed;
-            bind_text (stmt, 1, result->message);
-            bind_text (stmt, 2, result->packet_id);
+            pd_sqlite_bind_text (stmt, 1, result->message);
+            pd_sqlite_bind_text (stmt, 2, result->packet_id);
             rc = sqlite3_step (stmt);
             if (rc == SQLITE_DONE)
               break;
@@ -4106,7 +4094,7 @@ pd_store_outbox_apply (PdStore               *self,
                 set_db_error (self, rc, error);
                 goto failed;
               }
-            uuid = column_dup (stmt, 0);
+            uuid = pd_sqlite_column_dup (stmt, 0);
             sqlite3_step (stmt);
             detail = g_strdup_printf ("%s: %s", result->packet_id, result->message ? result->message : "");
             if (!audit_append (self, actor, "packet-set-aside", uuid, detail, error))
@@ -4124,8 +4112,8 @@ pd_store_outbox_apply (PdStore               *self,
             if (stmt == NULL)
               goto failed;
             sqlite3_bind_int64 (stmt, 1, result->next_attempt_at);
-            bind_text (stmt, 2, result->message);
-            bind_text (stmt, 3, result->packet_id);
+            pd_sqlite_bind_text (stmt, 2, result->message);
+            pd_sqlite_bind_text (stmt, 3, result->packet_id);
             if (!run (self, stmt, error))
               goto failed;
           }
