@@ -11,6 +11,7 @@
 
 #include "pd-central-db.h"
 #include "pd-dossier.h"
+#include "pd-sqlite.h"
 
 #define SCHEMA_VERSION 1
 
@@ -27,9 +28,6 @@ struct _PdCentralDb
 
 G_DEFINE_FINAL_TYPE (PdCentralDb, pd_central_db, G_TYPE_OBJECT)
 G_DEFINE_QUARK (pd-central-db-error-quark, pd_central_db_error)
-
-typedef sqlite3_stmt PdCentralStatement;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCentralStatement, sqlite3_finalize)
 
 static const char schema[] =
   "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
@@ -107,31 +105,21 @@ prepare (PdCentralDb  *self,
 }
 
 static gboolean
-exec (PdCentralDb  *self,
-      const char   *sql,
-      GError      **error)
+check_ok (PdCentralDb  *self,
+          int           rc,
+          GError      **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+  if (rc != SQLITE_OK)
     return sql_fail (self, error);
   return TRUE;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+static gboolean
+exec (PdCentralDb  *self,
+      const char   *sql,
+      GError      **error)
 {
-  if (text)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           index)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
+  return check_ok (self, pd_sqlite_exec (self->db, sql), error);
 }
 
 /* Runs a statement that returns no row. */
@@ -173,11 +161,11 @@ load_blob (PdCentralDb *self,
            guint8      *out,
            gsize        length)
 {
-  g_autoptr(PdCentralStatement) stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  g_autoptr(PdSqliteStatement) stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
+  pd_sqlite_bind_text (stmt, 1, key);
   if (sqlite3_step (stmt) != SQLITE_ROW || (gsize) sqlite3_column_bytes (stmt, 0) != length)
     return FALSE;
   memcpy (out, sqlite3_column_blob (stmt, 0), length);
@@ -191,12 +179,12 @@ store_blob (PdCentralDb   *self,
             gsize          length,
             GError       **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
+  pd_sqlite_bind_text (stmt, 1, key);
   sqlite3_bind_blob (stmt, 2, value, (int) length, SQLITE_STATIC);
   return step_done (self, stmt, error);
 }
@@ -226,18 +214,18 @@ load_or_make_keys (PdCentralDb  *self,
 
   crypto_box_keypair (self->box_public_key, box_secret);
   crypto_sign_keypair (self->sign_public_key, sign_secret);
-  return exec (self, "BEGIN IMMEDIATE", error) &&
+  return check_ok (self, pd_sqlite_begin (self->db), error) &&
          store_blob (self, "box_public_key", self->box_public_key, sizeof self->box_public_key, error) &&
          store_blob (self, "box_secret_key", box_secret, crypto_box_SECRETKEYBYTES, error) &&
          store_blob (self, "sign_public_key", self->sign_public_key, sizeof self->sign_public_key, error) &&
          store_blob (self, "sign_secret_key", sign_secret, crypto_sign_SECRETKEYBYTES, error) &&
-         exec (self, "COMMIT", error);
+         check_ok (self, pd_sqlite_commit (self->db), error);
 }
 
 static gboolean
 has_reference (PdCentralDb *self)
 {
-  g_autoptr(PdCentralStatement) stmt = prepare (self, "SELECT COUNT(*) FROM reference_tables", NULL);
+  g_autoptr(PdSqliteStatement) stmt = prepare (self, "SELECT COUNT(*) FROM reference_tables", NULL);
 
   return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) > 0;
 }
@@ -269,7 +257,7 @@ pd_central_db_open (const char  *path,
     return NULL;
 
   {
-    g_autoptr(PdCentralStatement) stmt = prepare (self, "PRAGMA user_version", error);
+    g_autoptr(PdSqliteStatement) stmt = prepare (self, "PRAGMA user_version", error);
 
     if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
       return NULL;
@@ -321,21 +309,20 @@ gboolean
 pd_central_db_begin (PdCentralDb  *self,
                      GError      **error)
 {
-  return exec (self, "BEGIN IMMEDIATE", error);
+  return check_ok (self, pd_sqlite_begin (self->db), error);
 }
 
 gboolean
 pd_central_db_commit (PdCentralDb  *self,
                       GError      **error)
 {
-  return exec (self, "COMMIT", error);
+  return check_ok (self, pd_sqlite_commit (self->db), error);
 }
 
 void
 pd_central_db_rollback (PdCentralDb *self)
 {
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  pd_sqlite_rollback (self->db);
 }
 
 gboolean
@@ -346,7 +333,7 @@ pd_central_db_add_office (PdCentralDb  *self,
                           const char   *province_code,
                           GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "INSERT INTO offices (code, name, address, province_code) VALUES (?, ?, ?, ?) "
              "ON CONFLICT (code) DO UPDATE SET name = excluded.name, address = excluded.address, "
@@ -354,10 +341,10 @@ pd_central_db_add_office (PdCentralDb  *self,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, code);
-  bind_text (stmt, 2, name);
-  bind_text (stmt, 3, address);
-  bind_text (stmt, 4, province_code);
+  pd_sqlite_bind_text (stmt, 1, code);
+  pd_sqlite_bind_text (stmt, 2, name);
+  pd_sqlite_bind_text (stmt, 3, address);
+  pd_sqlite_bind_text (stmt, 4, province_code);
   return step_done (self, stmt, error);
 }
 
@@ -367,13 +354,13 @@ pd_central_db_get_office (PdCentralDb  *self,
                           char        **province_code,
                           GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "SELECT code, name, address, province_code FROM offices WHERE code = ?", error);
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, code);
+  pd_sqlite_bind_text (stmt, 1, code);
   switch (sqlite3_step (stmt))
     {
     case SQLITE_ROW:
@@ -398,14 +385,14 @@ pd_central_db_get_office (PdCentralDb  *self,
   json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
   json_builder_end_object (builder);
   if (province_code)
-    *province_code = column_dup (stmt, 3);
+    *province_code = pd_sqlite_column_dup (stmt, 3);
   return json_builder_get_root (builder);
 }
 
 guint
 pd_central_db_count_offices (PdCentralDb *self)
 {
-  g_autoptr(PdCentralStatement) stmt = prepare (self, "SELECT COUNT(*) FROM offices", NULL);
+  g_autoptr(PdSqliteStatement) stmt = prepare (self, "SELECT COUNT(*) FROM offices", NULL);
 
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
@@ -434,7 +421,7 @@ pd_central_db_add_officer (PdCentralDb  *self,
                            const char   *password,
                            GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt = NULL;
+  g_autoptr(PdSqliteStatement) stmt = NULL;
   char verifier[crypto_pwhash_STRBYTES];
 
   if (crypto_pwhash_str (verifier, password, strlen (password),
@@ -450,11 +437,11 @@ pd_central_db_add_officer (PdCentralDb  *self,
                   "VALUES (?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, username);
-  bind_text (stmt, 2, display_name);
-  bind_text (stmt, 3, role);
-  bind_text (stmt, 4, office_code);
-  bind_text (stmt, 5, verifier);
+  pd_sqlite_bind_text (stmt, 1, username);
+  pd_sqlite_bind_text (stmt, 2, display_name);
+  pd_sqlite_bind_text (stmt, 3, role);
+  pd_sqlite_bind_text (stmt, 4, office_code);
+  pd_sqlite_bind_text (stmt, 5, verifier);
   return step_done (self, stmt, error);
 }
 
@@ -463,11 +450,11 @@ officer_from_row (sqlite3_stmt *stmt)
 {
   PdCentralOfficer *officer = g_new0 (PdCentralOfficer, 1);
 
-  officer->username = column_dup (stmt, 0);
-  officer->display_name = column_dup (stmt, 1);
-  officer->role = column_dup (stmt, 2);
-  officer->office_code = column_dup (stmt, 3);
-  officer->verifier = column_dup (stmt, 4);
+  officer->username = pd_sqlite_column_dup (stmt, 0);
+  officer->display_name = pd_sqlite_column_dup (stmt, 1);
+  officer->role = pd_sqlite_column_dup (stmt, 2);
+  officer->office_code = pd_sqlite_column_dup (stmt, 3);
+  officer->verifier = pd_sqlite_column_dup (stmt, 4);
   return officer;
 }
 
@@ -475,14 +462,14 @@ PdCentralOfficer *
 pd_central_db_lookup_officer (PdCentralDb *self,
                               const char  *username)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "SELECT username, display_name, role, office_code, verifier FROM officers "
              "WHERE username = ?", NULL);
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, username);
+  pd_sqlite_bind_text (stmt, 1, username);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   return officer_from_row (stmt);
@@ -502,15 +489,15 @@ pd_central_db_new_enrollment_code (PdCentralDb  *self,
   for (guint attempt = 0; attempt < 8; attempt++)
     {
       g_autofree char *code = pd_central_enrollment_code_generate ();
-      g_autoptr(PdCentralStatement) stmt =
+      g_autoptr(PdSqliteStatement) stmt =
         prepare (self,
                  "INSERT OR IGNORE INTO enrollment_codes (code, office_code, created_at) VALUES (?, ?, ?)",
                  error);
 
       if (stmt == NULL)
         return NULL;
-      bind_text (stmt, 1, code);
-      bind_text (stmt, 2, office_code);
+      pd_sqlite_bind_text (stmt, 1, code);
+      pd_sqlite_bind_text (stmt, 2, office_code);
       sqlite3_bind_int64 (stmt, 3, now_seconds ());
       if (!step_done (self, stmt, error))
         return NULL;
@@ -530,8 +517,8 @@ pd_central_db_enroll_device (PdCentralDb  *self,
                              char        **office_code,
                              GError      **error)
 {
-  g_autoptr(PdCentralStatement) use = NULL;
-  g_autoptr(PdCentralStatement) insert = NULL;
+  g_autoptr(PdSqliteStatement) use = NULL;
+  g_autoptr(PdSqliteStatement) insert = NULL;
   g_autofree char *device_id = g_uuid_string_random ();
   g_autofree char *office = NULL;
   gsize key_length;
@@ -549,12 +536,12 @@ pd_central_db_enroll_device (PdCentralDb  *self,
   if (use == NULL)
     goto fail;
   sqlite3_bind_int64 (use, 1, now);
-  bind_text (use, 2, device_id);
-  bind_text (use, 3, code);
+  pd_sqlite_bind_text (use, 2, device_id);
+  pd_sqlite_bind_text (use, 3, code);
   switch (sqlite3_step (use))
     {
     case SQLITE_ROW:
-      office = column_dup (use, 0);
+      office = pd_sqlite_column_dup (use, 0);
       if (sqlite3_step (use) != SQLITE_DONE)
         {
           sql_fail (self, error);
@@ -575,9 +562,9 @@ pd_central_db_enroll_device (PdCentralDb  *self,
                     "VALUES (?, ?, ?, ?, ?)", error);
   if (insert == NULL)
     goto fail;
-  bind_text (insert, 1, device_id);
-  bind_text (insert, 2, office);
-  bind_text (insert, 3, name);
+  pd_sqlite_bind_text (insert, 1, device_id);
+  pd_sqlite_bind_text (insert, 2, office);
+  pd_sqlite_bind_text (insert, 3, name);
   sqlite3_bind_blob (insert, 4, key, (int) key_length, SQLITE_STATIC);
   sqlite3_bind_int64 (insert, 5, now);
   if (!step_done (self, insert, error) ||
@@ -600,18 +587,18 @@ pd_central_db_lookup_device (PdCentralDb *self,
                              guint8       public_key[PD_PACKET_PUBLIC_KEY_BYTES],
                              char       **office_code)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "SELECT public_key, office_code FROM devices WHERE device_id = ?", NULL);
 
   if (stmt == NULL || device_id == NULL)
     return FALSE;
-  bind_text (stmt, 1, device_id);
+  pd_sqlite_bind_text (stmt, 1, device_id);
   if (sqlite3_step (stmt) != SQLITE_ROW ||
       sqlite3_column_bytes (stmt, 0) != PD_PACKET_PUBLIC_KEY_BYTES)
     return FALSE;
   memcpy (public_key, sqlite3_column_blob (stmt, 0), PD_PACKET_PUBLIC_KEY_BYTES);
   if (office_code)
-    *office_code = column_dup (stmt, 1);
+    *office_code = pd_sqlite_column_dup (stmt, 1);
   return TRUE;
 }
 
@@ -623,17 +610,17 @@ pd_central_db_audit (PdCentralDb  *self,
                      const char   *detail,
                      GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
              error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now_seconds ());
-  bind_text (stmt, 2, actor);
-  bind_text (stmt, 3, action);
-  bind_text (stmt, 4, subject);
-  bind_text (stmt, 5, detail);
+  pd_sqlite_bind_text (stmt, 2, actor);
+  pd_sqlite_bind_text (stmt, 3, action);
+  pd_sqlite_bind_text (stmt, 4, subject);
+  pd_sqlite_bind_text (stmt, 5, detail);
   return step_done (self, stmt, error);
 }
 
@@ -644,15 +631,15 @@ pd_central_db_count_audit (PdCentralDb *self,
                            gint64       since,
                            gint64      *oldest)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "SELECT COUNT(*), MIN(at) FROM audit WHERE action = ? AND subject = ? AND at >= ?",
              NULL);
 
   if (stmt == NULL)
     return 0;
-  bind_text (stmt, 1, action);
-  bind_text (stmt, 2, subject);
+  pd_sqlite_bind_text (stmt, 1, action);
+  pd_sqlite_bind_text (stmt, 2, subject);
   sqlite3_bind_int64 (stmt, 3, since);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
@@ -675,7 +662,7 @@ pd_central_db_new_session (PdCentralDb  *self,
                            gint64        expires_at,
                            GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt = NULL;
+  g_autoptr(PdSqliteStatement) stmt = NULL;
   guint8 random[32];
   guint8 hash[crypto_generichash_BYTES];
   g_autofree char *token = NULL;
@@ -690,8 +677,8 @@ pd_central_db_new_session (PdCentralDb  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
-  bind_text (stmt, 2, username);
-  bind_text (stmt, 3, device_id);
+  pd_sqlite_bind_text (stmt, 2, username);
+  pd_sqlite_bind_text (stmt, 3, device_id);
   sqlite3_bind_int64 (stmt, 4, expires_at);
   if (!step_done (self, stmt, error))
     return NULL;
@@ -703,7 +690,7 @@ pd_central_db_lookup_session (PdCentralDb *self,
                               const char  *token,
                               gint64       now)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "SELECT o.username, o.display_name, o.role, o.office_code, o.verifier "
              "FROM sessions s JOIN officers o ON o.username = s.username "
@@ -728,19 +715,19 @@ pd_central_db_find_receipt (PdCentralDb  *self,
                             gint64       *received_at,
                             GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "SELECT printf('C-%06d', seq), received_at FROM applications WHERE packet_id = ?",
              error);
 
   *found = FALSE;
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, packet_id);
+  pd_sqlite_bind_text (stmt, 1, packet_id);
   switch (sqlite3_step (stmt))
     {
     case SQLITE_ROW:
       *found = TRUE;
-      *central_id = column_dup (stmt, 0);
+      *central_id = pd_sqlite_column_dup (stmt, 0);
       *received_at = sqlite3_column_int64 (stmt, 1);
       return TRUE;
     case SQLITE_DONE:
@@ -758,14 +745,14 @@ insert_status (PdCentralDb  *self,
                gint64        at,
                GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "INSERT INTO statuses (packet_id, status, reason, at) VALUES (?, ?, ?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, packet_id);
-  bind_text (stmt, 2, status);
-  bind_text (stmt, 3, reason);
+  pd_sqlite_bind_text (stmt, 1, packet_id);
+  pd_sqlite_bind_text (stmt, 2, status);
+  pd_sqlite_bind_text (stmt, 3, reason);
   sqlite3_bind_int64 (stmt, 4, at);
   return step_done (self, stmt, error);
 }
@@ -779,7 +766,7 @@ pd_central_db_insert_application (PdCentralDb          *self,
                                   gint64                received_at,
                                   GError              **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "INSERT INTO applications (packet_id, device_id, sender_device_id, dossier_uuid, kind,"
              " created_at, received_at, accepted_by, accepted_at, content) "
@@ -788,25 +775,25 @@ pd_central_db_insert_application (PdCentralDb          *self,
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, packet->packet_id);
-  bind_text (stmt, 2, packet->device_id);
-  bind_text (stmt, 3, sender_device_id);
-  bind_text (stmt, 4, pd_dossier_get_uuid (application->dossier));
-  bind_text (stmt, 5, packet->kind);
+  pd_sqlite_bind_text (stmt, 1, packet->packet_id);
+  pd_sqlite_bind_text (stmt, 2, packet->device_id);
+  pd_sqlite_bind_text (stmt, 3, sender_device_id);
+  pd_sqlite_bind_text (stmt, 4, pd_dossier_get_uuid (application->dossier));
+  pd_sqlite_bind_text (stmt, 5, packet->kind);
   sqlite3_bind_int64 (stmt, 6, packet->created_at);
   sqlite3_bind_int64 (stmt, 7, received_at);
-  bind_text (stmt, 8, application->accepted_by);
+  pd_sqlite_bind_text (stmt, 8, application->accepted_by);
   if (application->accepted_at > 0)
     sqlite3_bind_int64 (stmt, 9, application->accepted_at);
   else
     sqlite3_bind_null (stmt, 9);
-  bind_text (stmt, 10, content);
+  pd_sqlite_bind_text (stmt, 10, content);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sql_fail (self, error);
       return NULL;
     }
-  central_id = column_dup (stmt, 0);
+  central_id = pd_sqlite_column_dup (stmt, 0);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       sql_fail (self, error);
@@ -823,14 +810,14 @@ pd_central_db_bump (PdCentralDb  *self,
                     gint64        delta,
                     GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "INSERT INTO counters (name, value) VALUES (?, ?) "
              "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, counter);
+  pd_sqlite_bind_text (stmt, 1, counter);
   sqlite3_bind_int64 (stmt, 2, delta);
   return step_done (self, stmt, error);
 }
@@ -843,17 +830,17 @@ pd_central_db_add_declaration (PdCentralDb  *self,
                                JsonNode     *dossier,
                                GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "INSERT INTO declarations (code, office_code, filed_at, dossier) VALUES (?, ?, ?, ?)",
              error);
   g_autofree char *text = json_to_string (dossier, FALSE);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, code);
-  bind_text (stmt, 2, office_code);
+  pd_sqlite_bind_text (stmt, 1, code);
+  pd_sqlite_bind_text (stmt, 2, office_code);
   sqlite3_bind_int64 (stmt, 3, filed_at);
-  bind_text (stmt, 4, text);
+  pd_sqlite_bind_text (stmt, 4, text);
   return step_done (self, stmt, error);
 }
 
@@ -910,7 +897,7 @@ pd_central_db_list_declarations (PdCentralDb  *self,
                                  guint         limit,
                                  GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "SELECT seq, code, filed_at, dossier FROM declarations "
              "WHERE office_code = ? AND seq > ? ORDER BY seq LIMIT ?", error);
@@ -922,7 +909,7 @@ pd_central_db_list_declarations (PdCentralDb  *self,
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, office_code);
+  pd_sqlite_bind_text (stmt, 1, office_code);
   sqlite3_bind_int64 (stmt, 2, after);
   sqlite3_bind_int (stmt, 3, limit + 1);
 
@@ -952,13 +939,13 @@ pd_central_db_get_declaration (PdCentralDb  *self,
                                const char   *code,
                                GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "SELECT seq, code, filed_at, dossier FROM declarations WHERE code = ?", error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, code);
+  pd_sqlite_bind_text (stmt, 1, code);
   switch (sqlite3_step (stmt))
     {
     case SQLITE_ROW:
@@ -982,7 +969,7 @@ pd_central_db_list_statuses (PdCentralDb  *self,
                              guint         limit,
                              GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "SELECT s.seq, s.packet_id, a.dossier_uuid, s.status, s.reason, s.at "
              "FROM statuses s JOIN applications a ON a.packet_id = s.packet_id "
@@ -997,7 +984,7 @@ pd_central_db_list_statuses (PdCentralDb  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, after);
-  bind_text (stmt, 2, device_id);
+  pd_sqlite_bind_text (stmt, 2, device_id);
   sqlite3_bind_int (stmt, 3, limit + 1);
 
   json_builder_begin_object (builder);
@@ -1074,7 +1061,7 @@ pd_central_db_list_packets_with_status (PdCentralDb  *self,
                                         const char   *status,
                                         GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "SELECT s.packet_id FROM statuses s "
              "WHERE s.seq = (SELECT MAX(seq) FROM statuses t WHERE t.packet_id = s.packet_id) "
@@ -1084,9 +1071,9 @@ pd_central_db_list_packets_with_status (PdCentralDb  *self,
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, status);
+  pd_sqlite_bind_text (stmt, 1, status);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, column_dup (stmt, 0));
+    g_ptr_array_add (ids, pd_sqlite_column_dup (stmt, 0));
   if (rc != SQLITE_DONE)
     {
       sql_fail (self, error);
@@ -1119,8 +1106,8 @@ pd_central_db_import_reference (PdCentralDb       *self,
   g_autoptr(GPtrArray) entries = pd_reference_parse_csv (table, text, length, error);
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(PdCentralStatement) current = NULL;
-  g_autoptr(PdCentralStatement) stmt = NULL;
+  g_autoptr(PdSqliteStatement) current = NULL;
+  g_autoptr(PdSqliteStatement) stmt = NULL;
   g_autofree char *digest = NULL;
   g_autofree char *json = NULL;
   const char *name = pd_reference_table_get_name (table);
@@ -1158,7 +1145,7 @@ pd_central_db_import_reference (PdCentralDb       *self,
   current = prepare (self, "SELECT version FROM reference_tables WHERE name = ?", error);
   if (current == NULL)
     return FALSE;
-  bind_text (current, 1, name);
+  pd_sqlite_bind_text (current, 1, name);
   if (changed)
     *changed = !(sqlite3_step (current) == SQLITE_ROW &&
                  g_strcmp0 ((const char *) sqlite3_column_text (current, 0), version) == 0);
@@ -1168,9 +1155,9 @@ pd_central_db_import_reference (PdCentralDb       *self,
                   "VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, name);
-  bind_text (stmt, 2, version);
-  bind_text (stmt, 3, json);
+  pd_sqlite_bind_text (stmt, 1, name);
+  pd_sqlite_bind_text (stmt, 2, version);
+  pd_sqlite_bind_text (stmt, 3, json);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   return step_done (self, stmt, error);
 }
@@ -1208,7 +1195,7 @@ JsonNode *
 pd_central_db_get_reference_versions (PdCentralDb  *self,
                                       GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "SELECT name, version FROM reference_tables ORDER BY name", error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   int rc;
@@ -1238,13 +1225,13 @@ pd_central_db_get_reference_table (PdCentralDb  *self,
                                    const char   *name,
                                    GError      **error)
 {
-  g_autoptr(PdCentralStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (self, "SELECT name, version, entries FROM reference_tables WHERE name = ?", error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, name);
+  pd_sqlite_bind_text (stmt, 1, name);
   switch (sqlite3_step (stmt))
     {
     case SQLITE_ROW:
@@ -1272,7 +1259,7 @@ static gint64
 count (PdCentralDb *self,
        const char  *sql)
 {
-  g_autoptr(PdCentralStatement) stmt = prepare (self, sql, NULL);
+  g_autoptr(PdSqliteStatement) stmt = prepare (self, sql, NULL);
 
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return -1;
@@ -1302,7 +1289,7 @@ pd_central_db_get_stats (PdCentralDb  *self,
     { "unused_enrollment_codes", "SELECT COUNT(*) FROM enrollment_codes WHERE used_at IS NULL" },
   };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(PdCentralStatement) stmt = prepare (self, "SELECT value FROM counters WHERE name = ?", error);
+  g_autoptr(PdSqliteStatement) stmt = prepare (self, "SELECT value FROM counters WHERE name = ?", error);
 
   if (stmt == NULL)
     return NULL;
@@ -1322,7 +1309,7 @@ pd_central_db_get_stats (PdCentralDb  *self,
   for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
     {
       sqlite3_reset (stmt);
-      bind_text (stmt, 1, counters[i]);
+      pd_sqlite_bind_text (stmt, 1, counters[i]);
       json_builder_set_member_name (builder, counters[i]);
       json_builder_add_int_value (builder, sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0);
     }

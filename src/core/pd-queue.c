@@ -9,6 +9,7 @@
 
 #include "pd-queue.h"
 #include "pd-queue-private.h"
+#include "pd-sqlite.h"
 
 static const struct {
   const char *code;
@@ -87,28 +88,21 @@ prepare (sqlite3     *db,
   return stmt;
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           index)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
-}
-
 static PdTicket *
 ticket_from_row (sqlite3_stmt *stmt)
 {
   PdTicket *ticket = g_new0 (PdTicket, 1);
 
-  ticket->id = column_dup (stmt, 0);
-  ticket->label = column_dup (stmt, 1);
-  ticket->day = column_dup (stmt, 2);
-  ticket->service = column_dup (stmt, 3);
-  ticket->station = column_dup (stmt, 4);
+  ticket->id = pd_sqlite_column_dup (stmt, 0);
+  ticket->label = pd_sqlite_column_dup (stmt, 1);
+  ticket->day = pd_sqlite_column_dup (stmt, 2);
+  ticket->service = pd_sqlite_column_dup (stmt, 3);
+  ticket->station = pd_sqlite_column_dup (stmt, 4);
   ticket->number = sqlite3_column_int (stmt, 5);
   ticket->issued_at = sqlite3_column_int64 (stmt, 6);
   if (!pd_ticket_state_from_string ((const char *) sqlite3_column_text (stmt, 7), &ticket->state))
     ticket->state = PD_TICKET_WAITING;
-  ticket->counter = column_dup (stmt, 8);
+  ticket->counter = pd_sqlite_column_dup (stmt, 8);
   ticket->called_at = sqlite3_column_int64 (stmt, 9);
   ticket->updated_at = sqlite3_column_int64 (stmt, 10);
   return ticket;
@@ -604,12 +598,12 @@ list_appointments_in_db (sqlite3   *db,
     {
       PdAppointment *appointment = g_new0 (PdAppointment, 1);
 
-      appointment->id = column_dup (stmt, 0);
-      appointment->reference = column_dup (stmt, 1);
-      appointment->service = column_dup (stmt, 2);
-      appointment->date = column_dup (stmt, 3);
-      appointment->from_time = column_dup (stmt, 4);
-      appointment->to_time = column_dup (stmt, 5);
+      appointment->id = pd_sqlite_column_dup (stmt, 0);
+      appointment->reference = pd_sqlite_column_dup (stmt, 1);
+      appointment->service = pd_sqlite_column_dup (stmt, 2);
+      appointment->date = pd_sqlite_column_dup (stmt, 3);
+      appointment->from_time = pd_sqlite_column_dup (stmt, 4);
+      appointment->to_time = pd_sqlite_column_dup (stmt, 5);
       appointment->issued_at = sqlite3_column_int64 (stmt, 6);
       g_ptr_array_add (appointments->list, appointment);
     }

@@ -388,18 +388,24 @@ run (PdStore      *self,
 }
 
 static gboolean
-exec (PdStore     *self,
-      const char  *sql,
-      GError     **error)
+check_ok (PdStore  *self,
+          int       rc,
+          GError  **error)
 {
-  int rc = pd_sqlite_exec (self->db, sql);
-
   if (rc != SQLITE_OK)
     {
       set_db_error (self, rc, error);
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+exec (PdStore     *self,
+      const char  *sql,
+      GError     **error)
+{
+  return check_ok (self, pd_sqlite_exec (self->db, sql), error);
 }
 
 static void
@@ -412,26 +418,18 @@ static gboolean
 begin (PdStore  *self,
        GError  **error)
 {
-  int rc = pd_sqlite_begin (self->db);
-
-  if (rc != SQLITE_OK)
-    {
-      set_db_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return check_ok (self, pd_sqlite_begin (self->db), error);
 }
 
 static gboolean
 commit (PdStore  *self,
         GError  **error)
 {
-  if (exec (self, "COMMIT", error))
+  if (check_ok (self, pd_sqlite_commit (self->db), error))
     return TRUE;
   rollback (self);
   return FALSE;
 }
-
 
 /* Meta ----------------------------------------------------------------------------------- */
 
