@@ -88,3 +88,15 @@ pd_test_init (int    *argc,
   g_assert_true (pd_core_init ());
   g_test_init (argc, argv, NULL);
 }
+
+void
+pd_test_assert_same_fields (PdDossier *expected,
+                            PdDossier *actual)
+{
+  for (PdField f = 0; f < PD_N_FIELDS; f++)
+    {
+      if (g_strcmp0 (pd_dossier_get_field (expected, f), pd_dossier_get_field (actual, f)) != 0)
+        g_test_message ("field %s differs", pd_field_get_key (f));
+      g_assert_cmpstr (pd_dossier_get_field (expected, f), ==, pd_dossier_get_field (actual, f));
+    }
+}

@@ -12,6 +12,9 @@ char      *pd_test_make_tmpdir      (void);
 /* A complete, valid adult first-issue dossier. */
 PdDossier *pd_test_make_dossier     (const char *full_name,
                                      const char *id_number);
+/* Each field of @actual equal to that of @expected; one that differs is named in the log. */
+void       pd_test_assert_same_fields (PdDossier *expected,
+                                       PdDossier *actual);
 /* Calls pd_core_init() and g_test_init(). */
 void       pd_test_init             (int    *argc,
                                      char ***argv);

@@ -371,6 +371,17 @@ prepare (PdStore     *self,
   return stmt;
 }
 
+/* For the public entry points: a closed store gets the error that says to open it again. */
+static PdStatement *
+prepare_open (PdStore     *self,
+              const char  *sql,
+              GError     **error)
+{
+  if (!check_open (self, error))
+    return NULL;
+  return prepare (self, sql, error);
+}
+
 /* Steps a statement that returns no row (or whose rows do not matter). */
 static gboolean
 run (PdStore      *self,
@@ -743,22 +754,31 @@ dossier_from_row (PdStore       *self,
   return g_steal_pointer (&dossier);
 }
 
-/* Collects the dossiers a bound statement selects with DOSSIER_COLUMNS. */
+/* Reads the current row into a new element; NULL, with @error set, stops the collection. */
+typedef gpointer (*RowReader) (PdStore       *self,
+                               sqlite3_stmt  *stmt,
+                               gpointer       user_data,
+                               GError       **error);
+
+/* Steps a bound statement to its end, collecting what @read_row makes of each row. */
 static GPtrArray *
-collect_dossiers (PdStore       *self,
-                  sqlite3_stmt  *stmt,
-                  GError       **error)
+collect_rows (PdStore         *self,
+              sqlite3_stmt    *stmt,
+              RowReader        read_row,
+              gpointer         user_data,
+              GDestroyNotify   free_func,
+              GError         **error)
 {
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (free_func);
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      PdDossier *dossier = dossier_from_row (self, stmt, error);
+      gpointer item = read_row (self, stmt, user_data, error);
 
-      if (dossier == NULL)
+      if (item == NULL)
         return NULL;
-      g_ptr_array_add (result, dossier);
+      g_ptr_array_add (result, item);
     }
   if (rc != SQLITE_DONE)
     {
@@ -766,6 +786,24 @@ collect_dossiers (PdStore       *self,
       return NULL;
     }
   return g_steal_pointer (&result);
+}
+
+static gpointer
+read_dossier (PdStore       *self,
+              sqlite3_stmt  *stmt,
+              gpointer       user_data,
+              GError       **error)
+{
+  return dossier_from_row (self, stmt, error);
+}
+
+/* Collects the dossiers a bound statement selects with DOSSIER_COLUMNS. */
+static GPtrArray *
+collect_dossiers (PdStore       *self,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
+{
+  return collect_rows (self, stmt, read_dossier, NULL, g_object_unref, error);
 }
 
 static PdDossier *
@@ -2454,9 +2492,7 @@ pd_store_get_by_uuid (PdStore     *self,
   g_return_val_if_fail (uuid != NULL, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return NULL;
-  stmt = prepare (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE uuid = ?", error);
+  stmt = prepare_open (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE uuid = ?", error);
   if (stmt == NULL)
     return NULL;
   pd_sqlite_bind_text (stmt, 1, uuid);
@@ -2490,9 +2526,7 @@ pd_store_count (PdStore  *self,
   g_return_val_if_fail (PD_IS_STORE (self), -1);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return -1;
-  stmt = prepare (self, "SELECT count(*) FROM dossiers", error);
+  stmt = prepare_open (self, "SELECT count(*) FROM dossiers", error);
   if (stmt == NULL)
     return -1;
   rc = sqlite3_step (stmt);
@@ -2520,9 +2554,7 @@ pd_store_count_by_status (PdStore  *self,
     counts[i] = 0;
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return FALSE;
-  stmt = prepare (self, "SELECT status, count(*) FROM dossiers GROUP BY status", error);
+  stmt = prepare_open (self, "SELECT status, count(*) FROM dossiers GROUP BY status", error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -2601,11 +2633,9 @@ find_by_declaration_code_locked (PdStore     *self,
   g_autoptr(PdStatement) stmt = NULL;
   g_autofree char *trimmed = g_strstrip (g_strdup (code));
 
-  if (!check_open (self, error))
-    return NULL;
-  stmt = prepare (self,
-                  "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE declaration_code = ?"
-                  " ORDER BY id DESC", error);
+  stmt = prepare_open (self,
+                       "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE declaration_code = ?"
+                       " ORDER BY id DESC", error);
   if (stmt == NULL)
     return NULL;
   pd_sqlite_bind_text (stmt, 1, trimmed);
@@ -3023,6 +3053,21 @@ pd_store_set_status (PdStore     *self,
   return commit (self, error);
 }
 
+static gpointer
+read_status_change (PdStore       *self,
+                    sqlite3_stmt  *stmt,
+                    gpointer       user_data,
+                    GError       **error)
+{
+  PdStatusChange *change = g_new0 (PdStatusChange, 1);
+
+  change->at = sqlite3_column_int64 (stmt, 0);
+  change->status = pd_status_from_string ((const char *) sqlite3_column_text (stmt, 1));
+  change->actor = pd_sqlite_column_dup (stmt, 2);
+  change->reason = pd_sqlite_column_dup (stmt, 3);
+  return change;
+}
+
 GPtrArray *
 pd_store_get_status_history (PdStore  *self,
                              gint64    id,
@@ -3030,37 +3075,18 @@ pd_store_get_status_history (PdStore  *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PdStatement) stmt = NULL;
-  g_autoptr(GPtrArray) result = NULL;
-  int rc;
 
   g_return_val_if_fail (PD_IS_STORE (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return NULL;
-  stmt = prepare (self,
-                  "SELECT at, status, actor, reason FROM status_history WHERE dossier_id = ?"
-                  " ORDER BY id", error);
+  stmt = prepare_open (self,
+                       "SELECT at, status, actor, reason FROM status_history WHERE dossier_id = ?"
+                       " ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
-  result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_status_change_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      PdStatusChange *change = g_new0 (PdStatusChange, 1);
-
-      change->at = sqlite3_column_int64 (stmt, 0);
-      change->status = pd_status_from_string ((const char *) sqlite3_column_text (stmt, 1));
-      change->actor = pd_sqlite_column_dup (stmt, 2);
-      change->reason = pd_sqlite_column_dup (stmt, 3);
-      g_ptr_array_add (result, change);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
+  return collect_rows (self, stmt, read_status_change, NULL,
+                       (GDestroyNotify) pd_status_change_free, error);
 }
 
 gint64
@@ -3121,11 +3147,9 @@ pd_store_get_attachment (PdStore     *self,
   g_return_val_if_fail (PD_IS_STORE (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return NULL;
-  stmt = prepare (self,
-                  "SELECT a.kind, a.mime_type, a.sealed, d.uuid FROM attachments a"
-                  " JOIN dossiers d ON d.id = a.dossier_id WHERE a.id = ?", error);
+  stmt = prepare_open (self,
+                       "SELECT a.kind, a.mime_type, a.sealed, d.uuid FROM attachments a"
+                       " JOIN dossiers d ON d.id = a.dossier_id WHERE a.id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, attachment_id);
@@ -3172,9 +3196,7 @@ pd_store_list_attachments (PdStore  *self,
   g_return_val_if_fail (PD_IS_STORE (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return NULL;
-  stmt = prepare (self, "SELECT id FROM attachments WHERE dossier_id = ? ORDER BY id", error);
+  stmt = prepare_open (self, "SELECT id FROM attachments WHERE dossier_id = ? ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, dossier_id);
@@ -3235,11 +3257,9 @@ pd_store_audit_verify (PdStore  *self,
     *n_entries = 0;
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return FALSE;
-  stmt = prepare (self,
-                  "SELECT seq, at, actor, action, subject, detail, hash FROM audit ORDER BY seq",
-                  error);
+  stmt = prepare_open (self,
+                       "SELECT seq, at, actor, action, subject, detail, hash FROM audit"
+                       " ORDER BY seq", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -3282,6 +3302,23 @@ pd_store_audit_verify (PdStore  *self,
   return TRUE;
 }
 
+static gpointer
+read_audit_entry (PdStore       *self,
+                  sqlite3_stmt  *stmt,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  PdAuditEntry *entry = g_new0 (PdAuditEntry, 1);
+
+  entry->seq = sqlite3_column_int64 (stmt, 0);
+  entry->at = sqlite3_column_int64 (stmt, 1);
+  entry->actor = pd_sqlite_column_dup (stmt, 2);
+  entry->action = pd_sqlite_column_dup (stmt, 3);
+  entry->subject = pd_sqlite_column_dup (stmt, 4);
+  entry->detail = pd_sqlite_column_dup (stmt, 5);
+  return entry;
+}
+
 GPtrArray *
 pd_store_audit_list (PdStore  *self,
                      gint64    after_seq,
@@ -3290,40 +3327,19 @@ pd_store_audit_list (PdStore  *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PdStatement) stmt = NULL;
-  g_autoptr(GPtrArray) result = NULL;
-  int rc;
 
   g_return_val_if_fail (PD_IS_STORE (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return NULL;
-  stmt = prepare (self,
-                  "SELECT seq, at, actor, action, subject, detail FROM audit WHERE seq > ?"
-                  " ORDER BY seq LIMIT ?", error);
+  stmt = prepare_open (self,
+                       "SELECT seq, at, actor, action, subject, detail FROM audit WHERE seq > ?"
+                       " ORDER BY seq LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, after_seq);
   sqlite3_bind_int64 (stmt, 2, limit ? (gint64) limit : -1);
-  result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_audit_entry_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      PdAuditEntry *entry = g_new0 (PdAuditEntry, 1);
-
-      entry->seq = sqlite3_column_int64 (stmt, 0);
-      entry->at = sqlite3_column_int64 (stmt, 1);
-      entry->actor = pd_sqlite_column_dup (stmt, 2);
-      entry->action = pd_sqlite_column_dup (stmt, 3);
-      entry->subject = pd_sqlite_column_dup (stmt, 4);
-      entry->detail = pd_sqlite_column_dup (stmt, 5);
-      g_ptr_array_add (result, entry);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
+  return collect_rows (self, stmt, read_audit_entry, NULL,
+                       (GDestroyNotify) pd_audit_entry_free, error);
 }
 
 typedef struct
@@ -3460,9 +3476,7 @@ pd_store_count_purgeable (PdStore  *self,
 
   *n = 0;
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return FALSE;
-  stmt = prepare (self, "SELECT count(*) FROM dossiers WHERE " PURGEABLE, error);
+  stmt = prepare_open (self, "SELECT count(*) FROM dossiers WHERE " PURGEABLE, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now - (gint64) days * 86400);
@@ -3645,6 +3659,31 @@ pd_store_set_packet_func (PdStore           *self,
     old_destroy (old_data);
 }
 
+/* @user_data is the dossier's UUID, which the sealed data is bound to. */
+static gpointer
+read_other_attachment (PdStore       *self,
+                       sqlite3_stmt  *stmt,
+                       gpointer       user_data,
+                       GError       **error)
+{
+  const char *uuid = user_data;
+  g_autofree char *ad = attachment_ad (uuid, (const char *) sqlite3_column_text (stmt, 0));
+  PdStoreAttachment *attachment;
+  GBytes *data = pd_crypto_open (self->keys, sqlite3_column_blob (stmt, 2),
+                                 sqlite3_column_bytes (stmt, 2), ad, NULL);
+
+  if (data == NULL)
+    {
+      set_unreadable_error (self, uuid, error);
+      return NULL;
+    }
+  attachment = g_new0 (PdStoreAttachment, 1);
+  attachment->kind = pd_sqlite_column_dup (stmt, 0);
+  attachment->mime_type = pd_sqlite_column_dup (stmt, 1);
+  attachment->data = data;
+  return attachment;
+}
+
 /* The attachments other than the photo, opened. */
 static GPtrArray *
 load_other_attachments (PdStore     *self,
@@ -3656,37 +3695,12 @@ load_other_attachments (PdStore     *self,
     prepare (self,
              "SELECT kind, mime_type, sealed FROM attachments"
              " WHERE dossier_id = ? AND kind <> 'photo' ORDER BY id", error);
-  g_autoptr(GPtrArray) list = NULL;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, dossier_id);
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_store_attachment_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *ad = attachment_ad (uuid, (const char *) sqlite3_column_text (stmt, 0));
-      PdStoreAttachment *attachment;
-      GBytes *data = pd_crypto_open (self->keys, sqlite3_column_blob (stmt, 2),
-                                     sqlite3_column_bytes (stmt, 2), ad, NULL);
-
-      if (data == NULL)
-        {
-          set_unreadable_error (self, uuid, error);
-          return NULL;
-        }
-      attachment = g_new0 (PdStoreAttachment, 1);
-      attachment->kind = pd_sqlite_column_dup (stmt, 0);
-      attachment->mime_type = pd_sqlite_column_dup (stmt, 1);
-      attachment->data = data;
-      g_ptr_array_add (list, attachment);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return collect_rows (self, stmt, read_other_attachment, (gpointer) uuid,
+                       (GDestroyNotify) pd_store_attachment_free, error);
 }
 
 /* Inside the transaction that accepted dossier @id: seals its packet into the outbox. */
@@ -3880,6 +3894,26 @@ failed:
   return FALSE;
 }
 
+static gpointer
+read_outbox_entry (PdStore       *self,
+                   sqlite3_stmt  *stmt,
+                   gpointer       user_data,
+                   GError       **error)
+{
+  PdOutboxEntry *entry = g_new0 (PdOutboxEntry, 1);
+
+  entry->seq = sqlite3_column_int64 (stmt, 0);
+  entry->packet_id = pd_sqlite_column_dup (stmt, 1);
+  entry->dossier_uuid = pd_sqlite_column_dup (stmt, 2);
+  entry->state = outbox_state_from_string ((const char *) sqlite3_column_text (stmt, 3));
+  entry->attempts = sqlite3_column_int (stmt, 4);
+  entry->next_attempt_at = sqlite3_column_int64 (stmt, 5);
+  entry->last_error = pd_sqlite_column_dup (stmt, 6);
+  entry->created_at = sqlite3_column_int64 (stmt, 7);
+  entry->packet = pd_sqlite_column_dup (stmt, 8);
+  return entry;
+}
+
 GPtrArray *
 pd_store_outbox_list (PdStore        *self,
                       PdOutboxState   state,
@@ -3890,20 +3924,16 @@ pd_store_outbox_list (PdStore        *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PdStatement) stmt = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  int rc;
 
   g_return_val_if_fail (PD_IS_STORE (self), NULL);
   g_return_val_if_fail (limit > 0, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return NULL;
-  stmt = prepare (self,
-                  "SELECT seq, packet_id, dossier_uuid, state, attempts, next_attempt_at,"
-                  " last_error, created_at, packet FROM outbox"
-                  " WHERE state = ? AND seq > ? AND (? = 0 OR next_attempt_at <= ?)"
-                  " ORDER BY seq LIMIT ?", error);
+  stmt = prepare_open (self,
+                       "SELECT seq, packet_id, dossier_uuid, state, attempts, next_attempt_at,"
+                       " last_error, created_at, packet FROM outbox"
+                       " WHERE state = ? AND seq > ? AND (? = 0 OR next_attempt_at <= ?)"
+                       " ORDER BY seq LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
   pd_sqlite_bind_text (stmt, 1, pd_outbox_state_to_string (state));
@@ -3911,29 +3941,8 @@ pd_store_outbox_list (PdStore        *self,
   sqlite3_bind_int64 (stmt, 3, due);
   sqlite3_bind_int64 (stmt, 4, due);
   sqlite3_bind_int64 (stmt, 5, limit);
-
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_outbox_entry_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      PdOutboxEntry *entry = g_new0 (PdOutboxEntry, 1);
-
-      entry->seq = sqlite3_column_int64 (stmt, 0);
-      entry->packet_id = pd_sqlite_column_dup (stmt, 1);
-      entry->dossier_uuid = pd_sqlite_column_dup (stmt, 2);
-      entry->state = outbox_state_from_string ((const char *) sqlite3_column_text (stmt, 3));
-      entry->attempts = sqlite3_column_int (stmt, 4);
-      entry->next_attempt_at = sqlite3_column_int64 (stmt, 5);
-      entry->last_error = pd_sqlite_column_dup (stmt, 6);
-      entry->created_at = sqlite3_column_int64 (stmt, 7);
-      entry->packet = pd_sqlite_column_dup (stmt, 8);
-      g_ptr_array_add (list, entry);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return collect_rows (self, stmt, read_outbox_entry, NULL,
+                       (GDestroyNotify) pd_outbox_entry_free, error);
 }
 
 gint64
@@ -3947,9 +3956,7 @@ pd_store_outbox_count (PdStore        *self,
   g_return_val_if_fail (PD_IS_STORE (self), -1);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return -1;
-  stmt = prepare (self, "SELECT count (*) FROM outbox WHERE state = ?", error);
+  stmt = prepare_open (self, "SELECT count (*) FROM outbox WHERE state = ?", error);
   if (stmt == NULL)
     return -1;
   pd_sqlite_bind_text (stmt, 1, pd_outbox_state_to_string (state));
@@ -3971,9 +3978,7 @@ pd_store_outbox_next_due (PdStore  *self,
   g_return_val_if_fail (PD_IS_STORE (self), -1);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!check_open (self, error))
-    return -1;
-  stmt = prepare (self, "SELECT coalesce (min (next_attempt_at), 0) FROM outbox WHERE state = 'pending'", error);
+  stmt = prepare_open (self, "SELECT coalesce (min (next_attempt_at), 0) FROM outbox WHERE state = 'pending'", error);
   if (stmt == NULL)
     return -1;
   if (sqlite3_step (stmt) != SQLITE_ROW)

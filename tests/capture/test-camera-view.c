@@ -13,6 +13,7 @@
 #include "capture/pd-camera-private.h"
 #include "pd-test-frames.h"
 #include "pd-test-support.h"
+#include "pd-ui-test-support.h"
 
 static const char cccd_text[] =
   "079190001234|023456789|Trần Văn Bình|15081990|Nam|"
@@ -51,57 +52,6 @@ wait_until (GSourceFunc  condition,
   if (done)
     g_error ("timed out waiting for %s", what);
   g_source_remove (id);
-}
-
-static void
-count_frame (GdkFrameClock *clock,
-             int           *frames)
-{
-  (*frames)++;
-}
-
-static gboolean
-one_frame (gpointer data)
-{
-  return *(int *) data >= 1;
-}
-
-/* What the window shows, rendered by its own renderer once it has painted again. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int frames = 0, width, height;
-  gulong id;
-  GdkRGBA background;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &frames);
-  gtk_widget_queue_draw (window);
-  wait_until (one_frame, &frames, 5000, "a frame");
-  g_signal_handler_disconnect (clock, id);
-
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (window),
-                                                 "window_bg_color", &background));
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  for (GtkWidget *child = gtk_widget_get_first_child (window); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child))
-      gtk_widget_snapshot_child (window, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s (%dx%d)", path, width, height);
 }
 
 static GFile *
@@ -261,7 +211,7 @@ test_camera_view (void)
   g_assert_nonnull (frame);
   g_assert_cmpint (gdk_texture_get_width (frame), ==, 1280);
   g_assert_cmpint (gdk_texture_get_height (frame), ==, 720);
-  save_screenshot (GTK_WIDGET (window), "camera-view.png");
+  pd_ui_save_screenshot_in (GTK_WIDGET (window), screenshot_dir, "camera-view.png");
 
   /* An error shows in the status line. */
   pd_camera_stop (camera);
@@ -286,7 +236,7 @@ test_camera_view (void)
     g_test_message ("status: %s", pd_camera_view_get_status (view));
     g_assert_nonnull (strstr (pd_camera_view_get_status (view), "notes.jpg"));
     g_assert_cmpstr (find_icon_name (GTK_WIDGET (view)), ==, "dialog-warning-symbolic");
-    save_screenshot (GTK_WIDGET (window), "camera-view-error.png");
+    pd_ui_save_screenshot_in (GTK_WIDGET (window), screenshot_dir, "camera-view-error.png");
   }
 
   gtk_window_destroy (window);
@@ -364,7 +314,7 @@ test_scanner_dialog (void)
   g_signal_emit_by_name (scan_button, "clicked");
   g_assert_false (gtk_widget_get_sensitive (scan_button));
   wait_until (is_sensitive, use_button, 20000, "the scan");
-  save_screenshot (GTK_WIDGET (dialog), "scanner-dialog.png");
+  pd_ui_save_screenshot_in (GTK_WIDGET (dialog), screenshot_dir, "scanner-dialog.png");
 
   g_signal_emit_by_name (use_button, "clicked");
   g_assert_cmpstr (scanned.kind, ==, "id-card-back");

@@ -3,22 +3,16 @@
  */
 #include "config.h"
 
-#include <signal.h>
-#include <string.h>
-
 #include "pd-queue.h"
 #include "pd-queue-private.h"
 #include "pd-test-support.h"
+#include "sync-test-central.h"
 #include "sync/pd-device.h"
 #include "sync/pd-queue-sync.h"
 
 #define N_OFFLINE 6
 
-static const char *central_path;
-static char *tmpdir;
-static char *central_db;
-static char *server_url;
-static GSubprocess *server;
+static SyncCentral central;
 
 typedef struct {
   PdStore      *store;
@@ -33,78 +27,6 @@ static Station a, b;
 
 /* Helpers ------------------------------------------------------------------------------- */
 
-static char *
-central (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db_arg = g_strconcat ("--db=", central_db, NULL);
-  char *out = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) central_path);
-  g_ptr_array_add (argv, (gpointer) first);
-  g_ptr_array_add (argv, db_arg);
-  va_start (args, first);
-  for (const char *arg = va_arg (args, const char *); arg; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (process));
-  return g_strstrip (out);
-}
-
-static void
-start_server (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db_arg = g_strconcat ("--db=", central_db, NULL);
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *line = NULL;
-
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                             central_path, "serve", db_arg, "--port=0", NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  g_free (server_url);
-  server_url = g_strdup (line + strlen ("listening on "));
-}
-
-static void
-stop_server (void)
-{
-  g_subprocess_send_signal (server, SIGTERM);
-  g_subprocess_wait (server, NULL, NULL);
-  g_clear_object (&server);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-on_done (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static void
 on_called (PdQueue  *queue,
            PdTicket *ticket,
@@ -118,15 +40,15 @@ station_init (Station    *station,
               const char *name,
               const char *letter)
 {
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-  g_autofree char *code = central ("enroll-code", "--office=HN01", NULL);
+  g_autofree char *path = g_build_filename (central.tmpdir, name, NULL);
+  g_autofree char *code = sync_central_run (&central, "enroll-code", "--office=HN01", NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   station->store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  pd_device_enroll_async (station->store, server_url, NULL, code, name, NULL, on_done, &result);
-  station->device = pd_device_enroll_finish (wait_for (&result), &error);
+  pd_device_enroll_async (station->store, central.url, NULL, code, name, NULL, sync_keep_result, &result);
+  station->device = pd_device_enroll_finish (sync_wait_result (&result), &error);
   g_assert_no_error (error);
   station->queue = pd_queue_new (station->store, NULL);
   pd_queue_set_station (station->queue, letter, &error);
@@ -160,8 +82,8 @@ sync_station (Station      *station,
   g_autoptr(GAsyncResult) result = NULL;
   guint pulled = 0;
 
-  pd_queue_sync_async (station->queue, client, NULL, on_done, &result);
-  pd_queue_sync_finish (station->queue, wait_for (&result), &pulled, error);
+  pd_queue_sync_async (station->queue, client, NULL, sync_keep_result, &result);
+  pd_queue_sync_finish (station->queue, sync_wait_result (&result), &pulled, error);
   return pulled;
 }
 
@@ -175,8 +97,8 @@ call_next (Station      *station,
   g_autoptr(GError) error = NULL;
   PdTicket *ticket;
 
-  pd_queue_sync_call_next_async (station->queue, client, counter, NULL, NULL, on_done, &result);
-  ticket = pd_queue_sync_call_next_finish (station->queue, wait_for (&result), offline, &error);
+  pd_queue_sync_call_next_async (station->queue, client, counter, NULL, NULL, sync_keep_result, &result);
+  ticket = pd_queue_sync_call_next_finish (station->queue, sync_wait_result (&result), offline, &error);
   g_assert_no_error (error);
   return ticket;
 }
@@ -392,12 +314,13 @@ test_server_restart (void)
   g_autoptr(PdTicket) called = NULL;
 
   /* The server forgets the day's queue; it comes back on another port. */
-  stop_server ();
-  start_server ();
+  sync_central_stop (&central);
+  central.port = 0;
+  g_free (sync_central_serve (&central, NULL));
   g_clear_object (&a.online);
   g_clear_object (&b.online);
-  a.online = pd_device_create_client (a.device, server_url, &error);
-  b.online = pd_device_create_client (b.device, server_url, &error);
+  a.online = pd_device_create_client (a.device, central.url, &error);
+  b.online = pd_device_create_client (b.device, central.url, &error);
   g_assert_no_error (error);
 
   g_assert_true (pd_queue_issue (a.queue, "R", &ticket, &appointment, &error));
@@ -429,11 +352,8 @@ main (int   argc,
   pd_test_init (&argc, &argv);
   if (argc < 2)
     g_error ("usage: test-queue-sync PASSDESK-CENTRAL");
-  central_path = argv[1];
-  tmpdir = pd_test_make_tmpdir ();
-  central_db = g_build_filename (tmpdir, "central.db", NULL);
-  g_free (central ("seed-demo", "--declarations=0", NULL));
-  start_server ();
+  sync_central_init (&central, argv[1]);
+  g_free (sync_central_serve (&central, NULL));
   station_init (&a, "station-a.db", "A");
   station_init (&b, "station-b.db", "B");
 
@@ -443,8 +363,8 @@ main (int   argc,
   g_test_add_func ("/queue-sync/server-restart", test_server_restart);
   status = g_test_run ();
 
-  stop_server ();
   station_clear (&a);
   station_clear (&b);
+  sync_central_clear (&central);
   return status;
 }

@@ -44,18 +44,6 @@ make_numbered_dossier (guint n)
   return dossier;
 }
 
-static void
-assert_same_fields (PdDossier *expected,
-                    PdDossier *actual)
-{
-  for (PdField f = 0; f < PD_N_FIELDS; f++)
-    {
-      if (g_strcmp0 (pd_dossier_get_field (expected, f), pd_dossier_get_field (actual, f)) != 0)
-        g_test_message ("field %s differs", pd_field_get_key (f));
-      g_assert_cmpstr (pd_dossier_get_field (expected, f), ==, pd_dossier_get_field (actual, f));
-    }
-}
-
 /* The user sees error->message: it must exist and say more than SQLite's terse text. */
 static void
 assert_actionable (const GError *error,
@@ -186,10 +174,10 @@ write_random_file (const char *path,
 /* --- damaged files ----------------------------------------------------------------- */
 
 static void
-assert_refused_as_corrupt (const char *path)
+assert_open_refused (const char *path,
+                     const char *before,
+                     int         code)
 {
-  g_autofree char *before = file_checksum (path);
-
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -198,11 +186,20 @@ assert_refused_as_corrupt (const char *path)
       g_autofree char *after = NULL;
 
       g_assert_null (store);
-      assert_actionable (error, PD_STORE_ERROR_CORRUPT);
-      /* CREATE must never "repair" someone's file by replacing it. */
+      assert_actionable (error, code);
+      /* CREATE must never "repair" someone's file by replacing it, nor start over with a new
+       * key on top of the data. */
       after = file_checksum (path);
       g_assert_cmpstr (before, ==, after);
     }
+}
+
+static void
+assert_refused_as_corrupt (const char *path)
+{
+  g_autofree char *before = file_checksum (path);
+
+  assert_open_refused (path, before, PD_STORE_ERROR_CORRUPT);
 }
 
 static void
@@ -316,7 +313,7 @@ test_damaged_page (void)
           {
             g_autoptr(PdDossier) expected = make_numbered_dossier (n);
 
-            assert_same_fields (expected, g_ptr_array_index (found, 0));
+            pd_test_assert_same_fields (expected, g_ptr_array_index (found, 0));
           }
       }
     g_assert_true (detected);
@@ -571,7 +568,7 @@ assert_all_saved_intact (PdStore   *store,
       g_autoptr(PdDossier) actual = pd_store_get (store, s->dossier_id, &error);
 
       g_assert_no_error (error);
-      assert_same_fields (expected, actual);
+      pd_test_assert_same_fields (expected, actual);
       if (s->scan)
         {
           g_autofree char *kind = NULL;
@@ -766,27 +763,7 @@ test_keyring_unavailable (void)
 
       g_assert_no_error (error);
       g_assert_cmpuint (found->len, ==, 1);
-      assert_same_fields (expected, g_ptr_array_index (found, 0));
-    }
-}
-
-static void
-assert_open_refused (const char *path,
-                     const char *before,
-                     int         code)
-{
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(PdStore) store = pd_store_open (path, i == 0 ? PD_STORE_OPEN_NONE : PD_STORE_OPEN_CREATE,
-                                                &error);
-      g_autofree char *after = NULL;
-
-      g_assert_null (store);
-      assert_actionable (error, code);
-      /* CREATE must not start over with a new key on top of the data. */
-      after = file_checksum (path);
-      g_assert_cmpstr (before, ==, after);
+      pd_test_assert_same_fields (expected, g_ptr_array_index (found, 0));
     }
 }
 

@@ -110,18 +110,6 @@ make_full_dossier (void)
 }
 
 static void
-assert_same_fields (PdDossier *expected,
-                    PdDossier *actual)
-{
-  for (PdField f = 0; f < PD_N_FIELDS; f++)
-    {
-      if (g_strcmp0 (pd_dossier_get_field (expected, f), pd_dossier_get_field (actual, f)) != 0)
-        g_test_message ("field %s differs", pd_field_get_key (f));
-      g_assert_cmpstr (pd_dossier_get_field (expected, f), ==, pd_dossier_get_field (actual, f));
-    }
-}
-
-static void
 test_round_trip (void)
 {
   g_autofree char *path = new_store_path ();
@@ -151,7 +139,7 @@ test_round_trip (void)
 
   back = pd_store_get (store, id, &error);
   g_assert_no_error (error);
-  assert_same_fields (dossier, back);
+  pd_test_assert_same_fields (dossier, back);
   g_assert_cmpstr (pd_dossier_get_uuid (back), ==, uuid);
   g_assert_cmpint (pd_dossier_get_status (back), ==, PD_STATUS_ON_HOLD);
   g_assert_cmpstr (pd_dossier_get_status_reason (back), ==, "waiting for the birth certificate");
@@ -167,7 +155,7 @@ test_round_trip (void)
   g_assert_no_error (error);
   by_uuid = pd_store_get_by_uuid (store, uuid, &error);
   g_assert_no_error (error);
-  assert_same_fields (dossier, by_uuid);
+  pd_test_assert_same_fields (dossier, by_uuid);
   g_assert_cmpint (pd_dossier_get_id (by_uuid), ==, id);
   g_assert_true (g_bytes_equal (pd_dossier_get_photo (by_uuid), photo));
 
@@ -210,7 +198,7 @@ test_update_and_history (void)
 
   back = pd_store_get (store, id, &error);
   g_assert_no_error (error);
-  assert_same_fields (dossier, back);
+  pd_test_assert_same_fields (dossier, back);
   g_assert_cmpint (pd_dossier_get_status (back), ==, PD_STATUS_ACCEPTED);
 
   /* The name index follows the new name. */

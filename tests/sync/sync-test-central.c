@@ -59,14 +59,24 @@ sync_central_stat (SyncCentral *central,
 }
 
 void
-sync_central_init (SyncCentral *central,
-                   const char  *program)
+sync_central_init_with_declarations (SyncCentral *central,
+                                     const char  *program,
+                                     guint        n_declarations)
 {
+  g_autofree char *declarations = g_strdup_printf ("--declarations=%u", n_declarations);
+
   memset (central, 0, sizeof *central);
   central->program = g_strdup (program);
   central->tmpdir = pd_test_make_tmpdir ();
   central->db = g_build_filename (central->tmpdir, "central.db", NULL);
-  g_free (sync_central_run (central, "seed-demo", "--declarations=0", NULL));
+  g_free (sync_central_run (central, "seed-demo", declarations, NULL));
+}
+
+void
+sync_central_init (SyncCentral *central,
+                   const char  *program)
+{
+  sync_central_init_with_declarations (central, program, 0);
 }
 
 char *
@@ -158,12 +168,20 @@ sync_open_store (const char *directory,
   return store;
 }
 
-static void
-on_done (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+void
+sync_keep_result (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+GAsyncResult *
+sync_wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
 }
 
 PdDevice *
@@ -176,7 +194,7 @@ sync_enroll (SyncCentral *central,
   g_autoptr(GError) error = NULL;
   PdDevice *device;
 
-  pd_device_enroll_async (store, central->url, ca_file, code, "test station", NULL, on_done, &result);
+  pd_device_enroll_async (store, central->url, ca_file, code, "test station", NULL, sync_keep_result, &result);
   while (result == NULL)
     g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
   device = pd_device_enroll_finish (result, &error);
@@ -236,7 +254,7 @@ sync_pass (PdSyncEngine *engine,
   g_autoptr(GAsyncResult) result = NULL;
   PdSyncReport *report = NULL;
 
-  pd_sync_engine_sync_async (engine, flags, NULL, on_done, &result);
+  pd_sync_engine_sync_async (engine, flags, NULL, sync_keep_result, &result);
   while (result == NULL)
     g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
   pd_sync_engine_sync_finish (engine, result, &report, error);

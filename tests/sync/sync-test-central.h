@@ -19,6 +19,10 @@ typedef struct {
 /* A fresh database with the demo offices and officers, no declarations. */
 void          sync_central_init      (SyncCentral *central,
                                       const char  *program);
+/* The same with @n_declarations online declarations of the demo. */
+void          sync_central_init_with_declarations (SyncCentral *central,
+                                                   const char  *program,
+                                                   guint        n_declarations);
 /* Serves the database, on the same port as before when there was one. @extra: NULL-ended
  * further options ("--inject=...", "--tls-cert=...", ...). Returns the URL served. */
 char         *sync_central_serve     (SyncCentral *central,
@@ -34,6 +38,14 @@ char         *sync_central_run       (SyncCentral *central,
                                       ...) G_GNUC_NULL_TERMINATED;
 gint64        sync_central_stat      (SyncCentral *central,
                                       const char  *name);
+
+/* An async call's callback: keeps a reference to its result in the GAsyncResult * that
+ * @user_data points to. */
+void          sync_keep_result       (GObject       *object,
+                                      GAsyncResult  *result,
+                                      gpointer       user_data);
+/* Runs the main loop until sync_keep_result() filled @slot; returns it. */
+GAsyncResult *sync_wait_result       (GAsyncResult **slot);
 
 PdStore      *sync_open_store        (const char  *directory,
                                       const char  *name);

@@ -5,114 +5,16 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
 #include <sqlite3.h>
 
 #include "pd-store-private.h"
 #include "pd-test-support.h"
+#include "sync-test-central.h"
 #include "sync/pd-device.h"
 #include "sync/pd-sync-engine.h"
 
 static const char *central_path;
-
-typedef struct {
-  char        *tmpdir;
-  char        *db;
-  char        *url;
-  GSubprocess *server;
-} Central;
-
-static char *
-run_central (Central    *central,
-             const char *command,
-             const char *option)
-{
-  g_autofree char *db_arg = g_strconcat ("--db=", central->db, NULL);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              central_path, command, db_arg, option, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (process));
-  return g_strstrip (out);
-}
-
-static gint64
-central_stat (Central    *central,
-              const char *name)
-{
-  g_autofree char *text = run_central (central, "stats", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
-  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), name);
-}
-
-static void
-central_start (Central    *central,
-               const char *inject)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db_arg = NULL;
-  g_autofree char *inject_arg = inject ? g_strconcat ("--inject=", inject, NULL) : NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *line = NULL;
-
-  central->tmpdir = pd_test_make_tmpdir ();
-  central->db = g_build_filename (central->tmpdir, "central.db", NULL);
-  g_free (run_central (central, "seed-demo", "--declarations=0"));
-  db_arg = g_strconcat ("--db=", central->db, NULL);
-  central->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                      &error, central_path, "serve", db_arg, "--port=0",
-                                      inject_arg, NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (central->server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  central->url = g_strdup (line + strlen ("listening on "));
-}
-
-static void
-central_stop (Central *central)
-{
-  g_subprocess_send_signal (central->server, SIGTERM);
-  g_subprocess_wait (central->server, NULL, NULL);
-  g_clear_object (&central->server);
-  g_free (central->url);
-  g_free (central->db);
-  g_free (central->tmpdir);
-}
-
-static void
-on_done (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static PdDevice *
-enroll (Central *central,
-        PdStore *store)
-{
-  g_autofree char *code = run_central (central, "enroll-code", "--office=HN01");
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  PdDevice *device;
-
-  pd_device_enroll_async (store, central->url, NULL, code, NULL, NULL, on_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  device = pd_device_enroll_finish (result, &error);
-  g_assert_no_error (error);
-  return device;
-}
 
 /* Accepted dossiers without packets: the engine's recovery makes them, 200 at a time. */
 static void
@@ -175,7 +77,7 @@ static void
 test_faults (void)
 {
   const guint n = 300;
-  Central central = { 0 };
+  SyncCentral central;
   g_autoptr(PdStore) store = NULL;
   g_autoptr(PdDevice) device = NULL;
   g_autoptr(PdSyncEngine) engine = NULL;
@@ -185,11 +87,14 @@ test_faults (void)
   guint failed_passes = 0;
 
   /* Failures before and after the commit, unreadable and cut answers, Retry-After. */
-  central_start (&central, "503:0.2,500:0.05,garbage:0.05,truncate:0.05,commit-then-503:0.15,retry-after:1");
+  sync_central_init (&central, central_path);
+  g_free (sync_central_serve (&central,
+                              "--inject=503:0.2,500:0.05,garbage:0.05,truncate:0.05,commit-then-503:0.15,retry-after:1",
+                              NULL));
   path = g_build_filename (central.tmpdir, "station.db", NULL);
   store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  device = enroll (&central, store);
+  device = sync_enroll (&central, store, NULL);
   insert_accepted (store, n);
 
   engine = pd_sync_engine_new (store, device, NULL, &error);
@@ -200,7 +105,7 @@ test_faults (void)
       g_autoptr(PdSyncReport) report = NULL;
       g_autoptr(GError) pass_error = NULL;
 
-      pd_sync_engine_sync_async (engine, PD_SYNC_PUSH, NULL, on_done, &result);
+      pd_sync_engine_sync_async (engine, PD_SYNC_PUSH, NULL, sync_keep_result, &result);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);
       passes++;
@@ -218,12 +123,12 @@ test_faults (void)
   g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_SET_ASIDE, NULL), ==, 0);
   g_assert_cmpint (count_status (store, PD_STATUS_RECEIVED), ==, n);
   /* Exactly once, whatever was retried. */
-  g_assert_cmpint (central_stat (&central, "applications_received"), ==, n);
-  g_assert_cmpint (central_stat (&central, "injected_faults"), >, 0);
+  g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, n);
+  g_assert_cmpint (sync_central_stat (&central, "injected_faults"), >, 0);
 
   g_clear_object (&engine);
   pd_store_close (store);
-  central_stop (&central);
+  sync_central_clear (&central);
 }
 
 static void
@@ -231,7 +136,7 @@ test_many (void)
 {
   const char *env = g_getenv ("PASSDESK_SYNC_BULK");
   guint n = env ? (guint) g_ascii_strtoull (env, NULL, 10) : 10000;
-  Central central = { 0 };
+  SyncCentral central;
   g_autoptr(PdStore) store = NULL;
   g_autoptr(PdDevice) device = NULL;
   g_autoptr(PdSyncEngine) engine = NULL;
@@ -243,11 +148,12 @@ test_many (void)
   gint64 rss_before, rss_peak, sqlite_before, sqlite_after, growth;
   guint sampler;
 
-  central_start (&central, NULL);
+  sync_central_init (&central, central_path);
+  g_free (sync_central_serve (&central, NULL));
   path = g_build_filename (central.tmpdir, "station.db", NULL);
   store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  device = enroll (&central, store);
+  device = sync_enroll (&central, store, NULL);
   insert_accepted (store, n);
 
   engine = pd_sync_engine_new (store, device, NULL, &error);
@@ -257,7 +163,7 @@ test_many (void)
   sqlite_before = sqlite3_memory_used () / 1024;
   sampler = g_timeout_add (20, sample_rss, &rss_peak);
   timer = g_timer_new ();
-  pd_sync_engine_sync_async (engine, PD_SYNC_PUSH, NULL, on_done, &result);
+  pd_sync_engine_sync_async (engine, PD_SYNC_PUSH, NULL, sync_keep_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (sampler);
@@ -277,7 +183,7 @@ test_many (void)
               "SQLite's page cache +%" G_GINT64_FORMAT " KiB\n",
               n, g_timer_elapsed (timer, NULL), rss_peak - rss_before, growth);
   g_assert_cmpuint (report->accepted, ==, n);
-  g_assert_cmpint (central_stat (&central, "applications_received"), ==, n);
+  g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, n);
   g_assert_cmpint (count_status (store, PD_STATUS_RECEIVED), ==, n);
   /* Flat: the outbox is read a page at a time, never all at once (10,000 packets of a few
    * KiB each would be tens of MiB). AddressSanitizer keeps freed memory in quarantine, so RSS
@@ -290,7 +196,7 @@ test_many (void)
 
   g_clear_object (&engine);
   pd_store_close (store);
-  central_stop (&central);
+  sync_central_clear (&central);
 }
 
 int

@@ -12,6 +12,7 @@
 
 #include "pd-store-private.h"
 #include "pd-test-support.h"
+#include "sync-test-central.h"
 #include "sync/pd-device.h"
 #include "sync/pd-officer.h"
 #include "sync/pd-outbox.h"
@@ -21,11 +22,7 @@
 #define N_DECLARATIONS  30
 #define N_CARRIED       5
 
-static const char *central_path;
-static char *tmpdir;
-static char *central_db;
-static char *server_url;
-static GSubprocess *server;
+static SyncCentral central;
 
 static PdStore *store_a;
 static PdDevice *device_a;
@@ -33,88 +30,6 @@ static PdStore *store_b;
 static PdDevice *device_b;
 
 /* Helpers ------------------------------------------------------------------------------- */
-
-static char *
-central (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db_arg = g_strconcat ("--db=", central_db, NULL);
-  char *out = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) central_path);
-  g_ptr_array_add (argv, (gpointer) first);
-  g_ptr_array_add (argv, db_arg);
-  va_start (args, first);
-  for (const char *arg = va_arg (args, const char *); arg; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (process));
-  return g_strstrip (out);
-}
-
-static gint64
-central_stat (const char *name)
-{
-  g_autofree char *text = central ("stats", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), name);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-on_done (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static PdStore *
-open_store (const char *name)
-{
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  PdStore *store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
-static PdDevice *
-enroll (PdStore *store)
-{
-  g_autofree char *code = central ("enroll-code", "--office=HN01", NULL);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  PdDevice *device;
-
-  pd_device_enroll_async (store, server_url, NULL, code, "test station", NULL, on_done, &result);
-  device = pd_device_enroll_finish (wait_for (&result), &error);
-  g_assert_no_error (error);
-  return device;
-}
 
 static PdSyncReport *
 sync_store (PdStore     *store,
@@ -127,8 +42,8 @@ sync_store (PdStore     *store,
   PdSyncReport *report = NULL;
 
   g_assert_nonnull (engine);
-  pd_sync_engine_sync_async (engine, flags, NULL, on_done, &result);
-  pd_sync_engine_sync_finish (engine, wait_for (&result), &report, error);
+  pd_sync_engine_sync_async (engine, flags, NULL, sync_keep_result, &result);
+  pd_sync_engine_sync_finish (engine, sync_wait_result (&result), &report, error);
   g_assert_nonnull (report);
   return report;
 }
@@ -183,8 +98,8 @@ test_enroll (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(PdDevice) refused = NULL;
 
-  store_a = open_store ("a.db");
-  device_a = enroll (store_a);
+  store_a = sync_open_store (central.tmpdir, "a.db");
+  device_a = sync_enroll (&central, store_a, NULL);
   g_assert_true (g_uuid_string_is_valid (pd_device_get_device_id (device_a)));
   g_assert_cmpstr (pd_device_get_office_code (device_a), ==, "HN01");
 
@@ -194,12 +109,12 @@ test_enroll (void)
   g_assert_cmpstr (pd_device_get_device_id (loaded), ==, pd_device_get_device_id (device_a));
   box_key = pd_store_get_setting (store_a, PD_DEVICE_SETTING_BOX_KEY);
   g_assert_nonnull (box_key);
-  g_assert_cmpint (central_stat ("devices"), ==, 1);
+  g_assert_cmpint (sync_central_stat (&central, "devices"), ==, 1);
 
   /* A made-up code is refused and nothing is kept. */
-  store_b = open_store ("b.db");
-  pd_device_enroll_async (store_b, server_url, NULL, "ZZZZ-ZZZZ", NULL, NULL, on_done, &result);
-  refused = pd_device_enroll_finish (wait_for (&result), &error);
+  store_b = sync_open_store (central.tmpdir, "b.db");
+  pd_device_enroll_async (store_b, central.url, NULL, "ZZZZ-ZZZZ", NULL, NULL, sync_keep_result, &result);
+  refused = pd_device_enroll_finish (sync_wait_result (&result), &error);
   g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_REFUSED);
   g_assert_null (refused);
   g_clear_error (&error);
@@ -214,8 +129,8 @@ sign_in (const char *user,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  pd_officer_sign_in_async (store_a, device_a, user, password, NULL, on_done, &result);
-  return pd_officer_sign_in_finish (wait_for (&result), error);
+  pd_officer_sign_in_async (store_a, device_a, user, password, NULL, sync_keep_result, &result);
+  return pd_officer_sign_in_finish (sync_wait_result (&result), error);
 }
 
 static void
@@ -345,7 +260,7 @@ test_push (void)
   g_assert_cmpuint (report->set_aside, ==, 1);
   g_assert_cmpint (count_status (store_a, PD_STATUS_RECEIVED), ==, N_DOSSIERS);
   g_assert_cmpint (count_status (store_a, PD_STATUS_ACCEPTED), ==, 0);
-  g_assert_cmpint (central_stat ("applications_received"), ==, N_DOSSIERS);
+  g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, N_DOSSIERS);
 
   /* The refused packet is visible with its reason, and not tried again. */
   set_aside = pd_sync_engine_list_set_aside (engine, &error);
@@ -358,7 +273,7 @@ test_push (void)
   g_assert_no_error (error);
   g_assert_cmpuint (again->accepted + again->duplicates + again->set_aside, ==, 0);
   g_assert_cmpint (pd_store_outbox_count (store_a, PD_OUTBOX_PENDING, NULL), ==, 0);
-  g_assert_cmpint (central_stat ("applications_received"), ==, N_DOSSIERS);
+  g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, N_DOSSIERS);
 }
 
 static void
@@ -370,7 +285,7 @@ test_pull (void)
   g_autoptr(GPtrArray) done = NULL;
   g_autoptr(GPtrArray) drafts = NULL;
   g_autofree char *csv = NULL;
-  g_autofree char *csv_path = g_build_filename (tmpdir, "provinces.csv", NULL);
+  g_autofree char *csv_path = g_build_filename (central.tmpdir, "provinces.csv", NULL);
   g_autofree char *source = g_build_filename (pd_reference_get_default_directory (),
                                               pd_reference_table_get_file_name (PD_REFERENCE_PROVINCES), NULL);
   g_autofree char *file_arg = g_strconcat ("--file=", csv_path, NULL);
@@ -391,15 +306,15 @@ test_pull (void)
     g_autofree char *p2 = g_strconcat ("--packet=", second_entry->packet_id, NULL);
     g_autofree char *p3 = g_strconcat ("--packet=", third->packet_id, NULL);
 
-    g_free (central ("set-status", p1, "--status=processing", NULL));
-    g_free (central ("set-status", p2, "--status=rejected", "--reason=Ảnh không đạt", NULL));
-    g_free (central ("set-status", p3, "--status=archived", NULL));
+    g_free (sync_central_run (&central, "set-status", p1, "--status=processing", NULL));
+    g_free (sync_central_run (&central, "set-status", p2, "--status=rejected", "--reason=Ảnh không đạt", NULL));
+    g_free (sync_central_run (&central, "set-status", p3, "--status=archived", NULL));
   }
 
   /* A new version of the provinces table. */
   g_assert_true (g_file_get_contents (source, &csv, NULL, NULL));
   g_assert_true (g_file_set_contents (csv_path, csv, -1, NULL));
-  out = central ("update-reference", "--table=provinces", file_arg, "--version=test-2", NULL);
+  out = sync_central_run (&central, "update-reference", "--table=provinces", file_arg, "--version=test-2", NULL);
 
   report = sync_store (store_a, device_a, PD_SYNC_PULL, &error);
   g_assert_no_error (error);
@@ -450,13 +365,13 @@ test_pull (void)
 static void
 test_transfer (void)
 {
-  g_autofree char *file = g_build_filename (tmpdir, "outbox.json", NULL);
+  g_autofree char *file = g_build_filename (central.tmpdir, "outbox.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PdSyncReport) pushed = NULL;
   g_autoptr(PdSyncReport) again = NULL;
   g_autoptr(PdSyncReport) home = NULL;
   guint n = 0, added = 0, total = 0;
-  gint64 before = central_stat ("applications_received");
+  gint64 before = sync_central_stat (&central, "applications_received");
   g_autofree char *contents = NULL;
 
   /* Station A, offline, accepts more and exports them. */
@@ -469,14 +384,14 @@ test_transfer (void)
   g_assert_null (strstr (contents, "Nguyễn Văn Thử"));
 
   /* Station B, connected, imports and pushes them. */
-  device_b = enroll (store_b);
+  device_b = sync_enroll (&central, store_b, NULL);
   g_assert_true (pd_outbox_import (store_b, file, &added, &total, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (added, ==, N_CARRIED);
   pushed = sync_store (store_b, device_b, PD_SYNC_PUSH, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (pushed->accepted, ==, N_CARRIED);
-  g_assert_cmpint (central_stat ("applications_received"), ==, before + N_CARRIED);
+  g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, before + N_CARRIED);
 
   /* Importing the same file again changes nothing. */
   g_assert_true (pd_outbox_import (store_b, file, &added, &total, &error));
@@ -492,14 +407,14 @@ test_transfer (void)
   g_assert_cmpuint (home->accepted, ==, 0);
   g_assert_cmpuint (home->duplicates, ==, N_CARRIED);
   g_assert_cmpint (count_status (store_a, PD_STATUS_ACCEPTED), ==, 0);
-  g_assert_cmpint (central_stat ("applications_received"), ==, before + N_CARRIED);
-  g_assert_cmpint (central_stat ("applications_received"), ==, N_DOSSIERS + N_CARRIED);
+  g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, before + N_CARRIED);
+  g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, N_DOSSIERS + N_CARRIED);
 }
 
 static void
 test_recovery (void)
 {
-  g_autoptr(PdStore) store = open_store ("recovery.db");
+  g_autoptr(PdStore) store = sync_open_store (central.tmpdir, "recovery.db");
   g_autoptr(GError) error = NULL;
   guint n = 0;
 
@@ -533,8 +448,8 @@ test_unreachable (void)
   /* Port 9 (discard) on loopback: nothing listens. */
   engine = pd_sync_engine_new (store_a, device_a, "http://127.0.0.1:9", &error);
   g_assert_no_error (error);
-  pd_sync_engine_sync_async (engine, PD_SYNC_ALL, NULL, on_done, &result);
-  g_assert_false (pd_sync_engine_sync_finish (engine, wait_for (&result), &report, &error));
+  pd_sync_engine_sync_async (engine, PD_SYNC_ALL, NULL, sync_keep_result, &result);
+  g_assert_false (pd_sync_engine_sync_finish (engine, sync_wait_result (&result), &report, &error));
   g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY);
   g_object_get (engine, "state", &state, NULL);
   g_assert_cmpint (state, ==, PD_SYNC_STATE_OFFLINE);
@@ -588,19 +503,19 @@ test_background (void)
 static void
 test_tls (void)
 {
-  g_autofree char *key = g_build_filename (tmpdir, "tls.key", NULL);
-  g_autofree char *cert = g_build_filename (tmpdir, "tls.pem", NULL);
+  g_autofree char *key = g_build_filename (central.tmpdir, "tls.key", NULL);
+  g_autofree char *cert = g_build_filename (central.tmpdir, "tls.pem", NULL);
   g_autofree char *key_arg = g_strconcat ("--tls-key=", key, NULL);
   g_autofree char *cert_arg = g_strconcat ("--tls-cert=", cert, NULL);
-  g_autofree char *db_arg = g_strconcat ("--db=", central_db, NULL);
+  g_autofree char *db_arg = g_strconcat ("--db=", central.db, NULL);
   g_autoptr(GSubprocess) openssl = NULL;
   g_autoptr(GSubprocess) tls_server = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   g_autofree char *url = NULL;
-  g_autoptr(PdStore) store = open_store ("tls.db");
-  gint64 devices = central_stat ("devices");
+  g_autoptr(PdStore) store = sync_open_store (central.tmpdir, "tls.db");
+  gint64 devices = sync_central_stat (&central, "devices");
 
   openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
                               "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
@@ -613,7 +528,7 @@ test_tls (void)
     }
 
   tls_server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                 central_path, "serve", db_arg, "--port=0", cert_arg, key_arg, NULL);
+                                 central.program, "serve", db_arg, "--port=0", cert_arg, key_arg, NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (tls_server));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
@@ -623,59 +538,33 @@ test_tls (void)
 
   /* Not trusted by the system: refused, and nothing reached the server. */
   {
-    g_autofree char *code = central ("enroll-code", "--office=HN01", NULL);
+    g_autofree char *code = sync_central_run (&central, "enroll-code", "--office=HN01", NULL);
     g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(PdDevice) device = NULL;
 
-    pd_device_enroll_async (store, url, NULL, code, NULL, NULL, on_done, &result);
-    device = pd_device_enroll_finish (wait_for (&result), &error);
+    pd_device_enroll_async (store, url, NULL, code, NULL, NULL, sync_keep_result, &result);
+    device = pd_device_enroll_finish (sync_wait_result (&result), &error);
     g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_TLS);
     g_assert_null (device);
     g_clear_error (&error);
-    g_assert_cmpint (central_stat ("devices"), ==, devices);
+    g_assert_cmpint (sync_central_stat (&central, "devices"), ==, devices);
   }
 
   /* Trusted through the configured CA file. */
   {
-    g_autofree char *code = central ("enroll-code", "--office=HN01", NULL);
+    g_autofree char *code = sync_central_run (&central, "enroll-code", "--office=HN01", NULL);
     g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(PdDevice) device = NULL;
 
-    pd_device_enroll_async (store, url, cert, code, NULL, NULL, on_done, &result);
-    device = pd_device_enroll_finish (wait_for (&result), &error);
+    pd_device_enroll_async (store, url, cert, code, NULL, NULL, sync_keep_result, &result);
+    device = pd_device_enroll_finish (sync_wait_result (&result), &error);
     g_assert_no_error (error);
     g_assert_cmpstr (pd_device_get_ca_file (device), ==, cert);
-    g_assert_cmpint (central_stat ("devices"), ==, devices + 1);
+    g_assert_cmpint (sync_central_stat (&central, "devices"), ==, devices + 1);
   }
 
   g_subprocess_send_signal (tls_server, SIGTERM);
   g_subprocess_wait (tls_server, NULL, NULL);
-}
-
-/* Server ------------------------------------------------------------------------------ */
-
-static void
-start_server (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db_arg = NULL;
-  g_autofree char *decl_arg = g_strdup_printf ("--declarations=%d", N_DECLARATIONS);
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *line = NULL;
-
-  tmpdir = pd_test_make_tmpdir ();
-  central_db = g_build_filename (tmpdir, "central.db", NULL);
-  g_free (central ("seed-demo", decl_arg, NULL));
-
-  db_arg = g_strconcat ("--db=", central_db, NULL);
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                             central_path, "serve", db_arg, "--port=0", NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  server_url = g_strdup (line + strlen ("listening on "));
 }
 
 int
@@ -687,8 +576,8 @@ main (int   argc,
   pd_test_init (&argc, &argv);
   if (argc < 2)
     g_error ("usage: test-sync PASSDESK-CENTRAL");
-  central_path = argv[1];
-  start_server ();
+  sync_central_init_with_declarations (&central, argv[1], N_DECLARATIONS);
+  g_free (sync_central_serve (&central, NULL));
 
   g_test_add_func ("/sync/enroll", test_enroll);
   g_test_add_func ("/sync/sign-in", test_sign_in);
@@ -702,8 +591,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  g_subprocess_send_signal (server, SIGTERM);
-  g_subprocess_wait (server, NULL, NULL);
+  sync_central_clear (&central);
   g_clear_object (&device_a);
   g_clear_object (&device_b);
   g_clear_object (&store_a);

@@ -17,6 +17,7 @@
 #include "pd-photo-page-private.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
+#include "pd-ui-test-support.h"
 #include "pd-window-private.h"
 
 #define WAIT_SECONDS 60
@@ -25,89 +26,12 @@ static PdApplication *app;
 static PdWindow *window;
 static char *db_path;
 static char *tmpdir;
-static char *screenshot_dir;
 static PdPhotoProfile *tolerant;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-static void
-count_frame_cb (GdkFrameClock *clock,
-                guint         *n)
-{
-  (*n)++;
-}
-
-static gboolean
-frames_done (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-static void
-save_window_screenshot (GtkWidget  *widget,
-                        const char *name)
-{
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  int width, height;
-  guint n = 0;
-  gulong id;
-  GdkRGBA background;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &n);
-  gtk_widget_queue_draw (widget);
-  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
-  wait_until (frames_done, &n, "frames");
-  g_signal_handler_disconnect (clock, id);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (widget),
-                                                 "window_bg_color", &background));
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child))
-      gtk_widget_snapshot_child (widget, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s (%dx%d)", path, width, height);
-}
 
 static void
 save_screenshot (const char *name)
 {
-  save_window_screenshot (GTK_WIDGET (window), name);
+  pd_ui_save_screenshot (GTK_WIDGET (window), name);
 }
 
 static PdPhotoPage *
@@ -199,7 +123,7 @@ save_form (void)
 
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "form");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (form ()), "form.save", NULL));
-  wait_until (is_set, &saved, "the application to be saved");
+  pd_ui_wait_until (is_set, &saved, "the application to be saved");
   g_signal_handler_disconnect (form (), id);
   g_assert_cmpint (pd_dossier_get_id (saved), >, 0);
   return saved;
@@ -243,7 +167,7 @@ shares_a_run (GBytes *haystack,
 static void
 test_open (void)
 {
-  wait_until (store_open, NULL, "the database to open");
+  pd_ui_wait_until (store_open, NULL, "the database to open");
   g_assert_null (pd_window_get_open_error (window));
 }
 
@@ -265,13 +189,13 @@ test_compliant (void)
 
   load_new_dossier ("Nguyễn Thị Ánh Tuyết", "001190123456");
   show_camera_file ("base.png");
-  wait_until (report_compliant, NULL, "every check to pass on the compliant picture");
+  pd_ui_wait_until (report_compliant, NULL, "every check to pass on the compliant picture");
   g_assert_cmpstr (pd_photo_page_get_source_state (page ()), ==, "live");
   g_assert_null (pd_photo_page_get_check_message (page (), PD_PHOTO_CHECK_ROLL));
   save_screenshot ("photo-page-pass.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "photo.capture", NULL));
-  wait_until (has_result, NULL, "the standard photo");
+  pd_ui_wait_until (has_result, NULL, "the standard photo");
   result = pd_photo_page_get_result (page ());
   g_assert_nonnull (result);
   g_assert_cmpint (gdk_texture_get_width (result), ==, (int) tolerant->output.width_px);
@@ -335,7 +259,7 @@ test_non_compliant (void)
 
   load_new_dossier ("Trần Văn Bình", "001085004321");
   show_camera_file ("rotated.png");
-  wait_until (check_fails, (gpointer) PD_PHOTO_CHECK_ROLL, "the tilt check to fail");
+  pd_ui_wait_until (check_fails, (gpointer) PD_PHOTO_CHECK_ROLL, "the tilt check to fail");
   g_assert_false (pd_photo_page_get_capture_enabled (page ()));
   roll = pd_photo_page_get_check_message (page (), PD_PHOTO_CHECK_ROLL);
   g_assert_nonnull (roll);
@@ -371,18 +295,18 @@ test_override (void)
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "override"));
   gtk_editable_set_text (pd_photo_page_get_override_entry (page ()), reason);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "override"));
-  save_window_screenshot (GTK_WIDGET (dialog), "photo-override-dialog.png");
+  pd_ui_save_screenshot (GTK_WIDGET (dialog), "photo-override-dialog.png");
   adw_message_dialog_response (dialog, "override");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_null (pd_photo_page_get_override_dialog (page ()));
 
-  wait_until (capture_enabled, NULL, "capture to be allowed after the override");
+  pd_ui_wait_until (capture_enabled, NULL, "capture to be allowed after the override");
   /* With the countdown, the photo is taken 3 seconds later; no second capture meanwhile. */
   g_object_set (pd_photo_page_get_countdown_check (page ()), "active", TRUE, NULL);
   begin = g_get_monotonic_time ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "photo.capture", NULL));
   g_assert_false (pd_photo_page_get_capture_enabled (page ()));
-  wait_until (has_result, NULL, "the overridden photo");
+  pd_ui_wait_until (has_result, NULL, "the overridden photo");
   g_assert_cmpint (g_get_monotonic_time () - begin, >=, 3 * G_USEC_PER_SEC - 50000);
   g_object_set (pd_photo_page_get_countdown_check (page ()), "active", FALSE, NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "photo.use", NULL));
@@ -407,7 +331,7 @@ test_override (void)
 
   /* The override was for that photo only. */
   show_camera_file ("rotated.png");
-  wait_until (check_fails, (gpointer) PD_PHOTO_CHECK_ROLL, "the tilt check to fail again");
+  pd_ui_wait_until (check_fails, (gpointer) PD_PHOTO_CHECK_ROLL, "the tilt check to fail again");
   g_assert_false (pd_photo_page_get_capture_enabled (page ()));
 }
 
@@ -420,7 +344,7 @@ test_import (void)
 
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
   pd_photo_page_import_file (page (), file);
-  wait_until (has_result, NULL, "the imported photo");
+  pd_ui_wait_until (has_result, NULL, "the imported photo");
   g_assert_cmpstr (pd_photo_page_get_source_state (page ()), ==, "still");
   report = pd_photo_page_get_report (page ());
   g_assert_nonnull (report);
@@ -512,7 +436,7 @@ test_no_camera (void)
     }
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
   pd_photo_page_set_camera (page (), NULL);
-  wait_until (source_state_is, (gpointer) "no-camera", "the page to find no camera");
+  pd_ui_wait_until (source_state_is, (gpointer) "no-camera", "the page to find no camera");
   g_assert_false (pd_photo_page_get_capture_enabled (page ()));
   save_screenshot ("photo-page-no-camera.png");
 }
@@ -571,7 +495,7 @@ test_scan_with_camera (void)
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   /* The photo page let go of its camera. */
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window)), ==, "form");
-  wait_until (id_filled, (gpointer) id_number, "the ID card read by the camera to fill the form");
+  pd_ui_wait_until (id_filled, (gpointer) id_number, "the ID card read by the camera to fill the form");
   g_assert_null (dialog);
   g_assert_false (pd_camera_get_running (camera));
   g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_FULL_NAME), ==, "Trần Văn Đức");
@@ -589,13 +513,12 @@ main (int   argc,
   int status;
 
   pd_test_init (&argc, &argv);
+  pd_ui_set_wait_seconds (WAIT_SECONDS);
   textdomain (GETTEXT_PACKAGE);
   g_assert_nonnull (g_getenv ("PASSDESK_PHOTO_TESTSET"));
 
   tmpdir = pd_test_make_tmpdir ();
   db_path = g_build_filename (tmpdir, "passdesk.db", NULL);
-  screenshot_dir = g_test_build_filename (G_TEST_BUILT, "ui", "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
 
   official = g_build_filename (g_getenv ("PASSDESK_DATA_DIR"), "photo-standards", "vn-passport.json", NULL);
   regex = g_regex_new ("\"mouth_gap_max\": [0-9.]+", 0, 0, NULL);
@@ -605,13 +528,7 @@ main (int   argc,
   tolerant = pd_photo_profile_new_from_data (changed, -1, &error);
   g_assert_no_error (error);
 
-  app = pd_application_new ();
-  pd_application_set_database_path (app, db_path);
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  window = pd_window_new (app, db_path);
+  window = pd_ui_new_window (db_path, &app);
   /* The counter's laptop screen. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
   pd_photo_page_set_profile (pd_window_get_photo_page (window), tolerant);
@@ -632,7 +549,6 @@ main (int   argc,
   g_clear_object (&app);
   pd_photo_profile_unref (tolerant);
   g_free (db_path);
-  g_free (screenshot_dir);
   g_free (tmpdir);
   return status;
 }

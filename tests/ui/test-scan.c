@@ -18,6 +18,7 @@
 #include "pd-declaration-keys.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
+#include "pd-ui-test-support.h"
 #include "pd-window-private.h"
 
 #define WAIT_SECONDS 30
@@ -26,95 +27,10 @@
 
 static PdApplication *app;
 static PdWindow *window;
-static char *screenshot_dir;
 static guint32 clock_ms = 1000000;
 
 static const char *declared_name = "Nguyễn Thị Ánh Tuyết";
 static const char *declared_id = "001190123456";
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-static void
-count_frame_cb (GdkFrameClock *clock,
-                guint         *n)
-{
-  (*n)++;
-}
-
-static gboolean
-frames_done (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-static gboolean
-allocated (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static void
-save_screenshot (GtkWidget  *window_widget,
-                 const char *name)
-{
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window_widget));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GdkFrameClock *clock;
-  int width, height;
-  guint n = 0;
-  gulong id;
-  GdkRGBA background;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-
-  wait_until (allocated, window_widget, "the window to show");
-  clock = gtk_widget_get_frame_clock (window_widget);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &n);
-  gtk_widget_queue_draw (window_widget);
-  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
-  wait_until (frames_done, &n, "frames");
-  g_signal_handler_disconnect (clock, id);
-
-  width = gtk_widget_get_width (window_widget);
-  height = gtk_widget_get_height (window_widget);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (window_widget),
-                                                 "window_bg_color", &background));
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  for (GtkWidget *child = gtk_widget_get_first_child (window_widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child))
-      gtk_widget_snapshot_child (window_widget, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s (%dx%d)", path, width, height);
-}
 
 static PdDossierForm *
 form (void)
@@ -236,7 +152,7 @@ sign_declaration (PdDossier *dossier,
 static void
 test_open (void)
 {
-  wait_until (store_settled, NULL, "the store to open");
+  pd_ui_wait_until (store_settled, NULL, "the store to open");
   if (pd_window_get_open_error (window) != NULL)
     g_error ("The store did not open: %s", pd_window_get_open_error (window)->message);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
@@ -291,7 +207,7 @@ test_untrusted_declaration (void)
   focus_row (PD_FIELD_QUEUE_NUMBER);
   clock_ms += 1000;
   g_assert_cmpuint (feed (burst, READER_GAP), >, 0);
-  wait_until (message_is_set, NULL, "the scan's message");
+  pd_ui_wait_until (message_is_set, NULL, "the scan's message");
   g_test_message ("untrusted: %s", pd_window_get_scan_message (window));
   g_assert_nonnull (strstr (pd_window_get_scan_message (window), "VN-XX-UNKNOWN"));
   g_assert_true (pd_dossier_form_is_blank (form ()));
@@ -342,7 +258,7 @@ test_declaration_then_card (void)
   g_assert_cmpstr (field (PD_FIELD_PERMANENT_ADDRESS), ==, "Số 12 Phố Hàng Bạc");
   g_assert_cmpstr (field (PD_FIELD_FULL_NAME), ==, declared_name);
   g_assert_cmpstr (row_text (PD_FIELD_PHONE), ==, "0912345678");
-  save_screenshot (GTK_WIDGET (window), "scan-mismatch.png");
+  pd_ui_save_screenshot (GTK_WIDGET (window), "scan-mismatch.png");
 
   /* Saving waits for the choice. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
@@ -355,7 +271,7 @@ test_declaration_then_card (void)
   g_assert_cmpstr (field (PD_FIELD_PERMANENT_ADDRESS), ==, card_address);
   g_assert_cmpstr (row_text (PD_FIELD_PERMANENT_ADDRESS), ==, card_address);
   g_assert_false (gtk_widget_has_css_class (address_row, "warning"));
-  save_screenshot (GTK_WIDGET (window), "scan-resolved.png");
+  pd_ui_save_screenshot (GTK_WIDGET (window), "scan-resolved.png");
 }
 
 /* On an empty form the card fills the five fields and says so. */
@@ -403,7 +319,7 @@ test_declaration_code (void)
   burst = g_strconcat (code, "\n", NULL);
   clock_ms += 3000;
   feed (burst, READER_GAP);
-  wait_until (name_is, (gpointer) "Lê Thị Hồng Nhung", "the declaration to load");
+  pd_ui_wait_until (name_is, (gpointer) "Lê Thị Hồng Nhung", "the declaration to load");
   g_assert_cmpint (pd_dossier_get_id (pd_dossier_form_get_dossier (form ())), ==, pd_dossier_get_id (declaration));
   g_assert_cmpstr (field (PD_FIELD_DECLARATION_CODE), ==, code);
 
@@ -417,7 +333,7 @@ test_declaration_code (void)
   g_free (g_steal_pointer (&error));
   clock_ms += 3000;
   feed (burst, READER_GAP);
-  wait_until (message_is_set, NULL, "a message");
+  pd_ui_wait_until (message_is_set, NULL, "a message");
   while (strstr (pd_window_get_scan_message (window), "No declaration") == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (field (PD_FIELD_FULL_NAME), ==, "Lê Thị Hồng Nhung");
@@ -427,26 +343,18 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *db_path = NULL;
   int status;
 
   pd_test_init (&argc, &argv);
+  pd_ui_set_wait_seconds (WAIT_SECONDS);
   textdomain (GETTEXT_PACKAGE);
 
   dir = pd_test_make_tmpdir ();
   db_path = g_build_filename (dir, "passdesk.db", NULL);
-  screenshot_dir = g_test_build_filename (G_TEST_BUILT, "ui", "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
 
-  app = pd_application_new ();
-  pd_application_set_database_path (app, db_path);
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  window = pd_window_new (app, db_path);
+  window = pd_ui_new_window (db_path, &app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   gtk_window_present (GTK_WINDOW (window));
 

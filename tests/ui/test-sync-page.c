@@ -14,104 +14,12 @@
 #include "pd-sync-indicator.h"
 #include "pd-sync-page.h"
 #include "pd-test-support.h"
+#include "pd-ui-test-support.h"
 #include "sync-test-central.h"
 
 #define WAIT_SECONDS 60
 #define N_ACCEPTED   25
 
-static char *screenshot_dir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-static void
-count_frame_cb (GdkFrameClock *clock,
-                guint         *n)
-{
-  (*n)++;
-}
-
-static gboolean
-frames_done (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-static gboolean
-mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  GskRenderer *renderer;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GdkFrameClock *clock;
-  GdkRGBA background;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-  guint n = 0;
-  gulong id;
-  int width, height;
-
-  wait_until (mapped, window, "the window to show");
-  clock = gtk_widget_get_frame_clock (window);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &n);
-  /* Asked again until painted: a request made while a frame is being drawn can be lost. */
-  for (gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC; !frames_done (&n);)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for frames");
-      gtk_widget_queue_draw (window);
-      gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
-  g_signal_handler_disconnect (clock, id);
-
-  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (window), "window_bg_color",
-                                                 &background));
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  for (GtkWidget *child = gtk_widget_get_first_child (window); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child))
-      gtk_widget_snapshot_child (window, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s (%dx%d)", path, width, height);
-}
 
 static GtkWidget *
 child (PdSyncPage *page,
@@ -209,18 +117,18 @@ test_sync_page (gconstpointer data)
 
   /* Not enrolled: the form, and what waits counted from the store. */
   pd_sync_page_set_store (page, store, NULL);
-  wait_until (page_loaded, page, "the outbox count");
+  pd_ui_wait_until (page_loaded, page, "the outbox count");
   g_assert_cmpint (pd_sync_page_get_n_waiting (page), ==, N_ACCEPTED);
   g_assert_true (gtk_widget_get_visible (child (page, "enroll_group")));
   g_assert_false (gtk_widget_get_visible (child (page, "sync_button")));
   g_assert_cmpstr (status_title (page), ==, _("Not Enrolled"));
-  save_screenshot (window, "sync-not-enrolled.png");
+  pd_ui_save_screenshot (window, "sync-not-enrolled.png");
 
   /* A wrong code: a clear error, still not enrolled. */
   gtk_editable_set_text (GTK_EDITABLE (child (page, "server_entry")), central.url);
   gtk_editable_set_text (GTK_EDITABLE (child (page, "code_entry")), "WRONG-CODE");
   g_signal_emit_by_name (child (page, "enroll_button"), "clicked");
-  wait_until ((Condition) gtk_widget_get_visible, child (page, "enroll_error_label"), "the enrollment error");
+  pd_ui_wait_until ((PdUiCondition) gtk_widget_get_visible, child (page, "enroll_error_label"), "the enrollment error");
   g_assert_null (pd_sync_page_get_engine (page));
   g_test_message ("wrong code: %s", gtk_label_get_label (GTK_LABEL (child (page, "enroll_error_label"))));
 
@@ -229,14 +137,14 @@ test_sync_page (gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (child (page, "code_entry")), code);
   gtk_editable_set_text (GTK_EDITABLE (child (page, "name_entry")), "Quầy 3");
   g_signal_emit_by_name (child (page, "enroll_button"), "clicked");
-  wait_until (has_engine, page, "enrollment");
+  pd_ui_wait_until (has_engine, page, "enrollment");
   g_assert_false (gtk_widget_get_visible (child (page, "enroll_group")));
   g_assert_true (gtk_widget_get_visible (child (page, "sync_button")));
   g_assert_true (gtk_widget_get_visible (child (page, "sign_in_group")));
 
   /* Sync Now: everything goes, the count goes to 0. */
   g_signal_emit_by_name (child (page, "sync_button"), "clicked");
-  wait_until (all_sent, page, "the sync");
+  pd_ui_wait_until (all_sent, page, "the sync");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (page, "waiting_label"))), ==, "0");
   g_assert_cmpstr (status_title (page), ==, _("Everything Sent"));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (page, "last_sync_label"))), !=, _("Never"));
@@ -244,7 +152,7 @@ test_sync_page (gconstpointer data)
   g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, N_ACCEPTED);
   g_assert_cmpint (sync_count_status (store, PD_STATUS_RECEIVED), ==, N_ACCEPTED);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (indicator)), ==, _("Everything sent"));
-  save_screenshot (window, "sync-done.png");
+  pd_ui_save_screenshot (window, "sync-done.png");
 
   /* A rejection decided centrally reaches the application, with its reason. */
   done = pd_store_outbox_list (store, PD_OUTBOX_DONE, 0, 0, 1, &error);
@@ -258,7 +166,7 @@ test_sync_page (gconstpointer data)
                               "--reason=Ảnh chân dung không đạt chuẩn", NULL));
     sync_at = pd_sync_engine_get_last_sync (pd_sync_page_get_engine (page));
     g_signal_emit_by_name (child (page, "sync_button"), "clicked");
-    wait_until (idle_after_pass, page, "the second sync");
+    pd_ui_wait_until (idle_after_pass, page, "the second sync");
     g_assert_cmpint (pd_sync_engine_get_state (pd_sync_page_get_engine (page)), ==, PD_SYNC_STATE_IDLE);
     g_assert_cmpint (pd_sync_engine_get_last_sync (pd_sync_page_get_engine (page)), >=, sync_at);
     dossier = pd_store_get_by_uuid (store, entry->dossier_uuid, &error);
@@ -271,11 +179,11 @@ test_sync_page (gconstpointer data)
   /* The server goes away: the page says so. */
   sync_central_stop (&central);
   g_signal_emit_by_name (child (page, "sync_button"), "clicked");
-  wait_until (idle_after_pass, page, "the failed sync");
+  pd_ui_wait_until (idle_after_pass, page, "the failed sync");
   g_assert_cmpint (pd_sync_engine_get_state (pd_sync_page_get_engine (page)), ==, PD_SYNC_STATE_OFFLINE);
   g_assert_true (gtk_widget_get_visible (child (page, "error_row")));
   g_assert_cmpstr (status_title (page), ==, _("Offline"));
-  save_screenshot (window, "sync-offline.png");
+  pd_ui_save_screenshot (window, "sync-offline.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   pd_store_close (store);
@@ -288,12 +196,11 @@ main (int   argc,
 {
   setlocale (LC_ALL, "");
   pd_test_init (&argc, &argv);
+  pd_ui_set_wait_seconds (WAIT_SECONDS);
   gtk_init ();
   adw_init ();
   if (argc < 2)
     g_error ("usage: test-sync-page PASSDESK-CENTRAL");
-  screenshot_dir = g_test_build_filename (G_TEST_BUILT, "ui", "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
 
   g_test_add_data_func ("/ui/sync-page", argv[1], test_sync_page);
   return g_test_run ();

@@ -14,6 +14,7 @@
 #include "pd-preferences-window.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
+#include "pd-ui-test-support.h"
 #include "pd-window-private.h"
 
 #define WAIT_SECONDS 30
@@ -21,48 +22,9 @@
 static PdApplication *app;
 static PdWindow *window;
 static char *db_path;
-static char *screenshot_dir;
 
 static const char *good_name = "Nguyễn Thị Ánh Tuyết";
 static const char *good_id = "001190123456";
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-static void
-count_frame_cb (GdkFrameClock *clock,
-                guint         *n)
-{
-  (*n)++;
-}
-
-static gboolean
-frames_done (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
 
 static gboolean
 allocated (gpointer data)
@@ -73,56 +35,20 @@ allocated (gpointer data)
          content != NULL && gtk_widget_get_width (content) > 0;
 }
 
-/* Two painted frames: the first may still be laying out what was just changed. */
+/* Two painted frames, once the window's content is laid out. */
 static void
 wait_for_frames (GtkWidget *widget)
 {
-  GdkFrameClock *clock;
-  guint n = 0;
-  gulong id;
-
-  wait_until (allocated, widget, "the window to show");
-  clock = gtk_widget_get_frame_clock (widget);
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &n);
-  gtk_widget_queue_draw (widget);
-  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
-  wait_until (frames_done, &n, "frames");
-  g_signal_handler_disconnect (clock, id);
+  pd_ui_wait_until (allocated, widget, "the window to show");
+  pd_ui_wait_for_frames (widget);
 }
 
-/* What the window shows, rendered by its own renderer. */
 static void
 save_screenshot (GtkWidget  *window_widget,
                  const char *name)
 {
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window_widget));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width, height;
-  GdkRGBA background;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-
-  wait_for_frames (window_widget);
-  width = gtk_widget_get_width (window_widget);
-  height = gtk_widget_get_height (window_widget);
-  /* gtk_widget_snapshot() is private and a toplevel has no parent to snapshot it as a child:
-   * its children and CSS background are painted here. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (window_widget),
-                                                 "window_bg_color", &background));
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  for (GtkWidget *child = gtk_widget_get_first_child (window_widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child))
-      gtk_widget_snapshot_child (window_widget, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s (%dx%d)", path, width, height);
+  pd_ui_wait_until (allocated, window_widget, "the window to show");
+  pd_ui_save_screenshot (window_widget, name);
 }
 
 /* What the X server shows, for windows that save_screenshot() renders blank (the content
@@ -133,7 +59,7 @@ save_screen_capture (GtkWidget  *window_widget,
                      const char *name)
 {
   g_autofree char *import = g_find_program_in_path ("import");
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
+  g_autofree char *path = g_build_filename (pd_ui_screenshot_dir (), name, NULL);
   g_autofree char *geometry = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
@@ -267,10 +193,10 @@ fill_good_application (void)
 static void
 test_open (void)
 {
-  wait_until (store_settled, NULL, "the store to open");
+  pd_ui_wait_until (store_settled, NULL, "the store to open");
   if (pd_window_get_open_error (window) != NULL)
     g_error ("The store did not open: %s", pd_window_get_open_error (window)->message);
-  wait_until (queue_loaded, NULL, "the queue");
+  pd_ui_wait_until (queue_loaded, NULL, "the queue");
 
   /* A new database: nothing today, and the empty state says what to do. */
   g_assert_cmpuint (g_list_model_get_n_items (pd_queue_page_get_model (pd_window_get_queue_page (window))), ==, 0);
@@ -314,9 +240,9 @@ search_queue (const char *text)
   else
     {
       gtk_editable_set_text (entry, text);
-      wait_until (flag_set, &wait.changed, "the search to start");
+      pd_ui_wait_until (flag_set, &wait.changed, "the search to start");
     }
-  wait_until (queue_loaded, NULL, "the search results");
+  pd_ui_wait_until (queue_loaded, NULL, "the search results");
   g_signal_handler_disconnect (entry, id);
 
 }
@@ -357,7 +283,7 @@ test_save (void)
 
   g_signal_connect (form, "saved", G_CALLBACK (saved_cb), &saved);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
-  wait_until (form_idle, NULL, "the save");
+  pd_ui_wait_until (form_idle, NULL, "the save");
   g_signal_handlers_disconnect_by_func (form, saved_cb, &saved);
   for (guint f = 0; f < PD_N_FIELDS; f++)
     if (error_shown (f))
@@ -378,12 +304,12 @@ test_save (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (pd_dossier_form_get_row (form, PD_FIELD_FULL_NAME))), ==, "");
 
   /* And in today's queue. */
-  wait_until (queue_loaded, NULL, "the queue after saving");
+  pd_ui_wait_until (queue_loaded, NULL, "the queue after saving");
   g_assert_true (model_has_name (queue, good_name));
 
   /* The sync page counts it as waiting. */
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "sync");
-  wait_until (sync_loaded, NULL, "the sync page");
+  pd_ui_wait_until (sync_loaded, NULL, "the sync page");
   g_assert_cmpint (pd_sync_page_get_n_waiting (pd_window_get_sync_page (window)), ==, 1);
   save_screenshot (GTK_WIDGET (window), "sync.png");
 }
@@ -474,7 +400,7 @@ test_validation (void)
   g_assert_false (gtk_widget_get_visible (rep_group));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
-  wait_until (form_idle, NULL, "the refused save");
+  pd_ui_wait_until (form_idle, NULL, "the refused save");
 
   g_assert_true (error_shown (PD_FIELD_ID_NUMBER));
   g_assert_true (error_shown (PD_FIELD_FATHER_BIRTH_DATE));
@@ -535,7 +461,7 @@ test_small_screen (void)
   gtk_window_set_default_size (GTK_WINDOW (window),
                                size[0] + default_width - gtk_widget_get_width (GTK_WIDGET (window)),
                                size[1] + default_height - gtk_widget_get_height (GTK_WIDGET (window)));
-  wait_until (size_is, size, "the window to take 1366x768");
+  pd_ui_wait_until (size_is, size, "the window to take 1366x768");
   fill_good_application ();
   pd_dossier_form_focus_first (pd_window_get_form (window));
   save_screenshot (GTK_WIDGET (window), "form-1366x768.png");
@@ -547,25 +473,17 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   int status;
 
   pd_test_init (&argc, &argv);
+  pd_ui_set_wait_seconds (WAIT_SECONDS);
   textdomain (GETTEXT_PACKAGE);
 
   dir = pd_test_make_tmpdir ();
   db_path = g_build_filename (dir, "passdesk.db", NULL);
-  screenshot_dir = g_test_build_filename (G_TEST_BUILT, "ui", "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
 
-  app = pd_application_new ();
-  pd_application_set_database_path (app, db_path);
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  window = pd_window_new (app, db_path);
+  window = pd_ui_new_window (db_path, &app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
   gtk_window_present (GTK_WINDOW (window));
 

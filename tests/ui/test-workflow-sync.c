@@ -15,6 +15,7 @@
 #include "pd-central-db.h"
 #include "pd-declaration-code.h"
 #include "pd-test-support.h"
+#include "pd-ui-test-support.h"
 #include "pd-window-private.h"
 #include "sync-test-central.h"
 #include "pd-queue.h"
@@ -28,58 +29,6 @@ static PdApplication *app;
 static PdWindow *window;
 static char *code;
 static const char *applicant = "Vũ Thị Thu Hà";
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-typedef struct
-{
-  GArray *gaps;
-  gint64  last;
-} Watchdog;
-
-static gboolean
-watchdog_cb (gpointer data)
-{
-  Watchdog *dog = data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 gap = now - dog->last;
-
-  g_array_append_val (dog->gaps, gap);
-  dog->last = now;
-  return G_SOURCE_CONTINUE;
-}
-
-static int
-compare_gaps (gconstpointer a,
-              gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
 
 static gboolean
 window_ready (gpointer data)
@@ -123,9 +72,6 @@ synced_cb (GObject      *object,
   *done = TRUE;
 }
 
-static void save_screenshot (GtkWidget  *widget,
-                             const char *name);
-
 static void
 test_enrolled_counter (void)
 {
@@ -134,11 +80,10 @@ test_enrolled_counter (void)
   gboolean saved = FALSE, synced = FALSE;
   g_autofree char *ticket_label = NULL;
   gulong id;
-  Watchdog dog = { 0, };
-  guint tick;
-  double max_ms, p99_ms;
+  PdUiWatchdog dog;
+  double max_ms;
 
-  wait_until (window_ready, NULL, "the store to open");
+  pd_ui_wait_until (window_ready, NULL, "the store to open");
   g_assert_null (pd_window_get_open_error (window));
   store = pd_window_get_store (window);
   engine = pd_window_get_sync_engine (window);
@@ -165,11 +110,11 @@ test_enrolled_counter (void)
 
   /* Not on this computer: fetched from the central system. */
   pd_window_handle_scan (window, code);
-  wait_until (form_has_name, (gpointer) applicant, "the declaration fetched online");
+  pd_ui_wait_until (form_has_name, (gpointer) applicant, "the declaration fetched online");
 
   id = g_signal_connect (pd_window_get_form (window), "saved", G_CALLBACK (saved_cb), &saved);
   pd_dossier_form_accept (pd_window_get_form (window));
-  wait_until (flag_set, &saved, "the acceptance");
+  pd_ui_wait_until (flag_set, &saved, "the acceptance");
   g_signal_handler_disconnect (pd_window_get_form (window), id);
   /* Accepting sealed the packet, and the ticket was served. */
   g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_PENDING), ==, 1);
@@ -182,23 +127,15 @@ test_enrolled_counter (void)
     g_assert_cmpstr (pd_dossier_get_field (pd_window_get_last_accepted (window), PD_FIELD_QUEUE_NUMBER), ==, ticket_label);
   }
 
-  dog.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  dog.last = g_get_monotonic_time ();
-  tick = g_timeout_add_full (G_PRIORITY_HIGH, 1, watchdog_cb, &dog, NULL);
+  pd_ui_watchdog_start (&dog);
   pd_sync_engine_sync_async (engine, PD_SYNC_ALL, NULL, synced_cb, &synced);
-  wait_until (flag_set, &synced, "the sync pass");
-  g_source_remove (tick);
-  watchdog_cb (&dog);
-  g_array_sort (dog.gaps, compare_gaps);
-  max_ms = g_array_index (dog.gaps, gint64, dog.gaps->len - 1) / 1000.0;
-  p99_ms = g_array_index (dog.gaps, gint64, (dog.gaps->len - 1) * 99 / 100) / 1000.0;
-  g_print ("stall sync-pass: max %.1f ms, p99 %.1f ms over %u ticks\n", max_ms, p99_ms, dog.gaps->len);
-  g_array_unref (dog.gaps);
+  pd_ui_wait_until (flag_set, &synced, "the sync pass");
+  max_ms = pd_ui_watchdog_stop (&dog, "sync-pass");
 
   g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_DONE), ==, 1);
   g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, 1);
   g_assert_cmpfloat (max_ms, <, 3000.0);
-  save_screenshot (GTK_WIDGET (window), "workflow-sync-enrolled.png");
+  pd_ui_save_screenshot (GTK_WIDGET (window), "workflow-sync-enrolled.png");
 }
 
 static gboolean
@@ -207,61 +144,6 @@ trip_ready (gpointer data)
   guint chosen, total;
 
   return pd_window_get_trip_counts (window, &chosen, &total);
-}
-
-static void
-count_frame_cb (GdkFrameClock *clock,
-                guint         *n)
-{
-  (*n)++;
-}
-
-static gboolean
-frames_done (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "ui", "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GdkRGBA background;
-  guint n = 0;
-  gulong id;
-  int width, height;
-
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &n);
-  gtk_widget_queue_draw (widget);
-  wait_until (frames_done, &n, "frames");
-  g_signal_handler_disconnect (clock, id);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background));
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_snapshot_child (widget, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (g_mkdir_with_parents (dir, 0755) == 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s", path);
-}
-
-static gboolean
-mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
 }
 
 /* A mobile team: the declarations of the chosen communes are pulled for the days offline. */
@@ -275,12 +157,12 @@ test_prepare_trip (void)
   g_autofree char *setting = NULL;
 
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_until (mapped, dialog, "the trip dialog");
-  save_screenshot (GTK_WIDGET (dialog), "workflow-trip-dialog.png");
+  pd_ui_wait_until (pd_ui_mapped, dialog, "the trip dialog");
+  pd_ui_save_screenshot (GTK_WIDGET (dialog), "workflow-trip-dialog.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   pd_window_prepare_trip (window, communes);
-  wait_until (trip_ready, NULL, "the trip to be prepared");
+  pd_ui_wait_until (trip_ready, NULL, "the trip to be prepared");
   g_assert_true (pd_window_get_trip_counts (window, &chosen, &total));
   g_print ("trip: %u declarations of the chosen communes, %u of the office\n", chosen, total);
   /* One in Hoàn Kiếm (00070), one in Ba Đình; the first one was taken already. */
@@ -341,6 +223,7 @@ main (int   argc,
   int status;
 
   pd_test_init (&argc, &argv);
+  pd_ui_set_wait_seconds (WAIT_SECONDS);
   textdomain (GETTEXT_PACKAGE);
   g_assert_cmpint (argc, >=, 2);
 
@@ -371,18 +254,12 @@ main (int   argc,
     add_central_declaration (db, pd_device_get_office_code (device), "Bùi Thị Yến", "001088000666", 616161, "00070");
 
     pd_officer_sign_in_async (store, device, "officer1", "officer1-demo", NULL, signed_in_cb, &officer);
-    wait_until (pointer_set, &officer, "the officer to sign in");
+    pd_ui_wait_until (pointer_set, &officer, "the officer to sign in");
     db_path = g_strdup (pd_store_get_path (store));
     pd_store_close (store);
   }
 
-  app = pd_application_new ();
-  pd_application_set_database_path (app, db_path);
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  window = pd_window_new (app, db_path);
+  window = pd_ui_new_window (db_path, &app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
   gtk_window_present (GTK_WINDOW (window));
 

@@ -23,6 +23,7 @@
 #include "pd-photo-page-private.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
+#include "pd-ui-test-support.h"
 #include "pd-window-private.h"
 
 #define WAIT_SECONDS 60
@@ -32,7 +33,6 @@ static PdApplication *app;
 static PdWindow *window;
 static char *db_path;
 static char *print_dir;
-static char *screenshot_dir;
 static char *declaration_code;
 static char *hold_code;
 static guint n_actions;
@@ -42,143 +42,12 @@ static const char *applicant = "Nguyễn Thị Ánh Tuyết";
 static const char *applicant_id = "001190123456";
 static const char *card_address = "Số 12 Hàng Bạc, Phường Hoàn Kiếm, Hà Nội";
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-/* The main loop's stalls: a 1 ms timer notes how late each of its runs is. */
-typedef struct
-{
-  GArray *gaps;    /* gint64, µs between runs */
-  gint64  last;
-  guint   id;
-} Watchdog;
-
-static gboolean
-watchdog_cb (gpointer data)
-{
-  Watchdog *dog = data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 gap = now - dog->last;
-
-  g_array_append_val (dog->gaps, gap);
-  dog->last = now;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-watchdog_start (Watchdog *dog)
-{
-  dog->gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  dog->last = g_get_monotonic_time ();
-  /* Above the redraw priority: a late run means the loop itself was held up. */
-  dog->id = g_timeout_add_full (G_PRIORITY_HIGH, 1, watchdog_cb, dog, NULL);
-}
-
-static int
-compare_gaps (gconstpointer a,
-              gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* Prints the longest stall and the 99th percentile, in ms; returns the longest. */
-static double
-watchdog_stop (Watchdog   *dog,
-               const char *what)
-{
-  double max_ms, p99_ms;
-
-  g_source_remove (dog->id);
-  /* The time since the last run counts too: the loop may be held up right now. */
-  watchdog_cb (dog);
-  g_array_sort (dog->gaps, compare_gaps);
-  max_ms = g_array_index (dog->gaps, gint64, dog->gaps->len - 1) / 1000.0;
-  p99_ms = g_array_index (dog->gaps, gint64, (dog->gaps->len - 1) * 99 / 100) / 1000.0;
-  g_print ("stall %s: max %.1f ms, p99 %.1f ms over %u ticks\n", what, max_ms, p99_ms, dog->gaps->len);
-  g_array_unref (dog->gaps);
-  return max_ms;
-}
-
-static void
-count_frame_cb (GdkFrameClock *clock,
-                guint         *n)
-{
-  (*n)++;
-}
-
-static gboolean
-frames_done (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-static void
-save_widget_screenshot (GtkWidget  *widget,
-                        const char *name)
-{
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-  GdkRGBA background;
-  guint n = 0;
-  gulong id;
-  int width, height;
-
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame_cb), &n);
-  gtk_widget_queue_draw (widget);
-  wait_until (frames_done, &n, "frames");
-  g_signal_handler_disconnect (clock, id);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (widget),
-                                                 "window_bg_color", &background));
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child))
-      gtk_widget_snapshot_child (widget, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s", path);
-}
-
 /* Not of the shortcuts window: GTK 4.8 warns there that a label has a negative width, which
  * the tests take as fatal. */
 static void
 save_screenshot (const char *name)
 {
-  save_widget_screenshot (GTK_WIDGET (window), name);
+  pd_ui_save_screenshot (GTK_WIDGET (window), name);
 }
 
 static PdDossierForm *
@@ -282,7 +151,7 @@ keep_pdf (const char *path,
           const char *name)
 {
   g_autoptr(GFile) from = g_file_new_for_path (path);
-  g_autofree char *to_path = g_build_filename (screenshot_dir, name, NULL);
+  g_autofree char *to_path = g_build_filename (pd_ui_screenshot_dir (), name, NULL);
   g_autoptr(GFile) to = g_file_new_for_path (to_path);
   g_autoptr(GError) error = NULL;
 
@@ -339,23 +208,23 @@ show_camera_file (const char *name)
 static void
 test_open (void)
 {
-  wait_until (store_open, NULL, "the store to open");
+  pd_ui_wait_until (store_open, NULL, "the store to open");
   g_assert_null (pd_window_get_open_error (window));
   /* Not enrolled, no station role: a counter of its own, which may accept. */
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
 
   /* The baseline: the window idle for a second, on the queue. */
   {
-    Watchdog dog;
+    PdUiWatchdog dog;
     gint64 end;
 
     /* The form builds its rows once the window shows: that is startup, not idle. */
     pd_dossier_form_get_row (form (), PD_FIELD_FULL_NAME);
     end = g_get_monotonic_time () + G_USEC_PER_SEC;
-    watchdog_start (&dog);
+    pd_ui_watchdog_start (&dog);
     while (g_get_monotonic_time () < end)
       g_main_context_iteration (NULL, TRUE);
-    watchdog_stop (&dog, "idle");
+    pd_ui_watchdog_stop (&dog, "idle");
   }
 }
 
@@ -373,7 +242,7 @@ test_counted_round (void)
   g_autofree char *ready_text = NULL;
   g_autoptr(PdCalendar) calendar = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  Watchdog photo_dog, accept_dog;
+  PdUiWatchdog photo_dog, accept_dog;
   double photo_stall, accept_stall;
   gint64 start, elapsed;
   GDate today, ready;
@@ -389,7 +258,7 @@ test_counted_round (void)
 
   /* 2. The declaration code, as the reader types it. */
   scan (declaration_code);
-  wait_until (form_has_name, (gpointer) applicant, "the declaration to load");
+  pd_ui_wait_until (form_has_name, (gpointer) applicant, "the declaration to load");
   /* The fee follows the request, from the fee table. */
   g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_FEE_CODE), ==, "HC-MOI");
   g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_FEE_AMOUNT), ==, "200000");
@@ -400,13 +269,13 @@ test_counted_round (void)
   g_assert_cmpuint (pd_mismatch_panel_get_n_unresolved (pd_dossier_form_get_mismatch_panel (form ())), ==, 0);
   g_assert_cmpstr (visible_page (), ==, "photo");
 
-  watchdog_start (&photo_dog);
-  wait_until (report_compliant, NULL, "the photo checks to pass");
+  pd_ui_watchdog_start (&photo_dog);
+  pd_ui_wait_until (report_compliant, NULL, "the photo checks to pass");
   save_screenshot ("workflow-photo.png");
   /* 4. Space: capture. */
   act_on (GTK_WIDGET (pd_window_get_photo_page (window)), "photo.capture");
-  wait_until (has_result, NULL, "the standard photo");
-  photo_stall = watchdog_stop (&photo_dog, "photo-analysis");
+  pd_ui_wait_until (has_result, NULL, "the standard photo");
+  photo_stall = pd_ui_watchdog_stop (&photo_dog, "photo-analysis");
   /* 5. Enter: use it; back on the form. */
   act_on (GTK_WIDGET (pd_window_get_photo_page (window)), "photo.use");
   g_assert_cmpstr (visible_page (), ==, "form");
@@ -419,10 +288,10 @@ test_counted_round (void)
 
   /* 6. Ctrl+Enter: accept; then the slip and the receipt, each confirmed in the print dialog
    * (7, 8), which the export folder stands in for here. */
-  watchdog_start (&accept_dog);
+  pd_ui_watchdog_start (&accept_dog);
   act ("win.accept");
-  wait_until (printed, GUINT_TO_POINTER (2), "the slip and the receipt");
-  accept_stall = watchdog_stop (&accept_dog, "accept-save-print");
+  pd_ui_wait_until (printed, GUINT_TO_POINTER (2), "the slip and the receipt");
+  accept_stall = pd_ui_watchdog_stop (&accept_dog, "accept-save-print");
   n_actions += 2;
   elapsed = g_get_monotonic_time () - start;
 
@@ -564,7 +433,7 @@ set_aside_and_wait (PdStatus    status,
   gulong id = g_signal_connect (form (), "saved", G_CALLBACK (saved_cb), &saved);
 
   g_assert_true (pd_dossier_form_set_aside (form (), status, reason));
-  wait_until (flag_set, &saved, "the application to be set aside");
+  pd_ui_wait_until (flag_set, &saved, "the application to be set aside");
   g_signal_handler_disconnect (form (), id);
 }
 
@@ -582,7 +451,7 @@ test_hold_refuse_reopen (void)
 
   act ("win.call-next");
   scan (hold_code);
-  wait_until (form_has_name, (gpointer) "Lê Văn Hùng", "the second declaration");
+  pd_ui_wait_until (form_has_name, (gpointer) "Lê Văn Hùng", "the second declaration");
   set_aside_and_wait (PD_STATUS_ON_HOLD, "Thiếu đơn trình báo mất hộ chiếu");
   held = stored_by_code (hold_code);
   g_assert_cmpint (pd_dossier_get_status (held), ==, PD_STATUS_ON_HOLD);
@@ -590,10 +459,10 @@ test_hold_refuse_reopen (void)
 
   /* Resumed from the queue: Enter on its row. */
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
-  wait_until (queue_has_status, GINT_TO_POINTER (PD_STATUS_ON_HOLD), "the held application in the queue");
+  pd_ui_wait_until (queue_has_status, GINT_TO_POINTER (PD_STATUS_ON_HOLD), "the held application in the queue");
   save_screenshot ("workflow-queue-held.png");
   pd_queue_page_activate (pd_window_get_queue_page (window), queue_position (PD_STATUS_ON_HOLD));
-  wait_until (form_has_name, (gpointer) "Lê Văn Hùng", "the held application to resume");
+  pd_ui_wait_until (form_has_name, (gpointer) "Lê Văn Hùng", "the held application to resume");
   g_assert_cmpstr (visible_page (), ==, "form");
 
   /* A refusal without a reason is not taken. */
@@ -609,7 +478,7 @@ test_hold_refuse_reopen (void)
   g_assert_false (pd_window_reopen (window, refused, "nhầm"));
   pd_window_set_role (window, PD_ROLE_SUPERVISOR, "giamsat");
   g_assert_true (pd_window_reopen (window, refused, "Người nộp đã bổ sung giấy tờ"));
-  wait_until (queue_has_status, GINT_TO_POINTER (PD_STATUS_DRAFT), "the reopened application");
+  pd_ui_wait_until (queue_has_status, GINT_TO_POINTER (PD_STATUS_DRAFT), "the reopened application");
   reopened = stored_by_code (hold_code);
   g_assert_cmpint (pd_dossier_get_status (reopened), ==, PD_STATUS_DRAFT);
   audit = pd_store_audit_list (pd_window_get_store (window), 0, 0, &error);
@@ -644,7 +513,7 @@ test_volunteer (void)
   act ("win.new-dossier");
   pd_dossier_form_load (form (), pd_test_make_dossier ("Phạm Thị Hoa", "001195000111"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.accept", NULL);
-  wait_until (form_idle, NULL, "the form");
+  pd_ui_wait_until (form_idle, NULL, "the form");
   /* Nothing saved: the form still holds her application. */
   g_assert_false (pd_dossier_form_is_blank (form ()));
   g_assert_false (pd_dossier_form_set_aside (form (), PD_STATUS_ON_HOLD, "later"));
@@ -689,7 +558,7 @@ test_assisted_entry (void)
   pd_dossier_form_load (form (), declaration);
   save_screenshot ("workflow-assisted-entry.png");
   act ("win.print-declaration");
-  wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the declaration slip");
+  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the declaration slip");
   qr = g_strdup (pd_window_get_last_declaration_qr (window));
   g_assert_true (g_str_has_prefix (qr, "PDQ1:"));
   slip = pdf_text (slip_path);
@@ -699,7 +568,7 @@ test_assisted_entry (void)
   g_assert_null (strstr (slip, "001192000333"));
 
   act ("win.station-key");
-  wait_until (n_printed_is, GUINT_TO_POINTER (n + 2), "the station key");
+  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 2), "the station key");
   key_text = g_strdup (pd_window_get_station_key_text (window));
   g_assert_true (g_str_has_prefix (key_text, "PDK1:ST-"));
   /* A volunteer cannot make the counter trust anyone. */
@@ -709,11 +578,11 @@ test_assisted_entry (void)
   pd_window_set_role (window, PD_ROLE_OFFICER, NULL);
   act ("win.new-dossier");
   scan (qr);
-  wait_until (message_has, (gpointer) "ST-", "the untrusted key to be named");
+  pd_ui_wait_until (message_has, (gpointer) "ST-", "the untrusted key to be named");
   g_assert_true (pd_dossier_form_is_blank (form ()));
   g_assert_true (pd_window_trust_station_key (window, key_text));
   scan (qr);
-  wait_until (form_has_name, (gpointer) "Hoàng Thị Mai", "the slip's declaration");
+  pd_ui_wait_until (form_has_name, (gpointer) "Hoàng Thị Mai", "the slip's declaration");
   g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_ID_NUMBER), ==, "001192000333");
   act ("win.new-dossier");
 }
@@ -732,7 +601,7 @@ test_day_report (void)
   PdDayReport report;
 
   act ("win.day-report");
-  wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the day report");
+  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the day report");
   g_assert_true (pd_window_get_day_report (window, &report));
   g_print ("day report: taken %u, pending %u, synced %u, rejected %u, refused %u, on hold %u\n",
            report.taken, report.pending, report.synced, report.rejected, report.refused, report.on_hold);
@@ -865,6 +734,7 @@ main (int   argc,
   int status;
 
   pd_test_init (&argc, &argv);
+  pd_ui_set_wait_seconds (WAIT_SECONDS);
   textdomain (GETTEXT_PACKAGE);
   g_assert_nonnull (g_getenv ("PASSDESK_PHOTO_TESTSET"));
 
@@ -872,8 +742,6 @@ main (int   argc,
   db_path = g_build_filename (dir, "passdesk.db", NULL);
   print_dir = g_build_filename (dir, "printed", NULL);
   g_assert_cmpint (g_mkdir_with_parents (print_dir, 0700), ==, 0);
-  screenshot_dir = g_test_build_filename (G_TEST_BUILT, "ui", "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (screenshot_dir, 0755), ==, 0);
 
   /* Online declarations, as a sync brings them. */
   declaration_code = pd_declaration_code_build ("01", 123456, &error);
@@ -889,13 +757,7 @@ main (int   argc,
     pd_store_close (store);
   }
 
-  app = pd_application_new ();
-  pd_application_set_database_path (app, db_path);
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  window = pd_window_new (app, db_path);
+  window = pd_ui_new_window (db_path, &app);
   /* The synthetic faces of the test set open their mouths a little more than the standard
    * allows (as in test-photo-page). */
   {
