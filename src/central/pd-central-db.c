@@ -873,14 +873,68 @@ add_declaration (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
-/* Pages are read one row past @limit to know whether there are more. */
-static JsonNode *
-finish_page (JsonBuilder *builder,
-             gint64       last,
-             gboolean     more)
+static void
+add_status (JsonBuilder  *builder,
+            sqlite3_stmt *stmt)
 {
-  g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "packet_id");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
+  json_builder_set_member_name (builder, "dossier_uuid");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 3));
+  json_builder_set_member_name (builder, "reason");
+  if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 4));
+  json_builder_set_member_name (builder, "at");
+  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 5));
+  json_builder_end_object (builder);
+}
 
+typedef void (*AddRowFunc) (JsonBuilder  *builder,
+                            sqlite3_stmt *stmt);
+
+/* Builds { @member: [rows], next_cursor, more } from a bound statement whose first column is
+ * the cursor. It is read one row past @limit to know whether there are more. */
+static JsonNode *
+read_page (PdCentralDb   *self,
+           sqlite3_stmt  *stmt,
+           const char    *member,
+           gint64         after,
+           guint          limit,
+           AddRowFunc     add_row,
+           GError       **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *cursor = NULL;
+  gint64 last = after;
+  gboolean more = FALSE;
+  guint n = 0;
+  int rc;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (n++ == limit)
+        {
+          more = TRUE;
+          break;
+        }
+      last = sqlite3_column_int64 (stmt, 0);
+      add_row (builder, stmt);
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sql_fail (self, error);
+      return NULL;
+    }
+
+  cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "next_cursor");
   json_builder_add_string_value (builder, cursor);
@@ -901,37 +955,13 @@ pd_central_db_list_declarations (PdCentralDb  *self,
     prepare (self,
              "SELECT seq, code, filed_at, dossier FROM declarations "
              "WHERE office_code = ? AND seq > ? ORDER BY seq LIMIT ?", error);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gint64 last = after;
-  gboolean more = FALSE;
-  guint n = 0;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   pd_sqlite_bind_text (stmt, 1, office_code);
   sqlite3_bind_int64 (stmt, 2, after);
   sqlite3_bind_int (stmt, 3, limit + 1);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "declarations");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (n++ == limit)
-        {
-          more = TRUE;
-          break;
-        }
-      last = sqlite3_column_int64 (stmt, 0);
-      add_declaration (builder, stmt);
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sql_fail (self, error);
-      return NULL;
-    }
-  return finish_page (builder, last, more);
+  return read_page (self, stmt, "declarations", after, limit, add_declaration, error);
 }
 
 JsonNode *
@@ -975,51 +1005,13 @@ pd_central_db_list_statuses (PdCentralDb  *self,
              "FROM statuses s JOIN applications a ON a.packet_id = s.packet_id "
              "WHERE s.seq > ?1 AND (a.device_id = ?2 OR a.sender_device_id = ?2) "
              "ORDER BY s.seq LIMIT ?3", error);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gint64 last = after;
-  gboolean more = FALSE;
-  guint n = 0;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, after);
   pd_sqlite_bind_text (stmt, 2, device_id);
   sqlite3_bind_int (stmt, 3, limit + 1);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "statuses");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (n++ == limit)
-        {
-          more = TRUE;
-          break;
-        }
-      last = sqlite3_column_int64 (stmt, 0);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "packet_id");
-      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
-      json_builder_set_member_name (builder, "dossier_uuid");
-      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 3));
-      json_builder_set_member_name (builder, "reason");
-      if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
-        json_builder_add_null_value (builder);
-      else
-        json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 4));
-      json_builder_set_member_name (builder, "at");
-      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 5));
-      json_builder_end_object (builder);
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sql_fail (self, error);
-      return NULL;
-    }
-  return finish_page (builder, last, more);
+  return read_page (self, stmt, "statuses", after, limit, add_status, error);
 }
 
 gboolean

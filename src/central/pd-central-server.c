@@ -1020,6 +1020,20 @@ respond_page (Request  *request,
     respond_json (request->msg, SOUP_STATUS_OK, node);
 }
 
+/* Returns FALSE after answering a request whose page query is wrong. */
+static gboolean
+parse_page (Request *request,
+            gint64  *after,
+            guint   *limit)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (pd_central_page_parse (request->query, after, limit, &error))
+    return TRUE;
+  respond_request_error (request->msg, error);
+  return FALSE;
+}
+
 static void
 handle_declarations (PdCentralServer *self,
                      Request         *request)
@@ -1029,11 +1043,8 @@ handle_declarations (PdCentralServer *self,
   gint64 after;
   guint limit;
 
-  if (!pd_central_page_parse (request->query, &after, &limit, &error))
-    {
-      respond_request_error (request->msg, error);
-      return;
-    }
+  if (!parse_page (request, &after, &limit))
+    return;
   node = pd_central_db_list_declarations (self->db, request->office_code, after, limit, &error);
   respond_page (request, node, error);
 }
@@ -1046,6 +1057,17 @@ respond_not_found (Request      *request,
     respond_error (request->msg, SOUP_STATUS_NOT_FOUND, "not_found", error->message);
   else
     respond_internal (request->msg, error);
+}
+
+static void
+respond_found (Request      *request,
+               JsonNode     *node,
+               const GError *error)
+{
+  if (node == NULL)
+    respond_not_found (request, error);
+  else
+    respond_json (request->msg, SOUP_STATUS_OK, node);
 }
 
 static void
@@ -1063,10 +1085,7 @@ handle_declaration (PdCentralServer *self,
       return;
     }
   node = pd_central_db_get_declaration (self->db, code, &error);
-  if (node == NULL)
-    respond_not_found (request, error);
-  else
-    respond_json (request->msg, SOUP_STATUS_OK, node);
+  respond_found (request, node, error);
 }
 
 static void
@@ -1079,10 +1098,7 @@ handle_reference (PdCentralServer *self,
   if (request->argument != NULL)
     {
       node = pd_central_db_get_reference_table (self->db, request->argument, &error);
-      if (node == NULL)
-        respond_not_found (request, error);
-      else
-        respond_json (request->msg, SOUP_STATUS_OK, node);
+      respond_found (request, node, error);
       return;
     }
   node = pd_central_db_get_reference_versions (self->db, &error);
@@ -1098,11 +1114,8 @@ handle_statuses (PdCentralServer *self,
   gint64 after;
   guint limit;
 
-  if (!pd_central_page_parse (request->query, &after, &limit, &error))
-    {
-      respond_request_error (request->msg, error);
-      return;
-    }
+  if (!parse_page (request, &after, &limit))
+    return;
   node = pd_central_db_list_statuses (self->db, request->device_id, after, limit, &error);
   respond_page (request, node, error);
 }

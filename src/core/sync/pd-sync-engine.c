@@ -1044,6 +1044,43 @@ pull_set_cursor (GTask *task,
   pass->page_cursor = cursor;
 }
 
+/* The page of @member that a pull reply carries, or NULL once the pass has moved on: to the
+ * first page again when the central system refused the cursor, else to the next phase. */
+static Page *
+pull_reply_page (GTask         *task,
+                 GAsyncResult  *result,
+                 const char    *member,
+                 const char    *cursor_setting,
+                 void         (*pull) (GTask *task),
+                 const char    *unreadable,
+                 gboolean      *more)
+{
+  g_autoptr(PdSyncReply) reply = NULL;
+  JsonObject *root = pass_reply_object (task, result, &reply);
+  Page *page;
+  char *cursor = NULL;
+
+  if (root == NULL)
+    {
+      if (pull_restart_on_refused_cursor (task, reply, cursor_setting))
+        pull (g_object_ref (task));
+      else
+        pass_next_phase (g_object_ref (task));
+      return NULL;
+    }
+  if (!page_shape (root, member, &cursor, more))
+    {
+      pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY, unreadable));
+      pass_next_phase (g_object_ref (task));
+      return NULL;
+    }
+
+  page = g_new0 (Page, 1);
+  page->page = json_node_ref (reply->body);
+  page->cursor = cursor;
+  return page;
+}
+
 static void
 on_declarations (GObject      *object,
                  GAsyncResult *result,
@@ -1051,34 +1088,19 @@ on_declarations (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Pass *pass = g_task_get_task_data (task);
-  g_autoptr(PdSyncReply) reply = NULL;
-  JsonObject *root = pass_reply_object (task, result, &reply);
-  Page *page;
   gboolean more = FALSE;
-  char *cursor = NULL;
+  Page *page = pull_reply_page (task, result, "declarations", SETTING_DECLARATIONS_CURSOR,
+                                pull_declarations,
+                                _("The central system sent a page of declarations "
+                                  "Passdesk cannot read. It will try again later."),
+                                &more);
 
-  if (root == NULL)
-    {
-      if (pull_restart_on_refused_cursor (task, reply, SETTING_DECLARATIONS_CURSOR))
-        pull_declarations (g_steal_pointer (&task));
-      else
-        pass_next_phase (g_steal_pointer (&task));
-      return;
-    }
-  if (!page_shape (root, "declarations", &cursor, &more))
-    {
-      pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
-                                            _("The central system sent a page of declarations "
-                                              "Passdesk cannot read. It will try again later.")));
-      pass_next_phase (g_steal_pointer (&task));
-      return;
-    }
-
-  page = g_new0 (Page, 1);
-  page->page = json_node_ref (reply->body);
-  page->cursor = cursor;
-  pass->report->declarations += json_array_get_length (pd_sync_json_array (root, "declarations"));
-  g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (pull_goes_on (task, cursor, more)));
+  if (page == NULL)
+    return;
+  pass->report->declarations +=
+    json_array_get_length (pd_sync_json_array (json_node_get_object (page->page), "declarations"));
+  g_object_set_data (G_OBJECT (task), "more",
+                     GINT_TO_POINTER (pull_goes_on (task, page->cursor, more)));
   run_store_job (pass_engine (task), store_declarations, page, (GDestroyNotify) page_free,
                  NULL, on_declarations_stored, g_object_ref (task));
 }
@@ -1450,35 +1472,19 @@ on_statuses (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(PdSyncReply) reply = NULL;
-  JsonObject *root = pass_reply_object (task, result, &reply);
-  Page *page;
   gboolean more = FALSE;
-  char *cursor = NULL;
+  Page *page = pull_reply_page (task, result, "statuses", SETTING_STATUSES_CURSOR,
+                                pull_statuses,
+                                _("The central system sent a page of statuses "
+                                  "Passdesk cannot read. It will try again later."),
+                                &more);
 
-  if (root == NULL)
-    {
-      if (pull_restart_on_refused_cursor (task, reply, SETTING_STATUSES_CURSOR))
-        pull_statuses (g_steal_pointer (&task));
-      else
-        pass_next_phase (g_steal_pointer (&task));
-      return;
-    }
-  if (!page_shape (root, "statuses", &cursor, &more))
-    {
-      pass_fail (task, g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
-                                            _("The central system sent a page of statuses "
-                                              "Passdesk cannot read. It will try again later.")));
-      pass_next_phase (g_steal_pointer (&task));
-      return;
-    }
-
-  page = g_new0 (Page, 1);
-  page->page = json_node_ref (reply->body);
-  page->cursor = cursor;
+  if (page == NULL)
+    return;
   /* The task keeps the page until the next one replaces it, for the count. */
   g_object_set_data_full (G_OBJECT (task), "page", page, (GDestroyNotify) page_free);
-  g_object_set_data (G_OBJECT (task), "more", GINT_TO_POINTER (pull_goes_on (task, cursor, more)));
+  g_object_set_data (G_OBJECT (task), "more",
+                     GINT_TO_POINTER (pull_goes_on (task, page->cursor, more)));
   run_store_job (pass_engine (task), apply_statuses, page, NULL, NULL, on_statuses_applied,
                  g_object_ref (task));
 }
