@@ -24,6 +24,14 @@ print_job_free (PrintJob *job)
   g_free (job);
 }
 
+/* GClosureNotify has a second argument: g_object_unref() cast to it is undefined behaviour. */
+static void
+unref_task (gpointer  data,
+            GClosure *closure)
+{
+  g_object_unref (data);
+}
+
 static void
 on_begin_print (GtkPrintOperation *operation,
                 GtkPrintContext   *context,
@@ -183,11 +191,11 @@ pd_print_document_async (GtkWindow           *parent,
   gtk_print_operation_set_n_pages (job->operation, pd_print_document_get_n_pages (document));
   /* The handlers keep the task alive while the dialog runs; complete() drops them. */
   g_signal_connect_data (job->operation, "begin-print", G_CALLBACK (on_begin_print),
-                         g_object_ref (task), (GClosureNotify) g_object_unref, 0);
+                         g_object_ref (task), unref_task, 0);
   g_signal_connect_data (job->operation, "draw-page", G_CALLBACK (on_draw_page),
-                         g_object_ref (task), (GClosureNotify) g_object_unref, 0);
+                         g_object_ref (task), unref_task, 0);
   g_signal_connect_data (job->operation, "done", G_CALLBACK (on_done),
-                         g_object_ref (task), (GClosureNotify) g_object_unref, 0);
+                         g_object_ref (task), unref_task, 0);
   if (cancellable != NULL)
     job->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
                                                job->operation, NULL);
