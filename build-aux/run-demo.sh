@@ -4,7 +4,7 @@
 #    declarations, on http://127.0.0.1:${PASSDESK_DEMO_PORT:-8737}/;
 #  - a station store with ${PASSDESK_DEMO_COUNT:-2000} synthetic applications, enrolled with that
 #    server and synced once (so the online declarations are there to scan, even offline);
-#  - the app, in Vietnamese (LANGUAGE=en for English).
+#  - the app, in Vietnamese (PASSDESK_LANGUAGE=en for English, or Preferences → Language).
 # On a desktop the user's own session and keyring are used; with no display or no D-Bus session
 # it runs in a private session kept under .demo/ (Xvfb when there is no display).
 # Everything lives in .demo/; delete that folder to start again.
@@ -18,7 +18,6 @@ ninja -C build
 export PASSDESK_DATA_DIR="$top/data"
 export PASSDESK_LOCALEDIR="$top/build/po"
 export GSETTINGS_SCHEMA_DIR="$top/build/data"
-export LANGUAGE="${LANGUAGE:-vi}"
 if locale -a 2>/dev/null | grep -qi '^vi_VN.utf8$'; then export LC_ALL=vi_VN.UTF-8; fi
 
 demo="$top/.demo"

@@ -13,7 +13,7 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${PASSDESK_FUZZ_BUILDDIR:-$srcdir/build-fuzz}
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-cccd mrz declaration}
+targets=${*:-cccd mrz declaration station-keys}
 workdir=${PASSDESK_FUZZ_DIR:-$(mktemp -d -t passdesk-fuzz.XXXXXX)}
 
 if [ ! -f "$builddir/build.ninja" ]; then

@@ -42,7 +42,7 @@ fi
 if [ -z "${PASSDESK_SKIP_FUZZ:-}" ] && command -v clang >/dev/null; then
   echo "=== fuzzers: ${PASSDESK_FUZZ_SECONDS:-20} s per target"
   if PASSDESK_FUZZ_BUILDDIR="$top/build-fuzz" build-aux/run-fuzzers.sh "${PASSDESK_FUZZ_SECONDS:-20}" \
-       cccd mrz declaration central-request; then
+       cccd mrz declaration station-keys central-request; then
     summaries+=("fuzzers: no crash")
   else
     failed=1; summaries+=("fuzzers: FAILED (see the crash files printed above)")

@@ -8,6 +8,7 @@
 
 #include "pd-application.h"
 #include "pd-core.h"
+#include "pd-language.h"
 
 int
 main (int   argc,
@@ -23,6 +24,11 @@ main (int   argc,
 
   /* The app and its .ui templates use the default domain. */
   textdomain (GETTEXT_PACKAGE);
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    pd_language_apply (settings);
+  }
 
   app = pd_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

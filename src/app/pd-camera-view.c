@@ -1,11 +1,53 @@
-/* pd-camera-view.c */
+/* pd-camera-view.c
+ *
+ * A camera sends frames far larger than the view shows them (1280x720 and more), in RGB. The
+ * renderer would convert and scale each one on the main thread every time it is drawn (with
+ * the cairo renderer, tens of milliseconds a frame): a worker scales the newest frame to the
+ * size the picture takes on screen, in the renderer's own pixel format, while the main thread
+ * only swaps textures. Frames that come while one is being scaled replace each other.
+ */
 #define G_LOG_DOMAIN "pd-camera-view"
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n.h>
 
 #include "pd-camera-view.h"
+
+typedef struct
+{
+  GBytes *rgb;
+  guint   width;
+  guint   height;
+  guint   stride;
+  /* The size to scale to, in device pixels. */
+  guint   target_width;
+  guint   target_height;
+} FrameData;
+
+static void
+frame_data_free (FrameData *data)
+{
+  g_bytes_unref (data->rgb);
+  g_free (data);
+}
+
+typedef struct
+{
+  GBytes *pixels;
+  guint   width;
+  guint   height;
+} ScaledFrame;
+
+static void
+scaled_frame_free (ScaledFrame *scaled)
+{
+  g_bytes_unref (scaled->pixels);
+  g_free (scaled);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScaledFrame, scaled_frame_free)
 
 struct _PdCameraView
 {
@@ -18,12 +60,19 @@ struct _PdCameraView
   GtkLabel   *status_label;
   GtkWidget  *guide;
 
-  PdCamera   *camera;
-  GdkTexture *frame;
-  guint       frame_count;
+  PdCamera     *camera;
+  GdkTexture   *frame;
+  guint         frame_count;
+
+  /* The newest frame not yet scaled, and the scaling under way. */
+  FrameData    *pending;
+  GCancellable *cancellable;
+  gboolean      scaling;
 };
 
 G_DEFINE_FINAL_TYPE (PdCameraView, pd_camera_view, GTK_TYPE_WIDGET)
+
+static void scale_next (PdCameraView *self);
 
 enum {
   PROP_0,
@@ -51,6 +100,102 @@ set_status_icon (PdCameraView *self,
   gtk_widget_set_visible (GTK_WIDGET (self->status_icon), icon_name != NULL);
 }
 
+/* Worker: the frame at the target size, as GDK_MEMORY_DEFAULT (cairo's native ARGB32, which
+ * the cairo renderer copies as is and GL uploads without converting). */
+static void
+scale_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  FrameData *data = task_data;
+  g_autoptr(GdkPixbuf) source = gdk_pixbuf_new_from_bytes (data->rgb, GDK_COLORSPACE_RGB, FALSE, 8,
+                                                           data->width, data->height, data->stride);
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  ScaledFrame *result = g_new0 (ScaledFrame, 1);
+  const guint8 *in;
+  guint32 *out;
+  int in_stride;
+
+  if (data->target_width == data->width && data->target_height == data->height)
+    scaled = g_object_ref (source);
+  else
+    scaled = gdk_pixbuf_scale_simple (source, data->target_width, data->target_height, GDK_INTERP_BILINEAR);
+  in = gdk_pixbuf_read_pixels (scaled);
+  in_stride = gdk_pixbuf_get_rowstride (scaled);
+  out = g_new (guint32, (gsize) data->target_width * data->target_height);
+  for (guint y = 0; y < data->target_height; y++)
+    {
+      const guint8 *p = in + (gsize) y * in_stride;
+      guint32 *q = out + (gsize) y * data->target_width;
+
+      for (guint x = 0; x < data->target_width; x++, p += 3)
+        q[x] = 0xff000000u | (guint32) p[0] << 16 | (guint32) p[1] << 8 | p[2];
+    }
+  result->width = data->target_width;
+  result->height = data->target_height;
+  result->pixels = g_bytes_new_take (out, (gsize) data->target_width * data->target_height * 4);
+  g_task_return_pointer (task, result, (GDestroyNotify) scaled_frame_free);
+}
+
+static void
+scale_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  PdCameraView *self = PD_CAMERA_VIEW (object);
+  g_autoptr(ScaledFrame) scaled = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  /* Cancelled: the camera changed or the view is gone. */
+  if (g_task_get_cancellable (G_TASK (result)) != self->cancellable ||
+      g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->scaling = FALSE;
+  texture = gdk_memory_texture_new (scaled->width, scaled->height, GDK_MEMORY_DEFAULT,
+                                    scaled->pixels, (gsize) scaled->width * 4);
+  self->frame_count++;
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  scale_next (self);
+}
+
+/* The size the picture shows a @width x @height frame at ("contain"), in device pixels; the
+ * frame's own size before the view is laid out, and never larger. */
+static void
+target_size (PdCameraView *self,
+             guint         width,
+             guint         height,
+             guint        *target_width,
+             guint        *target_height)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self->picture));
+  double shown_width = gtk_widget_get_width (GTK_WIDGET (self->picture)) * scale;
+  double shown_height = gtk_widget_get_height (GTK_WIDGET (self->picture)) * scale;
+  double factor = 1.0;
+
+  if (shown_width > 0 && shown_height > 0)
+    factor = MIN (1.0, MIN (shown_width / width, shown_height / height));
+  *target_width = MAX (1, (guint) round (width * factor));
+  *target_height = MAX (1, (guint) round (height * factor));
+}
+
+static void
+scale_next (PdCameraView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  FrameData *data;
+
+  if (self->scaling || self->pending == NULL)
+    return;
+  data = g_steal_pointer (&self->pending);
+  target_size (self, data->width, data->height, &data->target_width, &data->target_height);
+  self->scaling = TRUE;
+  task = g_task_new (self, self->cancellable, scale_cb, NULL);
+  g_task_set_source_tag (task, scale_next);
+  g_task_set_task_data (task, data, (GDestroyNotify) frame_data_free);
+  g_task_run_in_thread (task, scale_thread);
+}
+
 static void
 on_frame (PdCamera     *camera,
           guint         width,
@@ -59,11 +204,18 @@ on_frame (PdCamera     *camera,
           GBytes       *rgb,
           PdCameraView *self)
 {
-  /* The texture holds the camera's buffer itself: no copy on the way to the GPU upload. */
+  FrameData *data = g_new0 (FrameData, 1);
+
+  /* The full frame, for a still: the texture holds the camera's buffer itself, no copy. */
   g_clear_object (&self->frame);
   self->frame = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, rgb, stride);
-  self->frame_count++;
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->frame));
+  data->rgb = g_bytes_ref (rgb);
+  data->width = width;
+  data->height = height;
+  data->stride = stride;
+  g_clear_pointer (&self->pending, frame_data_free);
+  self->pending = data;
+  scale_next (self);
 }
 
 static void
@@ -110,6 +262,11 @@ pd_camera_view_set_camera (PdCameraView *self,
     g_signal_handlers_disconnect_by_data (self->camera, self);
   g_set_object (&self->camera, camera);
   g_clear_object (&self->frame);
+  g_clear_pointer (&self->pending, frame_data_free);
+  /* A frame of the former camera being scaled is not shown. */
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->cancellable, g_cancellable_new ());
+  self->scaling = FALSE;
   self->frame_count = 0;
   gtk_picture_set_paintable (self->picture, NULL);
   set_status_icon (self, NULL);
@@ -196,10 +353,21 @@ pd_camera_view_dispose (GObject *object)
   PdCameraView *self = PD_CAMERA_VIEW (object);
 
   pd_camera_view_set_camera (self, NULL);
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_CAMERA_VIEW);
   self->guide = NULL;
 
   G_OBJECT_CLASS (pd_camera_view_parent_class)->dispose (object);
+}
+
+static void
+pd_camera_view_finalize (GObject *object)
+{
+  PdCameraView *self = PD_CAMERA_VIEW (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (pd_camera_view_parent_class)->finalize (object);
 }
 
 static void
@@ -257,6 +425,7 @@ pd_camera_view_class_init (PdCameraViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = pd_camera_view_dispose;
+  object_class->finalize = pd_camera_view_finalize;
   object_class->get_property = pd_camera_view_get_property;
   object_class->set_property = pd_camera_view_set_property;
 
@@ -285,4 +454,5 @@ static void
 pd_camera_view_init (PdCameraView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }

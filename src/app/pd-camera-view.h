@@ -1,9 +1,9 @@
 /* pd-camera-view.h: the live picture of a PdCamera, with room for guides drawn over it and a
  * status line (what was read, what went wrong).
  *
- * The view only shows: starting and stopping the camera is the caller's. Frames are shown as
- * they come, without copying them, and the decoding happens in the camera's own thread, so
- * the interface stays responsive while codes are looked for.
+ * The view only shows: starting and stopping the camera is the caller's. Frames are scaled to
+ * the size they are shown at in a worker thread, and the decoding happens in the camera's own
+ * thread, so the interface stays responsive while codes are looked for.
  */
 #pragma once
 
@@ -28,7 +28,7 @@ void        pd_camera_view_set_guide      (PdCameraView *self,
 const char *pd_camera_view_get_status     (PdCameraView *self);
 void        pd_camera_view_set_status     (PdCameraView *self,
                                            const char   *status);
-/* (nullable): the newest frame shown, for taking a still. */
+/* (nullable): the newest frame at its full size, for taking a still. */
 GdkTexture *pd_camera_view_get_frame      (PdCameraView *self);
 /* The number of frames shown since the camera was set. */
 guint       pd_camera_view_get_frame_count (PdCameraView *self);

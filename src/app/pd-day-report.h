@@ -1,7 +1,7 @@
 /* pd-day-report.h: what a station did on one day, for the team's evening report. */
 #pragma once
 
-#include <glib.h>
+#include <adwaita.h>
 
 #include "pd-print-document.h"
 #include "pd-store.h"
@@ -23,10 +23,23 @@ gboolean         pd_day_report_count (PdStore      *store,
                                       const GDate  *day,
                                       PdDayReport  *report,
                                       GError      **error);
+/* How the report names a station for the team leader: @office_code (nullable), @counter
+ * (0: none) and @computer, the name the station's computer goes by; never its device id. */
+char            *pd_day_report_station_name (const char *office_code,
+                                             guint       counter,
+                                             const char *computer);
 /* The report as an A5 paper; @office and @station (both nullable) head it. */
 PdPrintDocument *pd_day_report_build (const PdDayReport *report,
                                       const GDate       *day,
                                       const char        *office,
                                       const char        *station);
+
+/* A dialog to choose the day of the report: today, or a day before, from a calendar or typed
+ * as DD/MM/YYYY. "print" (GDate *day) is emitted when the officer prints; the dialog then
+ * closes. */
+#define PD_TYPE_DAY_REPORT_DIALOG (pd_day_report_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (PdDayReportDialog, pd_day_report_dialog, PD, DAY_REPORT_DIALOG, AdwWindow)
+
+PdDayReportDialog *pd_day_report_dialog_new (GtkWindow *parent);
 
 G_END_DECLS

@@ -10,7 +10,9 @@
 #include "pd-format.h"
 #include "pd-cccd.h"
 #include "pd-calendar.h"
+#include "pd-accessible.h"
 #include "pd-required-documents.h"
+#include "pd-toast.h"
 #include "pd-validate.h"
 #include "capture/pd-sane.h"
 
@@ -87,6 +89,7 @@ struct _PdDossierForm
   GPtrArray           *required_rows;   /* GtkWidget */
   GHashTable          *required_ticks;  /* code -> 1 ticked, 2 unticked by the officer */
   gboolean             id_card_seen;    /* an ID card was scanned for this application */
+  gboolean             declaration_seen; /* a signed declaration filled the form */
 
   PdRole               role;
   char                *actor;
@@ -177,10 +180,7 @@ static void
 toast (PdDossierForm *self,
        const char    *message)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+  pd_toast_show (GTK_WIDGET (self), adw_toast_new (message));
 }
 
 static void
@@ -367,6 +367,20 @@ fill_combo (PdDossierForm *self,
     pd_dossier_set_field (self->dossier, field, NULL);
 }
 
+/* The communes listed follow the province chosen above them. */
+static void
+refill_communes (PdDossierForm *self,
+                 PdField        province)
+{
+  for (guint i = 0; i < PD_N_FIELDS; i++)
+    {
+      const PdFieldInfo *info = pd_field_get_info (i);
+
+      if (info->kind == PD_FIELD_KIND_COMMUNE && info->province == province)
+        fill_combo (self, i);
+    }
+}
+
 static void
 set_entry_text (PdDossierForm *self,
                 PdField        field,
@@ -490,13 +504,7 @@ combo_selected_cb (AdwComboRow   *combo,
   pd_dossier_set_field (self->dossier, field, value);
 
   if (pd_field_get_info (field)->kind == PD_FIELD_KIND_PROVINCE)
-    for (guint i = 0; i < PD_N_FIELDS; i++)
-      {
-        const PdFieldInfo *info = pd_field_get_info (i);
-
-        if (info->kind == PD_FIELD_KIND_COMMUNE && info->province == field)
-          fill_combo (self, i);
-      }
+    refill_communes (self, field);
   else if (field == PD_FIELD_REQUEST_TYPE)
     {
       fill_fee (self);
@@ -539,6 +547,7 @@ create_entry_row (PdDossierForm *self,
   GtkWidget *row = adw_entry_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pd_field_get_label (field));
+  pd_accessible_label_entry_row (ADW_ENTRY_ROW (row));
 
   switch ((int) info->kind)
     {
@@ -622,6 +631,20 @@ create_error_row (FieldRow *r)
 
 static void scroll_to_row (PdDossierForm *self,
                            GtkWidget     *row);
+
+/* A volunteer neither takes the fee nor gives the appointment nor checks the papers: the
+ * counter does, and the slip carries none of it. */
+static void
+show_for_role (PdDossierForm *self)
+{
+  gboolean volunteer = self->role == PD_ROLE_VOLUNTEER;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->documents_label), !volunteer);
+  if (self->required_group == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->groups[PD_FIELD_GROUP_INTAKE]), !volunteer);
+  gtk_widget_set_visible (GTK_WIDGET (self->required_group), !volunteer);
+}
 
 static void ensure_rows (PdDossierForm *self);
 
@@ -726,7 +749,7 @@ has_evidence (PdDossierForm            *self,
   const char *evidence = document->evidence;
 
   if (g_str_equal (evidence, "declaration"))
-    return pd_dossier_get_field (self->dossier, PD_FIELD_DECLARATION_CODE) != NULL;
+    return self->declaration_seen || pd_dossier_get_field (self->dossier, PD_FIELD_DECLARATION_CODE) != NULL;
   if (g_str_equal (evidence, "id-card"))
     return self->id_card_seen || has_attachment (self, "id-card-front");
   if (g_str_equal (evidence, "photo"))
@@ -739,13 +762,22 @@ has_evidence (PdDossierForm            *self,
   return FALSE;
 }
 
+/* The photo is part of the application, taken at this desk: without it there is nothing to
+ * tick, and with it nothing to untick. Papers the officer can see with their own eyes (an ID
+ * card the reader failed on, an old passport, a birth certificate) stay tickable by hand. */
+static gboolean
+held_by_application (const PdRequiredDocument *document)
+{
+  return g_str_equal (document->evidence, "photo");
+}
+
 static gboolean
 is_ticked (PdDossierForm            *self,
            const PdRequiredDocument *document)
 {
   guint tick = GPOINTER_TO_UINT (g_hash_table_lookup (self->required_ticks, document->code));
 
-  if (tick != 0)
+  if (tick != 0 && !held_by_application (document))
     return tick == TICK_YES;
   return has_evidence (self, document);
 }
@@ -782,6 +814,18 @@ required_toggled_cb (GtkCheckButton *check,
 
   if (self->updating > 0)
     return;
+  for (guint i = 0; i < self->required_shown->len; i++)
+    {
+      const PdRequiredDocument *document = g_ptr_array_index (self->required_shown, i);
+
+      if (g_str_equal (document->code, code) && held_by_application (document))
+        {
+          self->updating++;
+          gtk_check_button_set_active (check, has_evidence (self, document));
+          self->updating--;
+          return;
+        }
+    }
   g_hash_table_insert (self->required_ticks, g_strdup (code),
                        GUINT_TO_POINTER (gtk_check_button_get_active (check) ? TICK_YES : TICK_NO));
   update_documents_label (self);
@@ -817,6 +861,9 @@ refresh_required (PdDossierForm *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), document->label);
       if (has_evidence (self, document))
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Ticked from what was scanned or taken"));
+      else if (held_by_application (document))
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Take the photo (Ctrl+T): it ticks itself"));
+      gtk_widget_set_sensitive (check, !held_by_application (document));
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), is_ticked (self, document));
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -884,6 +931,14 @@ pd_dossier_form_note_id_card (PdDossierForm *self)
 {
   g_return_if_fail (PD_IS_DOSSIER_FORM (self));
   self->id_card_seen = TRUE;
+  refresh_required (self);
+}
+
+void
+pd_dossier_form_note_declaration (PdDossierForm *self)
+{
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+  self->declaration_seen = TRUE;
   refresh_required (self);
 }
 
@@ -1188,6 +1243,7 @@ build_rows (PdDossierForm *self)
   adw_preferences_group_set_description (self->groups[PD_FIELD_GROUP_REPRESENTATIVE],
                                          _("The applicant is under 14: the parent or guardian who signs the declaration (form TK01a)."));
   build_attachment_rows (self);
+  show_for_role (self);
 }
 
 /* Some sixty rows take a noticeable part of the startup time: they are built once the
@@ -1248,6 +1304,7 @@ show_dossier (PdDossierForm *self,
   pd_mismatch_panel_clear (self->mismatch_panel);
   g_hash_table_remove_all (self->required_ticks);
   self->id_card_seen = FALSE;
+  self->declaration_seen = FALSE;
 
   for (guint f = 0; f < PD_N_FIELDS; f++)
     {
@@ -1339,6 +1396,9 @@ pd_dossier_form_set_value (PdDossierForm *self,
   ensure_rows (self);
   g_clear_pointer (&self->rows[field].format_error, g_free);
   set_field_from_form (self, field, value);
+  /* A commune set before its province (the fields' order) is kept by the refill. */
+  if (pd_field_get_info (field)->kind == PD_FIELD_KIND_PROVINCE)
+    refill_communes (self, field);
   if (field == PD_FIELD_BIRTH_DATE)
     update_representative (self);
   update_summary (self);
@@ -1476,7 +1536,6 @@ typedef struct
   char      *actor;
   GPtrArray *pending;          /* Attachment */
   char      *photo_override;
-  char      *missing;          /* the codes of required documents not ticked, or NULL */
   PdStatus   status;           /* what the application becomes once saved */
   char      *reason;
   guint      n_attached;       /* of @pending, stored before a failure */
@@ -1489,7 +1548,6 @@ save_data_free (SaveData *data)
   g_free (data->actor);
   g_clear_pointer (&data->pending, g_ptr_array_unref);
   g_free (data->photo_override);
-  g_free (data->missing);
   g_free (data->reason);
   g_free (data);
 }
@@ -1526,13 +1584,6 @@ save_thread (GTask        *task,
   if (data->photo_override != NULL &&
       !pd_store_audit (store, data->actor, "photo-override", pd_dossier_get_uuid (data->dossier),
                        data->photo_override, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (data->missing != NULL &&
-      !pd_store_audit (store, data->actor, "accept-missing-documents", pd_dossier_get_uuid (data->dossier),
-                       data->missing, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1611,8 +1662,7 @@ save_cb (GObject      *object,
 static void
 start_save (PdDossierForm *self,
             PdStatus       status,
-            const char    *reason,
-            const char    *missing)
+            const char    *reason)
 {
   g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, save_cb, g_object_ref (self));
   SaveData *data = g_new0 (SaveData, 1);
@@ -1629,7 +1679,6 @@ start_save (PdDossierForm *self,
       g_ptr_array_add (data->pending, attachment_new (a->kind, a->mime_type, a->data, a->size));
     }
   data->photo_override = g_strdup (self->photo_override);
-  data->missing = g_strdup (missing);
   data->status = status;
   data->reason = g_strdup (reason);
   g_task_set_source_tag (task, start_save);
@@ -1743,17 +1792,8 @@ pd_dossier_form_accept (PdDossierForm *self)
       return;
     }
 
-  /* Checked at the counter with the applicant present: it goes to the outbox. */
-  if (pd_dossier_get_field (self->dossier, PD_FIELD_FEE_CODE) == NULL)
-    fill_fee (self);
-  {
-    GDate ready;
-    char iso[16];
-
-    ready = pd_calendar_get_ready_date (self->calendar, &today, PD_PROCESSING_PROVINCIAL);
-    g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &ready);
-    set_field_from_form (self, PD_FIELD_APPOINTMENT_DATE, iso);
-  }
+  /* Every paper of the request is seen before the application leaves the counter; one that
+   * is still to come puts it on hold instead. */
   {
     g_autoptr(GString) missing = NULL;
 
@@ -1766,11 +1806,39 @@ pd_dossier_form_accept (PdDossierForm *self)
         if (missing == NULL)
           missing = g_string_new (NULL);
         else
-          g_string_append_c (missing, ',');
-        g_string_append (missing, document->code);
+          g_string_append (missing, "; ");
+        g_string_append (missing, document->label);
       }
-    start_save (self, PD_STATUS_ACCEPTED, NULL, missing ? missing->str : NULL);
+    if (missing != NULL)
+      {
+        g_autofree char *message = NULL;
+        AdwToast *notice;
+
+        /* Translators: %s lists the papers not ticked, separated by semicolons. */
+        message = g_strdup_printf (_("Not accepted, still missing: %s. Tick each paper once checked, "
+                                     "or put the application on hold (Ctrl+H) until it is brought."),
+                                   missing->str);
+        notice = adw_toast_new (message);
+        adw_toast_set_button_label (notice, _("Put on _Hold"));
+        adw_toast_set_action_name (notice, "win.hold");
+        pd_toast_show (GTK_WIDGET (self), notice);
+        gtk_widget_activate_action (GTK_WIDGET (self), "form.documents", NULL);
+        return;
+      }
   }
+
+  /* Checked at the counter with the applicant present: it goes to the outbox. */
+  if (pd_dossier_get_field (self->dossier, PD_FIELD_FEE_CODE) == NULL)
+    fill_fee (self);
+  {
+    GDate ready;
+    char iso[16];
+
+    ready = pd_calendar_get_ready_date (self->calendar, &today, PD_PROCESSING_PROVINCIAL);
+    g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &ready);
+    set_field_from_form (self, PD_FIELD_APPOINTMENT_DATE, iso);
+  }
+  start_save (self, PD_STATUS_ACCEPTED, NULL);
 }
 
 static void
@@ -1809,7 +1877,7 @@ pd_dossier_form_set_aside (PdDossierForm *self,
       toast (self, _("Not refused: write the reason, the applicant and the history need it."));
       return FALSE;
     }
-  start_save (self, status, *clean != '\0' ? clean : NULL, NULL);
+  start_save (self, status, *clean != '\0' ? clean : NULL);
   return TRUE;
 }
 
@@ -1913,6 +1981,7 @@ pd_dossier_form_set_role (PdDossierForm *self,
   gtk_widget_set_visible (self->print_slip_button, role == PD_ROLE_VOLUNTEER);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.hold", role != PD_ROLE_VOLUNTEER);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.refuse", role != PD_ROLE_VOLUNTEER);
+  show_for_role (self);
   if (role == PD_ROLE_VOLUNTEER)
     {
       static GtkCssProvider *provider;

@@ -73,6 +73,9 @@ PdRole      pd_dossier_form_get_role            (PdDossierForm *self);
 /* The applicant's ID card was read (scanned or its chip/QR code): it ticks the ID card in the
  * required documents. */
 void        pd_dossier_form_note_id_card        (PdDossierForm *self);
+/* A declaration signed by a trusted station or the portal filled the form: it ticks the
+ * declaration paper (TK01/TK01a) as an online declaration's code does. */
+void        pd_dossier_form_note_declaration    (PdDossierForm *self);
 /* (element-type utf8) (transfer full): the labels of the required documents not ticked. */
 GPtrArray  *pd_dossier_form_get_missing_documents (PdDossierForm *self);
 /* The check boxes of the required documents, in order (element-type GtkCheckButton). */

@@ -233,13 +233,13 @@ show_issued (PdEntrancePage  *self,
   print_last (self);
 }
 
-gboolean
-pd_entrance_page_issue (PdEntrancePage  *self,
-                        const char      *service,
-                        GError         **error)
+static void
+show_result (PdEntrancePage *self,
+             const char     *service,
+             PdTicket       *ticket,
+             PdAppointment  *appointment,
+             gboolean        offline)
 {
-  g_autoptr(PdTicket) ticket = NULL;
-  g_autoptr(PdAppointment) appointment = NULL;
   g_autoptr(GPtrArray) waiting = NULL;
   g_autoptr(GDateTime) now = NULL;
   const PdQueueService *found;
@@ -247,11 +247,6 @@ pd_entrance_page_issue (PdEntrancePage  *self,
   g_autoptr(GError) print_error = NULL;
   g_autofree char *detail = NULL;
 
-  g_return_val_if_fail (PD_IS_ENTRANCE_PAGE (self), FALSE);
-  g_return_val_if_fail (self->queue != NULL, FALSE);
-
-  if (!pd_queue_issue (self->queue, service, &ticket, &appointment, error))
-    return FALSE;
   found = pd_queue_lookup_service (self->queue, service);
   now = pd_queue_dup_time (self->queue);
 
@@ -282,9 +277,14 @@ pd_entrance_page_issue (PdEntrancePage  *self,
       g_date_strftime (date, sizeof date, "%d/%m/%Y", &paper.date);
       paper.from_time = appointment->from_time;
       paper.to_time = appointment->to_time;
-      /* TRANSLATORS: service, date (dd/mm/yyyy), from, to */
-      detail = g_strdup_printf (_("Today is full for %s. Appointment on %s, %s–%s: give the applicant the slip."),
-                                found->name, date, appointment->from_time, appointment->to_time);
+      if (offline)
+        /* TRANSLATORS: service, date (dd/mm/yyyy), from, to */
+        detail = g_strdup_printf (_("Today is full for %s. Appointment on %s, %s–%s, from this station’s share (the office’s server cannot be reached): give the applicant the slip."),
+                                  found->name, date, appointment->from_time, appointment->to_time);
+      else
+        /* TRANSLATORS: service, date (dd/mm/yyyy), from, to */
+        detail = g_strdup_printf (_("Today is full for %s. Appointment on %s, %s–%s: give the applicant the slip."),
+                                  found->name, date, appointment->from_time, appointment->to_time);
       document = pd_print_visit_slip_new (&paper, &print_error);
       show_issued (self, appointment->reference, detail, document);
     }
@@ -294,6 +294,72 @@ pd_entrance_page_issue (PdEntrancePage  *self,
 
       gtk_label_set_text (self->last_detail_label, text);
     }
+}
+
+static void
+tell_error (PdEntrancePage *self,
+            const GError   *error)
+{
+  gtk_label_set_text (self->last_label, "—");
+  gtk_label_set_text (self->last_detail_label, error->message);
+}
+
+typedef struct {
+  PdEntrancePage *self;
+  char           *service;
+} Issuing;
+
+static void
+on_issued (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Issuing *issuing = user_data;
+  g_autoptr(PdEntrancePage) self = issuing->self;
+  g_autofree char *service = issuing->service;
+  g_autoptr(PdTicket) ticket = NULL;
+  g_autoptr(PdAppointment) appointment = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean offline = FALSE;
+
+  g_free (issuing);
+  if (!pd_queue_sync_issue_finish (PD_QUEUE (object), result, &ticket, &appointment, &offline, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tell_error (self, error);
+      return;
+    }
+  show_result (self, service, ticket, appointment, offline);
+}
+
+/* With the office's server, a full day's appointment is booked there, so that two stations
+ * never give out the same last place: the ticket or slip shows when it answers. */
+gboolean
+pd_entrance_page_issue (PdEntrancePage  *self,
+                        const char      *service,
+                        GError         **error)
+{
+  g_autoptr(PdTicket) ticket = NULL;
+  g_autoptr(PdAppointment) appointment = NULL;
+  g_autofree char *station = NULL;
+  Issuing *issuing;
+
+  g_return_val_if_fail (PD_IS_ENTRANCE_PAGE (self), FALSE);
+  g_return_val_if_fail (self->queue != NULL, FALSE);
+
+  /* What is wrong whatever the server says is told at once. */
+  station = pd_queue_dup_station (self->queue);
+  if (self->client == NULL || station == NULL || pd_queue_lookup_service (self->queue, service) == NULL)
+    {
+      if (!pd_queue_issue (self->queue, service, &ticket, &appointment, error))
+        return FALSE;
+      show_result (self, service, ticket, appointment, FALSE);
+      return TRUE;
+    }
+  issuing = g_new0 (Issuing, 1);
+  issuing->self = g_object_ref (self);
+  issuing->service = g_strdup (service);
+  pd_queue_sync_issue_async (self->queue, self->client, service, self->cancellable, on_issued, issuing);
   return TRUE;
 }
 
@@ -304,10 +370,7 @@ issue_or_tell (PdEntrancePage *self,
   g_autoptr(GError) error = NULL;
 
   if (!pd_entrance_page_issue (self, service, &error))
-    {
-      gtk_label_set_text (self->last_label, "—");
-      gtk_label_set_text (self->last_detail_label, error->message);
-    }
+    tell_error (self, error);
 }
 
 static void

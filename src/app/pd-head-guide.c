@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "pd-head-guide.h"
 
@@ -84,7 +85,8 @@ pd_head_guide_set_face (PdHeadGuide  *self,
 {
   g_return_if_fail (PD_IS_HEAD_GUIDE (self));
 
-  if (face == NULL && !self->has_face)
+  /* A still applicant gives the same landmarks report after report: no redraw then. */
+  if (face == NULL ? !self->has_face : self->has_face && memcmp (&self->face, face, sizeof *face) == 0)
     return;
   self->has_face = face != NULL;
   if (face != NULL)

@@ -76,12 +76,23 @@ model_box_unref (ModelBox *box)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ModelBox, model_box_unref)
 
-/* Rows lower than AdwActionRow's, so that all fit on a laptop's screen. */
+typedef enum {
+  ROW_UNSET,
+  ROW_NOT_CHECKED,
+  ROW_PASSED,
+  ROW_FAILED,
+} RowState;
+
+/* Rows lower than AdwActionRow's, so that all fit on a laptop's screen. A report comes five
+ * times a second and mostly says what the last one said: a row is only touched when what it
+ * shows changes (each change restyles it and tells the accessibility bus). */
 typedef struct
 {
   GtkWidget *row;
   GtkImage  *icon;
   GtkLabel  *message;
+  RowState   state;
+  char      *text;      /* the message of a failed check, the tooltip otherwise */
 } CheckRow;
 
 struct _PdPhotoPage
@@ -247,6 +258,42 @@ set_check_message (CheckRow   *r,
 }
 
 static void
+set_row (CheckRow   *r,
+         gboolean    visible,
+         RowState    state,
+         const char *text)
+{
+  static const struct {
+    const char *icon;
+    const char *css;
+    const char *label;
+  } looks[] = {
+    [ROW_NOT_CHECKED] = { "content-loading-symbolic", "dim-label", N_("Not checked") },
+    [ROW_PASSED] = { "emblem-ok-symbolic", "success", N_("Passed") },
+    [ROW_FAILED] = { "dialog-warning-symbolic", "error", N_("Failed") },
+  };
+
+  gtk_widget_set_visible (r->row, visible);
+  if (state != r->state)
+    {
+      if (r->state != ROW_UNSET)
+        gtk_widget_remove_css_class (GTK_WIDGET (r->icon), looks[r->state].css);
+      gtk_widget_add_css_class (GTK_WIDGET (r->icon), looks[state].css);
+      gtk_image_set_from_icon_name (r->icon, looks[state].icon);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (r->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _(looks[state].label), -1);
+    }
+  else if (g_strcmp0 (text, r->text) == 0)
+    return;
+  r->state = state;
+  g_free (r->text);
+  r->text = g_strdup (text);
+  /* The message of a failed check says what to do: it is shown in full, not in a tooltip. */
+  set_check_message (r, state == ROW_FAILED ? text : NULL);
+  gtk_widget_set_tooltip_text (r->row, state == ROW_FAILED ? NULL : text);
+}
+
+static void
 update_rows (PdPhotoPage *self)
 {
   const PdPhotoReport *report = shown_report (self);
@@ -256,46 +303,17 @@ update_rows (PdPhotoPage *self)
     {
       CheckRow *r = &self->rows[i];
       const PdPhotoCheck *check = report ? pd_photo_report_find_check (report, check_infos[i].id) : NULL;
-      GtkWidget *icon = GTK_WIDGET (r->icon);
-
-      gtk_widget_remove_css_class (icon, "success");
-      gtk_widget_remove_css_class (icon, "error");
-      gtk_widget_remove_css_class (icon, "dim-label");
 
       if (check == NULL)
-        {
-          /* The resolution is judged on the photo taken, not on the preview. */
-          gtk_widget_set_visible (r->row,
-                                  g_strcmp0 (check_infos[i].id, PD_PHOTO_CHECK_RESOLUTION) != 0 || report == NULL);
-          gtk_image_set_from_icon_name (r->icon, "content-loading-symbolic");
-          gtk_widget_add_css_class (icon, "dim-label");
-          set_check_message (r, NULL);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (r->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Not checked"), -1);
-          gtk_widget_set_tooltip_text (r->row, report != NULL ? _("Checked once a single face is seen") : NULL);
-          continue;
-        }
-
-      gtk_widget_set_visible (r->row, TRUE);
-      if (check->passed)
-        {
-          gtk_image_set_from_icon_name (r->icon, "emblem-ok-symbolic");
-          gtk_widget_add_css_class (icon, "success");
-          set_check_message (r, NULL);
-          gtk_widget_set_tooltip_text (r->row, check->message);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (r->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Passed"), -1);
-        }
+        /* The resolution is judged on the photo taken, not on the preview. */
+        set_row (r, g_strcmp0 (check_infos[i].id, PD_PHOTO_CHECK_RESOLUTION) != 0 || report == NULL,
+                 ROW_NOT_CHECKED, report != NULL ? _("Checked once a single face is seen") : NULL);
+      else if (check->passed)
+        set_row (r, TRUE, ROW_PASSED, check->message);
       else
         {
           n_failed++;
-          gtk_image_set_from_icon_name (r->icon, "dialog-warning-symbolic");
-          gtk_widget_add_css_class (icon, "error");
-          /* The message says what to do: it is shown in full, not in a tooltip. */
-          set_check_message (r, check->message);
-          gtk_widget_set_tooltip_text (r->row, NULL);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (r->icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Failed"), -1);
+          set_row (r, TRUE, ROW_FAILED, check->message);
         }
     }
 
@@ -436,6 +454,8 @@ typedef struct
   GdkPixbuf      *image;
   PdPhotoMode     mode;
   GFile          *file;       /* import: the picture is read in the worker */
+  int             still_width;  /* import: the size the picture is shown at, device pixels */
+  int             still_height;
 } AnalysisData;
 
 static void
@@ -688,11 +708,13 @@ find_cameras (PdPhotoPage *self)
 
 /* Capture and import */
 
+/* The textures are made here too: a 12 MP picture is a 36 MB copy, and drawing it scaled
+ * down on every frame would hold the main thread far longer than that. */
 typedef struct
 {
   PdPhotoReport *report;
-  GdkPixbuf     *image;      /* import: the picture read */
-  GdkPixbuf     *standard;
+  GdkTexture    *still;      /* import: the picture read, at the size it is shown */
+  GdkTexture    *standard;
   GBytes        *jpeg;
   GError        *error;      /* why no standard photo could be made */
 } CaptureResult;
@@ -701,7 +723,7 @@ static void
 capture_result_free (CaptureResult *result)
 {
   g_clear_pointer (&result->report, pd_photo_report_free);
-  g_clear_object (&result->image);
+  g_clear_object (&result->still);
   g_clear_object (&result->standard);
   g_clear_pointer (&result->jpeg, g_bytes_unref);
   g_clear_error (&result->error);
@@ -709,6 +731,27 @@ capture_result_free (CaptureResult *result)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CaptureResult, capture_result_free)
+
+/* @image scaled down to fit @width x @height (unknown when 0). */
+static GdkTexture *
+still_texture (GdkPixbuf *image,
+               int        width,
+               int        height)
+{
+  int image_width = gdk_pixbuf_get_width (image);
+  int image_height = gdk_pixbuf_get_height (image);
+  double factor;
+  g_autoptr(GdkPixbuf) scaled = NULL;
+
+  if (width <= 0 || height <= 0)
+    return gdk_texture_new_for_pixbuf (image);
+  factor = MIN (1.0, MIN ((double) width / image_width, (double) height / image_height));
+  if (factor == 1.0)
+    return gdk_texture_new_for_pixbuf (image);
+  scaled = gdk_pixbuf_scale_simple (image, MAX (1, (int) (image_width * factor + 0.5)),
+                                    MAX (1, (int) (image_height * factor + 0.5)), GDK_INTERP_BILINEAR);
+  return gdk_texture_new_for_pixbuf (scaled);
+}
 
 static void
 capture_thread (GTask        *task,
@@ -719,6 +762,7 @@ capture_thread (GTask        *task,
   AnalysisData *data = task_data;
   PdPhotoProfile *p = data->profile;
   g_autoptr(CaptureResult) result = g_new0 (CaptureResult, 1);
+  g_autoptr(GdkPixbuf) standard = NULL;
   GError *error = NULL;
 
   if (data->file != NULL)
@@ -734,17 +778,19 @@ capture_thread (GTask        *task,
           g_task_return_error (task, error);
           return;
         }
-      result->image = g_object_ref (data->image);
+      result->still = still_texture (data->image, data->still_width, data->still_height);
     }
 
   result->report = pd_photo_analyze (data->model->model, p, data->image, PD_PHOTO_MODE_CAPTURE);
-  result->standard = pd_photo_make_standard (p, data->image, result->report, &result->error);
-  if (result->standard != NULL)
-    result->jpeg = pd_photo_image_encode_jpeg (result->standard, (int) p->output.jpeg_quality_min,
+  standard = pd_photo_make_standard (p, data->image, result->report, &result->error);
+  if (standard != NULL)
+    result->jpeg = pd_photo_image_encode_jpeg (standard, (int) p->output.jpeg_quality_min,
                                                (int) p->output.jpeg_quality_max,
                                                (gsize) p->output.jpeg_min_bytes,
                                                (gsize) p->output.jpeg_max_bytes,
                                                (int) p->output.dpi, NULL, &result->error);
+  if (result->jpeg != NULL)
+    result->standard = gdk_texture_new_for_pixbuf (standard);
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) capture_result_free);
 }
 
@@ -790,14 +836,14 @@ capture_cb (GObject      *object,
       /* The picture and its checks take the place of the live view until Back to Camera. */
       self->still = TRUE;
       g_clear_object (&self->still_texture);
-      self->still_texture = gdk_texture_new_for_pixbuf (result->image);
+      self->still_texture = g_steal_pointer (&result->still);
       gtk_picture_set_paintable (self->still_picture, GDK_PAINTABLE (self->still_texture));
     }
   self->result_report = g_steal_pointer (&result->report);
 
   if (result->jpeg != NULL)
     {
-      self->result_texture = gdk_texture_new_for_pixbuf (result->standard);
+      self->result_texture = g_steal_pointer (&result->standard);
       self->result_jpeg = g_steal_pointer (&result->jpeg);
     }
   else if (result->error != NULL)
@@ -860,7 +906,9 @@ capture_action (GtkWidget  *widget,
     {
       self->countdown = COUNTDOWN_SECONDS;
       show_countdown (self);
-      self->countdown_source = g_timeout_add_seconds (1, countdown_cb, self);
+      /* Not g_timeout_add_seconds: it rounds to whole seconds of the clock, so its first tick
+       * may come early and the applicant would get less than the promised time. */
+      self->countdown_source = g_timeout_add (1000, countdown_cb, self);
       update_state (self);
       return;
     }
@@ -885,6 +933,11 @@ pd_photo_page_import_file (PdPhotoPage *self,
   self->capturing = TRUE;
   data = analysis_data_new (self, NULL, PD_PHOTO_MODE_CAPTURE);
   data->file = g_object_ref (file);
+  /* The still takes the place of the live picture. */
+  data->still_width = gtk_widget_get_width (GTK_WIDGET (self->source_stack)) *
+                      gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  data->still_height = gtk_widget_get_height (GTK_WIDGET (self->source_stack)) *
+                       gtk_widget_get_scale_factor (GTK_WIDGET (self));
   task = g_task_new (self, self->cancellable, capture_cb, GINT_TO_POINTER (TRUE));
   g_task_set_source_tag (task, pd_photo_page_import_file);
   g_task_set_task_data (task, data, (GDestroyNotify) analysis_data_free);
@@ -1347,6 +1400,8 @@ pd_photo_page_finalize (GObject *object)
   g_clear_pointer (&self->result_jpeg, g_bytes_unref);
   g_clear_object (&self->still_texture);
   g_clear_pointer (&self->override_reason, g_free);
+  for (guint i = 0; i < N_CHECKS; i++)
+    g_clear_pointer (&self->rows[i].text, g_free);
 
   G_OBJECT_CLASS (pd_photo_page_parent_class)->finalize (object);
 }

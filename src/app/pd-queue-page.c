@@ -14,17 +14,21 @@
  * than this is too vague to be useful anyway. */
 #define TODAY_LIMIT  5000
 #define SEARCH_LIMIT 200
+/* Earlier days, most recently changed first: enough to find yesterday's work by eye. */
+#define RECENT_LIMIT 500
 
 struct _PdQueuePage
 {
   GtkWidget        parent_instance;
 
   GtkSearchEntry  *search_entry;
+  GtkToggleButton *earlier_button;
   GtkStack        *stack;
   GtkSpinner      *spinner;
   GtkColumnView   *column_view;
   GListStore      *model;
   AdwStatusPage   *error_page;
+  AdwStatusPage   *empty_page;
 
   PdStore         *store;
   GCancellable    *cancellable;
@@ -87,6 +91,43 @@ set_loading (PdQueuePage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* Whether @dossier, changed today, is one of today's applications: taken or worked on at the
+ * counter today. One taken on an earlier day also changes when it is sent and when the central
+ * system sends its status, and would crowd the counter's list. */
+static gboolean
+worked_on_today (PdStore    *store,
+                 PdDossier  *dossier,
+                 gint64      start,
+                 GError    **error)
+{
+  g_autoptr(GPtrArray) history = NULL;
+
+  switch ((int) pd_dossier_get_status (dossier))
+    {
+    case PD_STATUS_DRAFT:
+    case PD_STATUS_ON_HOLD:
+    case PD_STATUS_ACCEPTED:
+    case PD_STATUS_REFUSED:
+      /* Still at the counter, and changed today: by the counter. */
+      return TRUE;
+    default:
+      break;
+    }
+  if (pd_dossier_get_created_at (dossier) >= start)
+    return TRUE;
+  history = pd_store_get_status_history (store, pd_dossier_get_id (dossier), error);
+  if (history == NULL)
+    return FALSE;
+  for (guint i = 0; i < history->len; i++)
+    {
+      const PdStatusChange *change = g_ptr_array_index (history, i);
+
+      if (change->at >= start && change->status == PD_STATUS_ACCEPTED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 list_today_thread (GTask        *task,
                    gpointer      source_object,
@@ -96,9 +137,42 @@ list_today_thread (GTask        *task,
   PdStore *store = task_data;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GError) error = NULL;
-  GPtrArray *dossiers;
+  g_autoptr(GPtrArray) changed = NULL;
+  gint64 start = pd_format_start_of_day (now);
+  GPtrArray *today;
 
-  dossiers = pd_store_list (store, PD_STATUS_INVALID, pd_format_start_of_day (now), TODAY_LIMIT, &error);
+  changed = pd_store_list (store, PD_STATUS_INVALID, start, TODAY_LIMIT, &error);
+  if (changed == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  today = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < changed->len; i++)
+    {
+      PdDossier *dossier = g_ptr_array_index (changed, i);
+
+      if (worked_on_today (store, dossier, start, &error))
+        g_ptr_array_add (today, g_object_ref (dossier));
+      else if (error != NULL)
+        {
+          g_ptr_array_unref (today);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  g_task_return_pointer (task, today, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+list_recent_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *dossiers = pd_store_list (task_data, PD_STATUS_INVALID, 0, RECENT_LIMIT, &error);
+
   if (dossiers == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -127,6 +201,19 @@ show_results (PdQueuePage *self,
   g_list_store_splice (self->model, 0, g_list_model_get_n_items (G_LIST_MODEL (self->model)),
                        dossiers->pdata, dossiers->len);
 
+  if (dossiers->len == 0 && !self->searching)
+    {
+      gboolean earlier = gtk_toggle_button_get_active (self->earlier_button);
+
+      adw_status_page_set_title (self->empty_page, earlier ? _("No Applications on This Computer")
+                                                           : _("No Applications Yet Today"));
+      adw_status_page_set_description (self->empty_page,
+                                       earlier ? _("Press Ctrl+N to take the next applicant’s declaration.")
+                                               : _("Applications taken today appear here. Press Ctrl+N to "
+                                                   "take the next applicant’s declaration. Earlier "
+                                                   "applications: Earlier Days, or search by name or ID "
+                                                   "number."));
+    }
   if (dossiers->len > 0)
     gtk_stack_set_visible_child_name (self->stack, "list");
   else
@@ -196,7 +283,8 @@ pd_queue_page_reload (PdQueuePage *self)
 
       g_task_set_source_tag (task, pd_queue_page_reload);
       g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
-      g_task_run_in_thread (task, list_today_thread);
+      g_task_run_in_thread (task, gtk_toggle_button_get_active (self->earlier_button)
+                                  ? list_recent_thread : list_today_thread);
     }
 }
 
@@ -246,6 +334,21 @@ search_changed_cb (PdQueuePage    *self,
 }
 
 static void
+earlier_toggled_cb (PdQueuePage     *self,
+                    GtkToggleButton *button)
+{
+  pd_queue_page_reload (self);
+}
+
+void
+pd_queue_page_set_show_earlier (PdQueuePage *self,
+                                gboolean     show_earlier)
+{
+  g_return_if_fail (PD_IS_QUEUE_PAGE (self));
+  gtk_toggle_button_set_active (self->earlier_button, show_earlier);
+}
+
+static void
 stop_search_cb (PdQueuePage    *self,
                 GtkSearchEntry *entry)
 {
@@ -273,6 +376,16 @@ setup_numeric_label_cb (GtkSignalListItemFactory *factory,
 {
   setup_label_cb (factory, item, self);
   gtk_widget_add_css_class (gtk_list_item_get_child (item), "numeric");
+}
+
+/* Dates and times are read whole: never cut short. */
+static void
+setup_time_label_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     PdQueuePage              *self)
+{
+  setup_numeric_label_cb (factory, item, self);
+  gtk_label_set_ellipsize (GTK_LABEL (gtk_list_item_get_child (item)), PANGO_ELLIPSIZE_NONE);
 }
 
 static void
@@ -358,7 +471,7 @@ bind_time_cb (GtkSignalListItemFactory *factory,
            g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
     text = g_date_time_format (local, "%H:%M");
   else
-    text = g_date_time_format (local, "%d/%m/%Y");
+    text = g_date_time_format (local, "%d/%m/%Y %H:%M");
   bind_text (item, text);
 }
 
@@ -450,13 +563,17 @@ pd_queue_page_class_init (PdQueuePageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-queue-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PdQueuePage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PdQueuePage, earlier_button);
   gtk_widget_class_bind_template_child (widget_class, PdQueuePage, stack);
   gtk_widget_class_bind_template_child (widget_class, PdQueuePage, spinner);
   gtk_widget_class_bind_template_child (widget_class, PdQueuePage, column_view);
   gtk_widget_class_bind_template_child (widget_class, PdQueuePage, model);
   gtk_widget_class_bind_template_child (widget_class, PdQueuePage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, PdQueuePage, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, earlier_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_time_label_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_label_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_numeric_label_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_queue_number_cb);

@@ -1,4 +1,5 @@
-/* pd-queue-page.h: today's applications, and search over all of them. */
+/* pd-queue-page.h: the applications taken or worked on at the counter today (or, on demand,
+ * those of the days before too), and search over all of them. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -18,6 +19,10 @@ void        pd_queue_page_focus_search (PdQueuePage *self);
 GListModel *pd_queue_page_get_model    (PdQueuePage *self);
 gboolean    pd_queue_page_get_loading  (PdQueuePage *self);
 GtkEditable *pd_queue_page_get_search_entry (PdQueuePage *self);
+/* Without a search, the list shows today's applications; with @show_earlier, those
+ * of the days before too (what the Earlier Days button does). */
+void        pd_queue_page_set_show_earlier (PdQueuePage *self,
+                                            gboolean     show_earlier);
 
 /* Opens the row at @position as Enter on it does: emits "dossier-activated". */
 void        pd_queue_page_activate     (PdQueuePage *self,

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "pd-declaration-code.h"
+#include "pd-declaration-keys.h"
 #include "pd-secrets.h"
 #include "pd-station-key.h"
 #include "sync/pd-device.h"
@@ -22,7 +23,7 @@ pd_station_key_free (PdStationKey *key)
   g_free (key);
 }
 
-/* A key id holds 1 to 32 of A-Z a-z 0-9 . _ -: the station's id, shortened. */
+/* A key id holds 1 to 32 of A-Z a-z 0-9 . _ -: the store's id, shortened. */
 static char *
 make_key_id (const char *prefix,
              const char *id)
@@ -50,7 +51,8 @@ pd_station_key_load (PdStore       *store,
     {
       kind = PD_DEVICE_SECRET_KIND;
       id = device_id;
-      key->key_id = make_key_id ("DEV-", device_id);
+      /* The id the central system lists the station's key under (GET /v1/station-keys). */
+      key->key_id = pd_declaration_keys_device_key_id (device_id);
     }
   else
     {

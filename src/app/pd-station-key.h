@@ -1,10 +1,12 @@
 /* pd-station-key.h: the key an assisted-entry station signs declaration QR codes with.
  *
  * An enrolled station signs with its device key, whose public half the central system
- * registered at enrollment; one that is not enrolled makes a key of its own, kept in the
- * keyring. Either way a counter trusts the station by its key text, "PDK1:KEY-ID:PUBLIC-KEY"
- * (the public key in base64url), printed as a QR code at the station and scanned at the
- * counter (see pd_window_handle_scan()).
+ * registered at enrollment: its counters trust it from the signed list of the office's
+ * stations that every sync pulls (pd_declaration_keys_apply_central()), and stop when the
+ * central system revokes it. One that is not enrolled makes a key of its own, kept in the
+ * keyring, which the central system never sees: a counter trusts it by its key text,
+ * "PDK1:KEY-ID:PUBLIC-KEY" (the public key in base64url), printed as a QR code at the
+ * station and scanned at the counter by a supervisor (see pd_window_handle_scan()).
  */
 #pragma once
 

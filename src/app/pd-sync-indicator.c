@@ -27,21 +27,40 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The engine notifies each figure of a pass on its own, in the header bar: a class or an icon
+ * set again restyles the button and redraws it, so only what changed is set. */
+static void
+set_look (PdSyncIndicator *self,
+          const char      *icon,
+          const char      *css)
+{
+  const char *classes[] = { "warning", "error" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    {
+      gboolean wanted = g_strcmp0 (css, classes[i]) == 0;
+
+      if (wanted && !gtk_widget_has_css_class (GTK_WIDGET (self), classes[i]))
+        gtk_widget_add_css_class (GTK_WIDGET (self), classes[i]);
+      else if (!wanted && gtk_widget_has_css_class (GTK_WIDGET (self), classes[i]))
+        gtk_widget_remove_css_class (GTK_WIDGET (self), classes[i]);
+    }
+  if (g_strcmp0 (gtk_image_get_icon_name (self->icon), icon) != 0)
+    gtk_image_set_from_icon_name (self->icon, icon);
+}
+
 static void
 update (PdSyncIndicator *self)
 {
   const char *icon;
+  const char *css = NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *count = NULL;
   guint pending = 0, set_aside = 0;
-  const char *css[] = { "warning", "error" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (css); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self), css[i]);
 
   if (self->engine == NULL)
     {
-      gtk_image_set_from_icon_name (self->icon, "network-offline-symbolic");
+      set_look (self, "network-offline-symbolic", NULL);
       gtk_widget_set_visible (GTK_WIDGET (self->count_label), FALSE);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self), _("Not enrolled: applications are kept on this computer"));
       return;
@@ -60,13 +79,13 @@ update (PdSyncIndicator *self)
       icon = "network-offline-symbolic";
       tooltip = g_strdup_printf (g_dngettext (NULL, "Offline: %u application waiting",
                                               "Offline: %u applications waiting", pending), pending);
-      gtk_widget_add_css_class (GTK_WIDGET (self), "warning");
+      css = "warning";
       break;
     case PD_SYNC_STATE_ERROR:
       icon = "dialog-warning-symbolic";
       tooltip = g_strdup_printf (_("Sending needs attention: %s"),
                                  pd_sync_engine_get_last_error (self->engine) ? pd_sync_engine_get_last_error (self->engine) : "");
-      gtk_widget_add_css_class (GTK_WIDGET (self), "error");
+      css = "error";
       break;
     case PD_SYNC_STATE_IDLE:
     default:
@@ -85,9 +104,9 @@ update (PdSyncIndicator *self)
 
       g_free (tooltip);
       tooltip = more;
-      gtk_widget_add_css_class (GTK_WIDGET (self), "error");
+      css = "error";
     }
-  gtk_image_set_from_icon_name (self->icon, icon);
+  set_look (self, icon, css);
   count = g_strdup_printf ("%u", pending);
   gtk_label_set_label (self->count_label, count);
   gtk_widget_set_visible (GTK_WIDGET (self->count_label), pending > 0);

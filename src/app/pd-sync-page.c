@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "sync/pd-officer.h"
+#include "pd-accessible.h"
 #include "pd-sync-page.h"
 
 struct _PdSyncPage
@@ -91,7 +92,10 @@ show_status (PdSyncPage *self,
              const char *title,
              const char *description)
 {
-  gtk_image_set_from_icon_name (self->status_icon, icon);
+  /* Called on each of the engine's notifications during a pass: an icon set again is
+   * reloaded and redrawn. */
+  if (g_strcmp0 (gtk_image_get_icon_name (self->status_icon), icon) != 0)
+    gtk_image_set_from_icon_name (self->status_icon, icon);
   gtk_label_set_label (self->status_title, title);
   gtk_label_set_label (self->status_description, description);
   gtk_widget_set_visible (GTK_WIDGET (self->status_description), description != NULL);
@@ -632,4 +636,5 @@ pd_sync_page_init (PdSyncPage *self)
   self->n_waiting = -1;
   self->set_aside_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  pd_accessible_label_entry_rows (GTK_WIDGET (self));
 }

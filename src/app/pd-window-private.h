@@ -64,8 +64,10 @@ guint          pd_window_get_n_printed  (PdWindow   *self);
 PdDossier     *pd_window_get_last_accepted (PdWindow *self);
 /* Whether a round started by Call Next is under way (ends when the papers are printed). */
 gboolean       pd_window_get_in_round   (PdWindow   *self);
-/* Reopens a refused application (back to DRAFT, with @reason in its history): supervisors
- * only. Returns FALSE with a message shown when the role or the status does not allow it. */
+/* Reopens a refused application, or an accepted one whose packet has not left (back to DRAFT,
+ * with @reason in its history, the packet withdrawn: pd_store_reopen()): supervisors only.
+ * Returns FALSE with a message shown when the role does not allow it; a status the store
+ * refuses is told once it has answered. */
 gboolean       pd_window_reopen         (PdWindow   *self,
                                          PdDossier  *dossier,
                                          const char *reason);

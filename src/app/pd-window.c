@@ -15,17 +15,22 @@
 #include "pd-day-report.h"
 #include "pd-entrance-page.h"
 #include "pd-format.h"
+#include "pd-outbox-transfer.h"
+#include "pd-sign-in-dialog.h"
+#include "pd-slip-photo.h"
 #include "pd-station-key.h"
 #include "pd-sync-indicator.h"
 #include "pd-trip.h"
 #include "pd-validate.h"
 #include "sync/pd-device.h"
 #include "sync/pd-officer.h"
+#include "sync/pd-prepared.h"
 #include "sync/pd-sync-client.h"
 #include "sync/pd-sync-engine.h"
 #include "pd-scan-router.h"
 #include "pd-scanner-dialog.h"
 #include "pd-window-private.h"
+#include "pd-toast.h"
 
 /* The photo standard of Vietnamese passports (data/photo-standards/). */
 #define PHOTO_PROFILE "vn-passport"
@@ -40,6 +45,7 @@ struct _PdWindow
   GtkLabel             *error_detail;
   AdwViewStack         *view_stack;
   AdwToastOverlay      *toast_overlay;
+  GtkWidget            *call_next_button;
   PdQueuePage          *queue_page;
   PdDossierForm        *form;
   PdSyncPage           *sync_page;
@@ -60,7 +66,6 @@ struct _PdWindow
   PdScanInput          *scan_input;
   GCancellable         *lookup_cancellable;
   char                 *scan_message;
-  AdwToast             *last_toast;
   /* A declaration waiting for the officer to agree to replace the form being typed. */
   PdDossier            *pending_declaration;
 
@@ -80,12 +85,18 @@ struct _PdWindow
   char                 *print_export_dir;
   GPtrArray            *print_queue;     /* PdPrintDocument still to print */
   char                 *print_done;      /* what to say once the queue is printed */
+  gboolean              clear_after_print; /* the citizen's data leaves the public screen */
   guint                 n_printed;
   PdDossier            *last_accepted;
   gboolean              enrolled;
   PdSyncEngine         *engine;
   gboolean              start_sync;
   char                 *last_declaration_qr;
+  /* Assisted entry: the failed checks and reason of a photo used anyway, for the counter. */
+  char                 *photo_override;
+  /* The counter: the code of the slip just scanned, and the fetch of its photo. */
+  char                 *slip_code;
+  PdSlipPhoto          *slip_photo;
   char                 *station_key_text;
   PdDayReport           day_report;
   guint                 trip_chosen;
@@ -184,14 +195,6 @@ pd_window_get_scan_message (PdWindow *self)
 }
 
 static void
-toast_dismissed_cb (PdWindow *self,
-                    AdwToast *toast)
-{
-  if (self->last_toast == toast)
-    g_clear_object (&self->last_toast);
-}
-
-static void
 scan_message (PdWindow   *self,
               const char *message)
 {
@@ -200,18 +203,10 @@ scan_message (PdWindow   *self,
   g_free (self->scan_message);
   self->scan_message = g_strdup (message);
 
-  /* Toasts queue up: at the pace of a counter the officer would read old news. The one still
-   * up says the news instead (dismissing it mid-animation crashes libadwaita 1.2). */
-  if (self->last_toast != NULL)
-    {
-      adw_toast_set_title (self->last_toast, message);
-      return;
-    }
+  /* Toasts queue up: at the pace of a counter the officer would read old news. */
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 8);
-  self->last_toast = g_object_ref (toast);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  pd_toast_show (GTK_WIDGET (self->toast_overlay), toast);
 }
 
 static void
@@ -224,6 +219,8 @@ load_declaration (PdWindow  *self,
                                                             PD_FIELD_QUEUE_NUMBER));
 
   pd_dossier_form_load (self->form, declaration);
+  /* Online or off a trusted station's signed slip, the declaration paper is in hand. */
+  pd_dossier_form_note_declaration (self->form);
   if (ticket != NULL && pd_dossier_get_field (declaration, PD_FIELD_QUEUE_NUMBER) == NULL)
     pd_dossier_form_set_value (self->form, PD_FIELD_QUEUE_NUMBER, ticket);
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
@@ -231,6 +228,11 @@ load_declaration (PdWindow  *self,
                              pd_dossier_get_field (declaration, PD_FIELD_FULL_NAME)
                              ? pd_dossier_get_field (declaration, PD_FIELD_FULL_NAME) : "?");
   scan_message (self, message);
+  /* Off a slip, the photo taken at the assisted-entry station may be at the central system. */
+  if (self->slip_code != NULL &&
+      g_strcmp0 (self->slip_code, pd_dossier_get_field (declaration, PD_FIELD_DECLARATION_CODE)) == 0)
+    pd_slip_photo_fetch (self->slip_photo, self->engine, declaration);
+  g_clear_pointer (&self->slip_code, g_free);
 }
 
 static void
@@ -489,6 +491,8 @@ pd_window_handle_scan (PdWindow   *self,
   scan = pd_scan_read (text, -1, PD_SCAN_KIND_UNKNOWN, keys, &today, &error);
   if (scan == NULL)
     {
+      if (keys != NULL)
+        pd_declaration_keys_explain_refusal (self->store, text, &error);
       scan_message (self, error->message);
       return;
     }
@@ -499,6 +503,8 @@ pd_window_handle_scan (PdWindow   *self,
       lookup_declaration (self, scan->declaration_code);
       break;
     case PD_SCAN_KIND_DECLARATION_QR:
+      g_free (self->slip_code);
+      self->slip_code = g_strdup (pd_dossier_get_field (scan->declaration->dossier, PD_FIELD_DECLARATION_CODE));
       offer_declaration (self, scan->declaration->dossier);
       break;
     case PD_SCAN_KIND_MRZ:
@@ -546,7 +552,10 @@ set_actions_enabled (PdWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-declaration", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.station-key", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-report", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-day-report", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-in", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.prepare-trip", enabled);
+  pd_outbox_transfer_update_actions (self, enabled);
 }
 
 static void
@@ -711,6 +720,10 @@ apply_role (PdWindow *self)
   pd_dossier_form_set_role (self->form, self->role, self->actor);
   /* A volunteer helps one citizen at a time: no list of others, no search. */
   adw_view_stack_page_set_visible (queue, !volunteer);
+  /* Nor the tickets of the office's queue: the citizen queues at the counter with the slip. */
+  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->entrance_page)),
+                                   !volunteer);
+  gtk_widget_set_visible (self->call_next_button, !volunteer);
   if (self->store != NULL)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", !volunteer);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.call-next", !volunteer && self->store != NULL);
@@ -718,7 +731,10 @@ apply_role (PdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", !volunteer && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refuse", !volunteer && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-report", !volunteer && self->store != NULL);
-  if (volunteer && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "queue") == 0)
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-day-report", !volunteer && self->store != NULL);
+  pd_outbox_transfer_update_actions (self, self->store != NULL);
+  if (volunteer && (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "queue") == 0 ||
+                    g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "entrance") == 0))
     adw_view_stack_set_visible_child_name (self->view_stack, "form");
 }
 
@@ -908,6 +924,49 @@ sync_page_signed_in_cb (PdWindow  *self,
 }
 
 static void
+sign_in_dialog_signed_in_cb (PdWindow  *self,
+                             PdOfficer *officer)
+{
+  g_autofree char *message = pd_sign_in_describe_officer (officer);
+
+  sync_page_signed_in_cb (self, officer);
+  scan_message (self, message);
+}
+
+static void
+sign_in_dialog_signed_out_cb (PdWindow *self)
+{
+  if (self->engine != NULL)
+    pd_sync_engine_set_token (self->engine, NULL);
+  if (!self->role_fixed)
+    {
+      self->role = PD_ROLE_NONE;
+      g_clear_pointer (&self->actor, g_free);
+      apply_role (self);
+    }
+  scan_message (self, _("Signed out. Applications cannot be accepted until an officer signs in (Ctrl+L)."));
+}
+
+static void
+open_sign_in (PdWindow *self)
+{
+  PdDevice *device = self->engine != NULL ? pd_sync_engine_get_device (self->engine) : NULL;
+  PdSignInDialog *dialog = pd_sign_in_dialog_new (GTK_WINDOW (self), self->store, device);
+
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (sign_in_dialog_signed_in_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "signed-out", G_CALLBACK (sign_in_dialog_signed_out_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  open_sign_in (PD_WINDOW (widget));
+}
+
+static void
 resolve_role_cb (GObject      *object,
                  GAsyncResult *res,
                  gpointer      user_data)
@@ -932,7 +991,7 @@ resolve_role_cb (GObject      *object,
     {
       g_autofree char *message =
         g_strdup_printf (_("Nobody is signed in at this station, so applications cannot be accepted. "
-                           "Sign in with “passdesk-cli sign-in”, then restart Passdesk.%s%s"),
+                           "Sign in with Ctrl+L (main menu, Sign In…).%s%s"),
                          result->problem ? " " : "", result->problem ? result->problem : "");
 
       scan_message (self, message);
@@ -1067,6 +1126,12 @@ accept_action (GtkWidget  *widget,
   PdWindow *self = PD_WINDOW (widget);
 
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
+  /* Nobody to accept under: the way to sign in is offered there and then; the form is kept. */
+  if (self->role == PD_ROLE_NONE && self->engine != NULL)
+    {
+      open_sign_in (self);
+      return;
+    }
   self->print_after_accept = TRUE;
   pd_dossier_form_accept (self->form);
   /* Refused before saving (a field to fix, a role): nothing will be printed. */
@@ -1104,7 +1169,10 @@ print_done_cb (GObject      *object,
 
   if (!pd_print_document_finish (result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* The form is kept for the slip: that is printed again from the form. */
+      if (self->clear_after_print && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        scan_message (self, _("Not printed. Print the declaration slip again with Ctrl+Shift+P."));
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         scan_message (self, _("Not printed. Print the papers again with Ctrl+P."));
       else
         {
@@ -1114,6 +1182,7 @@ print_done_cb (GObject      *object,
           scan_message (self, message);
         }
       g_ptr_array_set_size (self->print_queue, 0);
+      self->clear_after_print = FALSE;
       return;
     }
   self->n_printed++;
@@ -1128,6 +1197,14 @@ print_done_cb (GObject      *object,
       self->in_round = FALSE;
       if (self->role != PD_ROLE_VOLUNTEER)
         adw_view_stack_set_visible_child_name (self->view_stack, "queue");
+    }
+  if (self->clear_after_print)
+    {
+      self->clear_after_print = FALSE;
+      pd_dossier_form_clear (self->form);
+      pd_photo_page_reset (self->photo_page);
+      adw_view_stack_set_visible_child_name (self->view_stack, "form");
+      pd_dossier_form_focus_first (self->form);
     }
   scan_message (self, self->print_done);
 }
@@ -1192,6 +1269,7 @@ print_papers (PdWindow  *self,
   g_object_set_data_full (G_OBJECT (receipt), "pd-file",
                           g_strdup_printf ("fee-receipt-%s", pd_dossier_get_uuid (dossier)), g_free);
   g_ptr_array_set_size (self->print_queue, 0);
+  self->clear_after_print = FALSE;
   g_ptr_array_add (self->print_queue, g_steal_pointer (&slip));
   g_ptr_array_add (self->print_queue, g_steal_pointer (&receipt));
   g_free (self->print_done);
@@ -1227,7 +1305,6 @@ typedef struct
 {
   PdDossier *dossier;
   char      *reason;
-  PdStatus   status;
   char      *actor;
 } ReopenData;
 
@@ -1249,10 +1326,9 @@ reopen_thread (GTask        *task,
   ReopenData *data = task_data;
   GError *error = NULL;
 
-  if (!pd_store_set_status (source_object, pd_dossier_get_id (data->dossier), PD_STATUS_DRAFT,
-                            data->actor, data->reason, &error) ||
-      !pd_store_audit (source_object, data->actor, "reopen", pd_dossier_get_uuid (data->dossier),
-                       pd_status_to_string (data->status), &error))
+  /* One transaction: the draft, the history, the audit and, once accepted, the packet taken
+   * back out of the outbox (or nothing, when the packet may have left already). */
+  if (!pd_store_reopen (source_object, pd_dossier_get_id (data->dossier), data->actor, data->reason, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -1295,18 +1371,11 @@ pd_window_reopen (PdWindow   *self,
       scan_message (self, _("Only a supervisor can reopen an application. Ask the supervisor to sign in."));
       return FALSE;
     }
-  /* An accepted application has its sealed packet in the outbox, which cannot be withdrawn
-   * yet: reopening it would send the old version all the same. */
-  if (pd_dossier_get_status (dossier) != PD_STATUS_REFUSED)
-    {
-      scan_message (self, _("Only a refused application can be reopened here. An accepted one is corrected "
-                            "through the central system."));
-      return FALSE;
-    }
+  /* Which statuses may be reopened is the store's to say, in the transaction: an accepted
+   * application's packet may be leaving at this very moment. */
   data = g_new0 (ReopenData, 1);
   data->dossier = g_object_ref (dossier);
   data->reason = g_strdup (reason != NULL && *reason != '\0' ? reason : _("Reopened by the supervisor"));
-  data->status = pd_dossier_get_status (dossier);
   data->actor = g_strdup (self->actor != NULL ? self->actor : g_get_user_name ());
   task = g_task_new (self->store, self->cancellable, reopen_cb, g_object_ref (self));
   g_task_set_source_tag (task, pd_window_reopen);
@@ -1332,10 +1401,17 @@ offer_reopen (PdWindow  *self,
               PdDossier *dossier)
 {
   GtkWidget *dialog, *entry;
-  g_autofree char *body = g_strdup_printf (_("Refused: %s. Reopening makes it a draft again; the "
-                                             "history keeps the refusal."),
-                                           pd_dossier_get_status_reason (dossier)
-                                           ? pd_dossier_get_status_reason (dossier) : "?");
+  g_autofree char *body = NULL;
+
+  if (pd_dossier_get_status (dossier) == PD_STATUS_ACCEPTED)
+    body = g_strdup (_("Accepted, waiting to be sent. Reopening takes its packet back out of the outbox and "
+                       "makes it a draft again; the history keeps the acceptance. Once it has been sent, "
+                       "it cannot be reopened here."));
+  else
+    body = g_strdup_printf (_("Refused: %s. Reopening makes it a draft again; the "
+                              "history keeps the refusal."),
+                            pd_dossier_get_status_reason (dossier)
+                            ? pd_dossier_get_status_reason (dossier) : "?");
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Reopen the Application?"), body);
   entry = gtk_entry_new ();
@@ -1410,6 +1486,13 @@ get_dossier_cb (GObject      *object,
       else
         scan_message (self, _("This application was refused. Only a supervisor can reopen it."));
       break;
+    case PD_STATUS_ACCEPTED:
+      if (pd_role_may_reopen (self->role))
+        {
+          offer_reopen (self, dossier);
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
     default:
       /* Translators: %s is a status such as "Accepted". */
       message = g_strdup_printf (_("This application is “%s”: it can no longer be changed at the counter."),
@@ -1517,6 +1600,10 @@ typedef struct
   char      *key_text;
   char      *key_id;
   gint64     signed_at;
+  /* Set for a slip whose prepared declaration goes to the counters through the central system. */
+  PdDevice  *device;
+  char      *photo_override;
+  char      *queue_error;
 } SignData;
 
 static void
@@ -1526,6 +1613,9 @@ sign_data_free (SignData *data)
   g_free (data->qr_text);
   g_free (data->key_text);
   g_free (data->key_id);
+  g_clear_object (&data->device);
+  g_free (data->photo_override);
+  g_free (data->queue_error);
   g_free (data);
 }
 
@@ -1556,17 +1646,29 @@ sign_thread (GTask        *task,
           return;
         }
     }
+  /* The slip is printed whatever happens here: its QR code works without the central system. */
+  if (data->device != NULL &&
+      !pd_prepared_queue (source_object, data->device, data->dossier, data->photo_override,
+                          data->signed_at, &error))
+    {
+      data->queue_error = g_strdup (error->message);
+      g_clear_error (&error);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
+/* @done (nullable): what to say once printed. Set before printing: an export ends at once. */
 static void
 print_one (PdWindow        *self,
            PdPrintDocument *document,
-           const char      *file)
+           const char      *file,
+           const char      *done,
+           gboolean         clear_form)
 {
+  self->clear_after_print = clear_form;
   g_object_set_data_full (G_OBJECT (document), "pd-file", g_strdup (file), g_free);
   g_free (self->print_done);
-  self->print_done = g_strdup (_("Printed."));
+  self->print_done = g_strdup (done != NULL ? done : _("Printed."));
   g_ptr_array_set_size (self->print_queue, 0);
   g_ptr_array_add (self->print_queue, g_object_ref (document));
   print_next (self);
@@ -1616,10 +1718,21 @@ declaration_signed_cb (GObject      *object,
       scan_message (self, message);
       return;
     }
-  print_one (self, document, "declaration-slip");
-  g_free (self->print_done);
-  self->print_done = g_strdup (_("Declaration slip printed. Give it to the applicant: the counter scans its "
-                                 "QR code."));
+  if (data->queue_error != NULL)
+    {
+      g_autofree char *done =
+        g_strdup_printf (_("Slip printed, but its photo cannot be sent to the counter (%s): the counter will "
+                           "take the photo again. The form is cleared for the next citizen."), data->queue_error);
+
+      print_one (self, document, "declaration-slip", done, TRUE);
+      return;
+    }
+  /* Sent now: the citizen walks to the counter in a minute. Offline, the engine's next pass. */
+  if (data->device != NULL)
+    pd_sync_engine_sync_async (self->engine, PD_SYNC_PUSH, NULL, NULL, NULL);
+  /* A public station: once the slip is on paper, the next citizen must not see this one's data. */
+  print_one (self, document, "declaration-slip",
+             _("Slip printed. The form is cleared for the next citizen."), TRUE);
 }
 
 static void
@@ -1658,6 +1771,20 @@ print_declaration_action (GtkWidget  *widget,
     if (pd_field_get_info (f)->group == PD_FIELD_GROUP_INTAKE)
       pd_dossier_set_field (data->dossier, f, NULL);
   data->signed_at = g_date_time_to_unix (now);
+  /* Enrolled, the station also sends the declaration with its photo, which the QR code cannot
+   * carry, for the counter to fetch by the code printed in the QR code. */
+  if (self->engine != NULL)
+    {
+      PdDevice *device = pd_sync_engine_get_device (self->engine);
+      g_autofree char *code = pd_prepared_new_code (pd_device_get_office_code (device), NULL);
+
+      if (code != NULL)
+        {
+          pd_dossier_set_field (data->dossier, PD_FIELD_DECLARATION_CODE, code);
+          data->device = g_object_ref (device);
+          data->photo_override = g_strdup (self->photo_override);
+        }
+    }
   task = g_task_new (self->store, self->cancellable, declaration_signed_cb, g_object_ref (self));
   g_task_set_source_tag (task, print_declaration_action);
   g_task_set_task_data (task, data, (GDestroyNotify) sign_data_free);
@@ -1699,7 +1826,7 @@ station_key_loaded_cb (GObject      *object,
                               _("The supervisor of each counter scans this code once; from then on the "
                                 "counter accepts the declaration slips printed here."));
   pd_print_document_add_text (document, PD_PRINT_STYLE_SMALL, PD_PRINT_ALIGN_LEFT, data->key_text);
-  print_one (self, document, "station-key");
+  print_one (self, document, "station-key", NULL, FALSE);
 }
 
 static void
@@ -1768,6 +1895,7 @@ day_report_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(PdPrintDocument) document = NULL;
   g_autofree char *office = NULL;
+  g_autofree char *office_code = NULL;
   g_autofree char *station = NULL;
   DayData *data = g_task_get_task_data (G_TASK (result));
   char file[32];
@@ -1783,10 +1911,15 @@ day_report_cb (GObject      *object,
   self->day_report = data->report;
   self->have_day_report = TRUE;
   office = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_NAME);
-  station = pd_store_get_setting (self->store, PD_DEVICE_SETTING_ID);
+  /* The device id means nothing to the team leader who signs the report. */
+  office_code = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_CODE);
+  if (office_code == NULL)
+    office_code = g_settings_get_string (self->settings, "office-code");
+  station = pd_day_report_station_name (office_code, g_settings_get_uint (self->settings, "counter"),
+                                        g_get_host_name ());
   document = pd_day_report_build (&data->report, &data->day, office, station);
   g_date_strftime (file, sizeof file, "day-report-%Y-%m-%d", &data->day);
-  print_one (self, document, file);
+  print_one (self, document, file, NULL, FALSE);
 }
 
 void
@@ -1829,6 +1962,24 @@ day_report_action (GtkWidget  *widget,
   g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
                   g_date_time_get_year (now));
   pd_window_print_day_report (PD_WINDOW (widget), &today);
+}
+
+static void
+day_report_dialog_print_cb (PdWindow    *self,
+                            const GDate *day)
+{
+  pd_window_print_day_report (self, day);
+}
+
+static void
+choose_day_report_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PdDayReportDialog *dialog = pd_day_report_dialog_new (GTK_WINDOW (widget));
+
+  g_signal_connect_object (dialog, "print", G_CALLBACK (day_report_dialog_print_cb), widget, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Preparing a mobile team's trip */
@@ -2013,7 +2164,13 @@ photo_accepted_cb (PdWindow    *self,
 {
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
   pd_dossier_form_set_photo (self->form, jpeg, override_detail);
-  scan_message (self, _("Photo added to the application. Save the application to keep it."));
+  g_free (self->photo_override);
+  self->photo_override = g_strdup (override_detail);
+  /* A volunteer saves nothing: the slip is what the citizen takes to the counter. */
+  if (self->role == PD_ROLE_VOLUNTEER)
+    scan_message (self, _("Photo added. Print the declaration slip (Ctrl+Shift+P) when the form is complete."));
+  else
+    scan_message (self, _("Photo added to the application. Save the application to keep it."));
 }
 
 static void
@@ -2152,6 +2309,11 @@ save_action (GtkWidget  *widget,
 
   /* Ctrl+S anywhere in the window saves the application being typed. */
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
+  if (self->role == PD_ROLE_NONE && self->engine != NULL)
+    {
+      open_sign_in (self);
+      return;
+    }
   gtk_widget_activate_action (GTK_WIDGET (self->form), "form.save", NULL);
 }
 
@@ -2205,9 +2367,23 @@ visible_page_changed_cb (PdWindow     *self,
 {
   const char *name = adw_view_stack_get_visible_child_name (stack);
 
-  /* Figures on the sync page come from the store; refresh them whenever it is looked at. */
+  /* Figures on the sync page come from the store; refresh them whenever it is looked at. The
+   * list too: a sync pass may have sent, received or rejected applications since. */
   if (self->store != NULL && g_strcmp0 (name, "sync") == 0)
     pd_sync_page_reload (self->sync_page);
+  else if (self->store != NULL && g_strcmp0 (name, "queue") == 0)
+    pd_queue_page_reload (self->queue_page);
+  else if (self->queue != NULL && g_strcmp0 (name, "entrance") == 0)
+    pd_entrance_page_reload (self->entrance_page);
+}
+
+/* Preferences (a modal window of their own) may have given this station its ticket letter:
+ * the entrance says so as soon as the officer is back. */
+static void
+active_changed_cb (PdWindow *self)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)) && self->queue != NULL)
+    pd_entrance_page_reload (self->entrance_page);
 }
 
 static void
@@ -2314,6 +2490,9 @@ pd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->lookup_cancellable);
+  if (self->slip_photo != NULL)
+    pd_slip_photo_cancel (self->slip_photo);
+  g_clear_object (&self->slip_photo);
   if (self->engine != NULL)
     pd_sync_engine_stop (self->engine);
   g_clear_object (&self->engine);
@@ -2335,7 +2514,6 @@ pd_window_finalize (GObject *object)
   g_clear_object (&self->scan_input);
   g_clear_object (&self->pending_declaration);
   g_clear_pointer (&self->scan_message, g_free);
-  g_clear_object (&self->last_toast);
   g_clear_pointer (&self->actor, g_free);
   g_clear_pointer (&self->print_export_dir, g_free);
   g_clear_pointer (&self->print_done, g_free);
@@ -2344,6 +2522,8 @@ pd_window_finalize (GObject *object)
   g_clear_object (&self->queue);
   g_clear_pointer (&self->ticket, g_free);
   g_clear_pointer (&self->last_declaration_qr, g_free);
+  g_clear_pointer (&self->photo_override, g_free);
+  g_clear_pointer (&self->slip_code, g_free);
   g_clear_pointer (&self->station_key_text, g_free);
   if (self->ticket_destroy != NULL)
     self->ticket_destroy (self->ticket_data);
@@ -2433,6 +2613,7 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdWindow, error_detail);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PdWindow, call_next_button);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, form);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, sync_page);
@@ -2456,7 +2637,11 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.print-declaration", NULL, print_declaration_action);
   gtk_widget_class_install_action (widget_class, "win.station-key", NULL, station_key_action);
   gtk_widget_class_install_action (widget_class, "win.day-report", NULL, day_report_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-day-report", NULL, choose_day_report_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.prepare-trip", NULL, prepare_trip_action);
+  gtk_widget_class_install_action (widget_class, "win.export-outbox", NULL, pd_outbox_transfer_export_action);
+  gtk_widget_class_install_action (widget_class, "win.import-outbox", NULL, pd_outbox_transfer_import_action);
   gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
   gtk_widget_class_install_action (widget_class, "win.print-again", NULL, print_again_action);
 
@@ -2478,6 +2663,11 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.scan-camera", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.attach-scan", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.sign-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_X, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.export-outbox", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.import-outbox", NULL);
 }
 
 static void
@@ -2503,7 +2693,10 @@ pd_window_init (PdWindow *self)
   self->role = PD_ROLE_OFFICER;
   g_signal_connect_object (self->photo_page, "photo-accepted", G_CALLBACK (photo_accepted_cb),
                            self, G_CONNECT_SWAPPED);
+  self->slip_photo = pd_slip_photo_new (self->form, self->photo_page, self->view_stack);
+  g_signal_connect_object (self->slip_photo, "message", G_CALLBACK (scan_message), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child",
                            G_CALLBACK (visible_page_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
   set_actions_enabled (self, FALSE);
 }

@@ -50,18 +50,21 @@ fail (int         code,
   return code;
 }
 
-/* Parses the options of @command; FALSE (after printing why) when they are not usable. */
+/* Parses the options of @command, and its one argument @parameter (such as "ID") when
+ * @argument is not NULL; FALSE (after printing why) when they are not usable. */
 static gboolean
-parse_options (const char          *command,
-               const char          *summary,
-               const char          *description,
-               const GOptionEntry  *entries,
-               int                 *argc,
-               char              ***argv,
-               char               **db_path)
+parse_arguments (const char          *command,
+                 const char          *summary,
+                 const char          *description,
+                 const GOptionEntry  *entries,
+                 int                 *argc,
+                 char              ***argv,
+                 char               **db_path,
+                 const char          *parameter,
+                 char               **argument)
 {
   g_autofree char *program = g_strconcat ("passdesk-central ", command, NULL);
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
   g_autoptr(GError) error = NULL;
   const GOptionEntry db_entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, db_path,
@@ -81,6 +84,17 @@ parse_options (const char          *command,
       fail (EXIT_USAGE, _("%s. Run “passdesk-central %s --help” for the usage."), error->message, command);
       return FALSE;
     }
+  if (argument != NULL)
+    {
+      if (*argc < 2)
+        {
+          fail (EXIT_USAGE, _("Give the %s. Run “passdesk-central %s --help” for the usage."), parameter, command);
+          return FALSE;
+        }
+      *argument = g_strdup ((*argv)[1]);
+      (*argc)--;
+      (*argv)++;
+    }
   if (*argc > 1)
     {
       fail (EXIT_USAGE, _("Unexpected argument “%s”. Run “passdesk-central %s --help” for the usage."),
@@ -95,6 +109,18 @@ parse_options (const char          *command,
   return TRUE;
 }
 
+static gboolean
+parse_options (const char          *command,
+               const char          *summary,
+               const char          *description,
+               const GOptionEntry  *entries,
+               int                 *argc,
+               char              ***argv,
+               char               **db_path)
+{
+  return parse_arguments (command, summary, description, entries, argc, argv, db_path, NULL, NULL);
+}
+
 static PdCentralDb *
 open_db (const char *path)
 {
@@ -104,6 +130,20 @@ open_db (const char *path)
   if (db == NULL)
     fail (EXIT_FAILED, "%s", error->message);
   return db;
+}
+
+/* Prints @node, or fails with @error when it is NULL. */
+static int
+print_json (JsonNode     *node,
+            const GError *error)
+{
+  g_autofree char *text = NULL;
+
+  if (node == NULL)
+    return fail (EXIT_FAILED, "%s", error->message);
+  text = json_to_string (node, TRUE);
+  g_print ("%s\n", text);
+  return EXIT_OK;
 }
 
 static gboolean
@@ -238,11 +278,14 @@ run_enroll_code (int    argc,
 {
   g_autofree char *db_path = NULL;
   g_autofree char *office = NULL;
+  g_autofree char *role = NULL;
   g_autofree char *code = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PdCentralDb) db = NULL;
   const GOptionEntry entries[] = {
     { "office", 0, 0, G_OPTION_ARG_STRING, &office, N_("The office the station will belong to"), N_("CODE") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role,
+      N_("What the station is: counter (the default), volunteer (assisted entry) or entrance"), N_("ROLE") },
     { NULL }
   };
 
@@ -251,11 +294,13 @@ run_enroll_code (int    argc,
     return EXIT_USAGE;
   if (office == NULL)
     return fail (EXIT_USAGE, _("Give the office with --office CODE."));
+  if (role != NULL && !pd_central_device_role_is_valid (role))
+    return fail (EXIT_USAGE, _("“%s” is not a station role: use counter, volunteer or entrance."), role);
 
   db = open_db (db_path);
   if (db == NULL)
     return EXIT_FAILED;
-  code = pd_central_db_new_enrollment_code (db, office, &error);
+  code = pd_central_db_new_enrollment_code (db, office, role ? role : "counter", &error);
   if (code == NULL)
     return fail (EXIT_FAILED, "%s", error->message);
   g_print ("%s\n", code);
@@ -316,7 +361,6 @@ run_stats (int    argc,
            char **argv)
 {
   g_autofree char *db_path = NULL;
-  g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PdCentralDb) db = NULL;
   g_autoptr(JsonNode) stats = NULL;
@@ -329,11 +373,7 @@ run_stats (int    argc,
   if (db == NULL)
     return EXIT_FAILED;
   stats = pd_central_db_get_stats (db, &error);
-  if (stats == NULL)
-    return fail (EXIT_FAILED, "%s", error->message);
-  text = json_to_string (stats, TRUE);
-  g_print ("%s\n", text);
-  return EXIT_OK;
+  return print_json (stats, error);
 }
 
 static int
@@ -400,6 +440,66 @@ run_update_reference (int    argc,
   return EXIT_OK;
 }
 
+static int
+run_revoke_device (int    argc,
+                   char **argv)
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *device_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdCentralDb) db = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *when_text = NULL;
+  const GOptionEntry entries[] = { { NULL } };
+  gint64 revoked_at = 0;
+
+  if (!parse_arguments ("revoke-device",
+                        _("Revoke an enrolled station: its requests are refused, and after their next sync "
+                          "the counters no longer accept the declarations it signed."),
+                        NULL, entries, &argc, &argv, &db_path, "ID", &device_id))
+    return EXIT_USAGE;
+  if (!g_uuid_string_is_valid (device_id))
+    return fail (EXIT_USAGE, _("“%s” is not a station id. List the stations with passdesk-central list-devices."),
+                 device_id);
+
+  db = open_db (db_path);
+  if (db == NULL)
+    return EXIT_FAILED;
+  if (!pd_central_db_revoke_device (db, device_id, g_get_user_name (), &revoked_at, &error))
+    return fail (EXIT_FAILED, "%s", error->message);
+  when = g_date_time_new_from_unix_local (revoked_at);
+  when_text = g_date_time_format (when, "%F %T");
+  g_print (_("Station %s revoked at %s\n"), device_id, when_text);
+  return EXIT_OK;
+}
+
+static int
+run_list_devices (int    argc,
+                  char **argv)
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *office = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdCentralDb) db = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  const GOptionEntry entries[] = {
+    { "office", 0, 0, G_OPTION_ARG_STRING, &office, N_("The office whose stations to list"), N_("CODE") },
+    { NULL }
+  };
+
+  if (!parse_options ("list-devices",
+                      _("Print the stations of an office as JSON, as they get them from GET /v1/station-keys."),
+                      NULL, entries, &argc, &argv, &db_path))
+    return EXIT_USAGE;
+  if (office == NULL)
+    return fail (EXIT_USAGE, _("Give the office with --office CODE."));
+  db = open_db (db_path);
+  if (db == NULL)
+    return EXIT_FAILED;
+  list = pd_central_db_list_station_keys (db, office, &error);
+  return print_json (list, error);
+}
+
 static const Command commands[] = {
   { "serve", N_("Serve the sync protocol"), run_serve },
   { "seed-demo", N_("Add demo offices, officers, codes and declarations"), run_seed_demo },
@@ -407,6 +507,8 @@ static const Command commands[] = {
   { "set-status", N_("Record a status change of a received application"), run_set_status },
   { "stats", N_("Print counts as JSON"), run_stats },
   { "update-reference", N_("Update the reference tables stations pull"), run_update_reference },
+  { "revoke-device", N_("Revoke an enrolled station"), run_revoke_device },
+  { "list-devices", N_("Print the stations of an office as JSON"), run_list_devices },
 };
 
 static void

@@ -10,10 +10,13 @@
 #include <sqlite3.h>
 
 #include "pd-central-db.h"
+#include "pd-declaration-keys.h"
 #include "pd-dossier.h"
 #include "pd-sqlite.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
+/* Bumped by every enrollment and revocation: the version of the station keys list. */
+#define STATION_KEYS_COUNTER "station_keys_version"
 
 struct _PdCentralDb
 {
@@ -54,6 +57,7 @@ static const char schema[] =
   "  accepted_by TEXT, accepted_at INTEGER, content TEXT NOT NULL);"
   "CREATE INDEX IF NOT EXISTS applications_device ON applications (device_id);"
   "CREATE INDEX IF NOT EXISTS applications_sender ON applications (sender_device_id);"
+  "CREATE INDEX IF NOT EXISTS applications_dossier ON applications (dossier_uuid);"
   "CREATE TABLE IF NOT EXISTS statuses ("
   "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  packet_id TEXT NOT NULL REFERENCES applications (packet_id),"
@@ -71,7 +75,22 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS audit ("
   "  seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT,"
   "  action TEXT NOT NULL, subject TEXT, detail TEXT);"
-  "CREATE INDEX IF NOT EXISTS audit_subject ON audit (action, subject, at);";
+  "CREATE INDEX IF NOT EXISTS audit_subject ON audit (action, subject, at);"
+  /* Declarations prepared at assisted-entry stations, with their photo (pd-central-prepared.c). */
+  "CREATE TABLE IF NOT EXISTS prepared_declarations ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT, packet_id TEXT NOT NULL UNIQUE,"
+  "  code TEXT NOT NULL UNIQUE, office_code TEXT NOT NULL REFERENCES offices (code),"
+  "  device_id TEXT NOT NULL, sender_device_id TEXT NOT NULL, prepared_at INTEGER NOT NULL,"
+  "  received_at INTEGER NOT NULL, dossier TEXT NOT NULL, photo BLOB, photo_override TEXT);";
+
+/* Version 2: stations have a role, given by their enrollment code, and can be revoked. */
+static const char migrate_2[] =
+  "ALTER TABLE enrollment_codes ADD COLUMN role TEXT NOT NULL DEFAULT 'counter';"
+  "ALTER TABLE devices ADD COLUMN role TEXT NOT NULL DEFAULT 'counter';"
+  "ALTER TABLE devices ADD COLUMN revoked_at INTEGER;"
+  "PRAGMA user_version = 2;";
+
+static const char * const device_roles[] = { "counter", "volunteer", "entrance", NULL };
 
 static gint64
 now_seconds (void)
@@ -270,8 +289,16 @@ pd_central_db_open (const char  *path,
                    path);
       return NULL;
     }
-  if (version < SCHEMA_VERSION && !exec (self, "PRAGMA user_version = 1", error))
-    return NULL;
+  if (version < SCHEMA_VERSION)
+    {
+      if (!check_ok (self, pd_sqlite_begin (self->db), error))
+        return NULL;
+      if (!exec (self, migrate_2, error) || !check_ok (self, pd_sqlite_commit (self->db), error))
+        {
+          pd_sqlite_rollback (self->db);
+          return NULL;
+        }
+    }
 
   if (!load_or_make_keys (self, error))
     return NULL;
@@ -303,6 +330,13 @@ const guint8 *
 pd_central_db_get_sign_public_key (PdCentralDb *self)
 {
   return self->sign_public_key;
+}
+
+sqlite3 *
+pd_central_db_get_connection (PdCentralDb *self)
+{
+  g_return_val_if_fail (PD_CENTRAL_IS_DB (self), NULL);
+  return self->db;
 }
 
 gboolean
@@ -475,13 +509,27 @@ pd_central_db_lookup_officer (PdCentralDb *self,
   return officer_from_row (stmt);
 }
 
+gboolean
+pd_central_device_role_is_valid (const char *role)
+{
+  return role != NULL && g_strv_contains (device_roles, role);
+}
+
 char *
 pd_central_db_new_enrollment_code (PdCentralDb  *self,
                                    const char   *office_code,
+                                   const char   *role,
                                    GError      **error)
 {
-  g_autoptr(JsonNode) office = pd_central_db_get_office (self, office_code, NULL, error);
+  g_autoptr(JsonNode) office = NULL;
 
+  if (!pd_central_device_role_is_valid (role))
+    {
+      g_set_error (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_INVALID,
+                   _("“%s” is not a station role: use counter, volunteer or entrance."), role ? role : "");
+      return NULL;
+    }
+  office = pd_central_db_get_office (self, office_code, NULL, error);
   if (office == NULL)
     return NULL;
 
@@ -491,14 +539,15 @@ pd_central_db_new_enrollment_code (PdCentralDb  *self,
       g_autofree char *code = pd_central_enrollment_code_generate ();
       g_autoptr(PdSqliteStatement) stmt =
         prepare (self,
-                 "INSERT OR IGNORE INTO enrollment_codes (code, office_code, created_at) VALUES (?, ?, ?)",
-                 error);
+                 "INSERT OR IGNORE INTO enrollment_codes (code, office_code, created_at, role) "
+                 "VALUES (?, ?, ?, ?)", error);
 
       if (stmt == NULL)
         return NULL;
       pd_sqlite_bind_text (stmt, 1, code);
       pd_sqlite_bind_text (stmt, 2, office_code);
       sqlite3_bind_int64 (stmt, 3, now_seconds ());
+      pd_sqlite_bind_text (stmt, 4, role);
       if (!step_done (self, stmt, error))
         return NULL;
       if (sqlite3_changes (self->db) == 1)
@@ -521,6 +570,7 @@ pd_central_db_enroll_device (PdCentralDb  *self,
   g_autoptr(PdSqliteStatement) insert = NULL;
   g_autofree char *device_id = g_uuid_string_random ();
   g_autofree char *office = NULL;
+  g_autofree char *role = NULL;
   gsize key_length;
   const guint8 *key = g_bytes_get_data (public_key, &key_length);
   gint64 now = now_seconds ();
@@ -532,7 +582,7 @@ pd_central_db_enroll_device (PdCentralDb  *self,
    * even by two stations racing with it. */
   use = prepare (self,
                  "UPDATE enrollment_codes SET used_at = ?, device_id = ? "
-                 "WHERE code = ? AND used_at IS NULL RETURNING office_code", error);
+                 "WHERE code = ? AND used_at IS NULL RETURNING office_code, role", error);
   if (use == NULL)
     goto fail;
   sqlite3_bind_int64 (use, 1, now);
@@ -542,6 +592,7 @@ pd_central_db_enroll_device (PdCentralDb  *self,
     {
     case SQLITE_ROW:
       office = pd_sqlite_column_dup (use, 0);
+      role = pd_sqlite_column_dup (use, 1);
       if (sqlite3_step (use) != SQLITE_DONE)
         {
           sql_fail (self, error);
@@ -558,8 +609,8 @@ pd_central_db_enroll_device (PdCentralDb  *self,
     }
 
   insert = prepare (self,
-                    "INSERT INTO devices (device_id, office_code, name, public_key, enrolled_at) "
-                    "VALUES (?, ?, ?, ?, ?)", error);
+                    "INSERT INTO devices (device_id, office_code, name, public_key, enrolled_at, role) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", error);
   if (insert == NULL)
     goto fail;
   pd_sqlite_bind_text (insert, 1, device_id);
@@ -567,7 +618,9 @@ pd_central_db_enroll_device (PdCentralDb  *self,
   pd_sqlite_bind_text (insert, 3, name);
   sqlite3_bind_blob (insert, 4, key, (int) key_length, SQLITE_STATIC);
   sqlite3_bind_int64 (insert, 5, now);
+  pd_sqlite_bind_text (insert, 6, role);
   if (!step_done (self, insert, error) ||
+      !pd_central_db_bump (self, STATION_KEYS_COUNTER, 1, error) ||
       !pd_central_db_audit (self, device_id, "device_enrolled", office, name, error) ||
       !pd_central_db_commit (self, error))
     goto fail;
@@ -588,7 +641,8 @@ pd_central_db_lookup_device (PdCentralDb *self,
                              char       **office_code)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (self, "SELECT public_key, office_code FROM devices WHERE device_id = ?", NULL);
+    prepare (self, "SELECT public_key, office_code FROM devices WHERE device_id = ? AND revoked_at IS NULL",
+             NULL);
 
   if (stmt == NULL || device_id == NULL)
     return FALSE;
@@ -707,22 +761,25 @@ pd_central_db_lookup_session (PdCentralDb *self,
   return officer_from_row (stmt);
 }
 
-gboolean
-pd_central_db_find_receipt (PdCentralDb  *self,
-                            const char   *packet_id,
-                            gboolean     *found,
-                            char        **central_id,
-                            gint64       *received_at,
-                            GError      **error)
+#define RECEIPT_SELECT "SELECT printf('C-%06d', seq), received_at FROM applications"
+
+/* The receipt of the first application that @sql (RECEIPT_SELECT with one parameter, @key)
+ * selects. */
+static gboolean
+find_application (PdCentralDb  *self,
+                  const char   *sql,
+                  const char   *key,
+                  gboolean     *found,
+                  char        **central_id,
+                  gint64       *received_at,
+                  GError      **error)
 {
-  g_autoptr(PdSqliteStatement) stmt =
-    prepare (self, "SELECT printf('C-%06d', seq), received_at FROM applications WHERE packet_id = ?",
-             error);
+  g_autoptr(PdSqliteStatement) stmt = prepare (self, sql, error);
 
   *found = FALSE;
   if (stmt == NULL)
     return FALSE;
-  pd_sqlite_bind_text (stmt, 1, packet_id);
+  pd_sqlite_bind_text (stmt, 1, key);
   switch (sqlite3_step (stmt))
     {
     case SQLITE_ROW:
@@ -735,6 +792,30 @@ pd_central_db_find_receipt (PdCentralDb  *self,
     default:
       return sql_fail (self, error);
     }
+}
+
+gboolean
+pd_central_db_find_receipt (PdCentralDb  *self,
+                            const char   *packet_id,
+                            gboolean     *found,
+                            char        **central_id,
+                            gint64       *received_at,
+                            GError      **error)
+{
+  return find_application (self, RECEIPT_SELECT " WHERE packet_id = ?",
+                           packet_id, found, central_id, received_at, error);
+}
+
+gboolean
+pd_central_db_find_dossier (PdCentralDb  *self,
+                            const char   *dossier_uuid,
+                            gboolean     *found,
+                            char        **central_id,
+                            gint64       *received_at,
+                            GError      **error)
+{
+  return find_application (self, RECEIPT_SELECT " WHERE dossier_uuid = ? ORDER BY seq LIMIT 1",
+                           dossier_uuid, found, central_id, received_at, error);
 }
 
 static gboolean
@@ -1275,6 +1356,7 @@ pd_central_db_get_stats (PdCentralDb  *self,
     { "distinct_dossiers", "SELECT COUNT(DISTINCT dossier_uuid) FROM applications" },
     { "devices", "SELECT COUNT(*) FROM devices" },
     { "declarations", "SELECT COUNT(*) FROM declarations" },
+    { "prepared_declarations", "SELECT COUNT(*) FROM prepared_declarations" },
     { "status_changes", "SELECT COUNT(*) FROM statuses" },
     { "offices", "SELECT COUNT(*) FROM offices" },
     { "officers", "SELECT COUNT(*) FROM officers" },
@@ -1305,6 +1387,167 @@ pd_central_db_get_stats (PdCentralDb  *self,
       json_builder_set_member_name (builder, counters[i]);
       json_builder_add_int_value (builder, sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0);
     }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+gboolean
+pd_central_db_revoke_device (PdCentralDb  *self,
+                             const char   *device_id,
+                             const char   *actor,
+                             gint64       *revoked_at,
+                             GError      **error)
+{
+  g_autoptr(PdSqliteStatement) find = NULL;
+  g_autoptr(PdSqliteStatement) update = NULL;
+  g_autofree char *office = NULL;
+  gint64 now = now_seconds ();
+
+  if (!pd_central_db_begin (self, error))
+    return FALSE;
+  find = prepare (self, "SELECT office_code, revoked_at FROM devices WHERE device_id = ?", error);
+  if (find == NULL)
+    goto fail;
+  pd_sqlite_bind_text (find, 1, device_id);
+  if (sqlite3_step (find) != SQLITE_ROW)
+    {
+      g_set_error (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_NOT_FOUND,
+                   _("No station is enrolled with the id “%s”. List the stations with passdesk-central list-devices."),
+                   device_id);
+      goto fail;
+    }
+  office = pd_sqlite_column_dup (find, 0);
+  /* Revoking again keeps the first time: stations may already have pulled it. */
+  if (sqlite3_column_type (find, 1) != SQLITE_NULL)
+    {
+      if (revoked_at)
+        *revoked_at = sqlite3_column_int64 (find, 1);
+      pd_central_db_rollback (self);
+      return TRUE;
+    }
+
+  update = prepare (self, "UPDATE devices SET revoked_at = ? WHERE device_id = ?", error);
+  if (update == NULL)
+    goto fail;
+  sqlite3_bind_int64 (update, 1, now);
+  pd_sqlite_bind_text (update, 2, device_id);
+  if (!step_done (self, update, error) ||
+      !pd_central_db_bump (self, STATION_KEYS_COUNTER, 1, error) ||
+      !pd_central_db_audit (self, actor, "device_revoked", device_id, office, error) ||
+      !pd_central_db_commit (self, error))
+    goto fail;
+  if (revoked_at)
+    *revoked_at = now;
+  return TRUE;
+
+fail:
+  pd_central_db_rollback (self);
+  return FALSE;
+}
+
+static gint64
+counter_value (PdCentralDb *self,
+               const char  *name)
+{
+  g_autoptr(PdSqliteStatement) stmt = prepare (self, "SELECT value FROM counters WHERE name = ?", NULL);
+
+  if (stmt == NULL)
+    return 0;
+  pd_sqlite_bind_text (stmt, 1, name);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
+JsonNode *
+pd_central_db_list_station_keys (PdCentralDb  *self,
+                                 const char   *office_code,
+                                 GError      **error)
+{
+  g_autoptr(PdSqliteStatement) stmt = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_declaration_key_entry_free);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GBytes) signed_bytes = NULL;
+  g_autofree char *signature_text = NULL;
+  guint8 signature[crypto_sign_BYTES];
+  gint64 version;
+  gint64 issued_at = now_seconds ();
+  int rc;
+
+  /* One read transaction: the version and the rows agree. */
+  if (!pd_central_db_begin (self, error))
+    return NULL;
+  version = counter_value (self, STATION_KEYS_COUNTER);
+  stmt = prepare (self,
+                  "SELECT device_id, role, public_key, enrolled_at, revoked_at FROM devices "
+                  "WHERE office_code = ? ORDER BY enrolled_at, device_id LIMIT ?", error);
+  if (stmt == NULL)
+    {
+      pd_central_db_rollback (self);
+      return NULL;
+    }
+  pd_sqlite_bind_text (stmt, 1, office_code);
+  sqlite3_bind_int (stmt, 2, PD_DECLARATION_KEYS_CENTRAL_MAX);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdDeclarationKeyEntry *entry = g_new0 (PdDeclarationKeyEntry, 1);
+
+      entry->device_id = pd_sqlite_column_dup (stmt, 0);
+      entry->key_id = pd_declaration_keys_device_key_id (entry->device_id);
+      entry->role = pd_sqlite_column_dup (stmt, 1);
+      entry->public_key = g_bytes_new (sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2));
+      entry->enrolled_at = sqlite3_column_int64 (stmt, 3);
+      entry->revoked_at = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? 0 : sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (entries, entry);
+    }
+  pd_central_db_rollback (self);
+  if (rc != SQLITE_DONE)
+    {
+      sql_fail (self, error);
+      return NULL;
+    }
+
+  signed_bytes = pd_declaration_keys_central_signing_bytes (office_code, version, issued_at, entries);
+  crypto_sign_detached (signature, NULL, g_bytes_get_data (signed_bytes, NULL), g_bytes_get_size (signed_bytes),
+                        self->secrets + crypto_box_SECRETKEYBYTES);
+  signature_text = pd_base64url_encode (signature, sizeof signature);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "office");
+  json_builder_add_string_value (builder, office_code);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, version);
+  json_builder_set_member_name (builder, "issued_at");
+  json_builder_add_int_value (builder, issued_at);
+  json_builder_set_member_name (builder, "keys");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PdDeclarationKeyEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *key = pd_base64url_encode (g_bytes_get_data (entry->public_key, NULL),
+                                                  g_bytes_get_size (entry->public_key));
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "device_id");
+      json_builder_add_string_value (builder, entry->device_id);
+      json_builder_set_member_name (builder, "key_id");
+      json_builder_add_string_value (builder, entry->key_id);
+      json_builder_set_member_name (builder, "public_key");
+      json_builder_add_string_value (builder, key);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, entry->role);
+      json_builder_set_member_name (builder, "enrolled_at");
+      json_builder_add_int_value (builder, entry->enrolled_at);
+      json_builder_set_member_name (builder, "revoked");
+      json_builder_add_boolean_value (builder, entry->revoked_at != 0);
+      json_builder_set_member_name (builder, "revoked_at");
+      if (entry->revoked_at != 0)
+        json_builder_add_int_value (builder, entry->revoked_at);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "signature");
+  json_builder_add_string_value (builder, signature_text);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

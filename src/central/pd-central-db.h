@@ -8,6 +8,7 @@
 
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 
 #include "pd-central-request.h"
 #include "pd-reference.h"
@@ -47,6 +48,10 @@ const guint8 *pd_central_db_get_box_public_key  (PdCentralDb   *self);
 const guint8 *pd_central_db_get_box_secret_key  (PdCentralDb   *self);
 const guint8 *pd_central_db_get_sign_public_key (PdCentralDb   *self);
 
+/* The connection, for the parts of the server that keep tables of their own (the queue's
+ * appointments), inside pd_central_db_begin() and pd_central_db_commit(). */
+sqlite3      *pd_central_db_get_connection      (PdCentralDb   *self);
+
 gboolean      pd_central_db_begin               (PdCentralDb   *self,
                                                  GError       **error);
 gboolean      pd_central_db_commit              (PdCentralDb   *self,
@@ -77,9 +82,12 @@ gboolean      pd_central_db_add_officer         (PdCentralDb   *self,
 PdCentralOfficer *pd_central_db_lookup_officer  (PdCentralDb   *self,
                                                  const char    *username);
 
-/* A fresh one-time code "XXXX-XXXX" for @office_code. */
+/* "counter", "volunteer" (assisted entry) or "entrance". */
+gboolean      pd_central_device_role_is_valid   (const char    *role);
+/* A fresh one-time code "XXXX-XXXX" for @office_code; the station it enrolls gets @role. */
 char         *pd_central_db_new_enrollment_code (PdCentralDb   *self,
                                                  const char    *office_code,
+                                                 const char    *role,
                                                  GError       **error);
 /* Uses @code once; returns the new device id. BAD_CODE if the code is unknown or used. */
 char         *pd_central_db_enroll_device       (PdCentralDb   *self,
@@ -88,10 +96,24 @@ char         *pd_central_db_enroll_device       (PdCentralDb   *self,
                                                  const char    *name,
                                                  char         **office_code,
                                                  GError       **error);
+/* FALSE for an unknown or revoked device. */
 gboolean      pd_central_db_lookup_device       (PdCentralDb   *self,
                                                  const char    *device_id,
                                                  guint8         public_key[PD_PACKET_PUBLIC_KEY_BYTES],
                                                  char         **office_code);
+
+/* From now on the device's requests and packets are refused and stations stop trusting its
+ * declarations (GET /v1/station-keys lists it as revoked). NOT_FOUND for an unknown id;
+ * revoking again keeps the first time, which @revoked_at (nullable) gets. */
+gboolean      pd_central_db_revoke_device       (PdCentralDb   *self,
+                                                 const char    *device_id,
+                                                 const char    *actor,
+                                                 gint64        *revoked_at,
+                                                 GError       **error);
+/* The signed body of GET /v1/station-keys for @office_code (data/sync-protocol.md). */
+JsonNode     *pd_central_db_list_station_keys   (PdCentralDb   *self,
+                                                 const char    *office_code,
+                                                 GError       **error);
 
 gboolean      pd_central_db_audit               (PdCentralDb   *self,
                                                  const char    *actor,
@@ -119,6 +141,13 @@ PdCentralOfficer *pd_central_db_lookup_session  (PdCentralDb   *self,
 /* Within a transaction. Returns TRUE with *found FALSE when @packet_id is new. */
 gboolean      pd_central_db_find_receipt        (PdCentralDb   *self,
                                                  const char    *packet_id,
+                                                 gboolean      *found,
+                                                 char         **central_id,
+                                                 gint64        *received_at,
+                                                 GError       **error);
+/* The receipt of the application already held for @dossier_uuid, whatever packet carried it. */
+gboolean      pd_central_db_find_dossier        (PdCentralDb   *self,
+                                                 const char    *dossier_uuid,
                                                  gboolean      *found,
                                                  char         **central_id,
                                                  gint64        *received_at,

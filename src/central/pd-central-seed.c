@@ -67,7 +67,7 @@ seed_codes (PdCentralDb  *db,
 
       for (guint j = 0; j < n; j++)
         {
-          g_autofree char *code = pd_central_db_new_enrollment_code (db, offices[i].code, error);
+          g_autofree char *code = pd_central_db_new_enrollment_code (db, offices[i].code, "counter", error);
 
           if (code == NULL)
             return FALSE;

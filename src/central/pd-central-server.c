@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <sodium.h>
 
+#include "pd-central-prepared.h"
 #include "pd-central-queue.h"
 #include "pd-central-server.h"
 #include "pd-declaration-code.h"
@@ -52,9 +53,13 @@ typedef enum {
   ROUTE_REFERENCE,
   ROUTE_REFERENCE_TABLE,
   ROUTE_STATUSES,
+  ROUTE_STATION_KEYS,
   ROUTE_QUEUE,
   ROUTE_QUEUE_TICKETS,
   ROUTE_QUEUE_CALLS,
+  ROUTE_QUEUE_APPOINTMENTS,    /* the queue's routes in the order of PdCentralQueueRoute */
+  ROUTE_QUEUE_BOOKINGS,
+  ROUTE_QUEUE_SLIPS,
 } Route;
 
 static const struct {
@@ -72,9 +77,13 @@ static const struct {
   [ROUTE_REFERENCE] = { "/v1/reference", "GET", TRUE, TRUE },
   [ROUTE_REFERENCE_TABLE] = { "/v1/reference/", "GET", TRUE, TRUE },
   [ROUTE_STATUSES] = { "/v1/statuses", "GET", TRUE, TRUE },
+  [ROUTE_STATION_KEYS] = { "/v1/station-keys", "GET", TRUE, TRUE },
   [ROUTE_QUEUE] = { "/v1/queue", "GET", TRUE, TRUE },
   [ROUTE_QUEUE_TICKETS] = { "/v1/queue/tickets", "POST", TRUE, TRUE },
   [ROUTE_QUEUE_CALLS] = { "/v1/queue/calls", "POST", TRUE, TRUE },
+  [ROUTE_QUEUE_APPOINTMENTS] = { "/v1/queue/appointments", "GET", TRUE, TRUE },
+  [ROUTE_QUEUE_BOOKINGS] = { "/v1/queue/bookings", "POST", TRUE, TRUE },
+  [ROUTE_QUEUE_SLIPS] = { "/v1/queue/slips", "POST", TRUE, TRUE },
 };
 
 typedef struct {
@@ -797,6 +806,7 @@ handle_sessions (PdCentralServer *self,
 typedef struct {
   PdCentralPushItem    *item;
   PdCentralApplication *application;
+  PdPrepared           *prepared;       /* a "declaration" packet's, instead of application */
   char                 *content;
   const char           *result;         /* "accepted", "duplicate", "rejected" */
   const char           *error_code;
@@ -809,6 +819,7 @@ static void
 push_result_clear (PushResult *result)
 {
   g_clear_pointer (&result->application, pd_central_application_free);
+  g_clear_pointer (&result->prepared, pd_prepared_free);
   g_clear_pointer (&result->content, g_free);
   g_clear_pointer (&result->message, g_free);
   g_clear_pointer (&result->central_id, g_free);
@@ -858,6 +869,13 @@ check_packet (PdCentralServer *self,
       reject (result, "invalid_packet", error->message);
       return;
     }
+  if (g_str_equal (packet->kind, PD_PACKET_KIND_DECLARATION))
+    {
+      result->prepared = pd_central_prepared_check (inner, &error);
+      if (result->prepared == NULL)
+        reject (result, "invalid_packet", error->message);
+      return;
+    }
   result->application = pd_central_application_check (inner, &error);
   if (result->application == NULL)
     {
@@ -866,6 +884,43 @@ check_packet (PdCentralServer *self,
     }
   node = json_node_init_object (json_node_alloc (), inner);
   result->content = json_to_string (node, FALSE);
+}
+
+/* Within the push's transaction. */
+static gboolean
+store_prepared (PdCentralServer  *self,
+                Request          *request,
+                PushResult       *result,
+                gint64            now,
+                GError          **error)
+{
+  PdCentralPreparedOutcome outcome;
+
+  if (!pd_central_prepared_store (self->db, result->item->packet, request->device_id, result->prepared,
+                                  now, &outcome, &result->central_id, &result->received_at, error))
+    return FALSE;
+  switch (outcome)
+    {
+    case PD_CENTRAL_PREPARED_STORED:
+      result->result = "accepted";
+      return TRUE;
+    case PD_CENTRAL_PREPARED_DUPLICATE:
+      result->result = "duplicate";
+      return TRUE;
+    case PD_CENTRAL_PREPARED_TAKEN:
+    default:
+      {
+        g_autofree char *message =
+          g_strdup_printf (_("The central system already holds another prepared declaration with the "
+                             "code %s (%s). Print the slip again to give the declaration a new code."),
+                           result->prepared->code, result->central_id);
+
+        g_clear_pointer (&result->central_id, g_free);
+        reject (result, "already_received", message);
+        return pd_central_db_audit (self->db, request->device_id, "packet_rejected",
+                                    result->item->packet_id, result->error_code, error);
+      }
+    }
 }
 
 static gboolean
@@ -895,6 +950,14 @@ store_packets (PdCentralServer  *self,
             goto fail;
           continue;
         }
+      if (result->prepared != NULL)
+        {
+          if (!store_prepared (self, request, result, now, error))
+            goto fail;
+          n_duplicates += g_str_equal (result->result, "duplicate");
+          n_rejected += g_str_equal (result->result, "rejected");
+          continue;
+        }
       if (!pd_central_db_find_receipt (self->db, packet->packet_id, &found, &result->central_id,
                                        &result->received_at, error))
         goto fail;
@@ -902,6 +965,28 @@ store_packets (PdCentralServer  *self,
         {
           result->result = "duplicate";
           n_duplicates++;
+          continue;
+        }
+      /* One application per dossier: a second packet of it (accepted again after a reopening
+       * whose packet had left already) is refused, never stored twice (sync-protocol.md). */
+      if (!pd_central_db_find_dossier (self->db, pd_dossier_get_uuid (result->application->dossier),
+                                       &found, &result->central_id, &result->received_at, error))
+        goto fail;
+      if (found)
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (result->received_at);
+          g_autofree char *date = g_date_time_format (when, "%d/%m/%Y");
+          g_autofree char *message =
+            g_strdup_printf (_("The central system already holds this application (%s, received on %s). "
+                               "Ask the central office to return it before sending a new version."),
+                             result->central_id, date);
+
+          g_clear_pointer (&result->central_id, g_free);
+          reject (result, "already_received", message);
+          n_rejected++;
+          if (!pd_central_db_audit (self->db, request->device_id, "packet_rejected",
+                                    result->item->packet_id, result->error_code, error))
+            goto fail;
           continue;
         }
       result->central_id = pd_central_db_insert_application (self->db, packet, request->device_id,
@@ -936,18 +1021,26 @@ handle_packets (PdCentralServer *self,
   PushResult *results;
   gboolean stored;
 
-  if (request->officer != NULL && g_str_equal (request->officer->role, "volunteer"))
-    {
-      respond_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden_role",
-                     _("Volunteers cannot send accepted applications. Ask an officer to sign in."));
-      return;
-    }
   items = pd_central_push_parse ((const char *) request->body, request->body_length, &error);
   if (items == NULL)
     {
       respond_request_error (request->msg, error);
       return;
     }
+  /* A volunteer prepares declarations; only an officer sends applications. */
+  if (request->officer != NULL && g_str_equal (request->officer->role, "volunteer"))
+    for (guint i = 0; i < items->len; i++)
+      {
+        PdCentralPushItem *item = g_ptr_array_index (items, i);
+
+        /* A malformed packet is refused alone below, whoever sent it. */
+        if (item->packet != NULL && !g_str_equal (item->packet->kind, PD_PACKET_KIND_DECLARATION))
+          {
+            respond_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden_role",
+                           _("Volunteers cannot send accepted applications. Ask an officer to sign in."));
+            return;
+          }
+      }
 
   results = g_new0 (PushResult, items->len);
   for (guint i = 0; i < items->len; i++)
@@ -1045,6 +1138,16 @@ handle_declarations (PdCentralServer *self,
 
   if (!parse_page (request, &after, &limit))
     return;
+  /* Every online declaration of the office: counters need them (and mobile teams take them
+   * on trips), an assisted-entry or entrance station must not hold other citizens' data. */
+  if (!pd_central_prepared_may_read (self->db, request->device_id,
+                                     request->officer ? request->officer->role : NULL))
+    {
+      respond_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden_role",
+                     _("Only a counter station keeps the office’s online declarations. An assisted-entry "
+                       "or entrance station looks a declaration up by its code."));
+      return;
+    }
   node = pd_central_db_list_declarations (self->db, request->office_code, after, limit, &error);
   respond_page (request, node, error);
 }
@@ -1084,7 +1187,23 @@ handle_declaration (PdCentralServer *self,
                      _("This is not a declaration code. Check the code with the applicant."));
       return;
     }
-  node = pd_central_db_get_declaration (self->db, code, &error);
+  /* A prepared declaration holds the photo of a citizen who came to the office: it goes to
+   * the office's counters only, never back to an assisted-entry station. */
+  node = pd_central_prepared_get (self->db, code, request->office_code, &error);
+  if (node != NULL &&
+      !pd_central_prepared_may_read (self->db, request->device_id,
+                                     request->officer ? request->officer->role : NULL))
+    {
+      respond_error (request->msg, SOUP_STATUS_FORBIDDEN, "forbidden_role",
+                     _("Only a counter station reads declarations prepared at assisted entry. Scan "
+                       "the slip at a counter."));
+      return;
+    }
+  if (node == NULL && g_error_matches (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_NOT_FOUND))
+    {
+      g_clear_error (&error);
+      node = pd_central_db_get_declaration (self->db, code, &error);
+    }
   respond_found (request, node, error);
 }
 
@@ -1117,6 +1236,16 @@ handle_statuses (PdCentralServer *self,
   if (!parse_page (request, &after, &limit))
     return;
   node = pd_central_db_list_statuses (self->db, request->device_id, after, limit, &error);
+  respond_page (request, node, error);
+}
+
+static void
+handle_station_keys (PdCentralServer *self,
+                     Request         *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = pd_central_db_list_station_keys (self->db, request->office_code, &error);
+
   respond_page (request, node, error);
 }
 
@@ -1248,9 +1377,15 @@ handle_request (SoupServer        *server,
     case ROUTE_STATUSES:
       handle_statuses (self, &request);
       break;
+    case ROUTE_STATION_KEYS:
+      handle_station_keys (self, &request);
+      break;
     case ROUTE_QUEUE:
     case ROUTE_QUEUE_TICKETS:
     case ROUTE_QUEUE_CALLS:
+    case ROUTE_QUEUE_APPOINTMENTS:
+    case ROUTE_QUEUE_BOOKINGS:
+    case ROUTE_QUEUE_SLIPS:
       {
         guint status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
         g_autoptr(JsonNode) node =
@@ -1313,7 +1448,6 @@ pd_central_server_init (PdCentralServer *self)
 
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->dribbles = g_ptr_array_new_with_free_func ((GDestroyNotify) dribble_stop);
-  self->queue = pd_central_queue_new ();
 
   randombytes_buf (password, sizeof password);
   if (crypto_pwhash_str (verifier, (const char *) password, sizeof password,
@@ -1335,6 +1469,7 @@ pd_central_server_new (PdCentralDb     *db,
 
   self = g_object_new (PD_CENTRAL_TYPE_SERVER, NULL);
   self->db = g_object_ref (db);
+  self->queue = pd_central_queue_new (db);
   self->faults = faults;
   self->https = certificate != NULL;
   /* Raw paths: the signature covers the path exactly as the station sent it. */

@@ -178,7 +178,20 @@ run_issue (PdCli        *cli,
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Say which service: passdesk-cli queue issue P (or R, I)."));
   /* Pull first, so that the day's capacity counts the other stations' tickets. */
   share_or_warn (cli, queue, client);
-  if (!pd_queue_issue (queue, cli->args[1], &ticket, &appointment, &error))
+  if (client)
+    {
+      Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+      g_autoptr(GAsyncResult) result = NULL;
+      gboolean cut_off = FALSE;
+
+      pd_queue_sync_issue_async (queue, client, cli->args[1], NULL, on_done, &wait);
+      result = wait_run (&wait);
+      if (!pd_queue_sync_issue_finish (queue, result, &ticket, &appointment, &cut_off, &error))
+        return fail_queue (error, _("No ticket was issued"));
+      if (appointment && cut_off)
+        pd_cli_warn (_("The office’s server cannot be reached: the appointment was booked from this station’s share of the slots."));
+    }
+  else if (!pd_queue_issue (queue, cli->args[1], &ticket, &appointment, &error))
     return fail_queue (error, _("No ticket was issued"));
   if (ticket)
     {
@@ -249,6 +262,70 @@ run_list (PdCli        *cli,
     }
   if (tickets->len == 0 && (appointments == NULL || appointments->len == 0))
     g_print (_("Nobody in the queue.\n"));
+  return PD_CLI_EXIT_OK;
+}
+
+/* The office's bookings of a day, slot by slot, with how full each slot is. */
+static PdCliExit
+run_appointments (PdCli        *cli,
+                  PdQueue      *queue,
+                  PdSyncClient *client)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) appointments = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (cli->n_args < 2 || !pd_queue_parse_day (cli->args[1], NULL))
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Give the day as YYYY-MM-DD: passdesk-cli queue appointments 2026-11-30."));
+  share_or_warn (cli, queue, client);
+  appointments = pd_queue_list_appointments (queue, cli->args[1], &error);
+  if (appointments == NULL)
+    return pd_cli_fail_error (error, _("The appointments cannot be read"));
+
+  if (cli->json)
+    {
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      pd_cli_add_string_member (builder, "date", cli->args[1]);
+      json_builder_set_member_name (builder, "capacity");
+      json_builder_add_int_value (builder, PD_QUEUE_SLOT_SIZE);
+      json_builder_set_member_name (builder, "appointments");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < appointments->len; i++)
+        {
+          const PdAppointment *appointment = appointments->pdata[i];
+          JsonNode *node = pd_appointment_to_json (appointment);
+
+          json_object_set_boolean_member (json_node_get_object (node), "offline", appointment->offline);
+          json_builder_add_value (builder, node);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+      return PD_CLI_EXIT_OK;
+    }
+  for (guint i = 0; i < appointments->len; i++)
+    {
+      const PdAppointment *appointment = appointments->pdata[i];
+      const PdQueueService *service = pd_queue_lookup_service (queue, appointment->service);
+      guint taken = 0;
+
+      for (guint j = 0; j < appointments->len; j++)
+        {
+          const PdAppointment *other = appointments->pdata[j];
+
+          taken += g_str_equal (other->service, appointment->service) &&
+                   g_str_equal (other->from_time, appointment->from_time);
+        }
+      /* TRANSLATORS: from, to, reference, service, places taken, places of the slot */
+      g_print (_("%s–%s  %s  %s  (%u/%u)"), appointment->from_time, appointment->to_time, appointment->reference,
+               service ? service->name : appointment->service, taken, PD_QUEUE_SLOT_SIZE);
+      if (appointment->offline)
+        g_print ("  %s", _("booked on this station only, not yet sent to the office’s server"));
+      g_print ("\n");
+    }
+  if (appointments->len == 0)
+    g_print (_("No appointment on this day.\n"));
   return PD_CLI_EXIT_OK;
 }
 
@@ -347,6 +424,8 @@ run_queue (PdCli *cli)
     return run_list (cli, queue, client, now);
   if (g_str_equal (action, "call"))
     return run_call (cli, queue, client, now);
+  if (g_str_equal (action, "appointments"))
+    return run_appointments (cli, queue, client);
   if (g_str_equal (action, "serve"))
     return run_close (cli, queue, client, PD_TICKET_SERVED, now);
   if (g_str_equal (action, "no-show"))
@@ -361,13 +440,13 @@ run_queue (PdCli *cli)
       return PD_CLI_EXIT_OK;
     }
   return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
-                      _("Unknown queue action “%s”: use station, issue, list, call, serve, no-show or sync."),
+                      _("Unknown queue action “%s”: use station, issue, list, appointments, call, serve, no-show or sync."),
                       action);
 }
 
 const PdCliCommand pd_cli_command_queue = {
   .name = "queue",
-  .parameters = N_("station [LETTER] | issue SERVICE | list | call COUNTER | serve TICKET | no-show TICKET | sync"),
+  .parameters = N_("station [LETTER] | issue SERVICE | list | appointments DATE | call COUNTER | serve TICKET | no-show TICKET | sync"),
   .summary = N_("Issue, list and call queue tickets at the entrance"),
   .min_args = 1,
   .max_args = 2,

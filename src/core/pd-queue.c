@@ -21,16 +21,6 @@ static const struct {
   { "I", N_("Information and forms"), 100 },
 };
 
-/* Slots start at these minutes after midnight; each lasts PD_QUEUE_SLOT_MINUTES. */
-static const struct {
-  guint from;
-  guint to;
-} sessions[] = {
-  { 7 * 60 + 30, 11 * 60 + 30 },
-  { 13 * 60 + 30, 16 * 60 + 30 },
-};
-
-
 struct _PdQueue
 {
   GObject         parent_instance;
@@ -108,6 +98,20 @@ ticket_from_row (sqlite3_stmt *stmt)
   return ticket;
 }
 
+/* Steps @stmt to its end, adding a ticket to @list for each row. */
+static gboolean
+read_tickets (sqlite3       *db,
+              sqlite3_stmt  *stmt,
+              GPtrArray     *list,
+              GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, ticket_from_row (stmt));
+  return rc == SQLITE_DONE || sql_failed (db, error);
+}
+
 static gboolean
 write_ticket (sqlite3         *db,
               const PdTicket  *ticket,
@@ -165,12 +169,15 @@ read_ticket (sqlite3     *db,
   return TRUE;
 }
 
+/* The first column of @sql's one row with @a, @b and the nullable @c and @d bound in order,
+ * or -1. */
 static gint64
 count (sqlite3     *db,
        const char  *sql,
        const char  *a,
        const char  *b,
        const char  *c,
+       const char  *d,
        GError     **error)
 {
   g_autoptr(PdQueueStatement) stmt = prepare (db, sql, error);
@@ -181,6 +188,8 @@ count (sqlite3     *db,
   sqlite3_bind_text (stmt, 2, b, -1, SQLITE_STATIC);
   if (c)
     sqlite3_bind_text (stmt, 3, c, -1, SQLITE_STATIC);
+  if (d)
+    sqlite3_bind_text (stmt, 4, d, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sql_failed (db, error);
@@ -308,7 +317,7 @@ pd_queue_set_station (PdQueue     *self,
 {
   g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
 
-  if (letter == NULL || !g_ascii_isupper (letter[0]) || letter[1] != '\0')
+  if (!pd_queue_is_letter (letter))
     {
       g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_INVALID,
                    _("A station’s ticket letter is one capital letter, A to Z, different on each station."));
@@ -324,6 +333,12 @@ typedef struct {
   const PdQueueService *service;
   const char           *station;
   GDateTime            *now;
+  gboolean              book;         /* when the day is full: book on this station */
+  gboolean              booking_only; /* the day was found full already */
+  const char           *id;           /* nullable: the booking's id when already drawn */
+  const char           *share_from;   /* nullable: no share */
+  gboolean              joined;       /* the office's server knows this station */
+  gboolean              need_share;   /* refuse to book without a share, even alone */
   PdTicket             *ticket;
   PdAppointment        *appointment;
 } Issue;
@@ -340,14 +355,111 @@ is_working_day (PdQueue     *self,
   return weekday != G_DATE_SATURDAY && weekday != G_DATE_SUNDAY;
 }
 
-static guint
-slots_per_day (void)
+static GStrv
+booking_days (PdQueue   *self,
+              GDateTime *now)
 {
-  guint n = 0;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GDate date;
+  guint days = 0;
 
-  for (guint s = 0; s < G_N_ELEMENTS (sessions); s++)
-    n += (sessions[s].to - sessions[s].from) / PD_QUEUE_SLOT_MINUTES;
-  return n;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  while (days < PD_QUEUE_LOOKAHEAD)
+    {
+      char iso[16];
+
+      g_date_add_days (&date, 1);
+      if (!is_working_day (self, &date))
+        continue;
+      days++;
+      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &date);
+      g_strv_builder_add (builder, iso);
+    }
+  return g_strv_builder_end (builder);
+}
+
+GStrv
+pd_queue_dup_booking_days (PdQueue *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+
+  now = pd_queue_dup_time (self);
+  return booking_days (self, now);
+}
+
+static gboolean
+insert_appointment (sqlite3              *db,
+                    const PdAppointment  *appointment,
+                    gboolean              confirmed,
+                    GError              **error)
+{
+  g_autoptr(PdQueueStatement) old =
+    prepare (db, "DELETE FROM queue_appointments WHERE id = ?", error);
+  g_autoptr(PdQueueStatement) stmt = NULL;
+  g_autoptr(PdQueueStatement) booking = NULL;
+
+  if (old == NULL)
+    return FALSE;
+  sqlite3_bind_text (old, 1, appointment->id, -1, SQLITE_STATIC);
+  if (sqlite3_step (old) != SQLITE_DONE)
+    return sql_failed (db, error);
+  /* Not OR REPLACE: another booking with the same reference (two stations with one letter)
+   * fails the change rather than quietly losing a slip the citizen holds. */
+  stmt = prepare (db, "INSERT INTO queue_appointments"
+                      " (id, reference, service, date, from_time, to_time, issued_at)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appointment->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, appointment->reference, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, appointment->service, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, appointment->date, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, appointment->from_time, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, appointment->to_time, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, appointment->issued_at);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return sql_failed (db, error);
+
+  booking = prepare (db, "INSERT OR REPLACE INTO queue_bookings (id, station, reserved, confirmed)"
+                         " VALUES (?, ?, ?, ?)", error);
+  if (booking == NULL)
+    return FALSE;
+  sqlite3_bind_text (booking, 1, appointment->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (booking, 2, appointment->station, -1, SQLITE_STATIC);
+  sqlite3_bind_int (booking, 3, appointment->reserved);
+  sqlite3_bind_int (booking, 4, confirmed);
+  if (sqlite3_step (booking) != SQLITE_DONE)
+    return sql_failed (db, error);
+  return TRUE;
+}
+
+/* Whether this station may book the slot. With a share, only its own held-back place(s)
+ * count: the server never gives them to anyone else, so they are free whatever the other
+ * stations booked since. Without one, the slot's places as far as this station knows. */
+static gint64
+slot_is_free (Issue       *issue,
+              sqlite3     *db,
+              const char  *iso,
+              const char  *from,
+              GError     **error)
+{
+  gint64 taken;
+
+  if (issue->share_from == NULL)
+    {
+      taken = count (db, "SELECT count(*) FROM queue_appointments"
+                         " WHERE date = ? AND service = ? AND from_time = ?",
+                     iso, issue->service->code, from, NULL, error);
+      return taken < 0 ? -1 : taken < PD_QUEUE_SLOT_SIZE;
+    }
+  taken = count (db, "SELECT count(*) FROM queue_appointments JOIN queue_bookings USING (id)"
+                     " WHERE date = ? AND service = ? AND from_time = ? AND station = ? AND reserved",
+                 iso, issue->service->code, from, issue->station, error);
+  return taken < 0 ? -1 : taken < PD_QUEUE_SHARE;
 }
 
 static gboolean
@@ -355,83 +467,67 @@ find_slot (Issue    *issue,
            sqlite3  *db,
            GError  **error)
 {
-  GDate date;
-  guint days = 0;
-  gint64 day_taken;
+  g_auto(GStrv) days = booking_days (issue->self, issue->now);
 
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, g_date_time_get_day_of_month (issue->now),
-                  g_date_time_get_month (issue->now), g_date_time_get_year (issue->now));
-  while (days < PD_QUEUE_LOOKAHEAD)
+  if ((issue->need_share || issue->joined) && issue->share_from == NULL)
     {
-      char iso[16];
+      g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_SHARE,
+                   _("The office’s server cannot be reached, and this station has no share of the appointment slots yet. "
+                     "Reconnect the station to the office network, or book the appointment at another station."));
+      return FALSE;
+    }
+  for (guint d = 0; days[d]; d++)
+    {
+      const char *iso = days[d];
+      GDate date;
 
-      g_date_add_days (&date, 1);
-      if (!is_working_day (issue->self, &date))
+      if (issue->share_from && strcmp (iso, issue->share_from) < 0)
         continue;
-      days++;
-      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &date);
-      day_taken = count (db, "SELECT count(*) FROM queue_appointments WHERE date = ? AND service = ?",
-                         iso, issue->service->code, NULL, error);
-      if (day_taken < 0)
-        return FALSE;
-      if (day_taken >= slots_per_day () * PD_QUEUE_SLOT_SIZE)
-        continue;
-      for (guint s = 0; s < G_N_ELEMENTS (sessions); s++)
-        for (guint start = sessions[s].from; start + PD_QUEUE_SLOT_MINUTES <= sessions[s].to;
-             start += PD_QUEUE_SLOT_MINUTES)
-          {
-            g_autofree char *from = g_strdup_printf ("%02u:%02u", start / 60, start % 60);
-            g_autofree char *prefix = NULL;
-            guint end = start + PD_QUEUE_SLOT_MINUTES;
-            gint64 taken = count (db, "SELECT count(*) FROM queue_appointments"
-                                      " WHERE date = ? AND service = ? AND from_time = ?",
-                                  iso, issue->service->code, from, error);
-            gint64 issued;
-            PdAppointment *appointment;
-            g_autoptr(PdQueueStatement) stmt = NULL;
+      g_date_clear (&date, 1);
+      pd_queue_parse_day (iso, &date);
+      for (guint s = 0; s < pd_queue_get_n_slots (); s++)
+        {
+          g_autofree char *prefix = NULL;
+          const char *from;
+          const char *to;
+          gint64 free_place;
+          gint64 last;
+          PdAppointment *appointment;
 
-            if (taken < 0)
-              return FALSE;
-            if (taken >= PD_QUEUE_SLOT_SIZE)
-              continue;
+          pd_queue_get_slot (s, &from, &to);
+          free_place = slot_is_free (issue, db, iso, from, error);
+          if (free_place < 0)
+            return FALSE;
+          if (!free_place)
+            continue;
 
-            prefix = g_strdup_printf ("%s%s-H%02u%02u-", issue->station, issue->service->code,
-                                      g_date_get_month (&date), g_date_get_day (&date));
-            issued = count (db, "SELECT count(*) FROM queue_appointments"
-                                " WHERE date = ? AND substr (reference, 1, length (?2)) = ?2",
-                            iso, prefix, NULL, error);
-            if (issued < 0)
-              return FALSE;
+          /* After the greatest number, not the count: a booking the server moved leaves a gap. */
+          prefix = pd_appointment_dup_reference_prefix (issue->station, issue->service->code, &date);
+          last = count (db, "SELECT coalesce (max (CAST (substr (reference, length (?2) + 1) AS INTEGER)), 0)"
+                            " FROM queue_appointments WHERE date = ?1 AND substr (reference, 1, length (?2)) = ?2",
+                        iso, prefix, NULL, NULL, error);
+          if (last < 0)
+            return FALSE;
 
-            appointment = issue->appointment = g_new0 (PdAppointment, 1);
-            appointment->id = g_uuid_string_random ();
-            appointment->reference = g_strdup_printf ("%s%03" G_GINT64_FORMAT, prefix, issued + 1);
-            appointment->service = g_strdup (issue->service->code);
-            appointment->date = g_strdup (iso);
-            appointment->from_time = g_steal_pointer (&from);
-            appointment->to_time = g_strdup_printf ("%02u:%02u", end / 60, end % 60);
-            appointment->issued_at = g_date_time_to_unix (issue->now);
-
-            stmt = prepare (db, "INSERT INTO queue_appointments"
-                                " (id, reference, service, date, from_time, to_time, issued_at)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
-            if (stmt == NULL)
-              return FALSE;
-            sqlite3_bind_text (stmt, 1, appointment->id, -1, SQLITE_STATIC);
-            sqlite3_bind_text (stmt, 2, appointment->reference, -1, SQLITE_STATIC);
-            sqlite3_bind_text (stmt, 3, appointment->service, -1, SQLITE_STATIC);
-            sqlite3_bind_text (stmt, 4, appointment->date, -1, SQLITE_STATIC);
-            sqlite3_bind_text (stmt, 5, appointment->from_time, -1, SQLITE_STATIC);
-            sqlite3_bind_text (stmt, 6, appointment->to_time, -1, SQLITE_STATIC);
-            sqlite3_bind_int64 (stmt, 7, appointment->issued_at);
-            if (sqlite3_step (stmt) != SQLITE_DONE)
-              return sql_failed (db, error);
-            return TRUE;
-          }
+          appointment = issue->appointment = g_new0 (PdAppointment, 1);
+          appointment->id = issue->id ? g_strdup (issue->id) : g_uuid_string_random ();
+          appointment->reference = g_strdup_printf ("%s%03" G_GINT64_FORMAT, prefix, last + 1);
+          appointment->service = g_strdup (issue->service->code);
+          appointment->date = g_strdup (iso);
+          appointment->from_time = g_strdup (from);
+          appointment->to_time = g_strdup (to);
+          appointment->issued_at = g_date_time_to_unix (issue->now);
+          appointment->station = g_strdup (issue->station);
+          appointment->reserved = issue->share_from != NULL;
+          appointment->offline = TRUE;
+          return insert_appointment (db, appointment, FALSE, error);
+        }
     }
   g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_SLOT,
-               _("Every appointment slot of the next %u working days is taken. Ask the applicant to come back another week."),
+               issue->share_from
+                 ? _("This station’s share of the appointment slots of the next %u working days is used up while the office’s server cannot be reached. "
+                     "Reconnect the station, or ask the applicant to come back another day.")
+                 : _("Every appointment slot of the next %u working days is taken. Ask the applicant to come back another week."),
                PD_QUEUE_LOOKAHEAD);
   return FALSE;
 }
@@ -443,19 +539,22 @@ issue_in_db (sqlite3   *db,
 {
   Issue *issue = user_data;
   g_autofree char *day = g_date_time_format (issue->now, "%F");
-  gint64 issued = count (db, "SELECT count(*) FROM queue_tickets WHERE day = ? AND service = ?",
-                         day, issue->service->code, NULL, error);
+  gint64 issued;
   gint64 last;
   PdTicket *ticket;
 
+  if (issue->booking_only)
+    return find_slot (issue, db, error);
+  issued = count (db, "SELECT count(*) FROM queue_tickets WHERE day = ? AND service = ?",
+                  day, issue->service->code, NULL, NULL, error);
   if (issued < 0)
     return FALSE;
   if (issued >= issue->service->capacity)
-    return find_slot (issue, db, error);
+    return issue->book ? find_slot (issue, db, error) : TRUE;
 
   last = count (db, "SELECT coalesce (max (number), 0) FROM queue_tickets"
                     " WHERE day = ? AND service = ? AND station = ?",
-                day, issue->service->code, issue->station, error);
+                day, issue->service->code, issue->station, NULL, error);
   if (last < 0)
     return FALSE;
   if (last >= 999)
@@ -478,23 +577,18 @@ issue_in_db (sqlite3   *db,
   return write_ticket (db, ticket, TRUE, error);
 }
 
-gboolean
-pd_queue_issue (PdQueue        *self,
-                const char     *service,
-                PdTicket      **ticket,
-                PdAppointment **appointment,
-                GError        **error)
+/* Fills @issue's station, clock and share, then issues in one transaction. */
+static gboolean
+run_issue (PdQueue     *self,
+           Issue       *issue,
+           const char  *service,
+           GError     **error)
 {
   g_autofree char *station = NULL;
+  g_autofree char *share_from = NULL;
   g_autoptr(GDateTime) now = NULL;
-  Issue issue = { self };
 
-  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
-  g_return_val_if_fail (ticket != NULL && appointment != NULL, FALSE);
-
-  *ticket = NULL;
-  *appointment = NULL;
-  if ((issue.service = require_service (self, service, error)) == NULL)
+  if ((issue->service = require_service (self, service, error)) == NULL)
     return FALSE;
   station = pd_queue_dup_station (self);
   if (station == NULL)
@@ -503,18 +597,76 @@ pd_queue_issue (PdQueue        *self,
                    _("This station has no ticket letter. Give each station at the entrance its own letter in the preferences (or “passdesk-cli queue station LETTER”)."));
       return FALSE;
     }
-  issue.station = station;
-  issue.now = now = pd_queue_dup_time (self);
-  if (!pd_store_run_sql (self->store, issue_in_db, &issue, error))
+  issue->station = station;
+  share_from = pd_store_get_setting (self->store, PD_QUEUE_SETTING_SHARE_FROM);
+  /* Empty: the server has no share left for this station. Unset: it never met a server. */
+  issue->joined = share_from != NULL;
+  issue->share_from = share_from && *share_from ? share_from : NULL;
+  issue->now = now = pd_queue_dup_time (self);
+  if (!pd_store_run_sql (self->store, issue_in_db, issue, error))
     {
-      g_clear_pointer (&issue.ticket, pd_ticket_free);
-      g_clear_pointer (&issue.appointment, pd_appointment_free);
+      g_clear_pointer (&issue->ticket, pd_ticket_free);
+      g_clear_pointer (&issue->appointment, pd_appointment_free);
       return FALSE;
     }
+  if (issue->ticket || issue->appointment)
+    g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+gboolean
+pd_queue_issue (PdQueue        *self,
+                const char     *service,
+                PdTicket      **ticket,
+                PdAppointment **appointment,
+                GError        **error)
+{
+  Issue issue = { self, .book = TRUE };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (ticket != NULL && appointment != NULL, FALSE);
+
+  *ticket = NULL;
+  *appointment = NULL;
+  if (!run_issue (self, &issue, service, error))
+    return FALSE;
   *ticket = issue.ticket;
   *appointment = issue.appointment;
-  g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
+}
+
+gboolean
+pd_queue_issue_ticket (PdQueue     *self,
+                       const char  *service,
+                       PdTicket   **ticket,
+                       GError     **error)
+{
+  Issue issue = { self, .book = FALSE };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (ticket != NULL, FALSE);
+
+  *ticket = NULL;
+  if (!run_issue (self, &issue, service, error))
+    return FALSE;
+  *ticket = issue.ticket;
+  return TRUE;
+}
+
+PdAppointment *
+pd_queue_book_offline (PdQueue     *self,
+                       const char  *service,
+                       const char  *id,
+                       GError     **error)
+{
+  Issue issue = { self, .book = TRUE, .booking_only = TRUE, .id = id, .need_share = TRUE };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!run_issue (self, &issue, service, error))
+    return NULL;
+  return issue.appointment;
 }
 
 /* Reading -------------------------------------------------------------------------------- */
@@ -538,14 +690,11 @@ list_in_db (sqlite3   *db,
                      " ORDER BY issued_at, updated_at, label"
                    : "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE day = ?"
                      " ORDER BY issued_at, updated_at, label", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, list->day, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list->list, ticket_from_row (stmt));
-  return rc == SQLITE_DONE || sql_failed (db, error);
+  return read_tickets (db, stmt, list->list, error);
 }
 
 static char *
@@ -577,23 +726,22 @@ pd_queue_list (PdQueue     *self,
 
 typedef struct {
   const char *date;
+  guint       limit;
   GPtrArray  *list;
 } Appointments;
 
+#define APPOINTMENT_COLUMNS \
+  "a.id, reference, service, date, from_time, to_time, issued_at," \
+  " coalesce (b.station, substr (reference, 1, 1)), coalesce (b.reserved, 0), coalesce (NOT b.confirmed, 1)"
+
 static gboolean
-list_appointments_in_db (sqlite3   *db,
-                         gpointer   user_data,
-                         GError   **error)
+read_appointments (sqlite3       *db,
+                   sqlite3_stmt  *stmt,
+                   GPtrArray     *list,
+                   GError       **error)
 {
-  Appointments *appointments = user_data;
-  g_autoptr(PdQueueStatement) stmt =
-    prepare (db, "SELECT id, reference, service, date, from_time, to_time, issued_at"
-                 " FROM queue_appointments WHERE date = ? ORDER BY from_time, reference", error);
   int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, appointments->date, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       PdAppointment *appointment = g_new0 (PdAppointment, 1);
@@ -605,9 +753,28 @@ list_appointments_in_db (sqlite3   *db,
       appointment->from_time = pd_sqlite_column_dup (stmt, 4);
       appointment->to_time = pd_sqlite_column_dup (stmt, 5);
       appointment->issued_at = sqlite3_column_int64 (stmt, 6);
-      g_ptr_array_add (appointments->list, appointment);
+      appointment->station = pd_sqlite_column_dup (stmt, 7);
+      appointment->reserved = sqlite3_column_int (stmt, 8);
+      appointment->offline = sqlite3_column_int (stmt, 9);
+      g_ptr_array_add (list, appointment);
     }
   return rc == SQLITE_DONE || sql_failed (db, error);
+}
+
+static gboolean
+list_appointments_in_db (sqlite3   *db,
+                         gpointer   user_data,
+                         GError   **error)
+{
+  Appointments *appointments = user_data;
+  g_autoptr(PdQueueStatement) stmt =
+    prepare (db, "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments a LEFT JOIN queue_bookings b USING (id)"
+                 " WHERE date = ? ORDER BY from_time, service, reference", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, appointments->date, -1, SQLITE_STATIC);
+  return read_appointments (db, stmt, appointments->list, error);
 }
 
 GPtrArray *
@@ -616,7 +783,7 @@ pd_queue_list_appointments (PdQueue     *self,
                             GError     **error)
 {
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_appointment_free);
-  Appointments appointments = { date, result };
+  Appointments appointments = { date, 0, result };
 
   g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
   g_return_val_if_fail (date != NULL, NULL);
@@ -624,6 +791,109 @@ pd_queue_list_appointments (PdQueue     *self,
   if (!pd_store_run_sql (self->store, list_appointments_in_db, &appointments, error))
     return NULL;
   return g_steal_pointer (&result);
+}
+
+static gboolean
+list_offline_in_db (sqlite3   *db,
+                    gpointer   user_data,
+                    GError   **error)
+{
+  Appointments *appointments = user_data;
+  g_autoptr(PdQueueStatement) stmt =
+    prepare (db, "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments a JOIN queue_bookings b USING (id)"
+                 " WHERE NOT b.confirmed ORDER BY issued_at, a.rowid LIMIT ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, appointments->limit);
+  return read_appointments (db, stmt, appointments->list, error);
+}
+
+GPtrArray *
+pd_queue_list_offline_appointments (PdQueue  *self,
+                                    guint     limit,
+                                    GError  **error)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_appointment_free);
+  Appointments appointments = { NULL, limit, result };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  if (!pd_store_run_sql (self->store, list_offline_in_db, &appointments, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+typedef struct {
+  GPtrArray *appointments;
+  gboolean   keep_offline;
+  guint      changed;
+} Take;
+
+static gboolean
+take_in_db (sqlite3   *db,
+            gpointer   user_data,
+            GError   **error)
+{
+  Take *take = user_data;
+  g_autoptr(PdQueueStatement) local =
+    prepare (db, "SELECT reference, date, from_time, coalesce (b.confirmed, 0), coalesce (b.reserved, 0)"
+                 " FROM queue_appointments a LEFT JOIN queue_bookings b USING (id) WHERE a.id = ?", error);
+
+  if (local == NULL)
+    return FALSE;
+  for (guint i = 0; i < take->appointments->len; i++)
+    {
+      const PdAppointment *appointment = g_ptr_array_index (take->appointments, i);
+      int rc;
+
+      sqlite3_reset (local);
+      sqlite3_bind_text (local, 1, appointment->id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (local);
+      if (rc == SQLITE_ROW)
+        {
+          gboolean confirmed = sqlite3_column_int (local, 3);
+
+          if (!confirmed && take->keep_offline)
+            continue;
+          if (confirmed &&
+              g_strcmp0 ((const char *) sqlite3_column_text (local, 0), appointment->reference) == 0 &&
+              g_strcmp0 ((const char *) sqlite3_column_text (local, 1), appointment->date) == 0 &&
+              g_strcmp0 ((const char *) sqlite3_column_text (local, 2), appointment->from_time) == 0 &&
+              sqlite3_column_int (local, 4) == appointment->reserved)
+            continue;
+        }
+      else if (rc != SQLITE_DONE)
+        return sql_failed (db, error);
+      sqlite3_reset (local);
+      if (!insert_appointment (db, appointment, TRUE, error))
+        return FALSE;
+      take->changed++;
+    }
+  return TRUE;
+}
+
+gboolean
+pd_queue_take_appointments (PdQueue    *self,
+                            GPtrArray  *appointments,
+                            gboolean    keep_offline,
+                            guint      *n_changed,
+                            GError    **error)
+{
+  Take take = { appointments, keep_offline, 0 };
+
+  g_return_val_if_fail (PD_IS_QUEUE (self), FALSE);
+
+  if (n_changed)
+    *n_changed = 0;
+  if (!pd_store_run_sql (self->store, take_in_db, &take, error))
+    return FALSE;
+  if (n_changed)
+    *n_changed = take.changed;
+  if (take.changed > 0)
+    g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
 }
 
 typedef struct {
@@ -809,14 +1079,11 @@ list_dirty_in_db (sqlite3   *db,
   List *list = user_data;
   g_autoptr(PdQueueStatement) stmt =
     prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE dirty ORDER BY updated_at LIMIT ?", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int (stmt, 1, list->limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list->list, ticket_from_row (stmt));
-  return rc == SQLITE_DONE || sql_failed (db, error);
+  return read_tickets (db, stmt, list->list, error);
 }
 
 GPtrArray *

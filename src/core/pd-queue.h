@@ -7,6 +7,16 @@
  * UUID is what the office's queue is merged by. Tickets live in the store (tables
  * queue_tickets and queue_appointments) and are shared through the office's server by
  * pd-queue-sync.h.
+ *
+ * Appointment slots hold PD_QUEUE_SLOT_SIZE people per service, for the whole office. While
+ * the office's server can be reached, every appointment is booked there, in one transaction,
+ * so that two stations never give out the same last place (pd_queue_sync_issue_async()). A
+ * station cut off from it may only book from its own share: PD_QUEUE_SHARE place(s) of each
+ * slot that the server holds back for that station from the day it joined the office's
+ * bookings on, and never gives to another station. So an offline slip is always a real place:
+ * no slot is ever overbooked, the citizen's slip is honoured as printed, and the server takes
+ * it over on the next exchange. A station gets its share on its first exchange with the
+ * server; one that never met a server (a standalone office) books from the whole slot.
  */
 #pragma once
 
@@ -24,6 +34,7 @@ typedef enum {
   PD_QUEUE_ERROR_NOT_FOUND,
   PD_QUEUE_ERROR_INVALID,        /* a ticket that is malformed, or a change it cannot take */
   PD_QUEUE_ERROR_NO_SLOT,        /* no appointment slot left in the days looked at */
+  PD_QUEUE_ERROR_NO_SHARE,       /* cut off from the server before this station had a share */
 } PdQueueError;
 GQuark pd_queue_error_quark (void);
 
@@ -88,22 +99,42 @@ typedef struct {
 } PdQueueService;
 
 typedef struct {
-  char   *id;
-  char   *reference;   /* "AP-H1124-003": station, service, date, number */
-  char   *service;
-  char   *date;        /* YYYY-MM-DD */
-  char   *from_time;   /* "HH:MM" */
-  char   *to_time;
-  gint64  issued_at;
+  char     *id;          /* UUID, made by the issuing station: the booking's idempotency key */
+  char     *reference;   /* "AP-H1124-003": station, service, date, number */
+  char     *service;
+  char     *date;        /* YYYY-MM-DD */
+  char     *from_time;   /* "HH:MM" */
+  char     *to_time;
+  gint64    issued_at;
+  char     *station;     /* the issuing station's letter */
+  gboolean  reserved;    /* a place of the issuing station's share */
+  gboolean  offline;     /* booked here, not yet taken over by the office's server */
 } PdAppointment;
 
+PdAppointment *pd_appointment_copy       (const PdAppointment *appointment);
 void         pd_appointment_free         (PdAppointment *appointment);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdAppointment, pd_appointment_free)
+/* Without `offline`, which only the issuing station knows. */
+JsonNode    *pd_appointment_to_json      (const PdAppointment *appointment);
+/* Strict: exactly the members pd_appointment_to_json() writes, on a real slot. */
+PdAppointment *pd_appointment_from_json  (JsonNode       *node,
+                                          GError        **error);
 
 /* Appointment slots: half an hour each, from 07:30 to 11:30 and 13:30 to 16:30. */
 #define PD_QUEUE_SLOT_MINUTES  30
-#define PD_QUEUE_SLOT_SIZE     8     /* appointments per slot and service */
+#define PD_QUEUE_SLOT_SIZE     8     /* appointments per slot and service, office-wide */
 #define PD_QUEUE_LOOKAHEAD     20    /* working days searched for a free slot */
+/* Places of each slot held for each station that joined the office's bookings, for when it
+ * is cut off; at most PD_QUEUE_MAX_SHARES stations get one, so that most of a slot stays
+ * open to whoever books first. */
+#define PD_QUEUE_SHARE         1
+#define PD_QUEUE_MAX_SHARES    4
+
+/* The slots of a day, in order: "HH:MM" times (static strings). */
+guint        pd_queue_get_n_slots        (void);
+void         pd_queue_get_slot           (guint           index,
+                                          const char    **from_time,
+                                          const char    **to_time);
 
 #define PD_TYPE_QUEUE (pd_queue_get_type ())
 G_DECLARE_FINAL_TYPE (PdQueue, pd_queue, PD, QUEUE, GObject)
@@ -138,8 +169,10 @@ void         pd_queue_set_time           (PdQueue        *self,
 GDateTime   *pd_queue_dup_time           (PdQueue        *self);
 
 /* Issues a ticket for @service today, or, when the service's day is full, an appointment
- * slip for the first free slot of a later working day: exactly one of @ticket and
- * @appointment is set on success. Emits "changed". */
+ * slip for the first free slot of a later working day, booked on this station alone: from
+ * its share once it has one, else from the whole slot. Exactly one of @ticket and
+ * @appointment is set on success. Emits "changed". With a server, use
+ * pd_queue_sync_issue_async(). */
 gboolean     pd_queue_issue              (PdQueue        *self,
                                           const char     *service,
                                           PdTicket      **ticket,
@@ -152,7 +185,8 @@ GPtrArray   *pd_queue_list               (PdQueue        *self,
                                           const char     *day,
                                           gboolean        waiting_only,
                                           GError        **error);
-/* (element-type PdAppointment): the appointments issued for @date, by slot. */
+/* (element-type PdAppointment): the appointments of @date as this station knows them (its own
+ * and, once shared, the whole office's), by slot. */
 GPtrArray   *pd_queue_list_appointments  (PdQueue        *self,
                                           const char     *date,
                                           GError        **error);

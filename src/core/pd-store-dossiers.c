@@ -1077,6 +1077,102 @@ pd_store_set_status (PdStore     *self,
   return _pd_store_commit (self, error);
 }
 
+/* When the dossier @id left the station (sent, or confirmed by the central system), 0 if never. */
+static gboolean
+get_sent_at (PdStore  *self,
+             gint64    id,
+             gint64   *sent_at,
+             GError  **error)
+{
+  g_autoptr(PdStatement) stmt =
+    _pd_store_prepare (self,
+                       "SELECT coalesce (min (at), 0) FROM status_history WHERE dossier_id = ?"
+                       " AND status IN ('sent', 'received', 'processing', 'ready', 'rejected')", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _pd_store_set_db_error (self, rc, error);
+      return FALSE;
+    }
+  *sent_at = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+pd_store_reopen (PdStore     *self,
+                 gint64       id,
+                 const char  *actor,
+                 const char  *reason,
+                 GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdDossier) dossier = NULL;
+  PdStatus status;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+    return FALSE;
+  dossier = _pd_store_load_dossier (self, id, error);
+  if (dossier == NULL)
+    goto failed;
+  status = pd_dossier_get_status (dossier);
+
+  switch ((int) status)
+    {
+    case PD_STATUS_REFUSED:
+      break;
+
+    case PD_STATUS_ACCEPTED:
+      if (!_pd_store_withdraw_packets (self, pd_dossier_get_uuid (dossier), actor, error))
+        goto failed;
+      break;
+
+    case PD_STATUS_SENT:
+    case PD_STATUS_RECEIVED:
+    case PD_STATUS_PROCESSING:
+    case PD_STATUS_READY:
+    case PD_STATUS_REJECTED:
+      {
+        gint64 sent_at = 0;
+        g_autoptr(GDateTime) when = NULL;
+        g_autofree char *date = NULL;
+
+        if (!get_sent_at (self, id, &sent_at, error))
+          goto failed;
+        when = g_date_time_new_from_unix_local (sent_at > 0 ? sent_at : pd_dossier_get_updated_at (dossier));
+        date = when != NULL ? g_date_time_format (when, "%d/%m/%Y") : g_strdup ("?");
+        /* Translators: %s is a date such as 23/11/2026. */
+        g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                     _("This application was already sent to the central system on %s, so it "
+                       "cannot be reopened here. Ask the central office to return it."), date);
+      }
+      goto failed;
+
+    default:
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("Only an accepted or refused application can be reopened. A draft or "
+                             "an application on hold is opened from the queue and changed there."));
+      goto failed;
+    }
+
+  if (!_pd_store_set_status_locked (self, id, PD_STATUS_DRAFT, actor, reason, error) ||
+      !_pd_store_audit_append (self, actor, "reopen", pd_dossier_get_uuid (dossier),
+                               pd_status_to_string (status), error))
+    goto failed;
+  return _pd_store_commit (self, error);
+
+failed:
+  _pd_store_rollback (self);
+  return FALSE;
+}
+
 static gpointer
 read_status_change (PdStore       *self,
                     sqlite3_stmt  *stmt,

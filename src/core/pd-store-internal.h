@@ -172,5 +172,9 @@ gboolean      _pd_store_write_packet         (PdStore     *self,
                                               const char  *accepted_by,
                                               gint64       accepted_at,
                                               GError     **error);
+gboolean      _pd_store_withdraw_packets     (PdStore     *self,
+                                              const char  *uuid,
+                                              const char  *actor,
+                                              GError     **error);
 
 G_END_DECLS

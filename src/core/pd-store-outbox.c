@@ -158,9 +158,13 @@ _pd_store_write_packet (PdStore     *self,
     return FALSE;
 
   {
-    /* Accepted again after a reopening: the packet not yet pushed is out of date. */
+    /* Accepted again after a status change by hand (pd_store_reopen() withdraws it itself):
+     * the packet never pushed is out of date. One a push has claimed may be at the central
+     * system already, which refuses the new one rather than keep the application twice. */
     g_autoptr(PdStatement) stmt =
-      _pd_store_prepare (self, "DELETE FROM outbox WHERE dossier_uuid = ? AND state = 'pending'", error);
+      _pd_store_prepare (self,
+                         "DELETE FROM outbox WHERE dossier_uuid = ? AND state = 'pending' AND attempts = 0",
+                         error);
 
     if (stmt == NULL)
       return FALSE;
@@ -187,6 +191,78 @@ _pd_store_write_packet (PdStore     *self,
   }
 
   return _pd_store_audit_append (self, accepted_by, "packet", uuid, packet_id, error);
+}
+
+/* Inside the transaction that reopens the accepted dossier @uuid: takes its packet back out of
+ * the outbox, unless it may already have reached the central system. A push claims its
+ * packets (pd_store_outbox_claim()) in a transaction of its own before a byte leaves the
+ * station, so whichever of the two commits first wins: a claimed packet stays, and so does a
+ * packet pushed before without an answer (attempts > 0), which the central system may hold. A
+ * packet set aside was refused for good, so the central system holds nothing of it. */
+gboolean
+_pd_store_withdraw_packets (PdStore     *self,
+                            const char  *uuid,
+                            const char  *actor,
+                            GError     **error)
+{
+  int rc;
+
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self,
+                         "SELECT state FROM outbox WHERE dossier_uuid = ?"
+                         " AND (state = 'done' OR (state = 'pending' AND attempts > 0))"
+                         " ORDER BY state = 'done' DESC LIMIT 1", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    pd_sqlite_bind_text (stmt, 1, uuid);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
+      {
+        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "done") == 0)
+          g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                               _("This application was already received by the central system, so "
+                                 "it cannot be reopened here. Ask the central office to return it."));
+        else
+          g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                               _("This application is being sent to the central system, or was sent "
+                                 "without an answer yet, so it may already be there. Sync first: if the "
+                                 "central system confirms it, ask the central office to return it; if "
+                                 "it refuses it, reopen it then."));
+        return FALSE;
+      }
+    if (rc != SQLITE_DONE)
+      {
+        _pd_store_set_db_error (self, rc, error);
+        return FALSE;
+      }
+  }
+
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self,
+                         "DELETE FROM outbox WHERE dossier_uuid = ? AND state IN ('pending', 'set_aside')"
+                         " RETURNING packet_id", error);
+    g_autoptr(GPtrArray) withdrawn = g_ptr_array_new_with_free_func (g_free);
+
+    if (stmt == NULL)
+      return FALSE;
+    pd_sqlite_bind_text (stmt, 1, uuid);
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_ptr_array_add (withdrawn, pd_sqlite_column_dup (stmt, 0));
+    if (rc != SQLITE_DONE)
+      {
+        _pd_store_set_db_error (self, rc, error);
+        return FALSE;
+      }
+    _pd_store_statement_done (g_steal_pointer (&stmt));
+    for (guint i = 0; i < withdrawn->len; i++)
+      if (!_pd_store_audit_append (self, actor, "packet-withdrawn", uuid,
+                                   g_ptr_array_index (withdrawn, i), error))
+        return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean
@@ -280,6 +356,7 @@ failed:
 
 gboolean
 pd_store_outbox_add (PdStore     *self,
+                     const char  *audit_action,
                      const char  *packet_id,
                      const char  *dossier_uuid,
                      gint64       created_at,
@@ -290,7 +367,7 @@ pd_store_outbox_add (PdStore     *self,
   g_autoptr(GMutexLocker) locker = NULL;
 
   g_return_val_if_fail (PD_IS_STORE (self), FALSE);
-  g_return_val_if_fail (packet_id != NULL && packet != NULL, FALSE);
+  g_return_val_if_fail (audit_action != NULL && packet_id != NULL && packet != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
   if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
@@ -313,7 +390,7 @@ pd_store_outbox_add (PdStore     *self,
       goto failed;
     *added = sqlite3_changes (self->db) > 0;
   }
-  if (*added && !_pd_store_audit_append (self, NULL, "packet-import", dossier_uuid, packet_id, error))
+  if (*added && !_pd_store_audit_append (self, NULL, audit_action, dossier_uuid, packet_id, error))
     goto failed;
   return _pd_store_commit (self, error);
 
@@ -371,6 +448,64 @@ pd_store_outbox_list (PdStore        *self,
   sqlite3_bind_int64 (stmt, 5, limit);
   return _pd_store_collect_rows (self, stmt, read_outbox_entry, NULL,
                                  (GDestroyNotify) pd_outbox_entry_free, error);
+}
+
+GPtrArray *
+pd_store_outbox_claim (PdStore  *self,
+                       gint64    after_seq,
+                       gint64    due,
+                       guint     limit,
+                       GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+    return NULL;
+
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self,
+                         "SELECT seq, packet_id, dossier_uuid, state, attempts, next_attempt_at,"
+                         " last_error, created_at, packet FROM outbox"
+                         " WHERE state = 'pending' AND seq > ? AND (? = 0 OR next_attempt_at <= ?)"
+                         " ORDER BY seq LIMIT ?", error);
+
+    if (stmt == NULL)
+      goto failed;
+    sqlite3_bind_int64 (stmt, 1, after_seq);
+    sqlite3_bind_int64 (stmt, 2, due);
+    sqlite3_bind_int64 (stmt, 3, due);
+    sqlite3_bind_int64 (stmt, 4, limit);
+    entries = _pd_store_collect_rows (self, stmt, read_outbox_entry, NULL,
+                                      (GDestroyNotify) pd_outbox_entry_free, error);
+    if (entries == NULL)
+      goto failed;
+  }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_autoptr(PdStatement) stmt =
+        _pd_store_prepare (self, "UPDATE outbox SET attempts = attempts + 1 WHERE packet_id = ?", error);
+
+      if (stmt == NULL)
+        goto failed;
+      pd_sqlite_bind_text (stmt, 1, ((PdOutboxEntry *) g_ptr_array_index (entries, i))->packet_id);
+      if (!_pd_store_run (self, stmt, error))
+        goto failed;
+    }
+
+  if (!_pd_store_commit (self, error))
+    return NULL;
+  return g_steal_pointer (&entries);
+
+failed:
+  _pd_store_rollback (self);
+  return NULL;
 }
 
 gint64
@@ -508,8 +643,8 @@ pd_store_outbox_apply (PdStore               *self,
           {
             g_autoptr(PdStatement) stmt =
               _pd_store_prepare (self,
-                                 "UPDATE outbox SET state = 'set_aside', attempts = attempts + 1,"
-                                 " last_error = ? WHERE packet_id = ? AND state = 'pending'"
+                                 "UPDATE outbox SET state = 'set_aside', last_error = ?"
+                                 " WHERE packet_id = ? AND state = 'pending'"
                                  " RETURNING dossier_uuid", error);
             g_autofree char *uuid = NULL;
             g_autofree char *detail = NULL;
@@ -539,8 +674,8 @@ pd_store_outbox_apply (PdStore               *self,
           {
             g_autoptr(PdStatement) stmt =
               _pd_store_prepare (self,
-                                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
-                                 " last_error = ? WHERE packet_id = ? AND state = 'pending'", error);
+                                 "UPDATE outbox SET next_attempt_at = ?, last_error = ?"
+                                 " WHERE packet_id = ? AND state = 'pending'", error);
 
             if (stmt == NULL)
               goto failed;

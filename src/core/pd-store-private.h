@@ -70,9 +70,11 @@ gboolean       pd_store_outbox_create_missing (PdStore        *self,
                                                guint          *n_created,
                                                GError        **error);
 
-/* Adds a packet made elsewhere (an imported file); an id already present is left alone and
- * @added is FALSE. */
+/* Adds a packet made outside an acceptance (an imported file, a volunteer's prepared
+ * declaration), audited as @audit_action; an id already present is left alone and @added is
+ * FALSE. */
 gboolean       pd_store_outbox_add         (PdStore           *self,
+                                            const char        *audit_action,
                                             const char        *packet_id,
                                             const char        *dossier_uuid,
                                             gint64             created_at,
@@ -88,6 +90,15 @@ GPtrArray     *pd_store_outbox_list        (PdStore           *self,
                                             gint64             due,
                                             guint              limit,
                                             GError           **error);
+/* For a push: the same rows as pd_store_outbox_list (PD_OUTBOX_PENDING, ...), and in the same
+ * transaction one more attempt counted on each (the entries hold the count from before). A
+ * packet claimed may reach the central system at any moment from then on: reopening its
+ * application (pd_store_reopen()) no longer withdraws it. */
+GPtrArray     *pd_store_outbox_claim       (PdStore           *self,
+                                            gint64             after_seq,
+                                            gint64             due,
+                                            guint              limit,
+                                            GError           **error);
 gint64         pd_store_outbox_count       (PdStore           *self,
                                             PdOutboxState      state,
                                             GError           **error);
@@ -98,7 +109,7 @@ gint64         pd_store_outbox_next_due    (PdStore           *self,
 typedef enum {
   PD_OUTBOX_RESULT_RECEIVED,   /* accepted or duplicate: done, dossier RECEIVED */
   PD_OUTBOX_RESULT_REFUSED,    /* set aside with @message */
-  PD_OUTBOX_RESULT_RETRY,      /* attempts + 1, tried again at @next_attempt_at */
+  PD_OUTBOX_RESULT_RETRY,      /* tried again at @next_attempt_at */
 } PdOutboxResultKind;
 
 typedef struct {

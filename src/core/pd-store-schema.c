@@ -139,6 +139,9 @@ static const struct {
 
   /* Version 4: the queue at the entrance (pd-queue-private.h). */
   { PD_QUEUE_SCHEMA_SQL, NULL },
+
+  /* Version 5: what the office's server knows of each appointment (pd-queue-private.h). */
+  { PD_QUEUE_BOOKINGS_SQL, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

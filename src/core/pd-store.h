@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define PD_STORE_SCHEMA_VERSION 4
+#define PD_STORE_SCHEMA_VERSION 5
 
 /* The keyring holds each store's master key under this kind (see pd-secrets.h), with the
  * store id as its id. */
@@ -185,6 +185,16 @@ GPtrArray   *pd_store_list                (PdStore           *self,
 gboolean     pd_store_set_status          (PdStore           *self,
                                            gint64             id,
                                            PdStatus           status,
+                                           const char        *actor,
+                                           const char        *reason,
+                                           GError           **error);
+/* A supervisor puts a refused or accepted application back to the counter as a draft, with
+ * @reason, in one transaction with its history, the "reopen" audit row and, for an accepted
+ * one, the withdrawal of its packet from the outbox. Fails with PD_STORE_ERROR_INVALID, and
+ * changes nothing, when the packet may already have reached the central system (it was
+ * received, or a push of it started: see pd_store_outbox_claim()) or for any other status. */
+gboolean     pd_store_reopen              (PdStore           *self,
+                                           gint64             id,
                                            const char        *actor,
                                            const char        *reason,
                                            GError           **error);

@@ -1,10 +1,12 @@
 /* test-print-gtk.c: the GtkPrintOperation glue (src/app/pd-print.c), exporting to PDF. */
 #include "config.h"
 
+#include <string.h>
 #include <gtk/gtk.h>
 #include <glib/gstdio.h>
 #include <poppler.h>
 
+#include "pd-day-report.h"
 #include "pd-print.h"
 #include "pd-print-papers.h"
 #include "pd-test-support.h"
@@ -113,6 +115,46 @@ test_export_layout_error (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* The team leader's day report: the station named as they know it, and room to sign. */
+static void
+test_day_report (void)
+{
+  PdDayReport report = { .taken = 12, .pending = 2, .synced = 10, .on_hold = 1 };
+  g_autoptr(PdPrintDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = output_path ("day-report.pdf");
+  g_autofree char *station = pd_day_report_station_name ("HN01", 3, "quay-3");
+  g_autofree char *uri = NULL;
+  g_autofree char *text = NULL;
+  PopplerDocument *pdf;
+  PopplerPage *page;
+  GDate day;
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 23, 11, 2026);
+  g_assert_cmpstr (station, ==, "HN01, counter 3, computer quay-3");
+  g_free (station);
+  station = pd_day_report_station_name ("HN01", 0, "xe-luu-dong");
+  g_assert_cmpstr (station, ==, "HN01, computer xe-luu-dong");
+  document = pd_day_report_build (&report, &day, "Phòng Quản lý xuất nhập cảnh, Công an thành phố Hà Nội", station);
+  g_assert_true (pd_print_document_write_pdf (document, path, &error));
+  g_assert_no_error (error);
+
+  uri = g_filename_to_uri (path, NULL, &error);
+  pdf = poppler_document_new_from_file (uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, 1);
+  page = poppler_document_get_page (pdf, 0);
+  text = poppler_page_get_text (page);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "HN01, computer xe-luu-dong"));
+  g_assert_nonnull (strstr (text, "Team leader"));
+  /* Signed by hand, with the name written under the signature. */
+  g_assert_nonnull (strstr (text, "(signature and full name)"));
+  g_object_unref (page);
+  g_object_unref (pdf);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -122,6 +164,7 @@ main (int   argc,
 
   g_test_add_func ("/print-gtk/export-ticket", test_export_ticket);
   g_test_add_func ("/print-gtk/layout-error", test_export_layout_error);
+  g_test_add_func ("/print-gtk/day-report", test_day_report);
 
   return g_test_run ();
 }

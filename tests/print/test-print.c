@@ -438,6 +438,54 @@ test_result_slip (void)
   g_assert_cmpstr (qr, ==, "PD1-01-1YHVFTEJ-J");
 }
 
+/* The office as the central system names it, as the header of an A5 paper (issuer beside
+ * the motto) and of an A6 one (stacked): "Hà Nội" is never cut across two lines. */
+static void
+test_heading_keeps_names (void)
+{
+  const PdPrintPaper papers[] = { PD_PRINT_PAPER_A5, PD_PRINT_PAPER_A6 };
+  const char *issuers[] = {
+    "Phòng Quản lý xuất nhập cảnh, Công an thành phố Hà Nội",
+    "Phòng Quản lý xuất nhập cảnh Công an Thành phố Hồ Chí Minh",
+  };
+
+  for (guint p = 0; p < G_N_ELEMENTS (papers); p++)
+    for (guint i = 0; i < G_N_ELEMENTS (issuers); i++)
+      {
+        g_autoptr(PdPrintDocument) document = pd_print_document_new ("heading", papers[p]);
+        g_autofree char *name = g_strdup_printf ("heading-%u-%u.pdf", p, i);
+        g_autofree char *path = output_path (name);
+        g_autoptr(GError) error = NULL;
+        g_autofree char *uri = NULL;
+        g_autofree char *text = NULL;
+        g_autofree char *raw = NULL;
+        g_auto(GStrv) lines = NULL;
+        PopplerDocument *pdf;
+        PopplerPage *page;
+        gboolean whole = FALSE;
+
+        pd_print_document_add_heading (document, issuers[i]);
+        write_pdf (document, path);
+        uri = g_filename_to_uri (path, NULL, &error);
+        g_assert_no_error (error);
+        pdf = poppler_document_new_from_file (uri, NULL, &error);
+        g_assert_no_error (error);
+        page = poppler_document_get_page (pdf, 0);
+        raw = poppler_page_get_text (page);
+        text = normalize (raw);
+        g_object_unref (page);
+        g_object_unref (pdf);
+        g_test_message ("%s:\n%s", name, text);
+
+        /* The place name stands whole on one line. */
+        lines = g_strsplit (text, "\n", -1);
+        for (guint l = 0; lines[l] != NULL; l++)
+          if (strstr (lines[l], i == 0 ? "Hà Nội" : "Hồ Chí Minh") != NULL)
+            whole = TRUE;
+        g_assert_true (whole);
+      }
+}
+
 static void
 test_result_slip_estimated (void)
 {
@@ -901,6 +949,7 @@ main (int   argc,
   g_test_add_func ("/print/calendar/data", test_calendar_data);
   g_test_add_func ("/print/qr-matrix", test_qr_matrix);
   g_test_add_func ("/print/result-slip", test_result_slip);
+  g_test_add_func ("/print/heading-keeps-names", test_heading_keeps_names);
   g_test_add_func ("/print/result-slip-estimated", test_result_slip_estimated);
   g_test_add_func ("/print/fee-receipt", test_fee_receipt);
   g_test_add_func ("/print/queue-ticket", test_queue_ticket);

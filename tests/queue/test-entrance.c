@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "pd-entrance-page.h"
+#include "pd-queue-private.h"
 #include "pd-test-support.h"
 
 static char *dir;
@@ -115,6 +116,38 @@ test_entrance (void)
   /* Unknown service: nothing issued, the reason is given. */
   g_assert_false (pd_entrance_page_issue (page, "Q", &error));
   g_assert_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_UNKNOWN_SERVICE);
+  g_clear_error (&error);
+
+  /* Enrolled but cut off from the office's server: the slip comes from this station's
+   * share once the booking attempt fails, and is kept to be sent later. */
+  {
+    g_autoptr(PdSyncClient) client = pd_sync_client_new ("http://127.0.0.1:9", NULL, &error);
+    g_autoptr(GPtrArray) unsent = NULL;
+    g_autofree char *before = g_strdup (pd_entrance_page_get_last_issued (page));
+    g_autofree char *shared_pdf = g_build_filename (dir, "shared-slip.pdf", NULL);
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    g_assert_no_error (error);
+    g_assert_true (pd_store_set_setting (store, PD_QUEUE_SETTING_SHARE_FROM, "2000-01-01", &error));
+    pd_entrance_page_set_client (page, client);
+    pd_entrance_page_set_print_action (page, PD_PRINT_ACTION_EXPORT, shared_pdf);
+    g_assert_true (pd_entrance_page_issue (page, "P", &error));
+    g_assert_no_error (error);
+    while (g_strcmp0 (pd_entrance_page_get_last_issued (page), before) == 0)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+    g_assert_true (g_str_has_prefix (pd_entrance_page_get_last_issued (page), "EP-H"));
+    wait_for_pdf (shared_pdf);
+    unsent = pd_queue_list_offline_appointments (queue, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (unsent->len, ==, 2);
+    g_assert_cmpstr (((PdAppointment *) unsent->pdata[1])->reference, ==, pd_entrance_page_get_last_issued (page));
+    g_assert_true (((PdAppointment *) unsent->pdata[1])->reserved);
+    pd_entrance_page_set_client (page, NULL);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

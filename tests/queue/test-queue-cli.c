@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "pd-queue.h"
 #include "pd-test-support.h"
 
 static char *db_arg;
@@ -107,6 +108,68 @@ test_queue_cli (void)
   g_assert_cmpint (cli (&out, "queue", "dance", NULL), ==, 2);
 }
 
+static void
+test_appointments_cli (void)
+{
+  g_autofree char *path = g_strconcat (db_arg + strlen ("--db="), ".appointments", NULL);
+  g_autofree char *saved = g_steal_pointer (&db_arg);
+  g_autofree char *out = NULL;
+  g_autoptr(JsonObject) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *appointments;
+  JsonObject *first;
+  char *date;
+
+  /* A station on its own whose day of P is full from the start. */
+  {
+    g_autoptr(PdStore) store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
+    g_autoptr(PdQueue) queue = NULL;
+
+    g_assert_no_error (error);
+    queue = pd_queue_new (store, NULL);
+    pd_queue_set_station (queue, "K", &error);
+    g_assert_no_error (error);
+    pd_queue_set_capacity (queue, "P", 0, &error);
+    g_assert_no_error (error);
+  }
+  db_arg = g_strconcat ("--db=", path, NULL);
+
+  g_assert_cmpint (cli (&out, "queue", "--json", "issue", "P", NULL), ==, 0);
+  {
+    g_autoptr(JsonObject) issued = parse (out);
+
+    first = json_object_get_object_member (issued, "appointment");
+    date = g_strdup (json_object_get_string_member (first, "date"));
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli (&out, "queue", "issue", "P", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "KP-H"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (cli (&out, "queue", "--json", "appointments", date, NULL), ==, 0);
+  listed = parse (out);
+  g_assert_cmpint (json_object_get_int_member (listed, "capacity"), ==, PD_QUEUE_SLOT_SIZE);
+  appointments = json_object_get_array_member (listed, "appointments");
+  g_assert_cmpuint (json_array_get_length (appointments), ==, 2);
+  first = json_array_get_object_element (appointments, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "from"), ==, "07:30");
+  g_assert_cmpstr (json_object_get_string_member (first, "station"), ==, "K");
+  /* Never sent to a server: the listing says so. */
+  g_assert_true (json_object_get_boolean_member (first, "offline"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (cli (&out, "queue", "appointments", date, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "07:30–08:00"));
+  g_assert_nonnull (strstr (out, "(2/8)"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli (&out, "queue", "appointments", "2026-02-30", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+
+  g_free (date);
+  g_free (db_arg);
+  db_arg = g_steal_pointer (&saved);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -117,5 +180,6 @@ main (int   argc,
   dir = pd_test_make_tmpdir ();
   db_arg = g_strconcat ("--db=", dir, "/cli.db", NULL);
   g_test_add_func ("/queue/cli", test_queue_cli);
+  g_test_add_func ("/queue/cli/appointments", test_appointments_cli);
   return g_test_run ();
 }

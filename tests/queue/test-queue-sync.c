@@ -6,89 +6,17 @@
 #include "pd-queue.h"
 #include "pd-queue-private.h"
 #include "pd-test-support.h"
-#include "sync-test-central.h"
-#include "sync/pd-device.h"
-#include "sync/pd-queue-sync.h"
+#include "queue-test-station.h"
 
 #define N_OFFLINE 6
 
 static SyncCentral central;
-
-typedef struct {
-  PdStore      *store;
-  PdDevice     *device;
-  PdQueue      *queue;
-  PdSyncClient *online;
-  PdSyncClient *offline;   /* a server address nobody answers on */
-  GPtrArray    *called;    /* labels of "ticket-called" */
-} Station;
-
-static Station a, b;
+static QueueStation a, b;
 
 /* Helpers ------------------------------------------------------------------------------- */
 
-static void
-on_called (PdQueue  *queue,
-           PdTicket *ticket,
-           gpointer  user_data)
-{
-  g_ptr_array_add (user_data, g_strdup (ticket->label));
-}
-
-static void
-station_init (Station    *station,
-              const char *name,
-              const char *letter)
-{
-  g_autofree char *path = g_build_filename (central.tmpdir, name, NULL);
-  g_autofree char *code = sync_central_run (&central, "enroll-code", "--office=HN01", NULL);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  station->store = pd_store_open (path, PD_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  pd_device_enroll_async (station->store, central.url, NULL, code, name, NULL, sync_keep_result, &result);
-  station->device = pd_device_enroll_finish (sync_wait_result (&result), &error);
-  g_assert_no_error (error);
-  station->queue = pd_queue_new (station->store, NULL);
-  pd_queue_set_station (station->queue, letter, &error);
-  g_assert_no_error (error);
-  station->online = pd_device_create_client (station->device, NULL, &error);
-  g_assert_no_error (error);
-  /* Port 9 (discard) on loopback: nobody answers, the connection is refused. */
-  station->offline = pd_device_create_client (station->device, "http://127.0.0.1:9", &error);
-  g_assert_no_error (error);
-  station->called = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (station->queue, "ticket-called", G_CALLBACK (on_called), station->called);
-}
-
-static void
-station_clear (Station *station)
-{
-  g_clear_object (&station->online);
-  g_clear_object (&station->offline);
-  g_clear_object (&station->queue);
-  g_clear_object (&station->device);
-  g_clear_object (&station->store);
-  g_clear_pointer (&station->called, g_ptr_array_unref);
-}
-
-/* A pass of @station through @client; returns the tickets that changed here. */
-static guint
-sync_station (Station      *station,
-              PdSyncClient *client,
-              GError      **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  guint pulled = 0;
-
-  pd_queue_sync_async (station->queue, client, NULL, sync_keep_result, &result);
-  pd_queue_sync_finish (station->queue, sync_wait_result (&result), &pulled, error);
-  return pulled;
-}
-
 static PdTicket *
-call_next (Station      *station,
+call_next (QueueStation *station,
            PdSyncClient *client,
            const char   *counter,
            gboolean     *offline)
@@ -104,7 +32,7 @@ call_next (Station      *station,
 }
 
 static GPtrArray *
-list_today (Station *station)
+list_today (QueueStation *station)
 {
   g_autoptr(GError) error = NULL;
   GPtrArray *list = pd_queue_list (station->queue, NULL, FALSE, &error);
@@ -137,7 +65,7 @@ test_offline_issue (void)
   /* Both stations cut off from the server, issuing alternately, over ten minutes. */
   for (guint i = 0; i < 2 * N_OFFLINE; i++)
     {
-      Station *station = i % 2 == 0 ? &a : &b;
+      QueueStation *station = i % 2 == 0 ? &a : &b;
       g_autoptr(GDateTime) at = g_date_time_add_seconds (now, -600 + (gint) i * 30);
       g_autoptr(PdAppointment) appointment = NULL;
       PdTicket *ticket = NULL;
@@ -147,7 +75,7 @@ test_offline_issue (void)
       g_assert_no_error (error);
       g_ptr_array_add (issued, ticket);
 
-      sync_station (station, station->offline, &error);
+      queue_station_sync (station, station->offline, &error);
       g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY);
       g_clear_error (&error);
     }
@@ -185,19 +113,19 @@ test_merge_after_reconnect (void)
   guint pulled;
 
   /* A pushes and pulls (nothing of B yet); B pushes and pulls A's; A pulls B's. */
-  pulled = sync_station (&a, a.online, &error);
+  pulled = queue_station_sync (&a, a.online, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (pulled, ==, 0);
-  pulled = sync_station (&b, b.online, &error);
+  pulled = queue_station_sync (&b, b.online, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (pulled, ==, N_OFFLINE);
-  pulled = sync_station (&a, a.online, &error);
+  pulled = queue_station_sync (&a, a.online, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (pulled, ==, N_OFFLINE);
 
   /* Idempotent: another pass changes nothing, and nothing is left to push. */
-  g_assert_cmpuint (sync_station (&a, a.online, &error), ==, 0);
-  g_assert_cmpuint (sync_station (&b, b.online, &error), ==, 0);
+  g_assert_cmpuint (queue_station_sync (&a, a.online, &error), ==, 0);
+  g_assert_cmpuint (queue_station_sync (&b, b.online, &error), ==, 0);
   {
     g_autoptr(GPtrArray) dirty = pd_queue_list_dirty (a.queue, 10, &error);
 
@@ -228,9 +156,9 @@ test_merge_after_reconnect (void)
 
     g_assert_true (pd_queue_issue (b.queue, "P", &ticket, &appointment, &error));
     g_assert_cmpstr (ticket->label, ==, "BP-007");
-    sync_station (&b, b.online, &error);
+    queue_station_sync (&b, b.online, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (sync_station (&a, a.online, &error), ==, 1);
+    g_assert_cmpuint (queue_station_sync (&a, a.online, &error), ==, 1);
   }
 }
 
@@ -262,7 +190,7 @@ test_call_seen_elsewhere (void)
   g_assert_cmpstr (second->label, ==, "BP-001");
 
   /* B sees A's call, A sees B's, with the counter. */
-  g_assert_cmpuint (sync_station (&b, b.online, &error), >=, 1);
+  g_assert_cmpuint (queue_station_sync (&b, b.online, &error), >=, 1);
   g_assert_no_error (error);
   list_b = list_today (&b);
   seen = find (list_b, "AP-001");
@@ -270,7 +198,7 @@ test_call_seen_elsewhere (void)
   g_assert_cmpstr (seen->counter, ==, "Quầy 1");
   g_assert_true (g_ptr_array_find_with_equal_func (b.called, "AP-001", g_str_equal, NULL));
 
-  sync_station (&a, a.online, &error);
+  queue_station_sync (&a, a.online, &error);
   g_assert_no_error (error);
   list_a = list_today (&a);
   seen = find (list_a, "BP-001");
@@ -281,9 +209,9 @@ test_call_seen_elsewhere (void)
   third = call_next (&a, a.offline, "Quầy 1", &offline);
   g_assert_true (offline);
   g_assert_cmpstr (third->label, ==, "AP-002");
-  sync_station (&a, a.online, &error);
+  queue_station_sync (&a, a.online, &error);
   g_assert_no_error (error);
-  sync_station (&b, b.online, &error);
+  queue_station_sync (&b, b.online, &error);
   g_assert_no_error (error);
   g_clear_pointer (&list_b, g_ptr_array_unref);
   list_b = list_today (&b);
@@ -295,8 +223,8 @@ test_call_seen_elsewhere (void)
   g_clear_pointer (&first, pd_ticket_free);
   first = pd_queue_set_state (b.queue, "AP-001", PD_TICKET_SERVED, NULL, &error);
   g_assert_no_error (error);
-  sync_station (&b, b.online, &error);
-  sync_station (&a, a.online, &error);
+  queue_station_sync (&b, b.online, &error);
+  queue_station_sync (&a, a.online, &error);
   g_assert_no_error (error);
   g_clear_pointer (&list_a, g_ptr_array_unref);
   list_a = list_today (&a);
@@ -327,11 +255,11 @@ test_server_restart (void)
   g_assert_cmpstr (ticket->label, ==, "AR-001");
 
   /* A new epoch: A gives its whole day again, then B; both see everything. */
-  sync_station (&a, a.online, &error);
+  queue_station_sync (&a, a.online, &error);
   g_assert_no_error (error);
-  sync_station (&b, b.online, &error);
+  queue_station_sync (&b, b.online, &error);
   g_assert_no_error (error);
-  sync_station (&a, a.online, &error);
+  queue_station_sync (&a, a.online, &error);
   g_assert_no_error (error);
   list_b = list_today (&b);
   g_assert_cmpuint (list_b->len, ==, 2 * N_OFFLINE + 2);
@@ -354,8 +282,8 @@ main (int   argc,
     g_error ("usage: test-queue-sync PASSDESK-CENTRAL");
   sync_central_init (&central, argv[1]);
   g_free (sync_central_serve (&central, NULL));
-  station_init (&a, "station-a.db", "A");
-  station_init (&b, "station-b.db", "B");
+  queue_station_init (&a, &central, "station-a.db", "A");
+  queue_station_init (&b, &central, "station-b.db", "B");
 
   g_test_add_func ("/queue-sync/offline-issue", test_offline_issue);
   g_test_add_func ("/queue-sync/merge-after-reconnect", test_merge_after_reconnect);
@@ -363,8 +291,8 @@ main (int   argc,
   g_test_add_func ("/queue-sync/server-restart", test_server_restart);
   status = g_test_run ();
 
-  station_clear (&a);
-  station_clear (&b);
+  queue_station_clear (&a);
+  queue_station_clear (&b);
   sync_central_clear (&central);
   return status;
 }

@@ -446,6 +446,146 @@ test_merge (void)
 }
 
 /* A store of version 3 (before the queue) migrates: the tables appear, nothing else moves. */
+static PdAppointment *
+book_alone (PdQueue  *queue,
+            GError  **error)
+{
+  g_autoptr(PdTicket) ticket = NULL;
+  PdAppointment *appointment = NULL;
+
+  if (!pd_queue_issue (queue, "P", &ticket, &appointment, error))
+    return NULL;
+  g_assert_null (ticket);
+  return appointment;
+}
+
+static void
+test_share (void)
+{
+  g_autoptr(PdStore) store = open_store ("share.db");
+  g_autoptr(GDateTime) friday = g_date_time_new_local (2026, 11, 27, 9, 0, 0);
+  g_autoptr(PdQueue) queue = make_queue (store, "D", friday);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdAppointment) other = g_new0 (PdAppointment, 1);
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
+  g_autoptr(GPtrArray) unconfirmed = NULL;
+  g_autoptr(GPtrArray) tuesday = NULL;
+
+  g_assert_true (pd_queue_set_capacity (queue, "P", 0, &error));
+
+  /* Known to the server, whose share for this station starts on Tuesday: cut off, the
+   * station books from that day on, one place per slot, whatever the others booked. */
+  g_assert_true (pd_store_set_setting (store, PD_QUEUE_SETTING_SHARE_FROM, "2026-12-01", &error));
+  other->id = g_uuid_string_random ();
+  other->reference = g_strdup ("EP-H1201-001");
+  other->service = g_strdup ("P");
+  other->station = g_strdup ("E");
+  other->date = g_strdup ("2026-12-01");
+  other->from_time = g_strdup ("07:30");
+  other->to_time = g_strdup ("08:00");
+  g_ptr_array_add (others, other);
+  g_assert_true (pd_queue_take_appointments (queue, others, TRUE, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *froms[] = { "07:30", "08:00", "08:30" };
+      g_autoptr(PdAppointment) slip = book_alone (queue, &error);
+      g_autofree char *reference = g_strdup_printf ("DP-H1201-%03u", i + 1);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (slip->date, ==, "2026-12-01");
+      g_assert_cmpstr (slip->from_time, ==, froms[i]);
+      g_assert_cmpstr (slip->reference, ==, reference);
+      g_assert_cmpstr (slip->station, ==, "D");
+      g_assert_true (slip->reserved);
+      g_assert_true (slip->offline);
+    }
+  unconfirmed = pd_queue_list_offline_appointments (queue, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unconfirmed->len, ==, 3);
+  tuesday = pd_queue_list_appointments (queue, "2026-12-01", &error);
+  g_assert_cmpuint (tuesday->len, ==, 4);
+  for (guint i = 0; i < tuesday->len; i++)
+    {
+      PdAppointment *appointment = tuesday->pdata[i];
+
+      /* Only this station's own slips wait for the server. */
+      g_assert_true (appointment->offline == g_str_equal (appointment->station, "D"));
+    }
+
+  /* The server's versions confirm the slips; they are no longer waiting to be sent. */
+  g_assert_true (pd_queue_take_appointments (queue, unconfirmed, FALSE, NULL, &error));
+  g_clear_pointer (&unconfirmed, g_ptr_array_unref);
+  unconfirmed = pd_queue_list_offline_appointments (queue, 10, &error);
+  g_assert_cmpuint (unconfirmed->len, ==, 0);
+
+  /* Known to the server without a share: cut off, it books nothing rather than overbook. */
+  g_assert_true (pd_store_set_setting (store, PD_QUEUE_SETTING_SHARE_FROM, "", &error));
+  g_assert_null (book_alone (queue, &error));
+  g_assert_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_SHARE);
+  g_clear_error (&error);
+  g_assert_null (pd_queue_book_offline (queue, "P", other->id, &error));
+  g_assert_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_SHARE);
+}
+
+static void
+test_appointment_json (void)
+{
+  static const char *bad[] = {
+    /* the reference's date is not the booking's */
+    "{\"id\":\"@ID@\",\"reference\":\"AP-H1202-001\",\"service\":\"P\",\"station\":\"A\",\"date\":\"2026-12-01\","
+    "\"from\":\"07:30\",\"to\":\"08:00\",\"issued_at\":1,\"reserved\":false}",
+    /* not a slot */
+    "{\"id\":\"@ID@\",\"reference\":\"AP-H1201-001\",\"service\":\"P\",\"station\":\"A\",\"date\":\"2026-12-01\","
+    "\"from\":\"07:45\",\"to\":\"08:15\",\"issued_at\":1,\"reserved\":false}",
+    /* a member more */
+    "{\"id\":\"@ID@\",\"reference\":\"AP-H1201-001\",\"service\":\"P\",\"station\":\"A\",\"date\":\"2026-12-01\","
+    "\"from\":\"07:30\",\"to\":\"08:00\",\"issued_at\":1,\"reserved\":false,\"offline\":true}",
+    /* reserved as a number */
+    "{\"id\":\"@ID@\",\"reference\":\"AP-H1201-001\",\"service\":\"P\",\"station\":\"A\",\"date\":\"2026-12-01\","
+    "\"from\":\"07:30\",\"to\":\"08:00\",\"issued_at\":1,\"reserved\":1}",
+  };
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(PdAppointment) appointment = g_new0 (PdAppointment, 1);
+  g_autoptr(PdAppointment) back = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  appointment->id = g_strdup (id);
+  appointment->reference = g_strdup ("AP-H1201-012");
+  appointment->service = g_strdup ("P");
+  appointment->station = g_strdup ("A");
+  appointment->date = g_strdup ("2026-12-01");
+  appointment->from_time = g_strdup ("16:00");
+  appointment->to_time = g_strdup ("16:30");
+  appointment->issued_at = 1790000000;
+  appointment->reserved = TRUE;
+  appointment->offline = TRUE;
+  node = pd_appointment_to_json (appointment);
+  back = pd_appointment_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->reference, ==, "AP-H1201-012");
+  g_assert_cmpstr (back->from_time, ==, "16:00");
+  g_assert_true (back->reserved);
+  g_assert_false (back->offline);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GString) text = g_string_new (bad[i]);
+      g_autoptr(JsonNode) parsed = NULL;
+      g_autoptr(PdAppointment) refused = NULL;
+
+      g_string_replace (text, "@ID@", id, 1);
+      parsed = json_from_string (text->str, NULL);
+      refused = pd_appointment_from_json (parsed, &error);
+
+      g_assert_null (refused);
+      g_assert_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+}
+
 static void
 test_migration (void)
 {
@@ -465,7 +605,7 @@ test_migration (void)
   }
   g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (raw, "DROP TABLE queue_tickets; DROP TABLE queue_appointments;"
-                                      "PRAGMA user_version = 3;", NULL, NULL, NULL), ==, SQLITE_OK);
+                                      "DROP TABLE queue_bookings; PRAGMA user_version = 3;", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (raw);
 
   {
@@ -487,8 +627,10 @@ test_migration (void)
   g_assert_cmpint (sqlite3_prepare_v2 (raw, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, PD_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (PD_STORE_SCHEMA_VERSION, >=, 4);
+  g_assert_cmpint (PD_STORE_SCHEMA_VERSION, >=, 5);
   sqlite3_finalize (stmt);
+  /* Version 5: the bookings of the office's server. */
+  g_assert_cmpint (sqlite3_exec (raw, "SELECT count(*) FROM queue_bookings", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (raw);
 }
 
@@ -502,6 +644,8 @@ main (int   argc,
   g_test_add_func ("/queue/issue", test_issue);
   g_test_add_func ("/queue/call", test_call);
   g_test_add_func ("/queue/appointments", test_appointments);
+  g_test_add_func ("/queue/share", test_share);
+  g_test_add_func ("/queue/appointment-json", test_appointment_json);
   g_test_add_func ("/queue/json", test_json);
   g_test_add_func ("/queue/merge", test_merge);
   g_test_add_func ("/queue/migration", test_migration);

@@ -230,7 +230,7 @@ add_forged_packet (PdStore    *store,
   packet = pd_packet_seal (id, pd_device_get_device_id (device), 1790000000, PD_PACKET_KIND_DOSSIER,
                            inner, strlen (inner), pd_device_get_central_box_public_key (device), secret_key);
   text = pd_packet_to_string (packet);
-  pd_store_outbox_add (store, id, NULL, packet->created_at, text, &added, &error);
+  pd_store_outbox_add (store, "packet-import", id, NULL, packet->created_at, text, &added, &error);
   g_assert_no_error (error);
   g_assert_true (added);
   *packet_id = g_steal_pointer (&id);

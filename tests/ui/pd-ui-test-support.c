@@ -4,7 +4,16 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+#include <adwaita.h>
+
+#include "pd-photo-page-private.h"
+#include "pd-test-support.h"
 #include "pd-ui-test-support.h"
+#include "pd-window-private.h"
 
 /* Each test sets its own: a pass against passdesk-central is slower than a form. */
 static guint wait_seconds = 60;
@@ -158,25 +167,79 @@ pd_ui_new_window (const char     *db_path,
   return pd_window_new (*app, db_path);
 }
 
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec now;
+
+  g_assert_cmpint (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now), ==, 0);
+  return now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
+/* The time the thread spent runnable, waiting for a CPU (the scheduler's statistics: time on
+ * a CPU, time waiting on a run queue, in ns). */
+static gint64
+thread_cpu_wait (PdUiWatchdog *dog)
+{
+  char line[128] = { 0 };
+  guint64 on_cpu, waiting;
+
+  g_assert_cmpint (pread (dog->schedstat, line, sizeof line - 1, 0), >, 0);
+  g_assert_cmpint (sscanf (line, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &on_cpu, &waiting), ==, 2);
+  return waiting / 1000;
+}
+
 static gboolean
 watchdog_cb (gpointer data)
 {
   PdUiWatchdog *dog = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_time ();
+  gint64 wait = thread_cpu_wait (dog);
   gint64 gap = now - dog->last;
 
   g_array_append_val (dog->gaps, gap);
+  dog->max_busy = MAX (dog->max_busy, cpu - dog->last_cpu);
+  if (gap > dog->max_gap)
+    {
+      dog->max_gap = gap;
+      dog->max_gap_wait = wait - dog->last_wait;
+    }
   dog->last = now;
+  dog->last_cpu = cpu;
+  dog->last_wait = wait;
   return G_SOURCE_CONTINUE;
+}
+
+void
+pd_ui_watchdog_resume (PdUiWatchdog *dog)
+{
+  dog->last = g_get_monotonic_time ();
+  dog->last_cpu = thread_cpu_time ();
+  dog->last_wait = thread_cpu_wait (dog);
+  /* Above the redraw priority: a late run means the loop itself was held up. */
+  dog->id = g_timeout_add_full (G_PRIORITY_HIGH, 1, watchdog_cb, dog, NULL);
 }
 
 void
 pd_ui_watchdog_start (PdUiWatchdog *dog)
 {
   dog->gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  dog->last = g_get_monotonic_time ();
-  /* Above the redraw priority: a late run means the loop itself was held up. */
-  dog->id = g_timeout_add_full (G_PRIORITY_HIGH, 1, watchdog_cb, dog, NULL);
+  dog->max_busy = 0;
+  dog->max_gap = 0;
+  dog->max_gap_wait = 0;
+  /* On the main thread: the watchdog runs there. */
+  dog->schedstat = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (dog->schedstat, >=, 0);
+  pd_ui_watchdog_resume (dog);
+}
+
+void
+pd_ui_watchdog_pause (PdUiWatchdog *dog)
+{
+  /* Up to now counts: the loop may have been held up since the last run. */
+  watchdog_cb (dog);
+  g_clear_handle_id (&dog->id, g_source_remove);
 }
 
 static int
@@ -192,15 +255,309 @@ double
 pd_ui_watchdog_stop (PdUiWatchdog *dog,
                      const char   *what)
 {
-  double max_ms, p99_ms;
+  double p99_ms;
 
-  g_source_remove (dog->id);
   /* The time since the last run counts too: the loop may be held up right now. */
-  watchdog_cb (dog);
+  pd_ui_watchdog_pause (dog);
   g_array_sort (dog->gaps, compare_gaps);
-  max_ms = g_array_index (dog->gaps, gint64, dog->gaps->len - 1) / 1000.0;
+  dog->max_ms = g_array_index (dog->gaps, gint64, dog->gaps->len - 1) / 1000.0;
+  dog->busy_ms = dog->max_busy / 1000.0;
+  dog->cpu_wait_ms = dog->max_gap_wait / 1000.0;
   p99_ms = g_array_index (dog->gaps, gint64, (dog->gaps->len - 1) * 99 / 100) / 1000.0;
-  g_print ("stall %s: max %.1f ms, p99 %.1f ms over %u ticks\n", what, max_ms, p99_ms, dog->gaps->len);
-  g_array_unref (dog->gaps);
-  return max_ms;
+  if (what != NULL)
+    g_print ("stall %s: max %.1f ms (main thread busy %.1f ms; in the longest, waiting for a CPU "
+             "%.1f ms), p99 %.1f ms over %u ticks\n",
+             what, dog->max_ms, dog->busy_ms, dog->cpu_wait_ms, p99_ms, dog->gaps->len);
+  g_clear_pointer (&dog->gaps, g_array_unref);
+  close (dog->schedstat);
+  return dog->max_ms;
+}
+
+/* The counter's round */
+
+void
+pd_ui_store_declaration (PdStore    *store,
+                         const char *name,
+                         const char *id_number,
+                         const char *code,
+                         const char *address)
+{
+  g_autoptr(PdDossier) dossier = pd_test_make_dossier (name, id_number);
+  g_autoptr(GError) error = NULL;
+
+  pd_dossier_set_field (dossier, PD_FIELD_SEX, "F");
+  pd_dossier_set_field (dossier, PD_FIELD_BIRTH_DATE, "1990-03-15");
+  pd_dossier_set_field (dossier, PD_FIELD_FATHER_NAME, "Nguyễn Văn Bình");
+  pd_dossier_set_field (dossier, PD_FIELD_MOTHER_NAME, "Trần Thị Lan");
+  pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, code);
+  if (address != NULL)
+    pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, address);
+  g_assert_true (pd_store_save (store, dossier, "portal", &error));
+  g_assert_no_error (error);
+}
+
+void
+pd_ui_use_test_photo_profile (PdWindow *window)
+{
+  g_autofree char *official = g_build_filename (g_getenv ("PASSDESK_DATA_DIR"), "photo-standards",
+                                                "vn-passport.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *changed = NULL;
+  g_autoptr(GRegex) regex = g_regex_new ("\"mouth_gap_max\": [0-9.]+", 0, 0, NULL);
+  g_autoptr(PdPhotoProfile) tolerant = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (official, &contents, NULL, NULL));
+  changed = g_regex_replace_literal (regex, contents, -1, 0, "\"mouth_gap_max\": 0.2", 0, NULL);
+  tolerant = pd_photo_profile_new_from_data (changed, -1, &error);
+  g_assert_no_error (error);
+  pd_photo_page_set_profile (pd_window_get_photo_page (window), tolerant);
+}
+
+void
+pd_ui_show_camera_file (PdWindow   *window,
+                        const char *name)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(PdCamera) camera = NULL;
+
+  g_assert_nonnull (g_getenv ("PASSDESK_PHOTO_TESTSET"));
+  path = g_build_filename (g_getenv ("PASSDESK_PHOTO_TESTSET"), name, NULL);
+  file = g_file_new_for_path (path);
+  camera = pd_camera_new_for_file (file);
+  pd_camera_set_max_fps (camera, 10);
+  pd_photo_page_set_camera (pd_window_get_photo_page (window), camera);
+}
+
+typedef struct
+{
+  PdWindow  *window;
+  PdUiRound *round;
+  guint      printed;
+  gint64     checks_usec;  /* spent in the test's checks */
+} Round;
+
+static const char *
+visible_page (PdWindow *window)
+{
+  return adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window));
+}
+
+static gboolean
+form_has_name (gpointer data)
+{
+  Round *r = data;
+  PdDossierForm *form = pd_window_get_form (r->window);
+
+  return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (form), PD_FIELD_FULL_NAME),
+                    r->round->name) == 0;
+}
+
+static gboolean
+report_compliant (gpointer data)
+{
+  Round *r = data;
+  PdPhotoPage *page = pd_window_get_photo_page (r->window);
+  const PdPhotoReport *report = pd_photo_page_get_report (page);
+
+  return report != NULL && pd_photo_report_is_compliant (report) && pd_photo_page_get_capture_enabled (page);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  Round *r = data;
+
+  return pd_photo_page_get_result_jpeg (pd_window_get_photo_page (r->window)) != NULL;
+}
+
+static gboolean
+printed (gpointer data)
+{
+  Round *r = data;
+
+  return pd_window_get_n_printed (r->window) >= r->printed + 2 && !pd_window_get_in_round (r->window);
+}
+
+static void
+act (Round      *r,
+     GtkWidget  *widget,
+     const char *action)
+{
+  r->round->actions++;
+  g_assert_true (gtk_widget_activate_action (widget, action, NULL));
+}
+
+static void
+scan (Round      *r,
+      const char *text)
+{
+  r->round->actions++;
+  pd_window_handle_scan (r->window, text);
+}
+
+static void
+run_check (Round          *r,
+           PdUiRoundStage  stage)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  if (r->round->check != NULL)
+    r->round->check (stage, r->round->check_data);
+  r->checks_usec += g_get_monotonic_time () - start;
+}
+
+void
+pd_ui_counter_round (PdWindow  *window,
+                     PdUiRound *round)
+{
+  Round r = { window, round, pd_window_get_n_printed (window), 0 };
+  GtkWidget *page = GTK_WIDGET (pd_window_get_photo_page (window));
+  PdDossierForm *form = pd_window_get_form (window);
+  g_autofree char *upper = g_utf8_strup (round->name, -1);
+  g_autofree char *card = g_strdup_printf ("%s|012345678|%s|15031990|Nữ|%s|15042021", round->id_number,
+                                           upper, round->address);
+  PdUiWatchdog dog;
+  gint64 start = g_get_monotonic_time ();
+
+  round->actions = 0;
+
+  /* F2: the next ticket is called, the form waits for a scan. */
+  act (&r, GTK_WIDGET (window), "win.call-next");
+  g_assert_true (pd_window_get_in_round (window));
+
+  /* The declaration code, as the reader types it. */
+  scan (&r, round->declaration_code);
+  pd_ui_wait_until (form_has_name, &r, "the declaration to load");
+  run_check (&r, PD_UI_ROUND_DECLARATION_LOADED);
+
+  /* The ID card matches: the photo page comes by itself. */
+  scan (&r, card);
+  g_assert_cmpuint (pd_mismatch_panel_get_n_unresolved (pd_dossier_form_get_mismatch_panel (form)), ==, 0);
+  g_assert_cmpstr (visible_page (window), ==, "photo");
+
+  pd_ui_watchdog_start (&dog);
+  pd_ui_wait_until (report_compliant, &r, "the photo checks to pass");
+  pd_ui_watchdog_pause (&dog);
+  run_check (&r, PD_UI_ROUND_PHOTO_COMPLIANT);
+  pd_ui_watchdog_resume (&dog);
+  /* Space: capture. */
+  act (&r, page, "photo.capture");
+  pd_ui_wait_until (has_result, &r, "the standard photo");
+  round->photo_stall_ms = pd_ui_watchdog_stop (&dog, NULL);
+  round->photo_busy_ms = dog.busy_ms;
+  round->photo_cpu_wait_ms = dog.cpu_wait_ms;
+
+  /* Enter: use it; back on the form. */
+  act (&r, page, "photo.use");
+  g_assert_cmpstr (visible_page (window), ==, "form");
+  run_check (&r, PD_UI_ROUND_PHOTO_USED);
+
+  /* Ctrl+Enter: accept; then the slip and the receipt, each confirmed in the print dialog
+   * (Enter, Enter), which the export folder stands in for. */
+  pd_ui_watchdog_start (&dog);
+  act (&r, GTK_WIDGET (window), "win.accept");
+  pd_ui_wait_until (printed, &r, "the slip and the receipt");
+  round->accept_stall_ms = pd_ui_watchdog_stop (&dog, NULL);
+  round->accept_busy_ms = dog.busy_ms;
+  round->accept_cpu_wait_ms = dog.cpu_wait_ms;
+  round->actions += 2;
+  round->seconds = (g_get_monotonic_time () - start - r.checks_usec) / 1e6;
+
+  /* Back to the queue for the next applicant. */
+  g_assert_cmpstr (visible_page (window), ==, "queue");
+  g_assert_true (pd_dossier_form_is_blank (form));
+  run_check (&r, PD_UI_ROUND_PRINTED);
+}
+
+/* Typing and dialogs, for the workflow tests. */
+
+#define TYPIST_GAP_MS 140
+
+void
+pd_ui_type_into (PdWindow   *window,
+                 PdField     field,
+                 const char *text)
+{
+  /* The event times the scanner input sees: a made-up clock, a typist's gap per key. */
+  static guint32 clock_ms = 5000000;
+  PdScanInput *input = pd_window_get_scan_input (window);
+
+  gtk_widget_grab_focus (pd_dossier_form_get_row (pd_window_get_form (window), field));
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+      char utf8[7] = { 0, };
+      int position;
+
+      clock_ms += TYPIST_GAP_MS;
+      g_assert_false (pd_scan_input_handle_key (input, gdk_unicode_to_keyval (c), 0, clock_ms));
+      g_assert_true (GTK_IS_EDITABLE (focus));
+      g_unichar_to_utf8 (c, utf8);
+      position = gtk_editable_get_position (GTK_EDITABLE (focus));
+      gtk_editable_insert_text (GTK_EDITABLE (focus), utf8, -1, &position);
+      gtk_editable_set_position (GTK_EDITABLE (focus), position);
+    }
+}
+
+GtkWindow *
+pd_ui_find_message_dialog (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) each = g_list_model_get_item (toplevels, i);
+
+      /* The list of toplevels keeps it. */
+      if (ADW_IS_MESSAGE_DIALOG (each) && gtk_window_get_transient_for (each) == parent)
+        return each;
+    }
+  return NULL;
+}
+
+void
+pd_ui_choose (PdWindow   *window,
+              PdField     field,
+              const char *value)
+{
+  PdDossierForm *form = pd_window_get_form (window);
+  AdwComboRow *row = ADW_COMBO_ROW (pd_dossier_form_get_row (form, field));
+  g_autoptr(PdReference) reference = pd_store_get_reference (pd_window_get_store (window));
+  PdFieldKind kind = pd_field_get_info (field)->kind;
+  GListModel *labels = adw_combo_row_get_model (row);
+  const char *label;
+
+  if (kind == PD_FIELD_KIND_PROVINCE)
+    label = pd_reference_lookup (reference, PD_REFERENCE_PROVINCES, value)->name;
+  else if (kind == PD_FIELD_KIND_COMMUNE)
+    label = pd_reference_lookup (reference, PD_REFERENCE_COMMUNES, value)->name;
+  else if (kind == PD_FIELD_KIND_ETHNIC_GROUP)
+    label = pd_reference_lookup (reference, PD_REFERENCE_ETHNIC_GROUPS, value)->name;
+  else
+    label = pd_field_choice_label (field, value);
+  for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), label) == 0)
+      {
+        adw_combo_row_set_selected (row, i);
+        g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form), field), ==, value);
+        return;
+      }
+  g_error ("%s: “%s” is not in the list", pd_field_get_key (field), label);
+}
+
+GBytes *
+pd_ui_make_photo_jpeg (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 60, 80);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0xf0f0f0ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "jpeg", &error, NULL));
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, size);
 }

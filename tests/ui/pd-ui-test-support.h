@@ -5,19 +5,69 @@
 #include <gtk/gtk.h>
 
 #include "pd-application.h"
+#include "pd-field.h"
+#include "pd-store.h"
 #include "pd-window.h"
 
 G_BEGIN_DECLS
 
 typedef gboolean (*PdUiCondition) (gpointer data);
 
-/* The main loop's stalls: a 1 ms timer notes how late each of its runs is. */
+/* The main loop's stalls: a 1 ms timer notes how late each of its runs is, and how much CPU
+ * time the main thread used meanwhile. */
 typedef struct
 {
-  GArray *gaps;    /* gint64, µs between runs */
+  GArray *gaps;      /* gint64, µs between runs */
   gint64  last;
+  gint64  last_cpu;  /* the main thread's CPU time at the last run, µs */
+  gint64  last_wait; /* its time runnable but waiting for a CPU, µs */
+  gint64  max_busy;
+  gint64  max_gap;
+  gint64  max_gap_wait;
+  int     schedstat; /* /proc/thread-self/schedstat */
   guint   id;
+
+  /* Set by pd_ui_watchdog_stop(): the longest stall; the most CPU time the main thread used
+   * between two runs, which is the application's own work without the time the thread waited
+   * for a CPU that other processes held, or for the X server; and how long the thread waited
+   * for a CPU during the longest stall. */
+  double  max_ms;
+  double  busy_ms;
+  double  cpu_wait_ms;
 } PdUiWatchdog;
+
+/* Where the counter's round is at when the test's own checks run (not timed, not watched). */
+typedef enum {
+  PD_UI_ROUND_DECLARATION_LOADED,  /* the declaration fills the form */
+  PD_UI_ROUND_PHOTO_COMPLIANT,     /* every photo check passes, before Capture */
+  PD_UI_ROUND_PHOTO_USED,          /* the standard photo is used, back on the form */
+  PD_UI_ROUND_PRINTED,             /* accepted, slip and receipt printed, back on the queue */
+} PdUiRoundStage;
+
+typedef void (*PdUiRoundCheck) (PdUiRoundStage stage,
+                                gpointer       data);
+
+/* One citizen who declared online, from Call Next to the slip printed. */
+typedef struct
+{
+  /* In: the declaration in the store (see pd_ui_store_declaration()) and the checks. */
+  const char     *declaration_code;
+  const char     *name;
+  const char     *id_number;
+  const char     *address;
+  PdUiRoundCheck  check;
+  gpointer        check_data;
+
+  /* Out. */
+  guint           actions;          /* what the officer did: keys, clicks, scans */
+  double          seconds;          /* Call Next to printed, without the checks */
+  double          photo_stall_ms;   /* longest stall, photo page shown to the standard photo cut */
+  double          photo_busy_ms;    /* see PdUiWatchdog */
+  double          photo_cpu_wait_ms;
+  double          accept_stall_ms;  /* longest stall, Accept to the slip and receipt printed */
+  double          accept_busy_ms;
+  double          accept_cpu_wait_ms;
+} PdUiRound;
 
 void        pd_ui_set_wait_seconds (guint          seconds);
 void        pd_ui_wait_until       (PdUiCondition  condition,
@@ -35,8 +85,55 @@ void        pd_ui_save_screenshot_in (GtkWidget   *widget,
 PdWindow   *pd_ui_new_window       (const char    *db_path,
                                     PdApplication **app);
 void        pd_ui_watchdog_start   (PdUiWatchdog  *dog);
-/* Prints the longest stall and the 99th percentile, in ms; returns the longest. */
+/* What the test itself does meanwhile is not counted (a screenshot renders the whole window
+ * and writes a PNG on the main thread). */
+void        pd_ui_watchdog_pause   (PdUiWatchdog  *dog);
+void        pd_ui_watchdog_resume  (PdUiWatchdog  *dog);
+/* Prints the longest stall, the main thread's CPU time in one stall, its wait for a CPU in the
+ * longest one and the 99th percentile, in ms, unless @what is NULL; returns the longest stall. */
 double      pd_ui_watchdog_stop    (PdUiWatchdog  *dog,
                                     const char    *what);
+
+/* The counter's round, shared by test-workflow and bench-workflow. */
+
+/* A declaration as a sync brings it (born 15/03/1990, female), which the ID card of
+ * pd_ui_counter_round() matches. */
+void        pd_ui_store_declaration (PdStore      *store,
+                                     const char   *name,
+                                     const char   *id_number,
+                                     const char   *code,
+                                     const char   *address);
+/* The official profile, except the synthetic faces of the photo test set open their mouths
+ * a little more than the standard allows. */
+void        pd_ui_use_test_photo_profile (PdWindow *window);
+/* A file-backed camera on picture @name of $PASSDESK_PHOTO_TESTSET, 10 frames a second. */
+void        pd_ui_show_camera_file (PdWindow      *window,
+                                    const char    *name);
+/* Call Next, scan the declaration code, scan the ID card, capture, use the photo, accept;
+ * the slip and the receipt are confirmed in the print dialog, which the window's print
+ * export folder stands in for (two more actions). Asserts that each step does what it
+ * should, and fills the out part of @round. */
+void        pd_ui_counter_round    (PdWindow      *window,
+                                    PdUiRound     *round);
+
+G_END_DECLS
+
+/* Typing and dialogs, for the workflow tests. */
+/* A person types @text into @field of @window's form: key by key, at a typist's pace, through
+ * the window's key handler (the scanner input, which lets a person's keys through) to the
+ * focused field, as GTK would deliver them. */
+void        pd_ui_type_into        (PdWindow      *window,
+                                    PdField        field,
+                                    const char    *text);
+/* Chooses @value (a code: "01", "F", "first_issue") in the drop-down of @field, by its label
+ * as the person sees it, and checks that the form took it. */
+void        pd_ui_choose           (PdWindow      *window,
+                                    PdField        field,
+                                    const char    *value);
+/* The message dialog shown over @parent, or NULL. */
+GtkWindow  *pd_ui_find_message_dialog (GtkWindow  *parent);
+/* A small JPEG as the photo page hands one over, for tests where the photo itself does not
+ * matter (the photo paper ticks itself only when there is one). */
+GBytes     *pd_ui_make_photo_jpeg  (void);
 
 G_END_DECLS

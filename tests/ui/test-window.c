@@ -190,6 +190,90 @@ fill_good_application (void)
   type_into (PD_FIELD_QUEUE_NUMBER, "A-017");
 }
 
+static gboolean
+label_shown_in (GtkWidget  *widget,
+                const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_shown_in (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether @cond holds within @seconds: sooner than pd_ui_wait_until() gives up. */
+static gboolean
+holds_within (GSourceFunc cond,
+              gpointer    data,
+              double      seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (cond (data))
+        return TRUE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  return cond (data);
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static const char *old_news;
+
+/* @data shows, the toast before it is gone. */
+static gboolean
+toast_replaced (gpointer data)
+{
+  return label_shown_in (GTK_WIDGET (window), data) && !label_shown_in (GTK_WIDGET (window), old_news);
+}
+
+/* The toast shown, clear of the form's action bar (Accept, Print, Clear). */
+static gboolean
+toast_above_action_bar (gpointer data)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (pd_window_get_form (window)), ADW_TYPE_TOAST_OVERLAY);
+  GtkWidget *bar = find_descendant (GTK_WIDGET (pd_window_get_form (window)), GTK_TYPE_ACTION_BAR);
+  graphene_rect_t toast_bounds, bar_bounds;
+  GtkWidget *toast = NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (overlay); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "toast") == 0 && label_shown_in (child, data))
+      toast = child;
+  if (toast == NULL ||
+      !gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &toast_bounds) ||
+      !gtk_widget_compute_bounds (bar, GTK_WIDGET (window), &bar_bounds))
+    return FALSE;
+  return toast_bounds.origin.y + toast_bounds.size.height <= bar_bounds.origin.y + 0.5;
+}
+
 static void
 test_open (void)
 {
@@ -281,6 +365,17 @@ test_save (void)
   g_assert_false (error_shown (PD_FIELD_FULL_NAME));
   save_screenshot (GTK_WIDGET (window), "form-filled.png");
 
+  /* The papers of the request are checked before it is accepted. */
+  {
+    g_autoptr(GPtrArray) checks = pd_dossier_form_get_required_checks (form);
+
+    g_autoptr(GBytes) photo = pd_ui_make_photo_jpeg ();
+
+    for (guint i = 0; i < checks->len; i++)
+      gtk_check_button_set_active (g_ptr_array_index (checks, i), TRUE);
+    /* The photo is not ticked by hand: it is taken. */
+    pd_dossier_form_set_photo (form, photo, NULL);
+  }
   g_signal_connect (form, "saved", G_CALLBACK (saved_cb), &saved);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
   pd_ui_wait_until (form_idle, NULL, "the save");
@@ -420,6 +515,79 @@ test_validation (void)
   g_assert_false (error_shown (PD_FIELD_ID_NUMBER));
 }
 
+/* A province set by the program (a declaration, an ID card) lists its communes, whichever of
+ * the two comes first. */
+static void
+test_program_fills_commune (void)
+{
+  PdDossierForm *form = pd_window_get_form (window);
+  AdwComboRow *commune = ADW_COMBO_ROW (pd_dossier_form_get_row (form, PD_FIELD_PERMANENT_COMMUNE));
+  AdwComboRow *current = ADW_COMBO_ROW (pd_dossier_form_get_row (form, PD_FIELD_CURRENT_COMMUNE));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
+  pd_dossier_form_set_value (form, PD_FIELD_PERMANENT_PROVINCE, "01");
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (commune)), >, 1);
+  pd_dossier_form_set_value (form, PD_FIELD_PERMANENT_COMMUNE, "00070");
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (commune)), ==, "Phường Hoàn Kiếm");
+
+  pd_dossier_form_set_value (form, PD_FIELD_CURRENT_COMMUNE, "00070");
+  pd_dossier_form_set_value (form, PD_FIELD_CURRENT_PROVINCE, "01");
+  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form), PD_FIELD_CURRENT_COMMUNE), ==, "00070");
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (current)), ==, "Phường Hoàn Kiếm");
+}
+
+/* The form's news and the window's take each other's place: no stale toast waits its turn,
+ * and none covers the buttons at the bottom of the form. */
+static gboolean
+label_shown (gpointer data)
+{
+  return label_shown_in (GTK_WIDGET (window), data);
+}
+
+static void
+test_toasts (void)
+{
+  const char *empty = _("Nothing to set aside: the form is empty.");
+  g_autofree char *scan_news = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
+  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "form");
+  wait_for_frames (GTK_WIDGET (window));
+  /* The form's own toast, above the action bar. */
+  g_assert_false (pd_dossier_form_set_aside (pd_window_get_form (window), PD_STATUS_ON_HOLD, NULL));
+  g_assert_true (holds_within (label_shown, (gpointer) empty, 2.0));
+  g_assert_true (holds_within (toast_above_action_bar, (gpointer) empty, 2.0));
+  save_screenshot (GTK_WIDGET (window), "toast-above-action-bar.png");
+  g_usleep (G_USEC_PER_SEC);
+
+  /* Then the window's (a text that is no code): the form's is gone at once. */
+  pd_window_handle_scan (window, "hello");
+  g_assert_nonnull (pd_window_get_scan_message (window));
+  scan_news = g_strdup (pd_window_get_scan_message (window));
+  old_news = empty;
+  g_assert_true (holds_within (toast_replaced, scan_news, 2.0));
+
+  /* And the form's again, while that one still slides in. */
+  old_news = scan_news;
+  g_assert_false (pd_dossier_form_set_aside (pd_window_get_form (window), PD_STATUS_ON_HOLD, NULL));
+  g_assert_true (holds_within (toast_replaced, (gpointer) empty, 2.0));
+
+  /* News at every pace, across the moment a toast has slid in (libadwaita 1.2 crashed when
+   * one was dismissed before). */
+  for (guint i = 0; i < 12; i++)
+    {
+      const double pause[] = { 0.1, 0.7, 0.85, 0.3 };
+
+      if (i % 2 == 0)
+        pd_window_handle_scan (window, "hello");
+      else
+        pd_dossier_form_set_aside (pd_window_get_form (window), PD_STATUS_ON_HOLD, NULL);
+      holds_within (never, NULL, pause[i % G_N_ELEMENTS (pause)]);
+    }
+  old_news = scan_news;
+  g_assert_true (holds_within (toast_replaced, (gpointer) empty, 2.0));
+}
+
 static void
 test_preferences (void)
 {
@@ -491,6 +659,8 @@ main (int   argc,
   g_test_add_func ("/ui/save", test_save);
   g_test_add_func ("/ui/search", test_search);
   g_test_add_func ("/ui/validation", test_validation);
+  g_test_add_func ("/ui/program-fills-commune", test_program_fills_commune);
+  g_test_add_func ("/ui/toasts", test_toasts);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/small-screen", test_small_screen);
   status = g_test_run ();

@@ -72,6 +72,25 @@ synced_cb (GObject      *object,
   *done = TRUE;
 }
 
+/* The target is 50 ms. tests/ui/meson.build runs this test with the cairo renderer: under
+ * Xvfb, GL is llvmpipe, whose drawing of a 1366x768 window alone holds the loop for 100 ms
+ * and more, which is not the application's work and would hide it. The main thread's own
+ * work in one stall (its CPU time, 10-15 ms) must stay under the target; the wall-clock
+ * stall, which on this loaded 2-core build machine also counts the time the thread waits for
+ * a CPU other processes hold, only under a looser bound. */
+static void
+assert_stall (const PdUiWatchdog *dog)
+{
+  if (!GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (GTK_NATIVE (window))))
+    {
+      g_test_message ("not the cairo renderer: the stall includes the drawing by software GL");
+      g_assert_cmpfloat (dog->max_ms, <, 3000.0);
+      return;
+    }
+  g_assert_cmpfloat (dog->busy_ms, <, 50.0);
+  g_assert_cmpfloat (dog->max_ms, <, 1000.0);
+}
+
 static void
 test_enrolled_counter (void)
 {
@@ -81,7 +100,6 @@ test_enrolled_counter (void)
   g_autofree char *ticket_label = NULL;
   gulong id;
   PdUiWatchdog dog;
-  double max_ms;
 
   pd_ui_wait_until (window_ready, NULL, "the store to open");
   g_assert_null (pd_window_get_open_error (window));
@@ -112,6 +130,19 @@ test_enrolled_counter (void)
   pd_window_handle_scan (window, code);
   pd_ui_wait_until (form_has_name, (gpointer) applicant, "the declaration fetched online");
 
+  /* The officer ticks the papers the applicant handed in, and the photo is taken: acceptance
+   * waits for them. */
+  {
+    g_autoptr(GBytes) photo = pd_ui_make_photo_jpeg ();
+    g_autoptr(GPtrArray) checks = NULL;
+
+    /* First: the photo rebuilds the checklist. */
+    pd_dossier_form_set_photo (pd_window_get_form (window), photo, NULL);
+    checks = pd_dossier_form_get_required_checks (pd_window_get_form (window));
+
+    for (guint i = 0; i < checks->len; i++)
+      gtk_check_button_set_active (g_ptr_array_index (checks, i), TRUE);
+  }
   id = g_signal_connect (pd_window_get_form (window), "saved", G_CALLBACK (saved_cb), &saved);
   pd_dossier_form_accept (pd_window_get_form (window));
   pd_ui_wait_until (flag_set, &saved, "the acceptance");
@@ -127,14 +158,18 @@ test_enrolled_counter (void)
     g_assert_cmpstr (pd_dossier_get_field (pd_window_get_last_accepted (window), PD_FIELD_QUEUE_NUMBER), ==, ticket_label);
   }
 
+  /* The officer watches the sync page during the pass: it follows the engine, as the
+   * indicator in the header bar does. */
+  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "sync");
+  pd_ui_wait_for_frames (GTK_WIDGET (window));
   pd_ui_watchdog_start (&dog);
   pd_sync_engine_sync_async (engine, PD_SYNC_ALL, NULL, synced_cb, &synced);
   pd_ui_wait_until (flag_set, &synced, "the sync pass");
-  max_ms = pd_ui_watchdog_stop (&dog, "sync-pass");
+  pd_ui_watchdog_stop (&dog, "sync-pass");
 
   g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_DONE), ==, 1);
   g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, 1);
-  g_assert_cmpfloat (max_ms, <, 3000.0);
+  assert_stall (&dog);
   pd_ui_save_screenshot (GTK_WIDGET (window), "workflow-sync-enrolled.png");
 }
 

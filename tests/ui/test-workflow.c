@@ -5,7 +5,8 @@
  * (exported to PDF here, read back with poppler). Every step is one real action of the
  * window (an action its shortcut runs, or a scan through the path every reader takes); the
  * test fails above 8. It also measures the longest stall of the main loop with a 1 ms
- * watchdog, during the photo analysis and during the acceptance and printing.
+ * watchdog, during the photo analysis and during the acceptance and printing (the round is
+ * pd_ui_counter_round(), which tests/bench/bench-workflow repeats for several citizens).
  * Then: the required documents per request, hold / resume / refuse with a reason, reopening
  * by a supervisor only, and a volunteer who cannot accept nor see the queue. Screenshots go to
  * <build>/tests/ui/screenshots/. */
@@ -35,7 +36,6 @@ static char *db_path;
 static char *print_dir;
 static char *declaration_code;
 static char *hold_code;
-static guint n_actions;
 static guint n_tickets;
 
 static const char *applicant = "Nguyễn Thị Ánh Tuyết";
@@ -66,22 +66,12 @@ visible_page (void)
 static void
 act (const char *action)
 {
-  n_actions++;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
-}
-
-static void
-act_on (GtkWidget  *widget,
-        const char *action)
-{
-  n_actions++;
-  g_assert_true (gtk_widget_activate_action (widget, action, NULL));
 }
 
 static void
 scan (const char *text)
 {
-  n_actions++;
   pd_window_handle_scan (window, text);
 }
 
@@ -102,27 +92,6 @@ form_has_name (gpointer data)
 {
   return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_FULL_NAME),
                     data) == 0;
-}
-
-static gboolean
-report_compliant (gpointer data)
-{
-  PdPhotoPage *page = pd_window_get_photo_page (window);
-  const PdPhotoReport *report = pd_photo_page_get_report (page);
-
-  return report != NULL && pd_photo_report_is_compliant (report) && pd_photo_page_get_capture_enabled (page);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return pd_photo_page_get_result_jpeg (pd_window_get_photo_page (window)) != NULL;
-}
-
-static gboolean
-printed (gpointer data)
-{
-  return pd_window_get_n_printed (window) >= GPOINTER_TO_UINT (data) && !pd_window_get_in_round (window);
 }
 
 static gboolean
@@ -195,17 +164,6 @@ stored_by_code (const char *code)
 }
 
 static void
-show_camera_file (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("PASSDESK_PHOTO_TESTSET"), name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(PdCamera) camera = pd_camera_new_for_file (file);
-
-  pd_camera_set_max_fps (camera, 10);
-  pd_photo_page_set_camera (pd_window_get_photo_page (window), camera);
-}
-
-static void
 test_open (void)
 {
   pd_ui_wait_until (store_open, NULL, "the store to open");
@@ -228,86 +186,97 @@ test_open (void)
   }
 }
 
+/* The target is 50 ms for the photo analysis. tests/ui/meson.build runs this test with the
+ * cairo renderer: under Xvfb, GL is llvmpipe, which alone takes 100-700 ms to draw a frame of
+ * a 1366x768 window, drawing that is not the application's work and would hide its own. The
+ * main thread's own work in one stall (its CPU time: 20-40 ms, the first showing of the page)
+ * must stay under the target; the wall-clock stall, which on this loaded 2-core build machine
+ * is mostly the time the thread waits for a CPU other processes hold (up to 400 ms seen), only
+ * under a looser bound (bench-workflow prints the medians). Accepting clears the form and
+ * writes the slip and the receipt as PDF on the main thread: 30-60 ms of work, under 100
+ * here. With GL, only work done on the main thread by mistake (seconds: the analysis, the
+ * save, the PDF) fails. */
+static void
+assert_stalls (const PdUiRound *round)
+{
+  if (!GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (GTK_NATIVE (window))))
+    {
+      g_test_message ("not the cairo renderer: stalls include the drawing by software GL");
+      g_assert_cmpfloat (round->photo_stall_ms, <, 3000.0);
+      g_assert_cmpfloat (round->accept_stall_ms, <, 3000.0);
+      return;
+    }
+  g_assert_cmpfloat (round->photo_busy_ms, <, 50.0);
+  g_assert_cmpfloat (round->photo_stall_ms, <, 1000.0);
+  g_assert_cmpfloat (round->accept_busy_ms, <, 100.0);
+  g_assert_cmpfloat (round->accept_stall_ms, <, 1000.0);
+}
+
+/* What the round shows at each stage, looked at while the round's clock and watchdogs wait. */
+static void
+round_check (PdUiRoundStage  stage,
+             gpointer        data)
+{
+  PdDossier *dossier = pd_dossier_form_get_dossier (form ());
+  g_autoptr(GPtrArray) missing = NULL;
+
+  switch (stage)
+    {
+    case PD_UI_ROUND_DECLARATION_LOADED:
+      /* The ticket called, and the fee follows the request, from the fee table. */
+      g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_QUEUE_NUMBER), ==, "A-001");
+      g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_FEE_CODE), ==, "HC-MOI");
+      g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_FEE_AMOUNT), ==, "200000");
+      break;
+    case PD_UI_ROUND_PHOTO_COMPLIANT:
+      save_screenshot ("workflow-photo.png");
+      break;
+    case PD_UI_ROUND_PHOTO_USED:
+      /* The declaration, the card and the photo tick the required documents of a first issue. */
+      missing = pd_dossier_form_get_missing_documents (form ());
+      g_assert_cmpuint (missing->len, ==, 0);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.documents", NULL);
+      save_screenshot ("workflow-form-checklist.png");
+      break;
+    case PD_UI_ROUND_PRINTED:
+    default:
+      save_screenshot ("workflow-queue-after.png");
+      break;
+    }
+}
+
 /* Call Next to slip printed, for a citizen who declared online. */
 static void
 test_counted_round (void)
 {
-  g_autofree char *card = g_strdup_printf ("%s|012345678|NGUYỄN THỊ ÁNH TUYẾT|15031990|Nữ|%s|15042021",
-                                           applicant_id, card_address);
+  PdUiRound round = {
+    .declaration_code = declaration_code,
+    .name = applicant,
+    .id_number = applicant_id,
+    .address = card_address,
+    .check = round_check,
+  };
   g_autoptr(PdDossier) stored = NULL;
   g_autoptr(GPtrArray) history = NULL;
-  g_autoptr(GPtrArray) missing = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *slip_path = NULL, *receipt_path = NULL, *slip = NULL, *receipt = NULL;
   g_autofree char *ready_text = NULL;
   g_autoptr(PdCalendar) calendar = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  PdUiWatchdog photo_dog, accept_dog;
-  double photo_stall, accept_stall;
-  gint64 start, elapsed;
   GDate today, ready;
   char iso[16];
 
-  show_camera_file ("base.png");
-  start = g_get_monotonic_time ();
+  pd_ui_show_camera_file (window, "base.png");
+  pd_ui_counter_round (window, &round);
 
-  /* 1. F2: the next ticket is called, the form waits for a scan. */
-  act ("win.call-next");
-  g_assert_true (pd_window_get_in_round (window));
-  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_QUEUE_NUMBER), ==, "A-001");
-
-  /* 2. The declaration code, as the reader types it. */
-  scan (declaration_code);
-  pd_ui_wait_until (form_has_name, (gpointer) applicant, "the declaration to load");
-  /* The fee follows the request, from the fee table. */
-  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_FEE_CODE), ==, "HC-MOI");
-  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_FEE_AMOUNT), ==, "200000");
-  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_QUEUE_NUMBER), ==, "A-001");
-
-  /* 3. The ID card matches: the photo page comes by itself. */
-  scan (card);
-  g_assert_cmpuint (pd_mismatch_panel_get_n_unresolved (pd_dossier_form_get_mismatch_panel (form ())), ==, 0);
-  g_assert_cmpstr (visible_page (), ==, "photo");
-
-  pd_ui_watchdog_start (&photo_dog);
-  pd_ui_wait_until (report_compliant, NULL, "the photo checks to pass");
-  save_screenshot ("workflow-photo.png");
-  /* 4. Space: capture. */
-  act_on (GTK_WIDGET (pd_window_get_photo_page (window)), "photo.capture");
-  pd_ui_wait_until (has_result, NULL, "the standard photo");
-  photo_stall = pd_ui_watchdog_stop (&photo_dog, "photo-analysis");
-  /* 5. Enter: use it; back on the form. */
-  act_on (GTK_WIDGET (pd_window_get_photo_page (window)), "photo.use");
-  g_assert_cmpstr (visible_page (), ==, "form");
-
-  /* The declaration, the card and the photo tick the required documents of a first issue. */
-  missing = pd_dossier_form_get_missing_documents (form ());
-  g_assert_cmpuint (missing->len, ==, 0);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.documents", NULL);
-  save_screenshot ("workflow-form-checklist.png");
-
-  /* 6. Ctrl+Enter: accept; then the slip and the receipt, each confirmed in the print dialog
-   * (7, 8), which the export folder stands in for here. */
-  pd_ui_watchdog_start (&accept_dog);
-  act ("win.accept");
-  pd_ui_wait_until (printed, GUINT_TO_POINTER (2), "the slip and the receipt");
-  accept_stall = pd_ui_watchdog_stop (&accept_dog, "accept-save-print");
-  n_actions += 2;
-  elapsed = g_get_monotonic_time () - start;
-
-  g_print ("workflow-actions %u (call next to slip printed, online declaration)\n", n_actions);
-  g_print ("workflow-time %.2f s (with the photo checks of a file camera)\n", elapsed / 1e6);
-  g_assert_cmpuint (n_actions, <=, MAX_ACTIONS);
-  /* The target is 50 ms. Under Xvfb the window is drawn in software (llvmpipe), which alone
-   * holds the loop for hundreds of ms per frame of a 1366x768 window, so only work done on the
-   * main thread by mistake (seconds: the analysis, the save, the PDF) fails the test here. */
-  g_assert_cmpfloat (photo_stall, <, 3000.0);
-  g_assert_cmpfloat (accept_stall, <, 3000.0);
-
-  /* Back to the queue for the next applicant. */
-  g_assert_cmpstr (visible_page (), ==, "queue");
-  g_assert_true (pd_dossier_form_is_blank (form ()));
-  save_screenshot ("workflow-queue-after.png");
+  g_print ("workflow-actions %u (call next to slip printed, online declaration)\n", round.actions);
+  g_print ("workflow-time %.2f s (with the photo checks of a file camera)\n", round.seconds);
+  g_print ("stall photo-analysis: max %.1f ms (main thread busy %.1f ms; waiting for a CPU %.1f ms)\n",
+           round.photo_stall_ms, round.photo_busy_ms, round.photo_cpu_wait_ms);
+  g_print ("stall accept-save-print: max %.1f ms (main thread busy %.1f ms; waiting for a CPU %.1f ms)\n",
+           round.accept_stall_ms, round.accept_busy_ms, round.accept_cpu_wait_ms);
+  g_assert_cmpuint (round.actions, <=, MAX_ACTIONS);
+  assert_stalls (&round);
 
   /* Accepted, with the appointment counted in working days. */
   stored = stored_by_code (declaration_code);
@@ -704,27 +673,6 @@ test_shortcuts_listed (void)
   g_assert_cmpuint (n_checked, >=, 12);
 }
 
-static void
-store_declaration (PdStore    *store,
-                   const char *name,
-                   const char *id_number,
-                   const char *code,
-                   const char *address)
-{
-  g_autoptr(PdDossier) dossier = pd_test_make_dossier (name, id_number);
-  g_autoptr(GError) error = NULL;
-
-  pd_dossier_set_field (dossier, PD_FIELD_SEX, "F");
-  pd_dossier_set_field (dossier, PD_FIELD_BIRTH_DATE, "1990-03-15");
-  pd_dossier_set_field (dossier, PD_FIELD_FATHER_NAME, "Nguyễn Văn Bình");
-  pd_dossier_set_field (dossier, PD_FIELD_MOTHER_NAME, "Trần Thị Lan");
-  pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, code);
-  if (address != NULL)
-    pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, address);
-  g_assert_true (pd_store_save (store, dossier, "portal", &error));
-  g_assert_no_error (error);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -752,28 +700,13 @@ main (int   argc,
     g_autoptr(PdStore) store = pd_store_open (db_path, PD_STORE_OPEN_CREATE, &error);
 
     g_assert_no_error (error);
-    store_declaration (store, applicant, applicant_id, declaration_code, card_address);
-    store_declaration (store, "Lê Văn Hùng", "001085000222", hold_code, NULL);
+    pd_ui_store_declaration (store, applicant, applicant_id, declaration_code, card_address);
+    pd_ui_store_declaration (store, "Lê Văn Hùng", "001085000222", hold_code, NULL);
     pd_store_close (store);
   }
 
   window = pd_ui_new_window (db_path, &app);
-  /* The synthetic faces of the test set open their mouths a little more than the standard
-   * allows (as in test-photo-page). */
-  {
-    g_autofree char *official = g_build_filename (g_getenv ("PASSDESK_DATA_DIR"), "photo-standards",
-                                                  "vn-passport.json", NULL);
-    g_autofree char *contents = NULL;
-    g_autofree char *changed = NULL;
-    g_autoptr(GRegex) regex = g_regex_new ("\"mouth_gap_max\": [0-9.]+", 0, 0, NULL);
-    g_autoptr(PdPhotoProfile) tolerant = NULL;
-
-    g_assert_true (g_file_get_contents (official, &contents, NULL, NULL));
-    changed = g_regex_replace_literal (regex, contents, -1, 0, "\"mouth_gap_max\": 0.2", 0, NULL);
-    tolerant = pd_photo_profile_new_from_data (changed, -1, &error);
-    g_assert_no_error (error);
-    pd_photo_page_set_profile (pd_window_get_photo_page (window), tolerant);
-  }
+  pd_ui_use_test_photo_profile (window);
   pd_window_set_print_export_dir (window, print_dir);
   pd_window_set_ticket_source (window, next_ticket, NULL, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);

@@ -513,6 +513,61 @@ qr_side (PdPrintDocument *self,
   return MIN (MAX (MM_TO_PT (block->mm), smallest), content_width (self));
 }
 
+/* Vietnamese writes each syllable of a proper name capitalised ("Công an thành phố Hà Nội",
+ * "Thành phố Hồ Chí Minh"): a run of such words is a place or an office name, and a line break
+ * inside it ("Hà / Nội") reads as two names. Longer runs (a heading in capitals) may break. */
+#define NAME_MAX_WORDS 4
+
+static void
+keep_names_together (PangoLayout *layout,
+                     const char  *text)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+  const char *run_start = NULL, *run_end = NULL;
+  guint run_words = 0;
+  const char *p = text;
+
+  for (;;)
+    {
+      const char *word = p;
+      gboolean capital, clause_end;
+
+      while (*word == ' ')
+        word++;
+      p = word;
+      while (*p != '\0' && *p != ' ')
+        p = g_utf8_next_char (p);
+      capital = p > word && g_unichar_isupper (g_utf8_get_char (word));
+      /* "Kim Liên, Hà Nội": a comma ends a name. */
+      clause_end = p > word && g_unichar_ispunct (g_utf8_get_char (g_utf8_prev_char (p)));
+
+      if (capital)
+        {
+          if (run_start == NULL)
+            run_start = word;
+          run_end = p;
+          run_words++;
+        }
+      if ((!capital || clause_end || *p == '\0') && run_start != NULL)
+        {
+          if (run_words >= 2 && run_words <= NAME_MAX_WORDS)
+            {
+              PangoAttribute *attr = pango_attr_allow_breaks_new (FALSE);
+
+              attr->start_index = run_start - text;
+              attr->end_index = run_end - text;
+              pango_attr_list_insert (attrs, attr);
+            }
+          run_start = NULL;
+          run_words = 0;
+        }
+      if (*p == '\0')
+        break;
+    }
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+}
+
 static double
 do_heading (PdPrintDocument *self,
             cairo_t         *cr,
@@ -538,6 +593,7 @@ do_heading (PdPrintDocument *self,
   double issuer_height, motto_height, motto_y;
   PangoRectangle motto_ink;
 
+  keep_names_together (issuer, block->text);
   issuer_height = place_layout (cr, issuer, x, y);
   issuer_height += MM_TO_PT (1.5);
   if (cr != NULL)
@@ -643,7 +699,18 @@ do_block (PdPrintDocument *self,
                                                         PD_PRINT_ALIGN_CENTER, column, block->text);
         double height = place_layout (cr, caption, column_x, y);
 
-        height += MM_TO_PT (half ? 16 : 12);
+        /* Signed by hand: the signer writes their name under the signature, as on every
+         * Vietnamese form, and the room for both is kept. */
+        if (block->value == NULL)
+          {
+            g_autoptr(PangoLayout) hint = create_layout (self, context, PD_PRINT_STYLE_SMALL, 1,
+                                                         PD_PRINT_ALIGN_CENTER, column,
+                                                         _("(signature and full name)"));
+            height += place_layout (cr, hint, column_x, y + height);
+            height += MM_TO_PT (half ? 22 : 16);
+          }
+        else
+          height += MM_TO_PT (half ? 16 : 12);
         if (block->value != NULL)
           {
             g_autoptr(PangoLayout) name = create_layout (self, context, PD_PRINT_STYLE_BODY, 1,

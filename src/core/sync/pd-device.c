@@ -216,9 +216,21 @@ pd_device_seal_packet (PdDevice   *self,
                        const char *inner,
                        gsize       inner_length)
 {
+  return pd_device_seal_packet_of_kind (self, packet_id, created_at, PD_PACKET_KIND_DOSSIER,
+                                        inner, inner_length);
+}
+
+PdPacket *
+pd_device_seal_packet_of_kind (PdDevice   *self,
+                               const char *packet_id,
+                               gint64      created_at,
+                               const char *kind,
+                               const char *inner,
+                               gsize       inner_length)
+{
   g_return_val_if_fail (PD_IS_DEVICE (self), NULL);
 
-  return pd_packet_seal (packet_id, self->device_id, created_at, PD_PACKET_KIND_DOSSIER,
+  return pd_packet_seal (packet_id, self->device_id, created_at, kind,
                          inner, inner_length, self->box_public_key,
                          g_bytes_get_data (self->secret_key, NULL));
 }

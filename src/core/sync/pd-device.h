@@ -66,5 +66,12 @@ PdPacket     *pd_device_seal_packet      (PdDevice            *self,
                                           gint64               created_at,
                                           const char          *inner,
                                           gsize                inner_length);
+/* The same for a packet of another @kind (PD_PACKET_KIND_DECLARATION). */
+PdPacket     *pd_device_seal_packet_of_kind (PdDevice         *self,
+                                             const char       *packet_id,
+                                             gint64            created_at,
+                                             const char       *kind,
+                                             const char       *inner,
+                                             gsize             inner_length);
 
 G_END_DECLS

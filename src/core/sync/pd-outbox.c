@@ -335,8 +335,8 @@ pd_outbox_import (PdStore     *store,
       g_autofree char *text = pd_packet_to_string (packet);
       gboolean was_added = FALSE;
 
-      if (!pd_store_outbox_add (store, packet->packet_id, NULL, packet->created_at, text,
-                                &was_added, error))
+      if (!pd_store_outbox_add (store, "packet-import", packet->packet_id, NULL, packet->created_at,
+                                text, &was_added, error))
         return FALSE;
       added += was_added;
     }

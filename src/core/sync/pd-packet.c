@@ -221,7 +221,8 @@ pd_packet_from_json (JsonNode  *node,
   packet->created_at = json_node_get_int (created_at);
 
   text = get_string_member (object, "kind");
-  if (text == NULL || strcmp (text, PD_PACKET_KIND_DOSSIER) != 0)
+  if (text == NULL || (strcmp (text, PD_PACKET_KIND_DOSSIER) != 0 &&
+                       strcmp (text, PD_PACKET_KIND_DECLARATION) != 0))
     return invalid (error, "kind");
   packet->kind = g_strdup (text);
 

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 #define PD_PACKET_BOX_KEY_BYTES      32   /* X25519 public or secret key */
 #define PD_PACKET_MAX_PER_PUSH       50
 #define PD_PACKET_KIND_DOSSIER       "dossier"
+/* A declaration prepared at an assisted-entry station, with its photo (pd-prepared.h). */
+#define PD_PACKET_KIND_DECLARATION   "declaration"
 
 #define PD_PACKET_ERROR (pd_packet_error_quark ())
 typedef enum {
@@ -47,7 +49,7 @@ typedef struct {
   char   *packet_id;     /* UUID, lower case */
   char   *device_id;     /* UUID of the device that sealed and signed it */
   gint64  created_at;    /* unix seconds */
-  char   *kind;          /* PD_PACKET_KIND_DOSSIER */
+  char   *kind;          /* PD_PACKET_KIND_DOSSIER or PD_PACKET_KIND_DECLARATION */
   GBytes *sealed;        /* crypto_box_seal(inner JSON) */
   GBytes *signature;     /* 64 bytes */
 } PdPacket;

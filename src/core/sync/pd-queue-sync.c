@@ -1,4 +1,4 @@
-/* pd-queue-sync.c: push, pull and call through the office's server.
+/* pd-queue-sync.c: push, pull, call and book through the office's server.
  *
  * A pass is a chain of steps; each step and each request callback owns the task's one
  * reference and hands it on to the next step, or returns.
@@ -13,16 +13,22 @@
 #include "pd-queue-sync.h"
 
 #define PULL_PAGE 500
+#define SLIPS_PUSH_SIZE 100
 
 typedef struct {
   PdQueue      *queue;
   PdSyncClient *client;
   GPtrArray    *pushing;     /* (element-type PdTicket) the tickets of the push in flight */
+  GPtrArray    *slips;       /* (element-type PdAppointment) the slips of the push in flight */
+  char         *station;     /* this station's letter, when it has one */
   guint         pulled;
   gboolean      reset;       /* the server's epoch changed once already in this pass */
   gboolean      offline;     /* a call made from this station's copy */
   char         *counter;     /* a call: who calls */
   char         *service;
+  char         *booking_id;  /* a booking: its id, drawn once for every attempt */
+  gboolean      booked_offline;
+  PdTicket     *ticket;      /* a booking's day had room after all */
 } Pass;
 
 static void
@@ -31,13 +37,20 @@ pass_free (Pass *pass)
   g_clear_object (&pass->queue);
   g_clear_object (&pass->client);
   g_clear_pointer (&pass->pushing, g_ptr_array_unref);
+  g_clear_pointer (&pass->slips, g_ptr_array_unref);
+  g_clear_pointer (&pass->ticket, pd_ticket_free);
+  g_free (pass->station);
   g_free (pass->counter);
   g_free (pass->service);
+  g_free (pass->booking_id);
   g_free (pass);
 }
 
 static void push_next (GTask *owned);
+static void push_slips_next (GTask *owned);
 static void pull_next (GTask *owned);
+static void pull_appointments_next (GTask *owned);
+static void book_remote (GTask *owned);
 static void call_remote (GTask *owned);
 
 static gboolean
@@ -46,14 +59,22 @@ is_call (GTask *task)
   return ((Pass *) g_task_get_task_data (task))->counter != NULL;
 }
 
-/* A request failed. A call falls back on this station's copy when the server cannot be
- * reached; anything else ends the task. */
+static void book_offline (GTask  *task,
+                          GError *error);
+
+/* A request failed. A call falls back on this station's copy, and a booking on this
+ * station's share, when the server cannot be reached; anything else ends the task. */
 static void
 fail (GTask  *task,
       GError *error)
 {
   Pass *pass = g_task_get_task_data (task);
 
+  if (pass->booking_id && g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY))
+    {
+      book_offline (task, error);
+      return;
+    }
   if (is_call (task) && g_error_matches (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY))
     {
       g_autoptr(GError) local_error = NULL;
@@ -100,11 +121,35 @@ send (GTask               *owned,
                                 g_task_get_cancellable (owned), callback, owned);
 }
 
+/* Asks @path for the page after the cursor kept in the setting @cursor_setting; takes @owned
+ * until @callback. */
+static void
+send_pull (GTask               *owned,
+           const char          *path,
+           const char          *cursor_setting,
+           GAsyncReadyCallback  callback)
+{
+  Pass *pass = g_task_get_task_data (owned);
+  g_autofree char *cursor = pd_store_get_setting (pd_queue_get_store (pass->queue), cursor_setting);
+  g_autofree char *escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
+  g_autofree char *path_and_query = g_strdup_printf ("%s?after=%s&limit=%d", path, escaped, PULL_PAGE);
+
+  send (owned, "GET", path_and_query, NULL, callback);
+}
+
 static GError *
 bad_answer (void)
 {
   return g_error_new (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
                       _("The central system answered the queue request with something unexpected. Try again later."));
+}
+
+/* A value in the server's answer is malformed: the answer cannot be trusted, as if it had
+ * not arrived. */
+static GError *
+malformed_answer (const GError *error)
+{
+  return g_error_new_literal (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY, error->message);
 }
 
 /* Push ----------------------------------------------------------------------------------- */
@@ -115,7 +160,7 @@ after_push (GTask *owned)
   if (is_call (owned))
     call_remote (owned);
   else
-    pull_next (owned);
+    push_slips_next (owned);
 }
 
 static void
@@ -248,7 +293,7 @@ on_pulled (GObject      *object,
 
       if (ticket == NULL)
         {
-          g_task_return_error (task, g_error_new (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY, "%s", error->message));
+          g_task_return_error (task, malformed_answer (error));
           return;
         }
       g_ptr_array_add (tickets, ticket);
@@ -263,18 +308,215 @@ on_pulled (GObject      *object,
   if (json_object_get_boolean_member_with_default (answer, "more", FALSE) && tickets->len > 0)
     pull_next (g_steal_pointer (&task));
   else
-    g_task_return_boolean (task, TRUE);
+    pull_appointments_next (g_steal_pointer (&task));
 }
 
 static void
 pull_next (GTask *owned)
 {
-  Pass *pass = g_task_get_task_data (owned);
-  g_autofree char *cursor = pd_store_get_setting (pd_queue_get_store (pass->queue), PD_QUEUE_SETTING_CURSOR);
-  g_autofree char *escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/v1/queue?after=%s&limit=%d", escaped, PULL_PAGE);
+  send_pull (owned, "/v1/queue", PD_QUEUE_SETTING_CURSOR, on_pulled);
+}
 
-  send (owned, "GET", path, NULL, on_pulled);
+/* Appointments --------------------------------------------------------------------------- */
+
+/* The server's word on this station's share: a first day, or "" for null (none left); NULL
+ * when the answer has no usable one. */
+static const char *
+read_share (JsonObject  *answer,
+            GError     **error)
+{
+  JsonNode *member = json_object_get_member (answer, "share_from");
+
+  if (member && JSON_NODE_HOLDS_NULL (member))
+    return "";
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING ||
+      !pd_queue_parse_day (json_node_get_string (member), NULL))
+    {
+      g_propagate_error (error, bad_answer ());
+      return NULL;
+    }
+  return json_node_get_string (member);
+}
+
+static gboolean
+keep_share (GTask       *task,
+            const char  *share_from,
+            GError     **error)
+{
+  Pass *pass = g_task_get_task_data (task);
+
+  return pd_store_set_setting (pd_queue_get_store (pass->queue), PD_QUEUE_SETTING_SHARE_FROM, share_from, error);
+}
+
+/* (element-type PdAppointment) the appointments of @name in @answer, all well formed, or NULL. */
+static GPtrArray *
+read_appointments (JsonObject  *answer,
+                   const char  *name,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_appointment_free);
+  JsonNode *member = json_object_get_member (answer, name);
+  JsonArray *array;
+
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      g_propagate_error (error, bad_answer ());
+      return NULL;
+    }
+  array = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      PdAppointment *appointment = pd_appointment_from_json (json_array_get_element (array, i), &local_error);
+
+      if (appointment == NULL)
+        {
+          g_propagate_error (error, malformed_answer (local_error));
+          return NULL;
+        }
+      g_ptr_array_add (list, appointment);
+    }
+  return g_steal_pointer (&list);
+}
+
+/* The server answers with the slips as it keeps them, one for each sent, in order. */
+static gboolean
+same_ids (GPtrArray *taken,
+          GPtrArray *sent)
+{
+  if (taken->len != sent->len)
+    return FALSE;
+  for (guint i = 0; i < taken->len; i++)
+    if (!g_str_equal (((PdAppointment *) taken->pdata[i])->id, ((PdAppointment *) sent->pdata[i])->id))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+on_slips_pushed (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdSyncReply) reply = finish_request (task, result, &error);
+  g_autoptr(GPtrArray) sent = g_steal_pointer (&pass->slips);
+  g_autoptr(GPtrArray) taken = NULL;
+  const char *share_from;
+  JsonObject *answer;
+
+  if (reply == NULL)
+    {
+      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      return;
+    }
+  answer = json_node_get_object (reply->body);
+  if ((taken = read_appointments (answer, "appointments", &error)) == NULL ||
+      (share_from = read_share (answer, &error)) == NULL)
+    {
+      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      return;
+    }
+  if (!same_ids (taken, sent))
+    {
+      fail (g_steal_pointer (&task), bad_answer ());
+      return;
+    }
+  if (!keep_share (task, share_from, &error) ||
+      !pd_queue_take_appointments (pass->queue, taken, FALSE, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (sent->len == SLIPS_PUSH_SIZE)
+    push_slips_next (g_steal_pointer (&task));
+  else if (pass->booking_id)
+    book_remote (g_steal_pointer (&task));
+  else
+    pull_next (g_steal_pointer (&task));
+}
+
+/* Gives the server the slips printed here while cut off. Sent even when there are none: it is
+ * how a station joins the office's bookings and hears of its share. */
+static void
+push_slips_next (GTask *owned)
+{
+  g_autoptr(GTask) task = owned;
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  if (pass->station == NULL)
+    {
+      pull_next (g_steal_pointer (&task));
+      return;
+    }
+  pass->slips = pd_queue_list_offline_appointments (pass->queue, SLIPS_PUSH_SIZE, &error);
+  if (pass->slips == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "station");
+  json_builder_add_string_value (builder, pass->station);
+  json_builder_set_member_name (builder, "appointments");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < pass->slips->len; i++)
+    json_builder_add_value (builder, pd_appointment_to_json (g_ptr_array_index (pass->slips, i)));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  send (g_steal_pointer (&task), "POST", "/v1/queue/slips", body, on_slips_pushed);
+}
+
+static void
+on_appointments_pulled (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdSyncReply) reply = finish_request (task, result, &error);
+  g_autoptr(GPtrArray) appointments = NULL;
+  JsonObject *answer;
+  const char *cursor;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  answer = json_node_get_object (reply->body);
+  cursor = json_object_get_string_member_with_default (answer, "next_cursor", NULL);
+  if (cursor == NULL || (appointments = read_appointments (answer, "appointments", &error)) == NULL)
+    {
+      g_task_return_error (task, error ? g_steal_pointer (&error) : bad_answer ());
+      return;
+    }
+  if (!pd_queue_take_appointments (pass->queue, appointments, TRUE, NULL, &error) ||
+      !pd_store_set_setting (pd_queue_get_store (pass->queue), PD_QUEUE_SETTING_APPOINTMENTS_CURSOR,
+                             cursor, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (json_object_get_boolean_member_with_default (answer, "more", FALSE) && appointments->len > 0)
+    pull_appointments_next (g_steal_pointer (&task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Every station reads the office's bookings, so that its slips (from its share or, alone,
+ * from the whole slot) count those of the others. */
+static void
+pull_appointments_next (GTask *owned)
+{
+  send_pull (owned, "/v1/queue/appointments", PD_QUEUE_SETTING_APPOINTMENTS_CURSOR, on_appointments_pulled);
 }
 
 static Pass *
@@ -285,6 +527,7 @@ pass_new (PdQueue      *queue,
 
   pass->queue = g_object_ref (queue);
   pass->client = g_object_ref (client);
+  pass->station = pd_queue_dup_station (queue);
   return pass;
 }
 
@@ -355,7 +598,7 @@ on_called (GObject      *object,
     }
   if ((ticket = pd_ticket_from_json (node, &error)) == NULL)
     {
-      g_task_return_error (task, g_error_new (PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY, "%s", error->message));
+      g_task_return_error (task, malformed_answer (error));
       return;
     }
   g_ptr_array_add (tickets, ticket);
@@ -428,4 +671,195 @@ pd_queue_sync_call_next_finish (PdQueue       *queue,
   if (offline)
     *offline = ((Pass *) g_task_get_task_data (G_TASK (result)))->offline;
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Issue ---------------------------------------------------------------------------------- */
+
+/* The server's answer to a booking: the appointment, kept here; NULL with NO_SLOT when it
+ * has none left, with PD_SYNC_ERROR_RETRY when the answer cannot be trusted. */
+static PdAppointment *
+take_booking (GTask        *task,
+              PdSyncReply  *reply,
+              GError      **error)
+{
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(PdAppointment) appointment = NULL;
+  g_autoptr(GPtrArray) taken = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *answer = json_node_get_object (reply->body);
+  JsonNode *member = json_object_get_member (answer, "appointment");
+  const char *share_from = read_share (answer, error);
+
+  if (share_from == NULL)
+    return NULL;
+  if (member == NULL)
+    {
+      g_propagate_error (error, bad_answer ());
+      return NULL;
+    }
+  if (JSON_NODE_HOLDS_NULL (member))
+    {
+      if (!keep_share (task, share_from, error))
+        return NULL;
+      g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_SLOT,
+                   _("Every appointment slot of the next %u working days is taken. Ask the applicant to come back another week."),
+                   PD_QUEUE_LOOKAHEAD);
+      return NULL;
+    }
+  appointment = pd_appointment_from_json (member, &local_error);
+  if (appointment == NULL)
+    {
+      g_propagate_error (error, malformed_answer (local_error));
+      return NULL;
+    }
+  if (!g_str_equal (appointment->id, pass->booking_id) || !g_str_equal (appointment->service, pass->service) ||
+      !g_str_equal (appointment->station, pass->station))
+    {
+      g_propagate_error (error, bad_answer ());
+      return NULL;
+    }
+  taken = g_ptr_array_new ();
+  g_ptr_array_add (taken, appointment);
+  if (!keep_share (task, share_from, error) ||
+      !pd_queue_take_appointments (pass->queue, taken, FALSE, NULL, error))
+    return NULL;
+  return g_steal_pointer (&appointment);
+}
+
+/* Cut off, or an answer lost or unusable: from this station's share, under the same id, so
+ * that a booking the server made after all is moved to this slip, not doubled. */
+static void
+book_offline (GTask  *task,
+              GError *error)
+{
+  Pass *pass = g_task_get_task_data (task);
+  g_autoptr(GError) local_error = NULL;
+  PdAppointment *slip;
+
+  g_debug ("Booking on this station alone: %s", error->message);
+  g_error_free (error);
+  pass->booked_offline = TRUE;
+  slip = pd_queue_book_offline (pass->queue, pass->service, pass->booking_id, &local_error);
+  if (slip == NULL)
+    g_task_return_error (task, g_steal_pointer (&local_error));
+  else
+    g_task_return_pointer (task, slip, (GDestroyNotify) pd_appointment_free);
+}
+
+static void
+on_booked (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdSyncReply) reply = finish_request (task, result, &error);
+  PdAppointment *appointment = reply ? take_booking (task, reply, &error) : NULL;
+
+  if (appointment == NULL)
+    fail (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, appointment, (GDestroyNotify) pd_appointment_free);
+}
+
+static void
+book_remote (GTask *owned)
+{
+  Pass *pass = g_task_get_task_data (owned);
+  g_auto(GStrv) days = pd_queue_dup_booking_days (pass->queue);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, pass->booking_id);
+  json_builder_set_member_name (builder, "station");
+  json_builder_add_string_value (builder, pass->station);
+  json_builder_set_member_name (builder, "service");
+  json_builder_add_string_value (builder, pass->service);
+  json_builder_set_member_name (builder, "days");
+  json_builder_begin_array (builder);
+  for (guint i = 0; days[i]; i++)
+    json_builder_add_string_value (builder, days[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  send (owned, "POST", "/v1/queue/bookings", body, on_booked);
+}
+
+void
+pd_queue_sync_issue_async (PdQueue             *queue,
+                           PdSyncClient        *client,
+                           const char          *service,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) unsent = NULL;
+  Pass *pass;
+
+  g_return_if_fail (PD_IS_QUEUE (queue));
+  g_return_if_fail (PD_IS_SYNC_CLIENT (client));
+  g_return_if_fail (service != NULL);
+
+  task = g_task_new (queue, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pd_queue_sync_issue_async);
+  pass = pass_new (queue, client);
+  pass->service = g_strdup (service);
+  g_task_set_task_data (task, pass, (GDestroyNotify) pass_free);
+
+  if (!pd_queue_issue_ticket (queue, service, &pass->ticket, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (pass->ticket)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  pass->booking_id = g_uuid_string_random ();
+  /* The server numbers its bookings after those it knows: slips printed here go first, or it
+   * could give one of their references again. */
+  unsent = pd_queue_list_offline_appointments (queue, 1, &error);
+  if (unsent == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (unsent->len > 0)
+    push_slips_next (g_steal_pointer (&task));
+  else
+    book_remote (g_steal_pointer (&task));
+}
+
+gboolean
+pd_queue_sync_issue_finish (PdQueue        *queue,
+                            GAsyncResult   *result,
+                            PdTicket      **ticket,
+                            PdAppointment **appointment,
+                            gboolean       *offline,
+                            GError        **error)
+{
+  Pass *pass;
+  g_autoptr(GError) local_error = NULL;
+  PdAppointment *booked;
+
+  g_return_val_if_fail (g_task_is_valid (result, queue), FALSE);
+  g_return_val_if_fail (ticket != NULL && appointment != NULL, FALSE);
+
+  pass = g_task_get_task_data (G_TASK (result));
+  *ticket = NULL;
+  *appointment = NULL;
+  if (offline)
+    *offline = pass->booked_offline;
+  booked = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  *ticket = g_steal_pointer (&pass->ticket);
+  *appointment = booked;
+  return TRUE;
 }

@@ -3,7 +3,8 @@
  *
  * A pass: read the server's clock, push the pending packets (up to 4 requests of up to 50
  * packets in flight, read from the store page by page), then pull declarations, reference
- * tables and status changes page by page, saving each cursor after its page is committed.
+ * tables and status changes page by page, saving each cursor after its page is committed,
+ * and last the signed list of the office's station keys (pd_declaration_keys_apply_central()).
  * Started, the engine also runs a pass on a timer and when the network comes back, with
  * exponential backoff and full jitter after failures, honouring Retry-After.
  * The engine lives in the thread (main context) that made it.
@@ -27,7 +28,7 @@ GType pd_sync_state_get_type (void);
 
 typedef enum {
   PD_SYNC_PUSH = 1 << 0,
-  PD_SYNC_PULL = 1 << 1,   /* declarations, reference tables, statuses */
+  PD_SYNC_PULL = 1 << 1,   /* declarations, reference tables, statuses, station keys */
   PD_SYNC_ALL  = PD_SYNC_PUSH | PD_SYNC_PULL,
 } PdSyncFlags;
 
@@ -42,6 +43,8 @@ typedef struct {
   guint  statuses;            /* status changes applied */
   guint  unknown_statuses;    /* status values this version does not know (logged, audited) */
   gint64 clock_offset;        /* server time minus local time, seconds */
+  guint  station_keys_changed; /* 1 when a new list of station keys was kept */
+  guint  stations_revoked;    /* stations trusted before, revoked in that list */
 } PdSyncReport;
 
 void          pd_sync_report_free        (PdSyncReport *report);

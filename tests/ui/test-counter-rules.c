@@ -1,0 +1,492 @@
+/* test-counter-rules.c: two rules of the counter on the real window of an enrolled station,
+ * with the real passdesk-central on loopback (its path is the argument).
+ *
+ * - A paper of the request that is not ticked blocks the acceptance, with a message naming it
+ *   and the checklist brought up; ticked, the application is accepted.
+ * - A supervisor reopens an accepted application whose packet has not left: a draft again, its
+ *   packet gone from the outbox. An officer or a volunteer cannot. Once the central system has
+ *   it, reopening is refused with the date. A packet of the same application that left on a
+ *   USB file before the reopening is refused by the central system, never stored twice.
+ * Screenshots go to <build>/tests/ui/screenshots/. */
+#include "config.h"
+
+#include <string.h>
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "pd-application.h"
+#include "pd-declaration-code.h"
+#include "pd-test-support.h"
+#include "pd-ui-test-support.h"
+#include "pd-window-private.h"
+#include "sync-test-central.h"
+#include "sync/pd-officer.h"
+#include "sync/pd-outbox.h"
+
+#define WAIT_SECONDS 60
+
+static SyncCentral central;
+static PdApplication *app;
+static PdWindow *window;
+static PdDevice *device;
+static PdDossier *accepted;   /* by the first test, reopened by the second */
+
+static PdDossierForm *
+form (void)
+{
+  return pd_window_get_form (window);
+}
+
+static PdStore *
+store (void)
+{
+  return pd_window_get_store (window);
+}
+
+static gboolean
+window_ready (gpointer data)
+{
+  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+saved_cb (PdDossierForm  *f,
+          PdDossier      *dossier,
+          PdDossier     **out)
+{
+  g_set_object (out, dossier);
+}
+
+static void
+signed_in_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PdOfficer **officer = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *officer = pd_officer_sign_in_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* A GtkLabel showing @text somewhere under @widget: what the officer reads. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+window_shows (gpointer text)
+{
+  return shows_text (GTK_WIDGET (window), text);
+}
+
+static gboolean
+toast_gone (gpointer text)
+{
+  return !shows_text (GTK_WIDGET (window), text);
+}
+
+static gboolean
+message_has (gpointer text)
+{
+  const char *message = pd_window_get_scan_message (window);
+
+  return message != NULL && strstr (message, text) != NULL;
+}
+
+static GtkCheckButton *
+required_check (const char *code)
+{
+  g_autoptr(GPtrArray) checks = pd_dossier_form_get_required_checks (form ());
+
+  for (guint i = 0; i < checks->len; i++)
+    if (g_strcmp0 (g_object_get_data (g_ptr_array_index (checks, i), "pd-code"), code) == 0)
+      return g_ptr_array_index (checks, i);
+  g_error ("no check for %s", code);
+}
+
+static PdStatus
+stored_status (PdDossier *dossier)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDossier) stored = pd_store_get (store (), pd_dossier_get_id (dossier), &error);
+
+  g_assert_no_error (error);
+  return pd_dossier_get_status (stored);
+}
+
+static gboolean
+status_is (gpointer data)
+{
+  return stored_status (accepted) == (PdStatus) GPOINTER_TO_INT (data);
+}
+
+/* The pending packets of @dossier. */
+static guint
+n_packets_of (PdDossier *dossier)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = pd_store_outbox_list (store (), PD_OUTBOX_PENDING, 0, 0, 1000, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < pending->len; i++)
+    if (g_strcmp0 (((PdOutboxEntry *) g_ptr_array_index (pending, i))->dossier_uuid,
+                   pd_dossier_get_uuid (dossier)) == 0)
+      n++;
+  return n;
+}
+
+/* A small standard-looking photo, as the photo page hands it over. */
+static GBytes *
+make_photo (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 60, 80);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0xf0f0f0ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "jpeg", &error, NULL));
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, size);
+}
+
+/* A reissue at the counter: the online declaration is there, the officer has checked the ID
+ * card and taken the photo, the old passport has not been scanned. */
+static void
+load_reissue (const char *name,
+              const char *id_number,
+              guint64     number)
+{
+  g_autoptr(PdDossier) dossier = pd_test_make_dossier (name, id_number);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = pd_declaration_code_build ("01", number, &error);
+
+  g_assert_no_error (error);
+  pd_dossier_set_field (dossier, PD_FIELD_REQUEST_TYPE, "reissue");
+  pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, code);
+  pd_dossier_set_field (dossier, PD_FIELD_FATHER_NAME, "Nguyễn Văn Bình");
+  pd_dossier_set_field (dossier, PD_FIELD_MOTHER_NAME, "Trần Thị Hoa");
+  pd_dossier_set_field (dossier, PD_FIELD_PREV_PASSPORT_NUMBER, "C1234567");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL));
+  pd_dossier_form_load (form (), dossier);
+  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "form");
+  gtk_check_button_set_active (required_check ("CCCD"), TRUE);
+
+  /* The photo is part of the application: no photo, no tick, whatever the officer clicks. */
+  {
+    g_autoptr(GBytes) photo = make_photo ();
+    GtkCheckButton *check = required_check ("ANH");
+
+    g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (check)));
+    gtk_check_button_set_active (check, TRUE);
+    g_assert_false (gtk_check_button_get_active (required_check ("ANH")));
+    {
+      g_autoptr(GPtrArray) missing = pd_dossier_form_get_missing_documents (form ());
+
+      g_assert_cmpuint (missing->len, ==, 2);
+    }
+    pd_dossier_form_set_photo (form (), photo, NULL);
+    g_assert_true (gtk_check_button_get_active (required_check ("ANH")));
+  }
+}
+
+static PdDossier *
+accept_and_wait (void)
+{
+  PdDossier *saved = NULL;
+  gulong id = g_signal_connect (form (), "saved", G_CALLBACK (saved_cb), &saved);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.accept", NULL));
+  g_autoptr(GError) error = NULL;
+  PdDossier *stored;
+
+  pd_ui_wait_until (pointer_set, &saved, "the acceptance");
+  g_signal_handler_disconnect (form (), id);
+  /* As stored: the form goes on with a blank application. */
+  stored = pd_store_get (store (), pd_dossier_get_id (saved), &error);
+  g_assert_no_error (error);
+  g_object_unref (saved);
+  return stored;
+}
+
+static void
+test_missing_paper_blocks (void)
+{
+  g_autoptr(GPtrArray) missing = NULL;
+  GtkCheckButton *passport;
+  GtkWidget *focus, *row;
+
+  pd_ui_wait_until (window_ready, NULL, "the store to open");
+  g_assert_null (pd_window_get_open_error (window));
+  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+  g_assert_nonnull (pd_window_get_sync_engine (window));
+
+  load_reissue ("Nguyễn Thị Minh Khai", "001190000777", 700001);
+  missing = pd_dossier_form_get_missing_documents (form ());
+  g_assert_cmpuint (missing->len, ==, 1);
+
+  /* Ctrl+Enter: not accepted, the missing paper named, the checklist on it. */
+  pd_ui_wait_for_frames (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.accept", NULL));
+  pd_ui_wait_until (window_shows, (gpointer) "still missing: Hộ chiếu cũ", "the missing paper to be named");
+  g_assert_true (window_shows ((gpointer) "Ctrl+H"));
+  g_assert_false (pd_dossier_form_get_busy (form ()));
+  g_assert_false (pd_dossier_form_is_blank (form ()));
+  g_assert_cmpint (pd_dossier_get_id (pd_dossier_form_get_dossier (form ())), ==, 0);
+  g_assert_cmpint (sync_outbox_count (store (), PD_OUTBOX_PENDING), ==, 0);
+  passport = required_check ("HC-CU");
+  row = gtk_widget_get_ancestor (GTK_WIDGET (passport), ADW_TYPE_ACTION_ROW);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == row || gtk_widget_is_ancestor (focus, row));
+  /* Scrolled down to the checklist, below the applicant's fields. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (
+                       GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW)))), >, 0.0);
+  pd_ui_save_screenshot (GTK_WIDGET (window), "counter-rules-missing-paper.png");
+
+  /* The applicant hands it over; ticked, the application is accepted and sealed. */
+  gtk_check_button_set_active (passport, TRUE);
+  accepted = accept_and_wait ();
+  g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_ACCEPTED);
+  g_assert_cmpuint (n_packets_of (accepted), ==, 1);
+  pd_ui_save_screenshot (GTK_WIDGET (window), "counter-rules-accepted.png");
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item) && gtk_widget_get_mapped (GTK_WIDGET (item)))
+        return ADW_MESSAGE_DIALOG (item);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static gboolean
+queue_lists (gpointer data)
+{
+  PdQueuePage *page = pd_window_get_queue_page (window);
+  GListModel *model = pd_queue_page_get_model (page);
+
+  if (pd_queue_page_get_loading (page))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PdDossier) listed = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (pd_dossier_get_uuid (listed), pd_dossier_get_uuid (data)) == 0 &&
+          pd_dossier_get_status (listed) == stored_status (data))
+        {
+          g_object_set_data (G_OBJECT (page), "pd-test-position", GUINT_TO_POINTER (i + 1));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Enter on its row of the queue. */
+static void
+open_from_queue (PdDossier *dossier)
+{
+  PdQueuePage *page = pd_window_get_queue_page (window);
+
+  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  pd_queue_page_reload (page);
+  pd_ui_wait_until (queue_lists, dossier, "the application in the queue");
+  pd_queue_page_activate (page, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (page), "pd-test-position")) - 1);
+}
+
+static guint
+count_audit (const char *action,
+             const char *subject,
+             const char *actor)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) audit = pd_store_audit_list (store (), 0, 0, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      PdAuditEntry *entry = g_ptr_array_index (audit, i);
+
+      if (g_strcmp0 (entry->action, action) == 0 && g_strcmp0 (entry->subject, subject) == 0 &&
+          g_strcmp0 (entry->actor, actor) == 0)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_reopen_accepted (void)
+{
+  AdwMessageDialog *dialog;
+  g_autoptr(PdDossier) reaccepted = NULL;
+  g_autoptr(PdSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_autofree char *usb = g_build_filename (dir, "outbox.json", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%d/%m/%Y");
+  guint n_added = 0, n_total = 0;
+
+  g_assert_nonnull (accepted);
+
+  /* Neither an officer nor a volunteer. */
+  g_assert_false (pd_window_reopen (window, accepted, "Sai ngày sinh"));
+  g_assert_true (message_has ((gpointer) "supervisor"));
+  pd_window_set_role (window, PD_ROLE_VOLUNTEER, "volunteer1");
+  g_assert_false (pd_window_reopen (window, accepted, "Sai ngày sinh"));
+  g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_ACCEPTED);
+  g_assert_cmpuint (n_packets_of (accepted), ==, 1);
+
+  /* The packet leaves on a USB stick before anyone reopens anything. */
+  g_assert_true (pd_outbox_export (store (), device, usb, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The supervisor opens it from the queue and is offered to reopen it, with a reason. */
+  pd_window_set_role (window, PD_ROLE_SUPERVISOR, "supervisor1");
+  open_from_queue (accepted);
+  pd_ui_wait_until (dialog_shown, NULL, "the reopen dialog");
+  dialog = find_dialog ();
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Sai ngày sinh");
+  pd_ui_save_screenshot (GTK_WIDGET (dialog), "counter-rules-reopen-dialog.png");
+  adw_message_dialog_response (dialog, "reopen");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  pd_ui_wait_until (status_is, GINT_TO_POINTER (PD_STATUS_DRAFT), "the application to be a draft again");
+  pd_ui_wait_until (message_has, (gpointer) "reopened", "the reopening to be told");
+  g_assert_cmpuint (n_packets_of (accepted), ==, 0);
+  g_assert_cmpint (sync_outbox_count (store (), PD_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (count_audit ("reopen", pd_dossier_get_uuid (accepted), "supervisor1"), ==, 1);
+  g_assert_cmpuint (count_audit ("packet-withdrawn", pd_dossier_get_uuid (accepted), "supervisor1"), ==, 1);
+  pd_ui_wait_until (window_shows, (gpointer) "reopened", "the reopening on screen");
+  pd_ui_wait_until (toast_gone, (gpointer) "accepted;", "the toast before it to go");
+  pd_ui_save_screenshot (GTK_WIDGET (window), "counter-rules-reopened.png");
+
+  /* Corrected and accepted again: a new packet, pushed. */
+  pd_window_set_role (window, PD_ROLE_OFFICER, "officer1");
+  open_from_queue (accepted);
+  pd_ui_wait_until (message_has, (gpointer) "resumed", "the draft to open");
+  pd_dossier_form_set_value (form (), PD_FIELD_BIRTH_DATE, "1990-02-01");
+  /* The papers are checked again with the applicant at the counter. */
+  gtk_check_button_set_active (required_check ("CCCD"), TRUE);
+  gtk_check_button_set_active (required_check ("HC-CU"), TRUE);
+  reaccepted = accept_and_wait ();
+  g_assert_cmpstr (pd_dossier_get_uuid (reaccepted), ==, pd_dossier_get_uuid (accepted));
+  g_assert_cmpuint (n_packets_of (accepted), ==, 1);
+  report = sync_pass (pd_window_get_sync_engine (window), PD_SYNC_ALL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->accepted, ==, 1);
+  g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_RECEIVED);
+  g_clear_pointer (&report, pd_sync_report_free);
+
+  /* The old packet, carried on the stick, reaches the central system after all: refused
+   * there, not stored a second time. */
+  g_assert_true (pd_outbox_import (store (), usb, &n_added, &n_total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_added, ==, 1);
+  report = sync_pass (pd_window_get_sync_engine (window), PD_SYNC_ALL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->accepted, ==, 0);
+  g_assert_cmpuint (report->set_aside, ==, 1);
+  g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, 1);
+  g_assert_cmpint (sync_central_stat (&central, "distinct_dossiers"), ==, 1);
+  {
+    g_autoptr(GPtrArray) aside = pd_store_outbox_list (store (), PD_OUTBOX_SET_ASIDE, 0, 0, 10, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (aside->len, ==, 1);
+    g_test_message ("set aside: %s", ((PdOutboxEntry *) g_ptr_array_index (aside, 0))->last_error);
+    g_assert_true (g_str_has_prefix (((PdOutboxEntry *) g_ptr_array_index (aside, 0))->last_error,
+                                     "already_received"));
+  }
+
+  /* Received: the supervisor is told when it left and whom to ask. */
+  pd_window_set_role (window, PD_ROLE_SUPERVISOR, "supervisor1");
+  g_clear_object (&accepted);
+  accepted = pd_store_get (store (), pd_dossier_get_id (reaccepted), &error);
+  g_assert_no_error (error);
+  g_assert_true (pd_window_reopen (window, accepted, "Sai ảnh"));
+  pd_ui_wait_until (message_has, (gpointer) "Not reopened", "the refusal");
+  g_assert_true (message_has (today));
+  g_assert_true (message_has ((gpointer) "central office"));
+  g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_RECEIVED);
+  /* On screen once the toast of the acceptance before it has gone. */
+  pd_ui_wait_until (window_shows, (gpointer) "Not reopened", "the refusal on screen");
+  pd_ui_save_screenshot (GTK_WIDGET (window), "counter-rules-reopen-sent.png");
+  pd_window_set_role (window, PD_ROLE_OFFICER, "officer1");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *db_path = NULL;
+  int status;
+
+  pd_test_init (&argc, &argv);
+  pd_ui_set_wait_seconds (WAIT_SECONDS);
+  textdomain (GETTEXT_PACKAGE);
+  g_assert_cmpint (argc, >=, 2);
+
+  sync_central_init (&central, argv[1]);
+  g_free (sync_central_serve (&central, NULL));
+  dir = pd_test_make_tmpdir ();
+
+  {
+    g_autoptr(PdStore) station = sync_open_store (dir, "station");
+    g_autoptr(PdOfficer) officer = NULL;
+
+    device = sync_enroll (&central, station, NULL);
+    pd_officer_sign_in_async (station, device, "officer1", "officer1-demo", NULL, signed_in_cb, &officer);
+    pd_ui_wait_until (pointer_set, &officer, "the officer to sign in");
+    db_path = g_strdup (pd_store_get_path (station));
+    pd_store_close (station);
+  }
+
+  window = pd_ui_new_window (db_path, &app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_test_add_func ("/counter-rules/missing-paper-blocks", test_missing_paper_blocks);
+  g_test_add_func ("/counter-rules/reopen-accepted", test_reopen_accepted);
+  status = g_test_run ();
+
+  g_clear_object (&accepted);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  g_clear_object (&device);
+  sync_central_stop (&central);
+  return status;
+}
