@@ -98,14 +98,37 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+gboolean
+pd_central_sql_fail (sqlite3  *db,
+                     GError  **error)
+{
+  g_set_error (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_FAILED,
+               _("The central database failed: %s. Check the disk and the file’s permissions."),
+               sqlite3_errmsg (db));
+  return FALSE;
+}
+
+sqlite3_stmt *
+pd_central_sql_prepare (sqlite3     *db,
+                        const char  *sql,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      pd_central_sql_fail (db, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+/* Shorthands for this file, whose functions all hold @self rather than the connection. */
 static gboolean
 sql_fail (PdCentralDb  *self,
           GError      **error)
 {
-  g_set_error (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_FAILED,
-               _("The central database failed: %s. Check the disk and the file’s permissions."),
-               sqlite3_errmsg (self->db));
-  return FALSE;
+  return pd_central_sql_fail (self->db, error);
 }
 
 static sqlite3_stmt *
@@ -113,14 +136,7 @@ prepare (PdCentralDb  *self,
          const char   *sql,
          GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sql_fail (self, error);
-      return NULL;
-    }
-  return stmt;
+  return pd_central_sql_prepare (self->db, sql, error);
 }
 
 static gboolean
@@ -763,16 +779,14 @@ pd_central_db_lookup_session (PdCentralDb *self,
 
 #define RECEIPT_SELECT "SELECT printf('C-%06d', seq), received_at FROM applications"
 
-/* The receipt of the first application that @sql (RECEIPT_SELECT with one parameter, @key)
- * selects. */
-static gboolean
-find_application (PdCentralDb  *self,
-                  const char   *sql,
-                  const char   *key,
-                  gboolean     *found,
-                  char        **central_id,
-                  gint64       *received_at,
-                  GError      **error)
+gboolean
+pd_central_db_select_receipt (PdCentralDb  *self,
+                              const char   *sql,
+                              const char   *key,
+                              gboolean     *found,
+                              char        **central_id,
+                              gint64       *received_at,
+                              GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt = prepare (self, sql, error);
 
@@ -802,8 +816,8 @@ pd_central_db_find_receipt (PdCentralDb  *self,
                             gint64       *received_at,
                             GError      **error)
 {
-  return find_application (self, RECEIPT_SELECT " WHERE packet_id = ?",
-                           packet_id, found, central_id, received_at, error);
+  return pd_central_db_select_receipt (self, RECEIPT_SELECT " WHERE packet_id = ?",
+                                       packet_id, found, central_id, received_at, error);
 }
 
 gboolean
@@ -814,8 +828,8 @@ pd_central_db_find_dossier (PdCentralDb  *self,
                             gint64       *received_at,
                             GError      **error)
 {
-  return find_application (self, RECEIPT_SELECT " WHERE dossier_uuid = ? ORDER BY seq LIMIT 1",
-                           dossier_uuid, found, central_id, received_at, error);
+  return pd_central_db_select_receipt (self, RECEIPT_SELECT " WHERE dossier_uuid = ? ORDER BY seq LIMIT 1",
+                                       dossier_uuid, found, central_id, received_at, error);
 }
 
 static gboolean
@@ -926,10 +940,10 @@ pd_central_db_add_declaration (PdCentralDb  *self,
 }
 
 /* The server wrote these columns itself, from JSON it had parsed: they parse again. */
-static void
-add_stored_json (JsonBuilder  *builder,
-                 sqlite3_stmt *stmt,
-                 int           column)
+void
+pd_central_sql_add_json (JsonBuilder  *builder,
+                         sqlite3_stmt *stmt,
+                         int           column)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
@@ -950,7 +964,7 @@ add_declaration (JsonBuilder  *builder,
   json_builder_set_member_name (builder, "filed_at");
   json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 2));
   json_builder_set_member_name (builder, "dossier");
-  add_stored_json (builder, stmt, 3);
+  pd_central_sql_add_json (builder, stmt, 3);
   json_builder_end_object (builder);
 }
 
@@ -975,22 +989,31 @@ add_status (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
-typedef void (*AddRowFunc) (JsonBuilder  *builder,
-                            sqlite3_stmt *stmt);
+JsonNode *
+pd_central_page_end (JsonBuilder *builder,
+                     gint64       last,
+                     gboolean     more)
+{
+  g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last);
 
-/* Builds { @member: [rows], next_cursor, more } from a bound statement whose first column is
- * the cursor. It is read one row past @limit to know whether there are more. */
-static JsonNode *
-read_page (PdCentralDb   *self,
-           sqlite3_stmt  *stmt,
-           const char    *member,
-           gint64         after,
-           guint          limit,
-           AddRowFunc     add_row,
-           GError       **error)
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  json_builder_add_string_value (builder, cursor);
+  json_builder_set_member_name (builder, "more");
+  json_builder_add_boolean_value (builder, more);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+pd_central_sql_read_page (sqlite3_stmt         *stmt,
+                          const char           *member,
+                          gint64                after,
+                          guint                 limit,
+                          PdCentralAddRowFunc   add_row,
+                          GError              **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *cursor = NULL;
   gint64 last = after;
   gboolean more = FALSE;
   guint n = 0;
@@ -1011,18 +1034,10 @@ read_page (PdCentralDb   *self,
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      sql_fail (self, error);
+      pd_central_sql_fail (sqlite3_db_handle (stmt), error);
       return NULL;
     }
-
-  cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  json_builder_add_string_value (builder, cursor);
-  json_builder_set_member_name (builder, "more");
-  json_builder_add_boolean_value (builder, more);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  return pd_central_page_end (builder, last, more);
 }
 
 JsonNode *
@@ -1042,7 +1057,7 @@ pd_central_db_list_declarations (PdCentralDb  *self,
   pd_sqlite_bind_text (stmt, 1, office_code);
   sqlite3_bind_int64 (stmt, 2, after);
   sqlite3_bind_int (stmt, 3, limit + 1);
-  return read_page (self, stmt, "declarations", after, limit, add_declaration, error);
+  return pd_central_sql_read_page (stmt, "declarations", after, limit, add_declaration, error);
 }
 
 JsonNode *
@@ -1092,7 +1107,7 @@ pd_central_db_list_statuses (PdCentralDb  *self,
   sqlite3_bind_int64 (stmt, 1, after);
   pd_sqlite_bind_text (stmt, 2, device_id);
   sqlite3_bind_int (stmt, 3, limit + 1);
-  return read_page (self, stmt, "statuses", after, limit, add_status, error);
+  return pd_central_sql_read_page (stmt, "statuses", after, limit, add_status, error);
 }
 
 gboolean
@@ -1323,7 +1338,7 @@ pd_central_db_get_reference_table (PdCentralDb  *self,
   json_builder_set_member_name (builder, "version");
   json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
   json_builder_set_member_name (builder, "entries");
-  add_stored_json (builder, stmt, 2);
+  pd_central_sql_add_json (builder, stmt, 2);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

@@ -49,7 +49,7 @@ const guint8 *pd_central_db_get_box_secret_key  (PdCentralDb   *self);
 const guint8 *pd_central_db_get_sign_public_key (PdCentralDb   *self);
 
 /* The connection, for the parts of the server that keep tables of their own (the queue's
- * appointments), inside pd_central_db_begin() and pd_central_db_commit(). */
+ * appointments, the prepared declarations), inside pd_central_db_begin() and pd_central_db_commit(). */
 sqlite3      *pd_central_db_get_connection      (PdCentralDb   *self);
 
 gboolean      pd_central_db_begin               (PdCentralDb   *self,
@@ -57,6 +57,35 @@ gboolean      pd_central_db_begin               (PdCentralDb   *self,
 gboolean      pd_central_db_commit              (PdCentralDb   *self,
                                                  GError       **error);
 void          pd_central_db_rollback            (PdCentralDb   *self);
+
+/* For those parts: the failure of @db's last call as PD_CENTRAL_DB_ERROR_FAILED; returns
+ * FALSE. */
+gboolean      pd_central_sql_fail               (sqlite3       *db,
+                                                 GError       **error);
+/* @sql prepared on @db, or NULL with pd_central_sql_fail()'s error. */
+sqlite3_stmt *pd_central_sql_prepare            (sqlite3       *db,
+                                                 const char    *sql,
+                                                 GError       **error);
+
+typedef void (*PdCentralAddRowFunc) (JsonBuilder  *builder,
+                                     sqlite3_stmt *stmt);
+/* Builds { @member: [rows], next_cursor, more } (data/sync-protocol.md) from a bound
+ * statement whose first column is the cursor and that may return one row past @limit: that
+ * row only says there are more. */
+JsonNode     *pd_central_sql_read_page          (sqlite3_stmt  *stmt,
+                                                 const char    *member,
+                                                 gint64         after,
+                                                 guint          limit,
+                                                 PdCentralAddRowFunc add_row,
+                                                 GError       **error);
+/* Adds the JSON text that the server stored in @column of @stmt's row, or null. */
+void          pd_central_sql_add_json           (JsonBuilder   *builder,
+                                                 sqlite3_stmt  *stmt,
+                                                 int            column);
+/* Ends the page whose array of rows @builder holds, up to the cursor @last. */
+JsonNode     *pd_central_page_end               (JsonBuilder   *builder,
+                                                 gint64         last,
+                                                 gboolean       more);
 
 gboolean      pd_central_db_add_office          (PdCentralDb   *self,
                                                  const char    *code,
@@ -138,6 +167,15 @@ PdCentralOfficer *pd_central_db_lookup_session  (PdCentralDb   *self,
                                                  const char    *token,
                                                  gint64         now);
 
+/* Within a transaction: the receipt of the first row that @sql selects with @key bound, its
+ * columns the central id and the time received. TRUE with *found FALSE when there is none. */
+gboolean      pd_central_db_select_receipt      (PdCentralDb   *self,
+                                                 const char    *sql,
+                                                 const char    *key,
+                                                 gboolean      *found,
+                                                 char         **central_id,
+                                                 gint64        *received_at,
+                                                 GError       **error);
 /* Within a transaction. Returns TRUE with *found FALSE when @packet_id is new. */
 gboolean      pd_central_db_find_receipt        (PdCentralDb   *self,
                                                  const char    *packet_id,

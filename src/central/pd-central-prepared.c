@@ -12,31 +12,6 @@
 #include "pd-dossier.h"
 #include "pd-sqlite.h"
 
-static gboolean
-sql_fail (sqlite3  *db,
-          GError  **error)
-{
-  g_set_error (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_FAILED,
-               _("The central database failed: %s. Check the disk and the file’s permissions."),
-               sqlite3_errmsg (db));
-  return FALSE;
-}
-
-static sqlite3_stmt *
-prepare (sqlite3     *db,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sql_fail (db, error);
-      return NULL;
-    }
-  return stmt;
-}
-
 PdPrepared *
 pd_central_prepared_check (JsonObject  *inner,
                            GError     **error)
@@ -64,40 +39,9 @@ pd_central_prepared_check (JsonObject  *inner,
   return prepared;
 }
 
-static char *
-receipt_id (gint64 seq)
-{
-  return g_strdup_printf ("D-%06" G_GINT64_FORMAT, seq);
-}
-
-/* The receipt of the row with @column = @value, if there is one. */
-static gboolean
-find (sqlite3     *db,
-      const char  *sql,
-      const char  *value,
-      gboolean    *found,
-      char       **central_id,
-      gint64      *received_at,
-      GError     **error)
-{
-  g_autoptr(PdSqliteStatement) stmt = prepare (db, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  pd_sqlite_bind_text (stmt, 1, value);
-  rc = sqlite3_step (stmt);
-  *found = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW)
-    {
-      *central_id = receipt_id (sqlite3_column_int64 (stmt, 0));
-      *received_at = sqlite3_column_int64 (stmt, 1);
-      return TRUE;
-    }
-  if (rc != SQLITE_DONE)
-    return sql_fail (db, error);
-  return TRUE;
-}
+/* A prepared declaration's receipt: "D-" and its number, and when it was received. */
+#define RECEIPT_ID     "printf ('D-%06d', seq)"
+#define RECEIPT_SELECT "SELECT " RECEIPT_ID ", received_at FROM prepared_declarations"
 
 gboolean
 pd_central_prepared_store (PdCentralDb               *db,
@@ -118,8 +62,8 @@ pd_central_prepared_store (PdCentralDb               *db,
   guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
   gboolean found;
 
-  if (!find (sqlite, "SELECT seq, received_at FROM prepared_declarations WHERE packet_id = ?",
-             packet->packet_id, &found, central_id, received_at, error))
+  if (!pd_central_db_select_receipt (db, RECEIPT_SELECT " WHERE packet_id = ?", packet->packet_id,
+                                     &found, central_id, received_at, error))
     return FALSE;
   if (found)
     {
@@ -127,8 +71,8 @@ pd_central_prepared_store (PdCentralDb               *db,
       return TRUE;
     }
   /* Codes are drawn at random from 2^40: a second packet of one code is a copy made by hand. */
-  if (!find (sqlite, "SELECT seq, received_at FROM prepared_declarations WHERE code = ?",
-             prepared->code, &found, central_id, received_at, error))
+  if (!pd_central_db_select_receipt (db, RECEIPT_SELECT " WHERE code = ?", prepared->code,
+                                     &found, central_id, received_at, error))
     return FALSE;
   if (found)
     {
@@ -145,10 +89,10 @@ pd_central_prepared_store (PdCentralDb               *db,
     }
   dossier = pd_dossier_to_json (prepared->dossier, TRUE);
   text = json_to_string (dossier, FALSE);
-  stmt = prepare (sqlite,
-                  "INSERT INTO prepared_declarations (packet_id, code, office_code, device_id,"
-                  " sender_device_id, prepared_at, received_at, dossier, photo, photo_override)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq", error);
+  stmt = pd_central_sql_prepare (sqlite,
+                                 "INSERT INTO prepared_declarations (packet_id, code, office_code, device_id,"
+                                 " sender_device_id, prepared_at, received_at, dossier, photo, photo_override)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " RECEIPT_ID, error);
   if (stmt == NULL)
     return FALSE;
   pd_sqlite_bind_text (stmt, 1, packet->packet_id);
@@ -166,14 +110,14 @@ pd_central_prepared_store (PdCentralDb               *db,
     sqlite3_bind_null (stmt, 9);
   pd_sqlite_bind_text (stmt, 10, prepared->photo_override);
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return sql_fail (sqlite, error);
-  *central_id = receipt_id (sqlite3_column_int64 (stmt, 0));
+    return pd_central_sql_fail (sqlite, error);
+  *central_id = pd_sqlite_column_dup (stmt, 0);
   *received_at = now;
   /* Step to the end so the INSERT completes before the statement is finalized. */
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       g_clear_pointer (central_id, g_free);
-      return sql_fail (sqlite, error);
+      return pd_central_sql_fail (sqlite, error);
     }
   *outcome = PD_CENTRAL_PREPARED_STORED;
   return pd_central_db_audit (db, sender_device_id, "declaration_prepared", prepared->code,
@@ -186,8 +130,8 @@ pd_central_prepared_may_read (PdCentralDb *db,
                               const char  *officer_role)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (pd_central_db_get_connection (db),
-             "SELECT role FROM devices WHERE device_id = ? AND revoked_at IS NULL", NULL);
+    pd_central_sql_prepare (pd_central_db_get_connection (db),
+                            "SELECT role FROM devices WHERE device_id = ? AND revoked_at IS NULL", NULL);
 
   if (stmt == NULL || device_id == NULL || g_strcmp0 (officer_role, "volunteer") == 0)
     return FALSE;
@@ -204,11 +148,10 @@ pd_central_prepared_get (PdCentralDb  *db,
 {
   sqlite3 *sqlite = pd_central_db_get_connection (db);
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (sqlite,
-             "SELECT code, prepared_at, device_id, dossier, photo, photo_override FROM prepared_declarations"
-             " WHERE code = ? AND office_code = ?", error);
+    pd_central_sql_prepare (sqlite,
+                            "SELECT code, prepared_at, device_id, dossier, photo, photo_override"
+                            " FROM prepared_declarations WHERE code = ? AND office_code = ?", error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   int rc;
 
   if (stmt == NULL)
@@ -225,7 +168,7 @@ pd_central_prepared_get (PdCentralDb  *db,
     }
   if (rc != SQLITE_ROW)
     {
-      sql_fail (sqlite, error);
+      pd_central_sql_fail (sqlite, error);
       return NULL;
     }
 
@@ -242,12 +185,7 @@ pd_central_prepared_get (PdCentralDb  *db,
   json_builder_set_member_name (builder, "device_id");
   json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
   json_builder_set_member_name (builder, "dossier");
-  /* The server wrote the column itself, from a dossier it had parsed: it parses again. */
-  if (json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 3),
-                                  sqlite3_column_bytes (stmt, 3), NULL))
-    json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
-  else
-    json_builder_add_null_value (builder);
+  pd_central_sql_add_json (builder, stmt, 3);
   if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
     {
       g_autofree char *photo = pd_base64url_encode (sqlite3_column_blob (stmt, 4),

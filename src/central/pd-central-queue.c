@@ -117,6 +117,16 @@ fail (guint      *status,
   return json_builder_get_root (builder);
 }
 
+/* Ends the object that @builder holds: the body of a 200 answer. */
+static JsonNode *
+succeed (JsonBuilder *builder,
+         guint       *status)
+{
+  json_builder_end_object (builder);
+  *status = 200;
+  return json_builder_get_root (builder);
+}
+
 static JsonNode *
 fail_request (guint        *status,
               const GError *error)
@@ -190,20 +200,15 @@ prune (PdCentralQueue *self)
 static JsonNode *
 push (PdCentralQueue *self,
       const char     *office_code,
-      const guint8   *body,
-      gsize           length,
+      JsonObject     *object,
       guint          *status)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) object = pd_central_parse_object ((const char *) body, length, &error);
   g_autoptr(GPtrArray) tickets = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_ticket_free);
   g_autoptr(JsonBuilder) builder = NULL;
-  JsonNode *member;
+  JsonNode *member = json_object_get_member (object, "tickets");
   JsonArray *array;
 
-  if (object == NULL)
-    return fail_request (status, error);
-  member = json_object_get_member (object, "tickets");
   if (json_object_get_size (object) != 1 || member == NULL || !JSON_NODE_HOLDS_ARRAY (member) ||
       json_array_get_length (array = json_node_get_array (member)) == 0 ||
       json_array_get_length (array) > PD_CENTRAL_QUEUE_MAX_PUSH)
@@ -229,29 +234,7 @@ push (PdCentralQueue *self,
   json_builder_add_string_value (builder, self->epoch);
   json_builder_set_member_name (builder, "received");
   json_builder_add_int_value (builder, json_array_get_length (array));
-  json_builder_end_object (builder);
-  *status = 200;
-  return json_builder_get_root (builder);
-}
-
-/* Closes the array of a page that @builder holds, with the page's cursor and whether there
- * is more after it: the tail of both pulls (data/sync-protocol.md, "Queue"). */
-static JsonNode *
-end_page (JsonBuilder *builder,
-          gint64       last,
-          gboolean     more,
-          guint       *status)
-{
-  g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, last);
-
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  json_builder_add_string_value (builder, cursor);
-  json_builder_set_member_name (builder, "more");
-  json_builder_add_boolean_value (builder, more);
-  json_builder_end_object (builder);
-  *status = 200;
-  return json_builder_get_root (builder);
+  return succeed (builder, status);
 }
 
 static int
@@ -267,21 +250,16 @@ compare_seq (gconstpointer a,
 static JsonNode *
 pull (PdCentralQueue *self,
       const char     *office_code,
-      const char     *query,
+      gint64          after,
+      guint           limit,
       guint          *status)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) changed = g_ptr_array_new ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   GHashTableIter iter;
   Entry *entry;
-  gint64 after;
   gint64 last;
-  guint limit;
   guint n;
-
-  if (!pd_central_page_parse (query, &after, &limit, &error))
-    return fail_request (status, error);
 
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
@@ -302,7 +280,8 @@ pull (PdCentralQueue *self,
       json_builder_add_value (builder, pd_ticket_to_json (entry->ticket));
       last = entry->seq;
     }
-  return end_page (builder, last, changed->len > n, status);
+  *status = 200;
+  return pd_central_page_end (builder, last, changed->len > n);
 }
 
 static gint64
@@ -314,15 +293,12 @@ now_ms (void)
 static JsonNode *
 call (PdCentralQueue *self,
       const char     *office_code,
-      const guint8   *body,
-      gsize           length,
+      JsonObject     *object,
       guint          *status)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) object = pd_central_parse_object ((const char *) body, length, &error);
   g_autoptr(JsonBuilder) builder = NULL;
-  const char *counter;
-  const char *day;
+  const char *counter = string_member (object, "counter");
+  const char *day = string_member (object, "day");
   const char *service = NULL;
   JsonNode *member;
   GHashTableIter iter;
@@ -330,10 +306,6 @@ call (PdCentralQueue *self,
   Entry *next = NULL;
   guint expected = 2;
 
-  if (object == NULL)
-    return fail_request (status, error);
-  counter = string_member (object, "counter");
-  day = string_member (object, "day");
   if ((member = json_object_get_member (object, "service")))
     {
       expected++;
@@ -382,9 +354,7 @@ call (PdCentralQueue *self,
     }
   else
     json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  *status = 200;
-  return json_builder_get_root (builder);
+  return succeed (builder, status);
 }
 
 /* Appointments ----------------------------------------------------------------------------- */
@@ -402,28 +372,6 @@ share_free (Share *share)
   g_free (share);
 }
 
-static gboolean
-db_failed (sqlite3  *db,
-           GError  **error)
-{
-  g_set_error (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_FAILED,
-               _("The appointments could not be read or saved (%s). Check the server’s disk."),
-               sqlite3_errmsg (db));
-  return FALSE;
-}
-
-static sqlite3_stmt *
-prepare (sqlite3     *db,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    db_failed (db, error);
-  return stmt;
-}
-
 /* (element-type Share) the stations of @office_code that hold a share. */
 static GPtrArray *
 load_shares (sqlite3     *db,
@@ -431,7 +379,7 @@ load_shares (sqlite3     *db,
              GError     **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (db, "SELECT station, share_from FROM queue_shares WHERE office = ?", error);
+    pd_central_sql_prepare (db, "SELECT station, share_from FROM queue_shares WHERE office = ?", error);
   g_autoptr(GPtrArray) shares = g_ptr_array_new_with_free_func ((GDestroyNotify) share_free);
   int rc;
 
@@ -448,7 +396,7 @@ load_shares (sqlite3     *db,
     }
   if (rc != SQLITE_DONE)
     {
-      db_failed (db, error);
+      pd_central_sql_fail (db, error);
       return NULL;
     }
   return g_steal_pointer (&shares);
@@ -474,8 +422,9 @@ slot_load (sqlite3     *db,
            GError     **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (db, "SELECT station, reserved, count(*) FROM queue_appointments"
-                 " WHERE office = ? AND service = ? AND date = ? AND from_time = ? GROUP BY station, reserved", error);
+    pd_central_sql_prepare (db, "SELECT station, reserved, count(*) FROM queue_appointments"
+                                " WHERE office = ? AND service = ? AND date = ? AND from_time = ?"
+                                " GROUP BY station, reserved", error);
   gint64 used[PD_QUEUE_MAX_SHARES] = { 0 };
   guint n_shares = MIN (shares->len, G_N_ELEMENTS (used));
   int rc;
@@ -500,7 +449,7 @@ slot_load (sqlite3     *db,
           used[i] += n;
     }
   if (rc != SQLITE_DONE)
-    return db_failed (db, error);
+    return pd_central_sql_fail (db, error);
   for (guint i = 0; i < n_shares; i++)
     {
       Share *share = shares->pdata[i];
@@ -553,8 +502,8 @@ join (sqlite3     *db,
   if (shares->len >= PD_QUEUE_MAX_SHARES)
     return TRUE;
 
-  slots = prepare (db, "SELECT DISTINCT service, date, from_time FROM queue_appointments"
-                       " WHERE office = ? AND date > ? ORDER BY date", error);
+  slots = pd_central_sql_prepare (db, "SELECT DISTINCT service, date, from_time FROM queue_appointments"
+                                      " WHERE office = ? AND date > ? ORDER BY date", error);
   if (slots == NULL)
     return FALSE;
   pd_sqlite_bind_text (slots, 1, office_code);
@@ -582,16 +531,17 @@ join (sqlite3     *db,
         }
     }
   if (rc != SQLITE_DONE)
-    return db_failed (db, error);
+    return pd_central_sql_fail (db, error);
 
-  insert = prepare (db, "INSERT INTO queue_shares (office, station, share_from) VALUES (?, ?, ?)", error);
+  insert = pd_central_sql_prepare (db, "INSERT INTO queue_shares (office, station, share_from)"
+                                       " VALUES (?, ?, ?)", error);
   if (insert == NULL)
     return FALSE;
   pd_sqlite_bind_text (insert, 1, office_code);
   pd_sqlite_bind_text (insert, 2, station);
   pd_sqlite_bind_text (insert, 3, first);
   if (sqlite3_step (insert) != SQLITE_DONE)
-    return db_failed (db, error);
+    return pd_central_sql_fail (db, error);
   *share_from = g_steal_pointer (&first);
   return TRUE;
 }
@@ -600,13 +550,14 @@ static gint64
 next_seq (sqlite3  *db,
           GError  **error)
 {
-  g_autoptr(PdSqliteStatement) stmt = prepare (db, "SELECT coalesce (max (seq), 0) + 1 FROM queue_appointments", error);
+  g_autoptr(PdSqliteStatement) stmt =
+    pd_central_sql_prepare (db, "SELECT coalesce (max (seq), 0) + 1 FROM queue_appointments", error);
 
   if (stmt == NULL)
     return -1;
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      db_failed (db, error);
+      pd_central_sql_fail (db, error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -619,8 +570,9 @@ insert_appointment (sqlite3              *db,
                     GError              **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (db, "INSERT OR REPLACE INTO queue_appointments (office, id, reference, service, station, date,"
-                 " from_time, to_time, issued_at, reserved, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+    pd_central_sql_prepare (db, "INSERT OR REPLACE INTO queue_appointments (office, id, reference, service,"
+                                " station, date, from_time, to_time, issued_at, reserved, seq)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   gint64 seq = next_seq (db, error);
 
   if (stmt == NULL || seq < 0)
@@ -636,26 +588,37 @@ insert_appointment (sqlite3              *db,
   sqlite3_bind_int64 (stmt, 9, appointment->issued_at);
   sqlite3_bind_int (stmt, 10, appointment->reserved);
   sqlite3_bind_int64 (stmt, 11, seq);
-  return sqlite3_step (stmt) == SQLITE_DONE || db_failed (db, error);
+  return sqlite3_step (stmt) == SQLITE_DONE || pd_central_sql_fail (db, error);
 }
 
-#define APPOINTMENT_COLUMNS "id, reference, service, station, date, from_time, to_time, issued_at, reserved"
+/* seq first: it is the cursor of the pull's pages (pd_central_sql_read_page()). */
+#define APPOINTMENT_COLUMNS \
+  "seq, id, reference, service, station, date, from_time, to_time, issued_at, reserved"
 
 static PdAppointment *
 appointment_from_row (sqlite3_stmt *stmt)
 {
   PdAppointment *appointment = g_new0 (PdAppointment, 1);
 
-  appointment->id = pd_sqlite_column_dup (stmt, 0);
-  appointment->reference = pd_sqlite_column_dup (stmt, 1);
-  appointment->service = pd_sqlite_column_dup (stmt, 2);
-  appointment->station = pd_sqlite_column_dup (stmt, 3);
-  appointment->date = pd_sqlite_column_dup (stmt, 4);
-  appointment->from_time = pd_sqlite_column_dup (stmt, 5);
-  appointment->to_time = pd_sqlite_column_dup (stmt, 6);
-  appointment->issued_at = sqlite3_column_int64 (stmt, 7);
-  appointment->reserved = sqlite3_column_int (stmt, 8);
+  appointment->id = pd_sqlite_column_dup (stmt, 1);
+  appointment->reference = pd_sqlite_column_dup (stmt, 2);
+  appointment->service = pd_sqlite_column_dup (stmt, 3);
+  appointment->station = pd_sqlite_column_dup (stmt, 4);
+  appointment->date = pd_sqlite_column_dup (stmt, 5);
+  appointment->from_time = pd_sqlite_column_dup (stmt, 6);
+  appointment->to_time = pd_sqlite_column_dup (stmt, 7);
+  appointment->issued_at = sqlite3_column_int64 (stmt, 8);
+  appointment->reserved = sqlite3_column_int (stmt, 9);
   return appointment;
+}
+
+static void
+add_appointment (JsonBuilder  *builder,
+                 sqlite3_stmt *stmt)
+{
+  g_autoptr(PdAppointment) appointment = appointment_from_row (stmt);
+
+  json_builder_add_value (builder, pd_appointment_to_json (appointment));
 }
 
 static gboolean
@@ -666,7 +629,8 @@ find_appointment (sqlite3         *db,
                   GError         **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (db, "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments WHERE office = ? AND id = ?", error);
+    pd_central_sql_prepare (db, "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments"
+                                " WHERE office = ? AND id = ?", error);
   int rc;
 
   *appointment = NULL;
@@ -678,7 +642,7 @@ find_appointment (sqlite3         *db,
   if (rc == SQLITE_ROW)
     *appointment = appointment_from_row (stmt);
   else if (rc != SQLITE_DONE)
-    return db_failed (db, error);
+    return pd_central_sql_fail (db, error);
   return TRUE;
 }
 
@@ -736,7 +700,6 @@ book (sqlite3     *db,
         {
           g_autoptr(PdSqliteStatement) last = NULL;
           g_autofree char *prefix = NULL;
-          PdAppointment *appointment;
           const char *from;
           const char *to;
           gboolean reserved;
@@ -753,29 +716,21 @@ book (sqlite3     *db,
             continue;
 
           prefix = pd_appointment_dup_reference_prefix (booking->station, booking->service, &day);
-          last = prepare (db, "SELECT coalesce (max (CAST (substr (reference, length (?3) + 1) AS INTEGER)), 0)"
-                              " FROM queue_appointments WHERE office = ?1 AND date = ?2"
-                              " AND substr (reference, 1, length (?3)) = ?3", error);
+          last = pd_central_sql_prepare (db, "SELECT coalesce (max (CAST (substr (reference, length (?3) + 1)"
+                                             " AS INTEGER)), 0) FROM queue_appointments WHERE office = ?1"
+                                             " AND date = ?2 AND substr (reference, 1, length (?3)) = ?3", error);
           if (last == NULL)
             return FALSE;
           pd_sqlite_bind_text (last, 1, office_code);
           pd_sqlite_bind_text (last, 2, date);
           pd_sqlite_bind_text (last, 3, prefix);
           if (sqlite3_step (last) != SQLITE_ROW)
-            return db_failed (db, error);
+            return pd_central_sql_fail (db, error);
 
-          appointment = booking->appointment = g_new0 (PdAppointment, 1);
-          appointment->id = g_strdup (booking->id);
-          appointment->reference = g_strdup_printf ("%s%03" G_GINT64_FORMAT, prefix,
-                                                    (gint64) sqlite3_column_int64 (last, 0) + 1);
-          appointment->service = g_strdup (booking->service);
-          appointment->station = g_strdup (booking->station);
-          appointment->date = g_strdup (date);
-          appointment->from_time = g_strdup (from);
-          appointment->to_time = g_strdup (to);
-          appointment->issued_at = booking->issued_at;
-          appointment->reserved = reserved;
-          return insert_appointment (db, office_code, appointment, error);
+          booking->appointment = pd_appointment_new (booking->id, booking->station, booking->service, date, s,
+                                                     sqlite3_column_int64 (last, 0) + 1, booking->issued_at,
+                                                     reserved);
+          return insert_appointment (db, office_code, booking->appointment, error);
         }
     }
   return TRUE;
@@ -819,12 +774,10 @@ add_share_from (JsonBuilder *builder,
 static JsonNode *
 handle_booking (PdCentralQueue *self,
                 const char     *office_code,
-                const guint8   *body,
-                gsize           length,
+                JsonObject     *object,
                 guint          *status)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) object = pd_central_parse_object ((const char *) body, length, &error);
   g_autoptr(GStrvBuilder) days = g_strv_builder_new ();
   g_autoptr(JsonBuilder) builder = NULL;
   g_auto(Booking) booking = { NULL };
@@ -833,8 +786,6 @@ handle_booking (PdCentralQueue *self,
   guint n_days = 0;
   gboolean valid;
 
-  if (object == NULL)
-    return fail_request (status, error);
   booking.id = string_member (object, "id");
   booking.station = string_member (object, "station");
   booking.service = string_member (object, "service");
@@ -877,9 +828,7 @@ handle_booking (PdCentralQueue *self,
   else
     json_builder_add_null_value (builder);
   add_share_from (builder, booking.share_from);
-  json_builder_end_object (builder);
-  *status = 200;
-  return json_builder_get_root (builder);
+  return succeed (builder, status);
 }
 
 /* Takes over the slips a station printed while cut off. They are honoured as printed: the
@@ -893,7 +842,8 @@ take_slips (sqlite3     *db,
             GError     **error)
 {
   g_autoptr(PdSqliteStatement) taken =
-    prepare (db, "SELECT 1 FROM queue_appointments WHERE office = ? AND reference = ? AND id != ?", error);
+    pd_central_sql_prepare (db, "SELECT 1 FROM queue_appointments"
+                                " WHERE office = ? AND reference = ? AND id != ?", error);
 
   if (taken == NULL)
     return FALSE;
@@ -913,7 +863,7 @@ take_slips (sqlite3     *db,
           return FALSE;
         }
       if (rc != SQLITE_DONE)
-        return db_failed (db, error);
+        return pd_central_sql_fail (db, error);
       if (!insert_appointment (db, office_code, slip, error))
         return FALSE;
     }
@@ -923,25 +873,19 @@ take_slips (sqlite3     *db,
 static JsonNode *
 handle_slips (PdCentralQueue *self,
               const char     *office_code,
-              const guint8   *body,
-              gsize           length,
+              JsonObject     *object,
               guint          *status)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) object = pd_central_parse_object ((const char *) body, length, &error);
   g_autoptr(GPtrArray) slips = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_appointment_free);
   g_autoptr(JsonBuilder) builder = NULL;
   g_autofree char *share_from = NULL;
   sqlite3 *db = pd_central_db_get_connection (self->db);
-  const char *station;
-  JsonNode *member;
+  const char *station = string_member (object, "station");
+  JsonNode *member = json_object_get_member (object, "appointments");
   JsonArray *array;
   gboolean conflict = FALSE;
 
-  if (object == NULL)
-    return fail_request (status, error);
-  station = string_member (object, "station");
-  member = json_object_get_member (object, "appointments");
   if (json_object_get_size (object) != 2 || !pd_queue_is_letter (station) || member == NULL ||
       !JSON_NODE_HOLDS_ARRAY (member) ||
       json_array_get_length (array = json_node_get_array (member)) > PD_CENTRAL_QUEUE_MAX_SLIPS)
@@ -979,65 +923,41 @@ handle_slips (PdCentralQueue *self,
     json_builder_add_value (builder, pd_appointment_to_json (slips->pdata[i]));
   json_builder_end_array (builder);
   add_share_from (builder, share_from);
-  json_builder_end_object (builder);
-  *status = 200;
-  return json_builder_get_root (builder);
+  return succeed (builder, status);
 }
 
 static JsonNode *
 pull_appointments (PdCentralQueue *self,
                    const char     *office_code,
-                   const char     *query,
+                   gint64          after,
+                   guint           limit,
                    guint          *status)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(PdSqliteStatement) stmt = NULL;
-  sqlite3 *db = pd_central_db_get_connection (self->db);
-  gint64 after;
-  gint64 last;
-  guint limit;
-  guint n = 0;
-  gboolean more = FALSE;
-  int rc;
+  JsonNode *page;
 
-  if (!pd_central_page_parse (query, &after, &limit, &error))
-    return fail_request (status, error);
   if (!check_ready (self, &error))
     return fail_db (status, error);
-  stmt = prepare (db, "SELECT " APPOINTMENT_COLUMNS ", seq FROM queue_appointments"
-                      " WHERE office = ? AND seq > ? ORDER BY seq LIMIT ?", &error);
+  stmt = pd_central_sql_prepare (pd_central_db_get_connection (self->db),
+                                 "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments"
+                                 " WHERE office = ? AND seq > ? ORDER BY seq LIMIT ?", &error);
   if (stmt == NULL)
     return fail_db (status, error);
   pd_sqlite_bind_text (stmt, 1, office_code);
   sqlite3_bind_int64 (stmt, 2, after);
   sqlite3_bind_int (stmt, 3, limit + 1);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "appointments");
-  json_builder_begin_array (builder);
-  last = after;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(PdAppointment) appointment = NULL;
-
-      if (n == limit)
-        {
-          more = TRUE;
-          break;
-        }
-      appointment = appointment_from_row (stmt);
-      json_builder_add_value (builder, pd_appointment_to_json (appointment));
-      last = sqlite3_column_int64 (stmt, 9);
-      n++;
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      db_failed (db, &error);
-      return fail_db (status, error);
-    }
-  return end_page (builder, last, more, status);
+  page = pd_central_sql_read_page (stmt, "appointments", after, limit, add_appointment, &error);
+  if (page == NULL)
+    return fail_db (status, error);
+  *status = 200;
+  return page;
 }
+
+typedef JsonNode *(*PostFunc) (PdCentralQueue *self,
+                               const char     *office_code,
+                               JsonObject     *object,
+                               guint          *status);
 
 JsonNode *
 pd_central_queue_handle (PdCentralQueue      *self,
@@ -1048,24 +968,41 @@ pd_central_queue_handle (PdCentralQueue      *self,
                          gsize                length,
                          guint               *status)
 {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  PostFunc post;
+  gint64 after;
+  guint limit;
+
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (office_code != NULL, NULL);
 
+  /* Read here for every route, so that each answers a malformed query or body alike. */
   switch (route)
     {
     case PD_CENTRAL_QUEUE_PULL:
-      return pull (self, office_code, query, status);
-    case PD_CENTRAL_QUEUE_PUSH:
-      return push (self, office_code, body, length, status);
-    case PD_CENTRAL_QUEUE_CALL:
-      return call (self, office_code, body, length, status);
     case PD_CENTRAL_QUEUE_APPOINTMENTS:
-      return pull_appointments (self, office_code, query, status);
+      if (!pd_central_page_parse (query, &after, &limit, &error))
+        return fail_request (status, error);
+      if (route == PD_CENTRAL_QUEUE_PULL)
+        return pull (self, office_code, after, limit, status);
+      return pull_appointments (self, office_code, after, limit, status);
+    case PD_CENTRAL_QUEUE_PUSH:
+      post = push;
+      break;
+    case PD_CENTRAL_QUEUE_CALL:
+      post = call;
+      break;
     case PD_CENTRAL_QUEUE_BOOKINGS:
-      return handle_booking (self, office_code, body, length, status);
+      post = handle_booking;
+      break;
     case PD_CENTRAL_QUEUE_SLIPS:
-      return handle_slips (self, office_code, body, length, status);
+      post = handle_slips;
+      break;
     default:
       g_return_val_if_reached (NULL);
     }
+  if ((object = pd_central_parse_object ((const char *) body, length, &error)) == NULL)
+    return fail_request (status, error);
+  return post (self, office_code, object, status);
 }

@@ -81,6 +81,17 @@ gboolean     pd_queue_is_letter          (const char     *text);
 char        *pd_appointment_dup_reference_prefix (const char  *station,
                                                   const char  *service,
                                                   const GDate *date);
+/* The booking @station makes for @service in slot @slot (pd_queue_get_slot()) of @date
+ * (YYYY-MM-DD), the @number-th of its reference prefix; @id NULL draws a new one.
+ * Implemented in pd-queue-ticket.c. */
+PdAppointment *pd_appointment_new        (const char     *id,
+                                          const char     *station,
+                                          const char     *service,
+                                          const char     *date,
+                                          guint           slot,
+                                          gint64          number,
+                                          gint64          issued_at,
+                                          gboolean        reserved);
 
 /* Issues a ticket for @service today; TRUE with *@ticket NULL when the day is full. */
 gboolean     pd_queue_issue_ticket       (PdQueue        *self,

@@ -364,6 +364,35 @@ pd_appointment_dup_reference_prefix (const char  *station,
   return g_strdup_printf ("%s%s-H%02u%02u-", station, service, g_date_get_month (date), g_date_get_day (date));
 }
 
+PdAppointment *
+pd_appointment_new (const char *id,
+                    const char *station,
+                    const char *service,
+                    const char *date,
+                    guint       slot,
+                    gint64      number,
+                    gint64      issued_at,
+                    gboolean    reserved)
+{
+  PdAppointment *appointment = g_new0 (PdAppointment, 1);
+  g_autofree char *prefix = NULL;
+  GDate day;
+
+  g_date_clear (&day, 1);
+  pd_queue_parse_day (date, &day);
+  prefix = pd_appointment_dup_reference_prefix (station, service, &day);
+  appointment->id = id ? g_strdup (id) : g_uuid_string_random ();
+  appointment->reference = g_strdup_printf ("%s%03" G_GINT64_FORMAT, prefix, number);
+  appointment->service = g_strdup (service);
+  appointment->station = g_strdup (station);
+  appointment->date = g_strdup (date);
+  appointment->from_time = g_strdup (slots[slot].from);
+  appointment->to_time = g_strdup (slots[slot].to);
+  appointment->issued_at = issued_at;
+  appointment->reserved = reserved;
+  return appointment;
+}
+
 static gboolean
 is_slot (const char *from,
          const char *to)

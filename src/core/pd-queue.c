@@ -45,6 +45,9 @@ static guint signals[N_SIGNALS];
 
 #define TICKET_COLUMNS \
   "id, label, day, service, station, number, issued_at, state, counter, called_at, updated_at"
+#define APPOINTMENT_COLUMNS \
+  "a.id, reference, service, date, from_time, to_time, issued_at," \
+  " coalesce (b.station, substr (reference, 1, 1)), coalesce (b.reserved, 0), coalesce (NOT b.confirmed, 1)"
 
 static gboolean
 sql_failed (sqlite3  *db,
@@ -60,9 +63,6 @@ sql_failed (sqlite3  *db,
   return FALSE;
 }
 
-typedef sqlite3_stmt PdQueueStatement;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdQueueStatement, sqlite3_finalize)
-
 static sqlite3_stmt *
 prepare (sqlite3     *db,
          const char  *sql,
@@ -76,6 +76,15 @@ prepare (sqlite3     *db,
       return NULL;
     }
   return stmt;
+}
+
+/* Runs @stmt, which returns no row. */
+static gboolean
+step_done (sqlite3       *db,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  return sqlite3_step (stmt) == SQLITE_DONE || sql_failed (db, error);
 }
 
 static PdTicket *
@@ -98,18 +107,76 @@ ticket_from_row (sqlite3_stmt *stmt)
   return ticket;
 }
 
-/* Steps @stmt to its end, adding a ticket to @list for each row. */
-static gboolean
-read_tickets (sqlite3       *db,
-              sqlite3_stmt  *stmt,
-              GPtrArray     *list,
-              GError       **error)
+static PdAppointment *
+appointment_from_row (sqlite3_stmt *stmt)
 {
+  PdAppointment *appointment = g_new0 (PdAppointment, 1);
+
+  appointment->id = pd_sqlite_column_dup (stmt, 0);
+  appointment->reference = pd_sqlite_column_dup (stmt, 1);
+  appointment->service = pd_sqlite_column_dup (stmt, 2);
+  appointment->date = pd_sqlite_column_dup (stmt, 3);
+  appointment->from_time = pd_sqlite_column_dup (stmt, 4);
+  appointment->to_time = pd_sqlite_column_dup (stmt, 5);
+  appointment->issued_at = sqlite3_column_int64 (stmt, 6);
+  appointment->station = pd_sqlite_column_dup (stmt, 7);
+  appointment->reserved = sqlite3_column_int (stmt, 8);
+  appointment->offline = sqlite3_column_int (stmt, 9);
+  return appointment;
+}
+
+typedef enum {
+  TICKETS,       /* SELECT TICKET_COLUMNS */
+  APPOINTMENTS,  /* SELECT APPOINTMENT_COLUMNS */
+} Rows;
+
+/* A list of one SELECT with one parameter: @text, or @limit when @text is NULL. */
+typedef struct {
+  Rows        rows;
+  const char *sql;
+  const char *text;
+  guint       limit;
+  GPtrArray  *list;
+} Select;
+
+static gboolean
+select_in_db (sqlite3   *db,
+              gpointer   user_data,
+              GError   **error)
+{
+  Select *select = user_data;
+  g_autoptr(PdSqliteStatement) stmt = prepare (db, select->sql, error);
   int rc;
 
+  if (stmt == NULL)
+    return FALSE;
+  if (select->text)
+    pd_sqlite_bind_text (stmt, 1, select->text);
+  else
+    sqlite3_bind_int (stmt, 1, select->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, ticket_from_row (stmt));
+    g_ptr_array_add (select->list, select->rows == TICKETS ? (gpointer) ticket_from_row (stmt)
+                                                          : (gpointer) appointment_from_row (stmt));
   return rc == SQLITE_DONE || sql_failed (db, error);
+}
+
+/* (element-type PdTicket or PdAppointment, as @rows says) */
+static GPtrArray *
+select_rows (PdQueue     *self,
+             Rows         rows,
+             const char  *sql,
+             const char  *text,
+             guint        limit,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func (rows == TICKETS ? (GDestroyNotify) pd_ticket_free
+                                                    : (GDestroyNotify) pd_appointment_free);
+  Select select = { rows, sql, text, limit, list };
+
+  if (!pd_store_run_sql (self->store, select_in_db, &select, error))
+    return NULL;
+  return g_steal_pointer (&list);
 }
 
 static gboolean
@@ -118,30 +185,25 @@ write_ticket (sqlite3         *db,
               gboolean         dirty,
               GError         **error)
 {
-  g_autoptr(PdQueueStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (db, "INSERT OR REPLACE INTO queue_tickets (" TICKET_COLUMNS ", dirty)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, ticket->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, ticket->label, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, ticket->day, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, ticket->service, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, ticket->station, -1, SQLITE_STATIC);
+  pd_sqlite_bind_text (stmt, 1, ticket->id);
+  pd_sqlite_bind_text (stmt, 2, ticket->label);
+  pd_sqlite_bind_text (stmt, 3, ticket->day);
+  pd_sqlite_bind_text (stmt, 4, ticket->service);
+  pd_sqlite_bind_text (stmt, 5, ticket->station);
   sqlite3_bind_int (stmt, 6, ticket->number);
   sqlite3_bind_int64 (stmt, 7, ticket->issued_at);
-  sqlite3_bind_text (stmt, 8, pd_ticket_state_to_string (ticket->state), -1, SQLITE_STATIC);
-  if (ticket->counter)
-    sqlite3_bind_text (stmt, 9, ticket->counter, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 9);
+  pd_sqlite_bind_text (stmt, 8, pd_ticket_state_to_string (ticket->state));
+  pd_sqlite_bind_text (stmt, 9, ticket->counter);
   sqlite3_bind_int64 (stmt, 10, ticket->called_at);
   sqlite3_bind_int64 (stmt, 11, ticket->updated_at);
   sqlite3_bind_int (stmt, 12, dirty);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sql_failed (db, error);
-  return TRUE;
+  return step_done (db, stmt, error);
 }
 
 /* Looks a ticket up by id, or by label among those of @day. */
@@ -152,15 +214,15 @@ read_ticket (sqlite3     *db,
              PdTicket   **ticket,
              GError     **error)
 {
-  g_autoptr(PdQueueStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets"
                  " WHERE id = ?1 OR (label = ?1 AND day = ?2) ORDER BY updated_at DESC LIMIT 1", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, id_or_label, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, day, -1, SQLITE_STATIC);
+  pd_sqlite_bind_text (stmt, 1, id_or_label);
+  pd_sqlite_bind_text (stmt, 2, day);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     *ticket = ticket_from_row (stmt);
@@ -180,16 +242,16 @@ count (sqlite3     *db,
        const char  *d,
        GError     **error)
 {
-  g_autoptr(PdQueueStatement) stmt = prepare (db, sql, error);
+  g_autoptr(PdSqliteStatement) stmt = prepare (db, sql, error);
 
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_text (stmt, 1, a, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, b, -1, SQLITE_STATIC);
+  pd_sqlite_bind_text (stmt, 1, a);
+  pd_sqlite_bind_text (stmt, 2, b);
   if (c)
-    sqlite3_bind_text (stmt, 3, c, -1, SQLITE_STATIC);
+    pd_sqlite_bind_text (stmt, 3, c);
   if (d)
-    sqlite3_bind_text (stmt, 4, d, -1, SQLITE_STATIC);
+    pd_sqlite_bind_text (stmt, 4, d);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sql_failed (db, error);
@@ -397,16 +459,16 @@ insert_appointment (sqlite3              *db,
                     gboolean              confirmed,
                     GError              **error)
 {
-  g_autoptr(PdQueueStatement) old =
+  g_autoptr(PdSqliteStatement) old =
     prepare (db, "DELETE FROM queue_appointments WHERE id = ?", error);
-  g_autoptr(PdQueueStatement) stmt = NULL;
-  g_autoptr(PdQueueStatement) booking = NULL;
+  g_autoptr(PdSqliteStatement) stmt = NULL;
+  g_autoptr(PdSqliteStatement) booking = NULL;
 
   if (old == NULL)
     return FALSE;
-  sqlite3_bind_text (old, 1, appointment->id, -1, SQLITE_STATIC);
-  if (sqlite3_step (old) != SQLITE_DONE)
-    return sql_failed (db, error);
+  pd_sqlite_bind_text (old, 1, appointment->id);
+  if (!step_done (db, old, error))
+    return FALSE;
   /* Not OR REPLACE: another booking with the same reference (two stations with one letter)
    * fails the change rather than quietly losing a slip the citizen holds. */
   stmt = prepare (db, "INSERT INTO queue_appointments"
@@ -414,27 +476,25 @@ insert_appointment (sqlite3              *db,
                       " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, appointment->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, appointment->reference, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, appointment->service, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, appointment->date, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, appointment->from_time, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, appointment->to_time, -1, SQLITE_STATIC);
+  pd_sqlite_bind_text (stmt, 1, appointment->id);
+  pd_sqlite_bind_text (stmt, 2, appointment->reference);
+  pd_sqlite_bind_text (stmt, 3, appointment->service);
+  pd_sqlite_bind_text (stmt, 4, appointment->date);
+  pd_sqlite_bind_text (stmt, 5, appointment->from_time);
+  pd_sqlite_bind_text (stmt, 6, appointment->to_time);
   sqlite3_bind_int64 (stmt, 7, appointment->issued_at);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sql_failed (db, error);
+  if (!step_done (db, stmt, error))
+    return FALSE;
 
   booking = prepare (db, "INSERT OR REPLACE INTO queue_bookings (id, station, reserved, confirmed)"
                          " VALUES (?, ?, ?, ?)", error);
   if (booking == NULL)
     return FALSE;
-  sqlite3_bind_text (booking, 1, appointment->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (booking, 2, appointment->station, -1, SQLITE_STATIC);
+  pd_sqlite_bind_text (booking, 1, appointment->id);
+  pd_sqlite_bind_text (booking, 2, appointment->station);
   sqlite3_bind_int (booking, 3, appointment->reserved);
   sqlite3_bind_int (booking, 4, confirmed);
-  if (sqlite3_step (booking) != SQLITE_DONE)
-    return sql_failed (db, error);
-  return TRUE;
+  return step_done (db, booking, error);
 }
 
 /* Whether this station may book the slot. With a share, only its own held-back place(s)
@@ -492,7 +552,6 @@ find_slot (Issue    *issue,
           const char *to;
           gint64 free_place;
           gint64 last;
-          PdAppointment *appointment;
 
           pd_queue_get_slot (s, &from, &to);
           free_place = slot_is_free (issue, db, iso, from, error);
@@ -509,18 +568,11 @@ find_slot (Issue    *issue,
           if (last < 0)
             return FALSE;
 
-          appointment = issue->appointment = g_new0 (PdAppointment, 1);
-          appointment->id = issue->id ? g_strdup (issue->id) : g_uuid_string_random ();
-          appointment->reference = g_strdup_printf ("%s%03" G_GINT64_FORMAT, prefix, last + 1);
-          appointment->service = g_strdup (issue->service->code);
-          appointment->date = g_strdup (iso);
-          appointment->from_time = g_strdup (from);
-          appointment->to_time = g_strdup (to);
-          appointment->issued_at = g_date_time_to_unix (issue->now);
-          appointment->station = g_strdup (issue->station);
-          appointment->reserved = issue->share_from != NULL;
-          appointment->offline = TRUE;
-          return insert_appointment (db, appointment, FALSE, error);
+          issue->appointment = pd_appointment_new (issue->id, issue->station, issue->service->code, iso, s,
+                                                   last + 1, g_date_time_to_unix (issue->now),
+                                                   issue->share_from != NULL);
+          issue->appointment->offline = TRUE;
+          return insert_appointment (db, issue->appointment, FALSE, error);
         }
     }
   g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_SLOT,
@@ -671,32 +723,6 @@ pd_queue_book_offline (PdQueue     *self,
 
 /* Reading -------------------------------------------------------------------------------- */
 
-typedef struct {
-  const char *day;
-  gboolean    waiting_only;
-  guint       limit;
-  GPtrArray  *list;
-} List;
-
-static gboolean
-list_in_db (sqlite3   *db,
-            gpointer   user_data,
-            GError   **error)
-{
-  List *list = user_data;
-  g_autoptr(PdQueueStatement) stmt =
-    prepare (db, list->waiting_only
-                   ? "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE day = ? AND state = 'waiting'"
-                     " ORDER BY issued_at, updated_at, label"
-                   : "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE day = ?"
-                     " ORDER BY issued_at, updated_at, label", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, list->day, -1, SQLITE_STATIC);
-  return read_tickets (db, stmt, list->list, error);
-}
-
 static char *
 dup_today (PdQueue *self)
 {
@@ -712,69 +738,18 @@ pd_queue_list (PdQueue     *self,
                GError     **error)
 {
   g_autofree char *today = NULL;
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_ticket_free);
-  List list = { day, waiting_only, 0, result };
 
   g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
 
   if (day == NULL)
-    list.day = today = dup_today (self);
-  if (!pd_store_run_sql (self->store, list_in_db, &list, error))
-    return NULL;
-  return g_steal_pointer (&result);
-}
-
-typedef struct {
-  const char *date;
-  guint       limit;
-  GPtrArray  *list;
-} Appointments;
-
-#define APPOINTMENT_COLUMNS \
-  "a.id, reference, service, date, from_time, to_time, issued_at," \
-  " coalesce (b.station, substr (reference, 1, 1)), coalesce (b.reserved, 0), coalesce (NOT b.confirmed, 1)"
-
-static gboolean
-read_appointments (sqlite3       *db,
-                   sqlite3_stmt  *stmt,
-                   GPtrArray     *list,
-                   GError       **error)
-{
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      PdAppointment *appointment = g_new0 (PdAppointment, 1);
-
-      appointment->id = pd_sqlite_column_dup (stmt, 0);
-      appointment->reference = pd_sqlite_column_dup (stmt, 1);
-      appointment->service = pd_sqlite_column_dup (stmt, 2);
-      appointment->date = pd_sqlite_column_dup (stmt, 3);
-      appointment->from_time = pd_sqlite_column_dup (stmt, 4);
-      appointment->to_time = pd_sqlite_column_dup (stmt, 5);
-      appointment->issued_at = sqlite3_column_int64 (stmt, 6);
-      appointment->station = pd_sqlite_column_dup (stmt, 7);
-      appointment->reserved = sqlite3_column_int (stmt, 8);
-      appointment->offline = sqlite3_column_int (stmt, 9);
-      g_ptr_array_add (list, appointment);
-    }
-  return rc == SQLITE_DONE || sql_failed (db, error);
-}
-
-static gboolean
-list_appointments_in_db (sqlite3   *db,
-                         gpointer   user_data,
-                         GError   **error)
-{
-  Appointments *appointments = user_data;
-  g_autoptr(PdQueueStatement) stmt =
-    prepare (db, "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments a LEFT JOIN queue_bookings b USING (id)"
-                 " WHERE date = ? ORDER BY from_time, service, reference", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, appointments->date, -1, SQLITE_STATIC);
-  return read_appointments (db, stmt, appointments->list, error);
+    day = today = dup_today (self);
+  return select_rows (self, TICKETS,
+                      waiting_only
+                        ? "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE day = ? AND state = 'waiting'"
+                          " ORDER BY issued_at, updated_at, label"
+                        : "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE day = ?"
+                          " ORDER BY issued_at, updated_at, label",
+                      day, 0, error);
 }
 
 GPtrArray *
@@ -782,31 +757,13 @@ pd_queue_list_appointments (PdQueue     *self,
                             const char  *date,
                             GError     **error)
 {
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_appointment_free);
-  Appointments appointments = { date, 0, result };
-
   g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
   g_return_val_if_fail (date != NULL, NULL);
 
-  if (!pd_store_run_sql (self->store, list_appointments_in_db, &appointments, error))
-    return NULL;
-  return g_steal_pointer (&result);
-}
-
-static gboolean
-list_offline_in_db (sqlite3   *db,
-                    gpointer   user_data,
-                    GError   **error)
-{
-  Appointments *appointments = user_data;
-  g_autoptr(PdQueueStatement) stmt =
-    prepare (db, "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments a JOIN queue_bookings b USING (id)"
-                 " WHERE NOT b.confirmed ORDER BY issued_at, a.rowid LIMIT ?", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int (stmt, 1, appointments->limit);
-  return read_appointments (db, stmt, appointments->list, error);
+  return select_rows (self, APPOINTMENTS,
+                      "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments a LEFT JOIN queue_bookings b USING (id)"
+                      " WHERE date = ? ORDER BY from_time, service, reference",
+                      date, 0, error);
 }
 
 GPtrArray *
@@ -814,15 +771,13 @@ pd_queue_list_offline_appointments (PdQueue  *self,
                                     guint     limit,
                                     GError  **error)
 {
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_appointment_free);
-  Appointments appointments = { NULL, limit, result };
-
   g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
   g_return_val_if_fail (limit > 0, NULL);
 
-  if (!pd_store_run_sql (self->store, list_offline_in_db, &appointments, error))
-    return NULL;
-  return g_steal_pointer (&result);
+  return select_rows (self, APPOINTMENTS,
+                      "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments a JOIN queue_bookings b USING (id)"
+                      " WHERE NOT b.confirmed ORDER BY issued_at, a.rowid LIMIT ?",
+                      NULL, limit, error);
 }
 
 typedef struct {
@@ -837,7 +792,7 @@ take_in_db (sqlite3   *db,
             GError   **error)
 {
   Take *take = user_data;
-  g_autoptr(PdQueueStatement) local =
+  g_autoptr(PdSqliteStatement) local =
     prepare (db, "SELECT reference, date, from_time, coalesce (b.confirmed, 0), coalesce (b.reserved, 0)"
                  " FROM queue_appointments a LEFT JOIN queue_bookings b USING (id) WHERE a.id = ?", error);
 
@@ -849,7 +804,7 @@ take_in_db (sqlite3   *db,
       int rc;
 
       sqlite3_reset (local);
-      sqlite3_bind_text (local, 1, appointment->id, -1, SQLITE_STATIC);
+      pd_sqlite_bind_text (local, 1, appointment->id);
       rc = sqlite3_step (local);
       if (rc == SQLITE_ROW)
         {
@@ -969,7 +924,7 @@ change_in_db (sqlite3   *db,
     }
   else
     {
-      g_autoptr(PdQueueStatement) stmt =
+      g_autoptr(PdSqliteStatement) stmt =
         prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets"
                      " WHERE day = ?1 AND state = 'waiting' AND (?2 IS NULL OR service = ?2)"
                      " ORDER BY issued_at, updated_at, label LIMIT 1", error);
@@ -977,11 +932,8 @@ change_in_db (sqlite3   *db,
 
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_text (stmt, 1, change->day, -1, SQLITE_STATIC);
-      if (change->service)
-        sqlite3_bind_text (stmt, 2, change->service, -1, SQLITE_STATIC);
-      else
-        sqlite3_bind_null (stmt, 2);
+      pd_sqlite_bind_text (stmt, 1, change->day);
+      pd_sqlite_bind_text (stmt, 2, change->service);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_DONE)
         return TRUE;
@@ -1071,35 +1023,17 @@ pd_queue_set_state (PdQueue        *self,
 
 /* Sync ----------------------------------------------------------------------------------- */
 
-static gboolean
-list_dirty_in_db (sqlite3   *db,
-                  gpointer   user_data,
-                  GError   **error)
-{
-  List *list = user_data;
-  g_autoptr(PdQueueStatement) stmt =
-    prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE dirty ORDER BY updated_at LIMIT ?", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int (stmt, 1, list->limit);
-  return read_tickets (db, stmt, list->list, error);
-}
-
 GPtrArray *
 pd_queue_list_dirty (PdQueue  *self,
                      guint     limit,
                      GError  **error)
 {
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_ticket_free);
-  List list = { NULL, FALSE, limit, result };
-
   g_return_val_if_fail (PD_IS_QUEUE (self), NULL);
   g_return_val_if_fail (limit > 0, NULL);
 
-  if (!pd_store_run_sql (self->store, list_dirty_in_db, &list, error))
-    return NULL;
-  return g_steal_pointer (&result);
+  return select_rows (self, TICKETS,
+                      "SELECT " TICKET_COLUMNS " FROM queue_tickets WHERE dirty ORDER BY updated_at LIMIT ?",
+                      NULL, limit, error);
 }
 
 static gboolean
@@ -1108,7 +1042,7 @@ mark_pushed_in_db (sqlite3   *db,
                    GError   **error)
 {
   GPtrArray *tickets = user_data;
-  g_autoptr(PdQueueStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (db, "UPDATE queue_tickets SET dirty = 0 WHERE id = ? AND updated_at = ?", error);
 
   if (stmt == NULL)
@@ -1118,10 +1052,10 @@ mark_pushed_in_db (sqlite3   *db,
       const PdTicket *ticket = g_ptr_array_index (tickets, i);
 
       sqlite3_reset (stmt);
-      sqlite3_bind_text (stmt, 1, ticket->id, -1, SQLITE_STATIC);
+      pd_sqlite_bind_text (stmt, 1, ticket->id);
       sqlite3_bind_int64 (stmt, 2, ticket->updated_at);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        return sql_failed (db, error);
+      if (!step_done (db, stmt, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -1196,13 +1130,13 @@ mark_all_dirty_in_db (sqlite3   *db,
                       gpointer   user_data,
                       GError   **error)
 {
-  g_autoptr(PdQueueStatement) stmt =
+  g_autoptr(PdSqliteStatement) stmt =
     prepare (db, "UPDATE queue_tickets SET dirty = 1 WHERE day >= ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, user_data, -1, SQLITE_STATIC);
-  return sqlite3_step (stmt) == SQLITE_DONE || sql_failed (db, error);
+  pd_sqlite_bind_text (stmt, 1, user_data);
+  return step_done (db, stmt, error);
 }
 
 gboolean

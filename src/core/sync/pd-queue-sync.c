@@ -15,9 +15,14 @@
 #define PULL_PAGE 500
 #define SLIPS_PUSH_SIZE 100
 
+/* What a step does with the server's answer to its request: takes @owned. */
+typedef void (*ReplyFunc) (GTask      *owned,
+                           JsonObject *answer);
+
 typedef struct {
   PdQueue      *queue;
   PdSyncClient *client;
+  ReplyFunc     on_answer;   /* the step whose request is in flight */
   GPtrArray    *pushing;     /* (element-type PdTicket) the tickets of the push in flight */
   GPtrArray    *slips;       /* (element-type PdAppointment) the slips of the push in flight */
   char         *station;     /* this station's letter, when it has one */
@@ -93,48 +98,67 @@ fail (GTask  *task,
   g_task_return_error (task, error);
 }
 
-static PdSyncReply *
-finish_request (GTask         *task,
-                GAsyncResult  *result,
-                GError       **error)
+/* Every request ends here: a failure goes to fail(), an answer to the step that asked. */
+static void
+on_reply (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
   Pass *pass = g_task_get_task_data (task);
-  g_autoptr(PdSyncReply) reply = pd_sync_client_request_finish (pass->client, result, error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdSyncReply) reply = pd_sync_client_request_finish (pass->client, result, &error);
 
-  if (reply == NULL || !pd_sync_reply_check (reply, error))
-    return NULL;
-  return g_steal_pointer (&reply);
+  if (reply == NULL || !pd_sync_reply_check (reply, &error))
+    fail (task, g_steal_pointer (&error));
+  else
+    pass->on_answer (g_steal_pointer (&task), json_node_get_object (reply->body));
 }
 
-/* Takes @owned until @callback. */
+/* Takes @owned until @on_answer. */
 static void
-send (GTask               *owned,
-      const char          *method,
-      const char          *path_and_query,
-      JsonNode            *body,
-      GAsyncReadyCallback  callback)
+send (GTask       *owned,
+      const char  *method,
+      const char  *path_and_query,
+      JsonNode    *body,
+      ReplyFunc    on_answer)
 {
   Pass *pass = g_task_get_task_data (owned);
   g_autoptr(GBytes) bytes = body ? pd_sync_json_to_bytes (body) : NULL;
 
+  pass->on_answer = on_answer;
   pd_sync_client_request_async (pass->client, method, path_and_query, bytes,
-                                g_task_get_cancellable (owned), callback, owned);
+                                g_task_get_cancellable (owned), on_reply, owned);
+}
+
+/* Ends the object that @builder holds and posts it to @path; takes @owned until @on_answer. */
+static void
+post (GTask       *owned,
+      const char  *path,
+      JsonBuilder *builder,
+      ReplyFunc    on_answer)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  send (owned, "POST", path, body, on_answer);
 }
 
 /* Asks @path for the page after the cursor kept in the setting @cursor_setting; takes @owned
- * until @callback. */
+ * until @on_answer. */
 static void
-send_pull (GTask               *owned,
-           const char          *path,
-           const char          *cursor_setting,
-           GAsyncReadyCallback  callback)
+send_pull (GTask       *owned,
+           const char  *path,
+           const char  *cursor_setting,
+           ReplyFunc    on_answer)
 {
   Pass *pass = g_task_get_task_data (owned);
   g_autofree char *cursor = pd_store_get_setting (pd_queue_get_store (pass->queue), cursor_setting);
   g_autofree char *escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
   g_autofree char *path_and_query = g_strdup_printf ("%s?after=%s&limit=%d", path, escaped, PULL_PAGE);
 
-  send (owned, "GET", path_and_query, NULL, callback);
+  send (owned, "GET", path_and_query, NULL, on_answer);
 }
 
 static GError *
@@ -164,21 +188,14 @@ after_push (GTask *owned)
 }
 
 static void
-on_pushed (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_pushed (GTask      *owned,
+           JsonObject *answer)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned;
   Pass *pass = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PdSyncReply) reply = finish_request (task, result, &error);
   g_autoptr(GPtrArray) pushed = g_steal_pointer (&pass->pushing);
 
-  if (reply == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
   /* Confirmed: only versions unchanged since are clean; a later change goes next time. */
   if (!pd_queue_mark_pushed (pass->queue, pushed, &error))
     {
@@ -199,7 +216,6 @@ push_next (GTask *owned)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) dirty = pd_queue_list_dirty (pass->queue, PD_QUEUE_SYNC_PUSH_SIZE, &error);
   g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) body = NULL;
 
   if (dirty == NULL)
     {
@@ -219,40 +235,27 @@ push_next (GTask *owned)
   for (guint i = 0; i < dirty->len; i++)
     json_builder_add_value (builder, pd_ticket_to_json (g_ptr_array_index (dirty, i)));
   json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
   pass->pushing = g_steal_pointer (&dirty);
-  send (g_steal_pointer (&task), "POST", "/v1/queue/tickets", body, on_pushed);
+  post (g_steal_pointer (&task), "/v1/queue/tickets", builder, on_pushed);
 }
 
 /* Pull ----------------------------------------------------------------------------------- */
 
 static void
-on_pulled (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_pulled (GTask      *owned,
+           JsonObject *answer)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned;
   Pass *pass = g_task_get_task_data (task);
   PdStore *store = pd_queue_get_store (pass->queue);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PdSyncReply) reply = finish_request (task, result, &error);
   g_autoptr(GPtrArray) tickets = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_ticket_free);
   g_autofree char *known_epoch = NULL;
-  JsonObject *answer;
-  const char *epoch;
-  const char *cursor;
+  const char *epoch = json_object_get_string_member_with_default (answer, "epoch", NULL);
+  const char *cursor = json_object_get_string_member_with_default (answer, "next_cursor", NULL);
   JsonArray *array;
   guint changed = 0;
 
-  if (reply == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-  answer = json_node_get_object (reply->body);
-  epoch = json_object_get_string_member_with_default (answer, "epoch", NULL);
-  cursor = json_object_get_string_member_with_default (answer, "next_cursor", NULL);
   if (epoch == NULL || cursor == NULL || !json_object_has_member (answer, "tickets") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "tickets")))
     {
@@ -393,34 +396,25 @@ same_ids (GPtrArray *taken,
 }
 
 static void
-on_slips_pushed (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_slips_pushed (GTask      *owned,
+                 JsonObject *answer)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned;
   Pass *pass = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PdSyncReply) reply = finish_request (task, result, &error);
   g_autoptr(GPtrArray) sent = g_steal_pointer (&pass->slips);
   g_autoptr(GPtrArray) taken = NULL;
   const char *share_from;
-  JsonObject *answer;
 
-  if (reply == NULL)
-    {
-      fail (g_steal_pointer (&task), g_steal_pointer (&error));
-      return;
-    }
-  answer = json_node_get_object (reply->body);
   if ((taken = read_appointments (answer, "appointments", &error)) == NULL ||
       (share_from = read_share (answer, &error)) == NULL)
     {
-      fail (g_steal_pointer (&task), g_steal_pointer (&error));
+      fail (task, g_steal_pointer (&error));
       return;
     }
   if (!same_ids (taken, sent))
     {
-      fail (g_steal_pointer (&task), bad_answer ());
+      fail (task, bad_answer ());
       return;
     }
   if (!keep_share (task, share_from, &error) ||
@@ -446,7 +440,6 @@ push_slips_next (GTask *owned)
   Pass *pass = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) body = NULL;
 
   if (pass->station == NULL)
     {
@@ -468,31 +461,19 @@ push_slips_next (GTask *owned)
   for (guint i = 0; i < pass->slips->len; i++)
     json_builder_add_value (builder, pd_appointment_to_json (g_ptr_array_index (pass->slips, i)));
   json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  send (g_steal_pointer (&task), "POST", "/v1/queue/slips", body, on_slips_pushed);
+  post (g_steal_pointer (&task), "/v1/queue/slips", builder, on_slips_pushed);
 }
 
 static void
-on_appointments_pulled (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+on_appointments_pulled (GTask      *owned,
+                        JsonObject *answer)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned;
   Pass *pass = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PdSyncReply) reply = finish_request (task, result, &error);
   g_autoptr(GPtrArray) appointments = NULL;
-  JsonObject *answer;
-  const char *cursor;
+  const char *cursor = json_object_get_string_member_with_default (answer, "next_cursor", NULL);
 
-  if (reply == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  answer = json_node_get_object (reply->body);
-  cursor = json_object_get_string_member_with_default (answer, "next_cursor", NULL);
   if (cursor == NULL || (appointments = read_appointments (answer, "appointments", &error)) == NULL)
     {
       g_task_return_error (task, error ? g_steal_pointer (&error) : bad_answer ());
@@ -519,16 +500,28 @@ pull_appointments_next (GTask *owned)
   send_pull (owned, "/v1/queue/appointments", PD_QUEUE_SETTING_APPOINTMENTS_CURSOR, on_appointments_pulled);
 }
 
-static Pass *
-pass_new (PdQueue      *queue,
-          PdSyncClient *client)
+/* The task of a new pass: a call when @counter is set, an issue when only @service is. */
+static GTask *
+pass_task_new (PdQueue             *queue,
+               PdSyncClient        *client,
+               const char          *counter,
+               const char          *service,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data,
+               gpointer             source_tag)
 {
+  GTask *task = g_task_new (queue, cancellable, callback, user_data);
   Pass *pass = g_new0 (Pass, 1);
 
   pass->queue = g_object_ref (queue);
   pass->client = g_object_ref (client);
   pass->station = pd_queue_dup_station (queue);
-  return pass;
+  pass->counter = g_strdup (counter);
+  pass->service = g_strdup (service);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, pass, (GDestroyNotify) pass_free);
+  return task;
 }
 
 void
@@ -538,15 +531,10 @@ pd_queue_sync_async (PdQueue             *queue,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (PD_IS_QUEUE (queue));
   g_return_if_fail (PD_IS_SYNC_CLIENT (client));
 
-  task = g_task_new (queue, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pd_queue_sync_async);
-  g_task_set_task_data (task, pass_new (queue, client), (GDestroyNotify) pass_free);
-  push_next (task);
+  push_next (pass_task_new (queue, client, NULL, NULL, cancellable, callback, user_data, pd_queue_sync_async));
 }
 
 gboolean
@@ -568,24 +556,16 @@ pd_queue_sync_finish (PdQueue       *queue,
 /* Call ----------------------------------------------------------------------------------- */
 
 static void
-on_called (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_called (GTask      *owned,
+           JsonObject *answer)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned;
   Pass *pass = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PdSyncReply) reply = finish_request (task, result, &error);
   g_autoptr(GPtrArray) tickets = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_ticket_free);
-  JsonNode *node;
+  JsonNode *node = json_object_get_member (answer, "ticket");
   PdTicket *ticket;
 
-  if (reply == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-  node = json_object_get_member (json_node_get_object (reply->body), "ticket");
   if (node == NULL)
     {
       g_task_return_error (task, bad_answer ());
@@ -617,7 +597,6 @@ call_remote (GTask *owned)
   g_autoptr(GDateTime) now = pd_queue_dup_time (pass->queue);
   g_autofree char *day = g_date_time_format (now, "%F");
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "counter");
@@ -629,9 +608,7 @@ call_remote (GTask *owned)
     json_builder_add_string_value (builder, pass->service);
   else
     json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  send (owned, "POST", "/v1/queue/calls", body, on_called);
+  post (owned, "/v1/queue/calls", builder, on_called);
 }
 
 void
@@ -643,21 +620,13 @@ pd_queue_sync_call_next_async (PdQueue             *queue,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  GTask *task;
-  Pass *pass;
-
   g_return_if_fail (PD_IS_QUEUE (queue));
   g_return_if_fail (PD_IS_SYNC_CLIENT (client));
   g_return_if_fail (counter != NULL);
 
-  task = g_task_new (queue, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pd_queue_sync_call_next_async);
-  pass = pass_new (queue, client);
-  pass->counter = g_strdup (counter);
-  pass->service = g_strdup (service);
-  g_task_set_task_data (task, pass, (GDestroyNotify) pass_free);
   /* The server can only call what it has: this station's new tickets go first. */
-  push_next (task);
+  push_next (pass_task_new (queue, client, counter, service, cancellable, callback, user_data,
+                            pd_queue_sync_call_next_async));
 }
 
 PdTicket *
@@ -678,15 +647,14 @@ pd_queue_sync_call_next_finish (PdQueue       *queue,
 /* The server's answer to a booking: the appointment, kept here; NULL with NO_SLOT when it
  * has none left, with PD_SYNC_ERROR_RETRY when the answer cannot be trusted. */
 static PdAppointment *
-take_booking (GTask        *task,
-              PdSyncReply  *reply,
-              GError      **error)
+take_booking (GTask       *task,
+              JsonObject  *answer,
+              GError     **error)
 {
   Pass *pass = g_task_get_task_data (task);
   g_autoptr(PdAppointment) appointment = NULL;
   g_autoptr(GPtrArray) taken = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonObject *answer = json_node_get_object (reply->body);
   JsonNode *member = json_object_get_member (answer, "appointment");
   const char *share_from = read_share (answer, error);
 
@@ -747,14 +715,12 @@ book_offline (GTask  *task,
 }
 
 static void
-on_booked (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_booked (GTask      *owned,
+           JsonObject *answer)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = owned;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PdSyncReply) reply = finish_request (task, result, &error);
-  PdAppointment *appointment = reply ? take_booking (task, reply, &error) : NULL;
+  PdAppointment *appointment = take_booking (task, answer, &error);
 
   if (appointment == NULL)
     fail (task, g_steal_pointer (&error));
@@ -768,7 +734,6 @@ book_remote (GTask *owned)
   Pass *pass = g_task_get_task_data (owned);
   g_auto(GStrv) days = pd_queue_dup_booking_days (pass->queue);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -782,9 +747,7 @@ book_remote (GTask *owned)
   for (guint i = 0; days[i]; i++)
     json_builder_add_string_value (builder, days[i]);
   json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  send (owned, "POST", "/v1/queue/bookings", body, on_booked);
+  post (owned, "/v1/queue/bookings", builder, on_booked);
 }
 
 void
@@ -804,11 +767,8 @@ pd_queue_sync_issue_async (PdQueue             *queue,
   g_return_if_fail (PD_IS_SYNC_CLIENT (client));
   g_return_if_fail (service != NULL);
 
-  task = g_task_new (queue, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pd_queue_sync_issue_async);
-  pass = pass_new (queue, client);
-  pass->service = g_strdup (service);
-  g_task_set_task_data (task, pass, (GDestroyNotify) pass_free);
+  task = pass_task_new (queue, client, NULL, service, cancellable, callback, user_data, pd_queue_sync_issue_async);
+  pass = g_task_get_task_data (task);
 
   if (!pd_queue_issue_ticket (queue, service, &pass->ticket, &error))
     {
