@@ -8,6 +8,7 @@
 
 #include "pd-accessible.h"
 #include "pd-day-report-private.h"
+#include "pd-dialog-page.h"
 #include "pd-format.h"
 
 static gint64
@@ -305,25 +306,16 @@ pd_day_report_dialog_class_init (PdDayReportDialogClass *klass)
 static void
 pd_day_report_dialog_init (PdDayReportDialog *self)
 {
-  GtkWidget *box, *header, *cancel, *page, *group, *label;
+  AdwPreferencesPage *page;
+  GtkWidget *group, *label;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%d/%m/%Y");
 
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
   self->print_button = gtk_button_new_with_mnemonic (_("_Print"));
-  gtk_widget_add_css_class (self->print_button, "suggested-action");
   gtk_widget_set_tooltip_text (self->print_button, _("Print the report of the chosen day"));
   g_signal_connect_swapped (self->print_button, "clicked", G_CALLBACK (print_clicked_cb), self);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->print_button);
-  gtk_box_append (GTK_BOX (box), header);
+  page = pd_dialog_page_fill (ADW_WINDOW (self), _("_Cancel"), self->print_button);
 
-  page = adw_preferences_page_new ();
-  gtk_widget_set_vexpand (page, TRUE);
   group = adw_preferences_group_new ();
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("What this station did on the chosen day: applications taken, "
@@ -355,7 +347,7 @@ pd_day_report_dialog_init (PdDayReportDialog *self)
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self->message_row), label);
   gtk_widget_set_visible (self->message_row, FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->message_row);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
   group = adw_preferences_group_new ();
   self->calendar = GTK_CALENDAR (gtk_calendar_new ());
@@ -364,10 +356,7 @@ pd_day_report_dialog_init (PdDayReportDialog *self)
                                   _("Day of the report"), -1);
   g_signal_connect_swapped (self->calendar, "day-selected", G_CALLBACK (calendar_day_selected_cb), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->calendar));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  gtk_box_append (GTK_BOX (box), page);
-  adw_window_set_content (ADW_WINDOW (self), box);
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 }
 
 PdDayReportDialog *

@@ -133,61 +133,6 @@ add_filter (GtkFileChooser *chooser)
   gtk_file_chooser_add_filter (chooser, filter);
 }
 
-typedef void (*FileChosenFunc) (PdWindow *window,
-                                GFile    *file);
-
-static void
-chooser_response_cb (GtkNativeDialog *native,
-                     int              response,
-                     PdWindow        *window)
-{
-  FileChosenFunc func = (FileChosenFunc) g_object_get_data (G_OBJECT (native), "pd-func");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-
-      func (window, file);
-    }
-  else
-    get_state (window)->busy = FALSE;
-  g_object_unref (native);
-}
-
-/* Asks for the file (or takes the test's) and hands it to @func; the state is busy meanwhile. */
-static void
-choose_file (PdWindow             *window,
-             GtkFileChooserAction  action,
-             const char           *title,
-             const char           *accept_label,
-             const char           *default_name,
-             FileChosenFunc        func)
-{
-  State *state = get_state (window);
-  GtkFileChooserNative *native;
-  g_autoptr(GFile) folder = removable_media_folder ();
-
-  state->busy = TRUE;
-  if (state->test_file != NULL)
-    {
-      g_autoptr(GFile) file = g_object_ref (state->test_file);
-
-      func (window, file);
-      return;
-    }
-
-  native = gtk_file_chooser_native_new (title, GTK_WINDOW (window), action, accept_label, _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  add_filter (GTK_FILE_CHOOSER (native));
-  if (folder != NULL)
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
-  if (default_name != NULL)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), default_name);
-  g_object_set_data (G_OBJECT (native), "pd-func", (gpointer) func);
-  g_signal_connect_object (native, "response", G_CALLBACK (chooser_response_cb), window, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
-}
-
 /* The file's local path, or NULL with an error: the core writes with POSIX calls. */
 static char *
 local_path (GFile   *file,
@@ -206,24 +151,155 @@ local_path (GFile   *file,
   return path;
 }
 
-/* Export --------------------------------------------------------------------------------- */
-
+/* An export or an import, owned by its task. */
 typedef struct
 {
-  PdStore  *store;
-  PdDevice *device;
-  char     *path;
-  guint     n_packets;
-} ExportJob;
+  PdStore      *store;
+  PdSyncEngine *engine;
+  char         *path;
+  guint         n_packets;     /* in the file */
+  guint         n_added;       /* import: new in the outbox */
+  GHashTable   *aside_before;  /* import: packet ids set aside before the push */
+  GPtrArray    *refused;       /* import: PdSyncSetAside, set aside by the push */
+  PdSyncReport *report;
+  GError       *push_error;
+} Job;
 
 static void
-export_job_free (ExportJob *job)
+job_free (Job *job)
 {
   g_clear_object (&job->store);
-  g_clear_object (&job->device);
+  g_clear_object (&job->engine);
   g_free (job->path);
+  g_clear_pointer (&job->aside_before, g_hash_table_unref);
+  g_clear_pointer (&job->refused, g_ptr_array_unref);
+  g_clear_pointer (&job->report, pd_sync_report_free);
+  g_clear_error (&job->push_error);
   g_free (job);
 }
+
+/* The job on the chosen file; NULL, with the state no longer busy and the reason under
+ * @heading, when the file is not a local one or the station is no longer enrolled. */
+static Job *
+job_new (PdWindow   *window,
+         GFile      *file,
+         const char *heading)
+{
+  PdSyncEngine *engine = pd_window_get_sync_engine (window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = local_path (file, &error);
+  Job *job;
+
+  if (path == NULL || engine == NULL)
+    {
+      get_state (window)->busy = FALSE;
+      if (path == NULL)
+        show_result (window, heading, error->message);
+      return NULL;
+    }
+  job = g_new0 (Job, 1);
+  job->store = g_object_ref (pd_window_get_store (window));
+  job->engine = g_object_ref (engine);
+  job->path = g_steal_pointer (&path);
+  return job;
+}
+
+/* Runs @thread on @data, which the task owns, and then @done_cb in @window's thread. */
+static void
+run_job (PdWindow            *window,
+         gpointer             source_tag,
+         gpointer             data,
+         GDestroyNotify       data_free,
+         GTaskThreadFunc      thread,
+         GAsyncReadyCallback  done_cb)
+{
+  g_autoptr(GTask) task = g_task_new (window, NULL, done_cb, NULL);
+
+  g_task_set_task_data (task, data, data_free);
+  g_task_set_source_tag (task, source_tag);
+  g_task_run_in_thread (task, thread);
+}
+
+/* What tells an export from an import. */
+typedef struct
+{
+  const char           *failed_heading;
+  GtkFileChooserAction  chooser_action;
+  const char           *chooser_title;
+  const char           *accept_label;
+  GTaskThreadFunc       thread;
+  GAsyncReadyCallback   done_cb;
+} Transfer;
+
+/* Runs @transfer's thread on @file, or says why it cannot. */
+static void
+start_transfer (PdWindow       *window,
+                const Transfer *transfer,
+                GFile          *file)
+{
+  Job *job = job_new (window, file, _(transfer->failed_heading));
+
+  if (job != NULL)
+    run_job (window, (gpointer) transfer, job, (GDestroyNotify) job_free, transfer->thread,
+             transfer->done_cb);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *native,
+                     int              response,
+                     PdWindow        *window)
+{
+  const Transfer *transfer = g_object_get_data (G_OBJECT (native), "pd-transfer");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      start_transfer (window, transfer, file);
+    }
+  else
+    get_state (window)->busy = FALSE;
+  g_object_unref (native);
+}
+
+/* Unless one is under way or the window may not, asks for the file (or takes the test's) and
+ * starts @transfer on it; the state is busy meanwhile. */
+static void
+choose_file (PdWindow       *window,
+             const Transfer *transfer,
+             const char     *default_name)
+{
+  State *state = get_state (window);
+  GtkFileChooserNative *native;
+  g_autoptr(GFile) folder = NULL;
+
+  if (state->busy || check_allowed (window, _(transfer->failed_heading)) == NULL)
+    return;
+  state->busy = TRUE;
+  if (state->test_file != NULL)
+    {
+      g_autoptr(GFile) file = g_object_ref (state->test_file);
+
+      start_transfer (window, transfer, file);
+      return;
+    }
+
+  native = gtk_file_chooser_native_new (_(transfer->chooser_title), GTK_WINDOW (window),
+                                        transfer->chooser_action, _(transfer->accept_label),
+                                        _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  add_filter (GTK_FILE_CHOOSER (native));
+  folder = removable_media_folder ();
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
+  if (default_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), default_name);
+  g_object_set_data (G_OBJECT (native), "pd-transfer", (gpointer) transfer);
+  g_signal_connect_object (native, "response", G_CALLBACK (chooser_response_cb), window, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/* Export --------------------------------------------------------------------------------- */
 
 /* Letters, digits and dashes only: the name must be valid on a FAT-formatted stick. */
 static void
@@ -310,13 +386,14 @@ export_thread (GTask        *task,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  ExportJob *job = task_data;
+  Job *job = task_data;
   g_autoptr(GError) error = NULL;
   /* Written aside first: an empty outbox must not replace an earlier export of the same name. */
   g_autofree char *part = g_strconcat (job->path, ".part", NULL);
 
   if (!pd_outbox_recover (job->store, NULL, &error) ||
-      !pd_outbox_export (job->store, job->device, part, &job->n_packets, &error))
+      !pd_outbox_export (job->store, pd_sync_engine_get_device (job->engine), part, &job->n_packets,
+                         &error))
     {
       /* The message names the file written aside, which the officer never chose. */
       g_autoptr(GString) message = g_string_new (error->message);
@@ -360,7 +437,7 @@ export_done_cb (GObject      *object,
                 gpointer      user_data)
 {
   PdWindow *window = PD_WINDOW (object);
-  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  Job *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
 
@@ -398,31 +475,14 @@ export_done_cb (GObject      *object,
   show_result (window, _("Exported to USB File"), body);
 }
 
-static void
-export_to_file (PdWindow *window,
-                GFile    *file)
-{
-  PdSyncEngine *engine = pd_window_get_sync_engine (window);
-  g_autoptr(GTask) task = g_task_new (window, NULL, export_done_cb, NULL);
-  g_autoptr(GError) error = NULL;
-  ExportJob *job;
-  g_autofree char *path = local_path (file, &error);
-
-  if (path == NULL || engine == NULL)
-    {
-      get_state (window)->busy = FALSE;
-      if (path == NULL)
-        show_result (window, _("Not Exported"), error->message);
-      return;
-    }
-  job = g_new0 (ExportJob, 1);
-  job->store = g_object_ref (pd_window_get_store (window));
-  job->device = g_object_ref (pd_sync_engine_get_device (engine));
-  job->path = g_steal_pointer (&path);
-  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
-  g_task_set_source_tag (task, export_to_file);
-  g_task_run_in_thread (task, export_thread);
-}
+static const Transfer export_transfer = {
+  .failed_heading = N_("Not Exported"),
+  .chooser_action = GTK_FILE_CHOOSER_ACTION_SAVE,
+  .chooser_title = N_("Export to USB File"),
+  .accept_label = N_("_Export"),
+  .thread = export_thread,
+  .done_cb = export_done_cb,
+};
 
 void
 pd_outbox_transfer_export_action (GtkWidget  *widget,
@@ -430,41 +490,24 @@ pd_outbox_transfer_export_action (GtkWidget  *widget,
                                   GVariant   *parameter)
 {
   PdWindow *window = PD_WINDOW (widget);
-  g_autofree char *name = NULL;
+  g_autofree char *name = pd_outbox_transfer_get_default_name (window);
 
-  if (get_state (window)->busy || check_allowed (window, _("Not Exported")) == NULL)
-    return;
-  name = pd_outbox_transfer_get_default_name (window);
-  choose_file (window, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export to USB File"), _("_Export"), name,
-               export_to_file);
+  choose_file (window, &export_transfer, name);
 }
 
 /* Import --------------------------------------------------------------------------------- */
 
-typedef struct
+/* The packets @engine has set aside, or NULL with @task returning the error. */
+static GPtrArray *
+list_set_aside (GTask        *task,
+                PdSyncEngine *engine)
 {
-  PdStore      *store;
-  PdSyncEngine *engine;
-  char         *path;
-  guint         n_added;
-  guint         n_total;
-  GHashTable   *aside_before;  /* packet ids set aside before the push */
-  GPtrArray    *refused;       /* PdSyncSetAside, set aside by the push */
-  PdSyncReport *report;
-  GError       *push_error;
-} ImportJob;
+  GError *error = NULL;
+  GPtrArray *aside = pd_sync_engine_list_set_aside (engine, &error);
 
-static void
-import_job_free (ImportJob *job)
-{
-  g_clear_object (&job->store);
-  g_clear_object (&job->engine);
-  g_free (job->path);
-  g_clear_pointer (&job->aside_before, g_hash_table_unref);
-  g_clear_pointer (&job->refused, g_ptr_array_unref);
-  g_clear_pointer (&job->report, pd_sync_report_free);
-  g_clear_error (&job->push_error);
-  g_free (job);
+  if (aside == NULL)
+    g_task_return_error (task, error);
+  return aside;
 }
 
 static void
@@ -473,21 +516,18 @@ import_thread (GTask        *task,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  ImportJob *job = task_data;
+  Job *job = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) aside = pd_sync_engine_list_set_aside (job->engine, &error);
+  g_autoptr(GPtrArray) aside = list_set_aside (task, job->engine);
 
   if (aside == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
   job->aside_before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < aside->len; i++)
     g_hash_table_add (job->aside_before,
                       g_strdup (((PdSyncSetAside *) g_ptr_array_index (aside, i))->packet_id));
 
-  if (!pd_outbox_import (job->store, job->path, &job->n_added, &job->n_total, &error))
+  if (!pd_outbox_import (job->store, job->path, &job->n_added, &job->n_packets, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -500,15 +540,11 @@ refused_thread (GTask        *task,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  ImportJob *job = g_task_get_task_data (G_TASK (task_data));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) aside = pd_sync_engine_list_set_aside (job->engine, &error);
+  Job *job = g_task_get_task_data (G_TASK (task_data));
+  g_autoptr(GPtrArray) aside = list_set_aside (task, job->engine);
 
   if (aside == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
   job->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_sync_set_aside_free);
   for (guint i = 0; i < aside->len; i++)
     if (!g_hash_table_contains (job->aside_before, ((PdSyncSetAside *) g_ptr_array_index (aside, i))->packet_id))
@@ -517,17 +553,17 @@ refused_thread (GTask        *task,
 }
 
 static char *
-import_summary (ImportJob *job)
+import_summary (Job *job)
 {
   GString *body = g_string_new (NULL);
 
   g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "%u application read from “%s”.",
-                                             "%u applications read from “%s”.", job->n_total),
-                          job->n_total, job->path);
+                                             "%u applications read from “%s”.", job->n_packets),
+                          job->n_packets, job->path);
   g_string_append_c (body, '\n');
   g_string_append_printf (body, _("New in this station’s outbox: %u. Imported here before, not "
                                   "counted twice: %u."),
-                          job->n_added, job->n_total - job->n_added);
+                          job->n_added, job->n_packets - job->n_added);
   g_string_append (body, "\n\n");
 
   if (job->push_error != NULL)
@@ -580,7 +616,7 @@ refused_done_cb (GObject      *object,
                  gpointer      user_data)
 {
   PdWindow *window = PD_WINDOW (object);
-  ImportJob *job = g_task_get_task_data (g_task_get_task_data (G_TASK (result)));
+  Job *job = g_task_get_task_data (g_task_get_task_data (G_TASK (result)));
   g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
   const char *heading;
@@ -607,15 +643,13 @@ pushed_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  ImportJob *job = g_task_get_task_data (task);
-  g_autoptr(GTask) next = g_task_new (g_task_get_source_object (task), NULL, refused_done_cb, NULL);
+  GTask *task = user_data;
+  Job *job = g_task_get_task_data (task);
 
   pd_sync_engine_sync_finish (PD_SYNC_ENGINE (object), result, &job->report, &job->push_error);
-  g_task_set_source_tag (next, pushed_cb);
   /* The job stays with the import's task. */
-  g_task_set_task_data (next, g_steal_pointer (&task), g_object_unref);
-  g_task_run_in_thread (next, refused_thread);
+  run_job (PD_WINDOW (g_task_get_source_object (task)), pushed_cb, task, g_object_unref,
+           refused_thread, refused_done_cb);
 }
 
 static void
@@ -624,7 +658,7 @@ import_done_cb (GObject      *object,
                 gpointer      user_data)
 {
   PdWindow *window = PD_WINDOW (object);
-  ImportJob *job = g_task_get_task_data (G_TASK (result));
+  Job *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
 
@@ -640,41 +674,19 @@ import_done_cb (GObject      *object,
   pd_sync_engine_sync_async (job->engine, PD_SYNC_PUSH, NULL, pushed_cb, g_object_ref (result));
 }
 
-static void
-import_from_file (PdWindow *window,
-                  GFile    *file)
-{
-  PdSyncEngine *engine = pd_window_get_sync_engine (window);
-  g_autoptr(GTask) task = g_task_new (window, NULL, import_done_cb, NULL);
-  g_autoptr(GError) error = NULL;
-  ImportJob *job;
-  g_autofree char *path = local_path (file, &error);
-
-  if (path == NULL || engine == NULL)
-    {
-      get_state (window)->busy = FALSE;
-      if (path == NULL)
-        show_result (window, _("Not Imported"), error->message);
-      return;
-    }
-  job = g_new0 (ImportJob, 1);
-  job->store = g_object_ref (pd_window_get_store (window));
-  job->engine = g_object_ref (engine);
-  job->path = g_steal_pointer (&path);
-  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
-  g_task_set_source_tag (task, import_from_file);
-  g_task_run_in_thread (task, import_thread);
-}
+static const Transfer import_transfer = {
+  .failed_heading = N_("Not Imported"),
+  .chooser_action = GTK_FILE_CHOOSER_ACTION_OPEN,
+  .chooser_title = N_("Import USB File"),
+  .accept_label = N_("_Import"),
+  .thread = import_thread,
+  .done_cb = import_done_cb,
+};
 
 void
 pd_outbox_transfer_import_action (GtkWidget  *widget,
                                   const char *action_name,
                                   GVariant   *parameter)
 {
-  PdWindow *window = PD_WINDOW (widget);
-
-  if (get_state (window)->busy || check_allowed (window, _("Not Imported")) == NULL)
-    return;
-  choose_file (window, GTK_FILE_CHOOSER_ACTION_OPEN, _("Import USB File"), _("_Import"), NULL,
-               import_from_file);
+  choose_file (PD_WINDOW (widget), &import_transfer, NULL);
 }

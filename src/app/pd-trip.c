@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-dialog-page.h"
 #include "pd-trip.h"
 
 gboolean
@@ -187,7 +188,8 @@ pd_trip_dialog_new (GtkWindow   *parent,
                                      NULL);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_auto(GStrv) codes = g_strsplit (chosen ? chosen : "", ",", -1);
-  GtkWidget *box, *header, *page, *group, *cancel;
+  AdwPreferencesPage *page;
+  GtkWidget *group;
 
   self->reference = g_object_ref (reference);
   for (guint i = 0; codes[i] != NULL; i++)
@@ -198,22 +200,12 @@ pd_trip_dialog_new (GtkWindow   *parent,
         g_hash_table_insert (self->chosen, g_strdup (codes[i]), g_strdup (entry ? entry->name : codes[i]));
       }
 
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
   self->prepare_button = gtk_button_new_with_mnemonic (_("_Prepare"));
-  gtk_widget_add_css_class (self->prepare_button, "suggested-action");
   gtk_widget_set_tooltip_text (self->prepare_button,
                                _("Download the declarations and the reference tables for working offline"));
   g_signal_connect_swapped (self->prepare_button, "clicked", G_CALLBACK (prepare_clicked_cb), self);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->prepare_button);
-  gtk_box_append (GTK_BOX (box), header);
+  page = pd_dialog_page_fill (ADW_WINDOW (self), _("_Cancel"), self->prepare_button);
 
-  page = adw_preferences_page_new ();
-  gtk_widget_set_vexpand (page, TRUE);
   group = adw_preferences_group_new ();
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("The office’s online declarations and the reference tables are "
@@ -229,13 +221,11 @@ pd_trip_dialog_new (GtkWindow   *parent,
   adw_combo_row_set_model (self->province_row, G_LIST_MODEL (names));
   g_signal_connect_swapped (self->province_row, "notify::selected", G_CALLBACK (province_selected_cb), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->province_row));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
   self->communes_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->communes_group, _("Communes"));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->communes_group);
-  gtk_box_append (GTK_BOX (box), page);
-  adw_window_set_content (ADW_WINDOW (self), box);
+  adw_preferences_page_add (page, self->communes_group);
 
   show_communes (self);
   update_summary (self);

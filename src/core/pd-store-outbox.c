@@ -419,26 +419,22 @@ read_outbox_entry (PdStore       *self,
   return entry;
 }
 
-GPtrArray *
-pd_store_outbox_list (PdStore        *self,
-                      PdOutboxState   state,
-                      gint64          after_seq,
-                      gint64          due,
-                      guint           limit,
-                      GError        **error)
+/* pd_store_outbox_list() once the store is locked and known open. */
+static GPtrArray *
+select_entries (PdStore        *self,
+                PdOutboxState   state,
+                gint64          after_seq,
+                gint64          due,
+                guint           limit,
+                GError        **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdStatement) stmt = NULL;
+  g_autoptr(PdStatement) stmt =
+    _pd_store_prepare (self,
+                       "SELECT seq, packet_id, dossier_uuid, state, attempts, next_attempt_at,"
+                       " last_error, created_at, packet FROM outbox"
+                       " WHERE state = ? AND seq > ? AND (? = 0 OR next_attempt_at <= ?)"
+                       " ORDER BY seq LIMIT ?", error);
 
-  g_return_val_if_fail (PD_IS_STORE (self), NULL);
-  g_return_val_if_fail (limit > 0, NULL);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  stmt = _pd_store_prepare_open (self,
-                                 "SELECT seq, packet_id, dossier_uuid, state, attempts, next_attempt_at,"
-                                 " last_error, created_at, packet FROM outbox"
-                                 " WHERE state = ? AND seq > ? AND (? = 0 OR next_attempt_at <= ?)"
-                                 " ORDER BY seq LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
   pd_sqlite_bind_text (stmt, 1, pd_outbox_state_to_string (state));
@@ -448,6 +444,25 @@ pd_store_outbox_list (PdStore        *self,
   sqlite3_bind_int64 (stmt, 5, limit);
   return _pd_store_collect_rows (self, stmt, read_outbox_entry, NULL,
                                  (GDestroyNotify) pd_outbox_entry_free, error);
+}
+
+GPtrArray *
+pd_store_outbox_list (PdStore        *self,
+                      PdOutboxState   state,
+                      gint64          after_seq,
+                      gint64          due,
+                      guint           limit,
+                      GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!_pd_store_check_open (self, error))
+    return NULL;
+  return select_entries (self, state, after_seq, due, limit, error);
 }
 
 GPtrArray *
@@ -467,26 +482,9 @@ pd_store_outbox_claim (PdStore  *self,
   if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
     return NULL;
 
-  {
-    g_autoptr(PdStatement) stmt =
-      _pd_store_prepare (self,
-                         "SELECT seq, packet_id, dossier_uuid, state, attempts, next_attempt_at,"
-                         " last_error, created_at, packet FROM outbox"
-                         " WHERE state = 'pending' AND seq > ? AND (? = 0 OR next_attempt_at <= ?)"
-                         " ORDER BY seq LIMIT ?", error);
-
-    if (stmt == NULL)
-      goto failed;
-    sqlite3_bind_int64 (stmt, 1, after_seq);
-    sqlite3_bind_int64 (stmt, 2, due);
-    sqlite3_bind_int64 (stmt, 3, due);
-    sqlite3_bind_int64 (stmt, 4, limit);
-    entries = _pd_store_collect_rows (self, stmt, read_outbox_entry, NULL,
-                                      (GDestroyNotify) pd_outbox_entry_free, error);
-    if (entries == NULL)
-      goto failed;
-  }
-
+  entries = select_entries (self, PD_OUTBOX_PENDING, after_seq, due, limit, error);
+  if (entries == NULL)
+    goto failed;
   for (guint i = 0; i < entries->len; i++)
     {
       g_autoptr(PdStatement) stmt =

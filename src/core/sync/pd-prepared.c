@@ -256,21 +256,17 @@ on_prepared (GObject      *object,
   const char *code = g_task_get_task_data (task);
   g_autoptr(PdSyncReply) reply = NULL;
   g_autoptr(GError) local_error = NULL;
-  GError *error = NULL;
   PdPrepared *prepared;
   JsonObject *root;
 
-  reply = pd_sync_client_request_finish (PD_SYNC_CLIENT (object), result, &error);
-  if (reply != NULL && reply->status == 404)
+  reply = pd_sync_engine_request_declaration_finish (task, result);
+  if (reply == NULL)
+    return;
+  if (reply->status == 404)
     {
       g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_NOT_FOUND,
                                _("The central system has no declaration %s prepared at an "
                                  "assisted-entry station yet."), code);
-      return;
-    }
-  if (reply == NULL || !pd_sync_reply_check (reply, &error))
-    {
-      g_task_return_error (task, error);
       return;
     }
   root = json_node_get_object (reply->body);
@@ -304,26 +300,15 @@ pd_prepared_fetch_async (PdSyncEngine        *engine,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
-  char *canonical;
 
   g_return_if_fail (PD_IS_SYNC_ENGINE (engine));
   g_return_if_fail (code != NULL);
 
   task = g_task_new (engine, cancellable, callback, user_data);
   g_task_set_source_tag (task, pd_prepared_fetch_async);
-  canonical = strlen (code) <= 64 ? pd_declaration_code_parse (code, NULL, NULL) : NULL;
-  g_task_set_task_data (task, canonical, g_free);
-  if (canonical == NULL)
-    {
-      g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_REFUSED,
-                               _("“%s” is not a declaration code. Scan the slip again."), code);
-      return;
-    }
-  /* Canonical codes hold only letters, digits, "-" and "*": nothing to escape in a path. */
-  path = g_strconcat ("/v1/declarations/", canonical, NULL);
-  pd_sync_client_request_async (pd_sync_engine_get_client (engine), "GET", path, NULL, cancellable,
-                                on_prepared, g_steal_pointer (&task));
+  if (!pd_sync_engine_request_declaration (engine, code, cancellable, on_prepared, &task))
+    g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_REFUSED,
+                             _("“%s” is not a declaration code. Scan the slip again."), code);
 }
 
 PdPrepared *

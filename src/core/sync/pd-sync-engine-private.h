@@ -1,5 +1,5 @@
-/* pd-sync-engine-private.h: the engine's client, for requests made beside its passes
- * (pd-prepared.c), which then share its clock offset, token and connections. */
+/* pd-sync-engine-private.h: requests made beside the engine's passes (pd-prepared.c), which
+ * then share its client's clock offset, token and connections. */
 #pragma once
 
 #include "pd-sync-client.h"
@@ -7,6 +7,17 @@
 
 G_BEGIN_DECLS
 
-PdSyncClient *pd_sync_engine_get_client (PdSyncEngine *self);
+/* GETs the declaration @code from the central system; @callback gets *@task (taken), whose
+ * task data is now the canonical code. FALSE, leaving *@task, when @code is no declaration
+ * code. */
+gboolean     pd_sync_engine_request_declaration        (PdSyncEngine         *self,
+                                                        const char           *code,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        GTask               **task);
+/* The reply to it, 404 included (for the caller to word); NULL once @task has returned the
+ * error. */
+PdSyncReply *pd_sync_engine_request_declaration_finish (GTask                *task,
+                                                        GAsyncResult         *result);
 
 G_END_DECLS

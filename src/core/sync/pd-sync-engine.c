@@ -2081,22 +2081,18 @@ on_declaration (GObject      *object,
   PdSyncEngine *self = g_task_get_source_object (task);
   const char *code = g_task_get_task_data (task);
   g_autoptr(PdSyncReply) reply = NULL;
-  GError *error = NULL;
   JsonObject *root;
   JsonNode *dossier_node;
 
-  reply = pd_sync_client_request_finish (self->client, result, &error);
-  if (reply != NULL && reply->status == 404)
+  reply = pd_sync_engine_request_declaration_finish (task, result);
+  if (reply == NULL)
+    return;
+  if (reply->status == 404)
     {
       g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_NOT_FOUND,
                                _("The central system has no online declaration with the code "
                                  "%s. Check the code with the applicant, or fill in a new "
                                  "application."), code);
-      return;
-    }
-  if (reply == NULL || !pd_sync_reply_check (reply, &error))
-    {
-      g_task_return_error (task, error);
       return;
     }
   root = json_node_get_object (reply->body);
@@ -2121,27 +2117,16 @@ pd_sync_engine_lookup_declaration_async (PdSyncEngine        *self,
                                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
-  char *canonical;
 
   g_return_if_fail (PD_IS_SYNC_ENGINE (self));
   g_return_if_fail (code != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pd_sync_engine_lookup_declaration_async);
-  canonical = strlen (code) <= 64 ? pd_declaration_code_parse (code, NULL, NULL) : NULL;
-  g_task_set_task_data (task, canonical, g_free);
-  if (canonical == NULL)
-    {
-      g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_REFUSED,
-                               _("“%s” is not a declaration code. Scan the code again or type "
-                                 "it as printed on the declaration."), code);
-      return;
-    }
-  /* Canonical codes hold only letters, digits, "-" and "*": nothing to escape in a path. */
-  path = g_strconcat ("/v1/declarations/", canonical, NULL);
-  pd_sync_client_request_async (self->client, "GET", path, NULL, cancellable, on_declaration,
-                                g_steal_pointer (&task));
+  if (!pd_sync_engine_request_declaration (self, code, cancellable, on_declaration, &task))
+    g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_REFUSED,
+                             _("“%s” is not a declaration code. Scan the code again or type "
+                               "it as printed on the declaration."), code);
 }
 
 PdDossier *
@@ -2212,11 +2197,40 @@ pd_sync_engine_get_device (PdSyncEngine *self)
   return self->device;
 }
 
-PdSyncClient *
-pd_sync_engine_get_client (PdSyncEngine *self)
+gboolean
+pd_sync_engine_request_declaration (PdSyncEngine         *self,
+                                    const char           *code,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    GTask               **task)
 {
-  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), NULL);
-  return self->client;
+  char *canonical = strlen (code) <= 64 ? pd_declaration_code_parse (code, NULL, NULL) : NULL;
+  g_autofree char *path = NULL;
+
+  g_task_set_task_data (*task, canonical, g_free);
+  if (canonical == NULL)
+    return FALSE;
+  /* Canonical codes hold only letters, digits, "-" and "*": nothing to escape in a path. */
+  path = g_strconcat ("/v1/declarations/", canonical, NULL);
+  pd_sync_client_request_async (self->client, "GET", path, NULL, cancellable, callback,
+                                g_steal_pointer (task));
+  return TRUE;
+}
+
+PdSyncReply *
+pd_sync_engine_request_declaration_finish (GTask        *task,
+                                           GAsyncResult *result)
+{
+  PdSyncEngine *self = g_task_get_source_object (task);
+  g_autoptr(PdSyncReply) reply = NULL;
+  GError *error = NULL;
+
+  reply = pd_sync_client_request_finish (self->client, result, &error);
+  if (reply != NULL && reply->status != 404 && !pd_sync_reply_check (reply, &error))
+    g_clear_pointer (&reply, pd_sync_reply_free);
+  if (reply == NULL)
+    g_task_return_error (task, error);
+  return g_steal_pointer (&reply);
 }
 
 GPtrArray *
