@@ -33,7 +33,7 @@ if [ -z "${PASSDESK_IN_SESSION:-}" ]; then
   export NO_AT_BRIDGE=1
   status=0
   if [ -z "${DISPLAY:-}" ] || [ "${PASSDESK_XVFB:-}" = 1 ]; then
-    xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- "$0" "$@" || status=$?
+    xvfb-run -a -s "-screen 0 2560x1440x24" dbus-run-session -- "$0" "$@" || status=$?
   else
     dbus-run-session -- "$0" "$@" || status=$?
   fi

@@ -1,11 +1,13 @@
 /* pd-ui-test-support.c: what the tests of the real window under Xvfb share: its window on a
- * store of their own, waiting on the main loop, painted frames, screenshots, the loop's stalls. */
+ * store of their own, waiting on the main loop, painted frames, screenshots, the loop's stalls,
+ * the workflows' steps. */
 #define G_LOG_DOMAIN "pd-ui-test"
 
 #include "config.h"
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <adwaita.h>
@@ -151,14 +153,16 @@ pd_ui_save_screenshot (GtkWidget  *widget,
   pd_ui_save_screenshot_in (widget, pd_ui_screenshot_dir (), name);
 }
 
-/* The window on @db_path of a registered application of its own (@app, to unref at the end),
- * not yet shown: a test may still size it or give it test parts first. */
+/* Not yet shown: a test may still size it or give it test parts first. @app is the test's to
+ * unref at the end. */
 PdWindow *
 pd_ui_new_window (const char     *db_path,
                   PdApplication **app)
 {
   g_autoptr(GError) error = NULL;
 
+  if (*app != NULL)
+    return pd_window_new (*app, db_path);
   *app = pd_application_new ();
   pd_application_set_database_path (*app, db_path);
   g_application_set_flags (G_APPLICATION (*app), G_APPLICATION_NON_UNIQUE);
@@ -338,40 +342,6 @@ typedef struct
   gint64     checks_usec;  /* spent in the test's checks */
 } Round;
 
-static const char *
-visible_page (PdWindow *window)
-{
-  return adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window));
-}
-
-static gboolean
-form_has_name (gpointer data)
-{
-  Round *r = data;
-  PdDossierForm *form = pd_window_get_form (r->window);
-
-  return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (form), PD_FIELD_FULL_NAME),
-                    r->round->name) == 0;
-}
-
-static gboolean
-report_compliant (gpointer data)
-{
-  Round *r = data;
-  PdPhotoPage *page = pd_window_get_photo_page (r->window);
-  const PdPhotoReport *report = pd_photo_page_get_report (page);
-
-  return report != NULL && pd_photo_report_is_compliant (report) && pd_photo_page_get_capture_enabled (page);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  Round *r = data;
-
-  return pd_photo_page_get_result_jpeg (pd_window_get_photo_page (r->window)) != NULL;
-}
-
 static gboolean
 printed (gpointer data)
 {
@@ -429,29 +399,29 @@ pd_ui_counter_round (PdWindow  *window,
 
   /* The declaration code, as the reader types it. */
   scan (&r, round->declaration_code);
-  pd_ui_wait_until (form_has_name, &r, "the declaration to load");
+  pd_ui_wait_for_name (window, round->name, "the declaration to load");
   run_check (&r, PD_UI_ROUND_DECLARATION_LOADED);
 
   /* The ID card matches: the photo page comes by itself. */
   scan (&r, card);
   g_assert_cmpuint (pd_mismatch_panel_get_n_unresolved (pd_dossier_form_get_mismatch_panel (form)), ==, 0);
-  g_assert_cmpstr (visible_page (window), ==, "photo");
+  g_assert_cmpstr (pd_ui_visible_page (window), ==, "photo");
 
   pd_ui_watchdog_start (&dog);
-  pd_ui_wait_until (report_compliant, &r, "the photo checks to pass");
+  pd_ui_wait_until (pd_ui_photo_compliant, window, "the photo checks to pass");
   pd_ui_watchdog_pause (&dog);
   run_check (&r, PD_UI_ROUND_PHOTO_COMPLIANT);
   pd_ui_watchdog_resume (&dog);
   /* Space: capture. */
   act (&r, page, "photo.capture");
-  pd_ui_wait_until (has_result, &r, "the standard photo");
+  pd_ui_wait_until (pd_ui_photo_taken, window, "the standard photo");
   round->photo_stall_ms = pd_ui_watchdog_stop (&dog, NULL);
   round->photo_busy_ms = dog.busy_ms;
   round->photo_cpu_wait_ms = dog.cpu_wait_ms;
 
   /* Enter: use it; back on the form. */
   act (&r, page, "photo.use");
-  g_assert_cmpstr (visible_page (window), ==, "form");
+  g_assert_cmpstr (pd_ui_visible_page (window), ==, "form");
   run_check (&r, PD_UI_ROUND_PHOTO_USED);
 
   /* Ctrl+Enter: accept; then the slip and the receipt, each confirmed in the print dialog
@@ -466,7 +436,7 @@ pd_ui_counter_round (PdWindow  *window,
   round->seconds = (g_get_monotonic_time () - start - r.checks_usec) / 1e6;
 
   /* Back to the queue for the next applicant. */
-  g_assert_cmpstr (visible_page (window), ==, "queue");
+  g_assert_cmpstr (pd_ui_visible_page (window), ==, "queue");
   g_assert_true (pd_dossier_form_is_blank (form));
   run_check (&r, PD_UI_ROUND_PRINTED);
 }
@@ -518,6 +488,77 @@ pd_ui_find_message_dialog (GtkWindow *parent)
   return NULL;
 }
 
+static GtkWindow *
+find_toplevel (GType    type,
+               gboolean mapped)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) each = g_list_model_get_item (toplevels, i);
+
+      /* The list of toplevels keeps it. */
+      if (G_TYPE_CHECK_INSTANCE_TYPE (each, type) && gtk_widget_get_visible (GTK_WIDGET (each)) &&
+          (!mapped || pd_ui_mapped (each)))
+        return each;
+    }
+  return NULL;
+}
+
+GtkWindow *
+pd_ui_find_toplevel (GType type)
+{
+  return find_toplevel (type, FALSE);
+}
+
+static gboolean
+toplevel_mapped (gpointer data)
+{
+  return find_toplevel (*(GType *) data, TRUE) != NULL;
+}
+
+GtkWindow *
+pd_ui_wait_for_toplevel (GType       type,
+                         const char *what)
+{
+  pd_ui_wait_until (toplevel_mapped, &type, what);
+  return find_toplevel (type, TRUE);
+}
+
+static gboolean
+shows (GtkWidget  *widget,
+       const char *text,
+       gboolean    part)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      const char *label = gtk_label_get_label (GTK_LABEL (widget));
+
+      if (part ? strstr (label, text) != NULL : strcmp (label, text) == 0)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows (child, text, part))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+pd_ui_shows_label (GtkWidget  *widget,
+                   const char *text)
+{
+  return text != NULL && shows (widget, text, FALSE);
+}
+
+gboolean
+pd_ui_shows_text (GtkWidget  *widget,
+                  const char *part)
+{
+  return shows (widget, part, TRUE);
+}
+
 void
 pd_ui_choose (PdWindow   *window,
               PdField     field,
@@ -560,4 +601,251 @@ pd_ui_make_photo_jpeg (void)
   g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "jpeg", &error, NULL));
   g_assert_no_error (error);
   return g_bytes_new_take (data, size);
+}
+
+/* The window of the workflow tests */
+
+static gboolean
+store_settled (gpointer window)
+{
+  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
+}
+
+gboolean
+pd_ui_photo_compliant (gpointer window)
+{
+  PdPhotoPage *page = pd_window_get_photo_page (window);
+  const PdPhotoReport *report = pd_photo_page_get_report (page);
+
+  return report != NULL && pd_photo_report_is_compliant (report) && pd_photo_page_get_capture_enabled (page);
+}
+
+gboolean
+pd_ui_photo_taken (gpointer window)
+{
+  return pd_photo_page_get_result_jpeg (pd_window_get_photo_page (window)) != NULL;
+}
+
+gboolean
+pd_ui_form_idle (gpointer window)
+{
+  return !pd_dossier_form_get_busy (pd_window_get_form (window));
+}
+
+gboolean
+pd_ui_pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+void
+pd_ui_disable_animations (PdWindow *window)
+{
+  g_object_set (gtk_settings_get_for_display (gtk_widget_get_display (GTK_WIDGET (window))),
+                "gtk-enable-animations", FALSE, NULL);
+}
+
+void
+pd_ui_present_window (PdWindow *window)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+  pd_ui_wait_until (store_settled, window, "the store to open");
+  g_assert_null (pd_window_get_open_error (window));
+}
+
+PdWindow *
+pd_ui_open_window (const char     *db_path,
+                   PdApplication **app,
+                   const char     *print_dir)
+{
+  PdWindow *window = pd_ui_new_window (db_path, app);
+
+  pd_ui_disable_animations (window);
+  pd_ui_use_test_photo_profile (window);
+  pd_window_set_print_export_dir (window, print_dir);
+  pd_ui_present_window (window);
+  return window;
+}
+
+void
+pd_ui_close_window (PdWindow **window)
+{
+  if (*window != NULL)
+    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (window)));
+}
+
+const char *
+pd_ui_visible_page (PdWindow *window)
+{
+  return adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window));
+}
+
+gboolean
+pd_ui_message_has (PdWindow   *window,
+                   const char *part)
+{
+  const char *message = pd_window_get_scan_message (window);
+
+  return message != NULL && strstr (message, part) != NULL;
+}
+
+/* What a wait on the window looks for. */
+typedef struct
+{
+  PdWindow   *window;
+  const char *text;
+  guint       n;
+} WindowWait;
+
+static gboolean
+message_has (gpointer data)
+{
+  WindowWait *wait = data;
+
+  return pd_ui_message_has (wait->window, wait->text);
+}
+
+void
+pd_ui_wait_for_message (PdWindow   *window,
+                        const char *part,
+                        const char *what)
+{
+  WindowWait wait = { window, part, 0 };
+
+  pd_ui_wait_until (message_has, &wait, what);
+}
+
+static gboolean
+form_has_name (gpointer data)
+{
+  WindowWait *wait = data;
+  PdDossierForm *form = pd_window_get_form (wait->window);
+
+  return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (form), PD_FIELD_FULL_NAME), wait->text) == 0;
+}
+
+void
+pd_ui_wait_for_name (PdWindow   *window,
+                     const char *name,
+                     const char *what)
+{
+  WindowWait wait = { window, name, 0 };
+
+  pd_ui_wait_until (form_has_name, &wait, what);
+}
+
+static gboolean
+n_printed (gpointer data)
+{
+  WindowWait *wait = data;
+
+  return pd_window_get_n_printed (wait->window) >= wait->n;
+}
+
+void
+pd_ui_wait_for_printed (PdWindow   *window,
+                        guint       n,
+                        const char *what)
+{
+  WindowWait wait = { window, NULL, n };
+
+  pd_ui_wait_until (n_printed, &wait, what);
+}
+
+static gboolean
+queue_has_status (gpointer data)
+{
+  WindowWait *wait = data;
+  PdQueuePage *page = pd_window_get_queue_page (wait->window);
+  GListModel *model = pd_queue_page_get_model (page);
+
+  if (pd_queue_page_get_loading (page))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PdDossier) dossier = g_list_model_get_item (model, i);
+
+      if (pd_dossier_get_status (dossier) == (PdStatus) wait->n)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+pd_ui_wait_for_queue_status (PdWindow   *window,
+                             PdStatus    status,
+                             const char *what)
+{
+  WindowWait wait = { window, NULL, status };
+
+  pd_ui_wait_until (queue_has_status, &wait, what);
+}
+
+void
+pd_ui_show_photo_page (PdWindow *window)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.photo", NULL));
+  g_assert_cmpstr (pd_ui_visible_page (window), ==, "photo");
+  pd_ui_wait_until (pd_ui_photo_compliant, window, "the photo checks to pass");
+}
+
+void
+pd_ui_use_photo (PdWindow *window)
+{
+  GtkWidget *page = GTK_WIDGET (pd_window_get_photo_page (window));
+
+  g_assert_true (gtk_widget_activate_action (page, "photo.capture", NULL));
+  pd_ui_wait_until (pd_ui_photo_taken, window, "the standard photo");
+  g_assert_true (gtk_widget_activate_action (page, "photo.use", NULL));
+  g_assert_cmpstr (pd_ui_visible_page (window), ==, "form");
+}
+
+static void
+saved_cb (PdDossierForm *form,
+          PdDossier     *dossier,
+          PdUiSaveWatch *watch)
+{
+  g_set_object (&watch->saved, dossier);
+}
+
+void
+pd_ui_watch_saves (PdUiSaveWatch *watch,
+                   PdWindow      *window)
+{
+  watch->form = pd_window_get_form (window);
+  watch->saved = NULL;
+  watch->id = g_signal_connect (watch->form, "saved", G_CALLBACK (saved_cb), watch);
+}
+
+PdDossier *
+pd_ui_wait_for_save (PdUiSaveWatch *watch,
+                     const char    *what)
+{
+  pd_ui_wait_until (pd_ui_pointer_set, &watch->saved, what);
+  g_clear_signal_handler (&watch->id, watch->form);
+  return g_steal_pointer (&watch->saved);
+}
+
+static void
+synced_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  PdSyncReport **report = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pd_sync_engine_sync_finish (PD_SYNC_ENGINE (object), result, report, &error));
+  g_assert_no_error (error);
+}
+
+PdSyncReport *
+pd_ui_sync_pass (PdWindow    *window,
+                 PdSyncFlags  flags)
+{
+  PdSyncReport *report = NULL;
+
+  pd_sync_engine_sync_async (pd_window_get_sync_engine (window), flags, NULL, synced_cb, &report);
+  pd_ui_wait_until (pd_ui_pointer_set, &report, "the sync pass");
+  return report;
 }

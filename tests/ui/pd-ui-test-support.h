@@ -1,5 +1,6 @@
 /* pd-ui-test-support.h: what the tests of the real window share: its window on a store of
- * their own, waiting on the main loop, painted frames, screenshots, and the loop's stalls. */
+ * their own, waiting on the main loop, painted frames, screenshots, the loop's stalls, and the
+ * steps the workflow tests take on it. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -8,6 +9,7 @@
 #include "pd-field.h"
 #include "pd-store.h"
 #include "pd-window.h"
+#include "pd-window-private.h"
 
 G_BEGIN_DECLS
 
@@ -82,6 +84,8 @@ void        pd_ui_save_screenshot  (GtkWidget     *widget,
 void        pd_ui_save_screenshot_in (GtkWidget   *widget,
                                       const char  *dir,
                                       const char  *name);
+/* The window on @db_path, of *@app, which is made and registered if NULL (a process registers
+ * its application once: a second window for another store shares it). Not yet shown. */
 PdWindow   *pd_ui_new_window       (const char    *db_path,
                                     PdApplication **app);
 void        pd_ui_watchdog_start   (PdUiWatchdog  *dog);
@@ -116,8 +120,6 @@ void        pd_ui_show_camera_file (PdWindow      *window,
 void        pd_ui_counter_round    (PdWindow      *window,
                                     PdUiRound     *round);
 
-G_END_DECLS
-
 /* Typing and dialogs, for the workflow tests. */
 /* A person types @text into @field of @window's form: key by key, at a typist's pace, through
  * the window's key handler (the scanner input, which lets a person's keys through) to the
@@ -132,8 +134,86 @@ void        pd_ui_choose           (PdWindow      *window,
                                     const char    *value);
 /* The message dialog shown over @parent, or NULL. */
 GtkWindow  *pd_ui_find_message_dialog (GtkWindow  *parent);
+/* The first visible toplevel of @type (a class or an interface), or NULL. */
+GtkWindow  *pd_ui_find_toplevel    (GType          type);
+/* Waits for a toplevel of @type to be on screen; returns it. */
+GtkWindow  *pd_ui_wait_for_toplevel (GType         type,
+                                     const char   *what);
+/* Whether a GtkLabel on screen under @widget shows exactly @text. */
+gboolean    pd_ui_shows_label      (GtkWidget     *widget,
+                                    const char    *text);
+/* Whether a GtkLabel on screen under @widget has @part in its text. */
+gboolean    pd_ui_shows_text       (GtkWidget     *widget,
+                                    const char    *part);
 /* A small JPEG as the photo page hands one over, for tests where the photo itself does not
  * matter (the photo paper ticks itself only when there is one). */
 GBytes     *pd_ui_make_photo_jpeg  (void);
+
+/* The window of the workflow tests. */
+
+/* Conditions for pd_ui_wait_until() whose data is the PdWindow: the photo page's picture
+ * passes every check and may be captured; the standard photo is cut; the form has no save or
+ * lookup under way. */
+gboolean    pd_ui_photo_compliant  (gpointer       window);
+gboolean    pd_ui_photo_taken      (gpointer       window);
+gboolean    pd_ui_form_idle        (gpointer       window);
+/* A condition whose data points to where an async callback leaves its result. */
+gboolean    pd_ui_pointer_set      (gpointer       data);
+
+/* Each screenshot shows a settled window, not a page or a row halfway through its move. */
+void        pd_ui_disable_animations (PdWindow    *window);
+/* At 1366x768, a counter's laptop; shown, once its store is open (which must not fail). */
+void        pd_ui_present_window   (PdWindow      *window);
+/* The window of a station taking applications, as pd_ui_new_window() makes it: without
+ * animations, the photo test set's profile (pd_ui_use_test_photo_profile()), its papers exported
+ * to @print_dir, presented. */
+PdWindow   *pd_ui_open_window      (const char    *db_path,
+                                    PdApplication **app,
+                                    const char    *print_dir);
+/* Destroys *@window, if there is one, and forgets it. */
+void        pd_ui_close_window     (PdWindow     **window);
+const char *pd_ui_visible_page     (PdWindow      *window);
+/* The last scan message (a toast) has @part in it. */
+gboolean    pd_ui_message_has      (PdWindow      *window,
+                                    const char    *part);
+void        pd_ui_wait_for_message (PdWindow      *window,
+                                    const char    *part,
+                                    const char    *what);
+/* Until the form holds the application of @name. */
+void        pd_ui_wait_for_name    (PdWindow      *window,
+                                    const char    *name,
+                                    const char    *what);
+/* Until @n papers in all have been printed since the window opened. */
+void        pd_ui_wait_for_printed (PdWindow      *window,
+                                    guint          n,
+                                    const char    *what);
+/* Until the queue page lists an application in @status. */
+void        pd_ui_wait_for_queue_status (PdWindow *window,
+                                         PdStatus  status,
+                                         const char *what);
+
+/* The photo page ("win.photo"), until the picture of the camera (pd_ui_show_camera_file())
+ * passes every check. */
+void        pd_ui_show_photo_page  (PdWindow      *window);
+/* Capture, then use the standard photo: back on the form with it. */
+void        pd_ui_use_photo        (PdWindow      *window);
+
+/* The form's saves (its "saved" signal), watched from before the action that saves. */
+typedef struct
+{
+  PdDossierForm *form;
+  gulong         id;
+  PdDossier     *saved;
+} PdUiSaveWatch;
+
+void        pd_ui_watch_saves      (PdUiSaveWatch *watch,
+                                    PdWindow      *window);
+/* Until the form saved; stops watching and returns what it saved (transfer full). */
+PdDossier  *pd_ui_wait_for_save    (PdUiSaveWatch *watch,
+                                    const char    *what);
+
+/* One pass of the window's sync engine, as "Sync Now" runs it; it must succeed. */
+PdSyncReport *pd_ui_sync_pass      (PdWindow      *window,
+                                    PdSyncFlags    flags);
 
 G_END_DECLS

@@ -21,12 +21,6 @@ static PdWindow *window;
 static char *db_path;
 
 static gboolean
-store_settled (gpointer data)
-{
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
-}
-
-static gboolean
 has_text_label (GtkWidget *widget)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
@@ -214,9 +208,7 @@ main (int   argc,
   dir = pd_test_make_tmpdir ();
   db_path = g_build_filename (dir, "passdesk.db", NULL);
   window = pd_ui_new_window (db_path, &app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (window));
-  pd_ui_wait_until (store_settled, NULL, "the store to open");
+  pd_ui_present_window (window);
 
   g_test_add_func ("/accessible/window", test_window);
   g_test_add_func ("/accessible/preferences", test_preferences);

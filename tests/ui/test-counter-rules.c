@@ -10,17 +10,14 @@
  * Screenshots go to <build>/tests/ui/screenshots/. */
 #include "config.h"
 
-#include <string.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "pd-application.h"
 #include "pd-declaration-code.h"
 #include "pd-test-support.h"
-#include "pd-ui-test-support.h"
+#include "pd-ui-test-central.h"
 #include "pd-window-private.h"
-#include "sync-test-central.h"
-#include "sync/pd-officer.h"
 #include "sync/pd-outbox.h"
 
 #define WAIT_SECONDS 60
@@ -43,71 +40,17 @@ store (void)
   return pd_window_get_store (window);
 }
 
-static gboolean
-window_ready (gpointer data)
-{
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
-}
-
-static gboolean
-pointer_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static void
-saved_cb (PdDossierForm  *f,
-          PdDossier      *dossier,
-          PdDossier     **out)
-{
-  g_set_object (out, dossier);
-}
-
-static void
-signed_in_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  PdOfficer **officer = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *officer = pd_officer_sign_in_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-/* A GtkLabel showing @text somewhere under @widget: what the officer reads. */
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, text))
-      return TRUE;
-  return FALSE;
-}
-
+/* What the officer reads, somewhere on the window. */
 static gboolean
 window_shows (gpointer text)
 {
-  return shows_text (GTK_WIDGET (window), text);
+  return pd_ui_shows_text (GTK_WIDGET (window), text);
 }
 
 static gboolean
 toast_gone (gpointer text)
 {
-  return !shows_text (GTK_WIDGET (window), text);
-}
-
-static gboolean
-message_has (gpointer text)
-{
-  const char *message = pd_window_get_scan_message (window);
-
-  return message != NULL && strstr (message, text) != NULL;
+  return !pd_ui_shows_text (GTK_WIDGET (window), text);
 }
 
 static GtkCheckButton *
@@ -153,21 +96,6 @@ n_packets_of (PdDossier *dossier)
   return n;
 }
 
-/* A small standard-looking photo, as the photo page hands it over. */
-static GBytes *
-make_photo (void)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 60, 80);
-  g_autoptr(GError) error = NULL;
-  char *data = NULL;
-  gsize size = 0;
-
-  gdk_pixbuf_fill (pixbuf, 0xf0f0f0ff);
-  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "jpeg", &error, NULL));
-  g_assert_no_error (error);
-  return g_bytes_new_take (data, size);
-}
-
 /* A reissue at the counter: the online declaration is there, the officer has checked the ID
  * card and taken the photo, the old passport has not been scanned. */
 static void
@@ -192,7 +120,7 @@ load_reissue (const char *name,
 
   /* The photo is part of the application: no photo, no tick, whatever the officer clicks. */
   {
-    g_autoptr(GBytes) photo = make_photo ();
+    g_autoptr(GBytes) photo = pd_ui_make_photo_jpeg ();
     GtkCheckButton *check = required_check ("ANH");
 
     g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (check)));
@@ -211,19 +139,17 @@ load_reissue (const char *name,
 static PdDossier *
 accept_and_wait (void)
 {
-  PdDossier *saved = NULL;
-  gulong id = g_signal_connect (form (), "saved", G_CALLBACK (saved_cb), &saved);
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.accept", NULL));
+  PdUiSaveWatch saves;
+  g_autoptr(PdDossier) saved = NULL;
   g_autoptr(GError) error = NULL;
   PdDossier *stored;
 
-  pd_ui_wait_until (pointer_set, &saved, "the acceptance");
-  g_signal_handler_disconnect (form (), id);
+  pd_ui_watch_saves (&saves, window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.accept", NULL));
+  saved = pd_ui_wait_for_save (&saves, "the acceptance");
   /* As stored: the form goes on with a blank application. */
   stored = pd_store_get (store (), pd_dossier_get_id (saved), &error);
   g_assert_no_error (error);
-  g_object_unref (saved);
   return stored;
 }
 
@@ -234,8 +160,6 @@ test_missing_paper_blocks (void)
   GtkCheckButton *passport;
   GtkWidget *focus, *row;
 
-  pd_ui_wait_until (window_ready, NULL, "the store to open");
-  g_assert_null (pd_window_get_open_error (window));
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
   g_assert_nonnull (pd_window_get_sync_engine (window));
 
@@ -268,27 +192,6 @@ test_missing_paper_blocks (void)
   g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_ACCEPTED);
   g_assert_cmpuint (n_packets_of (accepted), ==, 1);
   pd_ui_save_screenshot (GTK_WIDGET (window), "counter-rules-accepted.png");
-}
-
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (item) && gtk_widget_get_mapped (GTK_WIDGET (item)))
-        return ADW_MESSAGE_DIALOG (item);
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_dialog () != NULL;
 }
 
 static gboolean
@@ -363,7 +266,7 @@ test_reopen_accepted (void)
 
   /* Neither an officer nor a volunteer. */
   g_assert_false (pd_window_reopen (window, accepted, "Sai ngày sinh"));
-  g_assert_true (message_has ((gpointer) "supervisor"));
+  g_assert_true (pd_ui_message_has (window, "supervisor"));
   pd_window_set_role (window, PD_ROLE_VOLUNTEER, "volunteer1");
   g_assert_false (pd_window_reopen (window, accepted, "Sai ngày sinh"));
   g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_ACCEPTED);
@@ -376,14 +279,13 @@ test_reopen_accepted (void)
   /* The supervisor opens it from the queue and is offered to reopen it, with a reason. */
   pd_window_set_role (window, PD_ROLE_SUPERVISOR, "supervisor1");
   open_from_queue (accepted);
-  pd_ui_wait_until (dialog_shown, NULL, "the reopen dialog");
-  dialog = find_dialog ();
+  dialog = ADW_MESSAGE_DIALOG (pd_ui_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the reopen dialog"));
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Sai ngày sinh");
   pd_ui_save_screenshot (GTK_WIDGET (dialog), "counter-rules-reopen-dialog.png");
   adw_message_dialog_response (dialog, "reopen");
   gtk_window_destroy (GTK_WINDOW (dialog));
   pd_ui_wait_until (status_is, GINT_TO_POINTER (PD_STATUS_DRAFT), "the application to be a draft again");
-  pd_ui_wait_until (message_has, (gpointer) "reopened", "the reopening to be told");
+  pd_ui_wait_for_message (window, "reopened", "the reopening to be told");
   g_assert_cmpuint (n_packets_of (accepted), ==, 0);
   g_assert_cmpint (sync_outbox_count (store (), PD_OUTBOX_PENDING), ==, 0);
   g_assert_cmpuint (count_audit ("reopen", pd_dossier_get_uuid (accepted), "supervisor1"), ==, 1);
@@ -395,7 +297,7 @@ test_reopen_accepted (void)
   /* Corrected and accepted again: a new packet, pushed. */
   pd_window_set_role (window, PD_ROLE_OFFICER, "officer1");
   open_from_queue (accepted);
-  pd_ui_wait_until (message_has, (gpointer) "resumed", "the draft to open");
+  pd_ui_wait_for_message (window, "resumed", "the draft to open");
   pd_dossier_form_set_value (form (), PD_FIELD_BIRTH_DATE, "1990-02-01");
   /* The papers are checked again with the applicant at the counter. */
   gtk_check_button_set_active (required_check ("CCCD"), TRUE);
@@ -436,9 +338,9 @@ test_reopen_accepted (void)
   accepted = pd_store_get (store (), pd_dossier_get_id (reaccepted), &error);
   g_assert_no_error (error);
   g_assert_true (pd_window_reopen (window, accepted, "Sai ảnh"));
-  pd_ui_wait_until (message_has, (gpointer) "Not reopened", "the refusal");
-  g_assert_true (message_has (today));
-  g_assert_true (message_has ((gpointer) "central office"));
+  pd_ui_wait_for_message (window, "Not reopened", "the refusal");
+  g_assert_true (pd_ui_message_has (window, today));
+  g_assert_true (pd_ui_message_has (window, "central office"));
   g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_RECEIVED);
   /* On screen once the toast of the acceptance before it has gone. */
   pd_ui_wait_until (window_shows, (gpointer) "Not reopened", "the refusal on screen");
@@ -450,34 +352,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *db_path = NULL;
   int status;
 
-  pd_test_init (&argc, &argv);
+  dir = pd_ui_init_with_central (&argc, &argv, &central, 0);
   pd_ui_set_wait_seconds (WAIT_SECONDS);
-  textdomain (GETTEXT_PACKAGE);
-  g_assert_cmpint (argc, >=, 2);
-
-  sync_central_init (&central, argv[1]);
-  g_free (sync_central_serve (&central, NULL));
-  dir = pd_test_make_tmpdir ();
-
-  {
-    g_autoptr(PdStore) station = sync_open_store (dir, "station");
-    g_autoptr(PdOfficer) officer = NULL;
-
-    device = sync_enroll (&central, station, NULL);
-    pd_officer_sign_in_async (station, device, "officer1", "officer1-demo", NULL, signed_in_cb, &officer);
-    pd_ui_wait_until (pointer_set, &officer, "the officer to sign in");
-    db_path = g_strdup (pd_store_get_path (station));
-    pd_store_close (station);
-  }
-
+  db_path = pd_ui_make_station (&central, dir, "station", "counter", "officer1", &device);
   window = pd_ui_new_window (db_path, &app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (window));
+  pd_ui_present_window (window);
 
   g_test_add_func ("/counter-rules/missing-paper-blocks", test_missing_paper_blocks);
   g_test_add_func ("/counter-rules/reopen-accepted", test_reopen_accepted);

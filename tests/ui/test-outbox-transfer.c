@@ -23,10 +23,8 @@
 #include "pd-application.h"
 #include "pd-outbox-transfer-private.h"
 #include "pd-test-support.h"
-#include "pd-ui-test-support.h"
+#include "pd-ui-test-central.h"
 #include "pd-window-private.h"
-#include "sync-test-central.h"
-#include "sync/pd-officer.h"
 
 #define WAIT_SECONDS 60
 
@@ -42,12 +40,6 @@ static char *office_db;
 static const char *names[] = { "Hoàng Thị Mai", "Vàng A Sử" };
 
 static gboolean
-engine_ready (gpointer data)
-{
-  return pd_window_get_store (window) != NULL && pd_window_get_sync_engine (window) != NULL;
-}
-
-static gboolean
 dialog_mapped (gpointer data)
 {
   GtkWindow *dialog = pd_ui_find_message_dialog (GTK_WINDOW (window));
@@ -59,24 +51,11 @@ dialog_mapped (gpointer data)
 static void
 open_window (const char *db_path)
 {
-  if (app == NULL)
-    window = pd_ui_new_window (db_path, &app);
-  else
-    window = pd_window_new (app, db_path);
-  g_object_set (gtk_settings_get_for_display (gtk_widget_get_display (GTK_WIDGET (window))),
-                "gtk-enable-animations", FALSE, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (window));
-  pd_ui_wait_until (engine_ready, NULL, "the store and the sync engine");
-  g_assert_null (pd_window_get_open_error (window));
+  window = pd_ui_new_window (db_path, &app);
+  pd_ui_disable_animations (window);
+  pd_ui_present_window (window);
+  g_assert_nonnull (pd_window_get_sync_engine (window));
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
-}
-
-static void
-close_window (void)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  window = NULL;
 }
 
 /* Runs @action on @file as the menu does, and returns the result dialog's heading and body
@@ -255,28 +234,6 @@ test_export (void)
   g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_PENDING), ==, 2);
 }
 
-static GtkWindow *
-find_file_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) each = g_list_model_get_item (toplevels, i);
-
-      /* The list of toplevels keeps it. */
-      if (GTK_IS_FILE_CHOOSER (each) && pd_ui_mapped (each))
-        return each;
-    }
-  return NULL;
-}
-
-static gboolean
-file_chooser_mapped (gpointer data)
-{
-  return find_file_chooser () != NULL;
-}
-
 /* Without the hook: the save dialog (GTK's own without a portal) offers the default name in the
  * folder of USB drives if there is one; cancelled, nothing happens; accepted, it exports. */
 static void
@@ -290,8 +247,7 @@ test_export_chooser (void)
   AdwMessageDialog *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-outbox", NULL));
-  pd_ui_wait_until (file_chooser_mapped, NULL, "the save dialog");
-  chooser = find_file_chooser ();
+  chooser = pd_ui_wait_for_toplevel (GTK_TYPE_FILE_CHOOSER, "the save dialog");
   g_assert_true (gtk_window_get_transient_for (chooser) == GTK_WINDOW (window));
   g_assert_cmpstr (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser)), ==, name);
   pd_ui_save_screenshot (GTK_WIDGET (chooser), "outbox-transfer-01-save-dialog.png");
@@ -303,8 +259,7 @@ test_export_chooser (void)
   g_assert_null (pd_ui_find_message_dialog (GTK_WINDOW (window)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-outbox", NULL));
-  pd_ui_wait_until (file_chooser_mapped, NULL, "the save dialog again");
-  chooser = find_file_chooser ();
+  chooser = pd_ui_wait_for_toplevel (GTK_TYPE_FILE_CHOOSER, "the save dialog again");
   g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, &error));
   g_assert_no_error (error);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "chosen.json");
@@ -410,7 +365,7 @@ test_export_volunteer (void)
 
   assert_volunteer_refused ("win.export-outbox", target);
   g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
-  close_window ();
+  pd_ui_close_window (&window);
 }
 
 /* Back at the office: the second station, connected. */
@@ -571,12 +526,6 @@ test_import_volunteer (void)
   g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, 2);
 }
 
-static gboolean
-store_open (gpointer data)
-{
-  return pd_window_get_store (window) != NULL;
-}
-
 /* A station never enrolled has nothing sealed to carry, and nowhere to send: it says how to
  * enroll. */
 static void
@@ -585,10 +534,9 @@ test_not_enrolled (void)
   g_autofree char *fresh = g_build_filename (tmpdir, "fresh.db", NULL);
   g_autofree char *target = g_build_filename (usb_dir, "fresh.json", NULL);
 
-  close_window ();
-  window = pd_window_new (app, fresh);
-  gtk_window_present (GTK_WINDOW (window));
-  pd_ui_wait_until (store_open, NULL, "the store");
+  pd_ui_close_window (&window);
+  window = pd_ui_new_window (fresh, &app);
+  pd_ui_present_window (window);
   g_assert_null (pd_window_get_sync_engine (window));
   for (guint i = 0; i < 2; i++)
     {
@@ -604,58 +552,18 @@ test_not_enrolled (void)
   g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
 }
 
-static void
-signed_in_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  PdOfficer **officer = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *officer = pd_officer_sign_in_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-pointer_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-/* An enrolled station with officer1 signed in; returns its database's path. */
-static char *
-make_station (const char *name)
-{
-  g_autoptr(PdStore) station = sync_open_store (tmpdir, name);
-  g_autoptr(PdDevice) device = sync_enroll (&central, station, NULL);
-  g_autoptr(PdOfficer) officer = NULL;
-  char *path;
-
-  pd_officer_sign_in_async (station, device, "officer1", "officer1-demo", NULL, signed_in_cb, &officer);
-  pd_ui_wait_until (pointer_set, &officer, "the officer to sign in");
-  path = g_strdup (pd_store_get_path (station));
-  pd_store_close (station);
-  return path;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   int status;
 
-  pd_test_init (&argc, &argv);
+  tmpdir = pd_ui_init_with_central (&argc, &argv, &central, 0);
   pd_ui_set_wait_seconds (WAIT_SECONDS);
-  textdomain (GETTEXT_PACKAGE);
-  g_assert_cmpint (argc, >=, 2);
-
-  sync_central_init (&central, argv[1]);
-  g_free (sync_central_serve (&central, NULL));
-  tmpdir = pd_test_make_tmpdir ();
   usb_dir = g_build_filename (tmpdir, "usb", NULL);
   g_assert_cmpint (g_mkdir_with_parents (usb_dir, 0700), ==, 0);
-  mobile_db = make_station ("mobile.db");
-  office_db = make_station ("office.db");
+  mobile_db = pd_ui_make_station (&central, tmpdir, "mobile.db", "counter", "officer1", NULL);
+  office_db = pd_ui_make_station (&central, tmpdir, "office.db", "counter", "officer1", NULL);
 
   g_test_add_func ("/outbox-transfer/export", test_export);
   g_test_add_func ("/outbox-transfer/export-chooser", test_export_chooser);
@@ -671,8 +579,7 @@ main (int   argc,
   g_test_add_func ("/outbox-transfer/not-enrolled", test_not_enrolled);
   status = g_test_run ();
 
-  if (window != NULL)
-    close_window ();
+  pd_ui_close_window (&window);
   g_clear_object (&app);
   sync_central_clear (&central);
   g_free (usb_file);

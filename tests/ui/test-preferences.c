@@ -20,10 +20,8 @@
 #include "pd-queue.h"
 #include "pd-sign-in-dialog-private.h"
 #include "pd-test-support.h"
-#include "pd-ui-test-support.h"
+#include "pd-ui-test-central.h"
 #include "pd-window-private.h"
-#include "sync-test-central.h"
-#include "sync/pd-officer.h"
 
 #define WAIT_SECONDS 60
 
@@ -34,12 +32,6 @@ static char *dir;
 static const char *old_name = "Trịnh Văn Cũ";
 static const char *today_name = "Lâm Thị Mới";
 static const char *declared_name = "Hà Văn Chờ";
-
-static gboolean
-window_ready (gpointer data)
-{
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
-}
 
 static gboolean
 preferences_idle (gpointer data)
@@ -146,8 +138,6 @@ test_station_letter (void)
   g_autofree char *expected = g_strdup_printf (_("Entrance · station %s"), "B");
   gpointer args[2];
 
-  pd_ui_wait_until (window_ready, NULL, "the store to open");
-  g_assert_null (pd_window_get_open_error (window));
   store = pd_window_get_store (window);
   queue = pd_queue_new (store, NULL);
   entrance = entrance_page ();
@@ -216,24 +206,7 @@ test_station_letter (void)
 static PdSignInDialog *
 find_sign_in_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) object = g_list_model_get_item (toplevels, i);
-
-      if (PD_IS_SIGN_IN_DIALOG (object) && gtk_widget_get_visible (GTK_WIDGET (object)))
-        return PD_SIGN_IN_DIALOG (object);
-    }
-  return NULL;
-}
-
-static gboolean
-sign_in_dialog_shown (gpointer data)
-{
-  PdSignInDialog *dialog = find_sign_in_dialog ();
-
-  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog)) && !pd_sign_in_dialog_get_busy (dialog);
+  return (PdSignInDialog *) pd_ui_find_toplevel (PD_TYPE_SIGN_IN_DIALOG);
 }
 
 static gboolean
@@ -254,8 +227,8 @@ open_sign_in (const char *action)
   PdSignInDialog *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
-  pd_ui_wait_until (sign_in_dialog_shown, NULL, "the sign-in dialog");
-  dialog = find_sign_in_dialog ();
+  dialog = PD_SIGN_IN_DIALOG (pd_ui_wait_for_toplevel (PD_TYPE_SIGN_IN_DIALOG, "the sign-in dialog"));
+  pd_ui_wait_until (dialog_idle, dialog, "the sign-in dialog to be ready");
   return dialog;
 }
 
@@ -419,27 +392,6 @@ days_ago_at_noon (guint days)
   return g_date_time_to_unix (then);
 }
 
-static gboolean
-n_printed_is (gpointer data)
-{
-  return pd_window_get_n_printed (window) == GPOINTER_TO_UINT (data);
-}
-
-static PdDayReportDialog *
-find_day_report_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) object = g_list_model_get_item (toplevels, i);
-
-      if (PD_IS_DAY_REPORT_DIALOG (object))
-        return PD_DAY_REPORT_DIALOG (object);
-    }
-  return NULL;
-}
-
 static void
 test_day_report_previous_day (void)
 {
@@ -466,7 +418,7 @@ test_day_report_previous_day (void)
 
   pd_window_set_print_export_dir (window, dir);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.choose-day-report", NULL));
-  dialog = find_day_report_dialog ();
+  dialog = (PdDayReportDialog *) pd_ui_find_toplevel (PD_TYPE_DAY_REPORT_DIALOG);
   g_assert_nonnull (dialog);
   pd_ui_wait_until (pd_ui_mapped, dialog, "the day report dialog");
   /* Today is offered first. */
@@ -484,8 +436,9 @@ test_day_report_previous_day (void)
   g_assert_null (pd_day_report_dialog_get_message (dialog));
   pd_ui_save_screenshot (GTK_WIDGET (dialog), "day-report-dialog.png");
   g_assert_true (pd_day_report_dialog_print (dialog));
-  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the day report");
-  g_assert_null (find_day_report_dialog ());
+  pd_ui_wait_for_printed (window, n + 1, "the day report");
+  g_assert_cmpuint (pd_window_get_n_printed (window), ==, n + 1);
+  g_assert_null (pd_ui_find_toplevel (PD_TYPE_DAY_REPORT_DIALOG));
 
   g_assert_true (pd_window_get_day_report (window, &report));
   g_test_message ("day report of %s: taken %u, pending %u, synced %u", typed, report.taken, report.pending,
@@ -611,27 +564,12 @@ main (int   argc,
   g_autofree char *db_path = NULL;
   int status;
 
-  pd_test_init (&argc, &argv);
+  dir = pd_ui_init_with_central (&argc, &argv, &central, 0);
   pd_ui_set_wait_seconds (WAIT_SECONDS);
-  textdomain (GETTEXT_PACKAGE);
-  g_assert_cmpint (argc, >=, 2);
-
-  sync_central_init (&central, argv[1]);
-  g_free (sync_central_serve (&central, NULL));
-  dir = pd_test_make_tmpdir ();
-
   /* Enrolled, nobody signed in yet. */
-  {
-    g_autoptr(PdStore) store = sync_open_store (dir, "station");
-    g_autoptr(PdDevice) device = sync_enroll (&central, store, NULL);
-
-    db_path = g_strdup (pd_store_get_path (store));
-    pd_store_close (store);
-  }
-
+  db_path = pd_ui_make_station (&central, dir, "station", "counter", NULL, NULL);
   window = pd_ui_new_window (db_path, &app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (window));
+  pd_ui_present_window (window);
 
   g_test_add_func ("/preferences/station-letter", test_station_letter);
   g_test_add_func ("/sign-in/online", test_sign_in_online);

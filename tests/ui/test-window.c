@@ -619,22 +619,106 @@ size_is (gpointer data)
 }
 
 static void
-test_small_screen (void)
+resize_window (int width,
+               int height)
 {
-  int size[2] = { 1366, 768 };
+  int size[2] = { width, height };
   int default_width, default_height;
+  g_autofree char *what = g_strdup_printf ("the window to take %dx%d", width, height);
 
   /* The default size counts the invisible resize borders around the window's content. */
   gtk_window_get_default_size (GTK_WINDOW (window), &default_width, &default_height);
   gtk_window_set_default_size (GTK_WINDOW (window),
                                size[0] + default_width - gtk_widget_get_width (GTK_WIDGET (window)),
                                size[1] + default_height - gtk_widget_get_height (GTK_WIDGET (window)));
-  pd_ui_wait_until (size_is, size, "the window to take 1366x768");
+  pd_ui_wait_until (size_is, size, what);
+}
+
+static GtkWidget *
+find_by_action (GtkWidget  *widget,
+                const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_action (child, action_name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_mapped (GtkWidget *widget,
+             GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_mapped (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* @widget is shown whole inside the window, not clipped by its edge. */
+static void
+assert_inside_window (GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (window)));
+}
+
+/* The officer's buttons stay on screen, and the form's rows keep a readable line length. */
+static void
+assert_form_readable (void)
+{
+  GtkWidget *form = GTK_WIDGET (pd_window_get_form (window));
+  GtkWidget *row;
+
+  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "form");
+  pd_ui_wait_until (pd_ui_mapped, form, "the form to show");
+  assert_inside_window (find_by_action (form, "win.accept"));
+  assert_inside_window (find_by_action (form, "form.hold"));
+  assert_inside_window (find_by_action (GTK_WIDGET (window), "win.call-next"));
+  row = find_mapped (form, ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (row);
+  g_assert_cmpint (gtk_widget_get_width (row), >=, 360);
+  g_assert_cmpint (gtk_widget_get_width (row), <=, 800);
+}
+
+static void
+test_small_screen (void)
+{
+  resize_window (1366, 768);
   fill_good_application ();
   pd_dossier_form_focus_first (pd_window_get_form (window));
+  assert_form_readable ();
   save_screenshot (GTK_WIDGET (window), "form-1366x768.png");
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
   save_screenshot (GTK_WIDGET (window), "queue-1366x768.png");
+}
+
+static void
+test_large_screen (void)
+{
+  resize_window (1920, 1080);
+  assert_form_readable ();
+  save_screenshot (GTK_WIDGET (window), "form-1920x1080.png");
+  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  save_screenshot (GTK_WIDGET (window), "queue-1920x1080.png");
 }
 
 int
@@ -663,6 +747,7 @@ main (int   argc,
   g_test_add_func ("/ui/toasts", test_toasts);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/small-screen", test_small_screen);
+  g_test_add_func ("/ui/large-screen", test_large_screen);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

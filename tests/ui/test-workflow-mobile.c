@@ -15,19 +15,14 @@
 #include <string.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <poppler.h>
 
 #include "pd-application.h"
-#include "pd-central-db.h"
-#include "pd-declaration-code.h"
-#include "pd-photo-page-private.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
 #include "pd-trip.h"
-#include "pd-ui-test-support.h"
+#include "pd-ui-test-central.h"
+#include "pd-ui-test-pdf.h"
 #include "pd-window-private.h"
-#include "sync-test-central.h"
-#include "sync/pd-officer.h"
 #include "sync/pd-outbox.h"
 
 #define WAIT_SECONDS 60
@@ -65,44 +60,6 @@ save_screenshot (const char *name)
 }
 
 static gboolean
-store_open (gpointer data)
-{
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
-}
-
-static gboolean
-form_has_name (gpointer data)
-{
-  return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_FULL_NAME), data) == 0;
-}
-
-static gboolean
-n_printed_is (gpointer data)
-{
-  return pd_window_get_n_printed (window) >= GPOINTER_TO_UINT (data);
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-saved_cb (PdDossierForm *f,
-          PdDossier     *dossier,
-          gboolean      *saved)
-{
-  *saved = TRUE;
-}
-
-static gboolean
-pointer_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static gboolean
 trip_ready (gpointer data)
 {
   guint chosen, total;
@@ -125,80 +82,6 @@ queue_loaded (gpointer data)
 
   return !pd_queue_page_get_loading (page) &&
          g_list_model_get_n_items (pd_queue_page_get_model (page)) >= GPOINTER_TO_UINT (data);
-}
-
-static gboolean
-queue_has_status (gpointer data)
-{
-  PdQueuePage *page = pd_window_get_queue_page (window);
-  GListModel *model = pd_queue_page_get_model (page);
-
-  if (pd_queue_page_get_loading (page))
-    return FALSE;
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(PdDossier) dossier = g_list_model_get_item (model, i);
-
-      if (pd_dossier_get_status (dossier) == (PdStatus) GPOINTER_TO_INT (data))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static char *
-pdf_text (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_filename_to_uri (path, NULL, &error);
-  PopplerDocument *document;
-  GString *text = g_string_new (NULL);
-
-  g_assert_no_error (error);
-  document = poppler_document_new_from_file (uri, NULL, &error);
-  g_assert_no_error (error);
-  for (int i = 0; i < poppler_document_get_n_pages (document); i++)
-    {
-      PopplerPage *page = poppler_document_get_page (document, i);
-      g_autofree char *page_text = poppler_page_get_text (page);
-
-      g_string_append (text, page_text);
-      g_string_append_c (text, '\n');
-      g_object_unref (page);
-    }
-  g_object_unref (document);
-  return g_string_free (text, FALSE);
-}
-
-/* Page 1 of @pdf_path as printed, into the screenshots. */
-static void
-render_pdf (const char *pdf_path,
-            const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_filename_to_uri (pdf_path, NULL, &error);
-  g_autofree char *path = g_build_filename (pd_ui_screenshot_dir (), name, NULL);
-  PopplerDocument *document = poppler_document_new_from_file (uri, NULL, &error);
-  PopplerPage *page;
-  const double dpi = 150;
-  double width, height;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  g_assert_no_error (error);
-  page = poppler_document_get_page (document, 0);
-  poppler_page_get_size (page, &width, &height);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (width * dpi / 72), (int) (height * dpi / 72));
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_scale (cr, dpi / 72, dpi / 72);
-  poppler_page_render_for_printing (page, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_object_unref (page);
-  g_object_unref (document);
-  g_test_message ("rendered %s", path);
 }
 
 /* Widgets of @root's tree that @match takes. */
@@ -241,60 +124,6 @@ is_suggested_button (GtkWidget     *widget,
   return GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "suggested-action");
 }
 
-static GtkWindow *
-find_trip_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) each = g_list_model_get_item (toplevels, i);
-
-      if (PD_IS_TRIP_DIALOG (each))
-        return each;
-    }
-  return NULL;
-}
-
-static gboolean
-trip_dialog_mapped (gpointer data)
-{
-  GtkWindow *dialog = find_trip_dialog ();
-
-  return dialog != NULL && pd_ui_mapped (dialog);
-}
-
-static gboolean
-message_dialog_mapped (gpointer data)
-{
-  GtkWindow *dialog = pd_ui_find_message_dialog (GTK_WINDOW (window));
-
-  return dialog != NULL && pd_ui_mapped (dialog);
-}
-
-static void
-synced_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  PdSyncReport **report = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (pd_sync_engine_sync_finish (PD_SYNC_ENGINE (object), result, report, &error));
-  g_assert_no_error (error);
-}
-
-/* One pass of the window's engine, as "Sync Now" makes it. */
-static PdSyncReport *
-sync_now (void)
-{
-  PdSyncReport *report = NULL;
-
-  pd_sync_engine_sync_async (pd_window_get_sync_engine (window), PD_SYNC_ALL, NULL, synced_cb, &report);
-  pd_ui_wait_until (pointer_set, &report, "the sync pass");
-  return report;
-}
-
 static void
 failed_cb (GObject      *object,
            GAsyncResult *result,
@@ -314,7 +143,7 @@ offline_pass (void)
   g_autoptr(GError) error = NULL;
 
   pd_sync_engine_sync_async (pd_window_get_sync_engine (window), PD_SYNC_ALL, NULL, failed_cb, &error);
-  pd_ui_wait_until (pointer_set, &error, "the sync pass to fail");
+  pd_ui_wait_until (pd_ui_pointer_set, &error, "the sync pass to fail");
   g_test_message ("offline: %s", error->message);
   g_assert_cmpint (pd_sync_engine_get_state (pd_window_get_sync_engine (window)), ==, PD_SYNC_STATE_OFFLINE);
 }
@@ -322,22 +151,10 @@ offline_pass (void)
 static PdDayReport
 day_report (const char *png)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *name = g_date_time_format (now, "day-report-%Y-%m-%d.pdf");
-  g_autofree char *path = g_build_filename (print_dir, name, NULL);
-  g_autofree char *text = NULL;
-  guint n = pd_window_get_n_printed (window);
   PdDayReport report;
+  g_autofree char *path = pd_ui_print_day_report (window, print_dir, &report);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.day-report", NULL));
-  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the day report");
-  g_assert_true (pd_window_get_day_report (window, &report));
-  g_print ("day report: taken %u, pending %u, synced %u, rejected %u, refused %u, on hold %u\n",
-           report.taken, report.pending, report.synced, report.rejected, report.refused, report.on_hold);
-  text = pdf_text (path);
-  g_test_message ("day report:\n%s", text);
-  g_assert_nonnull (strstr (text, "Applications taken"));
-  render_pdf (path, png);
+  g_free (pd_ui_render_pdf (path, 150, png));
   return report;
 }
 
@@ -353,15 +170,12 @@ test_prepare_trip (void)
   guint chosen = 0, total = 0;
   g_autofree char *setting = NULL;
 
-  pd_ui_wait_until (store_open, NULL, "the store to open");
-  g_assert_null (pd_window_get_open_error (window));
   g_assert_nonnull (pd_window_get_sync_engine (window));
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
   save_screenshot ("mobile-01-window.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.prepare-trip", NULL));
-  pd_ui_wait_until (trip_dialog_mapped, NULL, "the trip dialog");
-  dialog = find_trip_dialog ();
+  dialog = pd_ui_wait_for_toplevel (PD_TYPE_TRIP_DIALOG, "the trip dialog");
   /* Hà Nội, then Hoàn Kiếm in its communes. */
   reference = pd_store_get_reference (store ());
   hanoi = pd_reference_lookup (reference, PD_REFERENCE_PROVINCES, "01");
@@ -402,37 +216,13 @@ test_offline (void)
   save_screenshot ("mobile-04-offline-sync-page.png");
 }
 
-static gboolean
-report_compliant (gpointer data)
-{
-  PdPhotoPage *page = pd_window_get_photo_page (window);
-  const PdPhotoReport *report = pd_photo_page_get_report (page);
-
-  return report != NULL && pd_photo_report_is_compliant (report) && pd_photo_page_get_capture_enabled (page);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return pd_photo_page_get_result_jpeg (pd_window_get_photo_page (window)) != NULL;
-}
-
 /* The photo, taken in the field with the file camera standing in for the team's. */
 static void
 take_photo (void)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("PASSDESK_PHOTO_TESTSET"), "base.png", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(PdCamera) camera = pd_camera_new_for_file (file);
-  PdPhotoPage *page = pd_window_get_photo_page (window);
-
-  pd_camera_set_max_fps (camera, 10);
-  pd_photo_page_set_camera (page, camera);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.photo", NULL));
-  pd_ui_wait_until (report_compliant, NULL, "the photo checks to pass");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "photo.capture", NULL));
-  pd_ui_wait_until (has_result, NULL, "the standard photo");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "photo.use", NULL));
+  pd_ui_show_camera_file (window, "base.png");
+  pd_ui_show_photo_page (window);
+  pd_ui_use_photo (window);
 }
 
 /* The officer ticks each paper once seen. */
@@ -461,7 +251,7 @@ accept_and_wait (void)
         g_error ("not accepted: %s", gtk_label_get_label (pd_dossier_form_get_error_label (form (), f)));
   g_assert_true (pd_dossier_form_get_busy (form ()));
   /* The slip and the receipt. */
-  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 2), "the papers of the acceptance");
+  pd_ui_wait_for_printed (window, n + 2, "the papers of the acceptance");
 }
 
 /* 1: a pulled declaration, by its code. */
@@ -470,7 +260,7 @@ test_take_pulled (void)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL));
   pd_window_handle_scan (window, code_pulled);
-  pd_ui_wait_until (form_has_name, (gpointer) pulled_name, "the pulled declaration");
+  pd_ui_wait_for_name (window, pulled_name, "the pulled declaration");
   take_photo ();
   tick_documents ();
   save_screenshot ("mobile-05-pulled-declaration.png");
@@ -515,23 +305,21 @@ test_hold (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = NULL;
   GtkWindow *dialog;
-  gboolean saved = FALSE;
-  gulong id;
+  PdUiSaveWatch saves;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL));
   pd_window_handle_scan (window, code_held);
-  pd_ui_wait_until (form_has_name, (gpointer) held_name, "the second pulled declaration");
+  pd_ui_wait_for_name (window, held_name, "the second pulled declaration");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.hold", NULL));
-  pd_ui_wait_until (message_dialog_mapped, NULL, "the hold dialog");
-  dialog = pd_ui_find_message_dialog (GTK_WINDOW (window));
+  dialog = pd_ui_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the hold dialog");
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))),
                          "Chưa mang thẻ căn cước");
   pd_ui_save_screenshot (GTK_WIDGET (dialog), "mobile-07-hold-dialog.png");
-  id = g_signal_connect (form (), "saved", G_CALLBACK (saved_cb), &saved);
+  pd_ui_watch_saves (&saves, window);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "hold");
   gtk_window_destroy (dialog);
-  pd_ui_wait_until (flag_set, &saved, "the application to be put on hold");
-  g_signal_handler_disconnect (form (), id);
+  g_object_unref (pd_ui_wait_for_save (&saves, "the application to be put on hold"));
 
   found = pd_store_find_by_declaration_code (store (), code_held, &error);
   g_assert_no_error (error);
@@ -585,7 +373,7 @@ test_sync_back (void)
   PdDayReport report;
 
   g_free (sync_central_serve (&central, NULL));
-  first = sync_now ();
+  first = pd_ui_sync_pass (window, PD_SYNC_ALL);
   g_print ("sync back: %u accepted, %u duplicates\n", first->accepted, first->duplicates);
   g_assert_cmpuint (first->accepted, ==, 2);
   g_assert_cmpuint (first->duplicates, ==, 0);
@@ -616,7 +404,7 @@ test_sync_back (void)
     g_free (sync_central_run (&central, "set-status", packet, "--status=rejected",
                               "--reason=Ảnh không đạt chuẩn", NULL));
   }
-  second = sync_now ();
+  second = pd_ui_sync_pass (window, PD_SYNC_ALL);
   g_assert_cmpuint (second->accepted, ==, 0);
   g_assert_cmpuint (second->duplicates, ==, 0);
   g_assert_cmpuint (second->statuses, ==, 1);
@@ -631,7 +419,7 @@ test_sync_back (void)
   g_assert_cmpuint (report.rejected, ==, 1);
   g_assert_cmpuint (report.on_hold, ==, 1);
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
-  pd_ui_wait_until (queue_has_status, GINT_TO_POINTER (PD_STATUS_REJECTED), "the rejection in the list");
+  pd_ui_wait_for_queue_status (window, PD_STATUS_REJECTED, "the rejection in the list");
   save_screenshot ("mobile-14-queue-rejected.png");
 }
 
@@ -657,44 +445,6 @@ test_usb_duplicates (void)
   g_assert_cmpint (sync_central_stat (&central, "distinct_dossiers"), ==, 2);
 }
 
-static void
-add_central_declaration (PdCentralDb *db,
-                         const char  *office,
-                         const char  *name,
-                         const char  *id_number,
-                         guint64      number,
-                         const char  *commune,
-                         char       **code)
-{
-  g_autoptr(PdDossier) declaration = pd_test_make_dossier (name, id_number);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *decl_code = pd_declaration_code_build ("01", number, &error);
-  g_autoptr(JsonNode) json = NULL;
-
-  g_assert_no_error (error);
-  pd_dossier_set_field (declaration, PD_FIELD_PERMANENT_COMMUNE, commune);
-  pd_dossier_set_field (declaration, PD_FIELD_CURRENT_COMMUNE, commune);
-  pd_dossier_set_field (declaration, PD_FIELD_DECLARATION_CODE, decl_code);
-  json = pd_dossier_to_json (declaration, TRUE);
-  g_assert_true (pd_central_db_add_declaration (db, decl_code, office, g_get_real_time () / G_USEC_PER_SEC,
-                                                json, &error));
-  g_assert_no_error (error);
-  if (code != NULL)
-    *code = g_steal_pointer (&decl_code);
-}
-
-static void
-signed_in_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  PdOfficer **officer = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *officer = pd_officer_sign_in_finish (result, &error);
-  g_assert_no_error (error);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -704,15 +454,9 @@ main (int   argc,
   g_autofree char *usb_dir = NULL;
   int status;
 
-  pd_test_init (&argc, &argv);
+  tmpdir = pd_ui_init_with_central (&argc, &argv, &central, 0);
   pd_ui_set_wait_seconds (WAIT_SECONDS);
-  textdomain (GETTEXT_PACKAGE);
-  g_assert_cmpint (argc, >=, 2);
   g_assert_nonnull (g_getenv ("PASSDESK_PHOTO_TESTSET"));
-
-  sync_central_init (&central, argv[1]);
-  g_free (sync_central_serve (&central, NULL));
-  tmpdir = pd_test_make_tmpdir ();
   print_dir = g_build_filename (tmpdir, "printed", NULL);
   usb_dir = g_build_filename (tmpdir, "usb", NULL);
   usb_file = g_build_filename (usb_dir, "passdesk-outbox.json", NULL);
@@ -720,48 +464,22 @@ main (int   argc,
   g_assert_cmpint (g_mkdir_with_parents (usb_dir, 0700), ==, 0);
 
   {
-    g_autoptr(PdStore) station = sync_open_store (tmpdir, "mobile.db");
-    g_autoptr(PdDevice) device = sync_enroll (&central, station, NULL);
-    g_autoptr(PdCentralDb) db = pd_central_db_open (central.db, &error);
-    g_autoptr(PdOfficer) officer = NULL;
-    const char *office = pd_device_get_office_code (device);
+    g_autoptr(PdDevice) device = NULL;
+    g_autoptr(PdCentralDb) db = NULL;
+    const char *office;
 
+    db_path = pd_ui_make_station (&central, tmpdir, "mobile.db", "counter", "officer1", &device);
+    office = pd_device_get_office_code (device);
+    db = pd_central_db_open (central.db, &error);
     g_assert_no_error (error);
     /* Two in Hoàn Kiếm (00070), where the team goes; one in Ba Đình. */
-    add_central_declaration (db, office, pulled_name, "001088000666", 616161, "00070", &code_pulled);
-    add_central_declaration (db, office, held_name, "001086000888", 717171, "00070", &code_held);
-    add_central_declaration (db, office, "Đặng Văn Long", "001080000555", 515151, "00004", NULL);
-
-    pd_officer_sign_in_async (station, device, "officer1", "officer1-demo", NULL, signed_in_cb, &officer);
-    pd_ui_wait_until (pointer_set, &officer, "the officer to sign in");
-    db_path = g_strdup (pd_store_get_path (station));
-    pd_store_close (station);
+    code_pulled = pd_ui_add_central_declaration (db, office, pulled_name, "001088000666", 616161, "00070");
+    code_held = pd_ui_add_central_declaration (db, office, held_name, "001086000888", 717171, "00070");
+    g_free (pd_ui_add_central_declaration (db, office, "Đặng Văn Long", "001080000555", 515151, "00004"));
   }
 
-  window = pd_ui_new_window (db_path, &app);
-  /* Each screenshot shows a settled window, not a page switch halfway through. */
-  g_object_set (gtk_settings_get_for_display (gtk_widget_get_display (GTK_WIDGET (window))),
-                "gtk-enable-animations", FALSE, NULL);
-  /* The synthetic faces of the test set open their mouths a little more than the standard
-   * allows (as in test-photo-page). */
-  {
-    g_autofree char *official = g_build_filename (g_getenv ("PASSDESK_DATA_DIR"), "photo-standards",
-                                                  "vn-passport.json", NULL);
-    g_autofree char *contents = NULL;
-    g_autofree char *changed = NULL;
-    g_autoptr(GRegex) regex = g_regex_new ("\"mouth_gap_max\": [0-9.]+", 0, 0, NULL);
-    g_autoptr(PdPhotoProfile) tolerant = NULL;
-
-    g_assert_true (g_file_get_contents (official, &contents, NULL, NULL));
-    changed = g_regex_replace_literal (regex, contents, -1, 0, "\"mouth_gap_max\": 0.2", 0, NULL);
-    tolerant = pd_photo_profile_new_from_data (changed, -1, &error);
-    g_assert_no_error (error);
-    pd_photo_page_set_profile (pd_window_get_photo_page (window), tolerant);
-  }
-  pd_window_set_print_export_dir (window, print_dir);
   /* The team's laptop. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (window));
+  window = pd_ui_open_window (db_path, &app, print_dir);
 
   g_test_add_func ("/workflow-mobile/prepare-trip", test_prepare_trip);
   g_test_add_func ("/workflow-mobile/offline", test_offline);

@@ -13,7 +13,6 @@
  * Screenshots (slip-photo-NN-*.png) go to <build>/tests/ui/screenshots/. */
 #include "config.h"
 
-#include <string.h>
 #include <sqlite3.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -22,10 +21,8 @@
 #include "pd-photo-page-private.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
-#include "pd-ui-test-support.h"
+#include "pd-ui-test-central.h"
 #include "pd-window-private.h"
-#include "sync-test-central.h"
-#include "sync/pd-officer.h"
 
 #define WAIT_SECONDS 60
 
@@ -58,48 +55,9 @@ form_dossier (void)
 }
 
 static gboolean
-store_open (gpointer data)
-{
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
-}
-
-static gboolean
-n_printed_is (gpointer data)
-{
-  return pd_window_get_n_printed (window) >= GPOINTER_TO_UINT (data);
-}
-
-static gboolean
-message_has (gpointer data)
-{
-  return pd_window_get_scan_message (window) != NULL && strstr (pd_window_get_scan_message (window), data) != NULL;
-}
-
-static gboolean
-report_compliant (gpointer data)
-{
-  PdPhotoPage *page = pd_window_get_photo_page (window);
-  const PdPhotoReport *report = pd_photo_page_get_report (page);
-
-  return report != NULL && pd_photo_report_is_compliant (report) && pd_photo_page_get_capture_enabled (page);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return pd_photo_page_get_result_jpeg (pd_window_get_photo_page (window)) != NULL;
-}
-
-static gboolean
 model_ready (gpointer data)
 {
   return pd_photo_page_get_model_ready (pd_window_get_photo_page (window));
-}
-
-static gboolean
-form_has_name (gpointer data)
-{
-  return g_strcmp0 (pd_dossier_get_field (form_dossier (), PD_FIELD_FULL_NAME), citizen_name) == 0;
 }
 
 static gboolean
@@ -122,39 +80,12 @@ n_mismatches_is (gpointer data)
   return pd_mismatch_panel_get_n_unresolved (pd_dossier_form_get_mismatch_panel (form ())) == GPOINTER_TO_UINT (data);
 }
 
-static gboolean
-pointer_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
 static guint
 n_missing (void)
 {
   g_autoptr(GPtrArray) missing = pd_dossier_form_get_missing_documents (form ());
 
   return missing->len;
-}
-
-static void
-open_window (const char *db_path)
-{
-  window = app == NULL ? pd_ui_new_window (db_path, &app) : pd_window_new (app, db_path);
-  g_object_set (gtk_settings_get_for_display (gtk_widget_get_display (GTK_WIDGET (window))),
-                "gtk-enable-animations", FALSE, NULL);
-  pd_ui_use_test_photo_profile (window);
-  pd_window_set_print_export_dir (window, print_dir);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (window));
-  pd_ui_wait_until (store_open, NULL, "the store to open");
-  g_assert_null (pd_window_get_open_error (window));
-}
-
-static void
-close_window (void)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  window = NULL;
 }
 
 /* The volunteer station: the declaration, the photo, the slip; the photo leaves at once. */
@@ -165,24 +96,21 @@ test_volunteer_prints (void)
   g_autoptr(GPtrArray) stored = NULL;
   guint n;
 
-  open_window (volunteer_db);
+  window = pd_ui_open_window (volunteer_db, &app, print_dir);
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_VOLUNTEER);
   declared = pd_test_make_dossier (citizen_name, citizen_id);
   pd_dossier_set_field (declared, PD_FIELD_SEX, "F");
   pd_dossier_form_load (form (), declared);
 
   pd_ui_show_camera_file (window, "base.png");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.photo", NULL));
-  pd_ui_wait_until (report_compliant, NULL, "the photo checks to pass");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pd_window_get_photo_page (window)), "photo.capture", NULL));
-  pd_ui_wait_until (has_result, NULL, "the standard photo");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pd_window_get_photo_page (window)), "photo.use", NULL));
+  pd_ui_show_photo_page (window);
+  pd_ui_use_photo (window);
   volunteer_photo = g_bytes_ref (pd_dossier_get_photo (form_dossier ()));
   g_assert_cmpuint (g_bytes_get_size (volunteer_photo), >, 10000);
 
   n = pd_window_get_n_printed (window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.print-declaration", NULL));
-  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the declaration slip");
+  pd_ui_wait_for_printed (window, n + 1, "the declaration slip");
   slip_qr = g_strdup (pd_window_get_last_declaration_qr (window));
   g_assert_true (g_str_has_prefix (slip_qr, "PDQ1:"));
   pd_ui_wait_until (pushed, NULL, "the prepared declaration to reach the central system");
@@ -195,26 +123,14 @@ test_volunteer_prints (void)
   g_assert_no_error (error);
   g_assert_cmpuint (stored->len, ==, 0);
   g_printerr ("volunteer: photo of %zu bytes sent with the slip\n", g_bytes_get_size (volunteer_photo));
-  close_window ();
-}
-
-static void
-pulled_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  PdSyncReport **report = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (pd_sync_engine_sync_finish (PD_SYNC_ENGINE (object), result, report, &error));
-  g_assert_no_error (error);
+  pd_ui_close_window (&window);
 }
 
 static void
 scan_slip (void)
 {
   pd_window_handle_scan (window, slip_qr);
-  pd_ui_wait_until (form_has_name, NULL, "the slip to fill the form");
+  pd_ui_wait_for_name (window, citizen_name, "the slip to fill the form");
   for (PdField f = 0; f < PD_N_FIELDS; f++)
     if (pd_field_get_info (f)->group != PD_FIELD_GROUP_INTAKE &&
         g_strcmp0 (pd_dossier_get_field (declared, f), pd_dossier_get_field (form_dossier (), f)) != 0)
@@ -230,11 +146,10 @@ test_counter_gets_photo (void)
   g_autoptr(PdSyncReport) report = NULL;
   PdPhotoPage *page;
 
-  open_window (counter_db);
+  window = pd_ui_open_window (counter_db, &app, print_dir);
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
   /* The office's stations, the volunteer's among them, from the central system's signed list. */
-  pd_sync_engine_sync_async (pd_window_get_sync_engine (window), PD_SYNC_PULL, NULL, pulled_cb, &report);
-  pd_ui_wait_until (pointer_set, &report, "the counter's pass");
+  report = pd_ui_sync_pass (window, PD_SYNC_PULL);
   g_assert_cmpuint (report->station_keys_changed, ==, 1);
   /* The counter has been open a while: the photo page's face model is loaded. */
   pd_ui_wait_until (model_ready, NULL, "the face model");
@@ -244,18 +159,18 @@ test_counter_gets_photo (void)
   g_assert_true (g_bytes_equal (pd_dossier_get_photo (form_dossier ()), volunteer_photo));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pd_dossier_form_get_photo_thumbnail (form ()))));
   g_assert_cmpuint (pd_mismatch_panel_get_n_unresolved (pd_dossier_form_get_mismatch_panel (form ())), ==, 0);
-  g_assert_true (message_has ((gpointer) "it met the standard there"));
+  g_assert_true (pd_ui_message_has (window, "it met the standard there"));
   missing_with_photo = n_missing ();
   pd_ui_save_screenshot (GTK_WIDGET (window), "slip-photo-02-counter-form.png");
 
   page = pd_window_get_photo_page (window);
   /* The officer opens the photo page: the volunteer's photo is there, with this counter's checks. */
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
-  pd_ui_wait_until (has_result, NULL, "the volunteer's photo on the photo page");
+  pd_ui_wait_until (pd_ui_photo_taken, window, "the volunteer's photo on the photo page");
   g_assert_nonnull (pd_photo_page_get_report (page));
   g_assert_true (pd_photo_report_is_compliant (pd_photo_page_get_report (page)));
   pd_ui_save_screenshot (GTK_WIDGET (window), "slip-photo-03-counter-photo-page.png");
-  close_window ();
+  pd_ui_close_window (&window);
 }
 
 /* The central copy says otherwise than the signed slip: the slip wins, the officer sees it. */
@@ -273,16 +188,16 @@ test_counter_mismatch (void)
   g_assert_cmpint (sqlite3_changes (db), ==, 1);
   sqlite3_close (db);
 
-  open_window (counter_db);
+  window = pd_ui_open_window (counter_db, &app, print_dir);
   scan_slip ();
   pd_ui_wait_until (form_has_photo, NULL, "the volunteer's photo");
   pd_ui_wait_until (n_mismatches_is, GUINT_TO_POINTER (1), "the central copy's phone to show");
   g_assert_cmpstr (pd_mismatch_panel_get_value (pd_dossier_form_get_mismatch_panel (form ()), PD_FIELD_PHONE, TRUE),
                    ==, "0900000000");
   g_assert_cmpstr (pd_dossier_get_field (form_dossier (), PD_FIELD_PHONE), ==, "0912345678");
-  g_assert_true (message_has ((gpointer) "differs from the slip"));
+  g_assert_true (pd_ui_message_has (window, "differs from the slip"));
   pd_ui_save_screenshot (GTK_WIDGET (window), "slip-photo-04-counter-mismatch.png");
-  close_window ();
+  pd_ui_close_window (&window);
 }
 
 /* Offline, the QR code is enough for the fields; the photo is taken at the counter. */
@@ -290,62 +205,16 @@ static void
 test_counter_offline (void)
 {
   sync_central_stop (&central);
-  open_window (counter_db);
+  window = pd_ui_open_window (counter_db, &app, print_dir);
   scan_slip ();
-  pd_ui_wait_until (message_has, (gpointer) "will be available once this station is online",
-                    "the officer to be told where the photo is");
+  pd_ui_wait_for_message (window, "will be available once this station is online",
+                          "the officer to be told where the photo is");
   g_assert_null (pd_dossier_get_photo (form_dossier ()));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pd_dossier_form_get_photo_thumbnail (form ()))));
   /* Only the photo is missing compared with the online scan. */
   g_assert_cmpuint (n_missing (), ==, missing_with_photo + 1);
   pd_ui_save_screenshot (GTK_WIDGET (window), "slip-photo-05-counter-offline.png");
-  close_window ();
-}
-
-static void
-signed_in_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  PdOfficer **officer = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *officer = pd_officer_sign_in_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-static void
-enrolled_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  PdDevice **device = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *device = pd_device_enroll_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-/* A store enrolled as a @station_role station of office HN01, with @username signed in. */
-static char *
-make_station (const char *name,
-              const char *station_role,
-              const char *username,
-              const char *password)
-{
-  g_autoptr(PdStore) store = sync_open_store (tmpdir, name);
-  g_autofree char *role_arg = g_strconcat ("--role=", station_role, NULL);
-  g_autofree char *code = sync_central_run (&central, "enroll-code", "--office=HN01", role_arg, NULL);
-  g_autoptr(PdDevice) device = NULL;
-  g_autoptr(PdOfficer) officer = NULL;
-  char *path = g_strdup (pd_store_get_path (store));
-
-  pd_device_enroll_async (store, central.url, NULL, code, name, NULL, enrolled_cb, &device);
-  pd_ui_wait_until (pointer_set, &device, "the enrollment");
-  pd_officer_sign_in_async (store, device, username, password, NULL, signed_in_cb, &officer);
-  pd_ui_wait_until (pointer_set, &officer, "the sign-in");
-  pd_store_close (store);
-  return path;
+  pd_ui_close_window (&window);
 }
 
 int
@@ -354,18 +223,13 @@ main (int   argc,
 {
   int status;
 
-  pd_test_init (&argc, &argv);
+  tmpdir = pd_ui_init_with_central (&argc, &argv, &central, 0);
   pd_ui_set_wait_seconds (WAIT_SECONDS);
-  g_assert_cmpint (argc, >=, 2);
   g_assert_nonnull (g_getenv ("PASSDESK_PHOTO_TESTSET"));
-
-  sync_central_init (&central, argv[1]);
-  g_free (sync_central_serve (&central, NULL));
-  tmpdir = pd_test_make_tmpdir ();
   print_dir = g_build_filename (tmpdir, "printed", NULL);
   g_assert_cmpint (g_mkdir_with_parents (print_dir, 0700), ==, 0);
-  volunteer_db = make_station ("volunteer.db", "volunteer", "volunteer1", "volunteer1-demo");
-  counter_db = make_station ("counter.db", "counter", "officer1", "officer1-demo");
+  volunteer_db = pd_ui_make_station (&central, tmpdir, "volunteer.db", "volunteer", "volunteer1", NULL);
+  counter_db = pd_ui_make_station (&central, tmpdir, "counter.db", "counter", "officer1", NULL);
 
   g_test_add_func ("/workflow-slip-photo/volunteer-prints", test_volunteer_prints);
   g_test_add_func ("/workflow-slip-photo/counter-gets-photo", test_counter_gets_photo);
@@ -373,8 +237,7 @@ main (int   argc,
   g_test_add_func ("/workflow-slip-photo/counter-offline", test_counter_offline);
   status = g_test_run ();
 
-  if (window != NULL)
-    close_window ();
+  pd_ui_close_window (&window);
   g_clear_object (&app);
   g_clear_object (&declared);
   g_clear_pointer (&volunteer_photo, g_bytes_unref);

@@ -17,17 +17,14 @@
 #include <string.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <poppler.h>
 
 #include "pd-application.h"
 #include "pd-declaration-keys.h"
-#include "pd-photo-page-private.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
-#include "pd-ui-test-support.h"
+#include "pd-ui-test-central.h"
+#include "pd-ui-test-pdf.h"
 #include "pd-window-private.h"
-#include "sync-test-central.h"
-#include "sync/pd-officer.h"
 
 #define WAIT_SECONDS 60
 
@@ -36,7 +33,6 @@ static char *tmpdir;
 static char *print_dir;
 static char *volunteer_db;
 static char *counter_db;
-static PdPhotoProfile *tolerant;
 
 /* The window being driven: the volunteer's, then the counter's. */
 static PdApplication *app;
@@ -57,55 +53,10 @@ form (void)
   return pd_window_get_form (window);
 }
 
-static const char *
-visible_page (void)
-{
-  return adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window));
-}
-
 static void
 save_screenshot (const char *name)
 {
   pd_ui_save_screenshot (GTK_WIDGET (window), name);
-}
-
-static gboolean
-store_open (gpointer data)
-{
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
-}
-
-static gboolean
-n_printed_is (gpointer data)
-{
-  return pd_window_get_n_printed (window) >= GPOINTER_TO_UINT (data);
-}
-
-static gboolean
-form_idle (gpointer data)
-{
-  return !pd_dossier_form_get_busy (form ());
-}
-
-static gboolean
-message_has (gpointer data)
-{
-  return pd_window_get_scan_message (window) != NULL && strstr (pd_window_get_scan_message (window), data) != NULL;
-}
-
-static gboolean
-report_compliant (gpointer data)
-{
-  PdPhotoPage *page = pd_window_get_photo_page (window);
-  const PdPhotoReport *report = pd_photo_page_get_report (page);
-
-  return report != NULL && pd_photo_report_is_compliant (report) && pd_photo_page_get_capture_enabled (page);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return pd_photo_page_get_result_jpeg (pd_window_get_photo_page (window)) != NULL;
 }
 
 static gboolean
@@ -114,117 +65,11 @@ form_has_id (gpointer data)
   return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_ID_NUMBER), data) == 0;
 }
 
-static gboolean
-pointer_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
 /* Whether @field shows its error under its row. */
 static gboolean
 error_shown (PdField field)
 {
   return gtk_widget_is_visible (GTK_WIDGET (pd_dossier_form_get_error_label (form (), field)));
-}
-
-static void
-show_camera_file (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("PASSDESK_PHOTO_TESTSET"), name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(PdCamera) camera = pd_camera_new_for_file (file);
-
-  pd_camera_set_max_fps (camera, 10);
-  pd_photo_page_set_camera (pd_window_get_photo_page (window), camera);
-}
-
-static PopplerDocument *
-open_pdf (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_filename_to_uri (path, NULL, &error);
-  PopplerDocument *document;
-
-  g_assert_no_error (error);
-  document = poppler_document_new_from_file (uri, NULL, &error);
-  g_assert_no_error (error);
-  return document;
-}
-
-static char *
-pdf_text (const char *path)
-{
-  PopplerDocument *document = open_pdf (path);
-  GString *text = g_string_new (NULL);
-
-  for (int i = 0; i < poppler_document_get_n_pages (document); i++)
-    {
-      PopplerPage *page = poppler_document_get_page (document, i);
-      g_autofree char *page_text = poppler_page_get_text (page);
-
-      g_string_append (text, page_text);
-      g_string_append_c (text, '\n');
-      g_object_unref (page);
-    }
-  g_object_unref (document);
-  return g_string_free (text, FALSE);
-}
-
-/* Page 1 of @pdf_path as the printer would put it on paper, at @dpi, into the screenshots;
- * returns the PNG's path. */
-static char *
-render_pdf (const char *pdf_path,
-            double      dpi,
-            const char *name)
-{
-  PopplerDocument *document = open_pdf (pdf_path);
-  PopplerPage *page = poppler_document_get_page (document, 0);
-  char *path = g_build_filename (pd_ui_screenshot_dir (), name, NULL);
-  double width, height;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  poppler_page_get_size (page, &width, &height);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (width * dpi / 72), (int) (height * dpi / 72));
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_scale (cr, dpi / 72, dpi / 72);
-  poppler_page_render_for_printing (page, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_object_unref (page);
-  g_object_unref (document);
-  g_test_message ("rendered %s", path);
-  return path;
-}
-
-static void
-keep_pdf (const char *path,
-          const char *name)
-{
-  g_autoptr(GFile) from = g_file_new_for_path (path);
-  g_autofree char *to_path = g_build_filename (pd_ui_screenshot_dir (), name, NULL);
-  g_autoptr(GFile) to = g_file_new_for_path (to_path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static gboolean
-label_shown_in (GtkWidget  *widget,
-                const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (label_shown_in (child, text))
-      return TRUE;
-  return FALSE;
 }
 
 static gboolean
@@ -244,15 +89,15 @@ button_shown (GtkWidget  *widget,
 static gboolean
 label_shown (gpointer data)
 {
-  return label_shown_in (GTK_WIDGET (window), data);
+  return pd_ui_shows_label (GTK_WIDGET (window), data);
 }
 
 /* A toast saying @data is on the window, and the one before it gone: toasts wait their turn. */
 static gboolean
 toast_alone (gpointer data)
 {
-  return label_shown_in (GTK_WIDGET (window), data) &&
-         !label_shown_in (GTK_WIDGET (window), pd_window_get_scan_message (window));
+  return pd_ui_shows_label (GTK_WIDGET (window), data) &&
+         !pd_ui_shows_label (GTK_WIDGET (window), pd_window_get_scan_message (window));
 }
 
 static guint
@@ -265,40 +110,16 @@ n_stored (void)
   return all->len;
 }
 
-/* Both windows belong to one application: a process registers it once. */
-static void
-open_window (const char *db_path)
-{
-  window = app == NULL ? pd_ui_new_window (db_path, &app) : pd_window_new (app, db_path);
-  /* Each screenshot shows a settled window, not a row's title halfway through its move. */
-  g_object_set (gtk_settings_get_for_display (gtk_widget_get_display (GTK_WIDGET (window))),
-                "gtk-enable-animations", FALSE, NULL);
-  pd_photo_page_set_profile (pd_window_get_photo_page (window), tolerant);
-  pd_window_set_print_export_dir (window, print_dir);
-  /* The assisted-entry station's screen, and the counter's laptop. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (window));
-  pd_ui_wait_until (store_open, NULL, "the store to open");
-  g_assert_null (pd_window_get_open_error (window));
-}
-
-static void
-close_window (void)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  window = NULL;
-}
-
 /* The station is enrolled and volunteer1 is signed in: the simplified form. */
 static void
 test_simplified_mode (void)
 {
   GtkWidget *name_row;
 
-  open_window (volunteer_db);
+  window = pd_ui_open_window (volunteer_db, &app, print_dir);
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_VOLUNTEER);
   g_assert_nonnull (pd_window_get_sync_engine (window));
-  g_assert_cmpstr (visible_page (), ==, "form");
+  g_assert_cmpstr (pd_ui_visible_page (window), ==, "form");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (form ()), "pd-assisted"));
   name_row = pd_dossier_form_get_row (form (), PD_FIELD_FULL_NAME);
   /* Nothing a volunteer cannot use: no Call Next, no tickets, no fee, appointment or checklist. */
@@ -378,18 +199,13 @@ test_citizen_types (void)
 static void
 test_photo (void)
 {
-  show_camera_file ("base.png");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.photo", NULL));
-  g_assert_cmpstr (visible_page (), ==, "photo");
-  pd_ui_wait_until (report_compliant, NULL, "the photo checks to pass");
+  pd_ui_show_camera_file (window, "base.png");
+  pd_ui_show_photo_page (window);
   save_screenshot ("volunteer-04-photo-checks.png");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pd_window_get_photo_page (window)), "photo.capture", NULL));
-  pd_ui_wait_until (has_result, NULL, "the standard photo");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pd_window_get_photo_page (window)), "photo.use", NULL));
-  g_assert_cmpstr (visible_page (), ==, "form");
+  pd_ui_use_photo (window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pd_dossier_form_get_photo_thumbnail (form ()))));
   /* The next step a volunteer can take: the slip, not saving. */
-  g_assert_true (message_has ((gpointer) "Ctrl+Shift+P"));
+  g_assert_true (pd_ui_message_has (window, "Ctrl+Shift+P"));
   g_assert_null (strstr (pd_window_get_scan_message (window), _("Save the application")));
   save_screenshot ("volunteer-05-photo-added.png");
 }
@@ -408,11 +224,11 @@ test_volunteer_limits (void)
   g_assert_cmpuint (n_before, ==, 0);
   g_assert_false (adw_view_stack_page_get_visible (queue));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
-  g_assert_cmpstr (visible_page (), ==, "form");
+  g_assert_cmpstr (pd_ui_visible_page (window), ==, "form");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.call-next", NULL);
   g_assert_false (pd_window_get_in_round (window));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.accept", NULL);
-  pd_ui_wait_until (form_idle, NULL, "the form");
+  pd_ui_wait_until (pd_ui_form_idle, window, "the form");
   pd_ui_wait_until (toast_alone, (gpointer) _("Not accepted: a volunteer prepares the declaration and photo; an "
                                               "officer at the counter accepts it. Print the declaration slip "
                                               "for the applicant."), "the volunteer to be told why");
@@ -443,7 +259,7 @@ test_print_slip (void)
     g_assert_cmpuint (pd_dossier_form_get_n_documents (form ()), ==, 1);
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.print-declaration", NULL));
-  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the declaration slip");
+  pd_ui_wait_for_printed (window, n + 1, "the declaration slip");
   slip_qr = g_strdup (pd_window_get_last_declaration_qr (window));
   g_assert_true (g_str_has_prefix (slip_qr, "PDQ1:"));
   pd_ui_wait_until (label_shown, (gpointer) _("Slip printed. The form is cleared for the next citizen."),
@@ -454,42 +270,30 @@ test_print_slip (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pd_dossier_form_get_photo_thumbnail (form ()))));
   g_assert_cmpuint (pd_dossier_form_get_n_documents (form ()), ==, 0);
   g_assert_cmpuint (pd_mismatch_panel_get_n_unresolved (pd_dossier_form_get_mismatch_panel (form ())), ==, 0);
-  g_assert_false (label_shown_in (GTK_WIDGET (window), citizen_name));
+  g_assert_false (pd_ui_shows_label (GTK_WIDGET (window), citizen_name));
   save_screenshot ("volunteer-07-slip-printed.png");
 
-  slip = pdf_text (slip_path);
+  slip = pd_ui_pdf_text (slip_path);
   g_test_message ("slip:\n%s", slip);
-  keep_pdf (slip_path, "volunteer-declaration-slip.pdf");
+  pd_ui_keep_pdf (slip_path, "volunteer-declaration-slip.pdf");
   g_assert_nonnull (strstr (slip, citizen_name));
   g_assert_nonnull (strstr (slip, "15/03/1992"));
   /* The ID number is printed masked. */
   g_assert_null (strstr (slip, citizen_id));
-  slip_png = render_pdf (slip_path, 300, "volunteer-08-slip-page1.png");
+  slip_png = pd_ui_render_pdf (slip_path, 300, "volunteer-08-slip-page1.png");
 
   /* An enrolled station signs with its device key. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.station-key", NULL));
-  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 2), "the station key");
+  pd_ui_wait_for_printed (window, n + 2, "the station key");
   station_key_text = g_strdup (pd_window_get_station_key_text (window));
   g_assert_true (g_str_has_prefix (station_key_text, "PDK1:DEV-"));
   /* A volunteer cannot make anyone trust it. */
   g_assert_false (pd_window_trust_station_key (window, station_key_text));
-  key_png = render_pdf (key_path, 150, "volunteer-09-station-key-page1.png");
+  key_png = pd_ui_render_pdf (key_path, 150, "volunteer-09-station-key-page1.png");
 
   /* Printing the slip kept nothing of the citizen on this public station. */
   g_assert_cmpuint (n_stored (), ==, 0);
-  close_window ();
-}
-
-static void
-pulled_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  PdSyncReport **report = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (pd_sync_engine_sync_finish (PD_SYNC_ENGINE (object), result, report, &error));
-  g_assert_no_error (error);
+  pd_ui_close_window (&window);
 }
 
 /* The counter comes to trust the volunteer station's declarations: its pass pulls the
@@ -507,8 +311,7 @@ trust_volunteer_station (const char *key_id)
 
   g_assert_cmpint (pd_declaration_keys_get_source (counter, key_id, &error), ==, PD_DECLARATION_KEY_SOURCE_NONE);
   g_assert_no_error (error);
-  pd_sync_engine_sync_async (pd_window_get_sync_engine (window), PD_SYNC_PULL, NULL, pulled_cb, &report);
-  pd_ui_wait_until (pointer_set, &report, "the counter's pass");
+  report = pd_ui_sync_pass (window, PD_SYNC_PULL);
   g_assert_cmpuint (report->station_keys_changed, ==, 1);
   g_assert_cmpint (pd_declaration_keys_get_source (counter, key_id, &error), ==, PD_DECLARATION_KEY_SOURCE_CENTRAL);
   g_assert_no_error (error);
@@ -561,14 +364,14 @@ test_counter_takes_slip (void)
   GtkWindow *dialog;
   guint n_compared = 0;
 
-  open_window (counter_db);
+  window = pd_ui_open_window (counter_db, &app, print_dir);
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
   g_assert_true (pd_dossier_form_is_blank (form ()));
   save_screenshot ("volunteer-10-counter-open.png");
 
   /* Not trusted yet: the form stays empty and says whose key is missing. */
   pd_window_handle_scan (window, slip_qr);
-  pd_ui_wait_until (message_has, (gpointer) "DEV-", "the untrusted key to be named");
+  pd_ui_wait_for_message (window, "DEV-", "the untrusted key to be named");
   g_assert_true (pd_dossier_form_is_blank (form ()));
 
   trust_volunteer_station (key_id);
@@ -604,109 +407,50 @@ test_counter_takes_slip (void)
       g_assert_null (strstr (g_ptr_array_index (missing, i), "TK01"));
   }
   save_screenshot ("volunteer-12-counter-filled.png");
-  close_window ();
+  pd_ui_close_window (&window);
 }
 
+/* The office's online declarations on the volunteer station, as a pass brings them. */
 static void
-signed_in_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+pull (PdStore   *store,
+      PdDevice  *device,
+      PdOfficer *officer)
 {
-  PdOfficer **officer = user_data;
+  g_autoptr(PdSyncEngine) engine = pd_sync_engine_new (store, device, NULL, NULL);
+  g_autoptr(PdSyncReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
-  *officer = pd_officer_sign_in_finish (result, &error);
+  g_assert_nonnull (engine);
+  pd_sync_engine_set_token (engine, pd_officer_get_token (officer));
+  report = sync_pass (engine, PD_SYNC_PULL, &error);
   g_assert_no_error (error);
-}
-
-static void
-enrolled_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  PdDevice **device = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *device = pd_device_enroll_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-/* A store enrolled with the central system as a @station_role station of office HN01, with
- * @username signed in; returns its path. With @pull, the office's online declarations are on
- * it, as a pass brings them. */
-static char *
-make_station (const char *name,
-              const char *station_role,
-              const char *username,
-              const char *password,
-              gboolean    pull)
-{
-  g_autoptr(PdStore) store = sync_open_store (tmpdir, name);
-  g_autofree char *role_arg = g_strconcat ("--role=", station_role, NULL);
-  g_autofree char *code = sync_central_run (&central, "enroll-code", "--office=HN01", role_arg, NULL);
-  g_autoptr(PdDevice) device = NULL;
-  g_autoptr(PdOfficer) officer = NULL;
-  char *path = g_strdup (pd_store_get_path (store));
-
-  pd_device_enroll_async (store, central.url, NULL, code, name, NULL, enrolled_cb, &device);
-  pd_ui_wait_until (pointer_set, &device, "the enrollment");
-  pd_officer_sign_in_async (store, device, username, password, NULL, signed_in_cb, &officer);
-  pd_ui_wait_until (pointer_set, &officer, "the sign-in");
-  g_assert_cmpstr (pd_officer_get_username (officer), ==, username);
-  if (pull)
-    {
-      g_autoptr(PdSyncEngine) engine = pd_sync_engine_new (store, device, NULL, NULL);
-      g_autoptr(PdSyncReport) report = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_assert_nonnull (engine);
-      pd_sync_engine_set_token (engine, pd_officer_get_token (officer));
-      report = sync_pass (engine, PD_SYNC_PULL, &error);
-      g_assert_no_error (error);
-    }
-  pd_store_close (store);
-  return path;
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   /* The citizen reads Vietnamese. */
   g_setenv ("LANGUAGE", "vi", TRUE);
-  pd_test_init (&argc, &argv);
+  tmpdir = pd_ui_init_with_central (&argc, &argv, &central, 1);
   pd_ui_set_wait_seconds (WAIT_SECONDS);
-  textdomain (GETTEXT_PACKAGE);
-  g_assert_cmpint (argc, >=, 2);
   g_assert_nonnull (g_getenv ("PASSDESK_PHOTO_TESTSET"));
   /* The build's translations are there. */
   g_assert_cmpstr (_("Declaration slip"), !=, "Declaration slip");
-
-  sync_central_init_with_declarations (&central, argv[1], 1);
-  g_free (sync_central_serve (&central, NULL));
-  tmpdir = pd_test_make_tmpdir ();
   print_dir = g_build_filename (tmpdir, "printed", NULL);
   g_assert_cmpint (g_mkdir_with_parents (print_dir, 0700), ==, 0);
-  volunteer_db = make_station ("volunteer.db", "volunteer", "volunteer1", "volunteer1-demo", TRUE);
-  counter_db = make_station ("counter.db", "counter", "officer1", "officer1-demo", FALSE);
-
-  /* The synthetic faces of the test set open their mouths a little more than the standard
-   * allows (as in test-photo-page). */
   {
-    g_autofree char *official = g_build_filename (g_getenv ("PASSDESK_DATA_DIR"), "photo-standards",
-                                                  "vn-passport.json", NULL);
-    g_autofree char *contents = NULL;
-    g_autofree char *changed = NULL;
-    g_autoptr(GRegex) regex = g_regex_new ("\"mouth_gap_max\": [0-9.]+", 0, 0, NULL);
+    g_autoptr(PdDevice) device = NULL;
+    g_autoptr(PdStore) store = pd_ui_enroll_station (&central, tmpdir, "volunteer.db", "volunteer", &device);
+    g_autoptr(PdOfficer) officer = pd_ui_sign_in (store, device, "volunteer1");
 
-    g_assert_true (g_file_get_contents (official, &contents, NULL, NULL));
-    changed = g_regex_replace_literal (regex, contents, -1, 0, "\"mouth_gap_max\": 0.2", 0, NULL);
-    tolerant = pd_photo_profile_new_from_data (changed, -1, &error);
-    g_assert_no_error (error);
+    pull (store, device, officer);
+    volunteer_db = g_strdup (pd_store_get_path (store));
+    pd_store_close (store);
   }
+  counter_db = pd_ui_make_station (&central, tmpdir, "counter.db", "counter", "officer1", NULL);
 
   g_test_add_func ("/workflow-volunteer/simplified-mode", test_simplified_mode);
   g_test_add_func ("/workflow-volunteer/citizen-types", test_citizen_types);
@@ -716,8 +460,7 @@ main (int   argc,
   g_test_add_func ("/workflow-volunteer/counter-takes-slip", test_counter_takes_slip);
   status = g_test_run ();
 
-  if (window != NULL)
-    close_window ();
+  pd_ui_close_window (&window);
   g_clear_object (&app);
   g_clear_object (&declared);
   g_free (slip_qr);
@@ -727,7 +470,6 @@ main (int   argc,
   g_free (counter_db);
   g_free (print_dir);
   g_free (tmpdir);
-  pd_photo_profile_unref (tolerant);
   sync_central_clear (&central);
   return status;
 }

