@@ -56,6 +56,8 @@ typedef struct
   GtkLabel      *error_label;
   GtkStringList *labels;       /* combo rows: what the list shows */
   GPtrArray     *values;       /* combo rows: the stored value of each item, NULL for none */
+  char          *model_key;    /* combo rows: what the list was built for (the province, for
+                                * communes), NULL when it must be built again */
   char          *format_error; /* date rows: the text typed is not a date */
   gboolean       left;         /* the user has left the field once: its errors show live */
 } FieldRow;
@@ -289,15 +291,13 @@ combo_select_value (PdDossierForm *self,
 }
 
 static void
-fill_combo (PdDossierForm *self,
-            PdField        field)
+build_combo_model (PdDossierForm *self,
+                   PdField        field)
 {
   const PdFieldInfo *info = pd_field_get_info (field);
   FieldRow *r = &self->rows[field];
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GPtrArray) entries = NULL;
-  const char *value = pd_dossier_get_field (self->dossier, field);
-  g_autofree char *keep = g_strdup (value);
 
   g_ptr_array_set_size (r->values, 0);
 
@@ -360,6 +360,29 @@ fill_combo (PdDossierForm *self,
   r->labels = gtk_string_list_new ((const char * const *) labels->pdata);
   adw_combo_row_set_model (ADW_COMBO_ROW (r->row), G_LIST_MODEL (r->labels));
   self->updating--;
+}
+
+static void
+fill_combo (PdDossierForm *self,
+            PdField        field)
+{
+  const PdFieldInfo *info = pd_field_get_info (field);
+  FieldRow *r = &self->rows[field];
+  const char *value = pd_dossier_get_field (self->dossier, field);
+  g_autofree char *keep = g_strdup (value);
+  const char *key = "";
+
+  if (info->kind == PD_FIELD_KIND_COMMUNE && pd_dossier_get_field (self->dossier, info->province) != NULL)
+    key = pd_dossier_get_field (self->dossier, info->province);
+
+  /* Each application loaded refills every list; giving a combo row a new model costs its list
+   * view a rebuild, which made loading and clearing the form the main thread's largest work. */
+  if (g_strcmp0 (r->model_key, key) != 0)
+    {
+      g_free (r->model_key);
+      r->model_key = g_strdup (key);
+      build_combo_model (self, field);
+    }
 
   combo_select_value (self, field, keep);
   /* A commune that is not in the newly chosen province is no longer an answer. */
@@ -1466,6 +1489,8 @@ pd_dossier_form_set_store (PdDossierForm *self,
   g_set_object (&self->settings, settings);
   g_clear_object (&self->reference);
   self->reference = pd_store_get_reference (store);
+  for (guint f = 0; f < PD_N_FIELDS; f++)
+    g_clear_pointer (&self->rows[f].model_key, g_free);
   if (self->built)
     pd_dossier_form_clear (self);
   else if (self->build_idle == 0)
@@ -2076,6 +2101,7 @@ pd_dossier_form_finalize (GObject *object)
     {
       g_clear_object (&self->rows[f].labels);
       g_clear_pointer (&self->rows[f].values, g_ptr_array_unref);
+      g_clear_pointer (&self->rows[f].model_key, g_free);
       g_clear_pointer (&self->rows[f].format_error, g_free);
     }
   g_clear_object (&self->cancellable);
