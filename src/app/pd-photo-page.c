@@ -131,6 +131,7 @@ struct _PdPhotoPage
   gboolean          camera_given;
   GPtrArray        *devices;        /* PdCameraDevice */
   gboolean          finding;
+  gboolean          preparing_gstreamer;
   char             *camera_error;
 
   /* The newest frame, and whether it was analysed. */
@@ -611,12 +612,44 @@ use_camera (PdPhotoPage *self,
 }
 
 static void
+gstreamer_prepared_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(PdPhotoPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->preparing_gstreamer = FALSE;
+  /* A failure is reported by pd_camera_start(), with what to do. */
+  if (!pd_camera_prepare_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    start_camera (self);
+}
+
+static void
+prepare_gstreamer (PdPhotoPage *self)
+{
+  if (pd_camera_get_prepared () || self->preparing_gstreamer)
+    return;
+  self->preparing_gstreamer = TRUE;
+  pd_camera_prepare_async (self->cancellable, gstreamer_prepared_cb, g_object_ref (self));
+}
+
+static void
 start_camera (PdPhotoPage *self)
 {
   g_autoptr(GError) error = NULL;
 
   if (self->camera == NULL || pd_camera_get_running (self->camera))
     return;
+  if (!pd_camera_get_prepared ())
+    {
+      /* Not on the UI thread: the page shows at once, the camera a moment later. */
+      prepare_gstreamer (self);
+      return;
+    }
   g_clear_pointer (&self->camera_error, g_free);
   if (!pd_camera_start (self->camera, &error))
     {
@@ -1170,6 +1203,8 @@ pd_photo_page_load_model (PdPhotoPage *self)
   self->model_state = MODEL_LOADING;
   update_state (self);
   pd_face_model_load_async (path, self->cancellable, model_loaded_cb, g_object_ref (self));
+  /* GStreamer too, for the first applicant: the code reader's camera needs it as well. */
+  prepare_gstreamer (self);
 }
 
 /* The rest of the API */

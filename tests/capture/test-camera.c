@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gst/gst.h>
 
 #include "capture/pd-camera.h"
 #include "capture/pd-camera-private.h"
@@ -102,6 +103,40 @@ run_until (guint *counter,
     g_main_context_iteration (NULL, TRUE);
   if (!done)
     g_source_remove (id);
+}
+
+static void
+prepared_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  guint *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pd_camera_prepare_finish (result, &error));
+  g_assert_no_error (error);
+  (*done)++;
+}
+
+/* First of the tests: GStreamer starts in a worker thread, the caller's loop keeps turning. */
+static void
+test_prepare (void)
+{
+  guint done = 0;
+
+  g_assert_false (pd_camera_get_prepared ());
+  g_assert_false (gst_is_initialized ());
+  pd_camera_prepare_async (NULL, prepared_cb, &done);
+  g_assert_cmpuint (done, ==, 0);
+  run_until (&done, 1, 30000);
+  g_assert_cmpuint (done, ==, 1);
+  g_assert_true (pd_camera_get_prepared ());
+  g_assert_true (gst_is_initialized ());
+
+  /* Again: at once, from the same start-up. */
+  pd_camera_prepare_async (NULL, prepared_cb, &done);
+  run_until (&done, 2, 5000);
+  g_assert_cmpuint (done, ==, 2);
 }
 
 static void
@@ -369,6 +404,7 @@ main (int   argc,
 {
   pd_test_init (&argc, &argv);
 
+  g_test_add_func ("/camera/prepare", test_prepare);
   g_test_add_func ("/camera/test-pattern", test_test_pattern);
   g_test_add_func ("/camera/picture-with-qr", test_picture_with_qr);
   g_test_add_func ("/camera/no-decoding", test_no_decoding);

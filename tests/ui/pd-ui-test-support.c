@@ -402,12 +402,12 @@ pd_ui_counter_round (PdWindow  *window,
   pd_ui_wait_for_name (window, round->name, "the declaration to load");
   run_check (&r, PD_UI_ROUND_DECLARATION_LOADED);
 
-  /* The ID card matches: the photo page comes by itself. */
+  /* The ID card matches: the photo page comes by itself. Its showing and the camera's start
+   * count with the analysis. */
+  pd_ui_watchdog_start (&dog);
   scan (&r, card);
   g_assert_cmpuint (pd_mismatch_panel_get_n_unresolved (pd_dossier_form_get_mismatch_panel (form)), ==, 0);
   g_assert_cmpstr (pd_ui_visible_page (window), ==, "photo");
-
-  pd_ui_watchdog_start (&dog);
   pd_ui_wait_until (pd_ui_photo_compliant, window, "the photo checks to pass");
   pd_ui_watchdog_pause (&dog);
   run_check (&r, PD_UI_ROUND_PHOTO_COMPLIANT);

@@ -63,7 +63,7 @@ typedef struct
   /* Out. */
   guint           actions;          /* what the officer did: keys, clicks, scans */
   double          seconds;          /* Call Next to printed, without the checks */
-  double          photo_stall_ms;   /* longest stall, photo page shown to the standard photo cut */
+  double          photo_stall_ms;   /* longest stall, ID card scan (the photo page shows) to the standard photo cut */
   double          photo_busy_ms;    /* see PdUiWatchdog */
   double          photo_cpu_wait_ms;
   double          accept_stall_ms;  /* longest stall, Accept to the slip and receipt printed */

@@ -95,20 +95,22 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static gsize gstreamer_once;
+static gint gstreamer_tried;
+static char *init_message;
+
 static gboolean
 ensure_gstreamer (GError **error)
 {
-  static gsize done;
-  static char *init_message;
-
-  if (g_once_init_enter (&done))
+  if (g_once_init_enter (&gstreamer_once))
     {
       g_autoptr(GError) init_error = NULL;
 
       if (!gst_init_check (NULL, NULL, &init_error))
         init_message = g_strdup_printf (_("GStreamer could not start (%s). Reinstall the "
                                           "gstreamer1.0 packages."), init_error->message);
-      g_once_init_leave (&done, 1);
+      g_atomic_int_set (&gstreamer_tried, TRUE);
+      g_once_init_leave (&gstreamer_once, 1);
     }
   if (init_message != NULL)
     {
@@ -116,6 +118,47 @@ ensure_gstreamer (GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+pd_camera_get_prepared (void)
+{
+  return g_atomic_int_get (&gstreamer_tried);
+}
+
+static void
+prepare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (ensure_gstreamer (&error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+pd_camera_prepare_async (GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pd_camera_prepare_async);
+  g_task_set_name (task, "[pd-camera] prepare");
+  g_task_run_in_thread (task, prepare_thread);
+}
+
+gboolean
+pd_camera_prepare_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 PdCameraDevice *

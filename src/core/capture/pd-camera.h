@@ -48,6 +48,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCameraDevice, pd_camera_device_free)
  * devices: call it from a worker thread or at a moment where a short wait is fine. */
 GPtrArray      *pd_camera_list_devices    (void);
 
+/* GStreamer's start-up reads its plugin registry, and scans every plugin when that registry is
+ * missing or stale: a tenth of a second or more. Done in a worker thread, it keeps the first
+ * pd_camera_start() on the UI thread quick. Failures are reported again by pd_camera_start(). */
+void            pd_camera_prepare_async   (GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean        pd_camera_prepare_finish  (GAsyncResult         *result,
+                                           GError              **error);
+/* Whether GStreamer's start-up has run (whatever its outcome). */
+gboolean        pd_camera_get_prepared    (void);
+
 #define PD_TYPE_CAMERA (pd_camera_get_type ())
 G_DECLARE_FINAL_TYPE (PdCamera, pd_camera, PD, CAMERA, GObject)
 
