@@ -7,6 +7,7 @@
 
 #include "pd-application.h"
 #include "pd-preferences-window.h"
+#include "pd-renderer.h"
 #include "pd-window.h"
 
 struct _PdApplication
@@ -179,6 +180,8 @@ pd_application_startup (GApplication *app)
   static const char *prefs_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (pd_application_parent_class)->startup (app);
+
+  g_free (pd_renderer_choose (gdk_display_get_default ()));
 
   self->settings = g_settings_new (APP_ID);
 
