@@ -25,6 +25,7 @@
 #include "sync/pd-device.h"
 #include "sync/pd-officer.h"
 #include "sync/pd-prepared.h"
+#include "sync/pd-queue-sync.h"
 #include "sync/pd-sync-client.h"
 #include "sync/pd-sync-engine.h"
 #include "pd-scan-router.h"
@@ -76,6 +77,8 @@ struct _PdWindow
 
   /* The counter's round: Call Next starts it, the printed papers end it. */
   PdQueue              *queue;           /* the office's ticket queue, as this store holds it */
+  PdSyncClient         *queue_client;    /* the office's server, which calls tickets for all counters */
+  gboolean              calling_next;
   char                 *ticket;          /* the ticket being served, from the queue */
   PdWindowTicketFunc    ticket_func;
   gpointer              ticket_data;
@@ -746,25 +749,6 @@ counter_name (PdWindow *self)
   return counter > 0 ? g_strdup_printf ("%u", counter) : g_strdup (g_get_host_name ());
 }
 
-/* The ticket source of a counter: the longest-waiting ticket of the office's queue. */
-static char *
-queue_next_ticket (gpointer user_data)
-{
-  PdWindow *self = user_data;
-  g_autofree char *counter = counter_name (self);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PdTicket) ticket = pd_queue_call_next (self->queue, counter, NULL, &error);
-
-  if (ticket == NULL && error != NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot call the next ticket: %s"), error->message);
-
-      g_warning ("%s", message);
-      return NULL;
-    }
-  return ticket != NULL ? g_strdup (ticket->label) : NULL;
-}
-
 /* The applicant was served: their ticket leaves the queue. */
 static void
 close_ticket (PdWindow  *self,
@@ -790,10 +774,7 @@ show_content (PdWindow *self,
 {
   g_set_object (&self->store, store);
   if (self->ticket_func == NULL)
-    {
-      self->queue = pd_queue_new (store, NULL);
-      pd_window_set_ticket_source (self, queue_next_ticket, self, NULL);
-    }
+    self->queue = pd_queue_new (store, NULL);
   if (self->queue != NULL)
     pd_entrance_page_set_queue (self->entrance_page, self->queue);
   pd_queue_page_set_store (self->queue_page, self->store);
@@ -896,6 +877,7 @@ attach_engine (PdWindow   *self,
   client = pd_device_create_client (device, NULL, NULL);
   if (client != NULL)
     pd_entrance_page_set_client (self->entrance_page, client);
+  g_set_object (&self->queue_client, client);
   if (self->start_sync)
     pd_sync_engine_start (self->engine);
 }
@@ -1078,14 +1060,69 @@ pd_window_get_in_round (PdWindow *self)
   return self->in_round;
 }
 
+/* The applicant of @ticket (NULL: nobody was called) is served on the form. @from_queue: the
+ * station has a queue, so NULL means nobody waits. */
+static void
+take_ticket (PdWindow   *self,
+             const char *ticket,
+             gboolean    from_queue)
+{
+  g_autofree char *message = NULL;
+
+  g_free (self->ticket);
+  self->ticket = g_strdup (ticket);
+  if (ticket != NULL)
+    {
+      pd_dossier_form_set_value (self->form, PD_FIELD_QUEUE_NUMBER, ticket);
+      /* Translators: %s is a queue ticket number such as A-017. */
+      message = g_strdup_printf (_("Ticket %s called. Scan the applicant’s declaration code, or their ID card "
+                                   "to type a new application."), ticket);
+    }
+  else if (from_queue)
+    message = g_strdup (_("Nobody is waiting. Scan a declaration code or an ID card when someone comes."));
+  else
+    message = g_strdup (_("Next applicant: scan their declaration code, or their ID card to type a new application."));
+  scan_message (self, message);
+}
+
+static void
+call_failed (PdWindow     *self,
+             const GError *error)
+{
+  g_autofree char *message = g_strdup_printf (_("Cannot call the next ticket: %s"), error->message);
+
+  g_warning ("%s", message);
+  scan_message (self, message);
+}
+
+static void
+called_next_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdTicket) ticket = pd_queue_sync_call_next_finish (PD_QUEUE (object), result, NULL, &error);
+
+  self->calling_next = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      call_failed (self, error);
+      return;
+    }
+  /* Cut off from the server, it was called from this station's copy of the queue. */
+  take_ticket (self, ticket != NULL ? ticket->label : NULL, TRUE);
+}
+
 static void
 call_next_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   PdWindow *self = PD_WINDOW (widget);
-  g_autofree char *ticket = NULL;
-  g_autofree char *message = NULL;
+  g_autofree char *counter = NULL;
 
   if (!pd_dossier_form_is_blank (self->form))
     {
@@ -1094,28 +1131,50 @@ call_next_action (GtkWidget  *widget,
                             "(Ctrl+H) or refuse it (Ctrl+Shift+R)."));
       return;
     }
+  /* F2 again while the server answers: one applicant at a time. */
+  if (self->calling_next)
+    return;
 
-  if (self->ticket_func != NULL)
-    ticket = self->ticket_func (self->ticket_data);
-  g_free (self->ticket);
-  self->ticket = g_strdup (ticket);
-
+  g_clear_pointer (&self->ticket, g_free);
   pd_dossier_form_clear (self->form);
   pd_photo_page_reset (self->photo_page);
   self->in_round = TRUE;
-  if (ticket != NULL)
-    {
-      pd_dossier_form_set_value (self->form, PD_FIELD_QUEUE_NUMBER, ticket);
-      /* Translators: %s is a queue ticket number such as A-017. */
-      message = g_strdup_printf (_("Ticket %s called. Scan the applicant’s declaration code, or their ID card "
-                                   "to type a new application."), ticket);
-    }
-  else if (self->ticket_func != NULL)
-    message = g_strdup (_("Nobody is waiting. Scan a declaration code or an ID card when someone comes."));
-  else
-    message = g_strdup (_("Next applicant: scan their declaration code, or their ID card to type a new application."));
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
-  scan_message (self, message);
+
+  if (self->ticket_func != NULL)
+    {
+      g_autofree char *ticket = self->ticket_func (self->ticket_data);
+
+      take_ticket (self, ticket, TRUE);
+      return;
+    }
+  if (self->queue == NULL)
+    {
+      take_ticket (self, NULL, FALSE);
+      return;
+    }
+
+  counter = counter_name (self);
+  if (self->queue_client == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PdTicket) ticket = pd_queue_call_next (self->queue, counter, NULL, &error);
+
+      if (error != NULL)
+        {
+          call_failed (self, error);
+          return;
+        }
+      take_ticket (self, ticket != NULL ? ticket->label : NULL, TRUE);
+      return;
+    }
+
+  /* Through the office's server: two counters never call the same applicant, and a ticket
+   * issued at the entrance a moment ago is already there. The form is ready meanwhile. */
+  self->calling_next = TRUE;
+  scan_message (self, _("Calling the next ticket…"));
+  pd_queue_sync_call_next_async (self->queue, self->queue_client, counter, NULL, self->cancellable,
+                                 called_next_cb, g_object_ref (self));
 }
 
 static void
@@ -2520,6 +2579,7 @@ pd_window_finalize (GObject *object)
   g_clear_pointer (&self->print_queue, g_ptr_array_unref);
   g_clear_object (&self->last_accepted);
   g_clear_object (&self->queue);
+  g_clear_object (&self->queue_client);
   g_clear_pointer (&self->ticket, g_free);
   g_clear_pointer (&self->last_declaration_qr, g_free);
   g_clear_pointer (&self->photo_override, g_free);

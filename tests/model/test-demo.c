@@ -194,19 +194,25 @@ test_distribution (void)
   g_assert_cmpuint (statuses[PD_STATUS_ACCEPTED], >, statuses[PD_STATUS_REFUSED]);
 }
 
+/* Run with -m perf (a figure, not a timed test: a loaded or instrumented build is slower). */
 static void
 test_speed (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (1);
   const guint n = 20000;
-  gint64 start = g_get_monotonic_time ();
+  gint64 start;
   double per_second;
 
+  if (!g_test_perf ())
+    {
+      g_test_skip ("run with -m perf");
+      return;
+    }
+  start = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
     g_object_unref (pd_demo_dossier_new (reference, rand, &today));
   per_second = n / ((g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
-  g_test_message ("%.0f demo dossiers per second", per_second);
-  /* Loose bound so that a loaded CI machine passes; the benchmark measures the real figure. */
+  g_test_maximized_result (per_second, "%.0f demo dossiers per second", per_second);
   g_assert_cmpfloat (per_second, >, 20000);
 }
 

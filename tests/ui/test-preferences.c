@@ -569,6 +569,7 @@ main (int   argc,
   /* Enrolled, nobody signed in yet. */
   db_path = pd_ui_make_station (&central, dir, "station", "counter", NULL, NULL);
   window = pd_ui_new_window (db_path, &app);
+  pd_ui_disable_animations (window);
   pd_ui_present_window (window);
 
   g_test_add_func ("/preferences/station-letter", test_station_letter);

@@ -34,6 +34,13 @@ assert_stall (const PdUiWatchdog *dog)
   g_assert_cmpfloat (dog->max_ms, <, 3000.0);
 }
 
+static gboolean
+ticket_on_form (gpointer label)
+{
+  return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)),
+                                          PD_FIELD_QUEUE_NUMBER), label) == 0;
+}
+
 static void
 test_enrolled_counter (void)
 {
@@ -60,9 +67,9 @@ test_enrolled_counter (void)
     g_assert_no_error (error);
     ticket_label = g_strdup (ticket->label);
   }
+  /* Called through the office's server, which gets this station's new ticket first. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.call-next", NULL));
-  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)),
-                                         PD_FIELD_QUEUE_NUMBER), ==, ticket_label);
+  pd_ui_wait_until (ticket_on_form, ticket_label, "the ticket to be called");
 
   /* Not on this computer: fetched from the central system. */
   pd_window_handle_scan (window, code);
