@@ -82,6 +82,21 @@ pd_test_make_dossier (const char *full_name,
 }
 
 void
+pd_test_use_sane_test_backend (guint n_devices)
+{
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_autofree char *dll = g_build_filename (dir, "dll.conf", NULL);
+  g_autofree char *conf = g_build_filename (dir, "test.conf", NULL);
+  g_autofree char *options = g_strdup_printf ("number_of_devices %u\n"
+                                              "test-picture \"Color pattern\"\n"
+                                              "read-limit true\nread-limit-size 8192\n", n_devices);
+
+  g_assert_true (g_file_set_contents (dll, "test\n", -1, NULL));
+  g_assert_true (g_file_set_contents (conf, options, -1, NULL));
+  g_setenv ("SANE_CONFIG_DIR", dir, TRUE);
+}
+
+void
 pd_test_init (int    *argc,
               char ***argv)
 {

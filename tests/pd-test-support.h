@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 
 /* A fresh directory removed (with its content) when the test process exits normally. */
 char      *pd_test_make_tmpdir      (void);
+/* SANE loads only its "test" backend (no hardware), with @n_devices scanners drawing a colour
+ * pattern. Call it before any thread starts: it sets SANE_CONFIG_DIR. */
+void       pd_test_use_sane_test_backend (guint n_devices);
 /* A complete, valid adult first-issue dossier. */
 PdDossier *pd_test_make_dossier     (const char *full_name,
                                      const char *id_number);

@@ -1863,6 +1863,10 @@ pd_dossier_form_accept (PdDossierForm *self)
     g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &ready);
     set_field_from_form (self, PD_FIELD_APPOINTMENT_DATE, iso);
   }
+  /* The officer signed in accepts and signs the slip, not the desk computer's shared account
+   * (nor whoever was signed in when the form was opened). */
+  if (self->actor != NULL)
+    set_field_from_form (self, PD_FIELD_OFFICER, self->actor);
   start_save (self, PD_STATUS_ACCEPTED, NULL);
 }
 

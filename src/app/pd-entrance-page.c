@@ -29,6 +29,7 @@ struct _PdEntrancePage
   PdSyncClient    *client;
   GCancellable    *cancellable;
   gboolean         sharing;
+  gboolean         share_again;
   guint            refresh_source;
   guint            share_source;
   PdPrintAction    print_action;
@@ -136,6 +137,8 @@ refresh_cb (gpointer user_data)
 
 /* Sharing -------------------------------------------------------------------------------- */
 
+static void share (PdEntrancePage *self);
+
 static void
 on_shared (GObject      *object,
            GAsyncResult *result,
@@ -146,17 +149,30 @@ on_shared (GObject      *object,
 
   self->sharing = FALSE;
   /* Cut off from the server is normal at the entrance: the next exchange merges. */
-  if (!pd_queue_sync_finish (PD_QUEUE (object), result, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("The queue was not shared: %s", error->message);
+  if (!pd_queue_sync_finish (PD_QUEUE (object), result, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("The queue was not shared: %s", error->message);
+    }
+  /* A ticket issued during that exchange is not in it: the counters must see it now, not in
+   * PD_ENTRANCE_SHARE_INTERVAL seconds. */
+  if (self->share_again)
+    share (self);
 }
 
 static void
 share (PdEntrancePage *self)
 {
-  if (self->client == NULL || self->queue == NULL || self->sharing)
+  if (self->client == NULL || self->queue == NULL)
     return;
+  if (self->sharing)
+    {
+      self->share_again = TRUE;
+      return;
+    }
   self->sharing = TRUE;
+  self->share_again = FALSE;
   pd_queue_sync_async (self->queue, self->client, self->cancellable, on_shared, g_object_ref (self));
 }
 

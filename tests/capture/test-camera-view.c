@@ -335,27 +335,13 @@ test_scanner_dialog (void)
   g_object_unref (scanned.pixbuf);
 }
 
-/* SANE's test backend only, drawing its colour pattern. Set before any thread starts. */
-static void
-setup_sane_config (void)
-{
-  g_autofree char *dir = pd_test_make_tmpdir ();
-  g_autofree char *dll = g_build_filename (dir, "dll.conf", NULL);
-  g_autofree char *conf = g_build_filename (dir, "test.conf", NULL);
-
-  g_assert_true (g_file_set_contents (dll, "test\n", -1, NULL));
-  g_assert_true (g_file_set_contents (conf, "number_of_devices 1\n"
-                                            "test-picture \"Color pattern\"\n"
-                                            "read-limit true\nread-limit-size 8192\n", -1, NULL));
-  g_setenv ("SANE_CONFIG_DIR", dir, TRUE);
-}
 
 int
 main (int   argc,
       char *argv[])
 {
   pd_test_init (&argc, &argv);
-  setup_sane_config ();
+  pd_test_use_sane_test_backend (1);
   gtk_init ();
   adw_init ();
 

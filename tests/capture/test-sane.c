@@ -270,30 +270,13 @@ test_encode (void)
   g_assert_error (error, PD_SANE_ERROR, PD_SANE_ERROR_UNSUPPORTED);
 }
 
-/* Only the test backend, drawing its colour pattern, handing out data in small pieces so
- * that there is progress to report and a moment to cancel in. */
-static void
-setup_sane_config (void)
-{
-  g_autofree char *dir = pd_test_make_tmpdir ();
-  g_autofree char *dll = g_build_filename (dir, "dll.conf", NULL);
-  g_autofree char *test = g_build_filename (dir, "test.conf", NULL);
-
-  g_assert_true (g_file_set_contents (dll, "test\n", -1, NULL));
-  g_assert_true (g_file_set_contents (test,
-                                      "number_of_devices 2\n"
-                                      "test-picture \"Color pattern\"\n"
-                                      "read-limit true\n"
-                                      "read-limit-size 8192\n", -1, NULL));
-  g_setenv ("SANE_CONFIG_DIR", dir, TRUE);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   pd_test_init (&argc, &argv);
-  setup_sane_config ();
+  /* Handing out data in small pieces: there is progress to report and a moment to cancel in. */
+  pd_test_use_sane_test_backend (2);
 
   g_test_add_func ("/sane/list-devices", test_list_devices);
   g_test_add_func ("/sane/scan-id-card", test_scan_id_card);
