@@ -8,6 +8,7 @@
 
 #include "sync/pd-officer.h"
 #include "pd-accessible.h"
+#include "pd-sign-in-dialog.h"
 #include "pd-sync-page.h"
 
 struct _PdSyncPage
@@ -400,18 +401,24 @@ sign_in_cb (GObject      *object,
       gtk_label_set_label (self->sign_in_label, error->message);
       return;
     }
-  {
-    g_autofree char *text = g_strdup_printf (pd_officer_get_offline (officer)
-                                             ? _("Signed in as %s (%s), offline")
-                                             : _("Signed in as %s (%s)"),
-                                             pd_officer_get_display_name (officer),
-                                             pd_role_get_label (pd_officer_get_role (officer)));
-
-    gtk_label_set_label (self->sign_in_label, text);
-  }
+  pd_sync_page_set_officer (self, officer);
   if (self->engine != NULL)
     pd_sync_engine_set_token (self->engine, pd_officer_get_token (officer));
   g_signal_emit (self, signals[SIGNED_IN], 0, officer);
+}
+
+void
+pd_sync_page_set_officer (PdSyncPage *self,
+                          PdOfficer  *officer)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (PD_IS_SYNC_PAGE (self));
+  g_return_if_fail (officer == NULL || PD_IS_OFFICER (officer));
+
+  if (officer != NULL)
+    text = pd_sign_in_describe_officer (officer);
+  gtk_label_set_label (self->sign_in_label, text != NULL ? text : "");
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "pd-store.h"
+#include "sync/pd-officer.h"
 #include "sync/pd-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,9 @@ void          pd_sync_page_set_engine    (PdSyncPage   *self,
                                           PdSyncEngine *engine);
 PdSyncEngine *pd_sync_page_get_engine    (PdSyncPage   *self);
 void          pd_sync_page_reload        (PdSyncPage   *self);
+/* Who is signed in at this station (nullable), said above the sign-in fields. */
+void          pd_sync_page_set_officer   (PdSyncPage   *self,
+                                          PdOfficer    *officer);
 gboolean      pd_sync_page_get_loading   (PdSyncPage   *self);
 /* -1 until loaded. */
 gint64        pd_sync_page_get_n_waiting (PdSyncPage   *self);

@@ -795,6 +795,7 @@ typedef struct
   gboolean enrolled;
   PdDevice *device;  /* when enrolled */
   char   *token;     /* the officer's, when signed in online */
+  PdOfficer *officer;
 } RoleResult;
 
 static void
@@ -803,6 +804,7 @@ role_result_free (RoleResult *result)
   g_free (result->actor);
   g_free (result->problem);
   g_clear_object (&result->device);
+  g_clear_object (&result->officer);
   g_free (result->token);
   g_free (result);
 }
@@ -842,6 +844,7 @@ resolve_role_thread (GTask        *task,
           result->role = pd_officer_get_role (officer);
           result->actor = g_strdup (pd_officer_get_username (officer));
           result->token = g_strdup (pd_officer_get_token (officer));
+          result->officer = g_object_ref (officer);
         }
       else
         {
@@ -896,6 +899,7 @@ sync_page_signed_in_cb (PdWindow  *self,
 {
   if (self->engine != NULL)
     pd_sync_engine_set_token (self->engine, pd_officer_get_token (officer));
+  pd_sync_page_set_officer (self->sync_page, officer);
   if (!self->role_fixed)
     {
       self->role = pd_officer_get_role (officer);
@@ -920,6 +924,7 @@ sign_in_dialog_signed_out_cb (PdWindow *self)
 {
   if (self->engine != NULL)
     pd_sync_engine_set_token (self->engine, NULL);
+  pd_sync_page_set_officer (self->sync_page, NULL);
   if (!self->role_fixed)
     {
       self->role = PD_ROLE_NONE;
@@ -962,6 +967,7 @@ resolve_role_cb (GObject      *object,
   /* An enrolled station sends and fetches by itself; accepting seals packets from now on. */
   if (result->device != NULL)
     attach_engine (self, PD_STORE (object), result->device, result->token);
+  pd_sync_page_set_officer (self->sync_page, result->officer);
   if (!self->role_fixed)
     {
       self->role = result->role;
