@@ -264,29 +264,6 @@ on_scanned (PdScannerDialog *dialog,
   scanned->pixbuf = g_object_ref (pixbuf);
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
-        return child;
-      if ((found = find_button (child, label)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_sensitive (gpointer data)
-{
-  return gtk_widget_get_sensitive (data);
-}
-
 static void
 test_scanner_dialog (void)
 {
@@ -304,16 +281,16 @@ test_scanner_dialog (void)
   g_assert_cmpint (pd_scanner_dialog_get_document (dialog), ==, PD_SANE_DOCUMENT_ID_CARD_BACK);
   gtk_window_present (GTK_WINDOW (dialog));
 
-  scan_button = find_button (GTK_WIDGET (dialog), "_Scan");
-  use_button = find_button (GTK_WIDGET (dialog), "_Use Scan");
+  scan_button = pd_ui_find_button (GTK_WIDGET (dialog), "_Scan");
+  use_button = pd_ui_find_button (GTK_WIDGET (dialog), "_Use Scan");
   g_assert_nonnull (scan_button);
   g_assert_nonnull (use_button);
   g_assert_false (gtk_widget_get_sensitive (use_button));
-  wait_until (is_sensitive, scan_button, 10000, "the scanner list");
+  wait_until (pd_ui_sensitive, scan_button, 10000, "the scanner list");
 
   g_signal_emit_by_name (scan_button, "clicked");
   g_assert_false (gtk_widget_get_sensitive (scan_button));
-  wait_until (is_sensitive, use_button, 20000, "the scan");
+  wait_until (pd_ui_sensitive, use_button, 20000, "the scan");
   pd_ui_save_screenshot_in (GTK_WIDGET (dialog), screenshot_dir, "scanner-dialog.png");
 
   g_signal_emit_by_name (use_button, "clicked");

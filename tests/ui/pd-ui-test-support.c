@@ -545,6 +545,29 @@ shows (GtkWidget  *widget,
   return FALSE;
 }
 
+GtkWidget *
+pd_ui_find_button (GtkWidget  *root,
+                   const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = pd_ui_find_button (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+pd_ui_sensitive (gpointer widget)
+{
+  return gtk_widget_get_sensitive (widget);
+}
+
 gboolean
 pd_ui_shows_label (GtkWidget  *widget,
                    const char *text)

@@ -139,6 +139,11 @@ GtkWindow  *pd_ui_find_toplevel    (GType          type);
 /* Waits for a toplevel of @type to be on screen; returns it. */
 GtkWindow  *pd_ui_wait_for_toplevel (GType         type,
                                      const char   *what);
+/* The button under @root whose label is @label (with its mnemonic underscore), or NULL. */
+GtkWidget  *pd_ui_find_button      (GtkWidget     *root,
+                                    const char    *label);
+/* A condition for pd_ui_wait_until(): whether the widget that is @data is sensitive. */
+gboolean    pd_ui_sensitive        (gpointer       widget);
 /* Whether a GtkLabel on screen under @widget shows exactly @text. */
 gboolean    pd_ui_shows_label      (GtkWidget     *widget,
                                     const char    *text);

@@ -108,29 +108,6 @@ both_called (gpointer data)
   return queue_number (counter) != NULL && queue_number (other_counter) != NULL;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
-        return child;
-      if ((found = find_button (child, label)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_sensitive (gpointer widget)
-{
-  return gtk_widget_get_sensitive (widget);
-}
-
 static gboolean
 has_documents (gpointer n)
 {
@@ -270,13 +247,13 @@ test_scan_document (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (counter), "win.attach-scan", NULL));
   dialog = pd_ui_wait_for_toplevel (PD_TYPE_SCANNER_DIALOG, "the scanner dialog");
   pd_scanner_dialog_set_document (PD_SCANNER_DIALOG (dialog), PD_SANE_DOCUMENT_ID_CARD_BACK);
-  scan_button = find_button (GTK_WIDGET (dialog), _("_Scan"));
-  use_button = find_button (GTK_WIDGET (dialog), _("_Use Scan"));
+  scan_button = pd_ui_find_button (GTK_WIDGET (dialog), _("_Scan"));
+  use_button = pd_ui_find_button (GTK_WIDGET (dialog), _("_Use Scan"));
   g_assert_nonnull (scan_button);
   g_assert_nonnull (use_button);
-  pd_ui_wait_until (is_sensitive, scan_button, "the scanner list");
+  pd_ui_wait_until (pd_ui_sensitive, scan_button, "the scanner list");
   g_signal_emit_by_name (scan_button, "clicked");
-  pd_ui_wait_until (is_sensitive, use_button, "the scan");
+  pd_ui_wait_until (pd_ui_sensitive, use_button, "the scan");
   pd_ui_save_screenshot (GTK_WIDGET (dialog), "counter-07-scanner.png");
   g_signal_emit_by_name (use_button, "clicked");
   pd_ui_wait_until (has_documents, GUINT_TO_POINTER (1), "the scan on the form");
