@@ -110,7 +110,7 @@ struct _PdPhotoPage
   GtkWidget        *capture_button;
   GtkWidget        *override_button;
   GtkWidget        *back_button;
-  GtkRevealer      *result_revealer;
+  GtkWidget        *result_column;
   GtkPicture       *result_picture;
   GtkLabel         *result_label;
   GtkLabel         *summary_label;
@@ -359,7 +359,7 @@ update_camera_status (PdPhotoPage *self)
 static void
 update_result (PdPhotoPage *self)
 {
-  gtk_revealer_set_reveal_child (self->result_revealer, self->result_jpeg != NULL || self->capturing);
+  gtk_widget_set_visible (self->result_column, self->result_jpeg != NULL || self->capturing);
   gtk_picture_set_paintable (self->result_picture, GDK_PAINTABLE (self->result_texture));
 
   if (self->capturing)
@@ -1515,7 +1515,7 @@ pd_photo_page_class_init (PdPhotoPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdPhotoPage, capture_button);
   gtk_widget_class_bind_template_child (widget_class, PdPhotoPage, override_button);
   gtk_widget_class_bind_template_child (widget_class, PdPhotoPage, back_button);
-  gtk_widget_class_bind_template_child (widget_class, PdPhotoPage, result_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PdPhotoPage, result_column);
   gtk_widget_class_bind_template_child (widget_class, PdPhotoPage, result_picture);
   gtk_widget_class_bind_template_child (widget_class, PdPhotoPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, PdPhotoPage, summary_label);
