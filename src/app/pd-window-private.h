@@ -45,8 +45,9 @@ void           pd_window_set_role       (PdWindow   *self,
                                          const char *actor);
 PdRole         pd_window_get_role       (PdWindow   *self);
 
-/* The queue-ticket system's seam: returns the number of the next waiting ticket (transfer
- * full), taking it off the queue, or NULL when nobody waits. "win.call-next" asks it. */
+/* In place of the office's queue (tests, benchmarks): returns the number of the next waiting
+ * ticket (transfer full), taking it off the queue, or NULL when nobody waits. "win.call-next"
+ * asks it. */
 typedef char *(*PdWindowTicketFunc) (gpointer user_data);
 void           pd_window_set_ticket_source (PdWindow          *self,
                                             PdWindowTicketFunc func,

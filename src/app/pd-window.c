@@ -1118,7 +1118,7 @@ called_next_cb (GObject      *object,
       call_failed (self, error);
       return;
     }
-  /* Cut off from the server, it was called from this station's copy of the queue. */
+  /* When the server could not be reached, the ticket came from this station's copy. */
   take_ticket (self, ticket != NULL ? ticket->label : NULL, TRUE);
 }
 
