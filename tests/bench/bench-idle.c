@@ -3,8 +3,9 @@
  * reached (its engine retrying with backoff), and, for comparison, on a station that is not
  * enrolled.
  *
+ *   build-aux/session.sh meson test -C BUILD --benchmark bench-idle -v      (3 windows of 20 s)
  *   build-aux/session.sh BUILD/tests/bench/bench-idle BUILD/src/app/passdesk \
- *       BUILD/src/central/passdesk-central [SECONDS (60)] [WINDOWS (3)]
+ *       BUILD/src/central/passdesk-central [SECONDS (60)] [WINDOWS (3)]    (with the tests' environment)
  *
  * Each case starts the binary, lets it settle for 10 s (start-up, face model, first sync
  * attempts), then reads its CPU time (utime + stime of every thread) and its threads'
