@@ -3,9 +3,17 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "pd-test-support.h"
 #include "sync-test-central.h"
+
+/* In the server, before it runs: a test that aborts takes its server with it. */
+static void
+end_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
 static char *
 run_argv (GPtrArray *argv)
@@ -85,6 +93,7 @@ sync_central_serve (SyncCentral *central,
                     ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
@@ -103,9 +112,9 @@ sync_central_serve (SyncCentral *central,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  central->server = g_subprocess_newv ((const char * const *) argv->pdata,
-                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                       &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, end_with_parent, NULL, NULL);
+  central->server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (central->server));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
