@@ -12,6 +12,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "pd-background.h"
 #include "pd-camera-view.h"
 #include "pd-head-guide.h"
 #include "pd-photo-image.h"
@@ -550,7 +551,7 @@ maybe_analyse (PdPhotoPage *self)
   g_task_set_return_on_cancel (task, FALSE);
   g_task_set_task_data (task, analysis_data_new (self, self->frame, PD_PHOTO_MODE_PREVIEW),
                         (GDestroyNotify) analysis_data_free);
-  g_task_run_in_thread (task, analyse_thread);
+  pd_background_run_task (task, analyse_thread);
 }
 
 static void
@@ -897,7 +898,7 @@ capture_now (PdPhotoPage *self)
   g_task_set_source_tag (task, capture_now);
   g_task_set_task_data (task, analysis_data_new (self, self->frame, PD_PHOTO_MODE_CAPTURE),
                         (GDestroyNotify) analysis_data_free);
-  g_task_run_in_thread (task, capture_thread);
+  pd_background_run_task (task, capture_thread);
   update_state (self);
 }
 
@@ -974,7 +975,7 @@ pd_photo_page_import_file (PdPhotoPage *self,
   task = g_task_new (self, self->cancellable, capture_cb, GINT_TO_POINTER (TRUE));
   g_task_set_source_tag (task, pd_photo_page_import_file);
   g_task_set_task_data (task, data, (GDestroyNotify) analysis_data_free);
-  g_task_run_in_thread (task, capture_thread);
+  pd_background_run_task (task, capture_thread);
   update_state (self);
 }
 

@@ -20,6 +20,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
+#include "pd-background.h"
 #include "pd-camera.h"
 #include "pd-camera-private.h"
 
@@ -149,7 +150,7 @@ pd_camera_prepare_async (GCancellable        *cancellable,
 
   g_task_set_source_tag (task, pd_camera_prepare_async);
   g_task_set_name (task, "[pd-camera] prepare");
-  g_task_run_in_thread (task, prepare_thread);
+  pd_background_run_task (task, prepare_thread);
 }
 
 gboolean
@@ -448,6 +449,26 @@ dispatch_code (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* GStreamer posts a thread's STREAM_STATUS "enter" from that thread as it starts: decoding and
+ * converting frames then give way to the window's main thread (the frames still come in time;
+ * a late one is dropped by the sink). */
+static GstBusSyncReply
+lower_streaming_threads (GstBus     *bus,
+                         GstMessage *message,
+                         gpointer    user_data)
+{
+  GstStreamStatusType type;
+  GstElement *owner;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_STREAM_STATUS)
+    {
+      gst_message_parse_stream_status (message, &type, &owner);
+      if (type == GST_STREAM_STATUS_TYPE_ENTER)
+        pd_background_lower_this_thread ();
+    }
+  return GST_BUS_PASS;
+}
+
 static gpointer
 decode_thread_func (gpointer data)
 {
@@ -457,6 +478,7 @@ decode_thread_func (gpointer data)
   gint64 last_seen = 0;
   guint count = 0;
 
+  pd_background_lower_this_thread ();
   while (!g_atomic_int_get (&self->stopping))
     {
       g_autoptr(GstSample) sample = gst_app_sink_try_pull_sample (self->decode_sink, 100 * GST_MSECOND);
@@ -838,6 +860,7 @@ pd_camera_start (PdCamera  *self,
     }
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  gst_bus_set_sync_handler (bus, lower_streaming_threads, NULL, NULL);
   ret = gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
   if (ret == GST_STATE_CHANGE_FAILURE)
     {
