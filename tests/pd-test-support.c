@@ -81,6 +81,27 @@ pd_test_make_dossier (const char *full_name,
   return dossier;
 }
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+double
+pd_test_median (GArray *values)
+{
+  g_autoptr(GArray) sorted = g_array_copy (values);
+  guint n = sorted->len;
+
+  g_assert_cmpuint (n, >, 0);
+  g_array_sort (sorted, compare_doubles);
+  return n % 2 ? g_array_index (sorted, double, n / 2)
+               : (g_array_index (sorted, double, n / 2 - 1) + g_array_index (sorted, double, n / 2)) / 2;
+}
+
 void
 pd_test_use_sane_test_backend (guint n_devices)
 {

@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 
 /* A fresh directory removed (with its content) when the test process exits normally. */
 char      *pd_test_make_tmpdir      (void);
+/* The median of @values (doubles; left in their order), for the benchmarks' figures. */
+double     pd_test_median           (GArray     *values);
 /* SANE loads only its "test" backend (no hardware), with @n_devices scanners drawing a colour
  * pattern. Call it before any thread starts: it sets SANE_CONFIG_DIR. */
 void       pd_test_use_sane_test_backend (guint n_devices);

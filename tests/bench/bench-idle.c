@@ -51,25 +51,6 @@ wakeups_between (const Sample *before,
   return total;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median_of (GArray *values)
-{
-  guint n = values->len;
-
-  g_array_sort (values, compare_double);
-  return n % 2 ? g_array_index (values, double, n / 2)
-               : (g_array_index (values, double, n / 2 - 1) + g_array_index (values, double, n / 2)) / 2;
-}
-
 static Sample
 sample (GPid pid)
 {
@@ -148,8 +129,8 @@ measure (const char *label,
   kill (pid, SIGTERM);
   waitpid (pid, NULL, 0);
   g_spawn_close_pid (pid);
-  g_print ("idle-%s-cpu-median %.2f %%\n", label, median_of (shares));
-  g_print ("idle-%s-wakeups-median %.1f /s\n", label, median_of (wakeups));
+  g_print ("idle-%s-cpu-median %.2f %%\n", label, pd_test_median (shares));
+  g_print ("idle-%s-wakeups-median %.1f /s\n", label, pd_test_median (wakeups));
 }
 
 int

@@ -65,26 +65,6 @@ store_open (gpointer data)
   return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *values)
-{
-  g_autoptr(GArray) sorted = g_array_copy (values);
-  guint n = sorted->len;
-
-  g_array_sort (sorted, compare_double);
-  return n % 2 ? g_array_index (sorted, double, n / 2)
-               : (g_array_index (sorted, double, n / 2 - 1) + g_array_index (sorted, double, n / 2)) / 2;
-}
-
 static double
 maximum (GArray *values)
 {
@@ -202,16 +182,16 @@ main (int   argc,
       if (f == ACTIONS)
         g_print ("%s-max %.0f actions\n", names[f], maximum (figures[f]));
       else if (f == SECONDS)
-        g_print ("%s-median %.2f s\n", names[f], median (figures[f]));
+        g_print ("%s-median %.2f s\n", names[f], pd_test_median (figures[f]));
       else
-        g_print ("%s-median %.1f ms\n", names[f], median (figures[f]));
+        g_print ("%s-median %.1f ms\n", names[f], pd_test_median (figures[f]));
       if (f == PHOTO_STALL || f == ACCEPT_STALL)
         g_print ("%s-max %.1f ms\n", names[f], maximum (figures[f]));
     }
   met = maximum (figures[ACTIONS]) <= MAX_ACTIONS;
   g_print ("target: at most %u actions: %s\n", MAX_ACTIONS, met ? "met" : "MISSED");
   g_print ("target: photo analysis stall under %.0f ms (median): %s\n", TARGET_STALL_MS,
-           median (figures[PHOTO_STALL]) < TARGET_STALL_MS ? "met" : "MISSED");
+           pd_test_median (figures[PHOTO_STALL]) < TARGET_STALL_MS ? "met" : "MISSED");
 
   for (guint f = 0; f < N_FIGURES; f++)
     g_array_unref (figures[f]);
