@@ -13,6 +13,9 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good libzxing-dev libsane-dev sane-utils libsane1
   # run and test like a desktop: Xvfb, a D-Bus session, a real keyring, sqlite3 to poke files
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools sqlite3
+  # the accessibility bus (org.a11y.Bus): GTK windows register with it, and the accessibility
+  # test reads what screen readers get
+  at-spi2-core
   # self-signed certificates for the central server's TLS test
   openssl
   # fuzzing and sanitizers

@@ -57,7 +57,7 @@ sql_failed (sqlite3  *db,
 
   g_set_error (error, PD_STORE_ERROR,
                rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? PD_STORE_ERROR_LOCKED
-               : rc == SQLITE_FULL ? PD_STORE_ERROR_FULL : PD_STORE_ERROR_IO,
+               : pd_sqlite_disk_is_full (db, rc) ? PD_STORE_ERROR_FULL : PD_STORE_ERROR_IO,
                _("The queue could not be read or saved (%s). Check the disk and restart Passdesk."),
                sqlite3_errmsg (db));
   return FALSE;

@@ -9,6 +9,9 @@
 
 #include "pd-sqlite.h"
 
+#include <errno.h>
+#include <sys/statvfs.h>
+
 /* A NULL text binds SQL NULL, so optional fields round-trip as absent. */
 void
 pd_sqlite_bind_text (sqlite3_stmt *stmt,
@@ -55,4 +58,32 @@ pd_sqlite_rollback (sqlite3 *db)
 {
   if (!sqlite3_get_autocommit (db))
     pd_sqlite_exec (db, "ROLLBACK");
+}
+
+/* SQLite says SQLITE_FULL only when a plain write() fails with ENOSPC. A full disk met while
+ * growing the WAL index, truncating or syncing comes back as a generic SQLITE_IOERR ("disk I/O
+ * error"), which would send the user looking for a broken disk. The OS error, or failing that
+ * the free space of the file's own file system, tells the two apart. */
+gboolean
+pd_sqlite_disk_is_full (sqlite3 *db,
+                        int      rc)
+{
+  const char *path;
+  struct statvfs fs;
+  int os_error;
+
+  if ((rc & 0xff) == SQLITE_FULL)
+    return TRUE;
+  if ((rc & 0xff) != SQLITE_IOERR || db == NULL)
+    return FALSE;
+
+  os_error = sqlite3_system_errno (db);
+  if (os_error == ENOSPC || os_error == EDQUOT || os_error == EFBIG)
+    return TRUE;
+
+  path = sqlite3_db_filename (db, "main");
+  if (path == NULL || *path == '\0' || statvfs (path, &fs) != 0)
+    return FALSE;
+  /* A transaction with a scanned page needs about a megabyte: less than that is full for us. */
+  return (guint64) fs.f_bavail * fs.f_frsize < 1024 * 1024;
 }

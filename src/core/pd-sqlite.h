@@ -20,5 +20,7 @@ int      pd_sqlite_exec        (sqlite3      *db,
 int      pd_sqlite_begin       (sqlite3      *db);
 int      pd_sqlite_commit      (sqlite3      *db);
 void     pd_sqlite_rollback    (sqlite3      *db);
+gboolean pd_sqlite_disk_is_full (sqlite3     *db,
+                                int          rc);
 
 G_END_DECLS

@@ -71,6 +71,9 @@ set_sqlite_error (const char  *path,
 {
   const char *detail = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
+  if (pd_sqlite_disk_is_full (db, rc))
+    rc = SQLITE_FULL;
+
   switch (rc & 0xff)
     {
     case SQLITE_FULL:
