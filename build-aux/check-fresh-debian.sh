@@ -40,9 +40,9 @@ find_mirror() {
       END { if (suite && uri) print uri }' "$f"
   done | head -n 1
   grep -hsE '^deb[[:space:]]+[^[]*[[:space:]]bookworm[[:space:]]' /etc/apt/sources.list \
-    /etc/apt/sources.list.d/*.list | awk '{ print $2 }' | head -n 1
+    /etc/apt/sources.list.d/*.list | awk '{ print $2 }' | head -n 1 || true
 }
-mirror=${PASSDESK_FRESH_MIRROR:-$(find_mirror | head -n 1)}
+mirror=${PASSDESK_FRESH_MIRROR:-$(find_mirror | head -n 1 || true)}
 mirror=${mirror:-http://deb.debian.org/debian}
 security_mirror=$(grep -hsoE 'https?://[^ ]*debian-security' /etc/apt/sources.list.d/* /etc/apt/sources.list | head -n 1 || true)
 security_mirror=${security_mirror:-http://deb.debian.org/debian-security}
