@@ -44,7 +44,8 @@ find_mirror() {
 }
 mirror=${PASSDESK_FRESH_MIRROR:-$(find_mirror | head -n 1 || true)}
 mirror=${mirror:-http://deb.debian.org/debian}
-security_mirror=$(grep -hsoE 'https?://[^ ]*debian-security' /etc/apt/sources.list.d/* /etc/apt/sources.list | head -n 1 || true)
+security_mirror=$(grep -hsE '^(URIs:|deb)[[:space:]]' /etc/apt/sources.list.d/* /etc/apt/sources.list |
+  grep -oE 'https?://[^ ]*debian-security' | head -n 1 || true)
 security_mirror=${security_mirror:-http://deb.debian.org/debian-security}
 
 root=${PASSDESK_FRESH_ROOT:-$(mktemp -d /var/tmp/passdesk-fresh-debian.XXXXXX)}
