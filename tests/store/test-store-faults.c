@@ -594,7 +594,10 @@ mount_small_tmpfs (const char *where,
 
   if (unshare (CLONE_NEWNS) != 0)
     return FALSE;
-  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+  /* In a chroot "/" is no mount point: make the folder one of its own, private instead. */
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 &&
+      (mount (where, where, NULL, MS_BIND, NULL) != 0 ||
+       mount (NULL, where, NULL, MS_PRIVATE, NULL) != 0))
     return FALSE;
   return mount ("passdesk-test", where, "tmpfs", 0, options) == 0;
 }
@@ -624,10 +627,14 @@ disk_full_child (void)
     }
   else
     {
-      struct rlimit limit = { 12 * 1024 * 1024, 12 * 1024 * 1024 };
+      struct rlimit limit;
 
+      /* Only the soft limit: lowering the hard one could not be undone without
+       * CAP_SYS_RESOURCE, and the store must be shown to work again once there is room. */
       g_test_message ("cannot mount a tmpfs here; limiting the file size instead");
       signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      limit.rlim_cur = 12 * 1024 * 1024;
       g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
     }
 
@@ -660,8 +667,10 @@ disk_full_child (void)
     g_assert_cmpint (g_remove (filler), ==, 0);
   else
     {
-      struct rlimit limit = { RLIM_INFINITY, RLIM_INFINITY };
+      struct rlimit limit;
 
+      g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      limit.rlim_cur = limit.rlim_max;
       g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
     }
   g_assert_true (save_with_scan (store, rand, 2000, saved, &error));
