@@ -75,6 +75,10 @@ void        pd_ui_set_wait_seconds (guint          seconds);
 void        pd_ui_wait_until       (PdUiCondition  condition,
                                     gpointer       data,
                                     const char    *what);
+void        pd_ui_wait_until_within (guint         seconds,
+                                     PdUiCondition condition,
+                                     gpointer      data,
+                                     const char   *what);
 gboolean    pd_ui_mapped           (gpointer       widget);
 void        pd_ui_wait_for_frames  (GtkWidget     *widget);
 const char *pd_ui_screenshot_dir   (void);

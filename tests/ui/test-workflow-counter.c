@@ -151,9 +151,8 @@ test_entrance (void)
   g_assert_cmpuint (pd_entrance_page_get_n_waiting (entrance_page ()), ==, 2);
   /* Shared with the counters through the server at once, the second ticket too although it
    * came while the first was being shared. */
-  pd_ui_set_wait_seconds (PD_ENTRANCE_SHARE_INTERVAL - 5);
-  pd_ui_wait_until (entrance_shared, queue, "the entrance to share its tickets before its next round");
-  pd_ui_set_wait_seconds (WAIT_SECONDS);
+  pd_ui_wait_until_within (PD_ENTRANCE_SHARE_INTERVAL - 5, entrance_shared, queue,
+                           "the entrance to share its tickets before its next round");
   pd_ui_save_screenshot (GTK_WIDGET (entrance), "counter-01-entrance.png");
 
   /* The second ticket, as the applicant holds it. */
