@@ -14,11 +14,13 @@
 #include "pd-dossier.h"
 #include "pd-test-support.h"
 #include "sync/pd-packet.h"
+#include "sync-test-central.h"
 
 #define N_DECLARATIONS 7
 
 typedef struct {
   GSubprocess *process;
+  GThread     *stderr_reader; /* the server's stderr to the test's, scanned for sanitizer reports */
   char        *url;        /* "http://127.0.0.1:PORT/" */
   char        *db;
 } Server;
@@ -78,6 +80,10 @@ run_central (char       **out,
   g_assert_no_error (error);
   if (err && *err)
     g_test_message ("stderr: %s", err);
+  /* A sanitizer's report fails the test, whatever the exit status. */
+  g_assert_null (strstr (err ? err : "", "ERROR: AddressSanitizer"));
+  g_assert_null (strstr (err ? err : "", "ERROR: LeakSanitizer"));
+  g_assert_null (strstr (err ? err : "", "runtime error:"));
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
@@ -95,7 +101,8 @@ server_start_args (const char         *db,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autofree char *line = NULL;
   Server *server = g_new0 (Server, 1);
 
@@ -113,6 +120,7 @@ server_start_args (const char         *db,
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  server->stderr_reader = sync_central_watch_stderr (server->process);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -139,9 +147,11 @@ server_start (const char *db,
   return server_start_args (db, (const char * const *) extra->pdata);
 }
 
+/* After the server ended (or was killed). */
 static void
 server_free (Server *server)
 {
+  sync_central_check_stderr (g_steal_pointer (&server->stderr_reader));
   g_clear_object (&server->process);
   g_free (server->url);
   g_free (server->db);

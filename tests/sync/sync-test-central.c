@@ -38,6 +38,19 @@ drain_stderr (gpointer data)
   return GINT_TO_POINTER (reported);
 }
 
+GThread *
+sync_central_watch_stderr (GSubprocess *process)
+{
+  return g_thread_new ("central-stderr", drain_stderr, g_object_ref (g_subprocess_get_stderr_pipe (process)));
+}
+
+void
+sync_central_check_stderr (GThread *reader)
+{
+  if (reader != NULL && GPOINTER_TO_INT (g_thread_join (reader)))
+    g_error ("passdesk-central printed a sanitizer report (above): a memory or undefined-behaviour error in the server");
+}
+
 static void
 assert_no_sanitizer_report (const char *text)
 {
@@ -160,8 +173,7 @@ sync_central_serve (SyncCentral *central,
   g_subprocess_launcher_set_child_setup (launcher, end_with_parent, NULL, NULL);
   central->server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  central->stderr_reader = g_thread_new ("central-stderr", drain_stderr,
-                                         g_object_ref (g_subprocess_get_stderr_pipe (central->server)));
+  central->stderr_reader = sync_central_watch_stderr (central->server);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (central->server));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -185,10 +197,7 @@ sync_central_serve (SyncCentral *central,
 static void
 check_stderr (SyncCentral *central)
 {
-  GThread *reader = g_steal_pointer (&central->stderr_reader);
-
-  if (reader != NULL && GPOINTER_TO_INT (g_thread_join (reader)))
-    g_error ("passdesk-central printed a sanitizer report (above): a memory or undefined-behaviour error in the server");
+  sync_central_check_stderr (g_steal_pointer (&central->stderr_reader));
 }
 
 void

@@ -42,6 +42,12 @@ char         *sync_central_run       (SyncCentral *central,
 gint64        sync_central_stat      (SyncCentral *central,
                                       const char  *name);
 
+/* A thread that copies the standard error of @process (spawned with STDERR_PIPE) to the
+ * test's, scanning it for sanitizer reports. */
+GThread      *sync_central_watch_stderr (GSubprocess *process);
+/* Once the process ended: joins @reader (nullable) and fails the test if it saw a report. */
+void          sync_central_check_stderr (GThread     *reader);
+
 /* An async call's callback: keeps a reference to its result in the GAsyncResult * that
  * @user_data points to. */
 void          sync_keep_result       (GObject       *object,
