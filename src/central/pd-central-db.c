@@ -696,6 +696,7 @@ pd_central_db_audit (PdCentralDb  *self,
 
 guint
 pd_central_db_count_audit (PdCentralDb *self,
+                           const char  *actor,
                            const char  *action,
                            const char  *subject,
                            gint64       since,
@@ -703,7 +704,8 @@ pd_central_db_count_audit (PdCentralDb *self,
 {
   g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
-             "SELECT COUNT(*), MIN(at) FROM audit WHERE action = ? AND subject = ? AND at >= ?",
+             "SELECT COUNT(*), MIN(at) FROM audit WHERE action = ?1 AND subject = ?2 AND at >= ?3 "
+             "AND (?4 IS NULL OR actor = ?4)",
              NULL);
 
   if (stmt == NULL)
@@ -711,6 +713,7 @@ pd_central_db_count_audit (PdCentralDb *self,
   pd_sqlite_bind_text (stmt, 1, action);
   pd_sqlite_bind_text (stmt, 2, subject);
   sqlite3_bind_int64 (stmt, 3, since);
+  pd_sqlite_bind_text (stmt, 4, actor);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
   if (oldest)
@@ -758,23 +761,57 @@ pd_central_db_new_session (PdCentralDb  *self,
 PdCentralOfficer *
 pd_central_db_lookup_session (PdCentralDb *self,
                               const char  *token,
+                              const char  *device_id,
                               gint64       now)
 {
   g_autoptr(PdSqliteStatement) stmt =
     prepare (self,
              "SELECT o.username, o.display_name, o.role, o.office_code, o.verifier "
              "FROM sessions s JOIN officers o ON o.username = s.username "
-             "WHERE s.token_hash = ? AND s.expires_at > ?", NULL);
+             "JOIN devices d ON d.device_id = s.device_id "
+             "WHERE s.token_hash = ? AND s.expires_at > ? AND s.device_id = ? "
+             "AND d.revoked_at IS NULL AND d.office_code = o.office_code", NULL);
   guint8 hash[crypto_generichash_BYTES];
 
-  if (stmt == NULL)
+  if (stmt == NULL || device_id == NULL)
     return NULL;
   hash_token (token, hash);
   sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, now);
+  pd_sqlite_bind_text (stmt, 3, device_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   return officer_from_row (stmt);
+}
+
+PdCentralAcceptance
+pd_central_db_check_acceptance (PdCentralDb *self,
+                                const char  *device_id,
+                                const char  *username)
+{
+  g_autoptr(PdSqliteStatement) stmt =
+    prepare (self,
+             "SELECT d.role, o.role, o.office_code = d.office_code, "
+             "  EXISTS (SELECT 1 FROM sessions s WHERE s.username = o.username AND s.device_id = d.device_id) "
+             "FROM devices d LEFT JOIN officers o ON o.username = ?2 "
+             "WHERE d.device_id = ?1 AND d.revoked_at IS NULL", NULL);
+  const char *officer_role;
+
+  if (stmt == NULL || device_id == NULL)
+    return PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER;
+  pd_sqlite_bind_text (stmt, 1, device_id);
+  pd_sqlite_bind_text (stmt, 2, username);
+  if (sqlite3_step (stmt) != SQLITE_ROW ||
+      g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "counter") != 0)
+    return PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER;
+  officer_role = (const char *) sqlite3_column_text (stmt, 1);
+  if (username == NULL || officer_role == NULL || sqlite3_column_int (stmt, 2) == 0)
+    return PD_CENTRAL_ACCEPTANCE_UNKNOWN_OFFICER;
+  if (!g_str_equal (officer_role, "officer") && !g_str_equal (officer_role, "supervisor"))
+    return PD_CENTRAL_ACCEPTANCE_NOT_ALLOWED;
+  if (sqlite3_column_int (stmt, 3) == 0)
+    return PD_CENTRAL_ACCEPTANCE_NEVER_SIGNED_IN;
+  return PD_CENTRAL_ACCEPTANCE_OK;
 }
 
 #define RECEIPT_SELECT "SELECT printf('C-%06d', seq), received_at FROM applications"
@@ -1063,15 +1100,20 @@ pd_central_db_list_declarations (PdCentralDb  *self,
 JsonNode *
 pd_central_db_get_declaration (PdCentralDb  *self,
                                const char   *code,
+                               const char   *office_code,
                                GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (self, "SELECT seq, code, filed_at, dossier FROM declarations WHERE code = ?", error);
+    prepare (self, "SELECT seq, code, filed_at, dossier FROM declarations WHERE code = ? AND office_code = ?",
+             error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   if (stmt == NULL)
     return NULL;
   pd_sqlite_bind_text (stmt, 1, code);
+  /* Another office's declaration is answered as unknown: whether a code exists elsewhere is
+   * none of this office's business. */
+  pd_sqlite_bind_text (stmt, 2, office_code);
   switch (sqlite3_step (stmt))
     {
     case SQLITE_ROW:
@@ -1099,7 +1141,12 @@ pd_central_db_list_statuses (PdCentralDb  *self,
     prepare (self,
              "SELECT s.seq, s.packet_id, a.dossier_uuid, s.status, s.reason, s.at "
              "FROM statuses s JOIN applications a ON a.packet_id = s.packet_id "
-             "WHERE s.seq > ?1 AND (a.device_id = ?2 OR a.sender_device_id = ?2) "
+             "JOIN devices maker ON maker.device_id = a.device_id "
+             "JOIN devices asker ON asker.device_id = ?2 "
+             /* The station that made the application, or one of its office that carried it:
+              * carrying another office's packet on a USB stick earns nothing of its fate. */
+             "WHERE s.seq > ?1 AND (a.device_id = ?2 OR "
+             "  (a.sender_device_id = ?2 AND maker.office_code = asker.office_code)) "
              "ORDER BY s.seq LIMIT ?3", error);
 
   if (stmt == NULL)

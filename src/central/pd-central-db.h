@@ -150,8 +150,10 @@ gboolean      pd_central_db_audit               (PdCentralDb   *self,
                                                  const char    *subject,
                                                  const char    *detail,
                                                  GError       **error);
-/* Audit rows of @action about @subject since @since; @oldest gets the time of the first. */
+/* Audit rows of @action about @subject since @since, by @actor (NULL: anyone); @oldest gets
+ * the time of the first. */
 guint         pd_central_db_count_audit         (PdCentralDb   *self,
+                                                 const char    *actor,
                                                  const char    *action,
                                                  const char    *subject,
                                                  gint64         since,
@@ -163,9 +165,28 @@ char         *pd_central_db_new_session         (PdCentralDb   *self,
                                                  const char    *device_id,
                                                  gint64         expires_at,
                                                  GError       **error);
+/* The officer of @token, only when it was issued to @device_id, has not expired, the device
+ * is not revoked and the officer is still of the device's office: a token is worth nothing
+ * on another station. */
 PdCentralOfficer *pd_central_db_lookup_session  (PdCentralDb   *self,
                                                  const char    *token,
+                                                 const char    *device_id,
                                                  gint64         now);
+
+typedef enum {
+  PD_CENTRAL_ACCEPTANCE_OK,
+  PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER,    /* unknown, revoked, or not enrolled as a counter */
+  PD_CENTRAL_ACCEPTANCE_UNKNOWN_OFFICER,  /* no such officer, or of another office */
+  PD_CENTRAL_ACCEPTANCE_NOT_ALLOWED,      /* a volunteer */
+  PD_CENTRAL_ACCEPTANCE_NEVER_SIGNED_IN,  /* never signed in online at that station */
+} PdCentralAcceptance;
+
+/* Whether @username may have accepted an application at @device_id: the station is a
+ * counter, the officer one of its office who may accept, and who signed in online at that
+ * very station at least once (which is also what lets the station sign them in offline). */
+PdCentralAcceptance pd_central_db_check_acceptance (PdCentralDb *self,
+                                                    const char  *device_id,
+                                                    const char  *username);
 
 /* Within a transaction: the receipt of the first row that @sql selects with @key bound, its
  * columns the central id and the time received. TRUE with *found FALSE when there is none. */
@@ -215,8 +236,10 @@ JsonNode     *pd_central_db_list_declarations   (PdCentralDb   *self,
                                                  gint64         after,
                                                  guint          limit,
                                                  GError       **error);
+/* NOT_FOUND also for a declaration of another office than @office_code. */
 JsonNode     *pd_central_db_get_declaration     (PdCentralDb   *self,
                                                  const char    *code,
+                                                 const char    *office_code,
                                                  GError       **error);
 JsonNode     *pd_central_db_list_statuses       (PdCentralDb   *self,
                                                  const char    *device_id,

@@ -27,8 +27,12 @@ struct _PdCentralServer
   SoupServer      *server;
   PdCentralFaults *faults;
   gboolean         https;
-  /* username -> number of sign-ins being verified, counted as failures until they end */
+  /* "username\ndevice id" -> number of sign-ins being verified, counted as failures until
+   * they end */
   GHashTable      *sign_ins;
+  /* Signature of a signed sign-in -> the Unix time until which a request with it could still
+   * pass the clock check: a sign-in replayed verbatim is refused, not answered with a token. */
+  GHashTable      *seen_signatures;
   /* Verified against when the username is unknown, so that the answer takes as long. */
   char            *dummy_verifier;
   /* (element-type Dribble) connections a "slow" fault keeps open */
@@ -486,6 +490,35 @@ parse_time (const char *text,
   return TRUE;
 }
 
+/* Returns FALSE if @signature was seen within the clock window; remembers it until a request
+ * made at @time is stale anyway. */
+static gboolean
+remember_signature (PdCentralServer *self,
+                    const char      *signature,
+                    gint64           time)
+{
+  gint64 now = now_seconds ();
+  gpointer until;
+
+  if (g_hash_table_lookup_extended (self->seen_signatures, signature, NULL, &until) &&
+      GPOINTER_TO_SIZE (until) >= (gsize) now)
+    return FALSE;
+  /* Bounded by the rate of sign-ins within 5 minutes; forget the stale ones now and then. */
+  if (g_hash_table_size (self->seen_signatures) >= 1024)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->seen_signatures);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (GPOINTER_TO_SIZE (value) < (gsize) now)
+          g_hash_table_iter_remove (&iter);
+    }
+  g_hash_table_insert (self->seen_signatures, g_strdup (signature),
+                       GSIZE_TO_POINTER ((gsize) (time + PD_CENTRAL_MAX_SKEW + 1)));
+  return TRUE;
+}
+
 /* Responds and returns FALSE unless the request is signed by an enrolled device, recently. */
 static gboolean
 authenticate (PdCentralServer *self,
@@ -531,6 +564,17 @@ authenticate (PdCentralServer *self,
       return FALSE;
     }
 
+  /* A sign-in answers with a token: the same signed request seen again within the clock
+   * window is a replay. Ed25519 signatures are deterministic, so the signature names the
+   * request. Other requests are idempotent by the ids they carry (packets, tickets,
+   * bookings), or reads. */
+  if (request->route == ROUTE_SESSIONS && !remember_signature (self, signature, time))
+    {
+      respond_retry_after (request->msg, 425, "replayed_request",
+                           _("This sign-in request was already received. Sign in again."), 1);
+      return FALSE;
+    }
+
   request->device_id = g_strdup (device_id);
   request->office_code = g_steal_pointer (&office);
 
@@ -538,7 +582,7 @@ authenticate (PdCentralServer *self,
     {
       if (!g_str_has_prefix (authorization, "Bearer ") ||
           (request->officer = pd_central_db_lookup_session (self->db, authorization + strlen ("Bearer "),
-                                                            now_seconds ())) == NULL)
+                                                            request->device_id, now_seconds ())) == NULL)
         {
           respond_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "bad_credentials",
                          _("The officer’s session is unknown or expired. Sign in again."));
@@ -653,6 +697,8 @@ typedef struct {
   PdCentralServer   *self;
   SoupServerMessage *msg;
   char              *device_id;
+  char              *office_code;   /* the station's */
+  char              *key;           /* in sign_ins */
   char              *username;
   char              *password;
   char              *verifier;
@@ -665,6 +711,8 @@ sign_in_free (SignIn *sign_in)
   g_object_unref (sign_in->self);
   g_object_unref (sign_in->msg);
   g_free (sign_in->device_id);
+  g_free (sign_in->office_code);
+  g_free (sign_in->key);
   g_free (sign_in->username);
   sodium_memzero (sign_in->password, strlen (sign_in->password));
   g_free (sign_in->password);
@@ -697,13 +745,13 @@ sign_in_done (GObject      *object,
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *token = NULL;
   gboolean verified = g_task_propagate_boolean (G_TASK (result), NULL);
-  guint in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (self->sign_ins, sign_in->username));
+  guint in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (self->sign_ins, sign_in->key));
   gint64 expires_at = now_seconds () + PD_CENTRAL_SESSION_SECONDS;
 
   if (in_flight <= 1)
-    g_hash_table_remove (self->sign_ins, sign_in->username);
+    g_hash_table_remove (self->sign_ins, sign_in->key);
   else
-    g_hash_table_insert (self->sign_ins, g_strdup (sign_in->username), GUINT_TO_POINTER (in_flight - 1));
+    g_hash_table_insert (self->sign_ins, g_strdup (sign_in->key), GUINT_TO_POINTER (in_flight - 1));
 
   soup_server_message_unpause (sign_in->msg);
 
@@ -716,6 +764,21 @@ sign_in_done (GObject      *object,
         g_warning ("%s", error->message);
       respond_error (sign_in->msg, SOUP_STATUS_UNAUTHORIZED, "bad_credentials",
                      _("The username or password is wrong. Check them and try again."));
+      return;
+    }
+  /* A token is bound to the station and its office: an officer of another office gets none
+   * here (told so only once the password proved who they are). */
+  if (g_strcmp0 (officer->office_code, sign_in->office_code) != 0)
+    {
+      g_autofree char *message = NULL;
+
+      if (!pd_central_db_audit (self->db, sign_in->device_id, "sign_in_other_office", officer->username,
+                                sign_in->office_code, &error))
+        g_warning ("%s", error->message);
+      message = g_strdup_printf (_("You are an officer of the office %s, and this station is enrolled for the "
+                                   "office %s. Sign in at a station of your own office."),
+                                 officer->office_code, sign_in->office_code);
+      respond_error (sign_in->msg, SOUP_STATUS_FORBIDDEN, "wrong_office", message);
       return;
     }
 
@@ -757,6 +820,7 @@ handle_sessions (PdCentralServer *self,
   g_autoptr(PdCentralSignIn) parsed = NULL;
   g_autoptr(PdCentralOfficer) officer = NULL;
   g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
   SignIn *sign_in;
   gint64 now = now_seconds ();
   gint64 oldest = now;
@@ -770,8 +834,12 @@ handle_sessions (PdCentralServer *self,
       return;
     }
 
-  in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (self->sign_ins, parsed->username));
-  failures = pd_central_db_count_audit (self->db, "sign_in_failed", parsed->username,
+  /* Failures count per officer and station: a station of another office (or a hostile one of
+   * this office) guessing passwords locks the officer out of that station only, never out of
+   * the counters where they work. */
+  key = g_strconcat (parsed->username, "\n", request->device_id, NULL);
+  in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (self->sign_ins, key));
+  failures = pd_central_db_count_audit (self->db, request->device_id, "sign_in_failed", parsed->username,
                                         now - PD_CENTRAL_SIGN_IN_WINDOW, &oldest);
   if (failures + in_flight >= PD_CENTRAL_SIGN_IN_FAILURES)
     {
@@ -779,7 +847,7 @@ handle_sessions (PdCentralServer *self,
                                 parsed->username, NULL, &error))
         g_warning ("%s", error->message);
       respond_retry_after (request->msg, 429, "rate_limited",
-                           _("Too many failed sign-ins for this username. Wait a few minutes, then try again."),
+                           _("Too many failed sign-ins for this username at this station. Wait a few minutes, then try again."),
                            failures > 0 ? oldest + PD_CENTRAL_SIGN_IN_WINDOW - now : 1);
       return;
     }
@@ -789,11 +857,13 @@ handle_sessions (PdCentralServer *self,
   sign_in->self = g_object_ref (self);
   sign_in->msg = g_object_ref (request->msg);
   sign_in->device_id = g_strdup (request->device_id);
+  sign_in->office_code = g_strdup (request->office_code);
+  sign_in->key = g_strdup (key);
   sign_in->username = g_strdup (parsed->username);
   sign_in->password = g_strdup (parsed->password);
   sign_in->known = officer != NULL;
   sign_in->verifier = g_strdup (officer ? officer->verifier : self->dummy_verifier);
-  g_hash_table_insert (self->sign_ins, g_strdup (parsed->username), GUINT_TO_POINTER (in_flight + 1));
+  g_hash_table_insert (self->sign_ins, g_steal_pointer (&key), GUINT_TO_POINTER (in_flight + 1));
 
   /* Argon2id takes a tenth of a second and 64 MiB: never on the thread serving the others. */
   soup_server_message_pause (request->msg);
@@ -880,6 +950,37 @@ check_packet (PdCentralServer *self,
   if (result->application == NULL)
     {
       reject (result, "invalid_packet", error->message);
+      return;
+    }
+  /* Who accepted is what the packet says, signed by the station that made it at acceptance,
+   * and believed only if that station is a counter and the officer one of its office, allowed
+   * to accept, who proved their password online at that very station (sync-protocol.md,
+   * "Authorization"). A packet is pushed later, by anyone carrying it: the pusher's token says
+   * nothing about who accepted. */
+  switch (pd_central_db_check_acceptance (self->db, packet->device_id, result->application->accepted_by))
+    {
+    case PD_CENTRAL_ACCEPTANCE_OK:
+      break;
+    case PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER:
+      reject (result, "forbidden_role",
+              _("This application was made at a station that is not enrolled as a counter, where no one "
+                "may accept applications. Keep the packet and contact support."));
+      return;
+    case PD_CENTRAL_ACCEPTANCE_UNKNOWN_OFFICER:
+      reject (result, "forbidden_role",
+              _("The officer named as accepting this application is not an officer of the office of the "
+                "station that made it. Keep the packet and contact support."));
+      return;
+    case PD_CENTRAL_ACCEPTANCE_NOT_ALLOWED:
+      reject (result, "forbidden_role",
+              _("The person named as accepting this application may not accept applications. Ask an "
+                "officer to check the application and accept it again."));
+      return;
+    case PD_CENTRAL_ACCEPTANCE_NEVER_SIGNED_IN:
+    default:
+      reject (result, "forbidden_role",
+              _("The officer named as accepting this application never signed in online at the station "
+                "that made it. Keep the packet and contact support."));
       return;
     }
   node = json_node_init_object (json_node_alloc (), inner);
@@ -1202,7 +1303,7 @@ handle_declaration (PdCentralServer *self,
   if (node == NULL && g_error_matches (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_NOT_FOUND))
     {
       g_clear_error (&error);
-      node = pd_central_db_get_declaration (self->db, code, &error);
+      node = pd_central_db_get_declaration (self->db, code, request->office_code, &error);
     }
   respond_found (request, node, error);
 }
@@ -1424,6 +1525,7 @@ pd_central_server_finalize (GObject *object)
 
   g_clear_pointer (&self->faults, pd_central_faults_free);
   g_clear_pointer (&self->sign_ins, g_hash_table_unref);
+  g_clear_pointer (&self->seen_signatures, g_hash_table_unref);
   g_clear_pointer (&self->dummy_verifier, g_free);
   g_clear_pointer (&self->dribbles, g_ptr_array_unref);
   g_clear_pointer (&self->queue, pd_central_queue_free);
@@ -1447,6 +1549,7 @@ pd_central_server_init (PdCentralServer *self)
   guint8 password[16];
 
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->seen_signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->dribbles = g_ptr_array_new_with_free_func ((GDestroyNotify) dribble_stop);
 
   randombytes_buf (password, sizeof password);

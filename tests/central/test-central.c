@@ -14,11 +14,13 @@
 #include "pd-dossier.h"
 #include "pd-test-support.h"
 #include "sync/pd-packet.h"
+#include "sync-test-central.h"
 
 #define N_DECLARATIONS 7
 
 typedef struct {
   GSubprocess *process;
+  GThread     *stderr_reader; /* the server's stderr to the test's, scanned for sanitizer reports */
   char        *url;        /* "http://127.0.0.1:PORT/" */
   char        *db;
 } Server;
@@ -78,6 +80,10 @@ run_central (char       **out,
   g_assert_no_error (error);
   if (err && *err)
     g_test_message ("stderr: %s", err);
+  /* A sanitizer's report fails the test, whatever the exit status. */
+  g_assert_null (strstr (err ? err : "", "ERROR: AddressSanitizer"));
+  g_assert_null (strstr (err ? err : "", "ERROR: LeakSanitizer"));
+  g_assert_null (strstr (err ? err : "", "runtime error:"));
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
@@ -95,7 +101,8 @@ server_start_args (const char         *db,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autofree char *line = NULL;
   Server *server = g_new0 (Server, 1);
 
@@ -113,6 +120,7 @@ server_start_args (const char         *db,
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  server->stderr_reader = sync_central_watch_stderr (server->process);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -139,9 +147,11 @@ server_start (const char *db,
   return server_start_args (db, (const char * const *) extra->pdata);
 }
 
+/* After the server ended (or was killed). */
 static void
 server_free (Server *server)
 {
+  sync_central_check_stderr (g_steal_pointer (&server->stderr_reader));
   g_clear_object (&server->process);
   g_free (server->url);
   g_free (server->db);
@@ -293,6 +303,20 @@ decode_key (const char *text,
 }
 
 static char *
+new_code_for_role (Server     *server,
+                   const char *office,
+                   const char *role)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_central (&out, "enroll-code", "--db", server->db, "--office", office, "--role", role, NULL),
+                   ==, 0);
+  g_strstrip (out);
+  g_assert_cmpuint (strlen (out), ==, 9);
+  return g_steal_pointer (&out);
+}
+
+static char *
 new_code (Server     *server,
           const char *office)
 {
@@ -317,11 +341,24 @@ enroll_request (Server      *server,
   return request (server, NULL, "POST", "/v1/devices", body);
 }
 
-static Station *
-station_enroll (Server     *server,
-                const char *office)
+/* A signed sign-in at @station's server. */
+static Reply *
+sign_in_at (Server        *server,
+            const Station *station,
+            const char    *username,
+            const char    *password)
 {
-  g_autofree char *code = new_code (server, office);
+  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, password);
+
+  return request (server, station, "POST", "/v1/sessions", body);
+}
+
+static Station *
+station_enroll_role (Server     *server,
+                     const char *office,
+                     const char *role)
+{
+  g_autofree char *code = new_code_for_role (server, office, role);
   g_autoptr(Reply) reply = NULL;
   Station *station = g_new0 (Station, 1);
   JsonObject *object;
@@ -333,6 +370,23 @@ station_enroll (Server     *server,
   station->device_id = g_strdup (json_object_get_string_member (object, "device_id"));
   decode_key (json_object_get_string_member (object, "central_box_public_key"), station->box_key,
               PD_PACKET_BOX_KEY_BYTES);
+  return station;
+}
+
+/* A counter of @office; at HN01, officer1 signs in there online, so that the central system
+ * believes the station's "accepted by officer1". */
+static Station *
+station_enroll (Server     *server,
+                const char *office)
+{
+  Station *station = station_enroll_role (server, office, "counter");
+
+  if (g_str_equal (office, "HN01"))
+    {
+      g_autoptr(Reply) reply = sign_in_at (server, station, "officer1", "officer1-demo");
+
+      g_assert_cmpuint (reply->status, ==, 200);
+    }
   return station;
 }
 
@@ -358,9 +412,10 @@ make_dossier_json (void)
 /* A packet as @station makes it; @inner_packet_id differs from the packet's own id to make a
  * mismatch, and @dossier replaces the valid application. */
 static PdPacket *
-make_packet_full (const Station *station,
-                  const char    *inner_packet_id,
-                  JsonNode      *dossier)
+make_packet_accepted_by (const Station *station,
+                         const char    *inner_packet_id,
+                         JsonNode      *dossier,
+                         const char    *accepted_by)
 {
   g_autofree char *packet_id = g_uuid_string_random ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -375,7 +430,7 @@ make_packet_full (const Station *station,
   json_builder_set_member_name (builder, "dossier");
   json_builder_add_value (builder, dossier ? dossier : make_dossier_json ());
   json_builder_set_member_name (builder, "accepted_by");
-  json_builder_add_string_value (builder, "officer1");
+  json_builder_add_string_value (builder, accepted_by);
   json_builder_set_member_name (builder, "accepted_at");
   json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
   json_builder_end_object (builder);
@@ -384,6 +439,14 @@ make_packet_full (const Station *station,
 
   return pd_packet_seal (packet_id, station->device_id, g_get_real_time () / G_USEC_PER_SEC,
                          PD_PACKET_KIND_DOSSIER, text, strlen (text), station->box_key, station->secret_key);
+}
+
+static PdPacket *
+make_packet_full (const Station *station,
+                  const char    *inner_packet_id,
+                  JsonNode      *dossier)
+{
+  return make_packet_accepted_by (station, inner_packet_id, dossier, "officer1");
 }
 
 static PdPacket *
@@ -606,15 +669,13 @@ sign_in (const Station *station,
          const char    *username,
          const char    *password)
 {
-  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, password);
-
-  return request (shared, station, "POST", "/v1/sessions", body);
+  return sign_in_at (shared, station, username, password);
 }
 
 static void
 test_sign_in (void)
 {
-  g_autoptr(Station) station = station_enroll (shared, "HN01");
+  g_autoptr(Station) station = station_enroll_role (shared, "HN01", "counter");
   static const struct {
     const char *username;
     const char *password;
@@ -684,7 +745,9 @@ test_sign_in (void)
   /* Five failures for one username, then even the right password is refused for a while. */
   for (guint i = 0; i < 5; i++)
     {
-      g_autoptr(Reply) reply = sign_in (station, "volunteer1", "guess");
+      /* Each guess its own request: the same one again would be a replay. */
+      g_autofree char *guess = g_strdup_printf ("guess-%u", i);
+      g_autoptr(Reply) reply = sign_in (station, "volunteer1", guess);
 
       assert_error (reply, 401, "bad_credentials");
     }
@@ -1437,6 +1500,251 @@ test_tls (void)
   g_assert_cmpint (run_central (NULL, "serve", "--db", db, "--address", "0.0.0.0", NULL), ==, 1);
 }
 
+
+/* Hostile users (issue 18) --------------------------------------------------------------- */
+
+static Reply *
+push_with_token (Server           *server,
+                 const Station    *sender,
+                 PdPacket * const *packets,
+                 guint             n,
+                 const char       *token)
+{
+  g_autofree char *body = push_body (packets, n);
+  g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(SoupMessage) msg = message_new (server, "POST", "/v1/packets");
+
+  set_body (msg, "application/json", body, strlen (body));
+  sign (msg, sender, "/v1/packets", body, strlen (body), 0);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  return send_message (msg);
+}
+
+static char *
+token_of (Reply *reply)
+{
+  g_assert_cmpuint (reply->status, ==, 200);
+  return g_strdup (json_object_get_string_member (reply_object (reply), "token"));
+}
+
+/* Item 1: who accepted an application comes from what the central system verified, never
+ * from the body alone. */
+static void
+test_abuse_acceptance (void)
+{
+  g_autoptr(Station) volunteer = station_enroll_role (shared, "HN01", "volunteer");
+  g_autoptr(Station) counter = station_enroll (shared, "HN01");
+  g_autoptr(Station) carrier = station_enroll_role (shared, "HN01", "counter");
+  g_autoptr(Station) elsewhere = station_enroll (shared, "HCM01");
+  gint64 received = stat_value (shared, "applications_received");
+
+  {
+    /* A volunteer station, no token, claiming a supervisor accepted. */
+    g_autoptr(PdPacket) packet = make_packet_accepted_by (volunteer, NULL, NULL, "supervisor1");
+    g_autoptr(Reply) reply = push (shared, volunteer, &packet, 1);
+
+    assert_result (reply, 0, packet->packet_id, "rejected", "forbidden_role");
+  }
+  {
+    /* Its packet carried by a counter of the office changes nothing. */
+    g_autoptr(PdPacket) packet = make_packet_accepted_by (volunteer, NULL, NULL, "officer1");
+    g_autoptr(Reply) reply = push (shared, carrier, &packet, 1);
+
+    assert_result (reply, 0, packet->packet_id, "rejected", "forbidden_role");
+  }
+  {
+    /* A volunteer's token on a push of applications. */
+    g_autoptr(Reply) signed_in = sign_in (volunteer, "volunteer1", "volunteer1-demo");
+    g_autofree char *token = token_of (signed_in);
+    g_autoptr(PdPacket) packet = make_packet_accepted_by (volunteer, NULL, NULL, "officer1");
+    g_autoptr(Reply) reply = push_with_token (shared, volunteer, &packet, 1, token);
+
+    assert_error (reply, 403, "forbidden_role");
+  }
+  {
+    /* A counter naming no one, someone of another office, a volunteer, or an officer who
+     * never signed in at that counter. */
+    g_autoptr(Reply) volunteer_in = sign_in (counter, "volunteer1", "volunteer1-demo");
+    PdPacket *packets[] = {
+      make_packet_accepted_by (counter, NULL, NULL, "nobody-at-all"),
+      make_packet_accepted_by (counter, NULL, NULL, "officer1-hcm"),
+      make_packet_accepted_by (counter, NULL, NULL, "volunteer1"),
+      make_packet_accepted_by (counter, NULL, NULL, "supervisor1"),
+      make_packet_accepted_by (counter, NULL, NULL, "officer1"),
+    };
+    g_autoptr(Reply) reply = push (shared, counter, packets, G_N_ELEMENTS (packets));
+
+    g_assert_cmpuint (volunteer_in->status, ==, 200);
+    for (guint i = 0; i < 4; i++)
+      assert_result (reply, i, packets[i]->packet_id, "rejected", "forbidden_role");
+    assert_result (reply, 4, packets[4]->packet_id, "accepted", NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (packets); i++)
+      pd_packet_free (packets[i]);
+  }
+  {
+    /* An honest packet still travels on a USB stick to another counter, with no one signed
+     * in there; and not to another office's under another name. */
+    g_autoptr(PdPacket) packet = make_packet_accepted_by (counter, NULL, NULL, "officer1");
+    g_autoptr(Reply) reply = push (shared, carrier, &packet, 1);
+
+    assert_result (reply, 0, packet->packet_id, "accepted", NULL);
+  }
+  {
+    g_autoptr(PdPacket) packet = make_packet_accepted_by (elsewhere, NULL, NULL, "officer1");
+    g_autoptr(Reply) reply = push (shared, elsewhere, &packet, 1);
+
+    assert_result (reply, 0, packet->packet_id, "rejected", "forbidden_role");
+  }
+  g_assert_cmpint (stat_value (shared, "applications_received"), ==, received + 2);
+}
+
+/* Item 2: a token is good only at the station it was issued to, of the officer's office. */
+static void
+test_abuse_token_binding (void)
+{
+  g_autoptr(Station) hanoi = station_enroll (shared, "HN01");
+  g_autoptr(Station) other = station_enroll (shared, "HN01");
+  g_autoptr(Station) saigon = station_enroll (shared, "HCM01");
+
+  {
+    g_autoptr(Reply) reply = sign_in (saigon, "supervisor1", "supervisor1-demo");
+
+    assert_error (reply, 403, "wrong_office");
+    g_assert_false (json_object_has_member (reply_object (reply), "token"));
+  }
+  {
+    g_autoptr(Reply) signed_in = sign_in (hanoi, "supervisor1", "supervisor1-demo");
+    g_autofree char *token = token_of (signed_in);
+    g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+    const Station *stations[] = { other, saigon };
+
+    for (guint i = 0; i < G_N_ELEMENTS (stations); i++)
+      {
+        g_autoptr(SoupMessage) msg = message_new (shared, "GET", "/v1/reference");
+        g_autoptr(Reply) reply = NULL;
+
+        sign (msg, stations[i], "/v1/reference", NULL, 0, 0);
+        soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+        reply = send_message (msg);
+        assert_error (reply, 401, "bad_credentials");
+      }
+    {
+      g_autoptr(SoupMessage) msg = message_new (shared, "GET", "/v1/reference");
+      g_autoptr(Reply) reply = NULL;
+
+      sign (msg, hanoi, "/v1/reference", NULL, 0, 0);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+      reply = send_message (msg);
+      g_assert_cmpuint (reply->status, ==, 200);
+    }
+  }
+}
+
+/* Item 6: an office reads its own declarations and its own applications' statuses only. */
+static void
+test_abuse_office_scope (void)
+{
+  g_autoptr(Station) hanoi = station_enroll (shared, "HN01");
+  g_autoptr(Station) saigon = station_enroll (shared, "HCM01");
+  g_autoptr(Reply) listed = NULL;
+  JsonObject *page = get_page (shared, hanoi, "declarations", "", 1, &listed);
+  const char *code = json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (page, "declarations"), 0), "code");
+  g_autofree char *path = g_strconcat ("/v1/declarations/", code, NULL);
+
+  {
+    g_autoptr(Reply) own = request (shared, hanoi, "GET", path, NULL);
+    g_autoptr(Reply) theirs = request (shared, saigon, "GET", path, NULL);
+
+    g_assert_cmpuint (own->status, ==, 200);
+    assert_error (theirs, 404, "not_found");
+    g_assert_null (strstr (g_bytes_get_data (theirs->body, NULL), "dossier"));
+  }
+  {
+    /* Saigon carries a Hanoi packet: it is received, but its fate is Hanoi's. */
+    g_autoptr(PdPacket) packet = make_packet (hanoi);
+    g_autoptr(Reply) pushed = push (shared, saigon, &packet, 1);
+    g_autoptr(Reply) theirs = NULL;
+    g_autoptr(Reply) own = NULL;
+    JsonArray *statuses;
+
+    assert_result (pushed, 0, packet->packet_id, "accepted", NULL);
+    g_assert_cmpint (run_central (NULL, "set-status", "--db", shared->db, "--packet", packet->packet_id,
+                                  "--status", "rejected", "--reason", "Giấy tờ giả", NULL), ==, 0);
+    page = get_page (shared, saigon, "statuses", "", 500, &theirs);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (page, "statuses")), ==, 0);
+    g_assert_null (strstr (g_bytes_get_data (theirs->body, NULL), "Giấy tờ giả"));
+    page = get_page (shared, hanoi, "statuses", "", 500, &own);
+    statuses = json_object_get_array_member (page, "statuses");
+    g_assert_cmpuint (json_array_get_length (statuses), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (statuses, 1), "reason"), ==,
+                     "Giấy tờ giả");
+  }
+}
+
+/* Item 8: a signed sign-in replayed verbatim gets no token. */
+static void
+test_abuse_replay (void)
+{
+  g_autoptr(Station) station = station_enroll (shared, "HN01");
+  const char *body = "{\"username\": \"supervisor1\", \"password\": \"supervisor1-demo\"}";
+  gint64 time = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *time_text = g_strdup_printf ("%" G_GINT64_FORMAT, time);
+  g_autofree char *signature = pd_request_sign ("POST", "/v1/sessions", time, body, strlen (body),
+                                                station->secret_key);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SoupMessage) msg = message_new (shared, "POST", "/v1/sessions");
+      SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+      g_autoptr(Reply) reply = NULL;
+
+      set_body (msg, "application/json", body, strlen (body));
+      soup_message_headers_replace (headers, "X-Passdesk-Device", station->device_id);
+      soup_message_headers_replace (headers, "X-Passdesk-Time", time_text);
+      soup_message_headers_replace (headers, "X-Passdesk-Signature", signature);
+      if (i > 0)
+        g_usleep (2 * G_USEC_PER_SEC);
+      reply = send_message (msg);
+      if (i == 0)
+        g_assert_cmpuint (reply->status, ==, 200);
+      else
+        {
+          assert_error (reply, 425, "replayed_request");
+          g_assert_false (json_object_has_member (reply_object (reply), "token"));
+        }
+    }
+  {
+    /* The station itself signs in again with a new request. */
+    g_autoptr(Reply) reply = sign_in (station, "supervisor1", "supervisor1-demo");
+
+    g_assert_cmpuint (reply->status, ==, 200);
+  }
+}
+
+/* Item 10: a station of another office guessing passwords locks no one out of their office. */
+static void
+test_abuse_lockout (void)
+{
+  g_autoptr(Station) saigon = station_enroll (shared, "HCM01");
+  g_autoptr(Station) hostile = station_enroll (shared, "HN01");
+  g_autoptr(Station) hanoi = station_enroll (shared, "HN01");
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *guess = g_strdup_printf ("guess-%u", i);
+      g_autoptr(Reply) from_saigon = sign_in (saigon, "supervisor1", guess);
+      g_autoptr(Reply) from_hostile = sign_in (hostile, "supervisor1", guess);
+
+      assert_error (from_saigon, i < 5 ? 401 : 429, i < 5 ? "bad_credentials" : "rate_limited");
+      assert_error (from_hostile, i < 5 ? 401 : 429, i < 5 ? "bad_credentials" : "rate_limited");
+    }
+  {
+    g_autoptr(Reply) reply = sign_in (hanoi, "supervisor1", "supervisor1-demo");
+
+    g_assert_cmpuint (reply->status, ==, 200);
+  }
+}
+
 static void
 test_cli (void)
 {
@@ -1489,6 +1797,11 @@ main (int   argc,
   g_test_add_func ("/central/kill", test_kill);
   g_test_add_func ("/central/tls", test_tls);
   g_test_add_func ("/central/cli", test_cli);
+  g_test_add_func ("/central/abuse/acceptance", test_abuse_acceptance);
+  g_test_add_func ("/central/abuse/token-binding", test_abuse_token_binding);
+  g_test_add_func ("/central/abuse/office-scope", test_abuse_office_scope);
+  g_test_add_func ("/central/abuse/replay", test_abuse_replay);
+  g_test_add_func ("/central/abuse/lockout", test_abuse_lockout);
   status = g_test_run ();
 
   server_stop (shared);

@@ -8,6 +8,59 @@
 #include "pd-test-support.h"
 #include "sync-test-central.h"
 
+/* A sanitizer's report in the server is a failure of the test that ran it: the server's
+ * standard error goes to the test's, and is scanned for one. */
+static gboolean
+is_sanitizer_report (const char *line)
+{
+  return strstr (line, "ERROR: AddressSanitizer") != NULL ||
+         strstr (line, "ERROR: LeakSanitizer") != NULL ||
+         strstr (line, "runtime error:") != NULL ||
+         strstr (line, "WARNING: ThreadSanitizer") != NULL;
+}
+
+/* Copies the server's standard error to the test's, line by line, until the server ends;
+ * returns whether it held a sanitizer report. */
+static gpointer
+drain_stderr (gpointer data)
+{
+  g_autoptr(GDataInputStream) lines = g_data_input_stream_new (data);
+  gboolean reported = FALSE;
+  char *line;
+
+  g_object_unref (data);
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, NULL)) != NULL)
+    {
+      reported |= is_sanitizer_report (line);
+      g_printerr ("passdesk-central: %s\n", line);
+      g_free (line);
+    }
+  return GINT_TO_POINTER (reported);
+}
+
+GThread *
+sync_central_watch_stderr (GSubprocess *process)
+{
+  return g_thread_new ("central-stderr", drain_stderr, g_object_ref (g_subprocess_get_stderr_pipe (process)));
+}
+
+void
+sync_central_check_stderr (GThread *reader)
+{
+  if (reader != NULL && GPOINTER_TO_INT (g_thread_join (reader)))
+    g_error ("passdesk-central printed a sanitizer report (above): a memory or undefined-behaviour error in the server");
+}
+
+static void
+assert_no_sanitizer_report (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    if (is_sanitizer_report (lines[i]))
+      g_error ("passdesk-central reported: %s\n%s", lines[i], text);
+}
+
 /* In the server, before it runs: a test that aborts takes its server with it. */
 static void
 end_with_parent (gpointer data)
@@ -20,14 +73,18 @@ run_argv (GPtrArray *argv)
 {
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
   char *out = NULL;
 
   g_ptr_array_add (argv, NULL);
   process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);
+  if (err != NULL && *err != '\0')
+    g_printerr ("passdesk-central: %s", err);
+  assert_no_sanitizer_report (err);
   g_assert_true (g_subprocess_get_successful (process));
   return g_strstrip (out);
 }
@@ -112,10 +169,11 @@ sync_central_serve (SyncCentral *central,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, end_with_parent, NULL, NULL);
   central->server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  central->stderr_reader = sync_central_watch_stderr (central->server);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (central->server));
   line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -135,6 +193,13 @@ sync_central_serve (SyncCentral *central,
   return url;
 }
 
+/* After the server ended: its standard error read to the end, and free of reports. */
+static void
+check_stderr (SyncCentral *central)
+{
+  sync_central_check_stderr (g_steal_pointer (&central->stderr_reader));
+}
+
 void
 sync_central_stop (SyncCentral *central)
 {
@@ -143,6 +208,7 @@ sync_central_stop (SyncCentral *central)
   g_subprocess_send_signal (central->server, SIGTERM);
   g_subprocess_wait (central->server, NULL, NULL);
   g_clear_object (&central->server);
+  check_stderr (central);
 }
 
 void
@@ -152,6 +218,7 @@ sync_central_kill (SyncCentral *central)
   g_subprocess_force_exit (central->server);
   g_subprocess_wait (central->server, NULL, NULL);
   g_clear_object (&central->server);
+  check_stderr (central);
 }
 
 void
@@ -193,6 +260,24 @@ sync_wait_result (GAsyncResult **slot)
   return *slot;
 }
 
+PdOfficer *
+sync_sign_in (PdStore    *store,
+              PdDevice   *device,
+              const char *username,
+              const char *password)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PdOfficer *officer;
+
+  pd_officer_sign_in_async (store, device, username, password, NULL, sync_keep_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+  officer = pd_officer_sign_in_finish (result, &error);
+  g_assert_no_error (error);
+  return officer;
+}
+
 PdDevice *
 sync_enroll (SyncCentral *central,
              PdStore     *store,
@@ -208,6 +293,9 @@ sync_enroll (SyncCentral *central,
     g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
   device = pd_device_enroll_finish (result, &error);
   g_assert_no_error (error);
+  /* The central system believes "accepted by officer1" only from a station where officer1
+   * signed in online (sync-protocol.md, "Authorization"), as on the first day at a counter. */
+  g_object_unref (sync_sign_in (store, device, "officer1", "officer1-demo"));
   return device;
 }
 

@@ -3,6 +3,7 @@
 
 #include "pd-store-private.h"
 #include "sync/pd-device.h"
+#include "sync/pd-officer.h"
 #include "sync/pd-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,7 @@ typedef struct {
   char        *url;       /* "http://127.0.0.1:PORT" without the final slash */
   guint        port;
   GSubprocess *server;
+  GThread     *stderr_reader; /* copies the server's stderr to the test's, scanning it */
 } SyncCentral;
 
 /* A fresh database with the demo offices and officers, no declarations. */
@@ -28,6 +30,7 @@ void          sync_central_init_with_declarations (SyncCentral *central,
 char         *sync_central_serve     (SyncCentral *central,
                                       const char  *first_extra,
                                       ...);
+/* Stops the server; fails the test if its standard error held a sanitizer report. */
 void          sync_central_stop      (SyncCentral *central);
 /* SIGKILL, as a power cut or a crash would. */
 void          sync_central_kill      (SyncCentral *central);
@@ -39,6 +42,12 @@ char         *sync_central_run       (SyncCentral *central,
 gint64        sync_central_stat      (SyncCentral *central,
                                       const char  *name);
 
+/* A thread that copies the standard error of @process (spawned with STDERR_PIPE) to the
+ * test's, scanning it for sanitizer reports. */
+GThread      *sync_central_watch_stderr (GSubprocess *process);
+/* Once the process ended: joins @reader (nullable) and fails the test if it saw a report. */
+void          sync_central_check_stderr (GThread     *reader);
+
 /* An async call's callback: keeps a reference to its result in the GAsyncResult * that
  * @user_data points to. */
 void          sync_keep_result       (GObject       *object,
@@ -49,6 +58,12 @@ GAsyncResult *sync_wait_result       (GAsyncResult **slot);
 
 PdStore      *sync_open_store        (const char  *directory,
                                       const char  *name);
+/* Signs @username in online at the station; fails the test otherwise. */
+PdOfficer    *sync_sign_in           (PdStore     *store,
+                                      PdDevice    *device,
+                                      const char  *username,
+                                      const char  *password);
+/* Enrolls a counter of HN01, where officer1 then signs in online. */
 PdDevice     *sync_enroll            (SyncCentral *central,
                                       PdStore     *store,
                                       const char  *ca_file);

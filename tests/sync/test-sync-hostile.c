@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "pd-declaration-code.h"
@@ -543,11 +544,46 @@ test_split (void)
   sync_central_clear (&central);
 }
 
+/* A sanitizer's report from the server fails the test that started it (issue 18, item 13):
+ * a stand-in for passdesk-central that reports as ASan does, then serves until stopped. */
+static void
+test_sanitizer_report (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *tmpdir = pd_test_make_tmpdir ();
+      g_autofree char *script = g_build_filename (tmpdir, "fake-central", NULL);
+      g_autoptr(GError) error = NULL;
+      SyncCentral central = { 0 };
+
+      g_file_set_contents (script,
+                           "#!/bin/sh\n"
+                           "echo 'listening on http://127.0.0.1:1/'\n"
+                           "echo '==4242==ERROR: AddressSanitizer: heap-use-after-free on address 0x1' >&2\n"
+                           "exec sleep 60\n", -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+      central.program = g_strdup (script);
+      central.tmpdir = g_strdup (tmpdir);
+      central.db = g_build_filename (tmpdir, "central.db", NULL);
+      g_free (sync_central_serve (&central, NULL));
+      sync_central_clear (&central);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*ERROR: AddressSanitizer: heap-use-after-free*");
+  g_test_trap_assert_stderr ("*sanitizer report*");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   pd_test_init (&argc, &argv);
+  g_test_add_func ("/sync-hostile/sanitizer-report", test_sanitizer_report);
+  if (g_test_subprocess ())
+    return g_test_run ();
   if (argc < 2)
     g_error ("usage: test-sync-hostile PASSDESK-CENTRAL");
   central_path = argv[1];

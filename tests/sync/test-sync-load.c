@@ -64,6 +64,8 @@ station_thread (gpointer data)
       station->error = g_strdup (error->message);
       goto out;
     }
+  /* The central system believes "accepted by officer1" only where officer1 signed in. */
+  g_object_unref (sync_sign_in (store, device, "officer1", "officer1-demo"));
   sync_insert_accepted (store, station->n, station->photo, tag);
 
   engine = pd_sync_engine_new (store, device, NULL, &error);
