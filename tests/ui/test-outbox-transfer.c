@@ -22,6 +22,7 @@
 
 #include "pd-application.h"
 #include "pd-outbox-transfer-private.h"
+#include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-central.h"
 #include "pd-window-private.h"
@@ -206,8 +207,7 @@ test_export (void)
 
       g_assert_true (pd_store_save (store, dossier, "officer1", &error));
       g_assert_no_error (error);
-      g_assert_true (pd_store_set_status (store, pd_dossier_get_id (dossier), PD_STATUS_ACCEPTED,
-                                          "officer1", NULL, &error));
+      g_assert_true (pd_store_accept (store, pd_dossier_get_id (dossier), "officer1", &error));
       g_assert_no_error (error);
     }
   g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_PENDING), ==, 2);
