@@ -240,6 +240,54 @@ dossier_from_row (PdStore       *self,
   return g_steal_pointer (&dossier);
 }
 
+/* Schema version 6 (pd-store-schema.c): each row's fields split again by the field table. */
+gboolean
+_pd_store_reseal_fields (PdStore  *self,
+                         GError  **error)
+{
+  g_autoptr(PdStatement) select =
+    _pd_store_prepare (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers ORDER BY id", error);
+  g_autoptr(PdStatement) update =
+    _pd_store_prepare (self, "UPDATE dossiers SET clear = ?, sealed = ? WHERE id = ?", error);
+  int rc;
+
+  if (select == NULL || update == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      g_autoptr(PdDossier) dossier = dossier_from_row (self, select, error);
+      g_autoptr(GString) clear = NULL;
+      g_autoptr(GBytes) sealed = NULL;
+
+      if (dossier == NULL)
+        return FALSE;
+      clear = fields_to_json (dossier, FALSE);
+      if (!pd_dossier_get_purged (dossier))
+        {
+          g_autoptr(GString) personal = fields_to_json (dossier, TRUE);
+
+          sealed = pd_crypto_seal (self->keys, personal->str, personal->len, pd_dossier_get_uuid (dossier));
+          sodium_memzero (personal->str, personal->len);
+        }
+      sqlite3_reset (update);
+      sqlite3_bind_text (update, 1, clear->str, clear->len, SQLITE_TRANSIENT);
+      if (sealed != NULL)
+        sqlite3_bind_blob (update, 2, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
+                           SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (update, 2);
+      sqlite3_bind_int64 (update, 3, pd_dossier_get_id (dossier));
+      if (!_pd_store_run (self, update, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _pd_store_set_db_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Steps a bound statement to its end, collecting what @read_row makes of each row. */
 GPtrArray *
 _pd_store_collect_rows (PdStore         *self,

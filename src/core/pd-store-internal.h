@@ -158,6 +158,8 @@ gboolean      _pd_store_remove_name_keys     (PdStore     *self,
                                               gint64       dossier_id,
                                               const char  *name,
                                               GError     **error);
+gboolean      _pd_store_reseal_fields        (PdStore  *self,
+                                              GError  **error);
 gboolean      _pd_store_rebuild_name_tokens  (PdStore  *self,
                                               GError  **error);
 

@@ -974,6 +974,11 @@ test_raw_file (void)
       pd_dossier_set_field (dossier, PD_FIELD_PHONE, phones[i]);
       pd_dossier_set_field (dossier, PD_FIELD_FATHER_NAME, "Nguyễn Văn Phụthân");
       pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, "Số 77 ngõ Riêngtư");
+      /* Issue 18, 11: sensitive data (Decree 13/2023/NĐ-CP) is sealed like the name. */
+      pd_dossier_set_field (dossier, PD_FIELD_RELIGION, "Phật giáo");
+      pd_dossier_set_field (dossier, PD_FIELD_ETHNIC_GROUP, "17");
+      pd_dossier_set_field (dossier, PD_FIELD_OCCUPATION, "Thợ rèn Kínđáo");
+      pd_dossier_set_field (dossier, PD_FIELD_BANK_NAME, "Ngân hàng Bảomật");
       g_ptr_array_add (batch, dossier);
     }
   g_assert_true (pd_store_insert_many (store, (PdDossier * const *) batch->pdata, 2, ACTOR, &error));
@@ -996,6 +1001,12 @@ test_raw_file (void)
   g_ptr_array_add (needles, g_strdup ("Phụthân"));
   g_ptr_array_add (needles, g_strdup ("Riêngtư"));
   g_ptr_array_add (needles, g_strdup ("khanh.truong"));
+  g_ptr_array_add (needles, g_strdup ("Phật giáo"));
+  g_ptr_array_add (needles, g_strdup ("\"religion\""));
+  g_ptr_array_add (needles, g_strdup ("\"ethnic_group\""));
+  g_ptr_array_add (needles, g_strdup ("\"birth_province\""));
+  g_ptr_array_add (needles, g_strdup ("Kínđáo"));
+  g_ptr_array_add (needles, g_strdup ("Bảomật"));
 
   /* While open (the WAL holds the recent pages) and after closing. */
   read_store_files (path, files);
@@ -1012,6 +1023,47 @@ test_raw_file (void)
   g_assert_cmpuint (files->len, >=, 1);
   for (guint i = 0; i < needles->len; i++)
     assert_not_in_files (files, needles->pdata[i]);
+}
+
+/* Issue 18, 11: a file of schema 5 kept religion, ethnic group, ... in the clear column;
+ * opening it seals them, and nothing of them stays readable in the file. */
+static void
+test_reseal_migration (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(PdDossier) dossier = save_new (store, "Bùi Thị Cũ", "001090000061");
+  g_autoptr(PdDossier) back = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GError) error = NULL;
+  gint64 id = pd_dossier_get_id (dossier);
+  sqlite3 *raw;
+
+  pd_store_close (store);
+  g_clear_object (&store);
+  /* What schema 5 wrote: the sensitive fields in the clear JSON column. */
+  raw = open_raw (path);
+  g_assert_cmpint (sqlite3_exec (raw, "UPDATE dossiers SET clear = json_set (clear,"
+                                      " '$.religion', 'Phật giáo', '$.ethnic_group', '01',"
+                                      " '$.occupation', 'Thợ rèn Xưacũ');"
+                                      "PRAGMA user_version = 5;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+  read_store_files (path, files);
+  g_assert_true (bytes_contain (files->pdata[0], "Xưacũ"));
+  g_ptr_array_set_size (files, 0);
+
+  store = open_store (path);
+  back = pd_store_get (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd_dossier_get_field (back, PD_FIELD_RELIGION), ==, "Phật giáo");
+  g_assert_cmpstr (pd_dossier_get_field (back, PD_FIELD_ETHNIC_GROUP), ==, "01");
+  g_assert_cmpstr (pd_dossier_get_field (back, PD_FIELD_OCCUPATION), ==, "Thợ rèn Xưacũ");
+  pd_store_close (store);
+
+  read_store_files (path, files);
+  assert_not_in_files (files, "Phật giáo");
+  assert_not_in_files (files, "Xưacũ");
+  assert_not_in_files (files, "\"religion\"");
 }
 
 static void
@@ -1641,6 +1693,7 @@ main (int   argc,
 
   g_test_add_func ("/store/round-trip", test_round_trip);
   g_test_add_func ("/store/status-paths", test_status_paths);
+  g_test_add_func ("/store/reseal-migration", test_reseal_migration);
   g_test_add_func ("/store/missing-file", test_missing_file);
   g_test_add_func ("/store/update-and-history", test_update_and_history);
   g_test_add_func ("/store/id-lookup", test_id_lookup);
