@@ -786,6 +786,47 @@ test_add_huge_report (void)
   g_assert_cmpuint (count_listed (db, NULL, NULL), ==, 0);
 }
 
+/* Issue 18, 4 and 9 through the CLI: a session written into the file by hand signs nobody
+ * in and audit verify names it; the set-aside list has its command. */
+static void
+test_forged_session (void)
+{
+  g_autofree char *db = make_db ();
+  gint64 id = add_dossier (db, "Mai Văn Giả", "001090000071");
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_auto(Run) run = { 0 };
+  sqlite3 *sqlite = NULL;
+
+  g_assert_cmpint (sqlite3_open (db, &sqlite), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (sqlite,
+                                 "INSERT INTO meta (key, value) VALUES ('setting.sync.session',"
+                                 " '{\"username\":\"boss\",\"role\":\"supervisor\",\"expires_at\":0,\"offline\":true}');"
+                                 "INSERT INTO meta (key, value) VALUES ('signed-setting.sync.session',"
+                                 " '0000000000000000000000000000000000000000000000000000000000000000:"
+                                 "{\"username\":\"boss\",\"role\":\"supervisor\",\"expires_at\":0,\"offline\":true}');",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (sqlite);
+
+  run_cli (&run, "accept", number, "--db", db);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "sign"));
+  run_clear (&run);
+  g_assert_cmpuint (count_listed (db, "--status", "draft"), ==, 1);
+
+  run_cli (&run, "audit", "verify", "--db", db);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "sync.session"));
+  run_clear (&run);
+
+  run_cli (&run, "outbox", "list", "--db", db, "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (g_strstrip (run.out), ==, "[]");
+  run_clear (&run);
+  run_cli (&run, "outbox", "discard", "0d7f0b0e-3a56-4a3e-9a2b-1b2c3d4e5f60", "--db", db);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "outbox list"));
+}
+
 static void
 test_corrupt_database (void)
 {
@@ -865,6 +906,7 @@ main (int   argc,
   g_test_add_func ("/cli/status-paths", test_status_paths);
   g_test_add_func ("/cli/add-undeliverable", test_add_undeliverable);
   g_test_add_func ("/cli/add-huge-report", test_add_huge_report);
+  g_test_add_func ("/cli/forged-session", test_forged_session);
   g_test_add_func ("/cli/corrupt-database", test_corrupt_database);
   g_test_add_func ("/cli/keyring-unavailable", test_keyring_unavailable);
   g_test_add_func ("/cli/vietnamese", test_vietnamese);
