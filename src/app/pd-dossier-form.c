@@ -14,6 +14,7 @@
 #include "pd-required-documents.h"
 #include "pd-toast.h"
 #include "pd-validate.h"
+#include "pd-store-private.h"
 #include "capture/pd-sane.h"
 
 /* A scanned document waiting for the application to be saved, or one in the store. */
@@ -1613,8 +1614,12 @@ save_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  if (!pd_store_set_status (store, pd_dossier_get_id (data->dossier), data->status, data->actor,
-                            data->reason, &error))
+  /* Acceptance is the intake path's: accept_action() checked the signed-in role. */
+  if (data->status == PD_STATUS_ACCEPTED
+      ? !pd_store_accept (store, pd_dossier_get_id (data->dossier),
+                          data->actor, &error)
+      : !pd_store_set_status (store, pd_dossier_get_id (data->dossier), data->status, data->actor,
+                              data->reason, &error))
     {
       g_task_return_error (task, error);
       return;

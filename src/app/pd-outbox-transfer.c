@@ -527,7 +527,9 @@ import_thread (GTask        *task,
     g_hash_table_add (job->aside_before,
                       g_strdup (((PdSyncSetAside *) g_ptr_array_index (aside, i))->packet_id));
 
-  if (!pd_outbox_import (job->store, job->path, &job->n_added, &job->n_packets, &error))
+  /* Checked against the office's signed list of stations first: a forged packet, or one of
+   * another office, is refused here rather than sent and set aside. */
+  if (!pd_outbox_import_verified (job->store, job->path, &job->n_added, &job->n_packets, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);

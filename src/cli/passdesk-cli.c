@@ -25,6 +25,7 @@ static const PdCliCommand *commands[] = {
   &pd_cli_command_sync,
   &pd_cli_command_export_outbox,
   &pd_cli_command_import_outbox,
+  &pd_cli_command_outbox,
   &pd_cli_command_parse,
   &pd_cli_command_photo,
   &pd_cli_command_print,

@@ -7,6 +7,7 @@
 
 #include "pd-cli.h"
 #include "pd-demo.h"
+#include "pd-store-private.h"
 
 /* Large enough to amortise a transaction, small enough to keep memory flat. */
 #define DEMO_BATCH_SIZE 10000
@@ -384,7 +385,7 @@ run_demo_data (PdCli *cli)
 
       for (guint i = 0; i < batch_size; i++)
         g_ptr_array_add (batch, pd_demo_dossier_new (reference, rand, &today));
-      if (!pd_store_insert_many (cli->store, (PdDossier * const *) batch->pdata, batch->len,
+      if (!pd_store_import_many (cli->store, (PdDossier * const *) batch->pdata, batch->len,
                                  cli->actor, &error))
         {
           g_autofree char *context = g_strdup_printf (_("Stopped after %llu dossiers"),

@@ -12,6 +12,9 @@
 #include "pd-validate.h"
 
 #define DEFAULT_LIMIT 50
+/* A file of 200,000 empty objects has 2.4 million errors: nobody reads past the first
+ * screens, and collecting them all took gigabytes. Validation stops at this many. */
+#define MAX_REPORTED_ERRORS 100
 
 static int limit = DEFAULT_LIMIT;
 static char *status_name;
@@ -183,6 +186,8 @@ run_add (PdCli *cli)
   g_autoptr(PdReference) reference = pd_store_get_reference (cli->store);
   GDate today;
   gboolean saved;
+  guint n_errors = 0;
+  gboolean stopped = FALSE;
 
   dossiers = read_dossiers (cli->args[0], &error);
   if (dossiers == NULL)
@@ -198,18 +203,24 @@ run_add (PdCli *cli)
     }
 
   pd_cli_get_today (&today);
-  for (guint i = 0; i < dossiers->len; i++)
+  for (guint i = 0; i < dossiers->len && !stopped; i++)
     {
       PdDossier *dossier = g_ptr_array_index (dossiers, i);
       g_autoptr(GPtrArray) problems = pd_validate_dossier (dossier, reference, &today);
-      g_autoptr(GPtrArray) doubts = pd_validate_warnings (dossier, &today);
+      g_autoptr(GPtrArray) doubts = NULL;
 
-      for (guint j = 0; j < problems->len; j++)
+      for (guint j = 0; j < problems->len; j++, n_errors++)
         {
+          if (n_errors == MAX_REPORTED_ERRORS)
+            {
+              stopped = TRUE;
+              break;
+            }
           json_array_add_element (errors, field_error_to_json (i, g_ptr_array_index (problems, j)));
           if (!cli->json)
             print_field_error (i, dossiers->len, g_ptr_array_index (problems, j));
         }
+      doubts = pd_validate_warnings (dossier, &today);
       for (guint j = 0; j < doubts->len; j++)
         {
           const PdFieldError *doubt = g_ptr_array_index (doubts, j);
@@ -218,6 +229,24 @@ run_add (PdCli *cli)
           if (!cli->json)
             pd_cli_warn ("%s", doubt->message);
         }
+    }
+
+  if (stopped)
+    {
+      if (cli->json)
+        {
+          JsonNode *root = json_node_new (JSON_NODE_OBJECT);
+          g_autoptr(JsonObject) object = json_object_new ();
+
+          json_object_set_array_member (object, "errors", json_array_ref (errors));
+          json_object_set_boolean_member (object, "errors_truncated", TRUE);
+          json_node_set_object (root, object);
+          pd_cli_print_json (root);
+        }
+      return pd_cli_fail (PD_CLI_EXIT_INVALID,
+                          _("Nothing was saved: more than %u fields need correcting, and checking "
+                            "stopped there. Correct the ones shown and add the file again."),
+                          MAX_REPORTED_ERRORS);
     }
 
   if (json_array_get_length (errors) > 0)

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "pd-cli.h"
+#include "pd-store-private.h"
 #include "sync/pd-device.h"
 #include "sync/pd-officer.h"
 #include "sync/pd-outbox.h"
@@ -337,6 +338,14 @@ sync_once (PdCli       *cli,
     print_report (cli, engine, report, error);
   if (!ok)
     return fail_sync (error, _("The sync did not finish"));
+  /* A packet refused for good needs someone to look at it: a script must not take the run
+   * for a success. */
+  if (report && report->set_aside > 0)
+    return pd_cli_fail (PD_CLI_EXIT_INVALID,
+                        ngettext ("%u packet was set aside by the central system. See why with: passdesk-cli outbox list.",
+                                  "%u packets were set aside by the central system. See why with: passdesk-cli outbox list.",
+                                  report->set_aside),
+                        report->set_aside);
   return PD_CLI_EXIT_OK;
 }
 
@@ -408,7 +417,7 @@ run_import_outbox (PdCli *cli)
   guint added = 0;
   guint total = 0;
 
-  if (!pd_outbox_import (cli->store, cli->args[0], &added, &total, &error))
+  if (!pd_outbox_import_verified (cli->store, cli->args[0], &added, &total, &error))
     return pd_cli_fail (PD_CLI_EXIT_INVALID, "%s", error->message);
   if (!cli->json)
     g_print (_("%u packets read from %s, %u new in the outbox. Sending…\n"), total, cli->args[0], added);
@@ -434,7 +443,6 @@ run_accept (PdCli *cli)
   g_autoptr(PdDossier) dossier = NULL;
   g_autoptr(PdDevice) device = NULL;
   g_autoptr(PdOfficer) officer = NULL;
-  const char *actor = cli->actor;
   PdStatus status;
 
   dossier = pd_cli_get_dossier (cli, cli->args[0], &error);
@@ -446,16 +454,17 @@ run_accept (PdCli *cli)
     return pd_cli_fail_error (error, _("The application was not accepted"));
   g_clear_error (&error);
 
+  /* The officer signed in accepts, never the computer's account (--actor): the packet
+   * names who accepted it. */
   officer = pd_officer_get_current (cli->store, device, NULL, NULL);
-  if (officer != NULL)
-    {
-      if (!pd_role_may_accept (pd_officer_get_role (officer)))
-        return pd_cli_fail (PD_CLI_EXIT_INVALID,
-                            _("%s is signed in as %s and may not accept applications. Ask an officer to sign in."),
-                            pd_officer_get_display_name (officer),
-                            pd_role_get_label (pd_officer_get_role (officer)));
-      actor = pd_officer_get_username (officer);
-    }
+  if (officer == NULL)
+    return pd_cli_fail (PD_CLI_EXIT_INVALID,
+                        _("Nobody is signed in. An officer signs in first: passdesk-cli sign-in --user NAME."));
+  if (!pd_role_may_accept (pd_officer_get_role (officer)))
+    return pd_cli_fail (PD_CLI_EXIT_INVALID,
+                        _("%s is signed in as %s and may not accept applications. Ask an officer to sign in."),
+                        pd_officer_get_display_name (officer),
+                        pd_role_get_label (pd_officer_get_role (officer)));
 
   status = pd_dossier_get_status (dossier);
   if (status != PD_STATUS_DRAFT && status != PD_STATUS_ON_HOLD)
@@ -465,7 +474,7 @@ run_accept (PdCli *cli)
 
   if (device)
     pd_outbox_attach (cli->store, device);
-  if (!pd_store_set_status (cli->store, pd_dossier_get_id (dossier), PD_STATUS_ACCEPTED, actor, NULL, &error))
+  if (!pd_officer_accept (officer, cli->store, pd_dossier_get_id (dossier), &error))
     return pd_cli_fail_error (error, _("The application was not accepted"));
 
   if (cli->json)
@@ -499,4 +508,108 @@ const PdCliCommand pd_cli_command_accept = {
   .max_args = 1,
   .flags = PD_CLI_FLAGS_WRITES,
   .run = run_accept,
+};
+
+/* outbox */
+
+static PdCliExit
+run_outbox (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  const char *action = cli->args[0];
+
+  if (g_str_equal (action, "list"))
+    {
+      g_autoptr(GPtrArray) list = NULL;
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      gint64 after = 0;
+
+      list = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_outbox_entry_free);
+      for (;;)
+        {
+          g_autoptr(GPtrArray) page = pd_store_outbox_list (cli->store, PD_OUTBOX_SET_ASIDE, after, 0, 200, &error);
+
+          if (page == NULL)
+            return pd_cli_fail_error (error, _("Cannot list the packets set aside"));
+          if (page->len == 0)
+            break;
+          after = ((PdOutboxEntry *) g_ptr_array_index (page, page->len - 1))->seq;
+          for (guint i = 0; i < page->len; i++)
+            g_ptr_array_add (list, g_steal_pointer (&page->pdata[i]));
+          g_ptr_array_set_free_func (page, NULL);
+        }
+
+      if (!cli->json)
+        {
+          if (list->len == 0)
+            g_print ("%s\n", _("No packet is set aside."));
+          for (guint i = 0; i < list->len; i++)
+            {
+              PdOutboxEntry *entry = g_ptr_array_index (list, i);
+
+              /* TRANSLATORS: packet id, the application's uuid (or "-"), then why */
+              g_print (_("%s  application %s: %s\n"), entry->packet_id,
+                       entry->dossier_uuid ? entry->dossier_uuid : "-",
+                       entry->last_error ? entry->last_error : "");
+            }
+          return PD_CLI_EXIT_OK;
+        }
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < list->len; i++)
+        {
+          PdOutboxEntry *entry = g_ptr_array_index (list, i);
+
+          json_builder_begin_object (builder);
+          pd_cli_add_string_member (builder, "packet_id", entry->packet_id);
+          pd_cli_add_string_member (builder, "dossier_uuid", entry->dossier_uuid);
+          pd_cli_add_string_member (builder, "reason", entry->last_error);
+          json_builder_set_member_name (builder, "attempts");
+          json_builder_add_int_value (builder, entry->attempts);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      pd_cli_print_json (json_builder_get_root (builder));
+      return PD_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (action, "retry") || g_str_equal (action, "discard"))
+    {
+      gboolean retry = action[0] == 'r';
+
+      if (cli->n_args != 2)
+        return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
+                            _("Give the packet: passdesk-cli outbox %s PACKET-ID (see passdesk-cli outbox list)."),
+                            action);
+      if (!(retry ? pd_outbox_retry_set_aside : pd_outbox_discard_set_aside) (cli->store, cli->args[1],
+                                                                              cli->actor, &error))
+        return pd_cli_fail_error (error, NULL);
+      if (!cli->json)
+        g_print (retry ? _("Packet %s is back in the outbox; the next sync sends it.\n")
+                       : _("Packet %s was discarded.\n"), cli->args[1]);
+      else
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          pd_cli_add_string_member (builder, "packet_id", cli->args[1]);
+          pd_cli_add_string_member (builder, "done", action);
+          json_builder_end_object (builder);
+          pd_cli_print_json (json_builder_get_root (builder));
+        }
+      return PD_CLI_EXIT_OK;
+    }
+
+  return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
+                      _("Unknown outbox action “%s”. Use list, retry PACKET-ID or discard PACKET-ID."),
+                      action);
+}
+
+const PdCliCommand pd_cli_command_outbox = {
+  .name = "outbox",
+  .parameters = N_("list|retry PACKET-ID|discard PACKET-ID"),
+  .summary = N_("List the packets the central system set aside, send one again, or discard it"),
+  .min_args = 1,
+  .max_args = 2,
+  .flags = PD_CLI_FLAGS_WRITES,
+  .run = run_outbox,
 };

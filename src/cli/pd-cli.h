@@ -65,6 +65,7 @@ extern const PdCliCommand pd_cli_command_accept;
 extern const PdCliCommand pd_cli_command_sync;
 extern const PdCliCommand pd_cli_command_export_outbox;
 extern const PdCliCommand pd_cli_command_import_outbox;
+extern const PdCliCommand pd_cli_command_outbox;
 extern const PdCliCommand pd_cli_command_parse;
 extern const PdCliCommand pd_cli_command_photo;
 extern const PdCliCommand pd_cli_command_print;

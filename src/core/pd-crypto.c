@@ -213,3 +213,19 @@ pd_crypto_audit_hash (PdCryptoKeys *keys,
   hash_string (&state, detail);
   crypto_generichash_final (&state, out, PD_CRYPTO_HASH_BYTES);
 }
+
+void
+pd_crypto_setting_mac (PdCryptoKeys *keys,
+                       const char   *name,
+                       const char   *value,
+                       guint8        out[PD_CRYPTO_HASH_BYTES])
+{
+  static const char domain[] = "passdesk signed setting";
+  crypto_generichash_state state;
+
+  crypto_generichash_init (&state, keys->audit, sizeof keys->audit, PD_CRYPTO_HASH_BYTES);
+  crypto_generichash_update (&state, (const guint8 *) domain, sizeof domain);
+  hash_string (&state, name);
+  hash_string (&state, value);
+  crypto_generichash_final (&state, out, PD_CRYPTO_HASH_BYTES);
+}

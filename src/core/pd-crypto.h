@@ -64,4 +64,11 @@ void          pd_crypto_audit_hash       (PdCryptoKeys  *keys,
                                           const char    *detail,
                                           guint8         out[PD_CRYPTO_HASH_BYTES]);
 
+/* A keyed hash (the audit key, its own domain) of a setting's @name and @value, so that a
+ * setting edited in the file without the keyring's key shows. */
+void          pd_crypto_setting_mac      (PdCryptoKeys  *keys,
+                                          const char    *name,
+                                          const char    *value,
+                                          guint8         out[PD_CRYPTO_HASH_BYTES]);
+
 G_END_DECLS

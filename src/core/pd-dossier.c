@@ -623,7 +623,18 @@ pd_dossier_new_from_json (JsonNode  *node,
       if (field != PD_FIELD_INVALID)
         pd_dossier_set_field (self, field, json_node_get_string (value));
       else if (g_str_equal (member, "uuid"))
-        pd_dossier_set_uuid (self, json_node_get_string (value));
+        {
+          /* The central system keys applications by uuid: one it cannot read would wait
+           * in the outbox for ever. */
+          if (!g_uuid_string_is_valid (json_node_get_string (value)))
+            {
+              g_set_error (error, PD_DOSSIER_ERROR, PD_DOSSIER_ERROR_FORMAT,
+                           _("“%s” is not a valid uuid. Remove the uuid member and a new one is "
+                             "given when the application is stored."), json_node_get_string (value));
+              return NULL;
+            }
+          pd_dossier_set_uuid (self, json_node_get_string (value));
+        }
       else if (g_str_equal (member, "status_reason"))
         pd_dossier_set_status_reason (self, json_node_get_string (value));
       else if (g_str_equal (member, "status"))

@@ -45,11 +45,11 @@ static const PdFieldInfo fields[PD_N_FIELDS] = {
   [PD_FIELD_SEX] = { PD_FIELD_SEX, "sex", N_("Sex"), PD_FIELD_GROUP_PERSON, PD_FIELD_KIND_SEX,
                      FALSE, sex_choices, PD_FIELD_INVALID },
   F (PD_FIELD_BIRTH_DATE,     "birth_date",     N_("Date of birth"),            PERSON, DATE,  TRUE),
-  F (PD_FIELD_BIRTH_PROVINCE, "birth_province", N_("Place of birth (province)"), PERSON, PROVINCE, FALSE),
-  F (PD_FIELD_BIRTH_COUNTRY,  "birth_country",  N_("Country of birth, if born abroad"), PERSON, TEXT, FALSE),
+  F (PD_FIELD_BIRTH_PROVINCE, "birth_province", N_("Place of birth (province)"), PERSON, PROVINCE, TRUE),
+  F (PD_FIELD_BIRTH_COUNTRY,  "birth_country",  N_("Country of birth, if born abroad"), PERSON, TEXT, TRUE),
   F (PD_FIELD_ID_NUMBER,      "id_number",      N_("Personal identification number"), PERSON, ID_NUMBER, TRUE),
-  F (PD_FIELD_ETHNIC_GROUP,   "ethnic_group",   N_("Ethnic group"),             PERSON, ETHNIC_GROUP, FALSE),
-  F (PD_FIELD_RELIGION,       "religion",       N_("Religion"),                 PERSON, TEXT,  FALSE),
+  F (PD_FIELD_ETHNIC_GROUP,   "ethnic_group",   N_("Ethnic group"),             PERSON, ETHNIC_GROUP, TRUE),
+  F (PD_FIELD_RELIGION,       "religion",       N_("Religion"),                 PERSON, TEXT,  TRUE),
   F (PD_FIELD_PHONE,          "phone",          N_("Phone number"),             PERSON, PHONE, TRUE),
   F (PD_FIELD_EMAIL,          "email",          N_("Email"),                    PERSON, EMAIL, TRUE),
 
@@ -63,7 +63,7 @@ static const PdFieldInfo fields[PD_N_FIELDS] = {
   F (PD_FIELD_CURRENT_PROVINCE,   "current_province",   N_("Current address: province"), ADDRESS, PROVINCE, FALSE),
   COMMUNE (PD_FIELD_CURRENT_COMMUNE, "current_commune", N_("Current address: commune or ward"), ADDRESS, PD_FIELD_CURRENT_PROVINCE),
 
-  F (PD_FIELD_OCCUPATION,       "occupation",       N_("Occupation"),               WORK, TEXT, FALSE),
+  F (PD_FIELD_OCCUPATION,       "occupation",       N_("Occupation"),               WORK, TEXT, TRUE),
   F (PD_FIELD_EMPLOYER_NAME,    "employer_name",    N_("Employer"),                 WORK, TEXT, TRUE),
   F (PD_FIELD_EMPLOYER_ADDRESS, "employer_address", N_("Employer's address"),       WORK, TEXT, TRUE),
 
@@ -79,7 +79,7 @@ static const PdFieldInfo fields[PD_N_FIELDS] = {
 
   F (PD_FIELD_BANK_ACCOUNT_NUMBER, "bank_account_number", N_("Refund account number"), REFUND, TEXT, TRUE),
   F (PD_FIELD_BANK_ACCOUNT_HOLDER, "bank_account_holder", N_("Refund account holder"), REFUND, NAME, TRUE),
-  F (PD_FIELD_BANK_NAME,           "bank_name",           N_("Bank"),                  REFUND, TEXT, FALSE),
+  F (PD_FIELD_BANK_NAME,           "bank_name",           N_("Bank"),                  REFUND, TEXT, TRUE),
 
   C (PD_FIELD_REQUEST_TYPE,   "request_type",   N_("Request"),                 REQUEST, request_choices, FALSE),
   F (PD_FIELD_REQUEST_REASON, "request_reason", N_("Reason for the request"),  REQUEST, TEXT, TRUE),
@@ -89,13 +89,13 @@ static const PdFieldInfo fields[PD_N_FIELDS] = {
   F (PD_FIELD_REP_NAME,          "rep_name",          N_("Representative's full name"),     REPRESENTATIVE, NAME, TRUE),
   F (PD_FIELD_REP_BIRTH_DATE,    "rep_birth_date",    N_("Representative's date of birth"), REPRESENTATIVE, DATE, TRUE),
   [PD_FIELD_REP_SEX] = { PD_FIELD_REP_SEX, "rep_sex", N_("Representative's sex"),
-                         PD_FIELD_GROUP_REPRESENTATIVE, PD_FIELD_KIND_SEX, FALSE, sex_choices,
+                         PD_FIELD_GROUP_REPRESENTATIVE, PD_FIELD_KIND_SEX, TRUE, sex_choices,
                          PD_FIELD_INVALID },
   F (PD_FIELD_REP_ID_NUMBER,     "rep_id_number",     N_("Representative's identification number"), REPRESENTATIVE, ID_NUMBER, TRUE),
   F (PD_FIELD_REP_ID_ISSUE_DATE, "rep_id_issue_date", N_("Representative's ID card issued on"), REPRESENTATIVE, DATE, TRUE),
   F (PD_FIELD_REP_ADDRESS,       "rep_address",       N_("Representative's permanent residence"), REPRESENTATIVE, TEXT, TRUE),
   F (PD_FIELD_REP_PHONE,         "rep_phone",         N_("Representative's phone number"), REPRESENTATIVE, PHONE, TRUE),
-  F (PD_FIELD_REP_RELATIONSHIP,  "rep_relationship",  N_("Relationship to the applicant"), REPRESENTATIVE, TEXT, FALSE),
+  F (PD_FIELD_REP_RELATIONSHIP,  "rep_relationship",  N_("Relationship to the applicant"), REPRESENTATIVE, TEXT, TRUE),
 
   F (PD_FIELD_DECLARATION_CODE, "declaration_code", N_("Online declaration code"), INTAKE, TEXT,   FALSE),
   F (PD_FIELD_OFFICE_CODE,      "office_code",      N_("Office"),                  INTAKE, TEXT,   FALSE),

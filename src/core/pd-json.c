@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "pd-json.h"
@@ -46,6 +47,35 @@ pd_json_depth_ok (const char *data,
   return TRUE;
 }
 
+/* json-glib decodes "\u0000" into its C strings, where it silently ends the value
+ * ("Nguyễn\u0000Văn" reads as "Nguyễn"). No Passdesk document holds a NUL. */
+static gboolean
+has_nul (const char *data,
+         gsize       length)
+{
+  gboolean in_string = FALSE;
+
+  if (memchr (data, '\0', length) != NULL)
+    return TRUE;
+  for (gsize i = 0; i < length; i++)
+    {
+      if (!in_string)
+        {
+          in_string = data[i] == '"';
+          continue;
+        }
+      if (data[i] == '"')
+        in_string = FALSE;
+      else if (data[i] == '\\' && i + 1 < length)
+        {
+          if (data[i + 1] == 'u' && i + 5 < length && strncmp (data + i + 2, "0000", 4) == 0)
+            return TRUE;
+          i++;
+        }
+    }
+  return FALSE;
+}
+
 JsonNode *
 pd_json_parse (const char  *data,
                gsize        length,
@@ -65,6 +95,13 @@ pd_json_parse (const char  *data,
     {
       g_set_error_literal (error, PD_JSON_ERROR, PD_JSON_ERROR_INVALID,
                            _("The data is not UTF-8 text, so it cannot be JSON."));
+      return NULL;
+    }
+  if (has_nul (data, length))
+    {
+      g_set_error_literal (error, PD_JSON_ERROR, PD_JSON_ERROR_INVALID,
+                           _("The JSON holds a NUL character (\\u0000), which would cut a value "
+                             "short: remove it and try again."));
       return NULL;
     }
   if (!pd_json_depth_ok (data, length, PD_JSON_MAX_DEPTH))

@@ -53,3 +53,15 @@ pd_status_is_confirmed (PdStatus status)
 {
   return status >= PD_STATUS_RECEIVED && status < PD_N_STATUSES;
 }
+
+gboolean
+pd_status_is_central (PdStatus status)
+{
+  return status >= PD_STATUS_SENT && status < PD_N_STATUSES;
+}
+
+gboolean
+pd_status_is_counter_entry (PdStatus status)
+{
+  return status == PD_STATUS_DRAFT || status == PD_STATUS_ON_HOLD || status == PD_STATUS_REFUSED;
+}

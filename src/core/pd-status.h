@@ -24,5 +24,10 @@ const char *pd_status_to_string     (PdStatus    status);
 PdStatus    pd_status_from_string   (const char *str);
 const char *pd_status_get_label     (PdStatus    status);
 gboolean    pd_status_is_confirmed  (PdStatus    status);
+/* Sent and every later status: only the central system (a push's receipt, a status pull)
+ * may set them on a station. */
+gboolean    pd_status_is_central    (PdStatus    status);
+/* The statuses an application may have when it is first stored at the counter. */
+gboolean    pd_status_is_counter_entry (PdStatus  status);
 
 G_END_DECLS

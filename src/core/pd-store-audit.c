@@ -108,6 +108,40 @@ pd_store_audit (PdStore     *self,
   return _pd_store_commit (self, error);
 }
 
+/* A session or counter edited by hand is as much a forgery as an edited audit row. */
+static gboolean
+verify_signed_settings (PdStore  *self,
+                        GError  **error)
+{
+  g_autoptr(PdStatement) stmt =
+    _pd_store_prepare (self, "SELECT key, value FROM meta WHERE key LIKE 'signed-setting.%' AND value IS NOT NULL", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *value = _pd_store_check_signed (self, key, (const char *) sqlite3_column_text (stmt, 1));
+
+      if (value == NULL)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT,
+                       _("The setting “%s” of “%s” was altered outside Passdesk. Keep the file "
+                         "as evidence and report it to your supervisor; the officer signs in "
+                         "again to continue."),
+                       key + strlen ("signed-setting."), self->path);
+          return FALSE;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _pd_store_set_db_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 pd_store_audit_verify (PdStore  *self,
                        gint64   *n_entries,
@@ -168,7 +202,7 @@ pd_store_audit_verify (PdStore  *self,
     }
   if (n_entries)
     *n_entries = n;
-  return TRUE;
+  return verify_signed_settings (self, error);
 }
 
 static gpointer

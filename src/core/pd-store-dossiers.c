@@ -240,6 +240,54 @@ dossier_from_row (PdStore       *self,
   return g_steal_pointer (&dossier);
 }
 
+/* Schema version 6 (pd-store-schema.c): each row's fields split again by the field table. */
+gboolean
+_pd_store_reseal_fields (PdStore  *self,
+                         GError  **error)
+{
+  g_autoptr(PdStatement) select =
+    _pd_store_prepare (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers ORDER BY id", error);
+  g_autoptr(PdStatement) update =
+    _pd_store_prepare (self, "UPDATE dossiers SET clear = ?, sealed = ? WHERE id = ?", error);
+  int rc;
+
+  if (select == NULL || update == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      g_autoptr(PdDossier) dossier = dossier_from_row (self, select, error);
+      g_autoptr(GString) clear = NULL;
+      g_autoptr(GBytes) sealed = NULL;
+
+      if (dossier == NULL)
+        return FALSE;
+      clear = fields_to_json (dossier, FALSE);
+      if (!pd_dossier_get_purged (dossier))
+        {
+          g_autoptr(GString) personal = fields_to_json (dossier, TRUE);
+
+          sealed = pd_crypto_seal (self->keys, personal->str, personal->len, pd_dossier_get_uuid (dossier));
+          sodium_memzero (personal->str, personal->len);
+        }
+      sqlite3_reset (update);
+      sqlite3_bind_text (update, 1, clear->str, clear->len, SQLITE_TRANSIENT);
+      if (sealed != NULL)
+        sqlite3_bind_blob (update, 2, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
+                           SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (update, 2);
+      sqlite3_bind_int64 (update, 3, pd_dossier_get_id (dossier));
+      if (!_pd_store_run (self, update, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _pd_store_set_db_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Steps a bound statement to its end, collecting what @read_row makes of each row. */
 GPtrArray *
 _pd_store_collect_rows (PdStore         *self,
@@ -457,6 +505,63 @@ inserted_apply (GArray *inserted)
     }
 }
 
+/* An application enters the store at the counter: accepted only through the intake path
+ * (pd_store_accept()), sent or later only on the central system's word. An import file that
+ * says "accepted" or "received" would otherwise skip the officer, or be taken for delivered
+ * and purged by the retention rule without ever having left the station. */
+static gboolean
+check_entry_status (PdDossier  *dossier,
+                    GError    **error)
+{
+  PdStatus status = pd_dossier_get_status (dossier);
+
+  if (pd_status_is_counter_entry (status))
+    return TRUE;
+  if (status == PD_STATUS_ACCEPTED)
+    g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                         _("A new application cannot be stored as accepted: store it as a draft, "
+                           "then have an officer sign in and accept it."));
+  else
+    g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                 _("A new application cannot be stored as “%s”: only the central system sets "
+                   "that status. Store it as a draft."), pd_status_to_string (status));
+  return FALSE;
+}
+
+/* Acceptance and the central system's statuses each have their own path; a plain status
+ * change neither reaches them nor leaves them (reopening is pd_store_reopen()). */
+static gboolean
+check_counter_change (PdStatus    from,
+                      PdStatus    to,
+                      GError    **error)
+{
+  if (from == to)
+    return TRUE;
+  if (to == PD_STATUS_ACCEPTED)
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("An application is accepted only by an officer signed in at the "
+                             "counter: sign in as an officer and accept it."));
+      return FALSE;
+    }
+  if (pd_status_is_central (to))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Only the central system sets the status “%s”. Send the application with "
+                     "a sync; its status comes back from the central system."),
+                   pd_status_to_string (to));
+      return FALSE;
+    }
+  if (from == PD_STATUS_ACCEPTED || pd_status_is_central (from))
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("This application has left the counter. A supervisor can reopen an "
+                             "accepted application whose packet has not been sent."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The name keys go to @name_rows, for the caller to write with _pd_store_insert_name_rows(). */
 static gboolean
 insert_dossier (PdStore     *self,
@@ -482,6 +587,14 @@ insert_dossier (PdStore     *self,
 
   if (stmt == NULL)
     return FALSE;
+  if (pd_dossier_get_uuid (dossier) != NULL && !g_uuid_string_is_valid (pd_dossier_get_uuid (dossier)))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("“%s” is not a valid uuid: the central system could never receive this "
+                     "application. Leave the uuid empty and a new one is given."),
+                   pd_dossier_get_uuid (dossier));
+      return FALSE;
+    }
 
   /* Time-ordered: each new row's uuid lands at the right edge of the uuid index, where a
    * random one dirtied a random page of it (a third of the cost of a bulk insert at a
@@ -599,6 +712,8 @@ update_dossier (PdStore     *self,
     }
   photo_changed = photo != NULL && !same_bytes (photo, old_photo);
   old_status = pd_dossier_get_status (old);
+  if (!check_counter_change (old_status, status, error))
+    return FALSE;
 
   if (changed->len == 0 && !photo_changed && status == old_status &&
       g_strcmp0 (pd_dossier_get_status_reason (dossier), pd_dossier_get_status_reason (old)) == 0)
@@ -716,7 +831,8 @@ pd_store_save (PdStore     *self,
   name_rows = g_array_new (FALSE, FALSE, sizeof (NameRow));
 
   if (pd_dossier_get_id (dossier) == 0
-      ? !insert_dossier (self, dossier, actor, inserted, name_rows, error) ||
+      ? !check_entry_status (dossier, error) ||
+        !insert_dossier (self, dossier, actor, inserted, name_rows, error) ||
         !_pd_store_insert_name_rows (self, name_rows, error)
       : !update_dossier (self, dossier, actor, &updated_at, error))
     {
@@ -792,12 +908,13 @@ pd_store_save_finish (PdStore       *self,
   return TRUE;
 }
 
-gboolean
-pd_store_insert_many (PdStore           *self,
-                      PdDossier * const *dossiers,
-                      guint              n_dossiers,
-                      const char        *actor,
-                      GError           **error)
+static gboolean
+insert_many (PdStore           *self,
+             PdDossier * const *dossiers,
+             guint              n_dossiers,
+             const char        *actor,
+             gboolean           any_status,
+             GError           **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GArray) inserted = NULL;
@@ -815,6 +932,16 @@ pd_store_insert_many (PdStore           *self,
                        "Save it on its own instead."), i + 1);
         return FALSE;
       }
+  for (guint i = 0; i < n_dossiers && !any_status; i++)
+    {
+      GError *local_error = NULL;
+
+      if (!check_entry_status (dossiers[i], &local_error))
+        {
+          g_propagate_prefixed_error (error, local_error, _("Application %u of the batch: "), i + 1);
+          return FALSE;
+        }
+    }
 
   locker = g_mutex_locker_new (&self->mutex);
   if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
@@ -842,6 +969,26 @@ pd_store_insert_many (PdStore           *self,
 
   inserted_apply (inserted);
   return TRUE;
+}
+
+gboolean
+pd_store_insert_many (PdStore           *self,
+                      PdDossier * const *dossiers,
+                      guint              n_dossiers,
+                      const char        *actor,
+                      GError           **error)
+{
+  return insert_many (self, dossiers, n_dossiers, actor, FALSE, error);
+}
+
+gboolean
+pd_store_import_many (PdStore           *self,
+                      PdDossier * const *dossiers,
+                      guint              n_dossiers,
+                      const char        *actor,
+                      GError           **error)
+{
+  return insert_many (self, dossiers, n_dossiers, actor, TRUE, error);
 }
 
 PdDossier *
@@ -1047,6 +1194,55 @@ _pd_store_set_status_locked (PdStore     *self,
   return TRUE;
 }
 
+typedef enum { COUNTER, INTAKE, CENTRAL } StatusPath;
+
+static gboolean
+set_status_checked (PdStore     *self,
+                    gint64       id,
+                    PdStatus     status,
+                    const char  *actor,
+                    const char  *reason,
+                    StatusPath   path,
+                    GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(PdDossier) dossier = NULL;
+  PdStatus from;
+
+  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+    return FALSE;
+  dossier = _pd_store_load_dossier (self, id, error);
+  if (dossier == NULL)
+    goto failed;
+  from = pd_dossier_get_status (dossier);
+  switch (path)
+    {
+    case COUNTER:
+      if (!check_counter_change (from, status, error))
+        goto failed;
+      break;
+    case INTAKE:
+      if (from != PD_STATUS_DRAFT && from != PD_STATUS_ON_HOLD)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("This application is “%s”: only a draft or an application on hold "
+                         "can be accepted."), pd_status_get_label (from));
+          goto failed;
+        }
+      break;
+    case CENTRAL:
+    default:
+      break;
+    }
+  if (!_pd_store_set_status_locked (self, id, status, actor, reason, error))
+    goto failed;
+  return _pd_store_commit (self, error);
+
+failed:
+  _pd_store_rollback (self);
+  return FALSE;
+}
+
 gboolean
 pd_store_set_status (PdStore     *self,
                      gint64       id,
@@ -1055,8 +1251,6 @@ pd_store_set_status (PdStore     *self,
                      const char  *reason,
                      GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-
   g_return_val_if_fail (PD_IS_STORE (self), FALSE);
 
   if (status < 0 || status >= PD_N_STATUSES)
@@ -1066,15 +1260,33 @@ pd_store_set_status (PdStore     *self,
       return FALSE;
     }
 
-  locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
-    return FALSE;
-  if (!_pd_store_set_status_locked (self, id, status, actor, reason, error))
-    {
-      _pd_store_rollback (self);
-      return FALSE;
-    }
-  return _pd_store_commit (self, error);
+  return set_status_checked (self, id, status, actor, reason, COUNTER, error);
+}
+
+gboolean
+pd_store_accept (PdStore     *self,
+                 gint64       id,
+                 const char  *accepted_by,
+                 GError     **error)
+{
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (accepted_by != NULL && *accepted_by != '\0', FALSE);
+
+  return set_status_checked (self, id, PD_STATUS_ACCEPTED, accepted_by, NULL, INTAKE, error);
+}
+
+gboolean
+pd_store_apply_central_status (PdStore     *self,
+                               gint64       id,
+                               PdStatus     status,
+                               const char  *actor,
+                               const char  *reason,
+                               GError     **error)
+{
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (pd_status_is_central (status), FALSE);
+
+  return set_status_checked (self, id, status, actor, reason, CENTRAL, error);
 }
 
 /* When the dossier @id left the station (sent, or confirmed by the central system), 0 if never. */

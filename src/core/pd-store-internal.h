@@ -97,6 +97,9 @@ gboolean      _pd_store_begin                (PdStore  *self,
                                               GError  **error);
 gboolean      _pd_store_commit               (PdStore  *self,
                                               GError  **error);
+char         *_pd_store_check_signed         (PdStore     *self,
+                                              const char  *meta_key,
+                                              const char  *stored);
 char         *_pd_store_meta_get             (PdStore     *self,
                                               const char  *key,
                                               GError     **error);
@@ -155,6 +158,8 @@ gboolean      _pd_store_remove_name_keys     (PdStore     *self,
                                               gint64       dossier_id,
                                               const char  *name,
                                               GError     **error);
+gboolean      _pd_store_reseal_fields        (PdStore  *self,
+                                              GError  **error);
 gboolean      _pd_store_rebuild_name_tokens  (PdStore  *self,
                                               GError  **error);
 

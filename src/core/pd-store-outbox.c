@@ -696,3 +696,47 @@ failed:
   _pd_store_rollback (self);
   return FALSE;
 }
+
+gboolean
+pd_store_outbox_resolve (PdStore     *self,
+                         const char  *packet_id,
+                         gboolean     retry,
+                         const char  *actor,
+                         GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStatement) stmt = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (packet_id != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+    return FALSE;
+  stmt = _pd_store_prepare (self,
+                            retry
+                            ? "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0,"
+                              " last_error = NULL WHERE packet_id = ? AND state = 'set_aside'"
+                            : "DELETE FROM outbox WHERE packet_id = ? AND state = 'set_aside'",
+                            error);
+  if (stmt == NULL)
+    goto failed;
+  pd_sqlite_bind_text (stmt, 1, packet_id);
+  if (!_pd_store_run (self, stmt, error))
+    goto failed;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                   _("No packet “%s” is set aside. List them with: passdesk-cli outbox list."),
+                   packet_id);
+      goto failed;
+    }
+  if (!_pd_store_audit_append (self, actor, retry ? "packet-retry" : "packet-discard", packet_id,
+                               NULL, error))
+    goto failed;
+  return _pd_store_commit (self, error);
+
+failed:
+  _pd_store_rollback (self);
+  return FALSE;
+}

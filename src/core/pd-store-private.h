@@ -129,4 +129,35 @@ gboolean       pd_store_outbox_apply       (PdStore              *self,
                                             const char           *actor,
                                             GError              **error);
 
+/* The intake path's acceptance (a draft or on-hold application only), by @accepted_by:
+ * called by pd_officer_accept() with the signed-in officer, and by the counter form once
+ * the window's signed-in role may accept. Writes the packet as pd_store_set_status() did. */
+gboolean       pd_store_accept             (PdStore           *self,
+                                            gint64             id,
+                                            const char        *accepted_by,
+                                            GError           **error);
+/* A status from the central system (sent, received, processing, ready, rejected). */
+gboolean       pd_store_apply_central_status (PdStore         *self,
+                                              gint64           id,
+                                              PdStatus         status,
+                                              const char      *actor,
+                                              const char      *reason,
+                                              GError         **error);
+/* pd_store_insert_many() without the rule on statuses: demo data and benchmarks, whose
+ * applications are made up in every state of their life. */
+gboolean       pd_store_import_many        (PdStore           *self,
+                                            PdDossier * const *dossiers,
+                                            guint              n_dossiers,
+                                            const char        *actor,
+                                            GError           **error);
+
+/* A packet set aside: @retry puts it back in the outbox (attempts from zero), else it is
+ * deleted; audited as "packet-retry" or "packet-discard". PD_STORE_ERROR_NOT_FOUND when no
+ * packet @packet_id is set aside. */
+gboolean       pd_store_outbox_resolve     (PdStore           *self,
+                                            const char        *packet_id,
+                                            gboolean           retry,
+                                            const char        *actor,
+                                            GError           **error);
+
 G_END_DECLS

@@ -142,6 +142,12 @@ static const struct {
 
   /* Version 5: what the office's server knows of each appointment (pd-queue-private.h). */
   { PD_QUEUE_BOOKINGS_SQL, NULL },
+
+  /* Version 6: religion, ethnic group, place and country of birth, occupation, bank and the
+   * representative's sex and relationship became personal fields (Decree 13/2023/NĐ-CP counts
+   * religious views and ethnic origin as sensitive data): every row is sealed again, and a
+   * purged row loses them. The generated columns over them now read NULL. */
+  { "SELECT 1;", _pd_store_reseal_fields },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

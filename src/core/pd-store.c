@@ -1119,6 +1119,97 @@ pd_store_set_setting (PdStore     *self,
   return _pd_store_commit (self, error);
 }
 
+/* Signed settings ---------------------------------------------------------------------------- */
+
+#define SIGNED_PREFIX "signed-setting."
+
+/* The stored form is the hex of the keyed hash, a colon, then the value. */
+static char *
+sign_setting (PdStore    *self,
+              const char *meta_key,
+              const char *value)
+{
+  guint8 mac[PD_CRYPTO_HASH_BYTES];
+  g_autofree char *hex = NULL;
+
+  pd_crypto_setting_mac (self->keys, meta_key, value, mac);
+  hex = g_malloc (2 * sizeof mac + 1);
+  sodium_bin2hex (hex, 2 * sizeof mac + 1, mac, sizeof mac);
+  return g_strconcat (hex, ":", value, NULL);
+}
+
+/* (nullable): the value of the stored form @stored of @meta_key, NULL when it was altered. */
+char *
+_pd_store_check_signed (PdStore    *self,
+                        const char *meta_key,
+                        const char *stored)
+{
+  g_autofree char *expected = NULL;
+  const char *colon = stored ? strchr (stored, ':') : NULL;
+
+  if (colon == NULL)
+    return NULL;
+  expected = sign_setting (self, meta_key, colon + 1);
+  if (strlen (expected) != strlen (stored) ||
+      sodium_memcmp (expected, stored, colon - stored) != 0)
+    return NULL;
+  return g_strdup (colon + 1);
+}
+
+gboolean
+pd_store_set_signed_setting (PdStore     *self,
+                             const char  *key,
+                             const char  *value,
+                             GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *meta_key = NULL;
+  g_autofree char *stored = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+    return FALSE;
+  meta_key = g_strconcat (SIGNED_PREFIX, key, NULL);
+  stored = value ? sign_setting (self, meta_key, value) : NULL;
+  if (!_pd_store_meta_set (self, meta_key, stored, error))
+    {
+      _pd_store_rollback (self);
+      return FALSE;
+    }
+  return _pd_store_commit (self, error);
+}
+
+char *
+pd_store_get_signed_setting (PdStore    *self,
+                             const char *key,
+                             gboolean   *altered)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *meta_key = NULL;
+  g_autofree char *stored = NULL;
+  char *value;
+
+  g_return_val_if_fail (PD_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (altered)
+    *altered = FALSE;
+  locker = g_mutex_locker_new (&self->mutex);
+  if (self->db == NULL)
+    return NULL;
+  meta_key = g_strconcat (SIGNED_PREFIX, key, NULL);
+  stored = _pd_store_meta_get (self, meta_key, NULL);
+  if (stored == NULL)
+    return NULL;
+  value = _pd_store_check_signed (self, meta_key, stored);
+  if (value == NULL && altered)
+    *altered = TRUE;
+  return value;
+}
+
 /* Queue (pd-queue-private.h) ---------------------------------------------------------------- */
 
 gboolean

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define PD_STORE_SCHEMA_VERSION 5
+#define PD_STORE_SCHEMA_VERSION 6
 
 /* The keyring holds each store's master key under this kind (see pd-secrets.h), with the
  * store id as its id. */
@@ -181,7 +181,11 @@ GPtrArray   *pd_store_list                (PdStore           *self,
                                            guint              limit,
                                            GError           **error);
 
-/* Status changes are recorded in the history and the audit log. */
+/* Status changes are recorded in the history and the audit log. This is the counter's own
+ * path (draft, on hold, refused): acceptance goes through the intake path (pd_officer_accept())
+ * and "sent" and later statuses come only from the central system (the sync engine); both
+ * are refused here with PD_STORE_ERROR_INVALID, as is leaving them (see pd_store_reopen()).
+ * pd_store_save() and pd_store_insert_many() follow the same rule for the dossier's status. */
 gboolean     pd_store_set_status          (PdStore           *self,
                                            gint64             id,
                                            PdStatus           status,
@@ -255,6 +259,18 @@ guint        pd_store_get_retention_days  (PdStore           *self);
 gboolean     pd_store_set_retention_days  (PdStore           *self,
                                            guint              days,
                                            GError           **error);
+
+/* Settings that decide who may do what (the officer's session): each value is kept with a
+ * keyed hash under the keyring's key. A value changed, or copied from another setting, in
+ * the file by hand reads as none (@altered, nullable, says so) and fails
+ * pd_store_audit_verify(). Deleting one is not detected: keep there only what is safe to lose. */
+gboolean     pd_store_set_signed_setting  (PdStore           *self,
+                                           const char        *key,
+                                           const char        *value,
+                                           GError           **error);
+char        *pd_store_get_signed_setting  (PdStore           *self,
+                                           const char        *key,
+                                           gboolean          *altered);
 
 /* Small settings kept with the data (office code, counter, ...). */
 char        *pd_store_get_setting         (PdStore           *self,

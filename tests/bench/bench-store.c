@@ -33,6 +33,7 @@
 #include "pd-core.h"
 #include "pd-demo.h"
 #include "pd-store.h"
+#include "pd-store-private.h"
 
 #define SEED           0xbe7c2026u
 #define BATCH          10000
@@ -168,7 +169,7 @@ insert_batch (Bench    *bench,
     }
   start = g_get_monotonic_time ();
   cpu_start = cpu_seconds ();
-  if (!pd_store_insert_many (bench->store, (PdDossier * const *) batch->pdata, n, ACTOR, &error))
+  if (!pd_store_import_many (bench->store, (PdDossier * const *) batch->pdata, n, ACTOR, &error))
     {
       g_printerr ("bench-store: insert failed: %s\n", error->message);
       exit (1);

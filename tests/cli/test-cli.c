@@ -9,7 +9,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 
+#include "pd-store-private.h"
 #include "pd-text.h"
 #include "pd-test-support.h"
 
@@ -598,15 +600,18 @@ test_purge (void)
 
   add_dossier (db, "Đặng Văn Hải", "001090000005");
   number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  for (const char * const *status = (const char * const[]) { "accepted", "sent", "received", NULL };
-       *status; status++)
-    {
-      g_auto(Run) step = { 0 };
+  /* Confirmed by the central system: the test stands in for the sync engine, as no command
+   * may set that status. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PdStore) store = pd_store_open (db, PD_STORE_OPEN_NONE, &error);
 
-      run_cli (&step, "set-status", number, *status, "--db", db);
-      g_assert_cmpstr (step.err, ==, "");
-      g_assert_cmpint (step.status, ==, 0);
-    }
+    g_assert_no_error (error);
+    g_assert_true (pd_store_accept (store, id, "officer1", &error));
+    g_assert_true (pd_store_apply_central_status (store, id, PD_STATUS_SENT, "sync", NULL, &error));
+    g_assert_true (pd_store_apply_central_status (store, id, PD_STATUS_RECEIVED, "sync", NULL, &error));
+    g_assert_no_error (error);
+  }
 
   /* Confirmed just now: a 30-day rule keeps it, a 0-day rule would purge it. */
   run_cli (&run, "purge", "--days", "30", "--dry-run", "--db", db, "--json");
@@ -644,6 +649,182 @@ test_purge (void)
   run_cli (&run, "purge", "--days", "ten", "--db", db);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--days"));
+}
+
+/* Issue 18, 3: statuses owned by the central system, and acceptance, cannot be typed in. */
+static void
+test_status_paths (void)
+{
+  g_autofree char *db = make_db ();
+  gint64 id = add_dossier (db, "Phan Văn Khải", "001090000011");
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_auto(Run) run = { 0 };
+
+  for (const char * const *status = (const char * const[]) { "accepted", "sent", "received", "ready", NULL };
+       *status; status++)
+    {
+      g_autoptr(PdDossier) dossier = pd_test_make_dossier ("Lý Thị Mai", "001090000012");
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *json = NULL;
+      g_autofree char *file = NULL;
+      g_auto(Run) step = { 0 };
+
+      pd_dossier_set_status (dossier, pd_status_from_string (*status));
+      node = pd_dossier_to_json (dossier, TRUE);
+      json = json_to_string (node, FALSE);
+      file = write_file ("forged.json", json);
+      run_cli (&step, "add", file, "--db", db);
+      g_assert_cmpint (step.status, !=, 0);
+      g_assert_nonnull (strstr (step.err, *status));
+      run_clear (&step);
+
+      run_cli (&step, "set-status", number, *status, "--db", db);
+      g_assert_cmpint (step.status, !=, 0);
+      g_assert_cmpstr (step.out, ==, "");
+    }
+
+  /* Nobody signed in: the computer's account does not accept. */
+  run_cli (&run, "accept", number, "--db", db, "--actor", "desk-pc");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "sign"));
+  run_clear (&run);
+
+  g_assert_cmpuint (count_listed (db, NULL, NULL), ==, 1);
+  g_assert_cmpuint (count_listed (db, "--status", "draft"), ==, 1);
+  /* The counter's own statuses still work. */
+  run_cli (&run, "set-status", number, "on_hold", "--db", db);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+/* Issue 18, 5: what could never be delivered is refused at the door, not set aside later. */
+static void
+test_add_undeliverable (void)
+{
+  g_autofree char *db = make_db ();
+  g_autoptr(PdDossier) dossier = pd_test_make_dossier ("Nguyễn Văn An", "001090000031");
+  g_autoptr(JsonNode) node = pd_dossier_to_json (dossier, TRUE);
+  g_autofree char *json = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *with_nul = NULL;
+  g_autofree char *nul_file = NULL;
+  g_auto(Run) run = { 0 };
+
+  json_object_set_string_member (json_node_get_object (node), "uuid", "not-a-uuid");
+  json = json_to_string (node, FALSE);
+  file = write_file ("bad-uuid.json", json);
+  run_cli (&run, "add", file, "--db", db);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "not-a-uuid"));
+  g_assert_nonnull (strstr (run.err, "uuid"));
+  run_clear (&run);
+
+  json_object_remove_member (json_node_get_object (node), "uuid");
+  g_clear_pointer (&json, g_free);
+  json = json_to_string (node, FALSE);
+  {
+    g_autoptr(GString) text = g_string_new (json);
+
+    g_string_replace (text, "Nguyễn Văn An", "Nguyễn\\u0000Văn An", 1);
+    with_nul = g_string_free (g_steal_pointer (&text), FALSE);
+  }
+  g_assert_nonnull (strstr (with_nul, "\\u0000"));
+  nul_file = write_file ("nul.json", with_nul);
+  run_cli (&run, "add", nul_file, "--db", db);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "NUL"));
+  run_clear (&run);
+
+  /* The same dossier, clean, goes in. */
+  {
+    g_autofree char *ok_file = write_file ("ok.json", json);
+
+    run_cli (&run, "add", ok_file, "--db", db, "--json");
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  g_assert_cmpuint (count_listed (db, NULL, NULL), ==, 1);
+}
+
+/* Issue 18, 10 (station half): a file of 200,000 empty objects gets a short report, soon,
+ * without the gigabytes. */
+static void
+test_add_huge_report (void)
+{
+  g_autofree char *db = make_db ();
+  g_autoptr(GString) text = g_string_new ("[");
+  g_autofree char *file = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) run = { 0 };
+  struct rusage usage;
+  gint64 start;
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append (text, i ? ",{}" : "{}");
+  g_string_append (text, "]");
+  file = write_file ("empty-objects.json", text->str);
+
+  start = g_get_monotonic_time ();
+  run_cli (&run, "add", file, "--db", db, "--json");
+  g_assert_cmpint (run.status, ==, 1);
+  root = parse_json (run.out);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "errors")),
+                    <=, 100);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (root), "errors_truncated"));
+  g_assert_cmpuint (strlen (run.err), <, 1000);
+  run_clear (&run);
+
+  run_cli (&run, "add", file, "--db", db);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpuint (strlen (run.err), <, 100 * 1024);
+  g_test_message ("two adds of 200,000 empty objects: %.1f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  /* The largest child so far: every other command here is small. */
+  g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &usage), ==, 0);
+  g_test_message ("largest passdesk-cli: %ld KiB", usage.ru_maxrss);
+  g_assert_cmpint (usage.ru_maxrss, <, 400 * 1024);
+  g_assert_cmpuint (count_listed (db, NULL, NULL), ==, 0);
+}
+
+/* Issue 18, 4 and 9 through the CLI: a session written into the file by hand signs nobody
+ * in and audit verify names it; the set-aside list has its command. */
+static void
+test_forged_session (void)
+{
+  g_autofree char *db = make_db ();
+  gint64 id = add_dossier (db, "Mai Văn Giả", "001090000071");
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_auto(Run) run = { 0 };
+  sqlite3 *sqlite = NULL;
+
+  g_assert_cmpint (sqlite3_open (db, &sqlite), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (sqlite,
+                                 "INSERT INTO meta (key, value) VALUES ('setting.sync.session',"
+                                 " '{\"username\":\"boss\",\"role\":\"supervisor\",\"expires_at\":0,\"offline\":true}');"
+                                 "INSERT INTO meta (key, value) VALUES ('signed-setting.sync.session',"
+                                 " '0000000000000000000000000000000000000000000000000000000000000000:"
+                                 "{\"username\":\"boss\",\"role\":\"supervisor\",\"expires_at\":0,\"offline\":true}');",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (sqlite);
+
+  run_cli (&run, "accept", number, "--db", db);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "sign"));
+  run_clear (&run);
+  g_assert_cmpuint (count_listed (db, "--status", "draft"), ==, 1);
+
+  run_cli (&run, "audit", "verify", "--db", db);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "sync.session"));
+  run_clear (&run);
+
+  run_cli (&run, "outbox", "list", "--db", db, "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (g_strstrip (run.out), ==, "[]");
+  run_clear (&run);
+  run_cli (&run, "outbox", "discard", "0d7f0b0e-3a56-4a3e-9a2b-1b2c3d4e5f60", "--db", db);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "outbox list"));
 }
 
 static void
@@ -722,6 +903,10 @@ main (int   argc,
   g_test_add_func ("/cli/demo-data-search", test_demo_data_search);
   g_test_add_func ("/cli/audit", test_audit);
   g_test_add_func ("/cli/purge", test_purge);
+  g_test_add_func ("/cli/status-paths", test_status_paths);
+  g_test_add_func ("/cli/add-undeliverable", test_add_undeliverable);
+  g_test_add_func ("/cli/add-huge-report", test_add_huge_report);
+  g_test_add_func ("/cli/forged-session", test_forged_session);
   g_test_add_func ("/cli/corrupt-database", test_corrupt_database);
   g_test_add_func ("/cli/keyring-unavailable", test_keyring_unavailable);
   g_test_add_func ("/cli/vietnamese", test_vietnamese);

@@ -63,6 +63,12 @@ make_dossier (PdReference *reference,
   PdDossier *dossier = pd_demo_dossier_new (reference, rand, today);
   g_autofree char *code = g_strdup_printf ("CRASH-%" G_GINT64_FORMAT, seq);
 
+  /* Stored the way the counter stores them (the store refuses other statuses on entry). */
+  if (!pd_status_is_counter_entry (pd_dossier_get_status (dossier)))
+    {
+      pd_dossier_set_status (dossier, PD_STATUS_DRAFT);
+      pd_dossier_set_status_reason (dossier, NULL);
+    }
   /* A unique, searchable marker, so that the parent finds each batch member. */
   pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, code);
   return dossier;

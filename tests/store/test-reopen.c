@@ -67,8 +67,7 @@ accept_new (PdStore    *store,
 
   g_assert_true (pd_store_save (store, dossier, OFFICER, &error));
   g_assert_no_error (error);
-  g_assert_true (pd_store_set_status (store, pd_dossier_get_id (dossier), PD_STATUS_ACCEPTED, OFFICER,
-                                      NULL, &error));
+  g_assert_true (pd_store_accept (store, pd_dossier_get_id (dossier), OFFICER, &error));
   g_assert_no_error (error);
   return dossier;
 }
@@ -176,7 +175,7 @@ test_withdraw_unsent (void)
   assert_audit_chain (store);
 
   /* Accepted again: a new packet, the withdrawn one does not come back. */
-  g_assert_true (pd_store_set_status (store, id, PD_STATUS_ACCEPTED, OFFICER, NULL, &error));
+  g_assert_true (pd_store_accept (store, id, OFFICER, &error));
   g_assert_no_error (error);
   again = packets_of (store, uuid, PD_OUTBOX_PENDING);
   g_assert_cmpuint (again->len, ==, 1);

@@ -12,6 +12,7 @@
 #include "pd-reference.h"
 #include "pd-secrets.h"
 #include "pd-store.h"
+#include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "pd-text.h"
 #include "pd-uuid.h"
@@ -190,7 +191,7 @@ test_update_and_history (void)
 
   pd_dossier_set_field (dossier, PD_FIELD_FULL_NAME, "Lê Văn Bảy");
   pd_dossier_set_field (dossier, PD_FIELD_PHONE, "0911000111");
-  pd_dossier_set_status (dossier, PD_STATUS_ACCEPTED);
+  pd_dossier_set_status (dossier, PD_STATUS_ON_HOLD);
   g_assert_true (pd_store_save (store, dossier, ACTOR, &error));
   g_assert_no_error (error);
   g_assert_cmpint (pd_dossier_get_id (dossier), ==, id);
@@ -199,7 +200,8 @@ test_update_and_history (void)
   back = pd_store_get (store, id, &error);
   g_assert_no_error (error);
   pd_test_assert_same_fields (dossier, back);
-  g_assert_cmpint (pd_dossier_get_status (back), ==, PD_STATUS_ACCEPTED);
+  g_assert_cmpint (pd_dossier_get_status (back), ==, PD_STATUS_ON_HOLD);
+  g_assert_true (pd_store_accept (store, id, ACTOR, &error));
 
   /* The name index follows the new name. */
   found = pd_store_search_name (store, "tam", 10, &error);
@@ -209,17 +211,18 @@ test_update_and_history (void)
   found = pd_store_search_name (store, "le van bay", 10, &error);
   g_assert_cmpuint (found->len, ==, 1);
 
-  g_assert_true (pd_store_set_status (store, id, PD_STATUS_SENT, "sync", NULL, &error));
-  g_assert_true (pd_store_set_status (store, id, PD_STATUS_REJECTED, "sync", "photo refused", &error));
+  g_assert_true (pd_store_apply_central_status (store, id, PD_STATUS_SENT, "sync", NULL, &error));
+  g_assert_true (pd_store_apply_central_status (store, id, PD_STATUS_REJECTED, "sync", "photo refused", &error));
   g_assert_no_error (error);
 
   history = pd_store_get_status_history (store, id, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (history->len, ==, 4);
+  g_assert_cmpuint (history->len, ==, 5);
   g_assert_cmpint (((PdStatusChange *) history->pdata[0])->status, ==, PD_STATUS_DRAFT);
-  g_assert_cmpint (((PdStatusChange *) history->pdata[1])->status, ==, PD_STATUS_ACCEPTED);
-  g_assert_cmpint (((PdStatusChange *) history->pdata[2])->status, ==, PD_STATUS_SENT);
-  change = history->pdata[3];
+  g_assert_cmpint (((PdStatusChange *) history->pdata[1])->status, ==, PD_STATUS_ON_HOLD);
+  g_assert_cmpint (((PdStatusChange *) history->pdata[2])->status, ==, PD_STATUS_ACCEPTED);
+  g_assert_cmpint (((PdStatusChange *) history->pdata[3])->status, ==, PD_STATUS_SENT);
+  change = history->pdata[4];
   g_assert_cmpint (change->status, ==, PD_STATUS_REJECTED);
   g_assert_cmpstr (change->actor, ==, "sync");
   g_assert_cmpstr (change->reason, ==, "photo refused");
@@ -547,8 +550,7 @@ test_list (void)
   pd_dossier_set_created_at (old, now - 10 * DAY);
   g_assert_true (pd_store_save (store, old, ACTOR, &error));
   g_assert_cmpint (pd_dossier_get_created_at (old), ==, now - 10 * DAY);
-  g_assert_true (pd_store_set_status (store, pd_dossier_get_id (accepted), PD_STATUS_ACCEPTED,
-                                      ACTOR, NULL, &error));
+  g_assert_true (pd_store_accept (store, pd_dossier_get_id (accepted), ACTOR, &error));
 
   list = pd_store_list (store, PD_STATUS_INVALID, 0, 0, &error);
   g_assert_no_error (error);
@@ -633,8 +635,7 @@ test_audit (void)
   gint64 n = 0;
   gint64 create_seq = 0;
 
-  g_assert_true (pd_store_set_status (store, pd_dossier_get_id (dossier), PD_STATUS_ACCEPTED,
-                                      ACTOR, NULL, &error));
+  g_assert_true (pd_store_accept (store, pd_dossier_get_id (dossier), ACTOR, &error));
   g_assert_true (pd_store_audit (store, ACTOR, "print", pd_dossier_get_uuid (dossier),
                                  "receipt", &error));
   g_assert_true (pd_store_audit_verify (store, &n, &error));
@@ -735,9 +736,9 @@ test_purge (void)
   pd_dossier_set_photo (confirmed, photo);
   g_assert_true (pd_store_save (store, confirmed, ACTOR, &error));
   id = pd_dossier_get_id (confirmed);
-  g_assert_true (pd_store_set_status (store, id, PD_STATUS_SENT, "sync", NULL, &error));
-  g_assert_true (pd_store_set_status (store, id, PD_STATUS_RECEIVED, "sync", NULL, &error));
-  g_assert_true (pd_store_set_status (store, pd_dossier_get_id (pending), PD_STATUS_SENT, "sync", NULL, &error));
+  g_assert_true (pd_store_apply_central_status (store, id, PD_STATUS_SENT, "sync", NULL, &error));
+  g_assert_true (pd_store_apply_central_status (store, id, PD_STATUS_RECEIVED, "sync", NULL, &error));
+  g_assert_true (pd_store_apply_central_status (store, pd_dossier_get_id (pending), PD_STATUS_SENT, "sync", NULL, &error));
   g_assert_no_error (error);
 
   /* Not yet: confirmed today, kept 30 days. */
@@ -973,6 +974,11 @@ test_raw_file (void)
       pd_dossier_set_field (dossier, PD_FIELD_PHONE, phones[i]);
       pd_dossier_set_field (dossier, PD_FIELD_FATHER_NAME, "Nguyễn Văn Phụthân");
       pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, "Số 77 ngõ Riêngtư");
+      /* Issue 18, 11: sensitive data (Decree 13/2023/NĐ-CP) is sealed like the name. */
+      pd_dossier_set_field (dossier, PD_FIELD_RELIGION, "Phật giáo");
+      pd_dossier_set_field (dossier, PD_FIELD_ETHNIC_GROUP, "17");
+      pd_dossier_set_field (dossier, PD_FIELD_OCCUPATION, "Thợ rèn Kínđáo");
+      pd_dossier_set_field (dossier, PD_FIELD_BANK_NAME, "Ngân hàng Bảomật");
       g_ptr_array_add (batch, dossier);
     }
   g_assert_true (pd_store_insert_many (store, (PdDossier * const *) batch->pdata, 2, ACTOR, &error));
@@ -995,6 +1001,12 @@ test_raw_file (void)
   g_ptr_array_add (needles, g_strdup ("Phụthân"));
   g_ptr_array_add (needles, g_strdup ("Riêngtư"));
   g_ptr_array_add (needles, g_strdup ("khanh.truong"));
+  g_ptr_array_add (needles, g_strdup ("Phật giáo"));
+  g_ptr_array_add (needles, g_strdup ("\"religion\""));
+  g_ptr_array_add (needles, g_strdup ("\"ethnic_group\""));
+  g_ptr_array_add (needles, g_strdup ("\"birth_province\""));
+  g_ptr_array_add (needles, g_strdup ("Kínđáo"));
+  g_ptr_array_add (needles, g_strdup ("Bảomật"));
 
   /* While open (the WAL holds the recent pages) and after closing. */
   read_store_files (path, files);
@@ -1011,6 +1023,47 @@ test_raw_file (void)
   g_assert_cmpuint (files->len, >=, 1);
   for (guint i = 0; i < needles->len; i++)
     assert_not_in_files (files, needles->pdata[i]);
+}
+
+/* Issue 18, 11: a file of schema 5 kept religion, ethnic group, ... in the clear column;
+ * opening it seals them, and nothing of them stays readable in the file. */
+static void
+test_reseal_migration (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(PdDossier) dossier = save_new (store, "Bùi Thị Cũ", "001090000061");
+  g_autoptr(PdDossier) back = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GError) error = NULL;
+  gint64 id = pd_dossier_get_id (dossier);
+  sqlite3 *raw;
+
+  pd_store_close (store);
+  g_clear_object (&store);
+  /* What schema 5 wrote: the sensitive fields in the clear JSON column. */
+  raw = open_raw (path);
+  g_assert_cmpint (sqlite3_exec (raw, "UPDATE dossiers SET clear = json_set (clear,"
+                                      " '$.religion', 'Phật giáo', '$.ethnic_group', '01',"
+                                      " '$.occupation', 'Thợ rèn Xưacũ');"
+                                      "PRAGMA user_version = 5;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+  read_store_files (path, files);
+  g_assert_true (bytes_contain (files->pdata[0], "Xưacũ"));
+  g_ptr_array_set_size (files, 0);
+
+  store = open_store (path);
+  back = pd_store_get (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd_dossier_get_field (back, PD_FIELD_RELIGION), ==, "Phật giáo");
+  g_assert_cmpstr (pd_dossier_get_field (back, PD_FIELD_ETHNIC_GROUP), ==, "01");
+  g_assert_cmpstr (pd_dossier_get_field (back, PD_FIELD_OCCUPATION), ==, "Thợ rèn Xưacũ");
+  pd_store_close (store);
+
+  read_store_files (path, files);
+  assert_not_in_files (files, "Phật giáo");
+  assert_not_in_files (files, "Xưacũ");
+  assert_not_in_files (files, "\"religion\"");
 }
 
 static void
@@ -1354,7 +1407,7 @@ test_migration_v1 (void)
   char *errmsg = NULL;
   sqlite3 *raw;
 
-  g_assert_true (pd_store_set_status (store, pd_dossier_get_id (purged), PD_STATUS_RECEIVED,
+  g_assert_true (pd_store_apply_central_status (store, pd_dossier_get_id (purged), PD_STATUS_RECEIVED,
                                       "sync", NULL, &error));
   g_assert_true (pd_store_purge (store, 1, now + 2 * DAY, &n_purged, ACTOR, &error));
   g_assert_cmpuint (n_purged, ==, 1);
@@ -1430,10 +1483,10 @@ test_counts (void)
     g_assert_cmpint (counts[s], ==, s == pd_dossier_get_status (batch->pdata[0]) ? 12 : 0);
 
   for (guint i = 0; i < 5; i++)
-    g_assert_true (pd_store_set_status (store, pd_dossier_get_id (batch->pdata[i]),
-                                        PD_STATUS_RECEIVED, "sync", NULL, &error));
-  g_assert_true (pd_store_set_status (store, pd_dossier_get_id (batch->pdata[5]),
-                                      PD_STATUS_SENT, "sync", NULL, &error));
+    g_assert_true (pd_store_apply_central_status (store, pd_dossier_get_id (batch->pdata[i]),
+                                                  PD_STATUS_RECEIVED, "sync", NULL, &error));
+  g_assert_true (pd_store_apply_central_status (store, pd_dossier_get_id (batch->pdata[5]),
+                                                PD_STATUS_SENT, "sync", NULL, &error));
   g_assert_true (pd_store_set_status (store, pd_dossier_get_id (batch->pdata[6]),
                                       PD_STATUS_REFUSED, ACTOR, "no photo", &error));
   g_assert_no_error (error);
@@ -1577,6 +1630,61 @@ test_integrity (void)
   g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT);
 }
 
+/* Issue 18, 3: the public API neither accepts nor sets a central status, whatever the path. */
+static void
+test_status_paths (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(PdDossier) forged = pd_test_make_dossier ("Hà Văn Tú", "001090000021");
+  g_autoptr(PdDossier) draft = pd_test_make_dossier ("Hà Thị Lan", "001090000022");
+  g_autoptr(PdDossier) back = NULL;
+  g_autoptr(GError) error = NULL;
+  PdDossier *batch[1];
+
+  for (PdStatus s = PD_STATUS_ACCEPTED; s < PD_N_STATUSES; s++)
+    {
+      if (s == PD_STATUS_REFUSED)
+        continue;
+      pd_dossier_set_status (forged, s);
+      g_assert_false (pd_store_save (store, forged, ACTOR, &error));
+      g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+      g_clear_error (&error);
+      batch[0] = forged;
+      g_assert_false (pd_store_insert_many (store, batch, 1, ACTOR, &error));
+      g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (pd_store_count (store, NULL), ==, 0);
+
+  g_assert_true (pd_store_save (store, draft, ACTOR, &error));
+  g_assert_no_error (error);
+  for (PdStatus s = PD_STATUS_ACCEPTED; s < PD_N_STATUSES; s++)
+    {
+      if (s == PD_STATUS_REFUSED)
+        continue;
+      g_assert_false (pd_store_set_status (store, pd_dossier_get_id (draft), s, ACTOR, NULL, &error));
+      g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+      g_clear_error (&error);
+      /* Nor by saving the dossier with another status. */
+      pd_dossier_set_status (draft, s);
+      g_assert_false (pd_store_save (store, draft, ACTOR, &error));
+      g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+      g_clear_error (&error);
+      pd_dossier_set_status (draft, PD_STATUS_DRAFT);
+    }
+  back = pd_store_get (store, pd_dossier_get_id (draft), &error);
+  g_assert_cmpint (pd_dossier_get_status (back), ==, PD_STATUS_DRAFT);
+
+  /* Once accepted (the intake path), a plain change cannot take it back or further. */
+  g_assert_true (pd_store_accept (store, pd_dossier_get_id (draft), "officer1", &error));
+  g_assert_false (pd_store_set_status (store, pd_dossier_get_id (draft), PD_STATUS_DRAFT, ACTOR, NULL, &error));
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (pd_store_accept (store, pd_dossier_get_id (draft), "officer1", &error));
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1584,6 +1692,8 @@ main (int   argc,
   pd_test_init (&argc, &argv);
 
   g_test_add_func ("/store/round-trip", test_round_trip);
+  g_test_add_func ("/store/status-paths", test_status_paths);
+  g_test_add_func ("/store/reseal-migration", test_reseal_migration);
   g_test_add_func ("/store/missing-file", test_missing_file);
   g_test_add_func ("/store/update-and-history", test_update_and_history);
   g_test_add_func ("/store/id-lookup", test_id_lookup);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "sync-test-central.h"
 
@@ -338,7 +339,7 @@ sync_insert_accepted (PdStore    *store,
           pd_dossier_set_status (dossier, PD_STATUS_ACCEPTED);
           g_ptr_array_add (dossiers, dossier);
         }
-      pd_store_insert_many (store, (PdDossier * const *) dossiers->pdata, dossiers->len, "officer1", &error);
+      pd_store_import_many (store, (PdDossier * const *) dossiers->pdata, dossiers->len, "officer1", &error);
       g_assert_no_error (error);
     }
 }

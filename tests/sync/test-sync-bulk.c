@@ -37,7 +37,7 @@ insert_accepted (PdStore *store,
           pd_dossier_set_status (dossier, PD_STATUS_ACCEPTED);
           g_ptr_array_add (dossiers, dossier);
         }
-      pd_store_insert_many (store, (PdDossier * const *) dossiers->pdata, dossiers->len, "officer1", &error);
+      pd_store_import_many (store, (PdDossier * const *) dossiers->pdata, dossiers->len, "officer1", &error);
       g_assert_no_error (error);
     }
 }

@@ -10,13 +10,26 @@
 #include <sodium.h>
 #include <glib/gstdio.h>
 
+#include <sqlite3.h>
+#include "pd-queue-private.h"
 #include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "sync-test-central.h"
+#include "pd-declaration-keys.h"
 #include "sync/pd-device.h"
 #include "sync/pd-officer.h"
 #include "sync/pd-outbox.h"
 #include "sync/pd-sync-engine.h"
+
+/* Runs @user_data (SQL) on the store's file, as someone with a database editor would. */
+static gboolean
+edit_file (sqlite3   *db,
+           gpointer   user_data,
+           GError   **error)
+{
+  g_assert_cmpint (sqlite3_exec (db, user_data, NULL, NULL, NULL), ==, SQLITE_OK);
+  return TRUE;
+}
 
 #define N_DOSSIERS      40
 #define N_DECLARATIONS  30
@@ -69,7 +82,7 @@ add_dossiers (PdStore *store,
         first = pd_dossier_get_id (dossier);
       if (accept)
         {
-          pd_store_set_status (store, pd_dossier_get_id (dossier), PD_STATUS_ACCEPTED, "officer1", NULL, &error);
+          pd_store_accept (store, pd_dossier_get_id (dossier), "officer1", &error);
           g_assert_no_error (error);
         }
     }
@@ -174,6 +187,46 @@ test_sign_in (void)
   g_assert_true (pd_officer_get_offline (offline));
   g_assert_cmpint (pd_officer_get_role (offline), ==, PD_ROLE_OFFICER);
 
+  /* Issue 18, 4: one edit of the file makes a supervisor for ever; the session is signed. */
+  {
+    g_autoptr(PdOfficer) forged = NULL;
+    gint64 n = 0;
+
+    g_assert_true (pd_store_audit_verify (store_a, &n, &error));
+    g_assert_no_error (error);
+    forged = pd_officer_get_current (store_a, device_a, NULL, &error);
+    g_assert_nonnull (forged);
+    g_clear_object (&forged);
+    g_assert_true (pd_store_run_sql (store_a, edit_file, (gpointer)
+                                     "UPDATE meta SET value = substr (value, 1, 65) ||"
+                                     " '{\"username\":\"officer1\",\"display_name\":\"x\",\"role\":\"supervisor\","
+                                     "\"office_code\":\"HN\",\"expires_at\":0,\"offline\":true}'"
+                                     " WHERE key = 'signed-setting.sync.session'", &error));
+    {
+      gboolean altered = FALSE;
+      g_autofree char *value = pd_store_get_signed_setting (store_a, PD_OFFICER_SETTING_SESSION, &altered);
+
+      g_assert_null (value);
+      g_assert_true (altered);
+    }
+    forged = pd_officer_get_current (store_a, device_a, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_null (forged);
+    g_assert_false (pd_store_audit_verify (store_a, &n, &error));
+    g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "sync.session"));
+    g_clear_error (&error);
+    /* The old, unsigned row is no session either. */
+    g_assert_true (pd_store_set_setting (store_a, PD_OFFICER_SETTING_SESSION,
+                                         "{\"username\":\"officer1\",\"role\":\"supervisor\",\"expires_at\":0}",
+                                         &error));
+    forged = pd_officer_get_current (store_a, device_a, NULL, &error);
+    g_assert_null (forged);
+    g_assert_true (pd_officer_sign_out (store_a, &error));
+    g_assert_true (pd_store_audit_verify (store_a, &n, &error));
+    g_assert_no_error (error);
+  }
+
   for (guint i = 0; i < PD_OFFICER_MAX_FAILURES; i++)
     {
       g_autoptr(PdOfficer) none = pd_officer_sign_in_offline (store_a, device_a, "officer1", "guess", NULL, &error);
@@ -182,6 +235,17 @@ test_sign_in (void)
       g_clear_error (&error);
     }
   /* The sixth attempt in five minutes is refused even with the right password. */
+  {
+    g_autoptr(PdOfficer) blocked = pd_officer_sign_in_offline (store_a, device_a, "officer1", "officer1-demo", NULL, &error);
+
+    g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RATE_LIMITED);
+    g_assert_null (blocked);
+    g_clear_error (&error);
+  }
+  /* Issue 18, 4: emptying the store's settings does not reset the limit. */
+  g_assert_true (pd_store_run_sql (store_a, edit_file, (gpointer)
+                                   "DELETE FROM meta WHERE key LIKE '%failure%'",
+                                   &error));
   {
     g_autoptr(PdOfficer) blocked = pd_officer_sign_in_offline (store_a, device_a, "officer1", "officer1-demo", NULL, &error);
 
@@ -411,6 +475,106 @@ test_transfer (void)
   g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, N_DOSSIERS + N_CARRIED);
 }
 
+/* A packet signed with a fresh key for @device_id, as an outbox file's text. */
+static char *
+forged_outbox_file (PdDevice   *central_of,
+                    const char *device_id)
+{
+  guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
+  guint8 secret_key[PD_PACKET_SECRET_KEY_BYTES];
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *inner = g_strdup_printf ("{\"packet_id\":\"%s\",\"device_id\":\"%s\",\"dossier\":{}}",
+                                            id, device_id);
+  g_autoptr(PdPacket) packet = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = g_strdup_printf ("forged-%s.json", id);
+
+  pd_packet_make_sign_keys (public_key, secret_key);
+  packet = pd_packet_seal (id, device_id, 1790000000, PD_PACKET_KIND_DOSSIER, inner, strlen (inner),
+                           pd_device_get_central_box_public_key (central_of), secret_key);
+  text = g_strdup_printf ("{\"format\":\"passdesk-outbox\",\"version\":1,\"packets\":[%s]}",
+                          pd_packet_to_string (packet));
+  path = g_build_filename (central.tmpdir, name, NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return g_steal_pointer (&path);
+}
+
+/* Issue 18, 9: an outbox file is checked against the office's signed list of stations before
+ * anything of it is kept or sent; packets set aside can be listed, sent again or discarded. */
+static void
+test_transfer_checked (void)
+{
+  g_autofree char *file = g_build_filename (central.tmpdir, "outbox-checked.json", NULL);
+  g_autofree char *forged = NULL;
+  g_autofree char *stranger = NULL;
+  g_autofree char *stranger_id = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdSyncReport) pulled = NULL;
+  g_autoptr(PdSyncReport) pushed = NULL;
+  g_autoptr(GPtrArray) set_aside = NULL;
+  g_autofree char *set_aside_id = NULL;
+  gint64 pending = pd_store_outbox_count (store_b, PD_OUTBOX_PENDING, NULL);
+  guint n = 0, added = 0, total = 0;
+
+  /* Before B holds the office's list, it cannot check anything. */
+  add_dossiers (store_a, 2, TRUE);
+  g_assert_true (pd_outbox_export (store_a, device_a, file, &n, &error));
+  g_assert_no_error (error);
+  if (pd_declaration_keys_get_central_version (store_b) < 0)
+    {
+      g_assert_false (pd_outbox_import_verified (store_b, file, &added, &total, &error));
+      g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FILE);
+      g_clear_error (&error);
+    }
+  pulled = sync_store (store_b, device_b, PD_SYNC_PULL, &error);
+  g_assert_no_error (error);
+
+  forged = forged_outbox_file (device_a, pd_device_get_device_id (device_a));
+  g_assert_false (pd_outbox_import_verified (store_b, forged, &added, &total, &error));
+  g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FILE);
+  g_assert_nonnull (strstr (error->message, "signature"));
+  g_clear_error (&error);
+
+  stranger = forged_outbox_file (device_a, stranger_id);
+  g_assert_false (pd_outbox_import_verified (store_b, stranger, &added, &total, &error));
+  g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FILE);
+  g_assert_nonnull (strstr (error->message, "not one of this office"));
+  g_clear_error (&error);
+  g_assert_cmpint (pd_store_outbox_count (store_b, PD_OUTBOX_PENDING, NULL), ==, pending);
+
+  /* A's own file passes. */
+  g_assert_true (pd_outbox_import_verified (store_b, file, &added, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, n);
+
+  /* A packet set aside (A's forged one of /sync/push, or a new one) is sent again, then
+   * discarded. */
+  {
+    g_autofree char *id = NULL;
+
+    add_forged_packet (store_a, device_a, &id);
+    pushed = sync_store (store_a, device_a, PD_SYNC_PUSH, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (pushed->set_aside, ==, 1);
+    g_clear_pointer (&pushed, pd_sync_report_free);
+    set_aside_id = g_steal_pointer (&id);
+  }
+  g_assert_true (pd_outbox_retry_set_aside (store_a, set_aside_id, "supervisor1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pd_store_outbox_count (store_a, PD_OUTBOX_PENDING, NULL), ==, 1);
+  pushed = sync_store (store_a, device_a, PD_SYNC_PUSH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pushed->set_aside, ==, 1);
+  g_assert_true (pd_outbox_discard_set_aside (store_a, set_aside_id, "supervisor1", &error));
+  g_assert_no_error (error);
+  g_assert_false (pd_outbox_discard_set_aside (store_a, set_aside_id, "supervisor1", &error));
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (pd_store_audit_verify (store_a, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_recovery (void)
 {
@@ -584,6 +748,7 @@ main (int   argc,
   g_test_add_func ("/sync/push", test_push);
   g_test_add_func ("/sync/pull", test_pull);
   g_test_add_func ("/sync/transfer", test_transfer);
+  g_test_add_func ("/sync/transfer-checked", test_transfer_checked);
   g_test_add_func ("/sync/recovery", test_recovery);
   g_test_add_func ("/sync/unreachable", test_unreachable);
   g_test_add_func ("/sync/background", test_background);

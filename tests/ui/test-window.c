@@ -13,6 +13,7 @@
 #include "pd-application.h"
 #include "pd-preferences-window.h"
 #include "pd-store.h"
+#include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
 #include "pd-window-private.h"
@@ -425,8 +426,9 @@ test_search (void)
       g_autoptr(PdDossier) dossier = pd_test_make_dossier (others[i][0], others[i][1]);
       g_autoptr(GError) error = NULL;
 
-      pd_dossier_set_status (dossier, PD_STATUS_ACCEPTED);
       g_assert_true (pd_store_save (store, dossier, "test", &error));
+      g_assert_no_error (error);
+      g_assert_true (pd_store_accept (store, pd_dossier_get_id (dossier), "test", &error));
       g_assert_no_error (error);
     }
 

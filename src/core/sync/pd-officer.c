@@ -9,6 +9,7 @@
 
 #include "pd-officer.h"
 #include "pd-secrets.h"
+#include "pd-store-private.h"
 #include "pd-sync-json-private.h"
 
 struct _PdOfficer
@@ -256,27 +257,27 @@ save_session (PdStore    *store,
   g_autoptr(JsonNode) node = officer_to_json (self);
   g_autofree char *text = json_to_string (node, FALSE);
 
-  return pd_store_set_setting (store, PD_OFFICER_SETTING_SESSION, text, error) &&
+  /* Signed: one edit of the file would otherwise make anyone a supervisor for ever. */
+  return pd_store_set_signed_setting (store, PD_OFFICER_SETTING_SESSION, text, error) &&
          pd_store_audit (store, self->username, "sign-in", NULL,
                          self->offline ? "offline" : "online", error);
 }
 
 /* Offline failures ----------------------------------------------------------------------- */
 
-static char *
-failures_key (const char *username)
-{
-  return g_strconcat ("sync.offline-failures.", username, NULL);
-}
+/* The failure times live in the keyring, not in the store: deleting a row of the file
+ * would otherwise give five more guesses. */
+#define PD_OFFICER_FAILURES_KIND "officer-failures"
 
 /* The failure times of the last window, oldest first. */
 static GArray *
-recent_failures (PdStore    *store,
+recent_failures (PdDevice   *device,
                  const char *username,
                  gint64      now)
 {
-  g_autofree char *key = failures_key (username);
-  g_autofree char *text = pd_store_get_setting (store, key);
+  g_autofree char *id = secret_id (device, username);
+  g_autoptr(GBytes) stored = pd_secrets_lookup (PD_OFFICER_FAILURES_KIND, id, NULL, NULL);
+  g_autofree char *text = stored ? g_strndup (g_bytes_get_data (stored, NULL), g_bytes_get_size (stored)) : NULL;
   g_auto(GStrv) parts = g_strsplit (text ? text : "", " ", -1);
   GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
 
@@ -291,17 +292,20 @@ recent_failures (PdStore    *store,
 }
 
 static gboolean
-save_failures (PdStore    *store,
+save_failures (PdDevice   *device,
                const char *username,
                GArray     *times,
                GError    **error)
 {
-  g_autofree char *key = failures_key (username);
+  g_autofree char *id = secret_id (device, username);
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if (times->len == 0)
+    return pd_secrets_clear (PD_OFFICER_FAILURES_KIND, id, NULL, error);
   for (guint i = 0; i < times->len; i++)
     g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? " " : "", g_array_index (times, gint64, i));
-  return pd_store_set_setting (store, key, times->len ? text->str : NULL, error);
+  return pd_secrets_store (PD_OFFICER_FAILURES_KIND, id, _("Passdesk offline sign-in failures"),
+                           (const guint8 *) text->str, text->len, NULL, error);
 }
 
 PdOfficer *
@@ -321,7 +325,7 @@ pd_officer_sign_in_offline (PdStore       *store,
   const char *verifier = NULL;
   gint64 now = now_seconds ();
 
-  failures = recent_failures (store, username, now);
+  failures = recent_failures (device, username, now);
   if (failures->len >= PD_OFFICER_MAX_FAILURES)
     {
       gint64 wait = g_array_index (failures, gint64, failures->len - PD_OFFICER_MAX_FAILURES)
@@ -361,7 +365,7 @@ pd_officer_sign_in_offline (PdStore       *store,
   if (crypto_pwhash_str_verify (verifier, password, strlen (password)) != 0)
     {
       g_array_append_val (failures, now);
-      save_failures (store, username, failures, NULL);
+      save_failures (device, username, failures, NULL);
       pd_store_audit (store, username, "sign-in-failed", NULL, "offline", NULL);
       g_set_error_literal (error, PD_SYNC_ERROR, PD_SYNC_ERROR_BAD_CREDENTIALS,
                            _("Wrong user name or password. Check them and sign in again."));
@@ -377,7 +381,7 @@ pd_officer_sign_in_offline (PdStore       *store,
   self->offline = TRUE;
 
   g_array_set_size (failures, 0);
-  if (!save_failures (store, username, failures, error) ||
+  if (!save_failures (device, username, failures, error) ||
       !pd_secrets_clear (PD_OFFICER_TOKEN_KIND, id, cancellable, error) ||
       !save_session (store, self, error))
     return NULL;
@@ -601,12 +605,16 @@ pd_officer_get_current (PdStore       *store,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autofree char *text = pd_store_get_setting (store, PD_OFFICER_SETTING_SESSION);
+  gboolean altered = FALSE;
+  g_autofree char *text = pd_store_get_signed_setting (store, PD_OFFICER_SETTING_SESSION, &altered);
   g_autoptr(PdOfficer) self = text ? officer_from_json (text, strlen (text)) : NULL;
   g_autofree char *id = NULL;
   g_autoptr(GBytes) token = NULL;
   GError *local_error = NULL;
 
+  /* A forged session signs nobody in; audit verify names it. */
+  if (altered)
+    g_message ("The officer's session in the store was altered outside Passdesk; ignored");
   if (self == NULL || (self->expires_at != 0 && self->expires_at <= now_seconds ()))
     return NULL;
   if (self->offline || device == NULL)
@@ -628,10 +636,30 @@ gboolean
 pd_officer_sign_out (PdStore  *store,
                      GError  **error)
 {
-  g_autofree char *text = pd_store_get_setting (store, PD_OFFICER_SETTING_SESSION);
+  g_autofree char *text = pd_store_get_signed_setting (store, PD_OFFICER_SETTING_SESSION, NULL);
   g_autoptr(PdOfficer) self = text ? officer_from_json (text, strlen (text)) : NULL;
 
-  if (!pd_store_set_setting (store, PD_OFFICER_SETTING_SESSION, NULL, error))
+  if (!pd_store_set_signed_setting (store, PD_OFFICER_SETTING_SESSION, NULL, error))
     return FALSE;
   return self == NULL || pd_store_audit (store, self->username, "sign-out", NULL, NULL, error);
+}
+
+gboolean
+pd_officer_accept (PdOfficer  *self,
+                   PdStore    *store,
+                   gint64      id,
+                   GError    **error)
+{
+  g_return_val_if_fail (PD_IS_OFFICER (self), FALSE);
+  g_return_val_if_fail (PD_IS_STORE (store), FALSE);
+
+  if (!pd_role_may_accept (self->role))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("%s is signed in as %s and may not accept applications. Ask an officer to sign in."),
+                   self->display_name ? self->display_name : self->username,
+                   pd_role_get_label (self->role));
+      return FALSE;
+    }
+  return pd_store_accept (store, id, self->username, error);
 }

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "pd-outbox.h"
+#include "pd-declaration-keys.h"
 #include "pd-json.h"
 #include "pd-store-private.h"
 #include "pd-sync-json-private.h"
@@ -267,12 +268,70 @@ file_error (GError     **error,
   return FALSE;
 }
 
-gboolean
-pd_outbox_import (PdStore     *store,
-                  const char  *path,
-                  guint       *n_added,
-                  guint       *n_total,
-                  GError     **error)
+/* The office's list is signed by the central system and checked each time it is read: a
+ * packet this station would only learn about as "set aside" after sending it is refused
+ * before it is kept or sent. */
+static gboolean
+check_packets (PdStore     *store,
+               const char  *path,
+               GPtrArray   *packets,
+               GError     **error)
+{
+  g_autoptr(GPtrArray) stations = pd_declaration_keys_list_central (store, error);
+
+  if (stations == NULL)
+    return FALSE;
+  if (stations->len == 0)
+    {
+      g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FILE,
+                   _("“%s” was not imported: this station has no list of the office’s stations "
+                     "yet to check it against. Sync once with the central system, then import "
+                     "the file again."), path);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < packets->len; i++)
+    {
+      PdPacket *packet = g_ptr_array_index (packets, i);
+      PdDeclarationKeyEntry *station = NULL;
+      g_autoptr(GError) local_error = NULL;
+      const char *why = NULL;
+
+      for (guint j = 0; j < stations->len && station == NULL; j++)
+        {
+          PdDeclarationKeyEntry *entry = g_ptr_array_index (stations, j);
+
+          if (g_ascii_strcasecmp (entry->device_id, packet->device_id) == 0)
+            station = entry;
+        }
+      if (station == NULL)
+        why = _("comes from a station that is not one of this office’s");
+      else if (station->revoked_at != 0)
+        why = _("comes from a station whose key the central system revoked");
+      else if (g_bytes_get_size (station->public_key) != PD_PACKET_PUBLIC_KEY_BYTES ||
+               !pd_packet_verify (packet, g_bytes_get_data (station->public_key, NULL), &local_error))
+        why = _("does not carry its station’s signature (it was altered or forged)");
+      if (why != NULL)
+        {
+          /* TRANSLATORS: file name, packet number in the file, its id, then why */
+          g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FILE,
+                       _("“%s” was not imported: packet %u (%s) %s. Nothing of the file was kept; "
+                         "ask the station that made it to export its outbox again, or report "
+                         "the file to your supervisor."),
+                       path, i + 1, packet->packet_id, why);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+import_file (PdStore     *store,
+             const char  *path,
+             gboolean     verify,
+             guint       *n_added,
+             guint       *n_total,
+             GError     **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -328,6 +387,8 @@ pd_outbox_import (PdStore     *store,
         }
       g_ptr_array_add (packets, packet);
     }
+  if (verify && !check_packets (store, path, packets, error))
+    return FALSE;
 
   for (guint i = 0; i < packets->len; i++)
     {
@@ -346,4 +407,42 @@ pd_outbox_import (PdStore     *store,
   if (n_total)
     *n_total = packets->len;
   return TRUE;
+}
+
+gboolean
+pd_outbox_import (PdStore     *store,
+                  const char  *path,
+                  guint       *n_added,
+                  guint       *n_total,
+                  GError     **error)
+{
+  return import_file (store, path, FALSE, n_added, n_total, error);
+}
+
+gboolean
+pd_outbox_import_verified (PdStore     *store,
+                           const char  *path,
+                           guint       *n_added,
+                           guint       *n_total,
+                           GError     **error)
+{
+  return import_file (store, path, TRUE, n_added, n_total, error);
+}
+
+gboolean
+pd_outbox_retry_set_aside (PdStore     *store,
+                           const char  *packet_id,
+                           const char  *actor,
+                           GError     **error)
+{
+  return pd_store_outbox_resolve (store, packet_id, TRUE, actor, error);
+}
+
+gboolean
+pd_outbox_discard_set_aside (PdStore     *store,
+                             const char  *packet_id,
+                             const char  *actor,
+                             GError     **error)
+{
+  return pd_store_outbox_resolve (store, packet_id, FALSE, actor, error);
 }

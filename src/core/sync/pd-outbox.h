@@ -49,5 +49,26 @@ gboolean  pd_outbox_import   (PdStore       *store,
                               guint         *n_added,
                               guint         *n_total,
                               GError       **error);
+/* pd_outbox_import(), with each packet first checked here against the office's signed list
+ * of stations (pd_declaration_keys_list_central()): a packet of a station that is not on the
+ * list (another office's), of a revoked station, or whose signature does not verify refuses
+ * the whole file with PD_SYNC_ERROR_FILE, and nothing of it is kept. A station that never
+ * pulled the list refuses every file. */
+gboolean  pd_outbox_import_verified (PdStore    *store,
+                                     const char *path,
+                                     guint      *n_added,
+                                     guint      *n_total,
+                                     GError    **error);
+/* The packets set aside by the central system: back to the outbox for another push, or
+ * dropped for good (audited as "packet-retry" / "packet-discard" by @actor). Fail with
+ * PD_STORE_ERROR_NOT_FOUND when no packet @packet_id is set aside. */
+gboolean  pd_outbox_retry_set_aside   (PdStore    *store,
+                                       const char *packet_id,
+                                       const char *actor,
+                                       GError    **error);
+gboolean  pd_outbox_discard_set_aside (PdStore    *store,
+                                       const char *packet_id,
+                                       const char *actor,
+                                       GError    **error);
 
 G_END_DECLS

@@ -1448,7 +1448,7 @@ apply_statuses (PdSyncEngine  *self,
             return NULL;
           continue;
         }
-      if (!pd_store_set_status (self->store, pd_dossier_get_id (dossier), status, "sync", reason, &local_error))
+      if (!pd_store_apply_central_status (self->store, pd_dossier_get_id (dossier), status, "sync", reason, &local_error))
         {
           /* One application the store will not move (its data purged, say) must not stop
            * every later status from arriving: note it and go on. */
