@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "sync/pd-officer.h"
+#include "sync/pd-outbox.h"
 #include "pd-accessible.h"
 #include "pd-sign-in-dialog.h"
 #include "pd-sync-page.h"
@@ -210,6 +211,55 @@ list_set_aside_thread (GTask        *task,
     g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* A packet set aside goes back to the outbox: the next sync sends it again (a packet refused
+ * while the central system's keys or lists were out of date may pass then). */
+static void
+retry_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  PdStore *store = g_object_get_data (G_OBJECT (task), "store");
+  g_autoptr(PdOfficer) officer = pd_officer_get_current (store, NULL, NULL, NULL);
+  GError *error = NULL;
+
+  if (!pd_outbox_retry_set_aside (store, task_data,
+                                  officer ? pd_officer_get_username (officer) : g_get_user_name (),
+                                  &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+retry_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PdSyncPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Cannot send the packet again: %s", error->message);
+  pd_sync_page_reload (self);
+}
+
+static void
+on_retry_clicked (GtkButton  *button,
+                  PdSyncPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->store == NULL)
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  task = g_task_new (NULL, NULL, retry_cb, g_object_ref (self));
+  g_task_set_source_tag (task, on_retry_clicked);
+  g_task_set_task_data (task, g_strdup (g_object_get_data (G_OBJECT (button), "packet-id")), g_free);
+  g_object_set_data_full (G_OBJECT (task), "store", g_object_ref (self->store), g_object_unref);
+  g_task_run_in_thread (task, retry_thread);
+}
+
 static void
 list_set_aside_cb (GObject      *object,
                    GAsyncResult *result,
@@ -240,6 +290,16 @@ list_set_aside_cb (GObject      *object,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), item->reason ? item->reason : _("No reason given"));
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      if (self->store != NULL)
+        {
+          GtkWidget *retry = gtk_button_new_with_label (_("Send Again"));
+
+          gtk_widget_set_valign (retry, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (retry, _("Put this packet back in the outbox; the next sync sends it"));
+          g_object_set_data_full (G_OBJECT (retry), "packet-id", g_strdup (item->packet_id), g_free);
+          g_signal_connect (retry, "clicked", G_CALLBACK (on_retry_clicked), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), retry);
+        }
       adw_expander_row_add_row (self->set_aside_row, row);
       g_ptr_array_add (self->set_aside_rows, row);
     }

@@ -486,6 +486,7 @@ forged_outbox_file (PdDevice   *central_of,
   g_autofree char *inner = g_strdup_printf ("{\"packet_id\":\"%s\",\"device_id\":\"%s\",\"dossier\":{}}",
                                             id, device_id);
   g_autoptr(PdPacket) packet = NULL;
+  g_autofree char *packet_text = NULL;
   g_autofree char *text = NULL;
   g_autofree char *path = NULL;
   g_autofree char *name = g_strdup_printf ("forged-%s.json", id);
@@ -493,8 +494,9 @@ forged_outbox_file (PdDevice   *central_of,
   pd_packet_make_sign_keys (public_key, secret_key);
   packet = pd_packet_seal (id, device_id, 1790000000, PD_PACKET_KIND_DOSSIER, inner, strlen (inner),
                            pd_device_get_central_box_public_key (central_of), secret_key);
+  packet_text = pd_packet_to_string (packet);
   text = g_strdup_printf ("{\"format\":\"passdesk-outbox\",\"version\":1,\"packets\":[%s]}",
-                          pd_packet_to_string (packet));
+                          packet_text);
   path = g_build_filename (central.tmpdir, name, NULL);
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
   return g_steal_pointer (&path);

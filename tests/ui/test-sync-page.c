@@ -16,6 +16,9 @@
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
 #include "sync-test-central.h"
+#include "sync/pd-packet.h"
+#include "pd-store-private.h"
+#include <string.h>
 
 #define WAIT_SECONDS 60
 #define N_ACCEPTED   25
@@ -79,6 +82,18 @@ static const char *
 status_title (PdSyncPage *page)
 {
   return gtk_label_get_label (GTK_LABEL (child (page, "status_title")));
+}
+
+static gboolean
+not_loading (gpointer data)
+{
+  return !pd_sync_page_get_loading (data);
+}
+
+static gboolean
+no_set_aside (gpointer data)
+{
+  return pd_store_outbox_count (data, PD_OUTBOX_SET_ASIDE, NULL) == 0;
 }
 
 static void
@@ -174,6 +189,40 @@ test_sync_page (gconstpointer data)
     g_assert_cmpint (pd_dossier_get_status (dossier), ==, PD_STATUS_REJECTED);
     g_assert_cmpstr (pd_dossier_get_status_reason (dossier), ==, "Ảnh chân dung không đạt chuẩn");
     g_assert_cmpstr (pd_status_get_label (pd_dossier_get_status (dossier)), !=, "");
+  }
+
+  /* Issue 18, 9: a packet the central system set aside is listed with its reason, and "Send
+   * Again" puts it back in the outbox. */
+  {
+    PdDevice *device = pd_sync_engine_get_device (pd_sync_page_get_engine (page));
+    guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
+    guint8 secret_key[PD_PACKET_SECRET_KEY_BYTES];
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *inner = g_strdup_printf ("{\"packet_id\":\"%s\",\"device_id\":\"%s\",\"dossier\":{}}",
+                                              id, pd_device_get_device_id (device));
+    g_autoptr(PdPacket) packet = NULL;
+    g_autofree char *text = NULL;
+    gboolean added = FALSE;
+    GtkWidget *retry;
+
+    pd_packet_make_sign_keys (public_key, secret_key);
+    packet = pd_packet_seal (id, pd_device_get_device_id (device), 1790000000, PD_PACKET_KIND_DOSSIER,
+                             inner, strlen (inner), pd_device_get_central_box_public_key (device), secret_key);
+    text = pd_packet_to_string (packet);
+    g_assert_true (pd_store_outbox_add (store, "packet-import", id, NULL, packet->created_at, text, &added, &error));
+    g_assert_no_error (error);
+    sync_at = pd_sync_engine_get_last_sync (pd_sync_page_get_engine (page));
+    g_signal_emit_by_name (child (page, "sync_button"), "clicked");
+    pd_ui_wait_until (idle_after_pass, page, "the sync that sets a packet aside");
+    g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_SET_ASIDE, NULL), ==, 1);
+    pd_sync_page_reload (page);
+    pd_ui_wait_until (not_loading, page, "the set-aside list");
+    g_assert_true (gtk_widget_get_visible (child (page, "set_aside_row")));
+    retry = pd_ui_find_button (child (page, "set_aside_row"), _("Send Again"));
+    g_assert_nonnull (retry);
+    g_signal_emit_by_name (retry, "clicked");
+    pd_ui_wait_until (no_set_aside, store, "the packet back in the outbox");
+    g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_PENDING, NULL), ==, 1);
   }
 
   /* The server goes away: the page says so. */
