@@ -33,8 +33,9 @@ if [ ! -f "$builddir/build.ninja" ]; then
     -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
     -Dc_args=-fno-sanitize-recover=all -Dfuzzing=true
 else
-  # A build directory made before the option existed instruments only the targets' own files.
-  meson configure "$builddir" -Dfuzzing=true
+  # A build directory made before the option existed instruments only the targets' own files;
+  # --reconfigure also reads an option the directory has not met yet.
+  meson setup --reconfigure "$builddir" "$srcdir" -Dfuzzing=true >/dev/null
 fi
 set --
 for t in $targets; do
