@@ -4,26 +4,42 @@
 #
 #   build-aux/run-fuzzers.sh [SECONDS-PER-TARGET] [TARGET...]
 #
-# SECONDS defaults to 60; TARGETs to cccd, mrz and declaration. The seed corpus in
-# tests/fuzz/corpus-TARGET is copied, not modified; new inputs and crashes land in
-# $PASSDESK_FUZZ_DIR (default: a fresh temporary directory), which is printed at the end.
+# SECONDS defaults to 60; TARGETs to all of them. The build sets -Dfuzzing=true: the core, the
+# server and the photo library are compiled with -fsanitize=fuzzer-no-link, so each target sees
+# the coverage of everything its parser calls. The seed corpus in tests/fuzz/corpus-TARGET (for
+# photo also tests/photo/hostile) is copied, not modified; new inputs and crashes land in
+# $PASSDESK_FUZZ_DIR (default: a fresh temporary directory), which is printed at the end. An
+# input that runs longer than 10 s counts as a crash: a decoder that spins is a bug too.
 set -eu
+
+all_targets="cccd mrz declaration station-keys scan-router sane-frame station-replies central-request central-queue central-headers photo"
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${PASSDESK_FUZZ_BUILDDIR:-$srcdir/build-fuzz}
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-cccd mrz declaration station-keys}
+targets=${*:-$all_targets}
 workdir=${PASSDESK_FUZZ_DIR:-$(mktemp -d -t passdesk-fuzz.XXXXXX)}
+
+target_path() {
+  case $1 in
+    photo) echo tests/photo/fuzz-photo ;;
+    *) echo "tests/fuzz/fuzz-$1" ;;
+  esac
+}
 
 if [ ! -f "$builddir/build.ninja" ]; then
   CC=clang CXX=clang++ meson setup "$builddir" "$srcdir" \
     -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dc_args=-fno-sanitize-recover=all
+    -Dc_args=-fno-sanitize-recover=all -Dfuzzing=true
+else
+  # A build directory made before the option existed instruments only the targets' own files;
+  # --reconfigure also reads an option the directory has not met yet.
+  meson setup --reconfigure "$builddir" "$srcdir" -Dfuzzing=true >/dev/null
 fi
 set --
 for t in $targets; do
-  set -- "$@" "tests/fuzz/fuzz-$t"
+  set -- "$@" "$(target_path "$t")"
 done
 ninja -C "$builddir" "$@"
 
@@ -32,10 +48,18 @@ for t in $targets; do
   corpus="$workdir/corpus-$t"
   mkdir -p "$corpus" "$workdir/crashes-$t"
   cp "$srcdir/tests/fuzz/corpus-$t"/* "$corpus/"
+  if [ "$t" = photo ]; then
+    cp "$srcdir/tests/photo/hostile"/* "$corpus/"
+  fi
   echo "== fuzz-$t for ${seconds}s"
-  # max_len covers the longest QR text (4,296 characters) plus the mode byte.
-  "$builddir/tests/fuzz/fuzz-$t" "$corpus" \
-    -max_total_time="$seconds" -max_len=4400 -timeout=10 -rss_limit_mb=2048 \
+  # max_len covers the longest QR text (4,296 characters) plus the mode byte; photos and
+  # replies get more room.
+  case $t in
+    photo|station-replies|central-request|central-queue|central-headers) max_len=65536 ;;
+    *) max_len=4400 ;;
+  esac
+  "$builddir/$(target_path "$t")" "$corpus" \
+    -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$workdir/crashes-$t/" -print_final_stats=1 || status=$?
 done
 

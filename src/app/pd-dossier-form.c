@@ -8,6 +8,7 @@
 
 #include "pd-dossier-form.h"
 #include "pd-format.h"
+#include "pd-photo-image.h"
 #include "pd-cccd.h"
 #include "pd-calendar.h"
 #include "pd-accessible.h"
@@ -693,8 +694,14 @@ show_photo (PdDossierForm *self,
     {
       g_autoptr(GError) error = NULL;
 
-      texture = gdk_texture_new_from_bytes (jpeg, &error);
-      if (texture == NULL)
+      /* The photo may come from the central system (a prepared declaration): read it with
+       * the photo checks' guarded reader, not gdk_texture_new_from_bytes(), which would decode
+       * any coding or claimed size on the UI thread. */
+      g_autoptr(GdkPixbuf) pixbuf = pd_photo_image_load_bytes (jpeg, &error);
+
+      if (pixbuf != NULL)
+        texture = gdk_texture_new_for_pixbuf (pixbuf);
+      else
         g_warning ("Cannot show the photo: %s", error->message);
     }
   gtk_picture_set_paintable (self->photo_thumbnail, GDK_PAINTABLE (texture));

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "pd-central-prepared.h"
 #include "pd-central-request.h"
 #include "pd-json.h"
 #include "pd-core.h"
@@ -94,6 +95,28 @@ check_application (const char *data,
   g_assert (application->accepted_at >= 0);
 }
 
+/* The opened content of a "declaration" packet from an assisted-entry station. */
+static void
+check_prepared (const char *data,
+                gsize       size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = pd_central_parse_object (data, size, &error);
+  g_autoptr(PdPrepared) prepared = NULL;
+
+  if (object == NULL)
+    return;
+  prepared = pd_central_prepared_check (object, &error);
+  if (prepared == NULL)
+    {
+      g_assert (error != NULL && error->domain == PD_CENTRAL_REQUEST_ERROR);
+      g_assert (g_utf8_validate (error->message, -1, NULL));
+      return;
+    }
+  g_assert (prepared->dossier != NULL && prepared->code != NULL);
+  g_assert_cmpstr (pd_dossier_get_field (prepared->dossier, PD_FIELD_DECLARATION_CODE), ==, prepared->code);
+}
+
 static void
 check_text (const char *data,
             gsize       size)
@@ -133,6 +156,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   check_sign_in (text, size);
   check_push (text, size);
   check_application (text, size);
+  check_prepared (text, size);
   check_text (text, size);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <sane/saneopts.h>
 
 #include "pd-sane.h"
+#include "pd-sane-private.h"
 
 G_DEFINE_QUARK (pd-sane-error-quark, pd_sane_error)
 
@@ -521,11 +522,105 @@ sample_at (const guint8 *row,
            int           depth)
 {
   if (depth == 16)
-    return ((const guint16 *) row)[index] >> 8;
+    {
+      /* A line of an odd number of bytes leaves the next line's samples unaligned. */
+      guint16 sample;
+
+      memcpy (&sample, row + 2 * (gsize) index, sizeof sample);
+      return sample >> 8;
+    }
   if (depth == 1)
     /* In line art a set bit is black. */
     return (row[index / 8] & (0x80 >> (index % 8))) ? 0 : 255;
   return row[index];
+}
+
+gboolean
+pd_sane_frame_to_pixbuf (const SANE_Parameters  *params,
+                         const guint8           *data,
+                         gsize                   length,
+                         const char             *device_name,
+                         GdkPixbuf             **pixbuf,
+                         GError                **error)
+{
+  int lines, channel = -1;
+  guint64 line_bytes;
+
+  if ((params->depth != 1 && params->depth != 8 && params->depth != 16)
+      || (params->depth == 1 && params->format != SANE_FRAME_GRAY)
+      || params->format < SANE_FRAME_GRAY || params->format > SANE_FRAME_BLUE
+      || params->pixels_per_line <= 0 || params->bytes_per_line <= 0)
+    {
+      g_set_error (error, PD_SANE_ERROR, PD_SANE_ERROR_UNSUPPORTED,
+                   _("The scanner “%s” sends pictures Passdesk cannot read (%d bits a "
+                     "sample). Choose the colour or grey mode in the scanner’s settings."),
+                   device_name, params->depth);
+      return FALSE;
+    }
+  /* Each line is read up to its last pixel: a driver that says its lines are shorter than
+   * its width would have the last line read past the end of what it sent. */
+  line_bytes = ((guint64) params->pixels_per_line * (params->format == SANE_FRAME_RGB ? 3 : 1) *
+                params->depth + 7) / 8;
+  if (line_bytes > (guint64) params->bytes_per_line)
+    {
+      g_set_error (error, PD_SANE_ERROR, PD_SANE_ERROR_FAILED,
+                   _("The scanner “%s” sent a damaged page (%d pixels a line in %d bytes). "
+                     "Scan again; if this persists, switch the scanner off and on again."),
+                   device_name, params->pixels_per_line, params->bytes_per_line);
+      return FALSE;
+    }
+  /* Hand scanners and feeders learn the length of the page while scanning. */
+  lines = params->lines > 0 ? params->lines : (int) MIN (length / params->bytes_per_line, G_MAXINT);
+  lines = MIN (lines, (int) MIN (length / params->bytes_per_line, G_MAXINT));
+  if (lines <= 0)
+    {
+      g_set_error (error, PD_SANE_ERROR, PD_SANE_ERROR_FAILED,
+                   _("The scanner “%s” sent an empty page. Check that the document lies on "
+                     "the glass, then scan again."), device_name);
+      return FALSE;
+    }
+  if (*pixbuf == NULL)
+    {
+      *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, params->pixels_per_line, lines);
+      if (*pixbuf == NULL)
+        {
+          g_propagate_error (error, error_from_status (SANE_STATUS_NO_MEM, device_name));
+          return FALSE;
+        }
+      /* A pass that comes short leaves white, not garbage. */
+      gdk_pixbuf_fill (*pixbuf, 0xffffffff);
+    }
+  if (params->format == SANE_FRAME_RED)
+    channel = 0;
+  else if (params->format == SANE_FRAME_GREEN)
+    channel = 1;
+  else if (params->format == SANE_FRAME_BLUE)
+    channel = 2;
+
+  {
+    guint8 *pixels = gdk_pixbuf_get_pixels (*pixbuf);
+    int rowstride = gdk_pixbuf_get_rowstride (*pixbuf);
+    int width = MIN (params->pixels_per_line, gdk_pixbuf_get_width (*pixbuf));
+
+    lines = MIN (lines, gdk_pixbuf_get_height (*pixbuf));
+    for (int y = 0; y < lines; y++)
+      {
+        const guint8 *row = data + (gsize) y * params->bytes_per_line;
+        guint8 *out = pixels + (gsize) y * rowstride;
+
+        for (int x = 0; x < width; x++)
+          {
+            if (params->format == SANE_FRAME_RGB)
+              for (int c = 0; c < 3; c++)
+                out[3 * x + c] = sample_at (row, 3 * x + c, params->depth);
+            else if (channel >= 0)
+              out[3 * x + channel] = sample_at (row, x, params->depth);
+            else
+              memset (out + 3 * x, sample_at (row, x, params->depth), 3);
+          }
+      }
+  }
+  return TRUE;
 }
 
 static void
@@ -566,7 +661,6 @@ scan_thread (GTask        *task,
   do
     {
       g_autoptr(GByteArray) bytes = g_byte_array_new ();
-      int lines, channel = -1;
 
       status = sane_start (handle);
       if (status == SANE_STATUS_GOOD)
@@ -584,68 +678,9 @@ scan_thread (GTask        *task,
           goto out;
         }
 
-      if ((params.depth != 1 && params.depth != 8 && params.depth != 16)
-          || (params.depth == 1 && params.format != SANE_FRAME_GRAY)
-          || params.format > SANE_FRAME_BLUE || params.pixels_per_line <= 0
-          || params.bytes_per_line <= 0)
-        {
-          g_set_error (&error, PD_SANE_ERROR, PD_SANE_ERROR_UNSUPPORTED,
-                       _("The scanner “%s” sends pictures Passdesk cannot read (%d bits a "
-                         "sample). Choose the colour or grey mode in the scanner’s settings."),
-                       data->device_name, params.depth);
-          goto out;
-        }
-      /* Hand scanners and feeders learn the length of the page while scanning. */
-      lines = params.lines > 0 ? params.lines : (int) (bytes->len / params.bytes_per_line);
-      lines = MIN (lines, (int) (bytes->len / params.bytes_per_line));
-      if (lines <= 0)
-        {
-          g_set_error (&error, PD_SANE_ERROR, PD_SANE_ERROR_FAILED,
-                       _("The scanner “%s” sent an empty page. Check that the document lies on "
-                         "the glass, then scan again."), data->device_name);
-          goto out;
-        }
-      if (pixbuf == NULL)
-        {
-          pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, params.pixels_per_line, lines);
-          if (pixbuf == NULL)
-            {
-              error = error_from_status (SANE_STATUS_NO_MEM, data->device_name);
-              goto out;
-            }
-          /* A pass that comes short leaves white, not garbage. */
-          gdk_pixbuf_fill (pixbuf, 0xffffffff);
-        }
-      if (params.format == SANE_FRAME_RED)
-        channel = 0;
-      else if (params.format == SANE_FRAME_GREEN)
-        channel = 1;
-      else if (params.format == SANE_FRAME_BLUE)
-        channel = 2;
-
-      {
-        guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
-        int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
-        int width = MIN (params.pixels_per_line, gdk_pixbuf_get_width (pixbuf));
-
-        lines = MIN (lines, gdk_pixbuf_get_height (pixbuf));
-        for (int y = 0; y < lines; y++)
-          {
-            const guint8 *row = bytes->data + (gsize) y * params.bytes_per_line;
-            guint8 *out = pixels + (gsize) y * rowstride;
-
-            for (int x = 0; x < width; x++)
-              {
-                if (params.format == SANE_FRAME_RGB)
-                  for (int c = 0; c < 3; c++)
-                    out[3 * x + c] = sample_at (row, 3 * x + c, params.depth);
-                else if (channel >= 0)
-                  out[3 * x + channel] = sample_at (row, x, params.depth);
-                else
-                  memset (out + 3 * x, sample_at (row, x, params.depth), 3);
-              }
-          }
-      }
+      if (!pd_sane_frame_to_pixbuf (&params, bytes->data, bytes->len, data->device_name, &pixbuf,
+                                    &error))
+        goto out;
       pass++;
     }
   while (!params.last_frame && pass < 3);

@@ -125,6 +125,65 @@ jpeg_is_complete (const guint8 *data,
   return FALSE;
 }
 
+/* Progressive JPEGs from cameras carry about ten scans; each scan is a further pass over every
+ * coefficient of the image, so a file of thousands of tiny scans costs minutes of CPU. */
+#define MAX_JPEG_SCANS 100
+
+typedef enum {
+  JPEG_CODING_OK,
+  JPEG_CODING_UNSUPPORTED,
+  JPEG_CODING_TOO_MANY_SCANS,
+} JpegCoding;
+
+/* Which coding the frame headers declare, before any decoder sees the file. gdk-pixbuf 2.42's
+ * incremental JPEG loader spins for ever in jpeg_read_scanlines() on some damaged
+ * arithmetic-coded files (tests/photo/hostile/photo-loader-hang.jpg), and a decoding thread
+ * cannot be stopped from outside: a time budget would need a subprocess per photo, which the
+ * app's worker threads cannot fork safely. Refusing the codings Passdesk never meets is cheap and
+ * exact: cameras, phones and scanners write baseline, extended or progressive Huffman JPEGs
+ * (SOF0, SOF1, SOF2); arithmetic coding (SOF9-11, DAC), lossless (SOF3) and hierarchical frames
+ * (SOF5-7, SOF13-15) are what is left, so every frame header and every scan is checked. */
+static JpegCoding
+jpeg_check_coding (const guint8 *data,
+                   gsize         size)
+{
+  gsize i = 2;
+  guint scans = 0;
+
+  while (i < size)
+    {
+      guint8 marker;
+      gsize length;
+
+      /* As libjpeg's next_marker(): bytes that are no marker, a stuffed zero included, are
+       * skipped with a warning, so a frame header after garbage is still read and must be
+       * found here too. */
+      if (data[i] != 0xff)
+        {
+          i++;
+          continue;
+        }
+      while (i < size && data[i] == 0xff)
+        i++;
+      if (i >= size)
+        break;
+      marker = data[i++];
+      if (marker == 0x00 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8))
+        continue;
+      if (marker == 0xd9)
+        break;
+      if (marker == 0xc3 || (marker >= 0xc5 && marker <= 0xc7) || (marker >= 0xc9 && marker <= 0xcf))
+        return JPEG_CODING_UNSUPPORTED;
+      if (i + 1 >= size)
+        break;
+      length = (gsize) data[i] << 8 | data[i + 1];
+      i += MAX (length, 2);
+      if (marker == 0xda && ++scans > MAX_JPEG_SCANS)
+        return JPEG_CODING_TOO_MANY_SCANS;
+    }
+  return JPEG_CODING_OK;
+}
+
 static GdkPixbuf *
 flatten_onto_white (GdkPixbuf *pixbuf)
 {
@@ -181,6 +240,25 @@ pd_photo_image_load_bytes (GBytes  *bytes,
       return NULL;
     }
 
+  if (g_str_equal (type, "jpeg"))
+    {
+      switch (jpeg_check_coding (data, size))
+        {
+        case JPEG_CODING_UNSUPPORTED:
+          g_set_error_literal (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_UNREADABLE,
+                               _("The photo file is damaged or uses a JPEG coding that cameras do not "
+                                 "write (arithmetic or lossless). Take the photo again, or save it as "
+                                 "a standard JPEG."));
+          return NULL;
+        case JPEG_CODING_TOO_MANY_SCANS:
+          g_set_error_literal (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_UNREADABLE,
+                               _("The photo file is damaged: it is cut into far more passes than a "
+                                 "camera writes. Take the photo again, or save it as a standard JPEG."));
+          return NULL;
+        case JPEG_CODING_OK:
+          break;
+        }
+    }
   loader = gdk_pixbuf_loader_new_with_type (type, &local_error);
   if (loader == NULL)
     {
