@@ -113,7 +113,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
 
   if (g_str_has_prefix (lines[3], "Bearer "))
-    officer = pd_central_db_lookup_session (db, lines[3] + strlen ("Bearer "), time);
+    officer = pd_central_db_lookup_session (db, lines[3] + strlen ("Bearer "), lines[0], time);
   g_assert (officer == NULL);   /* nobody signed in to this database */
   return 0;
 }
