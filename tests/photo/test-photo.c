@@ -363,6 +363,33 @@ test_hostile_files (void)
 }
 
 /* Every cut of a good JPEG and PNG is refused, and flipped bytes never crash the reader. */
+/* WebP through Debian's webp-pixbuf-loader (build-aux/install-deps.sh installs it); formats
+ * that no loader reads are named in the message. */
+static void
+test_webp_and_other_formats (void)
+{
+  g_autoptr(GdkPixbuf) base = load_variant ("base.png");
+  g_autofree char *webp_path = g_build_filename (tmpdir, "base.webp", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) webp = NULL;
+  g_autoptr(PdPhotoReport) report = NULL;
+  static const guint8 heic[] = { 0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0 };
+  g_autoptr(GBytes) heic_bytes = g_bytes_new_static (heic, sizeof heic);
+  g_autoptr(GdkPixbuf) none = NULL;
+
+  g_assert_true (gdk_pixbuf_save (base, webp_path, "webp", &error, "quality", "90", NULL));
+  g_assert_no_error (error);
+  webp = pd_photo_image_load_file (webp_path, &error);
+  g_assert_no_error (error);
+  report = pd_photo_analyze (model, tolerant, webp, PD_PHOTO_MODE_CAPTURE);
+  g_assert_cmpuint (pd_photo_report_get_face_count (report), ==, 1);
+
+  none = pd_photo_image_load_bytes (heic_bytes, &error);
+  g_assert_null (none);
+  g_assert_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "HEIC"));
+}
+
 static void
 test_cut_and_damaged (void)
 {
@@ -634,6 +661,7 @@ main (int   argc,
   g_test_add_func ("/photo/jpeg-size-limit", test_jpeg_size_limit);
   g_test_add_func ("/photo/hostile-files", test_hostile_files);
   g_test_add_func ("/photo/cut-and-damaged", test_cut_and_damaged);
+  g_test_add_func ("/photo/webp-and-other-formats", test_webp_and_other_formats);
   g_test_add_func ("/photo/model-errors", test_model_errors);
   g_test_add_func ("/photo/profiles", test_profiles);
   g_test_add_func ("/photo/cli", test_cli);
