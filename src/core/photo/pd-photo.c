@@ -1098,8 +1098,6 @@ measure_face (PdPhotoReport  *report,
                        (face->points[8].y - (left.y + right.y) / 2) * ux;
 
   report->head_height = MAX (eye_to_chin, 1) * (1 + profile->head.crown_from_eyes);
-  report->jaw_width = (face->points[16].x - face->points[0].x) * ux +
-                      (face->points[16].y - face->points[0].y) * uy;
 }
 
 PdPhotoReport *
