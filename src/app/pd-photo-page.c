@@ -44,6 +44,7 @@ static const CheckInfo check_infos[] = {
   { PD_PHOTO_CHECK_LIGHTING, N_("Even lighting") },
   { PD_PHOTO_CHECK_SHARPNESS, N_("Sharpness") },
   { PD_PHOTO_CHECK_NATURAL_COLOR, N_("Natural colour") },
+  { PD_PHOTO_CHECK_GLASSES, N_("No glasses") },
 };
 
 #define N_CHECKS G_N_ELEMENTS (check_infos)
@@ -206,7 +207,7 @@ failed_ids (const PdPhotoReport *report)
     {
       const PdPhotoCheck *check = pd_photo_report_get_check (report, i);
 
-      if (check->passed)
+      if (check->passed || !check->measured)
         continue;
       if (ids->len > 0)
         g_string_append_c (ids, ',');
@@ -219,7 +220,7 @@ static const PdPhotoCheck *
 first_failed (const PdPhotoReport *report)
 {
   for (guint i = 0; i < pd_photo_report_get_n_checks (report); i++)
-    if (!pd_photo_report_get_check (report, i)->passed)
+    if (pd_photo_report_get_check (report, i)->measured && !pd_photo_report_get_check (report, i)->passed)
       return pd_photo_report_get_check (report, i);
   return NULL;
 }
@@ -306,7 +307,7 @@ update_rows (PdPhotoPage *self)
       CheckRow *r = &self->rows[i];
       const PdPhotoCheck *check = report ? pd_photo_report_find_check (report, check_infos[i].id) : NULL;
 
-      if (check == NULL)
+      if (check == NULL || !check->measured)
         /* The resolution is judged on the photo taken, not on the preview. */
         set_row (r, g_strcmp0 (check_infos[i].id, PD_PHOTO_CHECK_RESOLUTION) != 0 || report == NULL,
                  ROW_NOT_CHECKED, report != NULL ? _("Checked once a single face is seen") : NULL);
@@ -1122,7 +1123,7 @@ override_action (GtkWidget  *widget,
     {
       const PdPhotoCheck *check = pd_photo_report_get_check (report, i);
 
-      if (!check->passed)
+      if (check->measured && !check->passed)
         for (guint j = 0; j < N_CHECKS; j++)
           if (g_strcmp0 (check_infos[j].id, check->id) == 0)
             g_string_append_printf (body, "\n• %s", _(check_infos[j].title));

@@ -87,7 +87,7 @@ main (int   argc,
   g_autofree char *base_path = NULL;
   g_autofree char *original_path = NULL;
   g_autofree char *model_path = NULL;
-  g_autofree double *load_ms = NULL, *preview_ms = NULL, *still_ms = NULL, *decode_ms = NULL;
+  g_autofree double *load_ms = NULL, *preview_ms = NULL, *pose_ms = NULL, *empty_ms = NULL, *still_ms = NULL, *decode_ms = NULL;
   g_autofree double *analyze_ms = NULL, *crop_ms = NULL;
   guint runs = DEFAULT_RUNS;
   gboolean ok = TRUE;
@@ -138,6 +138,42 @@ main (int   argc,
         g_error ("No face in the preview frame");
     }
 
+  /* The head pose fit alone, on the preview's landmarks: what the 3-D fit adds to each frame. */
+  {
+    g_autoptr(PdPhotoReport) report = pd_photo_analyze (model, profile, preview, PD_PHOTO_MODE_PREVIEW);
+    const PdFace *face = pd_photo_report_get_face (report);
+
+    pose_ms = g_new (double, runs * 4);
+    for (guint i = 0; i < runs * 4; i++)
+      {
+        double start = now_ms ();
+        PdFacePose pose;
+
+        if (!pd_face_estimate_pose (face, 640, 480, &pose))
+          g_error ("The head pose fit failed on the preview frame");
+        pose_ms[i] = now_ms () - start;
+      }
+  }
+
+  /* An empty chair: no face, so the picture's own checks run instead. */
+  {
+    g_autoptr(GdkPixbuf) empty = gdk_pixbuf_scale_simple (original, 640, 480, GDK_INTERP_BILINEAR);
+    g_autoptr(GdkPixbuf) blank = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 640, 480);
+
+    /* The studio backdrop without the person: its top-left corner, enlarged. */
+    gdk_pixbuf_scale (empty, blank, 0, 0, 640, 480, 0, 0, 4, 4, GDK_INTERP_BILINEAR);
+    empty_ms = g_new (double, runs * 4);
+    for (guint i = 0; i < runs * 4; i++)
+      {
+        double start = now_ms ();
+        g_autoptr(PdPhotoReport) report = pd_photo_analyze (model, profile, blank, PD_PHOTO_MODE_PREVIEW);
+
+        empty_ms[i] = now_ms () - start;
+        if (pd_photo_report_get_face_count (report) != 0)
+          g_error ("A face in the empty frame");
+      }
+  }
+
   still = make_frame (original, 4000, 3000);
   still_jpeg = pd_photo_image_encode_jpeg (still, 92, 92, 0, G_MAXSIZE, 300, NULL, &error);
   if (still_jpeg == NULL)
@@ -177,6 +213,8 @@ main (int   argc,
   g_print ("bench-photo: medians of %u runs (model load: %u)\n", runs, MIN (runs, 3));
   ok &= report_line ("model load", median (load_ms, MIN (runs, 3)), LOAD_TARGET_MS);
   ok &= report_line ("640x480 preview frame, all checks", median (preview_ms, runs * 4), PREVIEW_TARGET_MS);
+  g_print ("  of which the head pose fit %.2f ms\n", median (pose_ms, runs * 4));
+  ok &= report_line ("640x480 preview frame with no face", median (empty_ms, runs * 4), PREVIEW_TARGET_MS);
   ok &= report_line ("12 MP JPEG still: decode, check, crop, encode", median (still_ms, runs), STILL_TARGET_MS);
   g_print ("  of which decode %.1f ms, check %.1f ms, crop and encode %.1f ms\n",
            median (decode_ms, runs), median (analyze_ms, runs), median (crop_ms, runs));

@@ -78,6 +78,24 @@ GArray      *pd_face_model_detect       (PdFaceModel          *model,
                                          const PdGrayImage    *full,
                                          double                min_score);
 
+/* The head's rotation, in degrees, from a generic 3-D face fitted to the landmarks.
+ * Positive yaw: the nose turned towards the image's right (the person turned to their left);
+ * positive pitch: the head bowed; positive roll: the image's right eye lower. */
+typedef struct {
+  double yaw;
+  double pitch;
+  double roll;
+  double error;   /* root-mean-square reprojection error, in eye distances */
+} PdFacePose;
+
+/* Fits a generic 3-D face (average adult proportions) to @face's landmarks, seen through a
+ * pinhole camera whose focal length is guessed from the picture's size (@width × @height):
+ * no model is needed, only dlib's optimiser. FALSE when the fit does not converge. */
+gboolean     pd_face_estimate_pose      (const PdFace         *face,
+                                         int                   width,
+                                         int                   height,
+                                         PdFacePose           *pose);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdFaceModel, pd_face_model_free)
 
 G_END_DECLS

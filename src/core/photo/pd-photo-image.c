@@ -64,6 +64,25 @@ sniff_type (const guint8 *data,
     return "jpeg";
   if (size >= sizeof png_magic && memcmp (data, png_magic, sizeof png_magic) == 0)
     return "png";
+  /* Phones and web pages save WebP; Debian's webp-pixbuf-loader reads it. */
+  if (size >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
+    return "webp";
+  return NULL;
+}
+
+/* The name of a format Passdesk does not read, so that the message can say which it is. */
+static const char *
+unsupported_name (const guint8 *data,
+                  gsize         size)
+{
+  if (size >= 12 && memcmp (data + 4, "ftyp", 4) == 0)
+    return memcmp (data + 8, "avif", 4) == 0 ? "AVIF" : "HEIC";
+  if (size >= 4 && memcmp (data, "GIF8", 4) == 0)
+    return "GIF";
+  if (size >= 2 && memcmp (data, "BM", 2) == 0)
+    return "BMP";
+  if (size >= 4 && (memcmp (data, "II*", 4) == 0 || memcmp (data, "MM\0*", 4) == 0))
+    return "TIFF";
   return NULL;
 }
 
@@ -233,10 +252,17 @@ pd_photo_image_load_bytes (GBytes  *bytes,
       return NULL;
     }
   type = sniff_type (data, size);
+  if (type == NULL && unsupported_name (data, size) != NULL)
+    {
+      g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_FORMAT,
+                   _("The photo is a %s file, which Passdesk does not read. Save it as JPEG "
+                     "(or PNG or WebP) and try again."), unsupported_name (data, size));
+      return NULL;
+    }
   if (type == NULL)
     {
       g_set_error_literal (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_FORMAT,
-                           _("The file is not a JPEG or PNG photo. Save the photo as JPEG and try again."));
+                           _("The file is not a JPEG, PNG or WebP photo. Save the photo as JPEG and try again."));
       return NULL;
     }
 
@@ -262,9 +288,14 @@ pd_photo_image_load_bytes (GBytes  *bytes,
   loader = gdk_pixbuf_loader_new_with_type (type, &local_error);
   if (loader == NULL)
     {
-      g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_FORMAT,
-                   _("This system cannot read %s photos: %s. Install the gdk-pixbuf loaders."),
-                   type, local_error->message);
+      if (g_str_equal (type, "webp"))
+        g_set_error_literal (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_FORMAT,
+                             _("This system cannot read WebP photos. Install the package "
+                               "webp-pixbuf-loader, or save the photo as JPEG and try again."));
+      else
+        g_set_error (error, PD_PHOTO_IMAGE_ERROR, PD_PHOTO_IMAGE_ERROR_FORMAT,
+                     _("This system cannot read %s photos: %s. Install the gdk-pixbuf loaders."),
+                     type, local_error->message);
       return NULL;
     }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &probe);

@@ -50,7 +50,6 @@ struct _PdPhotoReport {
   gboolean    has_face;
   PdFace      face;          /* continuous coordinates */
   double      head_height;   /* chin to crown, source pixels */
-  double      jaw_width;
   gboolean    background_passed;
   double      background_rgb[3];
   GArray     *checks;        /* PdPhotoCheck */

@@ -36,11 +36,14 @@ typedef struct {
     double eye_line_min, eye_line_max, eye_line_target, eye_distance_min_px;
   } head;
   struct {
-    double yaw_max_deg, pitch_max_deg, roll_max_deg, yaw_gain, pitch_neutral, pitch_gain_deg;
+    double yaw_max_deg, pitch_max_deg, roll_max_deg, pitch_neutral_deg;
   } pose;
   struct {
     double eye_aspect_min, mouth_gap_max;
   } expression;
+  struct {
+    double bridge_edge_max, rim_edge_max;
+  } glasses;
   struct {
     double luma_min, luma_std_max, chroma_max, whiten_distance_max;
   } background;
@@ -51,7 +54,7 @@ typedef struct {
     double cheek_ratio_min;
   } lighting;
   struct {
-    double laplacian_percent_min;
+    double laplacian_percent_min, picture_laplacian_percent_min;
   } sharpness;
   struct {
     double face_chroma_min, face_hue_min_deg, face_hue_max_deg;

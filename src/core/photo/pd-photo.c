@@ -21,6 +21,8 @@ G_DEFINE_QUARK (pd-photo-error-quark, pd_photo_error)
 #define RAD_TO_DEG (180.0 / G_PI)
 /* Below this share of the analysis frame the background statistics mean nothing. */
 #define BACKGROUND_VISIBLE_MIN 0.02
+/* Luma spread under which a tile of the picture is plain: its sharpness means nothing. */
+#define PICTURE_CONTRAST_MIN 6
 
 /* ---- pixels ---- */
 
@@ -282,10 +284,23 @@ add_check (PdPhotoReport *report,
     .limit_max = limit_max,
     .unit = unit,
     .message = g_strdup (message),
+    .measured = TRUE,
   };
 
   g_array_append_val (report->checks, check);
   return &g_array_index (report->checks, PdPhotoCheck, report->checks->len - 1);
+}
+
+/* A check of one face when there is no single face to measure. */
+static void
+add_unmeasured (PdPhotoReport *report,
+                const char    *id,
+                const char    *unit)
+{
+  PdPhotoCheck *check = add_check (report, id, FALSE, NAN, NAN, NAN, unit,
+                                   _("Not measured: this check needs exactly one face in the picture."));
+
+  check->measured = FALSE;
 }
 
 static void
@@ -551,54 +566,56 @@ check_framing_final (PdPhotoReport  *report,
 
 static void
 check_pose_and_expression (PdPhotoReport  *report,
-                           PdPhotoProfile *profile)
+                           PdPhotoProfile *profile,
+                           int             width,
+                           int             height)
 {
   const PdFace *face = &report->face;
   const PdFacePoint *p = face->points;
-  PdFacePoint left = mean_point (face, 36, 41);
-  PdFacePoint right = mean_point (face, 42, 47);
-  PdFacePoint eyes = { (left.x + right.x) / 2, (left.y + right.y) / 2 };
-  double length = MAX (distance (left, right), 1e-6);
-  double ux = (right.x - left.x) / length, uy = (right.y - left.y) / length;
-  double roll = atan2 (right.y - left.y, right.x - left.x) * RAD_TO_DEG;
-  double jaw_mid_u = ((p[0].x + p[16].x) / 2) * ux + ((p[0].y + p[16].y) / 2) * uy;
-  double nose_u = p[30].x * ux + p[30].y * uy;
-  double half_jaw = MAX (report->jaw_width / 2, 1e-6);
-  double yaw, pitch, eyes_to_nose, nose_to_chin, eye_aspect_min, mouth_gap;
+  double yaw, pitch, roll, eye_aspect_min, mouth_gap;
+  PdFacePose pose;
   const char *message;
 
-  /* Positive roll: the image's right eye (the person's left) is lower. */
-  if (fabs (roll) > profile->pose.roll_max_deg)
-    message = roll > 0 ? _("Tilt your head slightly to the right: keep both eyes level.")
-                       : _("Tilt your head slightly to the left: keep both eyes level.");
+  if (!pd_face_estimate_pose (face, width, height, &pose))
+    {
+      add_unmeasured (report, PD_PHOTO_CHECK_ROLL, "deg");
+      add_unmeasured (report, PD_PHOTO_CHECK_YAW, "deg");
+      add_unmeasured (report, PD_PHOTO_CHECK_PITCH, "deg");
+    }
   else
-    message = _("The eyes are level.");
-  add_check (report, PD_PHOTO_CHECK_ROLL, fabs (roll) <= profile->pose.roll_max_deg, roll,
-             -profile->pose.roll_max_deg, profile->pose.roll_max_deg, "deg", message);
+    {
+      roll = pose.roll;
+      yaw = pose.yaw;
+      /* A level head seen by a camera at eye height fits the generic face with its chin a
+       * little down: the profile's neutral pitch takes that bias out. */
+      pitch = pose.pitch - profile->pose.pitch_neutral_deg;
 
-  /* The nose tip moves off the middle of the jaw line as the head turns: positive yaw when it
-   * moves to the image's right, that is when the person turned to their left. */
-  yaw = asin (CLAMP ((nose_u - jaw_mid_u) / half_jaw / profile->pose.yaw_gain, -1, 1)) * RAD_TO_DEG;
-  if (fabs (yaw) > profile->pose.yaw_max_deg)
-    message = yaw > 0 ? _("Turn your head slightly to the right and look straight at the camera.")
-                      : _("Turn your head slightly to the left and look straight at the camera.");
-  else
-    message = _("The face looks straight at the camera.");
-  add_check (report, PD_PHOTO_CHECK_YAW, fabs (yaw) <= profile->pose.yaw_max_deg, yaw,
-             -profile->pose.yaw_max_deg, profile->pose.yaw_max_deg, "deg", message);
+      /* Positive roll: the image's right eye (the person's left) is lower. */
+      if (fabs (roll) > profile->pose.roll_max_deg)
+        message = roll > 0 ? _("Tilt your head slightly to the right: keep both eyes level.")
+                           : _("Tilt your head slightly to the left: keep both eyes level.");
+      else
+        message = _("The eyes are level.");
+      add_check (report, PD_PHOTO_CHECK_ROLL, fabs (roll) <= profile->pose.roll_max_deg, roll,
+                 -profile->pose.roll_max_deg, profile->pose.roll_max_deg, "deg", message);
 
-  /* The nose tip sits lower between the eye line and the chin when the head bows. */
-  eyes_to_nose = (p[30].x - eyes.x) * -uy + (p[30].y - eyes.y) * ux;
-  nose_to_chin = (p[8].x - p[30].x) * -uy + (p[8].y - p[30].y) * ux;
-  pitch = (eyes_to_nose / MAX (eyes_to_nose + nose_to_chin, 1e-6) - profile->pose.pitch_neutral) *
-          profile->pose.pitch_gain_deg;
-  if (fabs (pitch) > profile->pose.pitch_max_deg)
-    message = pitch > 0 ? _("Raise your chin slightly and look straight at the camera.")
-                        : _("Lower your chin slightly and look straight at the camera.");
-  else
-    message = _("The head is neither raised nor lowered.");
-  add_check (report, PD_PHOTO_CHECK_PITCH, fabs (pitch) <= profile->pose.pitch_max_deg, pitch,
-             -profile->pose.pitch_max_deg, profile->pose.pitch_max_deg, "deg", message);
+      /* Positive yaw: the nose turned to the image's right, the person to their left. */
+      if (fabs (yaw) > profile->pose.yaw_max_deg)
+        message = yaw > 0 ? _("Turn your head slightly to the right and look straight at the camera.")
+                          : _("Turn your head slightly to the left and look straight at the camera.");
+      else
+        message = _("The face looks straight at the camera.");
+      add_check (report, PD_PHOTO_CHECK_YAW, fabs (yaw) <= profile->pose.yaw_max_deg, yaw,
+                 -profile->pose.yaw_max_deg, profile->pose.yaw_max_deg, "deg", message);
+
+      if (fabs (pitch) > profile->pose.pitch_max_deg)
+        message = pitch > 0 ? _("Raise your chin slightly and look straight at the camera.")
+                            : _("Lower your chin slightly and look straight at the camera.");
+      else
+        message = _("The head is neither raised nor lowered.");
+      add_check (report, PD_PHOTO_CHECK_PITCH, fabs (pitch) <= profile->pose.pitch_max_deg, pitch,
+                 -profile->pose.pitch_max_deg, profile->pose.pitch_max_deg, "deg", message);
+    }
 
   eye_aspect_min = MIN (eye_aspect (face, 36), eye_aspect (face, 42));
   add_check (report, PD_PHOTO_CHECK_EYES_OPEN, eye_aspect_min >= profile->expression.eye_aspect_min,
@@ -700,6 +717,74 @@ histogram_quantile (const guint *histogram,
         return i;
     }
   return 255;
+}
+
+/* The strongest horizontal edge in @box: the mean, along each row, of the luma's vertical
+ * difference over two rows, then the largest row, in percent of @face_luma. A frame of glasses
+ * draws a line across the nose bridge and along the rims under the eyes; skin there is smooth
+ * and its shading changes slowly. */
+static double
+row_edge (const guint8 *rgb,
+          int           width,
+          int           height,
+          Box           box,
+          double        face_luma)
+{
+  double best = 0;
+
+  for (int v = MAX (box.v0, 1); v < MIN (box.v1, height - 1); v++)
+    {
+      double sum = 0;
+      int n = 0;
+
+      for (int u = box.u0; u < box.u1; u++, n++)
+        sum += fabs (luma (rgb + ((gsize) (v + 1) * width + u) * 3) -
+                     luma (rgb + ((gsize) (v - 1) * width + u) * 3));
+      if (n > 0)
+        best = MAX (best, 100 * sum / n / MAX (face_luma, 1));
+    }
+  return best;
+}
+
+static void
+check_glasses (PdPhotoReport      *report,
+               PdPhotoProfile     *profile,
+               const guint8       *rgb,
+               int                 width,
+               int                 height,
+               const PdFacePoint  *q,
+               double              face_luma)
+{
+  double eye_gap = q[42].x - q[39].x;
+  double eye_height = MAX (q[41].y - q[37].y, MAX (q[47].y - q[43].y, 1));
+  double bridge, rim_left, rim_right, rim;
+  gboolean passed;
+  Box box;
+
+  /* Across the bridge: the middle half between the inner eye corners, from the brows' lower
+   * edge down to the nose's upper third. */
+  box = box_clamp (q[39].x + 0.25 * eye_gap, MIN (q[21].y, q[22].y) + eye_height,
+                   q[42].x - 0.25 * eye_gap, q[29].y, width, height);
+  bridge = row_edge (rgb, width, height, box, face_luma);
+  /* Under each eye, where the lower rim runs: below the lower lid by one eye height, to three. */
+  box = box_clamp (q[36].x, MAX (q[40].y, q[41].y) + 1.0 * eye_height,
+                   q[39].x, MAX (q[40].y, q[41].y) + 3.5 * eye_height, width, height);
+  rim_left = row_edge (rgb, width, height, box, face_luma);
+  box = box_clamp (q[42].x, MAX (q[46].y, q[47].y) + 1.0 * eye_height,
+                   q[45].x, MAX (q[46].y, q[47].y) + 3.5 * eye_height, width, height);
+  rim_right = row_edge (rgb, width, height, box, face_luma);
+  /* A rim shows under both eyes; a shadow or a wrinkle under one. */
+  rim = MIN (rim_left, rim_right);
+
+  passed = bridge <= profile->glasses.bridge_edge_max && rim <= profile->glasses.rim_edge_max;
+  if (bridge / profile->glasses.bridge_edge_max >= rim / profile->glasses.rim_edge_max)
+    add_check (report, PD_PHOTO_CHECK_GLASSES, passed, bridge, NAN, profile->glasses.bridge_edge_max,
+               "", passed ? _("No glasses are seen.")
+                          : _("Take off your glasses: the passport photo must show the eyes without them."));
+  else
+    add_check (report, PD_PHOTO_CHECK_GLASSES, passed, rim, NAN, profile->glasses.rim_edge_max,
+               "", passed ? _("No glasses are seen.")
+                          : _("Take off your glasses: the passport photo must show the eyes without them."));
 }
 
 static void
@@ -867,6 +952,137 @@ check_photometry (PdPhotoReport  *report,
   else
     add_check (report, PD_PHOTO_CHECK_NATURAL_COLOR, TRUE, hue, profile->color.face_hue_min_deg,
                profile->color.face_hue_max_deg, "deg", _("The colours look natural."));
+
+  check_glasses (report, profile, rgb, width, height, q, face_mean);
+}
+
+/* The checks that need no face, on the whole picture, when there is no single face: a picture
+ * too small, blurred, dark or grey is then told so rather than only "no face", which is often
+ * why no face was found. The face checks are reported as not measured. */
+static void
+check_picture (PdPhotoReport  *report,
+               PdPhotoProfile *profile,
+               GdkPixbuf      *image,
+               int             width,
+               int             height)
+{
+  /* Twice the face analysis's height: the whole picture at 240 px would hide the blur of a
+   * face that fills a fifth of it. */
+  int out_h = (int) MIN (height, 2 * profile->capture.analysis_height_px);
+  int out_w = CLAMP ((int) round ((double) out_h * width / height), 16, 4 * out_h);
+  PdPhotoFrame frame = {
+    .ex = width / 2.0, .ey = height / 2.0, .ux = 1, .uy = 0,
+    .scale = (double) height / out_h,
+    .width = out_w, .height = out_h,
+    .eye_u = out_w / 2.0, .eye_v = out_h / 2.0,
+  };
+  g_autofree guint8 *rgb = g_malloc ((gsize) out_w * out_h * 3);
+  guint luma_hist[256] = { 0 }, chroma_hist[256] = { 0 };
+  guint n;
+  double dark, bright, chroma, sharpness = 0;
+
+  init_colour_tables ();
+  if (report->mode != PD_PHOTO_MODE_PREVIEW)
+    {
+      /* The standard frame, at its smallest, must fit in the picture. */
+      double needed = report->mode == PD_PHOTO_MODE_FINAL
+                      ? profile->output.height_px - 1
+                      : profile->output.height_px * profile->capture.source_scale_min;
+      double size = MIN (height, width * profile->output.height_px / profile->output.width_px);
+
+      add_check (report, PD_PHOTO_CHECK_RESOLUTION, size >= needed, size, needed, NAN, "px",
+                 size >= needed
+                 ? _("The picture has enough pixels; the face's own size is checked once one face is seen.")
+                 : _("The picture is too small for a sharp print. Move closer to the camera, or set the "
+                     "camera to its full resolution."));
+    }
+  add_unmeasured (report, PD_PHOTO_CHECK_HEAD_SIZE, "ratio");
+  add_unmeasured (report, PD_PHOTO_CHECK_HEAD_POSITION, "ratio");
+  add_unmeasured (report, PD_PHOTO_CHECK_ROLL, "deg");
+  add_unmeasured (report, PD_PHOTO_CHECK_YAW, "deg");
+  add_unmeasured (report, PD_PHOTO_CHECK_PITCH, "deg");
+  add_unmeasured (report, PD_PHOTO_CHECK_EYES_OPEN, "ratio");
+  add_unmeasured (report, PD_PHOTO_CHECK_MOUTH_CLOSED, "ratio");
+  add_unmeasured (report, PD_PHOTO_CHECK_BACKGROUND, "luma");
+
+  pd_photo_render_frame (image, &frame, rgb, NULL);
+  /* Every other pixel of every other row is plenty for these statistics, and keeps an empty
+   * chair's preview frame cheap. */
+  n = 0;
+  for (int v = 0; v < out_h; v += 2)
+    for (int u = 0; u < out_w; u += 2, n++)
+      {
+        const guint8 *p = rgb + ((gsize) v * out_w + u) * 3;
+        double a, b;
+
+        rgb_to_ab (p, &a, &b);
+        luma_hist[(int) CLAMP (luma (p) + 0.5, 0, 255)]++;
+        chroma_hist[(int) CLAMP (hypot (a, b) * 2, 0, 255)]++;
+      }
+
+  /* Exposure with no face to measure: wrong only when even the brightest parts are darker
+   * than a face may be, or even the darkest brighter; a white wall alone is neither. */
+  bright = histogram_quantile (luma_hist, n, 0.95);
+  dark = histogram_quantile (luma_hist, n, 0.05);
+  if (bright < profile->exposure.face_luma_min)
+    add_check (report, PD_PHOTO_CHECK_EXPOSURE, FALSE, bright, profile->exposure.face_luma_min,
+               NAN, "luma", _("The picture is too dark. Add light in front of the face, or turn towards the window."));
+  else if (dark > profile->exposure.face_luma_max)
+    add_check (report, PD_PHOTO_CHECK_EXPOSURE, FALSE, dark, NAN, profile->exposure.face_luma_max,
+               "luma", _("The picture is too bright. Dim the light or move the lamp further away."));
+  else
+    add_check (report, PD_PHOTO_CHECK_EXPOSURE, TRUE, bright, profile->exposure.face_luma_min, NAN,
+               "luma", _("The picture is neither too dark nor too bright."));
+  add_unmeasured (report, PD_PHOTO_CHECK_LIGHTING, "ratio");
+
+  /* Sharpness: in the sharpest of 4 × 4 tiles over the middle of the picture, where the
+   * subject is, the Laplacian's spread in percent of the luma's own spread. Blur takes away
+   * the fine detail much faster than the contrast, whatever the content and its brightness, so
+   * that a dark suit or a pale wall is judged as a face would be. Tiles with no contrast to
+   * speak of (a plain wall) tell nothing and are left out. */
+  for (int ty = 0; ty < 4; ty++)
+    for (int tx = 0; tx < 4; tx++)
+      {
+        int u0 = out_w / 8 + tx * out_w * 3 / 16, u1 = u0 + out_w * 3 / 16;
+        int v0 = out_h / 8 + ty * out_h * 3 / 16, v1 = v0 + out_h * 3 / 16;
+        double sum = 0, sum2 = 0, y_sum = 0, y_sum2 = 0, count = 0, lap_std, y_std;
+
+        for (int v = MAX (v0, 1); v < MIN (v1, out_h - 1); v++)
+          for (int u = MAX (u0, 1); u < MIN (u1, out_w - 1); u++)
+            {
+              const guint8 *c = rgb + ((gsize) v * out_w + u) * 3;
+              double lap = 4 * luma (c) - luma (c - 3) - luma (c + 3) -
+                           luma (c - (gsize) out_w * 3) - luma (c + (gsize) out_w * 3);
+
+              sum += lap;
+              sum2 += lap * lap;
+              y_sum += luma (c);
+              y_sum2 += luma (c) * luma (c);
+              count++;
+            }
+        if (count == 0)
+          continue;
+        lap_std = sqrt (MAX (sum2 / count - (sum / count) * (sum / count), 0));
+        y_std = sqrt (MAX (y_sum2 / count - (y_sum / count) * (y_sum / count), 0));
+        if (y_std >= PICTURE_CONTRAST_MIN)
+          sharpness = MAX (sharpness, 100 * lap_std / y_std);
+      }
+  add_check (report, PD_PHOTO_CHECK_SHARPNESS,
+             sharpness >= profile->sharpness.picture_laplacian_percent_min, sharpness,
+             profile->sharpness.picture_laplacian_percent_min, NAN, "",
+             sharpness >= profile->sharpness.picture_laplacian_percent_min
+             ? _("The picture is sharp.")
+             : _("The photo is blurred. Hold still, clean the lens and let the camera focus on the face."));
+
+  /* Colour: with no skin to judge the hue by, only whether the picture has colour at all;
+   * the most colourful twentieth, as a grey suit on a white wall has little. */
+  chroma = histogram_quantile (chroma_hist, n, 0.95) / 2;
+  add_check (report, PD_PHOTO_CHECK_NATURAL_COLOR, chroma >= profile->color.face_chroma_min, chroma,
+             profile->color.face_chroma_min, NAN, "chroma",
+             chroma >= profile->color.face_chroma_min
+             ? _("The picture is in colour.")
+             : _("The photo has no colour. Take it in colour, with the camera's colour mode on."));
+  add_unmeasured (report, PD_PHOTO_CHECK_GLASSES, "");
 }
 
 static void
@@ -882,8 +1098,6 @@ measure_face (PdPhotoReport  *report,
                        (face->points[8].y - (left.y + right.y) / 2) * ux;
 
   report->head_height = MAX (eye_to_chin, 1) * (1 + profile->head.crown_from_eyes);
-  report->jaw_width = (face->points[16].x - face->points[0].x) * ux +
-                      (face->points[16].y - face->points[0].y) * uy;
 }
 
 PdPhotoReport *
@@ -939,7 +1153,10 @@ pd_photo_analyze (PdFaceModel    *model,
   report->face_count = faces->len;
   check_single_face (report);
   if (faces->len != 1)
-    return g_steal_pointer (&report);
+    {
+      check_picture (report, profile, image, width, height);
+      return g_steal_pointer (&report);
+    }
 
   report->has_face = TRUE;
   report->face = g_array_index (faces, PdFace, 0);
@@ -955,7 +1172,7 @@ pd_photo_analyze (PdFaceModel    *model,
     check_framing_final (report, profile, width, height);
   else
     check_framing_capture (report, profile, width, height);
-  check_pose_and_expression (report, profile);
+  check_pose_and_expression (report, profile, width, height);
   check_photometry (report, profile, image);
 
   return g_steal_pointer (&report);
@@ -1038,8 +1255,13 @@ pd_photo_report_to_json (const PdPhotoReport *report)
       json_builder_add_string_value (builder, check->id);
       json_builder_set_member_name (builder, "passed");
       json_builder_add_boolean_value (builder, check->passed);
+      json_builder_set_member_name (builder, "measured");
+      json_builder_add_boolean_value (builder, check->measured);
       json_builder_set_member_name (builder, "value");
-      json_builder_add_double_value (builder, tidy (check->value));
+      if (check->measured)
+        json_builder_add_double_value (builder, tidy (check->value));
+      else
+        json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "limit");
       json_builder_begin_object (builder);
       if (!isnan (check->limit_min))

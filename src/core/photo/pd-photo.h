@@ -5,8 +5,9 @@
  * tells the person what to do. Left and right in messages are the person's own: photos are not
  * mirrored, so the person's left is on the right of the picture.
  *
- * Not checked: glasses, head coverings and hair over the ears. The 68 landmarks do not see
- * them reliably, and a guess would send people home for nothing; the officer checks them by eye.
+ * Not checked: head coverings and hair over the ears. The 68 landmarks do not see them
+ * reliably, and a guess would send people home for nothing; the officer checks them by eye.
+ * Glasses are checked from the edges their frame draws across the nose and under the eyes.
  */
 #pragma once
 
@@ -49,6 +50,7 @@ typedef enum {
 #define PD_PHOTO_CHECK_LIGHTING      "lighting"
 #define PD_PHOTO_CHECK_SHARPNESS     "sharpness"
 #define PD_PHOTO_CHECK_NATURAL_COLOR "natural_color"
+#define PD_PHOTO_CHECK_GLASSES       "glasses"
 
 typedef struct {
   const char *id;         /* one of PD_PHOTO_CHECK_* */
@@ -58,12 +60,17 @@ typedef struct {
   double      limit_max;  /* NAN when there is no upper limit */
   const char *unit;       /* "faces", "px", "ratio", "deg", "luma" or "" */
   char       *message;    /* translated; what to do when failed, what was found when passed */
+  /* FALSE when the check could not be measured (a face check with no single face): then
+   * passed is FALSE and value NAN. */
+  gboolean    measured;
 } PdPhotoCheck;
 
 typedef struct _PdPhotoReport PdPhotoReport;
 
-/* Runs every check that applies. With no face or several faces only single_face is reported,
- * since the others measure one face. Thread-safe for distinct @image. */
+/* Runs every check that applies. With no face or several faces, the checks of the whole
+ * picture (resolution, exposure, sharpness, colour) are still measured, so that a blurred or
+ * tiny picture says so, and the checks of one face are reported as not measured.
+ * Thread-safe for distinct @image. */
 PdPhotoReport      *pd_photo_analyze              (PdFaceModel          *model,
                                                    PdPhotoProfile       *profile,
                                                    GdkPixbuf            *image,
@@ -78,8 +85,8 @@ const PdPhotoCheck *pd_photo_report_find_check    (const PdPhotoReport  *report,
                                                    const char           *id);
 /* The detected face (landmarks in @image's coordinates), or NULL unless exactly one. */
 const PdFace       *pd_photo_report_get_face      (const PdPhotoReport  *report);
-/* {"compliant", "face_count", "checks": [{"id", "passed", "value", "limit": {"min", "max"},
- * "unit", "message"}]} */
+/* {"compliant", "face_count", "checks": [{"id", "passed", "measured", "value", "limit":
+ * {"min", "max"}, "unit", "message"}]}; "value" is null when not measured. */
 JsonNode           *pd_photo_report_to_json       (const PdPhotoReport  *report);
 void                pd_photo_report_free          (PdPhotoReport        *report);
 
