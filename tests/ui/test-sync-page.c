@@ -156,6 +156,10 @@ test_sync_page (gconstpointer data)
   g_assert_false (gtk_widget_get_visible (child (page, "enroll_group")));
   g_assert_true (gtk_widget_get_visible (child (page, "sync_button")));
   g_assert_true (gtk_widget_get_visible (child (page, "sign_in_group")));
+  /* The central system believes "accepted by officer1" only from a station where officer1
+   * has signed in online. */
+  g_object_unref (sync_sign_in (store, pd_sync_engine_get_device (pd_sync_page_get_engine (page)),
+                                "officer1", "officer1-demo"));
 
   /* Sync Now: everything goes, the count goes to 0. */
   g_signal_emit_by_name (child (page, "sync_button"), "clicked");
