@@ -604,16 +604,26 @@ static gboolean find_route (const char  *path,
                             char       **argument);
 
 static gsize
-body_limit (const char *path)
+body_limit (PdCentralServer   *self,
+            SoupServerMessage *msg,
+            const char        *path)
 {
   Route route;
   g_autofree char *argument = NULL;
+  g_autofree char *office = NULL;
+  guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
+  const char *device_id;
 
   if (!find_route (path, &route, &argument))
     return SMALL_BODY;
-  if (g_str_equal (routes[route].method, "POST") && route != ROUTE_DEVICES && route != ROUTE_SESSIONS)
-    return PD_CENTRAL_MAX_BODY;
-  return SMALL_BODY;
+  if (!g_str_equal (routes[route].method, "POST") || route == ROUTE_DEVICES || route == ROUTE_SESSIONS)
+    return SMALL_BODY;
+  /* The signature covers the body, so it is checked once the body is in: until then, only a
+   * request that names an enrolled station may send a large one. */
+  device_id = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "X-Passdesk-Device");
+  if (device_id == NULL || !pd_central_db_lookup_device (self->db, device_id, public_key, &office))
+    return SMALL_BODY;
+  return PD_CENTRAL_MAX_BODY;
 }
 
 static void
@@ -687,7 +697,7 @@ handle_early (SoupServer        *server,
 
   if (body == NULL)
     return;
-  body->limit = body_limit (path);
+  body->limit = body_limit (user_data, msg, path);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > (goffset) body->limit)
     {

@@ -1867,8 +1867,9 @@ test_limits_bodies (void)
   g_test_message ("server RSS %" G_GSIZE_FORMAT " KiB before 40 clients declaring 15 MiB, %" G_GSIZE_FORMAT
                   " KiB after, in %.1f s; %u refused with 413, %u over the connection cap",
                   rss_before, rss_after, (g_get_monotonic_time () - start) / 1e6, refused, capped);
-  g_assert_cmpuint (refused, ==, 32);
-  g_assert_cmpuint (capped, ==, 8);
+  /* At least 32: a refused connection may be gone before the last ones open. */
+  g_assert_cmpuint (refused, >=, 32);
+  g_assert_cmpuint (refused + capped, ==, G_N_ELEMENTS (clients));
   g_assert_cmpuint (rss_after, <, rss_before + 32 * 1024);
   for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
     g_object_unref (clients[i]);
@@ -1888,6 +1889,18 @@ test_limits_bodies (void)
           !g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (client)), chunk,
                                       chunk_length, NULL, NULL, NULL))
         break;
+    answer = raw_read (client, 5, g_get_monotonic_time (), &closed_after);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+    g_assert_cmpfloat (closed_after, >=, 0);
+  }
+  {
+    /* A push may be 16 MiB, but only from a request that names an enrolled station. */
+    g_autoptr(GSocketConnection) client = raw_connect (server);
+    g_autofree char *answer = NULL;
+    double closed_after = -1;
+
+    raw_write (client, "POST /v1/packets HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Passdesk-Device: nobody\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 15728640\r\n\r\n");
     answer = raw_read (client, 5, g_get_monotonic_time (), &closed_after);
     g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
     g_assert_cmpfloat (closed_after, >=, 0);
