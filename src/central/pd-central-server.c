@@ -215,8 +215,8 @@ respond_retry_after (SoupServerMessage *msg,
 #define HEADER_TIMEOUT              10          /* s: a request's headers, or a small body */
 #define IDLE_TIMEOUT                15          /* s without a byte either way */
 #define LINGER_TIMEOUT              2000        /* ms a refused client has to read the refusal */
-#define MAX_CONNECTIONS             256
-#define MAX_CONNECTIONS_PER_ADDRESS 32
+#define MAX_CONNECTIONS             512
+#define MAX_CONNECTIONS_PER_ADDRESS 128  /* an office's stations behind one NAT */
 
 /* A token bucket per client address: @capacity attempts at once, then one per @interval s. */
 typedef struct {
@@ -232,7 +232,6 @@ typedef struct {
   gint64   updated;     /* monotonic µs */
   gboolean reported;    /* this run of refusals is already in the audit log */
 } Bucket;
-
 
 /* IPv6 clients get a /64 each, so an address is the first 64 bits. */
 static char *
