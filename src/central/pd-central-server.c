@@ -19,6 +19,20 @@
 #define DRIBBLE_PADDING   (1024 * 1024)
 #define DRIBBLE_INTERVAL  1000
 
+typedef struct {
+  GHashTable *per_address;  /* address key -> number of open connections */
+  /* GSocket -> Tracked. libsoup 3.2 tells of no connection's end, and keeps one open after
+   * the client closed it between two requests: connections are swept every second, the idle
+   * ones closed and the closed ones forgotten. */
+  GHashTable *sockets;
+  guint       sweep;
+} Connections;
+
+typedef struct {
+  char   *key;          /* the address */
+  gint64  active;       /* monotonic µs of the last read or write */
+} Tracked;
+
 struct _PdCentralServer
 {
   GObject          parent_instance;
@@ -38,13 +52,18 @@ struct _PdCentralServer
   /* (element-type Dribble) connections a "slow" fault keeps open */
   GPtrArray       *dribbles;
   PdCentralQueue  *queue;
+  Connections     *connections;
+  /* Client address -> Bucket: failed enrollments, and sign-ins (failed or under way) */
+  GHashTable      *enrollment_buckets;
+  GHashTable      *sign_in_buckets;
 };
 
 G_DEFINE_FINAL_TYPE (PdCentralServer, pd_central_server, G_TYPE_OBJECT)
 
 typedef struct {
   GByteArray *data;
-  gboolean    too_large;
+  gsize       limit;        /* the route's */
+  gboolean    refused;      /* and the connection taken from libsoup */
 } Body;
 
 typedef enum {
@@ -189,6 +208,271 @@ respond_retry_after (SoupServerMessage *msg,
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", value);
 }
 
+/* Limits ----------------------------------------------------------------------------------- */
+
+/* What an unauthenticated client may cost the server: data/sync-protocol.md, "Limits". */
+#define SMALL_BODY                  (4 * 1024)  /* enrollment, sign-in, and every GET */
+#define HEADER_TIMEOUT              10          /* s: a request's headers, or a small body */
+#define IDLE_TIMEOUT                15          /* s without a byte either way */
+#define LINGER_TIMEOUT              2000        /* ms a refused client has to read the refusal */
+#define MAX_CONNECTIONS             512
+#define MAX_CONNECTIONS_PER_ADDRESS 128  /* an office's stations behind one NAT */
+
+/* A token bucket per client address: @capacity attempts at once, then one per @interval s. */
+typedef struct {
+  guint capacity;
+  guint interval;
+} RateLimit;
+
+static const RateLimit enrollment_limit = { 10, 6 };
+static const RateLimit sign_in_limit = { 30, 2 };
+
+typedef struct {
+  double   tokens;
+  gint64   updated;     /* monotonic µs */
+  gboolean reported;    /* this run of refusals is already in the audit log */
+} Bucket;
+
+/* IPv6 clients get a /64 each, so an address is the first 64 bits. */
+static char *
+address_key (SoupServerMessage *msg)
+{
+  GSocketAddress *address = soup_server_message_get_remote_address (msg);
+  GInetAddress *inet;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("");
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    {
+      guint8 bytes[16] = { 0 };
+      g_autoptr(GInetAddress) prefix = NULL;
+
+      memcpy (bytes, g_inet_address_to_bytes (inet), 8);
+      prefix = g_inet_address_new_from_bytes (bytes, G_SOCKET_FAMILY_IPV6);
+      return g_inet_address_to_string (prefix);
+    }
+  return g_inet_address_to_string (inet);
+}
+
+static void
+tracked_free (Tracked *tracked)
+{
+  g_free (tracked->key);
+  g_free (tracked);
+}
+
+static void
+connections_free (Connections *connections)
+{
+  g_clear_handle_id (&connections->sweep, g_source_remove);
+  g_hash_table_unref (connections->per_address);
+  g_hash_table_unref (connections->sockets);
+  g_free (connections);
+}
+
+/* TRUE when the client closed its side with nothing left to read. */
+static gboolean
+peer_closed (GSocket *socket)
+{
+  char byte;
+  GInputVector vector = { &byte, 1 };
+  gint flags = G_SOCKET_MSG_PEEK;
+
+  if (!g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR))
+    return FALSE;
+  return g_socket_receive_message (socket, NULL, &vector, 1, NULL, NULL, &flags, NULL, NULL) == 0;
+}
+
+static void
+connections_sweep (Connections *connections)
+{
+  GHashTableIter iter;
+  GSocket *socket;
+  Tracked *tracked;
+  gint64 now = g_get_monotonic_time ();
+
+  g_hash_table_iter_init (&iter, connections->sockets);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &socket, (gpointer *) &tracked))
+    {
+      guint count;
+
+      if (!g_socket_is_closed (socket) &&
+          (now - tracked->active > IDLE_TIMEOUT * G_USEC_PER_SEC || peer_closed (socket)))
+        {
+          g_debug ("closing an idle connection");
+          /* libsoup's next read or write on it fails, and it lets the connection go. */
+          g_socket_shutdown (socket, TRUE, TRUE, NULL);
+          g_socket_close (socket, NULL);
+        }
+      if (!g_socket_is_closed (socket))
+        continue;
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (connections->per_address, tracked->key));
+      if (count <= 1)
+        g_hash_table_remove (connections->per_address, tracked->key);
+      else
+        g_hash_table_insert (connections->per_address, g_strdup (tracked->key), GUINT_TO_POINTER (count - 1));
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+/* Returns FALSE when the connection is one too many; else counts it until it is closed. */
+static gboolean
+connection_admit (Connections       *connections,
+                  SoupServerMessage *msg,
+                  GSocket           *socket)
+{
+  g_autofree char *key = address_key (msg);
+  Tracked *tracked;
+  guint count;
+
+  connections_sweep (connections);
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (connections->per_address, key));
+  if (g_hash_table_size (connections->sockets) >= MAX_CONNECTIONS || count >= MAX_CONNECTIONS_PER_ADDRESS)
+    return FALSE;
+  g_hash_table_insert (connections->per_address, g_strdup (key), GUINT_TO_POINTER (count + 1));
+  tracked = g_new0 (Tracked, 1);
+  tracked->key = g_steal_pointer (&key);
+  tracked->active = g_get_monotonic_time ();
+  g_hash_table_insert (connections->sockets, g_object_ref (socket), tracked);
+  return TRUE;
+}
+
+static gboolean
+connections_sweep_cb (gpointer user_data)
+{
+  connections_sweep (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Signal handler: any step of a request or its answer. */
+static void
+on_activity (SoupServerMessage *msg,
+             Connections       *connections)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Tracked *tracked = socket ? g_hash_table_lookup (connections->sockets, socket) : NULL;
+
+  if (tracked != NULL)
+    tracked->active = g_get_monotonic_time ();
+}
+
+static void
+on_got_chunk_activity (SoupServerMessage *msg,
+                       GBytes            *chunk,
+                       Connections       *connections)
+{
+  on_activity (msg, connections);
+}
+
+static void
+on_wrote_activity (SoupServerMessage *msg,
+                   guint              length,
+                   Connections       *connections)
+{
+  on_activity (msg, connections);
+}
+
+/* A deadline on a message: when it passes, the connection is shut, and libsoup, reading
+ * from it, lets it go. */
+typedef struct {
+  GSocket *socket;
+  guint    source;
+} Deadline;
+
+static void
+deadline_free (Deadline *deadline)
+{
+  g_clear_handle_id (&deadline->source, g_source_remove);
+  g_object_unref (deadline->socket);
+  g_free (deadline);
+}
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  Deadline *deadline = user_data;
+
+  deadline->source = 0;
+  g_debug ("closing a connection that took too long to send its request");
+  g_socket_shutdown (deadline->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+deadline_set (SoupServerMessage *msg,
+              guint              seconds)
+{
+  Deadline *deadline = g_new0 (Deadline, 1);
+
+  deadline->socket = g_object_ref (soup_server_message_get_socket (msg));
+  deadline->source = g_timeout_add_seconds (seconds, deadline_passed, deadline);
+  g_object_set_data_full (G_OBJECT (msg), "pd-deadline", deadline, (GDestroyNotify) deadline_free);
+}
+
+static void
+deadline_clear (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), "pd-deadline", NULL);
+}
+
+/* Takes one attempt from @key's bucket; FALSE, with the seconds until the next one, when it is
+ * empty. */
+static gboolean
+rate_take (GHashTable      *buckets,
+           const RateLimit *limit,
+           const char      *key,
+           gint64          *retry_after,
+           gboolean        *first_refusal)
+{
+  gint64 now = g_get_monotonic_time ();
+  Bucket *bucket = g_hash_table_lookup (buckets, key);
+
+  if (bucket == NULL)
+    {
+      /* Full buckets are as good as none: forget them before the table grows large. */
+      if (g_hash_table_size (buckets) >= 4096)
+        {
+          GHashTableIter iter;
+          Bucket *old;
+
+          g_hash_table_iter_init (&iter, buckets);
+          while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &old))
+            if (old->tokens + (double) (now - old->updated) / G_USEC_PER_SEC / limit->interval >= limit->capacity)
+              g_hash_table_iter_remove (&iter);
+        }
+      bucket = g_new0 (Bucket, 1);
+      bucket->tokens = limit->capacity;
+      bucket->updated = now;
+      g_hash_table_insert (buckets, g_strdup (key), bucket);
+    }
+  bucket->tokens = MIN ((double) limit->capacity,
+                        bucket->tokens + (double) (now - bucket->updated) / G_USEC_PER_SEC / limit->interval);
+  bucket->updated = now;
+  if (bucket->tokens < 1)
+    {
+      *retry_after = (gint64) ((1 - bucket->tokens) * limit->interval) + 1;
+      *first_refusal = !bucket->reported;
+      bucket->reported = TRUE;
+      return FALSE;
+    }
+  bucket->tokens--;
+  bucket->reported = FALSE;
+  return TRUE;
+}
+
+/* Gives back the attempt of a request that succeeded: only failures count. */
+static void
+rate_refund (GHashTable      *buckets,
+             const RateLimit *limit,
+             const char      *key)
+{
+  Bucket *bucket = g_hash_table_lookup (buckets, key);
+
+  if (bucket != NULL)
+    bucket->tokens = MIN ((double) limit->capacity, bucket->tokens + 1);
+}
+
 /* Bodies ----------------------------------------------------------------------------------- */
 
 static void
@@ -198,6 +482,103 @@ body_free (Body *body)
   g_free (body);
 }
 
+/* A refused request's connection, taken from libsoup: the answer is written, then whatever the
+ * client still sends is read and dropped for a moment, so that the client reads the answer
+ * instead of a reset connection, and then it is closed. */
+typedef struct {
+  GIOStream    *stream;
+  GSocket      *socket;
+  GBytes       *answer;
+  GCancellable *cancellable;
+  guint         timeout;
+  guint8        buffer[16384];
+} Refusal;
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_clear_handle_id (&refusal->timeout, g_source_remove);
+  g_io_stream_close (refusal->stream, NULL, NULL);
+  g_object_unref (refusal->stream);
+  g_object_unref (refusal->socket);
+  g_bytes_unref (refusal->answer);
+  g_object_unref (refusal->cancellable);
+  g_free (refusal);
+}
+
+static gboolean
+refusal_linger_over (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  refusal->timeout = 0;
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refusal_drained (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL) <= 0)
+    {
+      refusal_free (refusal);
+      return;
+    }
+  g_input_stream_read_async (G_INPUT_STREAM (object), refusal->buffer, sizeof refusal->buffer,
+                             G_PRIORITY_LOW, refusal->cancellable, refusal_drained, refusal);
+}
+
+static void
+refusal_wrote (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL))
+    {
+      refusal_free (refusal);
+      return;
+    }
+  g_socket_shutdown (refusal->socket, FALSE, TRUE, NULL);
+  refusal->timeout = g_timeout_add (LINGER_TIMEOUT, refusal_linger_over, refusal);
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream), refusal->buffer,
+                             sizeof refusal->buffer, G_PRIORITY_LOW, refusal->cancellable,
+                             refusal_drained, refusal);
+}
+
+/* Answers 413 without reading the body (libsoup would read all of it before answering, even
+ * one declared too large), and closes the connection. */
+static void
+refuse_too_large (SoupServerMessage *msg,
+                  gsize              limit)
+{
+  g_autoptr(JsonNode) node =
+    error_node ("too_large", limit == PD_CENTRAL_MAX_BODY
+                ? _("The request is larger than 16 MiB. Push fewer packets at a time.")
+                : _("The request is larger than this address of the central system accepts. Update Passdesk."));
+  g_autofree char *json = json_to_string (node, FALSE);
+  g_autofree char *text =
+    g_strdup_printf ("HTTP/1.1 413 %s\r\nContent-Type: application/json; charset=utf-8\r\n"
+                     "Cache-Control: no-store\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n"
+                     "Connection: close\r\n\r\n%s",
+                     soup_status_get_phrase (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE), strlen (json), json);
+  Refusal *refusal = g_new0 (Refusal, 1);
+  gsize length = strlen (text);
+
+  refusal->socket = g_object_ref (soup_server_message_get_socket (msg));
+  refusal->stream = soup_server_message_steal_connection (msg);
+  refusal->answer = g_bytes_new_take (g_steal_pointer (&text), length);
+  refusal->cancellable = g_cancellable_new ();
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   g_bytes_get_data (refusal->answer, NULL), length,
+                                   G_PRIORITY_DEFAULT, refusal->cancellable, refusal_wrote, refusal);
+}
+
 static void
 on_got_chunk (SoupServerMessage *msg,
               GBytes            *chunk,
@@ -205,16 +586,62 @@ on_got_chunk (SoupServerMessage *msg,
 {
   gsize length = g_bytes_get_size (chunk);
 
-  if (body->too_large)
+  if (body->refused)
     return;
-  if (length > PD_CENTRAL_MAX_BODY - body->data->len)
+  if (length > body->limit - MIN (body->limit, body->data->len))
     {
-      /* Keep reading (and dropping) the rest so that the 413 can still be answered. */
-      body->too_large = TRUE;
+      body->refused = TRUE;
       g_byte_array_set_size (body->data, 0);
+      refuse_too_large (msg, body->limit);
       return;
     }
   g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), length);
+}
+
+static gboolean find_route (const char  *path,
+                            Route       *route,
+                            char       **argument);
+
+static gsize
+body_limit (PdCentralServer   *self,
+            SoupServerMessage *msg,
+            const char        *path)
+{
+  Route route;
+  g_autofree char *argument = NULL;
+  g_autofree char *office = NULL;
+  guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
+  const char *device_id;
+
+  if (!find_route (path, &route, &argument))
+    return SMALL_BODY;
+  if (!g_str_equal (routes[route].method, "POST") || route == ROUTE_DEVICES || route == ROUTE_SESSIONS)
+    return SMALL_BODY;
+  /* The signature covers the body, so it is checked once the body is in: until then, only a
+   * request that names an enrolled station may send a large one. */
+  device_id = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "X-Passdesk-Device");
+  if (device_id == NULL || !pd_central_db_lookup_device (self->db, device_id, public_key, &office))
+    return SMALL_BODY;
+  return PD_CENTRAL_MAX_BODY;
+}
+
+static void
+on_got_headers (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  Body *body = g_object_get_data (G_OBJECT (msg), "pd-body");
+
+  /* A small body comes within the headers' time; a large one within the idle timeout. */
+  deadline_clear (msg);
+  if (body != NULL && body->limit == SMALL_BODY)
+    deadline_set (msg, HEADER_TIMEOUT);
+}
+
+static void
+on_got_body (SoupServerMessage *msg,
+             gpointer           user_data)
+{
+  deadline_clear (msg);
 }
 
 /* libsoup would otherwise keep a body of any size in memory: read it ourselves, bounded. */
@@ -223,20 +650,37 @@ on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
-  Body *body = g_new0 (Body, 1);
+  PdCentralServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Body *body;
 
+  /* Emitted when a connection is accepted, and then when a request on it sends its first
+   * byte. */
+  if (socket != NULL && !g_hash_table_contains (self->connections->sockets, socket))
+    {
+      if (!connection_admit (self->connections, msg, socket))
+        {
+          g_debug ("refusing a connection beyond the limit");
+          g_socket_shutdown (socket, TRUE, TRUE, NULL);
+          return;
+        }
+    }
+  if (socket != NULL)
+    deadline_set (msg, HEADER_TIMEOUT);
+
+  body = g_new0 (Body, 1);
   body->data = g_byte_array_new ();
+  body->limit = SMALL_BODY;
   g_object_set_data_full (G_OBJECT (msg), "pd-body", body, (GDestroyNotify) body_free);
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), body);
-}
-
-static void
-refuse_too_large (SoupServerMessage *msg)
-{
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-  respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                 _("The request is larger than 16 MiB. Push fewer packets at a time."));
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), NULL);
+  on_activity (msg, self->connections);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_activity), self->connections);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_activity), self->connections);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_activity), self->connections);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_activity), self->connections);
 }
 
 /* Refuses a declared oversized body before reading any of it. */
@@ -248,10 +692,17 @@ handle_early (SoupServer        *server,
               gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  Body *body = g_object_get_data (G_OBJECT (msg), "pd-body");
 
+  if (body == NULL)
+    return;
+  body->limit = body_limit (user_data, msg, path);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > PD_CENTRAL_MAX_BODY)
-    refuse_too_large (msg);
+      soup_message_headers_get_content_length (headers) > (goffset) body->limit)
+    {
+      body->refused = TRUE;
+      refuse_too_large (msg, body->limit);
+    }
 }
 
 /* Faults ----------------------------------------------------------------------------------- */
@@ -644,6 +1095,22 @@ handle_devices (PdCentralServer *self,
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *device_id = NULL;
   g_autofree char *office_code = NULL;
+  g_autofree char *address = address_key (request->msg);
+  gint64 retry_after = 1;
+  gboolean first_refusal = FALSE;
+
+  /* Codes are short enough to be guessed without a bound on the attempts; every attempt
+   * counts until it succeeds, so that attempts in parallel count too. */
+  if (!rate_take (self->enrollment_buckets, &enrollment_limit, address, &retry_after, &first_refusal))
+    {
+      /* One audit row per run of refusals, not one per guess. */
+      if (first_refusal && !pd_central_db_audit (self->db, NULL, "enrollment_rate_limited", address, NULL, &error))
+        g_warning ("%s", error->message);
+      respond_retry_after (request->msg, 429, "rate_limited",
+                           _("Too many failed enrollments from this network. Wait a few minutes, then try again."),
+                           retry_after);
+      return;
+    }
 
   enrollment = pd_central_enrollment_parse ((const char *) request->body, request->body_length, &error);
   if (enrollment == NULL)
@@ -669,6 +1136,7 @@ handle_devices (PdCentralServer *self,
         respond_internal (request->msg, error);
       return;
     }
+  rate_refund (self->enrollment_buckets, &enrollment_limit, address);
   office = pd_central_db_get_office (self->db, office_code, NULL, &error);
   if (office == NULL)
     {
@@ -699,6 +1167,7 @@ typedef struct {
   char              *device_id;
   char              *office_code;   /* the station's */
   char              *key;           /* in sign_ins */
+  char              *address;       /* in sign_in_buckets */
   char              *username;
   char              *password;
   char              *verifier;
@@ -713,6 +1182,7 @@ sign_in_free (SignIn *sign_in)
   g_free (sign_in->device_id);
   g_free (sign_in->office_code);
   g_free (sign_in->key);
+  g_free (sign_in->address);
   g_free (sign_in->username);
   sodium_memzero (sign_in->password, strlen (sign_in->password));
   g_free (sign_in->password);
@@ -782,6 +1252,7 @@ sign_in_done (GObject      *object,
       return;
     }
 
+  rate_refund (self->sign_in_buckets, &sign_in_limit, sign_in->address);
   token = pd_central_db_new_session (self->db, officer->username, sign_in->device_id, expires_at, &error);
   if (token == NULL ||
       !pd_central_db_audit (self->db, sign_in->device_id, "signed_in", officer->username, NULL, &error))
@@ -826,6 +1297,22 @@ handle_sessions (PdCentralServer *self,
   gint64 oldest = now;
   guint failures;
   guint in_flight;
+  g_autofree char *address = address_key (request->msg);
+  gint64 retry_after = 1;
+  gboolean first_refusal = FALSE;
+
+  /* Each guess costs an Argon2id verification: bounded per client address too, whatever the
+   * usernames and stations, and counted until it succeeds so that guesses in parallel count. */
+  if (!rate_take (self->sign_in_buckets, &sign_in_limit, address, &retry_after, &first_refusal))
+    {
+      if (first_refusal && !pd_central_db_audit (self->db, request->device_id, "sign_in_address_rate_limited",
+                                                 address, NULL, &error))
+        g_warning ("%s", error->message);
+      respond_retry_after (request->msg, 429, "rate_limited",
+                           _("Too many sign-ins from this network. Wait a few minutes, then try again."),
+                           retry_after);
+      return;
+    }
 
   parsed = pd_central_sign_in_parse ((const char *) request->body, request->body_length, &error);
   if (parsed == NULL)
@@ -859,6 +1346,7 @@ handle_sessions (PdCentralServer *self,
   sign_in->device_id = g_strdup (request->device_id);
   sign_in->office_code = g_strdup (request->office_code);
   sign_in->key = g_strdup (key);
+  sign_in->address = g_strdup (address);
   sign_in->username = g_strdup (parsed->username);
   sign_in->password = g_strdup (parsed->password);
   sign_in->known = officer != NULL;
@@ -1412,11 +1900,6 @@ handle_request (SoupServer        *server,
   const char *method = soup_server_message_get_method (msg);
   PdCentralFault fault;
 
-  if (body != NULL && body->too_large)
-    {
-      refuse_too_large (msg);
-      return;
-    }
   if (body != NULL)
     {
       request.body = body->data->data;
@@ -1529,6 +2012,9 @@ pd_central_server_finalize (GObject *object)
   g_clear_pointer (&self->dummy_verifier, g_free);
   g_clear_pointer (&self->dribbles, g_ptr_array_unref);
   g_clear_pointer (&self->queue, pd_central_queue_free);
+  g_clear_pointer (&self->connections, connections_free);
+  g_clear_pointer (&self->enrollment_buckets, g_hash_table_unref);
+  g_clear_pointer (&self->sign_in_buckets, g_hash_table_unref);
 
   G_OBJECT_CLASS (pd_central_server_parent_class)->finalize (object);
 }
@@ -1551,6 +2037,13 @@ pd_central_server_init (PdCentralServer *self)
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->seen_signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->dribbles = g_ptr_array_new_with_free_func ((GDestroyNotify) dribble_stop);
+  self->connections = g_new0 (Connections, 1);
+  self->connections->sockets = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
+                                                      (GDestroyNotify) tracked_free);
+  self->connections->sweep = g_timeout_add_seconds (1, connections_sweep_cb, self->connections);
+  self->connections->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->enrollment_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->sign_in_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   randombytes_buf (password, sizeof password);
   if (crypto_pwhash_str (verifier, (const char *) password, sizeof password,

@@ -1178,8 +1178,9 @@ test_hostile (void)
     reply = request (shared, station, "POST", "/v1/packets", deep);
     assert_error (reply, 400, "bad_json");
     g_clear_pointer (&reply, reply_free);
+    /* Enrollment takes a few hundred bytes: 2 MB are refused before they are read. */
     reply = request (shared, NULL, "POST", "/v1/devices", deep);
-    assert_error (reply, 400, "bad_json");
+    assert_error (reply, 413, "too_large");
   }
   {
     /* 17 MiB, declared and chunked. */
@@ -1745,6 +1746,285 @@ test_abuse_lockout (void)
   }
 }
 
+/* Item 7: unauthenticated clients exhausting the server ----------------------------------- */
+
+static Server *
+limits_server (const char *name)
+{
+  g_autofree char *db = g_build_filename (tmpdir, name, NULL);
+
+  g_assert_cmpint (run_central (NULL, "seed-demo", "--db", db, "--declarations", "1", NULL), ==, 0);
+  return server_start (db, NULL);
+}
+
+static GSocketConnection *
+raw_connect (Server *server)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, &error);
+  GSocketConnection *connection;
+
+  g_assert_no_error (error);
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri), g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+static void
+raw_write (GSocketConnection *connection,
+           const char        *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), text, strlen (text),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* What the server sends, until it closes or @seconds pass; *closed_after says when it closed
+ * (in seconds since @start), or -1. */
+static char *
+raw_read (GSocketConnection *connection,
+          guint              seconds,
+          gint64             start,
+          double            *closed_after)
+{
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  char buffer[4096];
+  gssize length;
+
+  g_socket_set_timeout (socket, seconds);
+  while ((length = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error)) > 0)
+    g_string_append_len (text, buffer, length);
+  if (closed_after)
+    *closed_after = length == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+                    ? (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC : -1;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gsize
+server_rss_kib (Server *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (server->process));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "VmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+/* 40 clients declaring 15 MiB each for enrollment: each is refused before it sends a byte of
+ * it, and the server's memory stays where it was. */
+static void
+test_limits_bodies (void)
+{
+  Server *server = limits_server ("limits-bodies.db");
+  GSocketConnection *clients[40];
+  gsize rss_before = server_rss_kib (server);
+  gsize rss_after;
+  gsize chunk_length = 1024 * 1024;
+  g_autofree char *chunk = g_malloc (chunk_length);
+  gint64 start = g_get_monotonic_time ();
+  guint refused = 0;
+  guint capped = 0;
+
+  memset (chunk, ' ', chunk_length);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      clients[i] = raw_connect (server);
+      raw_write (clients[i], "POST /v1/devices HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nContent-Length: 15728640\r\n\r\n");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      /* No body sent yet: the answer comes anyway, and the connection closes. */
+      double closed_after = -1;
+      g_autofree char *answer = raw_read (clients[i], 5, start, &closed_after);
+
+      g_assert_cmpfloat (closed_after, >=, 0);
+      g_assert_cmpfloat (closed_after, <, 5);
+      if (*answer == '\0')
+        {
+          capped++;
+          continue;
+        }
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+      g_assert_nonnull (strstr (answer, "too_large"));
+      refused++;
+      /* Sending it anyway gets nowhere. */
+      for (guint j = 0; j < 15; j++)
+        if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (clients[i])), chunk,
+                                        chunk_length, NULL, NULL, NULL))
+          break;
+    }
+  rss_after = server_rss_kib (server);
+  g_test_message ("server RSS %" G_GSIZE_FORMAT " KiB before 40 clients declaring 15 MiB, %" G_GSIZE_FORMAT
+                  " KiB after, in %.1f s; %u refused with 413, %u over the connection cap",
+                  rss_before, rss_after, (g_get_monotonic_time () - start) / 1e6, refused, capped);
+  g_assert_cmpuint (refused, ==, G_N_ELEMENTS (clients));
+  g_assert_cmpuint (rss_after, <, rss_before + 32 * 1024);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    g_object_unref (clients[i]);
+
+  {
+    /* Chunked, so undeclared: refused once over the route's limit, connection closed. */
+    g_autoptr(GSocketConnection) client = raw_connect (server);
+    g_autofree char *answer = NULL;
+    g_autofree char *line = g_strdup_printf ("%zx\r\n", chunk_length);
+    double closed_after = -1;
+
+    raw_write (client, "POST /v1/devices HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (guint j = 0; j < 4; j++)
+      if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (client)), line, strlen (line),
+                                      NULL, NULL, NULL) ||
+          !g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (client)), chunk,
+                                      chunk_length, NULL, NULL, NULL))
+        break;
+    answer = raw_read (client, 5, g_get_monotonic_time (), &closed_after);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+    g_assert_cmpfloat (closed_after, >=, 0);
+  }
+  {
+    /* A push may be 16 MiB, but only from a request that names an enrolled station. */
+    g_autoptr(GSocketConnection) client = raw_connect (server);
+    g_autofree char *answer = NULL;
+    double closed_after = -1;
+
+    raw_write (client, "POST /v1/packets HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Passdesk-Device: nobody\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 15728640\r\n\r\n");
+    answer = raw_read (client, 5, g_get_monotonic_time (), &closed_after);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+    g_assert_cmpfloat (closed_after, >=, 0);
+  }
+  assert_alive (server);
+  server_stop (server);
+}
+
+/* A connection that sends nothing, or half a header, or nothing more after a request, is
+ * closed: not kept open for ever. */
+static void
+test_limits_timeouts (void)
+{
+  Server *server = limits_server ("limits-timeouts.db");
+  g_autoptr(GSocketConnection) silent = raw_connect (server);
+  g_autoptr(GSocketConnection) half = raw_connect (server);
+  g_autoptr(GSocketConnection) idle = raw_connect (server);
+  gint64 start = g_get_monotonic_time ();
+  double silent_closed, half_closed, idle_closed;
+  g_autofree char *nothing = NULL;
+  g_autofree char *partial = NULL;
+  g_autofree char *answered = NULL;
+
+  raw_write (half, "POST /v1/devices HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty");
+  raw_write (idle, "GET /v1/time HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  nothing = raw_read (silent, 25, start, &silent_closed);
+  partial = raw_read (half, 25, start, &half_closed);
+  answered = raw_read (idle, 25, start, &idle_closed);
+  g_test_message ("closed after %.1f s (silent), %.1f s (half a header), %.1f s (idle after a request)",
+                  silent_closed, half_closed, idle_closed);
+  g_assert_cmpstr (nothing, ==, "");
+  g_assert_true (g_str_has_prefix (answered, "HTTP/1.1 200 "));
+  /* Headers: 10 s; idle: 15 s; swept every second. */
+  g_assert_cmpfloat (silent_closed, >=, 9);
+  g_assert_cmpfloat (silent_closed, <, 13);
+  g_assert_cmpfloat (half_closed, >=, 9);
+  g_assert_cmpfloat (half_closed, <, 13);
+  g_assert_cmpfloat (idle_closed, >=, 14);
+  g_assert_cmpfloat (idle_closed, <, 18);
+  assert_alive (server);
+  server_stop (server);
+}
+
+/* More connections from one address than the cap: the extra ones are closed at once, and
+ * once the others are gone the server takes new ones again. */
+static void
+test_limits_connections (void)
+{
+  Server *server = limits_server ("limits-connections.db");
+  GSocketConnection *clients[140];
+  guint closed = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    clients[i] = raw_connect (server);
+  g_usleep (G_USEC_PER_SEC);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      GSocket *socket = g_socket_connection_get_socket (clients[i]);
+      char byte;
+
+      /* Nothing was sent on any: readable means closed. */
+      if (g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) &&
+          g_socket_receive (socket, &byte, 1, NULL, NULL) <= 0)
+        closed++;
+    }
+  g_test_message ("%u of %zu connections from one address closed at once", closed, G_N_ELEMENTS (clients));
+  g_assert_cmpuint (closed, ==, G_N_ELEMENTS (clients) - 128);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    g_object_unref (clients[i]);
+  g_usleep (2 * G_USEC_PER_SEC);
+  assert_alive (server);
+  server_stop (server);
+}
+
+/* Guessing enrollment codes, or passwords across usernames, from one address. */
+static void
+test_limits_rates (void)
+{
+  Server *server = limits_server ("limits-rates.db");
+  g_autoptr(Station) station = station_enroll_role (server, "HN01", "counter");
+  guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
+  guint8 secret_key[PD_PACKET_SECRET_KEY_BYTES];
+  guint guesses;
+  gint64 start;
+  double elapsed;
+
+  pd_packet_make_sign_keys (public_key, secret_key);
+  for (guesses = 0; guesses < 50; guesses++)
+    {
+      g_autofree char *code = g_strdup_printf ("ZZ%07u", guesses);
+      g_autoptr(Reply) reply = enroll_request (server, code, public_key);
+
+      if (reply->status == 429)
+        {
+          assert_error (reply, 429, "rate_limited");
+          g_assert_nonnull (reply->retry_after);
+          g_assert_cmpint (atoi (reply->retry_after), >=, 1);
+          break;
+        }
+      assert_error (reply, 403, "bad_enrollment_code");
+    }
+  g_test_message ("enrollment guesses refused after %u", guesses);
+  g_assert_cmpuint (guesses, ==, 10);
+
+  start = g_get_monotonic_time ();
+  for (guesses = 0; guesses < 80; guesses++)
+    {
+      g_autofree char *username = g_strdup_printf ("nobody%u", guesses);
+      g_autoptr(Reply) reply = sign_in_at (server, station, username, "guess");
+
+      if (reply->status == 429)
+        {
+          assert_error (reply, 429, "rate_limited");
+          g_assert_nonnull (reply->retry_after);
+          break;
+        }
+      assert_error (reply, 401, "bad_credentials");
+    }
+  elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("sign-in guesses (each a new username) refused after %u, in %.1f s", guesses, elapsed);
+  /* 30 at once, then one every 2 s. */
+  g_assert_cmpuint (guesses, >=, 30);
+  g_assert_cmpuint (guesses, <=, 31 + elapsed / 2);
+  assert_alive (server);
+  server_stop (server);
+}
+
 static void
 test_cli (void)
 {
@@ -1802,6 +2082,10 @@ main (int   argc,
   g_test_add_func ("/central/abuse/office-scope", test_abuse_office_scope);
   g_test_add_func ("/central/abuse/replay", test_abuse_replay);
   g_test_add_func ("/central/abuse/lockout", test_abuse_lockout);
+  g_test_add_func ("/central/limits/bodies", test_limits_bodies);
+  g_test_add_func ("/central/limits/timeouts", test_limits_timeouts);
+  g_test_add_func ("/central/limits/connections", test_limits_connections);
+  g_test_add_func ("/central/limits/rates", test_limits_rates);
   status = g_test_run ();
 
   server_stop (shared);
