@@ -13,6 +13,9 @@
 # The last lines printed are CI's own summary and its exit status, which this script returns.
 set -euo pipefail
 
+# One block, read whole before it runs: editing or checking out this file while a check is
+# under way (it takes the better part of an hour) cannot change what the running check does.
+{
 top=$(cd "$(dirname "$0")/.." && pwd)
 commit=$(git -C "$top" rev-parse "${1:-HEAD}")
 shared="$top/../shared"
@@ -105,3 +108,4 @@ chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb CI=true LANG=C.UTF-8 \
   bash -c 'cd /work/main && bash .ci/run' </dev/null || status=$?
 echo "=== .ci/run in a fresh bookworm exited with status $status"
 exit $status
+}
