@@ -7,53 +7,13 @@
  * The headers' own parse_time() and order live in pd-central-server.c and are not reached. */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <glib/gstdio.h>
 #include <sodium.h>
 
-#include "pd-central-db.h"
+#include "fuzz-central-db.h"
 #include "pd-core.h"
 #include "sync/pd-packet.h"
 #include "fuzz-target.h"
-
-static char *db_dir;
-
-static void
-remove_db_dir (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (db_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (db_dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (db_dir);
-}
-
-static PdCentralDb *
-get_db (void)
-{
-  static PdCentralDb *db;
-
-  if (db == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *path = NULL;
-
-      db_dir = g_dir_make_tmp ("passdesk-fuzz-central-XXXXXX", &error);
-      g_assert_no_error (error);
-      atexit (remove_db_dir);
-      g_assert (pd_core_init ());
-      path = g_build_filename (db_dir, "central.db", NULL);
-      db = pd_central_db_open (path, &error);
-      g_assert_no_error (error);
-    }
-  return db;
-}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -61,7 +21,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   static guint8 public_key[crypto_sign_PUBLICKEYBYTES], secret_key[crypto_sign_SECRETKEYBYTES];
   static gboolean have_keys;
-  PdCentralDb *db = get_db ();
+  PdCentralDb *db = pd_fuzz_central_db ();
   const char *lines[5] = { NULL };
   g_autofree char *copy = g_strndup ((const char *) data, size);
   g_autofree char *signature = NULL;

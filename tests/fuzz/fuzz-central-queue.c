@@ -6,31 +6,9 @@
  * protocol names, an error body for anything but 200. */
 #include "config.h"
 
-#include <stdlib.h>
-#include <glib/gstdio.h>
-
-#include "pd-central-db.h"
+#include "fuzz-central-db.h"
 #include "pd-central-queue.h"
-#include "pd-core.h"
 #include "fuzz-target.h"
-
-static char *db_dir;
-
-/* The database goes with the process: a replay in every test run must not pile up in /tmp. */
-static void
-remove_db_dir (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (db_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (db_dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (db_dir);
-}
 
 static PdCentralQueue *
 get_queue (void)
@@ -38,20 +16,7 @@ get_queue (void)
   static PdCentralQueue *queue;
 
   if (queue == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *path = NULL;
-      g_autoptr(PdCentralDb) db = NULL;
-
-      db_dir = g_dir_make_tmp ("passdesk-fuzz-central-XXXXXX", &error);
-      g_assert_no_error (error);
-      atexit (remove_db_dir);
-      g_assert (pd_core_init ());
-      path = g_build_filename (db_dir, "central.db", NULL);
-      db = pd_central_db_open (path, &error);
-      g_assert_no_error (error);
-      queue = pd_central_queue_new (db);
-    }
+    queue = pd_central_queue_new (pd_fuzz_central_db ());
   return queue;
 }
 
