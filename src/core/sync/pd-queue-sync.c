@@ -11,8 +11,8 @@
 
 #include "pd-queue-private.h"
 #include "pd-queue-sync.h"
+#include "pd-sync-page-private.h"
 
-#define PULL_PAGE 500
 #define SLIPS_PUSH_SIZE 100
 
 /* What a step does with the server's answer to its request: takes @owned. */
@@ -154,9 +154,8 @@ send_pull (GTask       *owned,
            ReplyFunc    on_answer)
 {
   Pass *pass = g_task_get_task_data (owned);
-  g_autofree char *cursor = pd_store_get_setting (pd_queue_get_store (pass->queue), cursor_setting);
-  g_autofree char *escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
-  g_autofree char *path_and_query = g_strdup_printf ("%s?after=%s&limit=%d", path, escaped, PULL_PAGE);
+  g_autofree char *path_and_query = pd_sync_page_request (pd_queue_get_store (pass->queue), path,
+                                                          cursor_setting, NULL);
 
   send (owned, "GET", path_and_query, NULL, on_answer);
 }
