@@ -9,7 +9,7 @@
 
 #include "pd-core.h"
 #include "pd-declaration-code.h"
-#include "pd-declaration-keys-private.h"
+#include "sync/pd-declaration-keys-private.h"
 #include "pd-json.h"
 #include "fuzz-target.h"
 

@@ -13,7 +13,7 @@
 #include <sodium.h>
 
 #include "pd-declaration-code.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-cccd.h"
 #include "pd-test-support.h"
 #include "sync-test-central.h"

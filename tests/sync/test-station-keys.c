@@ -15,7 +15,7 @@
 #include <sodium.h>
 
 #include "pd-declaration-code.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-scan-router.h"
 #include "pd-secrets.h"
 #include "pd-test-support.h"

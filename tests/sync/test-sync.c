@@ -15,7 +15,7 @@
 #include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "sync-test-central.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "sync/pd-device.h"
 #include "sync/pd-officer.h"
 #include "sync/pd-outbox.h"

@@ -1,4 +1,4 @@
-/* pd-declaration-keys.c */
+/* pd-declaration-keys.c: which keys may sign a declaration QR code, kept and checked. */
 #define G_LOG_DOMAIN "pd-declaration-keys"
 
 #include "config.h"
@@ -11,9 +11,8 @@
 #include "pd-declaration-code.h"
 #include "pd-declaration-keys-private.h"
 #include "pd-json.h"
-#include "sync/pd-device.h"
-#include "sync/pd-packet.h"
-#include "sync/pd-sync-json-private.h"
+#include "pd-device.h"
+#include "pd-sync-json-private.h"
 
 #define PUBLIC_KEY_BYTES 32
 #define SECRET_KEY_BYTES 64
