@@ -66,7 +66,10 @@ start_camera (PdCodeReaderDialog *self)
   g_autoptr(GError) error = NULL;
 
   if (self->camera == NULL)
-    self->camera = pd_camera_new_for_device (NULL);
+    {
+      self->camera = pd_camera_new_for_device (NULL);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA]);
+    }
   pd_camera_view_set_camera (self->view, self->camera);
   pd_camera_set_barcode_formats (self->camera, PD_BARCODE_FORMATS_DEFAULT);
   g_signal_connect_object (self->camera, "code-detected", G_CALLBACK (code_detected_cb), self, 0);

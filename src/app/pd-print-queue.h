@@ -36,8 +36,8 @@ typedef struct {
 #define PD_TYPE_PRINT_QUEUE (pd_print_queue_get_type ())
 G_DECLARE_FINAL_TYPE (PdPrintQueue, pd_print_queue, PD, PRINT_QUEUE, GObject)
 
-/* @parent: the print dialog's, which outlives the queue. Nothing more is printed once
- * @cancellable (nullable) is cancelled. */
+/* @parent: the print dialog's (not kept alive by the queue). Nothing more is printed, nor
+ * said, once @cancellable (nullable) is cancelled. */
 PdPrintQueue *pd_print_queue_new            (GtkWindow              *parent,
                                              GCancellable           *cancellable);
 /* With a folder set, the documents are written there as PDF files instead of going through

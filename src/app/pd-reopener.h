@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 #define PD_TYPE_REOPENER (pd_reopener_get_type ())
 G_DECLARE_FINAL_TYPE (PdReopener, pd_reopener, PD, REOPENER, GObject)
 
-/* @parent: the dialog's, which outlives the reopener. Nothing more is reopened once
+/* @parent: the dialog's (not kept alive by the reopener). Nothing more is said once
  * @cancellable (nullable) is cancelled. */
 PdReopener *pd_reopener_new    (GtkWindow    *parent,
                                 GCancellable *cancellable);
