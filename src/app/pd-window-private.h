@@ -1,7 +1,6 @@
 /* pd-window-private.h: what the UI tests reach into. */
 #pragma once
 
-#include "pd-day-report.h"
 #include "pd-dossier-form.h"
 #include "pd-photo-page.h"
 #include "pd-queue-page.h"
@@ -17,10 +16,6 @@ PdDossierForm *pd_window_get_form       (PdWindow *self);
 PdSyncPage    *pd_window_get_sync_page  (PdWindow *self);
 AdwViewStack  *pd_window_get_view_stack (PdWindow *self);
 PdPhotoPage   *pd_window_get_photo_page (PdWindow *self);
-/* The dialog that reads codes with @camera (NULL: the first camera plugged in) and hands the
- * first one read to pd_window_handle_scan(). */
-GtkWindow     *pd_window_scan_with_camera (PdWindow *self,
-                                           PdCamera *camera);
 /* The error shown when the database could not be opened, or NULL. */
 const GError  *pd_window_get_open_error (PdWindow *self);
 
@@ -54,30 +49,10 @@ void           pd_window_set_ticket_source (PdWindow          *self,
                                             gpointer           user_data,
                                             GDestroyNotify     destroy);
 
-/* With a folder set, the papers printed after an acceptance are written there as PDF files
- * ("result-slip-UUID.pdf", "fee-receipt-UUID.pdf") instead of going through the print
- * dialog: for tests, and for offices that print from the files. */
-void           pd_window_set_print_export_dir (PdWindow   *self,
-                                               const char *directory);
-/* The papers printed (or exported) since the window opened. */
-guint          pd_window_get_n_printed  (PdWindow   *self);
 /* The application accepted last in this window, or NULL. */
 PdDossier     *pd_window_get_last_accepted (PdWindow *self);
 /* Whether a round started by Call Next is under way (ends when the papers are printed). */
 gboolean       pd_window_get_in_round   (PdWindow   *self);
-/* Reopens a refused application, or an accepted one whose packet has not left (back to DRAFT,
- * with @reason in its history, the packet withdrawn: pd_store_reopen()): supervisors only.
- * Returns FALSE with a message shown when the role does not allow it; a status the store
- * refuses is told once it has answered. */
-gboolean       pd_window_reopen         (PdWindow   *self,
-                                         PdDossier  *dossier,
-                                         const char *reason);
-
-/* Assisted entry. "win.print-declaration" signs the form's declaration with the station key
- * (see pd-station-key.h) and prints the slip with its QR code; this is the QR text printed
- * last, or NULL. "win.station-key" prints the station's key as a QR code; this is its text. */
-const char    *pd_window_get_last_declaration_qr (PdWindow *self);
-const char    *pd_window_get_station_key_text    (PdWindow *self);
 /* What scanning a station key at the counter does once confirmed: trusts its declarations.
  * Supervisors only (or an officer of a station that is not enrolled). */
 gboolean       pd_window_trust_station_key (PdWindow   *self,
@@ -87,20 +62,5 @@ gboolean       pd_window_trust_station_key (PdWindow   *self,
  * by the window, which starts its background passes unless PASSDESK_NO_BACKGROUND_SYNC=1.
  * A scanned declaration code not in the store is fetched through it. */
 PdSyncEngine  *pd_window_get_sync_engine (PdWindow *self);
-
-/* "win.day-report" (Ctrl+Shift+E) prints today's report; this prints @day's. The counts of
- * the last report made are kept for pd_window_get_day_report(). */
-void           pd_window_print_day_report (PdWindow    *self,
-                                           const GDate *day);
-gboolean       pd_window_get_day_report   (PdWindow    *self,
-                                           PdDayReport *report);
-
-/* A mobile team's trip (see pd-trip.h): "win.prepare-trip" asks for the communes; this does
- * the rest. The counts are those of the last preparation that finished. */
-void           pd_window_prepare_trip    (PdWindow           *self,
-                                          const char * const *communes);
-gboolean       pd_window_get_trip_counts (PdWindow           *self,
-                                          guint              *n_chosen,
-                                          guint              *n_total);
 
 G_END_DECLS

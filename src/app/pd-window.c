@@ -7,24 +7,23 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
-#include "pd-camera-view.h"
+#include "pd-code-reader-dialog.h"
+#include "pd-day-report-printer.h"
 #include "pd-declaration-keys.h"
-#include "pd-print.h"
+#include "pd-declaration-printer.h"
 #include "pd-queue.h"
-#include "pd-print-papers.h"
-#include "pd-day-report.h"
+#include "pd-print-queue.h"
+#include "pd-reopener.h"
 #include "pd-entrance-page.h"
-#include "pd-format.h"
 #include "pd-outbox-transfer.h"
 #include "pd-sign-in-dialog.h"
 #include "pd-slip-photo.h"
 #include "pd-station-key.h"
 #include "pd-sync-indicator.h"
 #include "pd-trip.h"
-#include "pd-validate.h"
+#include "pd-trip-preparation.h"
 #include "sync/pd-device.h"
 #include "sync/pd-officer.h"
-#include "sync/pd-prepared.h"
 #include "sync/pd-queue-sync.h"
 #include "sync/pd-sync-client.h"
 #include "sync/pd-sync-engine.h"
@@ -54,9 +53,8 @@ struct _PdWindow
   PdPhotoPage          *photo_page;
   PdSyncIndicator      *sync_indicator;
 
-  /* "Read a Code with the Camera": the dialog and its camera, while open. */
-  GtkWindow            *camera_dialog;
-  PdCamera             *code_camera;
+  /* "Read a Code with the Camera", while open. */
+  PdCodeReaderDialog   *code_dialog;
 
   char                 *database_path;
   PdStore              *store;
@@ -85,27 +83,20 @@ struct _PdWindow
   GDestroyNotify        ticket_destroy;
   gboolean              in_round;
   gboolean              print_after_accept;
-  char                 *print_export_dir;
-  GPtrArray            *print_queue;     /* PdPrintDocument still to print */
-  char                 *print_done;      /* what to say once the queue is printed */
-  gboolean              clear_after_print; /* the citizen's data leaves the public screen */
-  guint                 n_printed;
+  PdPrintQueue         *print_queue;
   PdDossier            *last_accepted;
   gboolean              enrolled;
   PdSyncEngine         *engine;
   gboolean              start_sync;
-  char                 *last_declaration_qr;
   /* Assisted entry: the failed checks and reason of a photo used anyway, for the counter. */
   char                 *photo_override;
   /* The counter: the code of the slip just scanned, and the fetch of its photo. */
   char                 *slip_code;
   PdSlipPhoto          *slip_photo;
-  char                 *station_key_text;
-  PdDayReport           day_report;
-  guint                 trip_chosen;
-  guint                 trip_total;
-  gboolean              trip_ready;
-  gboolean              have_day_report;
+  PdDeclarationPrinter *declaration_printer;
+  PdDayReportPrinter   *day_report_printer;
+  PdTripPreparation    *trip;
+  PdReopener           *reopener;
 
   /* PASSDESK_EXIT_AFTER_FIRST_FRAME: see pd_window_map(). */
   gboolean              exit_after_ready;
@@ -147,6 +138,41 @@ pd_window_get_store (PdWindow *self)
 {
   g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
   return self->store;
+}
+
+PdPrintQueue *
+pd_window_get_print_queue (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return self->print_queue;
+}
+
+PdDeclarationPrinter *
+pd_window_get_declaration_printer (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return self->declaration_printer;
+}
+
+PdDayReportPrinter *
+pd_window_get_day_report_printer (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return self->day_report_printer;
+}
+
+PdTripPreparation *
+pd_window_get_trip_preparation (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return self->trip;
+}
+
+PdReopener *
+pd_window_get_reopener (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return self->reopener;
 }
 
 PdQueuePage *
@@ -1036,22 +1062,6 @@ pd_window_set_ticket_source (PdWindow          *self,
   self->ticket_destroy = destroy;
 }
 
-void
-pd_window_set_print_export_dir (PdWindow   *self,
-                                const char *directory)
-{
-  g_return_if_fail (PD_IS_WINDOW (self));
-  g_free (self->print_export_dir);
-  self->print_export_dir = g_strdup (directory);
-}
-
-guint
-pd_window_get_n_printed (PdWindow *self)
-{
-  g_return_val_if_fail (PD_IS_WINDOW (self), 0);
-  return self->n_printed;
-}
-
 PdDossier *
 pd_window_get_last_accepted (PdWindow *self)
 {
@@ -1222,40 +1232,12 @@ form_action (GtkWidget  *widget,
 
 /* Printing the papers of an acceptance */
 
-static void print_next (PdWindow *self);
-
+/* The papers, a slip, a report printed: the round is over, and a public screen is cleared. */
 static void
-print_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+print_finished_cb (PdWindow     *self,
+                   PdPrintJob    job,
+                   PdPrintQueue *queue)
 {
-  g_autoptr(PdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!pd_print_document_finish (result, &error))
-    {
-      /* The form is kept for the slip: that is printed again from the form. */
-      if (self->clear_after_print && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        scan_message (self, _("Not printed. Print the declaration slip again with Ctrl+Shift+P."));
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        scan_message (self, _("Not printed. Print the papers again with Ctrl+P."));
-      else
-        {
-          g_autofree char *message = g_strdup_printf (_("Cannot print: %s. Check the printer, then print "
-                                                        "again with Ctrl+P."), error->message);
-
-          scan_message (self, message);
-        }
-      g_ptr_array_set_size (self->print_queue, 0);
-      self->clear_after_print = FALSE;
-      return;
-    }
-  self->n_printed++;
-  if (self->print_queue->len > 0)
-    {
-      print_next (self);
-      return;
-    }
   if (self->in_round)
     {
       /* The round is over: back to the queue for the next applicant. */
@@ -1263,84 +1245,13 @@ print_done_cb (GObject      *object,
       if (self->role != PD_ROLE_VOLUNTEER)
         adw_view_stack_set_visible_child_name (self->view_stack, "queue");
     }
-  if (self->clear_after_print)
+  if (job == PD_PRINT_JOB_SLIP)
     {
-      self->clear_after_print = FALSE;
       pd_dossier_form_clear (self->form);
       pd_photo_page_reset (self->photo_page);
       adw_view_stack_set_visible_child_name (self->view_stack, "form");
       pd_dossier_form_focus_first (self->form);
     }
-  scan_message (self, self->print_done);
-}
-
-static void
-print_next (PdWindow *self)
-{
-  g_autoptr(PdPrintDocument) document = g_ptr_array_steal_index (self->print_queue, 0);
-  g_autofree char *path = NULL;
-
-  if (self->print_export_dir != NULL)
-    {
-      g_autofree char *name = g_strdup_printf ("%s.pdf", (const char *) g_object_get_data (G_OBJECT (document), "pd-file"));
-
-      path = g_build_filename (self->print_export_dir, name, NULL);
-    }
-  pd_print_document_async (GTK_WINDOW (self), document,
-                           path != NULL ? PD_PRINT_ACTION_EXPORT : PD_PRINT_ACTION_DIALOG,
-                           path, self->cancellable, print_done_cb, g_object_ref (self));
-}
-
-static gboolean
-print_papers (PdWindow  *self,
-              PdDossier *dossier,
-              GError   **error)
-{
-  g_autoptr(PdReference) reference = pd_store_get_reference (self->store);
-  g_autoptr(PdCalendar) calendar = NULL;
-  g_autoptr(PdPrintDocument) slip = NULL;
-  g_autoptr(PdPrintDocument) receipt = NULL;
-  g_autofree char *office_name = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_NAME);
-  g_autofree char *office_address = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_ADDRESS);
-  g_autofree char *office_code = g_settings_get_string (self->settings, "office-code");
-  g_autofree char *number = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GError) calendar_error = NULL;
-  PdPrintOffice office = { 0, };
-  GDate today;
-
-  calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), &calendar_error);
-  if (calendar == NULL)
-    calendar = pd_calendar_new ();
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
-
-  office.name = office_name != NULL ? office_name : _("Immigration office");
-  office.address = office_address;
-  slip = pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &office,
-                                               PD_PROCESSING_PROVINCIAL, &today, error);
-  if (slip == NULL)
-    return FALSE;
-  /* The receipt's number: the office, the day and the application, unique in the office. */
-  number = g_strdup_printf ("%s-%s-%" G_GINT64_FORMAT, *office_code ? office_code : "PD",
-                            g_date_time_format (now, "%Y%m%d"), pd_dossier_get_id (dossier));
-  receipt = pd_print_fee_receipt_new_for_dossier (dossier, reference, &office, number, &today, error);
-  if (receipt == NULL)
-    return FALSE;
-
-  g_object_set_data_full (G_OBJECT (slip), "pd-file",
-                          g_strdup_printf ("result-slip-%s", pd_dossier_get_uuid (dossier)), g_free);
-  g_object_set_data_full (G_OBJECT (receipt), "pd-file",
-                          g_strdup_printf ("fee-receipt-%s", pd_dossier_get_uuid (dossier)), g_free);
-  g_ptr_array_set_size (self->print_queue, 0);
-  self->clear_after_print = FALSE;
-  g_ptr_array_add (self->print_queue, g_steal_pointer (&slip));
-  g_ptr_array_add (self->print_queue, g_steal_pointer (&receipt));
-  g_free (self->print_done);
-  self->print_done = g_strdup (_("Slip and receipt printed. Press F2 to call the next applicant."));
-  print_next (self);
-  return TRUE;
 }
 
 static void
@@ -1356,7 +1267,7 @@ print_again_action (GtkWidget  *widget,
       scan_message (self, _("Nothing to print yet: the slip and the receipt are printed when an application is accepted."));
       return;
     }
-  if (!print_papers (self, self->last_accepted, &error))
+  if (!pd_print_queue_print_papers (self->print_queue, self->store, self->settings, self->last_accepted, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Cannot make the papers: %s"), error->message);
 
@@ -1366,133 +1277,13 @@ print_again_action (GtkWidget  *widget,
 
 /* Opening a listed application */
 
-typedef struct
-{
-  PdDossier *dossier;
-  char      *reason;
-  char      *actor;
-} ReopenData;
-
 static void
-reopen_data_free (ReopenData *data)
+reopened_cb (PdWindow   *self,
+             PdDossier  *dossier,
+             PdReopener *reopener)
 {
-  g_clear_object (&data->dossier);
-  g_free (data->reason);
-  g_free (data->actor);
-  g_free (data);
-}
-
-static void
-reopen_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ReopenData *data = task_data;
-  GError *error = NULL;
-
-  /* One transaction: the draft, the history, the audit and, once accepted, the packet taken
-   * back out of the outbox (or nothing, when the packet may have left already). */
-  if (!pd_store_reopen (source_object, pd_dossier_get_id (data->dossier), data->actor, data->reason, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-reopen_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(PdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Not reopened: %s"), error->message);
-
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        scan_message (self, message);
-      return;
-    }
   pd_queue_page_reload (self->queue_page);
   pd_sync_page_reload (self->sync_page);
-  scan_message (self, _("Application reopened: it is a draft again. Open it from the queue to edit it."));
-}
-
-gboolean
-pd_window_reopen (PdWindow   *self,
-                  PdDossier  *dossier,
-                  const char *reason)
-{
-  g_autoptr(GTask) task = NULL;
-  ReopenData *data;
-
-  g_return_val_if_fail (PD_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (PD_IS_DOSSIER (dossier), FALSE);
-
-  if (!pd_role_may_reopen (self->role))
-    {
-      scan_message (self, _("Only a supervisor can reopen an application. Ask the supervisor to sign in."));
-      return FALSE;
-    }
-  /* Which statuses may be reopened is the store's to say, in the transaction: an accepted
-   * application's packet may be leaving at this very moment. */
-  data = g_new0 (ReopenData, 1);
-  data->dossier = g_object_ref (dossier);
-  data->reason = g_strdup (reason != NULL && *reason != '\0' ? reason : _("Reopened by the supervisor"));
-  data->actor = g_strdup (self->actor != NULL ? self->actor : g_get_user_name ());
-  task = g_task_new (self->store, self->cancellable, reopen_cb, g_object_ref (self));
-  g_task_set_source_tag (task, pd_window_reopen);
-  g_task_set_task_data (task, data, (GDestroyNotify) reopen_data_free);
-  g_task_run_in_thread (task, reopen_thread);
-  return TRUE;
-}
-
-static void
-reopen_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    PdWindow         *self)
-{
-  PdDossier *dossier = g_object_get_data (G_OBJECT (dialog), "pd-dossier");
-
-  if (g_str_equal (response, "reopen"))
-    pd_window_reopen (self, dossier,
-                      gtk_editable_get_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog))));
-}
-
-static void
-offer_reopen (PdWindow  *self,
-              PdDossier *dossier)
-{
-  GtkWidget *dialog, *entry;
-  g_autofree char *body = NULL;
-
-  if (pd_dossier_get_status (dossier) == PD_STATUS_ACCEPTED)
-    body = g_strdup (_("Accepted, waiting to be sent. Reopening takes its packet back out of the outbox and "
-                       "makes it a draft again; the history keeps the acceptance. Once it has been sent, "
-                       "it cannot be reopened here."));
-  else
-    body = g_strdup_printf (_("Refused: %s. Reopening makes it a draft again; the "
-                              "history keeps the refusal."),
-                            pd_dossier_get_status_reason (dossier)
-                            ? pd_dossier_get_status_reason (dossier) : "?");
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Reopen the Application?"), body);
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Why it is reopened"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Why it is reopened"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "reopen", _("_Reopen"),
-                                    NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reopen");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "pd-dossier", g_object_ref (dossier), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (reopen_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1547,14 +1338,14 @@ get_dossier_cb (GObject      *object,
       break;
     case PD_STATUS_REFUSED:
       if (pd_role_may_reopen (self->role))
-        offer_reopen (self, dossier);
+        pd_reopener_offer (self->reopener, self->store, self->role, self->actor, dossier);
       else
         scan_message (self, _("This application was refused. Only a supervisor can reopen it."));
       break;
     case PD_STATUS_ACCEPTED:
       if (pd_role_may_reopen (self->role))
         {
-          offer_reopen (self, dossier);
+          pd_reopener_offer (self->reopener, self->store, self->role, self->actor, dossier);
           break;
         }
       G_GNUC_FALLTHROUGH;
@@ -1658,240 +1449,15 @@ offer_trust (PdWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-typedef struct
-{
-  PdDossier *dossier;
-  char      *qr_text;
-  char      *key_text;
-  char      *key_id;
-  gint64     signed_at;
-  /* Set for a slip whose prepared declaration goes to the counters through the central system. */
-  PdDevice  *device;
-  char      *photo_override;
-  char      *queue_error;
-} SignData;
-
-static void
-sign_data_free (SignData *data)
-{
-  g_clear_object (&data->dossier);
-  g_free (data->qr_text);
-  g_free (data->key_text);
-  g_free (data->key_id);
-  g_clear_object (&data->device);
-  g_free (data->photo_override);
-  g_free (data->queue_error);
-  g_free (data);
-}
-
-static void
-sign_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SignData *data = task_data;
-  GError *error = NULL;
-  g_autoptr(PdStationKey) key = pd_station_key_load (source_object, cancellable, &error);
-
-  if (key == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  data->key_text = pd_station_key_to_text (key);
-  data->key_id = g_strdup (key->key_id);
-  if (data->dossier != NULL)
-    {
-      data->qr_text = pd_declaration_qr_encode (data->dossier, key->key_id, key->secret_key,
-                                                data->signed_at, &error);
-      if (data->qr_text == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-  /* The slip is printed whatever happens here: its QR code works without the central system. */
-  if (data->device != NULL &&
-      !pd_prepared_queue (source_object, data->device, data->dossier, data->photo_override,
-                          data->signed_at, &error))
-    {
-      data->queue_error = g_strdup (error->message);
-      g_clear_error (&error);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-/* @done (nullable): what to say once printed. Set before printing: an export ends at once. */
-static void
-print_one (PdWindow        *self,
-           PdPrintDocument *document,
-           const char      *file,
-           const char      *done,
-           gboolean         clear_form)
-{
-  self->clear_after_print = clear_form;
-  g_object_set_data_full (G_OBJECT (document), "pd-file", g_strdup (file), g_free);
-  g_free (self->print_done);
-  self->print_done = g_strdup (done != NULL ? done : _("Printed."));
-  g_ptr_array_set_size (self->print_queue, 0);
-  g_ptr_array_add (self->print_queue, g_object_ref (document));
-  print_next (self);
-}
-
-static void
-declaration_signed_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(PdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PdPrintDocument) document = NULL;
-  g_autoptr(GDateTime) signed_at = NULL;
-  g_autofree char *office_name = NULL;
-  g_autofree char *birth_date = NULL;
-  SignData *data = g_task_get_task_data (G_TASK (result));
-  PdDeclarationSlip slip = { { 0, }, };
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot sign the declaration: %s"), error->message);
-
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        scan_message (self, message);
-      return;
-    }
-  g_free (self->last_declaration_qr);
-  self->last_declaration_qr = g_strdup (data->qr_text);
-
-  office_name = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_NAME);
-  signed_at = g_date_time_new_from_unix_local (data->signed_at);
-  birth_date = pd_format_display_date (pd_dossier_get_field (data->dossier, PD_FIELD_BIRTH_DATE));
-  slip.office.name = office_name;
-  slip.qr_text = data->qr_text;
-  slip.full_name = pd_dossier_get_field (data->dossier, PD_FIELD_FULL_NAME);
-  slip.birth_date = birth_date;
-  slip.id_number = pd_dossier_get_field (data->dossier, PD_FIELD_ID_NUMBER);
-  slip.request = pd_field_choice_label (PD_FIELD_REQUEST_TYPE,
-                                        pd_dossier_get_field (data->dossier, PD_FIELD_REQUEST_TYPE));
-  slip.signed_at = signed_at;
-  document = pd_print_declaration_slip_new (&slip, &error);
-  if (document == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot make the declaration slip: %s"), error->message);
-
-      scan_message (self, message);
-      return;
-    }
-  if (data->queue_error != NULL)
-    {
-      g_autofree char *done =
-        g_strdup_printf (_("Slip printed, but its photo cannot be sent to the counter (%s): the counter will "
-                           "take the photo again. The form is cleared for the next citizen."), data->queue_error);
-
-      print_one (self, document, "declaration-slip", done, TRUE);
-      return;
-    }
-  /* Sent now: the citizen walks to the counter in a minute. Offline, the engine's next pass. */
-  if (data->device != NULL)
-    pd_sync_engine_sync_async (self->engine, PD_SYNC_PUSH, NULL, NULL, NULL);
-  /* A public station: once the slip is on paper, the next citizen must not see this one's data. */
-  print_one (self, document, "declaration-slip",
-             _("Slip printed. The form is cleared for the next citizen."), TRUE);
-}
-
 static void
 print_declaration_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
   PdWindow *self = PD_WINDOW (widget);
-  PdDossier *dossier = pd_dossier_form_get_dossier (self->form);
-  g_autoptr(PdReference) reference = pd_store_get_reference (self->store);
-  g_autoptr(GPtrArray) errors = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GTask) task = NULL;
-  SignData *data;
-  GDate today;
 
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
-  errors = pd_validate_dossier (dossier, reference, &today);
-  if (pd_dossier_form_is_blank (self->form) || errors->len > 0)
-    {
-      g_autofree char *message =
-        g_strdup_printf (g_dngettext (NULL, "Not printed: %u field is missing or wrong. Press Ctrl+S to see it.",
-                                      "Not printed: %u fields are missing or wrong. Press Ctrl+S to see them.",
-                                      MAX (errors->len, 1)), MAX (errors->len, 1));
-
-      scan_message (self, message);
-      return;
-    }
-
-  data = g_new0 (SignData, 1);
-  data->dossier = pd_dossier_copy (dossier);
-  /* The counter needs the declaration, not what this station noted about its desk. */
-  for (PdField f = 0; f < PD_N_FIELDS; f++)
-    if (pd_field_get_info (f)->group == PD_FIELD_GROUP_INTAKE)
-      pd_dossier_set_field (data->dossier, f, NULL);
-  data->signed_at = g_date_time_to_unix (now);
-  /* Enrolled, the station also sends the declaration with its photo, which the QR code cannot
-   * carry, for the counter to fetch by the code printed in the QR code. */
-  if (self->engine != NULL)
-    {
-      PdDevice *device = pd_sync_engine_get_device (self->engine);
-      g_autofree char *code = pd_prepared_new_code (pd_device_get_office_code (device), NULL);
-
-      if (code != NULL)
-        {
-          pd_dossier_set_field (data->dossier, PD_FIELD_DECLARATION_CODE, code);
-          data->device = g_object_ref (device);
-          data->photo_override = g_strdup (self->photo_override);
-        }
-    }
-  task = g_task_new (self->store, self->cancellable, declaration_signed_cb, g_object_ref (self));
-  g_task_set_source_tag (task, print_declaration_action);
-  g_task_set_task_data (task, data, (GDestroyNotify) sign_data_free);
-  g_task_run_in_thread (task, sign_thread);
-}
-
-static void
-station_key_loaded_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(PdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PdPrintDocument) document = NULL;
-  g_autofree char *body = NULL;
-  SignData *data = g_task_get_task_data (G_TASK (result));
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot read the station key: %s"), error->message);
-
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        scan_message (self, message);
-      return;
-    }
-  g_free (self->station_key_text);
-  self->station_key_text = g_strdup (data->key_text);
-
-  document = pd_print_document_new (_("Station key"), PD_PRINT_PAPER_A6);
-  pd_print_document_add_text (document, PD_PRINT_STYLE_TITLE, PD_PRINT_ALIGN_CENTER,
-                              _("Assisted-entry station key"));
-  pd_print_document_add_row (document, _("Key"), data->key_id);
-  if (!pd_print_document_add_qr (document, data->key_text, 50, &error))
-    {
-      scan_message (self, error->message);
-      return;
-    }
-  pd_print_document_add_text (document, PD_PRINT_STYLE_SMALL, PD_PRINT_ALIGN_LEFT,
-                              _("The supervisor of each counter scans this code once; from then on the "
-                                "counter accepts the declaration slips printed here."));
-  pd_print_document_add_text (document, PD_PRINT_STYLE_SMALL, PD_PRINT_ALIGN_LEFT, data->key_text);
-  print_one (self, document, "station-key", NULL, FALSE);
+  pd_declaration_printer_print_declaration (self->declaration_printer, self->store, self->engine,
+                                            self->photo_override);
 }
 
 static void
@@ -1900,11 +1466,8 @@ station_key_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   PdWindow *self = PD_WINDOW (widget);
-  g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, station_key_loaded_cb, g_object_ref (self));
 
-  g_task_set_source_tag (task, station_key_action);
-  g_task_set_task_data (task, g_new0 (SignData, 1), (GDestroyNotify) sign_data_free);
-  g_task_run_in_thread (task, sign_thread);
+  pd_declaration_printer_print_station_key (self->declaration_printer, self->store);
 }
 
 PdSyncEngine *
@@ -1914,106 +1477,7 @@ pd_window_get_sync_engine (PdWindow *self)
   return self->engine;
 }
 
-const char *
-pd_window_get_last_declaration_qr (PdWindow *self)
-{
-  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
-  return self->last_declaration_qr;
-}
-
-const char *
-pd_window_get_station_key_text (PdWindow *self)
-{
-  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
-  return self->station_key_text;
-}
-
 /* The day report */
-
-typedef struct
-{
-  GDate       day;
-  PdDayReport report;
-} DayData;
-
-static void
-day_report_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  DayData *data = task_data;
-  GError *error = NULL;
-
-  if (pd_day_report_count (source_object, &data->day, &data->report, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-day_report_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(PdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PdPrintDocument) document = NULL;
-  g_autofree char *office = NULL;
-  g_autofree char *office_code = NULL;
-  g_autofree char *station = NULL;
-  DayData *data = g_task_get_task_data (G_TASK (result));
-  char file[32];
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot count the day: %s"), error->message);
-
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        scan_message (self, message);
-      return;
-    }
-  self->day_report = data->report;
-  self->have_day_report = TRUE;
-  office = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_NAME);
-  /* The device id means nothing to the team leader who signs the report. */
-  office_code = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_CODE);
-  if (office_code == NULL)
-    office_code = g_settings_get_string (self->settings, "office-code");
-  station = pd_day_report_station_name (office_code, g_settings_get_uint (self->settings, "counter"),
-                                        g_get_host_name ());
-  document = pd_day_report_build (&data->report, &data->day, office, station);
-  g_date_strftime (file, sizeof file, "day-report-%Y-%m-%d", &data->day);
-  print_one (self, document, file, NULL, FALSE);
-}
-
-void
-pd_window_print_day_report (PdWindow    *self,
-                            const GDate *day)
-{
-  g_autoptr(GTask) task = NULL;
-  DayData *data;
-
-  g_return_if_fail (PD_IS_WINDOW (self));
-  g_return_if_fail (self->store != NULL);
-
-  data = g_new0 (DayData, 1);
-  data->day = *day;
-  task = g_task_new (self->store, self->cancellable, day_report_cb, g_object_ref (self));
-  g_task_set_source_tag (task, pd_window_print_day_report);
-  g_task_set_task_data (task, data, g_free);
-  g_task_run_in_thread (task, day_report_thread);
-}
-
-gboolean
-pd_window_get_day_report (PdWindow    *self,
-                          PdDayReport *report)
-{
-  g_return_val_if_fail (PD_IS_WINDOW (self), FALSE);
-  if (self->have_day_report)
-    *report = self->day_report;
-  return self->have_day_report;
-}
 
 static void
 day_report_action (GtkWidget  *widget,
@@ -2026,14 +1490,16 @@ day_report_action (GtkWidget  *widget,
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
                   g_date_time_get_year (now));
-  pd_window_print_day_report (PD_WINDOW (widget), &today);
+  PdWindow *self = PD_WINDOW (widget);
+
+  pd_day_report_printer_print (self->day_report_printer, self->store, self->settings, &today);
 }
 
 static void
 day_report_dialog_print_cb (PdWindow    *self,
                             const GDate *day)
 {
-  pd_window_print_day_report (self, day);
+  pd_day_report_printer_print (self->day_report_printer, self->store, self->settings, day);
 }
 
 static void
@@ -2049,123 +1515,13 @@ choose_day_report_action (GtkWidget  *widget,
 
 /* Preparing a mobile team's trip */
 
-typedef struct
-{
-  GStrv communes;
-  guint n_chosen;
-  guint n_total;
-} TripData;
-
 static void
-trip_data_free (TripData *data)
+trip_ready_cb (PdWindow          *self,
+               guint              n_chosen,
+               guint              n_total,
+               PdTripPreparation *trip)
 {
-  g_strfreev (data->communes);
-  g_free (data);
-}
-
-static void
-trip_count_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  TripData *data = task_data;
-  GError *error = NULL;
-
-  if (pd_trip_count_declarations (source_object, (const char * const *) data->communes,
-                                  &data->n_chosen, &data->n_total, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-trip_counted_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(PdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  TripData *data = g_task_get_task_data (G_TASK (result));
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      message = g_strdup_printf (_("The trip is not ready: %s. Connect to the network and prepare it "
-                                   "again."), error->message);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        scan_message (self, message);
-      return;
-    }
-  self->trip_chosen = data->n_chosen;
-  self->trip_total = data->n_total;
-  self->trip_ready = TRUE;
   pd_queue_page_reload (self->queue_page);
-  message = g_strdup_printf (_("Trip ready: %u declarations of the chosen communes (%u of the office) and "
-                               "the reference tables are on this computer. It can work offline now."),
-                             data->n_chosen, data->n_total);
-  scan_message (self, message);
-}
-
-static void
-trip_pulled_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) count = user_data;
-  g_autoptr(PdSyncReport) report = NULL;
-  GError *error = NULL;
-
-  /* The count says what is on this computer after the pull, or why it could not be done. */
-  if (!pd_sync_engine_sync_finish (PD_SYNC_ENGINE (object), result, &report, &error))
-    g_task_return_error (count, error);
-  else
-    g_task_run_in_thread (count, trip_count_thread);
-}
-
-void
-pd_window_prepare_trip (PdWindow           *self,
-                        const char * const *communes)
-{
-  g_autofree char *joined = NULL;
-  g_autoptr(GError) error = NULL;
-  GTask *count;
-  TripData *data;
-
-  g_return_if_fail (PD_IS_WINDOW (self));
-
-  if (self->engine == NULL)
-    {
-      scan_message (self, _("This station is not enrolled with the central system, so it cannot download "
-                            "declarations. Enroll it first (passdesk-cli enroll)."));
-      return;
-    }
-  joined = g_strjoinv (",", (char **) communes);
-  if (!pd_store_set_setting (self->store, PD_TRIP_SETTING_COMMUNES, joined, &error))
-    {
-      scan_message (self, error->message);
-      return;
-    }
-  self->trip_ready = FALSE;
-  data = g_new0 (TripData, 1);
-  data->communes = g_strdupv ((char **) communes);
-  count = g_task_new (self->store, self->cancellable, trip_counted_cb, g_object_ref (self));
-  g_task_set_source_tag (count, pd_window_prepare_trip);
-  g_task_set_task_data (count, data, (GDestroyNotify) trip_data_free);
-  scan_message (self, _("Downloading the declarations and the reference tables…"));
-  /* Declarations, reference tables and statuses: the pull of a normal pass. */
-  pd_sync_engine_sync_async (self->engine, PD_SYNC_PULL, self->cancellable, trip_pulled_cb, count);
-}
-
-gboolean
-pd_window_get_trip_counts (PdWindow *self,
-                           guint    *n_chosen,
-                           guint    *n_total)
-{
-  g_return_val_if_fail (PD_IS_WINDOW (self), FALSE);
-  *n_chosen = self->trip_chosen;
-  *n_total = self->trip_total;
-  return self->trip_ready;
 }
 
 static void
@@ -2173,7 +1529,7 @@ trip_prepare_cb (PdTripDialog *dialog,
                  GStrv         communes,
                  PdWindow     *self)
 {
-  pd_window_prepare_trip (self, (const char * const *) communes);
+  pd_trip_preparation_start (self->trip, self->store, self->engine, (const char * const *) communes);
 }
 
 static void
@@ -2239,87 +1595,11 @@ photo_accepted_cb (PdWindow    *self,
 }
 
 static void
-code_camera_stop (PdWindow *self)
+code_read_cb (PdWindow           *self,
+              const char         *text,
+              PdCodeReaderDialog *dialog)
 {
-  if (self->code_camera == NULL)
-    return;
-  pd_camera_stop (self->code_camera);
-  g_signal_handlers_disconnect_by_data (self->code_camera, self);
-  g_clear_object (&self->code_camera);
-}
-
-static void
-code_detected_cb (PdCamera   *camera,
-                  const char *text,
-                  guint       format,
-                  PdWindow   *self)
-{
-  g_autofree char *code = g_strdup (text);
-
-  /* One code per opening: the dialog closes and the scan goes where keyboard scans go. */
-  code_camera_stop (self);
-  if (self->camera_dialog != NULL)
-    gtk_window_destroy (self->camera_dialog);
-  pd_window_handle_scan (self, code);
-}
-
-static void
-camera_dialog_destroy_cb (PdWindow  *self,
-                          GtkWindow *dialog)
-{
-  code_camera_stop (self);
-  self->camera_dialog = NULL;
-}
-
-GtkWindow *
-pd_window_scan_with_camera (PdWindow *self,
-                            PdCamera *camera)
-{
-  g_autoptr(PdCamera) own = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkWidget *box, *header, *view;
-
-  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
-
-  if (self->camera_dialog != NULL)
-    {
-      gtk_window_present (self->camera_dialog);
-      return self->camera_dialog;
-    }
-
-  /* One program at a time may use a camera: the photo page lets go of it when hidden. */
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "photo") == 0)
-    adw_view_stack_set_visible_child_name (self->view_stack, "form");
-
-  if (camera == NULL)
-    camera = own = pd_camera_new_for_device (NULL);
-  self->code_camera = g_object_ref (camera);
-  pd_camera_set_barcode_formats (camera, PD_BARCODE_FORMATS_DEFAULT);
-  g_signal_connect_object (camera, "code-detected", G_CALLBACK (code_detected_cb), self, 0);
-
-  self->camera_dialog = GTK_WINDOW (adw_window_new ());
-  gtk_window_set_title (self->camera_dialog, _("Read a Code"));
-  gtk_window_set_transient_for (self->camera_dialog, GTK_WINDOW (self));
-  gtk_window_set_modal (self->camera_dialog, TRUE);
-  gtk_window_set_default_size (self->camera_dialog, 720, 540);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  gtk_box_append (GTK_BOX (box), header);
-  view = pd_camera_view_new ();
-  gtk_widget_set_vexpand (view, TRUE);
-  pd_camera_view_set_camera (PD_CAMERA_VIEW (view), camera);
-  gtk_box_append (GTK_BOX (box), view);
-  adw_window_set_content (ADW_WINDOW (self->camera_dialog), box);
-  g_signal_connect_object (self->camera_dialog, "destroy", G_CALLBACK (camera_dialog_destroy_cb),
-                           self, G_CONNECT_SWAPPED);
-
-  if (!pd_camera_start (camera, &error))
-    pd_camera_view_set_status (PD_CAMERA_VIEW (view), error->message);
-  else
-    pd_camera_view_set_status (PD_CAMERA_VIEW (view),
-                               _("Hold the QR code of the ID card or of the declaration in front of the camera"));
-  gtk_window_present (self->camera_dialog);
-  return self->camera_dialog;
+  pd_window_handle_scan (self, text);
 }
 
 static void
@@ -2327,7 +1607,20 @@ scan_camera_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  pd_window_scan_with_camera (PD_WINDOW (widget), NULL);
+  PdWindow *self = PD_WINDOW (widget);
+
+  if (self->code_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->code_dialog));
+      return;
+    }
+  /* One program at a time may use a camera: the photo page lets go of it when hidden. */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "photo") == 0)
+    adw_view_stack_set_visible_child_name (self->view_stack, "form");
+
+  g_set_weak_pointer (&self->code_dialog, pd_code_reader_dialog_new (GTK_WINDOW (self), NULL));
+  g_signal_connect_object (self->code_dialog, "code-read", G_CALLBACK (code_read_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->code_dialog));
 }
 
 static void
@@ -2413,7 +1706,7 @@ form_saved_cb (PdWindow      *self,
     {
       g_autoptr(GError) error = NULL;
 
-      if (!print_papers (self, dossier, &error))
+      if (!pd_print_queue_print_papers (self->print_queue, self->store, self->settings, dossier, &error))
         {
           g_autofree char *message = g_strdup_printf (_("Accepted, but the papers cannot be made: %s. "
                                                         "Print them again with Ctrl+P."), error->message);
@@ -2561,9 +1854,13 @@ pd_window_dispose (GObject *object)
   if (self->engine != NULL)
     pd_sync_engine_stop (self->engine);
   g_clear_object (&self->engine);
-  if (self->camera_dialog != NULL)
-    gtk_window_destroy (self->camera_dialog);
-  code_camera_stop (self);
+  if (self->code_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->code_dialog));
+  g_clear_object (&self->print_queue);
+  g_clear_object (&self->declaration_printer);
+  g_clear_object (&self->day_report_printer);
+  g_clear_object (&self->trip);
+  g_clear_object (&self->reopener);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_WINDOW);
 
   G_OBJECT_CLASS (pd_window_parent_class)->dispose (object);
@@ -2580,17 +1877,13 @@ pd_window_finalize (GObject *object)
   g_clear_object (&self->pending_declaration);
   g_clear_pointer (&self->scan_message, g_free);
   g_clear_pointer (&self->actor, g_free);
-  g_clear_pointer (&self->print_export_dir, g_free);
-  g_clear_pointer (&self->print_done, g_free);
-  g_clear_pointer (&self->print_queue, g_ptr_array_unref);
   g_clear_object (&self->last_accepted);
   g_clear_object (&self->queue);
   g_clear_object (&self->queue_client);
   g_clear_pointer (&self->ticket, g_free);
-  g_clear_pointer (&self->last_declaration_qr, g_free);
   g_clear_pointer (&self->photo_override, g_free);
   g_clear_pointer (&self->slip_code, g_free);
-  g_clear_pointer (&self->station_key_text, g_free);
+  g_clear_weak_pointer (&self->code_dialog);
   if (self->ticket_destroy != NULL)
     self->ticket_destroy (self->ticket_data);
   g_clear_object (&self->store);
@@ -2755,7 +2048,19 @@ pd_window_init (PdWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue_page, "dossier-activated", G_CALLBACK (dossier_activated_cb),
                            self, G_CONNECT_SWAPPED);
-  self->print_queue = g_ptr_array_new_with_free_func (g_object_unref);
+  self->print_queue = pd_print_queue_new (GTK_WINDOW (self), self->cancellable);
+  g_signal_connect_object (self->print_queue, "finished", G_CALLBACK (print_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->print_queue, "message", G_CALLBACK (scan_message), self, G_CONNECT_SWAPPED);
+  self->declaration_printer = pd_declaration_printer_new (self->print_queue, self->form, self->cancellable);
+  g_signal_connect_object (self->declaration_printer, "message", G_CALLBACK (scan_message), self, G_CONNECT_SWAPPED);
+  self->day_report_printer = pd_day_report_printer_new (self->print_queue, self->cancellable);
+  g_signal_connect_object (self->day_report_printer, "message", G_CALLBACK (scan_message), self, G_CONNECT_SWAPPED);
+  self->trip = pd_trip_preparation_new (self->cancellable);
+  g_signal_connect_object (self->trip, "ready", G_CALLBACK (trip_ready_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->trip, "message", G_CALLBACK (scan_message), self, G_CONNECT_SWAPPED);
+  self->reopener = pd_reopener_new (GTK_WINDOW (self), self->cancellable);
+  g_signal_connect_object (self->reopener, "reopened", G_CALLBACK (reopened_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->reopener, "message", G_CALLBACK (scan_message), self, G_CONNECT_SWAPPED);
   self->role = PD_ROLE_OFFICER;
   g_signal_connect_object (self->photo_page, "photo-accepted", G_CALLBACK (photo_accepted_cb),
                            self, G_CONNECT_SWAPPED);

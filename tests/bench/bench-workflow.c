@@ -136,7 +136,7 @@ main (int   argc,
 
   window = pd_ui_new_window (db_path, &app);
   pd_ui_use_test_photo_profile (window);
-  pd_window_set_print_export_dir (window, print_dir);
+  pd_print_queue_set_export_dir (pd_window_get_print_queue (window), print_dir);
   pd_window_set_ticket_source (window, next_ticket, NULL, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
   gtk_window_present (GTK_WINDOW (window));

@@ -91,11 +91,11 @@ pd_ui_print_day_report (PdWindow    *window,
   g_autofree char *date = g_date_time_format (now, "%d/%m/%Y");
   g_autofree char *text = NULL;
   char *path = g_build_filename (print_dir, name, NULL);
-  guint n = pd_window_get_n_printed (window);
+  guint n = pd_print_queue_get_n_printed (pd_window_get_print_queue (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.day-report", NULL));
   pd_ui_wait_for_printed (window, n + 1, "the day report");
-  g_assert_true (pd_window_get_day_report (window, report));
+  g_assert_true (pd_day_report_printer_get_report (pd_window_get_day_report_printer (window), report));
   g_print ("day report: taken %u, pending %u, synced %u, rejected %u, refused %u, on hold %u\n",
            report->taken, report->pending, report->synced, report->rejected, report->refused, report->on_hold);
   text = pd_ui_pdf_text (path);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <adwaita.h>
 
+#include "pd-code-reader-dialog.h"
 #include "pd-photo-page-private.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
@@ -373,7 +374,8 @@ printed (gpointer data)
 {
   Round *r = data;
 
-  return pd_window_get_n_printed (r->window) >= r->printed + 2 && !pd_window_get_in_round (r->window);
+  return pd_print_queue_get_n_printed (pd_window_get_print_queue (r->window)) >= r->printed + 2 &&
+         !pd_window_get_in_round (r->window);
 }
 
 static void
@@ -408,7 +410,7 @@ void
 pd_ui_counter_round (PdWindow  *window,
                      PdUiRound *round)
 {
-  Round r = { window, round, pd_window_get_n_printed (window), 0 };
+  Round r = { window, round, pd_print_queue_get_n_printed (pd_window_get_print_queue (window)), 0 };
   GtkWidget *page = GTK_WIDGET (pd_window_get_photo_page (window));
   PdDossierForm *form = pd_window_get_form (window);
   g_autofree char *upper = g_utf8_strup (round->name, -1);
@@ -712,7 +714,7 @@ pd_ui_open_window (const char     *db_path,
 
   pd_ui_disable_animations (window);
   pd_ui_use_test_photo_profile (window);
-  pd_window_set_print_export_dir (window, print_dir);
+  pd_print_queue_set_export_dir (pd_window_get_print_queue (window), print_dir);
   pd_ui_present_window (window);
   return window;
 }
@@ -737,6 +739,30 @@ pd_ui_message_has (PdWindow   *window,
   const char *message = pd_window_get_scan_message (window);
 
   return message != NULL && strstr (message, part) != NULL;
+}
+
+GtkWindow *
+pd_ui_read_code_with_camera (PdWindow *window,
+                             PdCamera *camera)
+{
+  GtkWindow *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.scan-camera", NULL));
+  dialog = pd_ui_find_toplevel (PD_TYPE_CODE_READER_DIALOG);
+  g_assert_nonnull (dialog);
+  /* Before the dialog's first idle, when it would open the first camera plugged in. */
+  pd_code_reader_dialog_set_camera (PD_CODE_READER_DIALOG (dialog), camera);
+  return dialog;
+}
+
+gboolean
+pd_ui_reopen (PdWindow   *window,
+              const char *actor,
+              PdDossier  *dossier,
+              const char *reason)
+{
+  return pd_reopener_reopen (pd_window_get_reopener (window), pd_window_get_store (window),
+                             pd_window_get_role (window), actor, dossier, reason);
 }
 
 /* What a wait on the window looks for. */
@@ -789,7 +815,7 @@ n_printed (gpointer data)
 {
   WindowWait *wait = data;
 
-  return pd_window_get_n_printed (wait->window) >= wait->n;
+  return pd_print_queue_get_n_printed (pd_window_get_print_queue (wait->window)) >= wait->n;
 }
 
 void

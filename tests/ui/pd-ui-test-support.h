@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "capture/pd-camera.h"
 #include "pd-application.h"
 #include "pd-field.h"
 #include "pd-store.h"
@@ -185,6 +186,14 @@ const char *pd_ui_visible_page     (PdWindow      *window);
 /* The last scan message (a toast) has @part in it. */
 gboolean    pd_ui_message_has      (PdWindow      *window,
                                     const char    *part);
+/* "win.scan-camera" with @camera in place of the first camera plugged in: returns the dialog. */
+GtkWindow  *pd_ui_read_code_with_camera (PdWindow   *window,
+                                         PdCamera   *camera);
+/* Reopens @dossier through the window's reopener with the window's role, as @actor. */
+gboolean    pd_ui_reopen           (PdWindow      *window,
+                                    const char    *actor,
+                                    PdDossier     *dossier,
+                                    const char    *reason);
 void        pd_ui_wait_for_message (PdWindow      *window,
                                     const char    *part,
                                     const char    *what);

@@ -265,10 +265,10 @@ test_reopen_accepted (void)
   g_assert_nonnull (accepted);
 
   /* Neither an officer nor a volunteer. */
-  g_assert_false (pd_window_reopen (window, accepted, "Sai ngày sinh"));
+  g_assert_false (pd_ui_reopen (window, "officer1", accepted, "Sai ngày sinh"));
   g_assert_true (pd_ui_message_has (window, "supervisor"));
   pd_window_set_role (window, PD_ROLE_VOLUNTEER, "volunteer1");
-  g_assert_false (pd_window_reopen (window, accepted, "Sai ngày sinh"));
+  g_assert_false (pd_ui_reopen (window, "volunteer1", accepted, "Sai ngày sinh"));
   g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_ACCEPTED);
   g_assert_cmpuint (n_packets_of (accepted), ==, 1);
 
@@ -337,7 +337,7 @@ test_reopen_accepted (void)
   g_clear_object (&accepted);
   accepted = pd_store_get (store (), pd_dossier_get_id (reaccepted), &error);
   g_assert_no_error (error);
-  g_assert_true (pd_window_reopen (window, accepted, "Sai ảnh"));
+  g_assert_true (pd_ui_reopen (window, "supervisor1", accepted, "Sai ảnh"));
   pd_ui_wait_for_message (window, "Not reopened", "the refusal");
   g_assert_true (pd_ui_message_has (window, today));
   g_assert_true (pd_ui_message_has (window, "central office"));

@@ -502,7 +502,7 @@ test_scan_with_camera (void)
 
   pd_dossier_form_clear (form ());
   adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
-  dialog = pd_window_scan_with_camera (window, camera);
+  dialog = pd_ui_read_code_with_camera (window, camera);
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   /* The photo page let go of its camera. */

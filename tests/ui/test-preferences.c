@@ -407,7 +407,7 @@ test_day_report_previous_day (void)
   g_autofree char *pdf_path = g_build_filename (dir, pdf, NULL);
   PdDayReportDialog *dialog;
   PdDayReport report;
-  guint n = pd_window_get_n_printed (window);
+  guint n = pd_print_queue_get_n_printed (pd_window_get_print_queue (window));
 
   /* Accepted three days ago (a day gone by: written as an import, the intake path stamps
    * the present); the central system confirmed it today. */
@@ -418,7 +418,7 @@ test_day_report_previous_day (void)
   g_assert_true (pd_store_apply_central_status (store, pd_dossier_get_id (old), PD_STATUS_RECEIVED, "central", NULL, &error));
   g_assert_no_error (error);
 
-  pd_window_set_print_export_dir (window, dir);
+  pd_print_queue_set_export_dir (pd_window_get_print_queue (window), dir);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.choose-day-report", NULL));
   dialog = (PdDayReportDialog *) pd_ui_find_toplevel (PD_TYPE_DAY_REPORT_DIALOG);
   g_assert_nonnull (dialog);
@@ -432,17 +432,17 @@ test_day_report_previous_day (void)
   g_assert_cmpstr (pd_day_report_dialog_get_message (dialog), ==,
                    _("That day has not come yet. Choose today or a day before."));
   g_assert_false (pd_day_report_dialog_print (dialog));
-  g_assert_cmpuint (pd_window_get_n_printed (window), ==, n);
+  g_assert_cmpuint (pd_print_queue_get_n_printed (pd_window_get_print_queue (window)), ==, n);
 
   gtk_editable_set_text (pd_day_report_dialog_get_day_editable (dialog), typed);
   g_assert_null (pd_day_report_dialog_get_message (dialog));
   pd_ui_save_screenshot (GTK_WIDGET (dialog), "day-report-dialog.png");
   g_assert_true (pd_day_report_dialog_print (dialog));
   pd_ui_wait_for_printed (window, n + 1, "the day report");
-  g_assert_cmpuint (pd_window_get_n_printed (window), ==, n + 1);
+  g_assert_cmpuint (pd_print_queue_get_n_printed (pd_window_get_print_queue (window)), ==, n + 1);
   g_assert_null (pd_ui_find_toplevel (PD_TYPE_DAY_REPORT_DIALOG));
 
-  g_assert_true (pd_window_get_day_report (window, &report));
+  g_assert_true (pd_day_report_printer_get_report (pd_window_get_day_report_printer (window), &report));
   g_test_message ("day report of %s: taken %u, pending %u, synced %u", typed, report.taken, report.pending,
                   report.synced);
   g_assert_cmpuint (report.taken, ==, 1);

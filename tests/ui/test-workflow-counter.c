@@ -292,7 +292,7 @@ test_accept (void)
   g_autofree char *flat_address = NULL;
   PdDossier *accepted;
   GDate today, ready;
-  guint n = pd_window_get_n_printed (counter);
+  guint n = pd_print_queue_get_n_printed (pd_window_get_print_queue (counter));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (counter), "win.accept", NULL));
   pd_ui_wait_for_printed (counter, n + 2, "the result slip and the fee receipt");

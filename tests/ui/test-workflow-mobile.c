@@ -64,7 +64,7 @@ trip_ready (gpointer data)
 {
   guint chosen, total;
 
-  return pd_window_get_trip_counts (window, &chosen, &total);
+  return pd_trip_preparation_get_counts (pd_window_get_trip_preparation (window), &chosen, &total);
 }
 
 static gboolean
@@ -194,7 +194,7 @@ test_prepare_trip (void)
   g_signal_emit_by_name (prepare, "clicked");
 
   pd_ui_wait_until (trip_ready, NULL, "the trip to be prepared");
-  g_assert_true (pd_window_get_trip_counts (window, &chosen, &total));
+  g_assert_true (pd_trip_preparation_get_counts (pd_window_get_trip_preparation (window), &chosen, &total));
   g_print ("trip: %u declarations of the chosen communes, %u of the office\n", chosen, total);
   g_assert_cmpuint (chosen, ==, 2);
   g_assert_cmpuint (total, ==, 3);
@@ -241,7 +241,7 @@ tick_documents (void)
 static void
 accept_and_wait (void)
 {
-  guint n = pd_window_get_n_printed (window);
+  guint n = pd_print_queue_get_n_printed (pd_window_get_print_queue (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.accept", NULL));
   /* Refused before saving: say which fields. */

@@ -108,10 +108,10 @@ test_volunteer_prints (void)
   volunteer_photo = g_bytes_ref (pd_dossier_get_photo (form_dossier ()));
   g_assert_cmpuint (g_bytes_get_size (volunteer_photo), >, 10000);
 
-  n = pd_window_get_n_printed (window);
+  n = pd_print_queue_get_n_printed (pd_window_get_print_queue (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.print-declaration", NULL));
   pd_ui_wait_for_printed (window, n + 1, "the declaration slip");
-  slip_qr = g_strdup (pd_window_get_last_declaration_qr (window));
+  slip_qr = g_strdup (pd_declaration_printer_get_last_qr (pd_window_get_declaration_printer (window)));
   g_assert_true (g_str_has_prefix (slip_qr, "PDQ1:"));
   pd_ui_wait_until (pushed, NULL, "the prepared declaration to reach the central system");
   pd_ui_save_screenshot (GTK_WIDGET (window), "slip-photo-01-volunteer-printed.png");

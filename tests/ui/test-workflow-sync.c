@@ -122,7 +122,7 @@ trip_ready (gpointer data)
 {
   guint chosen, total;
 
-  return pd_window_get_trip_counts (window, &chosen, &total);
+  return pd_trip_preparation_get_counts (pd_window_get_trip_preparation (window), &chosen, &total);
 }
 
 /* A mobile team: the declarations of the chosen communes are pulled for the days offline. */
@@ -140,9 +140,10 @@ test_prepare_trip (void)
   pd_ui_save_screenshot (GTK_WIDGET (dialog), "workflow-trip-dialog.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  pd_window_prepare_trip (window, communes);
+  pd_trip_preparation_start (pd_window_get_trip_preparation (window), pd_window_get_store (window),
+                             pd_window_get_sync_engine (window), communes);
   pd_ui_wait_until (trip_ready, NULL, "the trip to be prepared");
-  g_assert_true (pd_window_get_trip_counts (window, &chosen, &total));
+  g_assert_true (pd_trip_preparation_get_counts (pd_window_get_trip_preparation (window), &chosen, &total));
   g_print ("trip: %u declarations of the chosen communes, %u of the office\n", chosen, total);
   /* One in Hoàn Kiếm (00070), one in Ba Đình; the first one was taken already. */
   g_assert_cmpuint (chosen, ==, 1);

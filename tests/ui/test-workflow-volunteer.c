@@ -219,7 +219,7 @@ test_volunteer_limits (void)
   AdwViewStackPage *queue = adw_view_stack_get_page (pd_window_get_view_stack (window),
                                                      GTK_WIDGET (pd_window_get_queue_page (window)));
   guint n_before = n_stored ();
-  guint printed = pd_window_get_n_printed (window);
+  guint printed = pd_print_queue_get_n_printed (pd_window_get_print_queue (window));
 
   g_assert_cmpuint (n_before, ==, 0);
   g_assert_false (adw_view_stack_page_get_visible (queue));
@@ -235,7 +235,7 @@ test_volunteer_limits (void)
   g_assert_false (pd_dossier_form_set_aside (form (), PD_STATUS_ON_HOLD, "sau"));
   g_assert_false (pd_dossier_form_is_blank (form ()));
   g_assert_cmpuint (n_stored (), ==, n_before);
-  g_assert_cmpuint (pd_window_get_n_printed (window), ==, printed);
+  g_assert_cmpuint (pd_print_queue_get_n_printed (pd_window_get_print_queue (window)), ==, printed);
   g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, 0);
   save_screenshot ("volunteer-06-cannot-accept.png");
 }
@@ -248,7 +248,7 @@ test_print_slip (void)
   g_autofree char *key_path = g_build_filename (print_dir, "station-key.pdf", NULL);
   g_autofree char *slip = NULL;
   g_autofree char *key_png = NULL;
-  guint n = pd_window_get_n_printed (window);
+  guint n = pd_print_queue_get_n_printed (pd_window_get_print_queue (window));
 
   declared = pd_dossier_copy (pd_dossier_form_get_dossier (form ()));
   /* A scanned paper of this citizen, that must not stay for the next one either. */
@@ -260,7 +260,7 @@ test_print_slip (void)
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.print-declaration", NULL));
   pd_ui_wait_for_printed (window, n + 1, "the declaration slip");
-  slip_qr = g_strdup (pd_window_get_last_declaration_qr (window));
+  slip_qr = g_strdup (pd_declaration_printer_get_last_qr (pd_window_get_declaration_printer (window)));
   g_assert_true (g_str_has_prefix (slip_qr, "PDQ1:"));
   pd_ui_wait_until (label_shown, (gpointer) _("Slip printed. The form is cleared for the next citizen."),
                     "the volunteer to be told what next");
@@ -285,7 +285,8 @@ test_print_slip (void)
   /* An enrolled station signs with its device key. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.station-key", NULL));
   pd_ui_wait_for_printed (window, n + 2, "the station key");
-  station_key_text = g_strdup (pd_window_get_station_key_text (window));
+  station_key_text =
+    g_strdup (pd_declaration_printer_get_station_key_text (pd_window_get_declaration_printer (window)));
   g_assert_true (g_str_has_prefix (station_key_text, "PDK1:DEV-"));
   /* A volunteer cannot make anyone trust it. */
   g_assert_false (pd_window_trust_station_key (window, station_key_text));
@@ -379,7 +380,7 @@ test_counter_takes_slip (void)
   sync_central_stop (&central);
   /* The slip, held in front of the counter's camera. */
   g_signal_connect (camera, "code-detected", G_CALLBACK (code_read_cb), &read);
-  dialog = pd_window_scan_with_camera (window, camera);
+  dialog = pd_ui_read_code_with_camera (window, camera);
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   pd_ui_wait_until (form_has_id, (gpointer) citizen_id, "the slip read by the counter's camera");

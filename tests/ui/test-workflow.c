@@ -330,9 +330,9 @@ test_hold_refuse_reopen (void)
   g_assert_cmpuint (history->len, >=, 2);
 
   /* An officer cannot reopen; a supervisor can, and it is audited. */
-  g_assert_false (pd_window_reopen (window, refused, "nhầm"));
+  g_assert_false (pd_ui_reopen (window, NULL, refused, "nhầm"));
   pd_window_set_role (window, PD_ROLE_SUPERVISOR, "giamsat");
-  g_assert_true (pd_window_reopen (window, refused, "Người nộp đã bổ sung giấy tờ"));
+  g_assert_true (pd_ui_reopen (window, "giamsat", refused, "Người nộp đã bổ sung giấy tờ"));
   pd_ui_wait_for_queue_status (window, PD_STATUS_DRAFT, "the reopened application");
   reopened = stored_by_code (hold_code);
   g_assert_cmpint (pd_dossier_get_status (reopened), ==, PD_STATUS_DRAFT);
@@ -373,7 +373,7 @@ test_volunteer (void)
   g_assert_false (pd_dossier_form_is_blank (form ()));
   g_assert_false (pd_dossier_form_set_aside (form (), PD_STATUS_ON_HOLD, "later"));
   g_assert_false (pd_dossier_form_is_blank (form ()));
-  g_assert_cmpuint (pd_window_get_n_printed (window), ==, 2);
+  g_assert_cmpuint (pd_print_queue_get_n_printed (pd_window_get_print_queue (window)), ==, 2);
   save_screenshot ("workflow-volunteer.png");
   pd_window_set_role (window, PD_ROLE_OFFICER, NULL);
   g_assert_true (adw_view_stack_page_get_visible (queue));
@@ -390,7 +390,7 @@ test_assisted_entry (void)
   g_autofree char *slip = NULL;
   g_autofree char *qr = NULL;
   g_autofree char *key_text = NULL;
-  guint n = pd_window_get_n_printed (window);
+  guint n = pd_print_queue_get_n_printed (pd_window_get_print_queue (window));
 
   pd_dossier_set_field (declaration, PD_FIELD_SEX, "F");
   pd_dossier_set_field (declaration, PD_FIELD_FATHER_NAME, "Hoàng Văn Minh");
@@ -402,7 +402,7 @@ test_assisted_entry (void)
   save_screenshot ("workflow-assisted-entry.png");
   act ("win.print-declaration");
   pd_ui_wait_for_printed (window, n + 1, "the declaration slip");
-  qr = g_strdup (pd_window_get_last_declaration_qr (window));
+  qr = g_strdup (pd_declaration_printer_get_last_qr (pd_window_get_declaration_printer (window)));
   g_assert_true (g_str_has_prefix (qr, "PDQ1:"));
   slip = pd_ui_pdf_text (slip_path);
   pd_ui_keep_pdf (slip_path, "workflow-declaration-slip.pdf");
@@ -412,7 +412,7 @@ test_assisted_entry (void)
 
   act ("win.station-key");
   pd_ui_wait_for_printed (window, n + 2, "the station key");
-  key_text = g_strdup (pd_window_get_station_key_text (window));
+  key_text = g_strdup (pd_declaration_printer_get_station_key_text (pd_window_get_declaration_printer (window)));
   g_assert_true (g_str_has_prefix (key_text, "PDK1:ST-"));
   /* A volunteer cannot make the counter trust anyone. */
   g_assert_false (pd_window_trust_station_key (window, key_text));
@@ -567,7 +567,7 @@ main (int   argc,
 
   window = pd_ui_new_window (db_path, &app);
   pd_ui_use_test_photo_profile (window);
-  pd_window_set_print_export_dir (window, print_dir);
+  pd_print_queue_set_export_dir (pd_window_get_print_queue (window), print_dir);
   pd_window_set_ticket_source (window, next_ticket, NULL, NULL);
   pd_ui_present_window (window);
 
