@@ -49,42 +49,24 @@ static guint signals[N_SIGNALS];
   "a.id, reference, service, date, from_time, to_time, issued_at," \
   " coalesce (b.station, substr (reference, 1, 1)), coalesce (b.reserved, 0), coalesce (NOT b.confirmed, 1)"
 
-static gboolean
-sql_failed (sqlite3  *db,
-            GError  **error)
+/* The queue's wording of a failure of the store's connection, which it borrows. */
+static void
+queue_set_error (sqlite3   *db,
+                 int        rc,
+                 gpointer   user_data,
+                 GError   **error)
 {
-  int rc = sqlite3_errcode (db);
-
   g_set_error (error, PD_STORE_ERROR,
                rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? PD_STORE_ERROR_LOCKED
                : pd_sqlite_disk_is_full (db, rc) ? PD_STORE_ERROR_FULL : PD_STORE_ERROR_IO,
                _("The queue could not be read or saved (%s). Check the disk and restart Passdesk."),
                sqlite3_errmsg (db));
-  return FALSE;
 }
 
-static sqlite3_stmt *
-prepare (sqlite3     *db,
-         const char  *sql,
-         GError     **error)
+static PdSqliteConnection
+queue_connection (sqlite3 *db)
 {
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sql_failed (db, error);
-      return NULL;
-    }
-  return stmt;
-}
-
-/* Runs @stmt, which returns no row. */
-static gboolean
-step_done (sqlite3       *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  return sqlite3_step (stmt) == SQLITE_DONE || sql_failed (db, error);
+  return (PdSqliteConnection) { db, queue_set_error, NULL };
 }
 
 static PdTicket *
@@ -144,8 +126,9 @@ select_in_db (sqlite3   *db,
               gpointer   user_data,
               GError   **error)
 {
+  PdSqliteConnection conn = queue_connection (db);
   Select *select = user_data;
-  g_autoptr(PdSqliteStatement) stmt = prepare (db, select->sql, error);
+  g_autoptr(PdSqliteStatement) stmt = pd_sqlite_conn_prepare (&conn, select->sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -157,7 +140,7 @@ select_in_db (sqlite3   *db,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (select->list, select->rows == TICKETS ? (gpointer) ticket_from_row (stmt)
                                                           : (gpointer) appointment_from_row (stmt));
-  return rc == SQLITE_DONE || sql_failed (db, error);
+  return pd_sqlite_conn_check_done (&conn, rc, error);
 }
 
 /* (element-type PdTicket or PdAppointment, as @rows says) */
@@ -180,14 +163,14 @@ select_rows (PdQueue     *self,
 }
 
 static gboolean
-write_ticket (sqlite3         *db,
-              const PdTicket  *ticket,
-              gboolean         dirty,
-              GError         **error)
+write_ticket (const PdSqliteConnection  *conn,
+              const PdTicket            *ticket,
+              gboolean                   dirty,
+              GError                   **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (db, "INSERT OR REPLACE INTO queue_tickets (" TICKET_COLUMNS ", dirty)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+    pd_sqlite_conn_prepare (conn, "INSERT OR REPLACE INTO queue_tickets (" TICKET_COLUMNS ", dirty)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -203,20 +186,20 @@ write_ticket (sqlite3         *db,
   sqlite3_bind_int64 (stmt, 10, ticket->called_at);
   sqlite3_bind_int64 (stmt, 11, ticket->updated_at);
   sqlite3_bind_int (stmt, 12, dirty);
-  return step_done (db, stmt, error);
+  return pd_sqlite_conn_step (conn, stmt, error);
 }
 
 /* Looks a ticket up by id, or by label among those of @day. */
 static gboolean
-read_ticket (sqlite3     *db,
-             const char  *id_or_label,
-             const char  *day,
-             PdTicket   **ticket,
-             GError     **error)
+read_ticket (const PdSqliteConnection  *conn,
+             const char                *id_or_label,
+             const char                *day,
+             PdTicket                 **ticket,
+             GError                   **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets"
-                 " WHERE id = ?1 OR (label = ?1 AND day = ?2) ORDER BY updated_at DESC LIMIT 1", error);
+    pd_sqlite_conn_prepare (conn, "SELECT " TICKET_COLUMNS " FROM queue_tickets"
+                                  " WHERE id = ?1 OR (label = ?1 AND day = ?2) ORDER BY updated_at DESC LIMIT 1", error);
   int rc;
 
   if (stmt == NULL)
@@ -225,24 +208,26 @@ read_ticket (sqlite3     *db,
   pd_sqlite_bind_text (stmt, 2, day);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    *ticket = ticket_from_row (stmt);
-  else if (rc != SQLITE_DONE)
-    return sql_failed (db, error);
-  return TRUE;
+    {
+      *ticket = ticket_from_row (stmt);
+      return TRUE;
+    }
+  return pd_sqlite_conn_check_done (conn, rc, error);
 }
 
 /* The first column of @sql's one row with @a, @b and the nullable @c and @d bound in order,
  * or -1. */
 static gint64
-count (sqlite3     *db,
-       const char  *sql,
-       const char  *a,
-       const char  *b,
-       const char  *c,
-       const char  *d,
-       GError     **error)
+count (const PdSqliteConnection  *conn,
+       const char                *sql,
+       const char                *a,
+       const char                *b,
+       const char                *c,
+       const char                *d,
+       GError                   **error)
 {
-  g_autoptr(PdSqliteStatement) stmt = prepare (db, sql, error);
+  g_autoptr(PdSqliteStatement) stmt = pd_sqlite_conn_prepare (conn, sql, error);
+  gint64 value;
 
   if (stmt == NULL)
     return -1;
@@ -252,12 +237,7 @@ count (sqlite3     *db,
     pd_sqlite_bind_text (stmt, 3, c);
   if (d)
     pd_sqlite_bind_text (stmt, 4, d);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sql_failed (db, error);
-      return -1;
-    }
-  return sqlite3_column_int64 (stmt, 0);
+  return pd_sqlite_conn_step_int64 (conn, stmt, &value, error) ? value : -1;
 }
 
 /* Clock ---------------------------------------------------------------------------------- */
@@ -454,26 +434,26 @@ pd_queue_dup_booking_days (PdQueue *self)
 }
 
 static gboolean
-insert_appointment (sqlite3              *db,
-                    const PdAppointment  *appointment,
-                    gboolean              confirmed,
-                    GError              **error)
+insert_appointment (const PdSqliteConnection  *conn,
+                    const PdAppointment       *appointment,
+                    gboolean                   confirmed,
+                    GError                   **error)
 {
   g_autoptr(PdSqliteStatement) old =
-    prepare (db, "DELETE FROM queue_appointments WHERE id = ?", error);
+    pd_sqlite_conn_prepare (conn, "DELETE FROM queue_appointments WHERE id = ?", error);
   g_autoptr(PdSqliteStatement) stmt = NULL;
   g_autoptr(PdSqliteStatement) booking = NULL;
 
   if (old == NULL)
     return FALSE;
   pd_sqlite_bind_text (old, 1, appointment->id);
-  if (!step_done (db, old, error))
+  if (!pd_sqlite_conn_step (conn, old, error))
     return FALSE;
   /* Not OR REPLACE: another booking with the same reference (two stations with one letter)
    * fails the change rather than quietly losing a slip the citizen holds. */
-  stmt = prepare (db, "INSERT INTO queue_appointments"
-                      " (id, reference, service, date, from_time, to_time, issued_at)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  stmt = pd_sqlite_conn_prepare (conn, "INSERT INTO queue_appointments"
+                                       " (id, reference, service, date, from_time, to_time, issued_at)"
+                                       " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   pd_sqlite_bind_text (stmt, 1, appointment->id);
@@ -483,49 +463,49 @@ insert_appointment (sqlite3              *db,
   pd_sqlite_bind_text (stmt, 5, appointment->from_time);
   pd_sqlite_bind_text (stmt, 6, appointment->to_time);
   sqlite3_bind_int64 (stmt, 7, appointment->issued_at);
-  if (!step_done (db, stmt, error))
+  if (!pd_sqlite_conn_step (conn, stmt, error))
     return FALSE;
 
-  booking = prepare (db, "INSERT OR REPLACE INTO queue_bookings (id, station, reserved, confirmed)"
-                         " VALUES (?, ?, ?, ?)", error);
+  booking = pd_sqlite_conn_prepare (conn, "INSERT OR REPLACE INTO queue_bookings (id, station, reserved, confirmed)"
+                                          " VALUES (?, ?, ?, ?)", error);
   if (booking == NULL)
     return FALSE;
   pd_sqlite_bind_text (booking, 1, appointment->id);
   pd_sqlite_bind_text (booking, 2, appointment->station);
   sqlite3_bind_int (booking, 3, appointment->reserved);
   sqlite3_bind_int (booking, 4, confirmed);
-  return step_done (db, booking, error);
+  return pd_sqlite_conn_step (conn, booking, error);
 }
 
 /* Whether this station may book the slot. With a share, only its own held-back place(s)
  * count: the server never gives them to anyone else, so they are free whatever the other
  * stations booked since. Without one, the slot's places as far as this station knows. */
 static gint64
-slot_is_free (Issue       *issue,
-              sqlite3     *db,
-              const char  *iso,
-              const char  *from,
-              GError     **error)
+slot_is_free (Issue                     *issue,
+              const PdSqliteConnection  *conn,
+              const char                *iso,
+              const char                *from,
+              GError                   **error)
 {
   gint64 taken;
 
   if (issue->share_from == NULL)
     {
-      taken = count (db, "SELECT count(*) FROM queue_appointments"
+      taken = count (conn, "SELECT count(*) FROM queue_appointments"
                          " WHERE date = ? AND service = ? AND from_time = ?",
                      iso, issue->service->code, from, NULL, error);
       return taken < 0 ? -1 : taken < PD_QUEUE_SLOT_SIZE;
     }
-  taken = count (db, "SELECT count(*) FROM queue_appointments JOIN queue_bookings USING (id)"
+  taken = count (conn, "SELECT count(*) FROM queue_appointments JOIN queue_bookings USING (id)"
                      " WHERE date = ? AND service = ? AND from_time = ? AND station = ? AND reserved",
                  iso, issue->service->code, from, issue->station, error);
   return taken < 0 ? -1 : taken < PD_QUEUE_SHARE;
 }
 
 static gboolean
-find_slot (Issue    *issue,
-           sqlite3  *db,
-           GError  **error)
+find_slot (Issue                     *issue,
+           const PdSqliteConnection  *conn,
+           GError                   **error)
 {
   g_auto(GStrv) days = booking_days (issue->self, issue->now);
 
@@ -554,7 +534,7 @@ find_slot (Issue    *issue,
           gint64 last;
 
           pd_queue_get_slot (s, &from, &to);
-          free_place = slot_is_free (issue, db, iso, from, error);
+          free_place = slot_is_free (issue, conn, iso, from, error);
           if (free_place < 0)
             return FALSE;
           if (!free_place)
@@ -562,7 +542,7 @@ find_slot (Issue    *issue,
 
           /* After the greatest number, not the count: a booking the server moved leaves a gap. */
           prefix = pd_appointment_dup_reference_prefix (issue->station, issue->service->code, &date);
-          last = count (db, "SELECT coalesce (max (CAST (substr (reference, length (?2) + 1) AS INTEGER)), 0)"
+          last = count (conn, "SELECT coalesce (max (CAST (substr (reference, length (?2) + 1) AS INTEGER)), 0)"
                             " FROM queue_appointments WHERE date = ?1 AND substr (reference, 1, length (?2)) = ?2",
                         iso, prefix, NULL, NULL, error);
           if (last < 0)
@@ -572,7 +552,7 @@ find_slot (Issue    *issue,
                                                    last + 1, g_date_time_to_unix (issue->now),
                                                    issue->share_from != NULL);
           issue->appointment->offline = TRUE;
-          return insert_appointment (db, issue->appointment, FALSE, error);
+          return insert_appointment (conn, issue->appointment, FALSE, error);
         }
     }
   g_set_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_SLOT,
@@ -589,6 +569,7 @@ issue_in_db (sqlite3   *db,
              gpointer   user_data,
              GError   **error)
 {
+  PdSqliteConnection conn = queue_connection (db);
   Issue *issue = user_data;
   g_autofree char *day = g_date_time_format (issue->now, "%F");
   gint64 issued;
@@ -596,15 +577,15 @@ issue_in_db (sqlite3   *db,
   PdTicket *ticket;
 
   if (issue->booking_only)
-    return find_slot (issue, db, error);
-  issued = count (db, "SELECT count(*) FROM queue_tickets WHERE day = ? AND service = ?",
+    return find_slot (issue, &conn, error);
+  issued = count (&conn, "SELECT count(*) FROM queue_tickets WHERE day = ? AND service = ?",
                   day, issue->service->code, NULL, NULL, error);
   if (issued < 0)
     return FALSE;
   if (issued >= issue->service->capacity)
-    return issue->book ? find_slot (issue, db, error) : TRUE;
+    return issue->book ? find_slot (issue, &conn, error) : TRUE;
 
-  last = count (db, "SELECT coalesce (max (number), 0) FROM queue_tickets"
+  last = count (&conn, "SELECT coalesce (max (number), 0) FROM queue_tickets"
                     " WHERE day = ? AND service = ? AND station = ?",
                 day, issue->service->code, issue->station, NULL, error);
   if (last < 0)
@@ -626,7 +607,7 @@ issue_in_db (sqlite3   *db,
   ticket->issued_at = g_date_time_to_unix (issue->now);
   ticket->state = PD_TICKET_WAITING;
   ticket->updated_at = change_time (issue->now, 0);
-  return write_ticket (db, ticket, TRUE, error);
+  return write_ticket (&conn, ticket, TRUE, error);
 }
 
 /* Fills @issue's station, clock and share, then issues in one transaction. */
@@ -791,10 +772,11 @@ take_in_db (sqlite3   *db,
             gpointer   user_data,
             GError   **error)
 {
+  PdSqliteConnection conn = queue_connection (db);
   Take *take = user_data;
   g_autoptr(PdSqliteStatement) local =
-    prepare (db, "SELECT reference, date, from_time, coalesce (b.confirmed, 0), coalesce (b.reserved, 0)"
-                 " FROM queue_appointments a LEFT JOIN queue_bookings b USING (id) WHERE a.id = ?", error);
+    pd_sqlite_conn_prepare (&conn, "SELECT reference, date, from_time, coalesce (b.confirmed, 0), coalesce (b.reserved, 0)"
+                                   " FROM queue_appointments a LEFT JOIN queue_bookings b USING (id) WHERE a.id = ?", error);
 
   if (local == NULL)
     return FALSE;
@@ -819,10 +801,10 @@ take_in_db (sqlite3   *db,
               sqlite3_column_int (local, 4) == appointment->reserved)
             continue;
         }
-      else if (rc != SQLITE_DONE)
-        return sql_failed (db, error);
+      else if (!pd_sqlite_conn_check_done (&conn, rc, error))
+        return FALSE;
       sqlite3_reset (local);
-      if (!insert_appointment (db, appointment, TRUE, error))
+      if (!insert_appointment (&conn, appointment, TRUE, error))
         return FALSE;
       take->changed++;
     }
@@ -862,9 +844,10 @@ lookup_in_db (sqlite3   *db,
               gpointer   user_data,
               GError   **error)
 {
+  PdSqliteConnection conn = queue_connection (db);
   Lookup *lookup = user_data;
 
-  return read_ticket (db, lookup->id_or_label, lookup->day, &lookup->ticket, error);
+  return read_ticket (&conn, lookup->id_or_label, lookup->day, &lookup->ticket, error);
 }
 
 static gboolean
@@ -912,12 +895,13 @@ change_in_db (sqlite3   *db,
               gpointer   user_data,
               GError   **error)
 {
+  PdSqliteConnection conn = queue_connection (db);
   Change *change = user_data;
   PdTicket *ticket;
 
   if (change->id_or_label)
     {
-      if (!read_ticket (db, change->id_or_label, change->day, &change->ticket, error))
+      if (!read_ticket (&conn, change->id_or_label, change->day, &change->ticket, error))
         return FALSE;
       if (change->ticket == NULL)
         return not_found (change->id_or_label, error);
@@ -925,9 +909,9 @@ change_in_db (sqlite3   *db,
   else
     {
       g_autoptr(PdSqliteStatement) stmt =
-        prepare (db, "SELECT " TICKET_COLUMNS " FROM queue_tickets"
-                     " WHERE day = ?1 AND state = 'waiting' AND (?2 IS NULL OR service = ?2)"
-                     " ORDER BY issued_at, updated_at, label LIMIT 1", error);
+        pd_sqlite_conn_prepare (&conn, "SELECT " TICKET_COLUMNS " FROM queue_tickets"
+                                       " WHERE day = ?1 AND state = 'waiting' AND (?2 IS NULL OR service = ?2)"
+                                       " ORDER BY issued_at, updated_at, label LIMIT 1", error);
       int rc;
 
       if (stmt == NULL)
@@ -938,7 +922,10 @@ change_in_db (sqlite3   *db,
       if (rc == SQLITE_DONE)
         return TRUE;
       if (rc != SQLITE_ROW)
-        return sql_failed (db, error);
+        {
+          pd_sqlite_conn_set_error (&conn, rc, error);
+          return FALSE;
+        }
       change->ticket = ticket_from_row (stmt);
     }
 
@@ -951,7 +938,7 @@ change_in_db (sqlite3   *db,
       ticket->called_at = g_date_time_to_unix (change->now);
     }
   ticket->updated_at = change_time (change->now, ticket->updated_at);
-  return write_ticket (db, ticket, TRUE, error);
+  return write_ticket (&conn, ticket, TRUE, error);
 }
 
 static PdTicket *
@@ -1041,9 +1028,10 @@ mark_pushed_in_db (sqlite3   *db,
                    gpointer   user_data,
                    GError   **error)
 {
+  PdSqliteConnection conn = queue_connection (db);
   GPtrArray *tickets = user_data;
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (db, "UPDATE queue_tickets SET dirty = 0 WHERE id = ? AND updated_at = ?", error);
+    pd_sqlite_conn_prepare (&conn, "UPDATE queue_tickets SET dirty = 0 WHERE id = ? AND updated_at = ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -1054,7 +1042,7 @@ mark_pushed_in_db (sqlite3   *db,
       sqlite3_reset (stmt);
       pd_sqlite_bind_text (stmt, 1, ticket->id);
       sqlite3_bind_int64 (stmt, 2, ticket->updated_at);
-      if (!step_done (db, stmt, error))
+      if (!pd_sqlite_conn_step (&conn, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -1080,6 +1068,7 @@ merge_in_db (sqlite3   *db,
              gpointer   user_data,
              GError   **error)
 {
+  PdSqliteConnection conn = queue_connection (db);
   Merge *merge = user_data;
 
   for (guint i = 0; i < merge->tickets->len; i++)
@@ -1087,11 +1076,11 @@ merge_in_db (sqlite3   *db,
       const PdTicket *ticket = g_ptr_array_index (merge->tickets, i);
       g_autoptr(PdTicket) local = NULL;
 
-      if (!read_ticket (db, ticket->id, "", &local, error))
+      if (!read_ticket (&conn, ticket->id, "", &local, error))
         return FALSE;
       if (local && !pd_ticket_supersedes (ticket, local))
         continue;
-      if (!write_ticket (db, ticket, FALSE, error))
+      if (!write_ticket (&conn, ticket, FALSE, error))
         return FALSE;
       merge->changed++;
       if (ticket->state == PD_TICKET_CALLED &&
@@ -1130,13 +1119,14 @@ mark_all_dirty_in_db (sqlite3   *db,
                       gpointer   user_data,
                       GError   **error)
 {
+  PdSqliteConnection conn = queue_connection (db);
   g_autoptr(PdSqliteStatement) stmt =
-    prepare (db, "UPDATE queue_tickets SET dirty = 1 WHERE day >= ?", error);
+    pd_sqlite_conn_prepare (&conn, "UPDATE queue_tickets SET dirty = 1 WHERE day >= ?", error);
 
   if (stmt == NULL)
     return FALSE;
   pd_sqlite_bind_text (stmt, 1, user_data);
-  return step_done (db, stmt, error);
+  return pd_sqlite_conn_step (&conn, stmt, error);
 }
 
 gboolean

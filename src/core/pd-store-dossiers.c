@@ -277,12 +277,12 @@ _pd_store_reseal_fields (PdStore  *self,
       else
         sqlite3_bind_null (update, 2);
       sqlite3_bind_int64 (update, 3, pd_dossier_get_id (dossier));
-      if (!_pd_store_run (self, update, error))
+      if (!pd_sqlite_conn_step (&self->conn, update, error))
         return FALSE;
     }
   if (rc != SQLITE_DONE)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return FALSE;
     }
   return TRUE;
@@ -310,7 +310,7 @@ _pd_store_collect_rows (PdStore         *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -354,7 +354,7 @@ _pd_store_load_dossier (PdStore     *self,
                  _("Application %lld is not in this data file. It may have "
                    "been saved on another computer: search for it there."), (long long) id);
   else
-    _pd_store_set_db_error (self, rc, error);
+    pd_sqlite_conn_set_error (&self->conn, rc, error);
   return NULL;
 }
 
@@ -381,7 +381,7 @@ load_photo (PdStore     *self,
     return NULL;
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return NULL;
     }
   photo = pd_crypto_open (self->keys, sqlite3_column_blob (stmt, 0),
@@ -431,7 +431,7 @@ insert_history (PdStore     *self,
   pd_sqlite_bind_text (stmt, 3, pd_status_to_string (status));
   pd_sqlite_bind_text (stmt, 4, actor);
   pd_sqlite_bind_text (stmt, 5, reason);
-  return _pd_store_run (self, stmt, error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 static gint64
@@ -465,9 +465,9 @@ insert_attachment (PdStore     *self,
   sqlite3_bind_int64 (stmt, 5, _pd_store_now_seconds ());
   sqlite3_bind_blob (stmt, 6, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
                      SQLITE_STATIC);
-  if (!_pd_store_run (self, stmt, error))
+  if (!pd_sqlite_conn_step (&self->conn, stmt, error))
     return 0;
-  id = sqlite3_last_insert_rowid (self->db);
+  id = sqlite3_last_insert_rowid (self->conn.db);
 
   detail = g_strdup_printf ("%s, %" G_GSIZE_FORMAT " bytes", kind, size);
   if (!_pd_store_audit_append (self, actor, "attach", uuid, detail, error))
@@ -625,12 +625,12 @@ insert_dossier (PdStore     *self,
   else
     sqlite3_bind_null (stmt, 10);
 
-  if (!_pd_store_run (self, stmt, error))
+  if (!pd_sqlite_conn_step (&self->conn, stmt, error))
     {
       g_free (ins.uuid);
       return FALSE;
     }
-  ins.id = sqlite3_last_insert_rowid (self->db);
+  ins.id = sqlite3_last_insert_rowid (self->conn.db);
   g_array_append_val (inserted, ins);
 
   _pd_store_collect_name_keys (self, ins.id, pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), name_rows);
@@ -746,7 +746,7 @@ update_dossier (PdStore     *self,
       else
         sqlite3_bind_null (stmt, 4);
       sqlite3_bind_int64 (stmt, 5, id);
-      if (!_pd_store_run (self, stmt, error))
+      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
         return FALSE;
 
       /* Every row holds the signature of the whole name: a changed name redoes them all. */
@@ -774,7 +774,7 @@ update_dossier (PdStore     *self,
     sqlite3_bind_int64 (stmt, 3, now);
     bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? now : 0);
     sqlite3_bind_int64 (stmt, 5, id);
-    if (!_pd_store_run (self, stmt, error))
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
       return FALSE;
   }
 
@@ -797,7 +797,7 @@ update_dossier (PdStore     *self,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, id);
-      if (!_pd_store_run (self, stmt, error))
+      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
         return FALSE;
       if (insert_attachment (self, id, pd_dossier_get_uuid (old), "photo", "image/jpeg", photo,
                              actor, error) == 0)
@@ -823,7 +823,7 @@ pd_store_save (PdStore     *self,
   g_return_val_if_fail (PD_IS_DOSSIER (dossier), FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
   inserted = g_array_new (FALSE, FALSE, sizeof (Inserted));
@@ -836,10 +836,10 @@ pd_store_save (PdStore     *self,
         !_pd_store_insert_name_rows (self, name_rows, error)
       : !update_dossier (self, dossier, actor, &updated_at, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
-  if (!_pd_store_commit (self, error))
+  if (!pd_sqlite_conn_commit (&self->conn, error))
     return FALSE;
 
   inserted_apply (inserted);
@@ -944,7 +944,7 @@ insert_many (PdStore           *self,
     }
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
   inserted = g_array_sized_new (FALSE, FALSE, sizeof (Inserted), n_dossiers);
@@ -953,16 +953,16 @@ insert_many (PdStore           *self,
   for (guint i = 0; i < n_dossiers; i++)
     if (!insert_dossier (self, dossiers[i], actor, inserted, name_rows, error))
       {
-        _pd_store_rollback (self);
+        pd_sqlite_rollback (self->conn.db);
         return FALSE;
       }
   if (!_pd_store_insert_name_rows (self, name_rows, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
   self->wal_checkpoint_frames = BULK_WAL_CHECKPOINT_FRAMES;
-  committed = _pd_store_commit (self, error);
+  committed = pd_sqlite_conn_commit (&self->conn, error);
   self->wal_checkpoint_frames = WAL_CHECKPOINT_FRAMES;
   if (!committed)
     return FALSE;
@@ -1038,7 +1038,7 @@ pd_store_get_by_uuid (PdStore     *self,
     }
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return NULL;
     }
   dossier = dossier_from_row (self, stmt, error);
@@ -1064,7 +1064,7 @@ pd_store_count (PdStore  *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -1099,7 +1099,7 @@ pd_store_count_by_status (PdStore  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return FALSE;
     }
   return TRUE;
@@ -1181,7 +1181,7 @@ _pd_store_set_status_locked (PdStore     *self,
     sqlite3_bind_int64 (stmt, 3, updated_at);
     bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? updated_at : 0);
     sqlite3_bind_int64 (stmt, 5, id);
-    if (!_pd_store_run (self, stmt, error) ||
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error) ||
         !insert_history (self, id, updated_at, status, actor, reason, error) ||
         !_pd_store_audit_append (self, actor, "status", pd_dossier_get_uuid (dossier), detail, error))
       return FALSE;
@@ -1209,7 +1209,7 @@ set_status_checked (PdStore     *self,
   g_autoptr(PdDossier) dossier = NULL;
   PdStatus from;
 
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
   dossier = _pd_store_load_dossier (self, id, error);
   if (dossier == NULL)
@@ -1236,10 +1236,10 @@ set_status_checked (PdStore     *self,
     }
   if (!_pd_store_set_status_locked (self, id, status, actor, reason, error))
     goto failed;
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return FALSE;
 }
 
@@ -1308,7 +1308,7 @@ get_sent_at (PdStore  *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return FALSE;
     }
   *sent_at = sqlite3_column_int64 (stmt, 0);
@@ -1329,7 +1329,7 @@ pd_store_reopen (PdStore     *self,
   g_return_val_if_fail (PD_IS_STORE (self), FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
   dossier = _pd_store_load_dossier (self, id, error);
   if (dossier == NULL)
@@ -1378,10 +1378,10 @@ pd_store_reopen (PdStore     *self,
       !_pd_store_audit_append (self, actor, "reopen", pd_dossier_get_uuid (dossier),
                                pd_status_to_string (status), error))
     goto failed;
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return FALSE;
 }
 
@@ -1439,7 +1439,7 @@ pd_store_add_attachment (PdStore     *self,
   g_return_val_if_fail (data != NULL, 0);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return 0;
   dossier = _pd_store_load_dossier (self, dossier_id, error);
   if (dossier == NULL)
@@ -1454,12 +1454,12 @@ pd_store_add_attachment (PdStore     *self,
     }
   id = insert_attachment (self, dossier_id, pd_dossier_get_uuid (dossier), kind, mime_type,
                           data, actor, error);
-  if (id == 0 || !_pd_store_commit (self, error))
+  if (id == 0 || !pd_sqlite_conn_commit (&self->conn, error))
     goto failed;
   return id;
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return 0;
 }
 
@@ -1495,7 +1495,7 @@ pd_store_get_attachment (PdStore     *self,
     }
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return NULL;
     }
 
@@ -1541,7 +1541,7 @@ pd_store_list_attachments (PdStore  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return NULL;
     }
   return g_steal_pointer (&ids);
