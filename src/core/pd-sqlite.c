@@ -186,3 +186,14 @@ pd_sqlite_conn_commit (const PdSqliteConnection  *conn,
   pd_sqlite_rollback (conn->db);
   return FALSE;
 }
+
+void
+pd_sqlite_bind_int64_or_null (sqlite3_stmt *stmt,
+                              int           index,
+                              gint64        value)
+{
+  if (value)
+    sqlite3_bind_int64 (stmt, index, value);
+  else
+    sqlite3_bind_null (stmt, index);
+}

@@ -71,4 +71,9 @@ gboolean      pd_sqlite_conn_begin     (const PdSqliteConnection  *conn,
 gboolean      pd_sqlite_conn_commit    (const PdSqliteConnection  *conn,
                                         GError                   **error);
 
+/* A zero binds SQL NULL: a time or a year that is not known. */
+void          pd_sqlite_bind_int64_or_null (sqlite3_stmt *stmt,
+                                            int           index,
+                                            gint64        value);
+
 G_END_DECLS

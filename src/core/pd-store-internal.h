@@ -122,11 +122,33 @@ PdDossier    *_pd_store_load_dossier         (PdStore     *self,
 gboolean      _pd_store_load_full            (PdStore    *self,
                                               PdDossier  *dossier,
                                               GError    **error);
+
+/* pd-store-status.c */
 gboolean      _pd_store_set_status_locked    (PdStore     *self,
                                               gint64       id,
                                               PdStatus     status,
                                               const char  *actor,
                                               const char  *reason,
+                                              GError     **error);
+gboolean      _pd_store_check_counter_change (PdStatus     from,
+                                              PdStatus     to,
+                                              GError     **error);
+gboolean      _pd_store_insert_history       (PdStore     *self,
+                                              gint64       dossier_id,
+                                              gint64       at,
+                                              PdStatus     status,
+                                              const char  *actor,
+                                              const char  *reason,
+                                              GError     **error);
+
+/* pd-store-attachments.c */
+gint64        _pd_store_insert_attachment    (PdStore     *self,
+                                              gint64       dossier_id,
+                                              const char  *uuid,
+                                              const char  *kind,
+                                              const char  *mime_type,
+                                              GBytes      *data,
+                                              const char  *actor,
                                               GError     **error);
 
 /* pd-store-search.c */
