@@ -167,10 +167,7 @@ pd_store_list_attachments (PdStore  *self,
 
       g_array_append_val (ids, id);
     }
-  if (rc != SQLITE_DONE)
-    {
-      pd_sqlite_conn_set_error (&self->conn, rc, error);
-      return NULL;
-    }
+  if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+    return NULL;
   return g_steal_pointer (&ids);
 }

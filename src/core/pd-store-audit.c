@@ -56,11 +56,8 @@ _pd_store_audit_append (PdStore     *self,
         if (sqlite3_column_bytes (last, 1) == PD_CRYPTO_HASH_BYTES)
           memcpy (previous, sqlite3_column_blob (last, 1), PD_CRYPTO_HASH_BYTES);
       }
-    else if (rc != SQLITE_DONE)
-      {
-        pd_sqlite_conn_set_error (&self->conn, rc, error);
-        return FALSE;
-      }
+    else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
   }
 
   pd_crypto_audit_hash (self->keys, previous, seq, at, actor, action, subject, detail, hash);
@@ -134,12 +131,7 @@ verify_signed_settings (PdStore  *self,
           return FALSE;
         }
     }
-  if (rc != SQLITE_DONE)
-    {
-      pd_sqlite_conn_set_error (&self->conn, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return pd_sqlite_conn_check_done (&self->conn, rc, error);
 }
 
 gboolean
@@ -195,11 +187,8 @@ pd_store_audit_verify (PdStore  *self,
       expected_seq = seq + 1;
       n++;
     }
-  if (rc != SQLITE_DONE)
-    {
-      pd_sqlite_conn_set_error (&self->conn, rc, error);
-      return FALSE;
-    }
+  if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+    return FALSE;
   if (n_entries)
     *n_entries = n;
   return verify_signed_settings (self, error);
@@ -341,11 +330,8 @@ pd_store_purge (PdStore     *self,
 
         g_array_append_val (rows, row);
       }
-    if (rc != SQLITE_DONE)
-      {
-        pd_sqlite_conn_set_error (&self->conn, rc, error);
-        goto failed;
-      }
+    if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      goto failed;
   }
 
   for (guint i = 0; i < rows->len; i++)

@@ -269,12 +269,7 @@ _pd_store_reseal_fields (PdStore  *self,
       if (!pd_sqlite_conn_step (&self->conn, update, error))
         return FALSE;
     }
-  if (rc != SQLITE_DONE)
-    {
-      pd_sqlite_conn_set_error (&self->conn, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return pd_sqlite_conn_check_done (&self->conn, rc, error);
 }
 
 /* Steps a bound statement to its end, collecting what @read_row makes of each row. */
@@ -297,11 +292,8 @@ _pd_store_collect_rows (PdStore         *self,
         return NULL;
       g_ptr_array_add (result, item);
     }
-  if (rc != SQLITE_DONE)
-    {
-      pd_sqlite_conn_set_error (&self->conn, rc, error);
-      return NULL;
-    }
+  if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+    return NULL;
   return g_steal_pointer (&result);
 }
 
@@ -987,12 +979,7 @@ pd_store_count_by_status (PdStore  *self,
       if (status >= 0 && status < PD_N_STATUSES)
         counts[status] = sqlite3_column_int64 (stmt, 1);
     }
-  if (rc != SQLITE_DONE)
-    {
-      pd_sqlite_conn_set_error (&self->conn, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return pd_sqlite_conn_check_done (&self->conn, rc, error);
 }
 
 GPtrArray *

@@ -232,11 +232,8 @@ _pd_store_withdraw_packets (PdStore     *self,
                                  "it refuses it, reopen it then."));
         return FALSE;
       }
-    if (rc != SQLITE_DONE)
-      {
-        pd_sqlite_conn_set_error (&self->conn, rc, error);
-        return FALSE;
-      }
+    if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
   }
 
   {
@@ -251,11 +248,8 @@ _pd_store_withdraw_packets (PdStore     *self,
     pd_sqlite_bind_text (stmt, 1, uuid);
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       g_ptr_array_add (withdrawn, pd_sqlite_column_dup (stmt, 0));
-    if (rc != SQLITE_DONE)
-      {
-        pd_sqlite_conn_set_error (&self->conn, rc, error);
-        return FALSE;
-      }
+    if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
     _pd_store_statement_done (g_steal_pointer (&stmt));
     for (guint i = 0; i < withdrawn->len; i++)
       if (!_pd_store_audit_append (self, actor, "packet-withdrawn", uuid,
@@ -308,11 +302,8 @@ pd_store_outbox_create_missing (PdStore  *self,
 
         g_array_append_val (ids, id);
       }
-    if (rc != SQLITE_DONE)
-      {
-        pd_sqlite_conn_set_error (&self->conn, rc, error);
-        goto failed;
-      }
+    if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      goto failed;
   }
 
   for (guint i = 0; i < ids->len; i++)
@@ -334,11 +325,8 @@ pd_store_outbox_create_missing (PdStore  *self,
           actor = pd_sqlite_column_dup (stmt, 0);
           at = sqlite3_column_int64 (stmt, 1);
         }
-      else if (rc != SQLITE_DONE)
-        {
-          pd_sqlite_conn_set_error (&self->conn, rc, error);
-          goto failed;
-        }
+      else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+        goto failed;
       _pd_store_statement_done (g_steal_pointer (&stmt));
       if (!_pd_store_write_packet (self, id, actor, at, error))
         goto failed;
@@ -598,11 +586,8 @@ outbox_received (PdStore               *self,
     rc = sqlite3_step (stmt);
     if (rc == SQLITE_ROW)
       id = sqlite3_column_int64 (stmt, 0);
-    else if (rc != SQLITE_DONE)
-      {
-        pd_sqlite_conn_set_error (&self->conn, rc, error);
-        return FALSE;
-      }
+    else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
   }
 
   if (id != 0)

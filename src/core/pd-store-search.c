@@ -265,12 +265,7 @@ _pd_store_rebuild_name_tokens (PdStore  *self,
                                     error))
         return FALSE;
     }
-  if (rc != SQLITE_DONE)
-    {
-      pd_sqlite_conn_set_error (&self->conn, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return pd_sqlite_conn_check_done (&self->conn, rc, error);
 }
 
 static GPtrArray *
