@@ -87,3 +87,113 @@ pd_sqlite_disk_is_full (sqlite3 *db,
   /* A transaction with a scanned page needs about a megabyte: less than that is full for us. */
   return (guint64) fs.f_bavail * fs.f_frsize < 1024 * 1024;
 }
+
+/* With a connection's wording of failures ------------------------------------------------ */
+
+void
+pd_sqlite_conn_set_error (const PdSqliteConnection  *conn,
+                          int                        rc,
+                          GError                   **error)
+{
+  conn->set_error (conn->db, rc, conn->user_data, error);
+}
+
+gboolean
+pd_sqlite_conn_check (const PdSqliteConnection  *conn,
+                      int                        rc,
+                      GError                   **error)
+{
+  if (rc == SQLITE_OK)
+    return TRUE;
+  pd_sqlite_conn_set_error (conn, rc, error);
+  return FALSE;
+}
+
+gboolean
+pd_sqlite_conn_check_done (const PdSqliteConnection  *conn,
+                           int                        rc,
+                           GError                   **error)
+{
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  pd_sqlite_conn_set_error (conn, rc, error);
+  return FALSE;
+}
+
+sqlite3_stmt *
+pd_sqlite_conn_prepare (const PdSqliteConnection  *conn,
+                        const char                *sql,
+                        GError                   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (!pd_sqlite_conn_check (conn, sqlite3_prepare_v2 (conn->db, sql, -1, &stmt, NULL), error))
+    return NULL;
+  return stmt;
+}
+
+gboolean
+pd_sqlite_conn_step (const PdSqliteConnection  *conn,
+                     sqlite3_stmt              *stmt,
+                     GError                   **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  pd_sqlite_conn_set_error (conn, rc, error);
+  return FALSE;
+}
+
+gboolean
+pd_sqlite_conn_step_int64 (const PdSqliteConnection  *conn,
+                           sqlite3_stmt              *stmt,
+                           gint64                    *value,
+                           GError                   **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      pd_sqlite_conn_set_error (conn, rc, error);
+      return FALSE;
+    }
+  *value = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+pd_sqlite_conn_exec (const PdSqliteConnection  *conn,
+                     const char                *sql,
+                     GError                   **error)
+{
+  return pd_sqlite_conn_check (conn, pd_sqlite_exec (conn->db, sql), error);
+}
+
+gboolean
+pd_sqlite_conn_begin (const PdSqliteConnection  *conn,
+                      GError                   **error)
+{
+  return pd_sqlite_conn_check (conn, pd_sqlite_begin (conn->db), error);
+}
+
+gboolean
+pd_sqlite_conn_commit (const PdSqliteConnection  *conn,
+                       GError                   **error)
+{
+  if (pd_sqlite_conn_check (conn, pd_sqlite_commit (conn->db), error))
+    return TRUE;
+  pd_sqlite_rollback (conn->db);
+  return FALSE;
+}
+
+void
+pd_sqlite_bind_int64_or_null (sqlite3_stmt *stmt,
+                              int           index,
+                              gint64        value)
+{
+  if (value)
+    sqlite3_bind_int64 (stmt, index, value);
+  else
+    sqlite3_bind_null (stmt, index);
+}

@@ -56,11 +56,8 @@ _pd_store_audit_append (PdStore     *self,
         if (sqlite3_column_bytes (last, 1) == PD_CRYPTO_HASH_BYTES)
           memcpy (previous, sqlite3_column_blob (last, 1), PD_CRYPTO_HASH_BYTES);
       }
-    else if (rc != SQLITE_DONE)
-      {
-        _pd_store_set_db_error (self, rc, error);
-        return FALSE;
-      }
+    else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
   }
 
   pd_crypto_audit_hash (self->keys, previous, seq, at, actor, action, subject, detail, hash);
@@ -80,7 +77,7 @@ _pd_store_audit_append (PdStore     *self,
     pd_sqlite_bind_text (insert, 5, subject);
     pd_sqlite_bind_text (insert, 6, detail);
     sqlite3_bind_blob (insert, 7, hash, sizeof hash, SQLITE_TRANSIENT);
-    return _pd_store_run (self, insert, error);
+    return pd_sqlite_conn_step (&self->conn, insert, error);
   }
 }
 
@@ -98,14 +95,14 @@ pd_store_audit (PdStore     *self,
   g_return_val_if_fail (action != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
   if (!_pd_store_audit_append (self, actor, action, subject, detail, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 }
 
 /* A session or counter edited by hand is as much a forgery as an edited audit row. */
@@ -134,12 +131,7 @@ verify_signed_settings (PdStore  *self,
           return FALSE;
         }
     }
-  if (rc != SQLITE_DONE)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return pd_sqlite_conn_check_done (&self->conn, rc, error);
 }
 
 gboolean
@@ -195,11 +187,8 @@ pd_store_audit_verify (PdStore  *self,
       expected_seq = seq + 1;
       n++;
     }
-  if (rc != SQLITE_DONE)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return FALSE;
-    }
+  if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+    return FALSE;
   if (n_entries)
     *n_entries = n;
   return verify_signed_settings (self, error);
@@ -278,7 +267,7 @@ purge_one (PdStore     *self,
     if (stmt == NULL)
       return FALSE;
     sqlite3_bind_int64 (stmt, 1, row->id);
-    if (!_pd_store_run (self, stmt, error))
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
       return FALSE;
   }
 
@@ -293,7 +282,7 @@ purge_one (PdStore     *self,
     sqlite3_bind_int64 (stmt, 1, now);
     sqlite3_bind_int64 (stmt, 2, now);
     sqlite3_bind_int64 (stmt, 3, row->id);
-    if (!_pd_store_run (self, stmt, error))
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
       return FALSE;
   }
 
@@ -323,7 +312,7 @@ pd_store_purge (PdStore     *self,
     *n_purged = 0;
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
   rows = g_array_new (FALSE, FALSE, sizeof (PurgeRow));
@@ -341,25 +330,22 @@ pd_store_purge (PdStore     *self,
 
         g_array_append_val (rows, row);
       }
-    if (rc != SQLITE_DONE)
-      {
-        _pd_store_set_db_error (self, rc, error);
-        goto failed;
-      }
+    if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      goto failed;
   }
 
   for (guint i = 0; i < rows->len; i++)
     if (!purge_one (self, &g_array_index (rows, PurgeRow, i), now, actor, detail, error))
       goto failed;
 
-  if (!_pd_store_commit (self, error))
+  if (!pd_sqlite_conn_commit (&self->conn, error))
     return FALSE;
   if (n_purged)
     *n_purged = rows->len;
   return TRUE;
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return FALSE;
 }
 
@@ -386,7 +372,7 @@ pd_store_count_purgeable (PdStore  *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return FALSE;
     }
   *n = sqlite3_column_int64 (stmt, 0);
@@ -403,7 +389,7 @@ pd_store_get_retention_days (PdStore *self)
   g_return_val_if_fail (PD_IS_STORE (self), DEFAULT_RETENTION_DAYS);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (self->db)
+  if (self->conn.db)
     value = _pd_store_meta_get (self, "retention_days", NULL);
   if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, MAX_RETENTION_DAYS, &days, NULL))
     return DEFAULT_RETENTION_DAYS;
@@ -430,15 +416,15 @@ pd_store_set_retention_days (PdStore  *self,
     }
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
   value = g_strdup_printf ("%u", days);
   detail = g_strdup_printf ("retention_days=%u", days);
   if (!_pd_store_meta_set (self, "retention_days", value, error) ||
       !_pd_store_audit_append (self, NULL, "settings", NULL, detail, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 }

@@ -1,5 +1,5 @@
-/* pd-store-dossiers.c: dossiers in the store: saving, reading, listing, status history and
- * attachments. */
+/* pd-store-dossiers.c: dossiers in the store: their rows, saving (one or many), reading,
+ * counting and listing. */
 #define G_LOG_DOMAIN "pd-store"
 
 #include "config.h"
@@ -171,17 +171,6 @@ birth_year_of (PdDossier *dossier)
   return g_date_get_year (&date);
 }
 
-static void
-bind_int_or_null (sqlite3_stmt *stmt,
-                  int           index,
-                  gint64        value)
-{
-  if (value)
-    sqlite3_bind_int64 (stmt, index, value);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 char *
 _pd_store_attachment_ad (const char *uuid,
                          const char *kind)
@@ -277,15 +266,10 @@ _pd_store_reseal_fields (PdStore  *self,
       else
         sqlite3_bind_null (update, 2);
       sqlite3_bind_int64 (update, 3, pd_dossier_get_id (dossier));
-      if (!_pd_store_run (self, update, error))
+      if (!pd_sqlite_conn_step (&self->conn, update, error))
         return FALSE;
     }
-  if (rc != SQLITE_DONE)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return pd_sqlite_conn_check_done (&self->conn, rc, error);
 }
 
 /* Steps a bound statement to its end, collecting what @read_row makes of each row. */
@@ -308,11 +292,8 @@ _pd_store_collect_rows (PdStore         *self,
         return NULL;
       g_ptr_array_add (result, item);
     }
-  if (rc != SQLITE_DONE)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return NULL;
-    }
+  if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+    return NULL;
   return g_steal_pointer (&result);
 }
 
@@ -354,7 +335,7 @@ _pd_store_load_dossier (PdStore     *self,
                  _("Application %lld is not in this data file. It may have "
                    "been saved on another computer: search for it there."), (long long) id);
   else
-    _pd_store_set_db_error (self, rc, error);
+    pd_sqlite_conn_set_error (&self->conn, rc, error);
   return NULL;
 }
 
@@ -381,7 +362,7 @@ load_photo (PdStore     *self,
     return NULL;
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return NULL;
     }
   photo = pd_crypto_open (self->keys, sqlite3_column_blob (stmt, 0),
@@ -408,71 +389,6 @@ _pd_store_load_full (PdStore    *self,
     }
   pd_dossier_set_photo (dossier, photo);
   return TRUE;
-}
-
-static gboolean
-insert_history (PdStore     *self,
-                gint64       dossier_id,
-                gint64       at,
-                PdStatus     status,
-                const char  *actor,
-                const char  *reason,
-                GError     **error)
-{
-  g_autoptr(PdStatement) stmt =
-    _pd_store_prepare (self,
-                       "INSERT INTO status_history (dossier_id, at, status, actor, reason)"
-                       " VALUES (?, ?, ?, ?, ?)", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, dossier_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  pd_sqlite_bind_text (stmt, 3, pd_status_to_string (status));
-  pd_sqlite_bind_text (stmt, 4, actor);
-  pd_sqlite_bind_text (stmt, 5, reason);
-  return _pd_store_run (self, stmt, error);
-}
-
-static gint64
-insert_attachment (PdStore     *self,
-                   gint64       dossier_id,
-                   const char  *uuid,
-                   const char  *kind,
-                   const char  *mime_type,
-                   GBytes      *data,
-                   const char  *actor,
-                   GError     **error)
-{
-  g_autoptr(PdStatement) stmt =
-    _pd_store_prepare (self,
-                       "INSERT INTO attachments (dossier_id, kind, mime_type, size, created_at, sealed)"
-                       " VALUES (?, ?, ?, ?, ?, ?)", error);
-  g_autofree char *ad = _pd_store_attachment_ad (uuid, kind);
-  g_autofree char *detail = NULL;
-  g_autoptr(GBytes) sealed = NULL;
-  gsize size;
-  gconstpointer bytes = g_bytes_get_data (data, &size);
-  gint64 id;
-
-  if (stmt == NULL)
-    return 0;
-  sealed = pd_crypto_seal (self->keys, bytes, size, ad);
-  sqlite3_bind_int64 (stmt, 1, dossier_id);
-  pd_sqlite_bind_text (stmt, 2, kind);
-  pd_sqlite_bind_text (stmt, 3, mime_type);
-  sqlite3_bind_int64 (stmt, 4, size);
-  sqlite3_bind_int64 (stmt, 5, _pd_store_now_seconds ());
-  sqlite3_bind_blob (stmt, 6, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
-                     SQLITE_STATIC);
-  if (!_pd_store_run (self, stmt, error))
-    return 0;
-  id = sqlite3_last_insert_rowid (self->db);
-
-  detail = g_strdup_printf ("%s, %" G_GSIZE_FORMAT " bytes", kind, size);
-  if (!_pd_store_audit_append (self, actor, "attach", uuid, detail, error))
-    return 0;
-  return id;
 }
 
 /* What an insert gives the dossier once the transaction has committed. */
@@ -528,40 +444,6 @@ check_entry_status (PdDossier  *dossier,
   return FALSE;
 }
 
-/* Acceptance and the central system's statuses each have their own path; a plain status
- * change neither reaches them nor leaves them (reopening is pd_store_reopen()). */
-static gboolean
-check_counter_change (PdStatus    from,
-                      PdStatus    to,
-                      GError    **error)
-{
-  if (from == to)
-    return TRUE;
-  if (to == PD_STATUS_ACCEPTED)
-    {
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("An application is accepted only by an officer signed in at the "
-                             "counter: sign in as an officer and accept it."));
-      return FALSE;
-    }
-  if (pd_status_is_central (to))
-    {
-      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                   _("Only the central system sets the status “%s”. Send the application with "
-                     "a sync; its status comes back from the central system."),
-                   pd_status_to_string (to));
-      return FALSE;
-    }
-  if (from == PD_STATUS_ACCEPTED || pd_status_is_central (from))
-    {
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("This application has left the counter. A supervisor can reopen an "
-                             "accepted application whose packet has not been sent."));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* The name keys go to @name_rows, for the caller to write with _pd_store_insert_name_rows(). */
 static gboolean
 insert_dossier (PdStore     *self,
@@ -615,8 +497,8 @@ insert_dossier (PdStore     *self,
   pd_sqlite_bind_text (stmt, 3, pd_dossier_get_status_reason (dossier));
   sqlite3_bind_int64 (stmt, 4, ins.created_at);
   sqlite3_bind_int64 (stmt, 5, ins.updated_at);
-  bind_int_or_null (stmt, 6, pd_status_is_confirmed (status) ? ins.created_at : 0);
-  bind_int_or_null (stmt, 7, birth_year_of (dossier));
+  pd_sqlite_bind_int64_or_null (stmt, 6, pd_status_is_confirmed (status) ? ins.created_at : 0);
+  pd_sqlite_bind_int64_or_null (stmt, 7, birth_year_of (dossier));
   sqlite3_bind_text (stmt, 8, clear->str, clear->len, SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 9, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
                      SQLITE_STATIC);
@@ -625,23 +507,23 @@ insert_dossier (PdStore     *self,
   else
     sqlite3_bind_null (stmt, 10);
 
-  if (!_pd_store_run (self, stmt, error))
+  if (!pd_sqlite_conn_step (&self->conn, stmt, error))
     {
       g_free (ins.uuid);
       return FALSE;
     }
-  ins.id = sqlite3_last_insert_rowid (self->db);
+  ins.id = sqlite3_last_insert_rowid (self->conn.db);
   g_array_append_val (inserted, ins);
 
   _pd_store_collect_name_keys (self, ins.id, pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), name_rows);
-  if (!insert_history (self, ins.id, ins.created_at, status, actor,
-                       pd_dossier_get_status_reason (dossier), error))
+  if (!_pd_store_insert_history (self, ins.id, ins.created_at, status, actor,
+                                 pd_dossier_get_status_reason (dossier), error))
     return FALSE;
   if (!_pd_store_audit_append (self, actor, "create", ins.uuid, pd_status_to_string (status), error))
     return FALSE;
   if (pd_dossier_get_photo (dossier) != NULL &&
-      insert_attachment (self, ins.id, ins.uuid, "photo", "image/jpeg",
-                         pd_dossier_get_photo (dossier), actor, error) == 0)
+      _pd_store_insert_attachment (self, ins.id, ins.uuid, "photo", "image/jpeg",
+                                   pd_dossier_get_photo (dossier), actor, error) == 0)
     return FALSE;
 
   return TRUE;
@@ -712,7 +594,7 @@ update_dossier (PdStore     *self,
     }
   photo_changed = photo != NULL && !same_bytes (photo, old_photo);
   old_status = pd_dossier_get_status (old);
-  if (!check_counter_change (old_status, status, error))
+  if (!_pd_store_check_counter_change (old_status, status, error))
     return FALSE;
 
   if (changed->len == 0 && !photo_changed && status == old_status &&
@@ -737,7 +619,7 @@ update_dossier (PdStore     *self,
                                pd_dossier_get_uuid (old));
       sodium_memzero (personal->str, personal->len);
 
-      bind_int_or_null (stmt, 1, birth_year_of (dossier));
+      pd_sqlite_bind_int64_or_null (stmt, 1, birth_year_of (dossier));
       sqlite3_bind_text (stmt, 2, clear->str, clear->len, SQLITE_STATIC);
       sqlite3_bind_blob (stmt, 3, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
                          SQLITE_STATIC);
@@ -746,7 +628,7 @@ update_dossier (PdStore     *self,
       else
         sqlite3_bind_null (stmt, 4);
       sqlite3_bind_int64 (stmt, 5, id);
-      if (!_pd_store_run (self, stmt, error))
+      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
         return FALSE;
 
       /* Every row holds the signature of the whole name: a changed name redoes them all. */
@@ -772,9 +654,9 @@ update_dossier (PdStore     *self,
     pd_sqlite_bind_text (stmt, 1, pd_status_to_string (status));
     pd_sqlite_bind_text (stmt, 2, pd_dossier_get_status_reason (dossier));
     sqlite3_bind_int64 (stmt, 3, now);
-    bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? now : 0);
+    pd_sqlite_bind_int64_or_null (stmt, 4, pd_status_is_confirmed (status) ? now : 0);
     sqlite3_bind_int64 (stmt, 5, id);
-    if (!_pd_store_run (self, stmt, error))
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
       return FALSE;
   }
 
@@ -783,8 +665,8 @@ update_dossier (PdStore     *self,
       g_autofree char *detail = g_strdup_printf ("%s -> %s", pd_status_to_string (old_status),
                                                  pd_status_to_string (status));
 
-      if (!insert_history (self, id, now, status, actor,
-                           pd_dossier_get_status_reason (dossier), error) ||
+      if (!_pd_store_insert_history (self, id, now, status, actor,
+                                     pd_dossier_get_status_reason (dossier), error) ||
           !_pd_store_audit_append (self, actor, "status", pd_dossier_get_uuid (old), detail, error))
         return FALSE;
     }
@@ -797,10 +679,10 @@ update_dossier (PdStore     *self,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, id);
-      if (!_pd_store_run (self, stmt, error))
+      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
         return FALSE;
-      if (insert_attachment (self, id, pd_dossier_get_uuid (old), "photo", "image/jpeg", photo,
-                             actor, error) == 0)
+      if (_pd_store_insert_attachment (self, id, pd_dossier_get_uuid (old), "photo", "image/jpeg", photo,
+                                       actor, error) == 0)
         return FALSE;
     }
 
@@ -823,7 +705,7 @@ pd_store_save (PdStore     *self,
   g_return_val_if_fail (PD_IS_DOSSIER (dossier), FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
   inserted = g_array_new (FALSE, FALSE, sizeof (Inserted));
@@ -836,10 +718,10 @@ pd_store_save (PdStore     *self,
         !_pd_store_insert_name_rows (self, name_rows, error)
       : !update_dossier (self, dossier, actor, &updated_at, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
-  if (!_pd_store_commit (self, error))
+  if (!pd_sqlite_conn_commit (&self->conn, error))
     return FALSE;
 
   inserted_apply (inserted);
@@ -944,7 +826,7 @@ insert_many (PdStore           *self,
     }
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
   inserted = g_array_sized_new (FALSE, FALSE, sizeof (Inserted), n_dossiers);
@@ -953,16 +835,16 @@ insert_many (PdStore           *self,
   for (guint i = 0; i < n_dossiers; i++)
     if (!insert_dossier (self, dossiers[i], actor, inserted, name_rows, error))
       {
-        _pd_store_rollback (self);
+        pd_sqlite_rollback (self->conn.db);
         return FALSE;
       }
   if (!_pd_store_insert_name_rows (self, name_rows, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
   self->wal_checkpoint_frames = BULK_WAL_CHECKPOINT_FRAMES;
-  committed = _pd_store_commit (self, error);
+  committed = pd_sqlite_conn_commit (&self->conn, error);
   self->wal_checkpoint_frames = WAL_CHECKPOINT_FRAMES;
   if (!committed)
     return FALSE;
@@ -1038,7 +920,7 @@ pd_store_get_by_uuid (PdStore     *self,
     }
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return NULL;
     }
   dossier = dossier_from_row (self, stmt, error);
@@ -1064,7 +946,7 @@ pd_store_count (PdStore  *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -1097,12 +979,7 @@ pd_store_count_by_status (PdStore  *self,
       if (status >= 0 && status < PD_N_STATUSES)
         counts[status] = sqlite3_column_int64 (stmt, 1);
     }
-  if (rc != SQLITE_DONE)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return pd_sqlite_conn_check_done (&self->conn, rc, error);
 }
 
 GPtrArray *
@@ -1135,414 +1012,4 @@ pd_store_list (PdStore   *self,
   sqlite3_bind_int64 (stmt, 2, since);
   sqlite3_bind_int64 (stmt, 3, limit ? (gint64) limit : -1);
   return _pd_store_collect_dossiers (self, stmt, error);
-}
-
-/* Inside a transaction, with the lock held. */
-gboolean
-_pd_store_set_status_locked (PdStore     *self,
-                             gint64       id,
-                             PdStatus     status,
-                             const char  *actor,
-                             const char  *reason,
-                             GError     **error)
-{
-  g_autoptr(PdDossier) dossier = NULL;
-  gint64 updated_at;
-
-  dossier = _pd_store_load_dossier (self, id, error);
-  if (dossier == NULL)
-    return FALSE;
-  if (pd_dossier_get_purged (dossier) && !pd_status_is_confirmed (status))
-    {
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("The personal data of this application was deleted at the end "
-                             "of the retention period, so it cannot go back to the counter. "
-                             "Start a new application instead."));
-      return FALSE;
-    }
-  if (pd_dossier_get_status (dossier) == status &&
-      g_strcmp0 (pd_dossier_get_status_reason (dossier), reason) == 0)
-    return TRUE;
-
-  {
-    g_autoptr(PdStatement) stmt =
-      _pd_store_prepare (self,
-                         "UPDATE dossiers SET status = ?, status_reason = ?, updated_at = ?,"
-                         " confirmed_at = coalesce (confirmed_at, ?) WHERE id = ?", error);
-    g_autofree char *detail = g_strdup_printf ("%s -> %s",
-                                               pd_status_to_string (pd_dossier_get_status (dossier)),
-                                               pd_status_to_string (status));
-
-    if (stmt == NULL)
-      return FALSE;
-    updated_at = _pd_store_now_seconds ();
-    pd_sqlite_bind_text (stmt, 1, pd_status_to_string (status));
-    pd_sqlite_bind_text (stmt, 2, reason);
-    sqlite3_bind_int64 (stmt, 3, updated_at);
-    bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? updated_at : 0);
-    sqlite3_bind_int64 (stmt, 5, id);
-    if (!_pd_store_run (self, stmt, error) ||
-        !insert_history (self, id, updated_at, status, actor, reason, error) ||
-        !_pd_store_audit_append (self, actor, "status", pd_dossier_get_uuid (dossier), detail, error))
-      return FALSE;
-  }
-
-  /* The packet is part of the acceptance: both are written, or neither. */
-  if (status == PD_STATUS_ACCEPTED && self->packet_func != NULL &&
-      !_pd_store_write_packet (self, id, actor, updated_at, error))
-    return FALSE;
-  return TRUE;
-}
-
-typedef enum { COUNTER, INTAKE, CENTRAL } StatusPath;
-
-static gboolean
-set_status_checked (PdStore     *self,
-                    gint64       id,
-                    PdStatus     status,
-                    const char  *actor,
-                    const char  *reason,
-                    StatusPath   path,
-                    GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  g_autoptr(PdDossier) dossier = NULL;
-  PdStatus from;
-
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
-    return FALSE;
-  dossier = _pd_store_load_dossier (self, id, error);
-  if (dossier == NULL)
-    goto failed;
-  from = pd_dossier_get_status (dossier);
-  switch (path)
-    {
-    case COUNTER:
-      if (!check_counter_change (from, status, error))
-        goto failed;
-      break;
-    case INTAKE:
-      if (from != PD_STATUS_DRAFT && from != PD_STATUS_ON_HOLD)
-        {
-          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                       _("This application is “%s”: only a draft or an application on hold "
-                         "can be accepted."), pd_status_get_label (from));
-          goto failed;
-        }
-      break;
-    case CENTRAL:
-    default:
-      break;
-    }
-  if (!_pd_store_set_status_locked (self, id, status, actor, reason, error))
-    goto failed;
-  return _pd_store_commit (self, error);
-
-failed:
-  _pd_store_rollback (self);
-  return FALSE;
-}
-
-gboolean
-pd_store_set_status (PdStore     *self,
-                     gint64       id,
-                     PdStatus     status,
-                     const char  *actor,
-                     const char  *reason,
-                     GError     **error)
-{
-  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
-
-  if (status < 0 || status >= PD_N_STATUSES)
-    {
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("This status does not exist. Choose one from the list."));
-      return FALSE;
-    }
-
-  return set_status_checked (self, id, status, actor, reason, COUNTER, error);
-}
-
-gboolean
-pd_store_accept (PdStore     *self,
-                 gint64       id,
-                 const char  *accepted_by,
-                 GError     **error)
-{
-  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
-  g_return_val_if_fail (accepted_by != NULL && *accepted_by != '\0', FALSE);
-
-  return set_status_checked (self, id, PD_STATUS_ACCEPTED, accepted_by, NULL, INTAKE, error);
-}
-
-gboolean
-pd_store_apply_central_status (PdStore     *self,
-                               gint64       id,
-                               PdStatus     status,
-                               const char  *actor,
-                               const char  *reason,
-                               GError     **error)
-{
-  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
-  g_return_val_if_fail (pd_status_is_central (status), FALSE);
-
-  return set_status_checked (self, id, status, actor, reason, CENTRAL, error);
-}
-
-/* When the dossier @id left the station (sent, or confirmed by the central system), 0 if never. */
-static gboolean
-get_sent_at (PdStore  *self,
-             gint64    id,
-             gint64   *sent_at,
-             GError  **error)
-{
-  g_autoptr(PdStatement) stmt =
-    _pd_store_prepare (self,
-                       "SELECT coalesce (min (at), 0) FROM status_history WHERE dossier_id = ?"
-                       " AND status IN ('sent', 'received', 'processing', 'ready', 'rejected')", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return FALSE;
-    }
-  *sent_at = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
-
-gboolean
-pd_store_reopen (PdStore     *self,
-                 gint64       id,
-                 const char  *actor,
-                 const char  *reason,
-                 GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdDossier) dossier = NULL;
-  PdStatus status;
-
-  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
-    return FALSE;
-  dossier = _pd_store_load_dossier (self, id, error);
-  if (dossier == NULL)
-    goto failed;
-  status = pd_dossier_get_status (dossier);
-
-  switch ((int) status)
-    {
-    case PD_STATUS_REFUSED:
-      break;
-
-    case PD_STATUS_ACCEPTED:
-      if (!_pd_store_withdraw_packets (self, pd_dossier_get_uuid (dossier), actor, error))
-        goto failed;
-      break;
-
-    case PD_STATUS_SENT:
-    case PD_STATUS_RECEIVED:
-    case PD_STATUS_PROCESSING:
-    case PD_STATUS_READY:
-    case PD_STATUS_REJECTED:
-      {
-        gint64 sent_at = 0;
-        g_autoptr(GDateTime) when = NULL;
-        g_autofree char *date = NULL;
-
-        if (!get_sent_at (self, id, &sent_at, error))
-          goto failed;
-        when = g_date_time_new_from_unix_local (sent_at > 0 ? sent_at : pd_dossier_get_updated_at (dossier));
-        date = when != NULL ? g_date_time_format (when, "%d/%m/%Y") : g_strdup ("?");
-        /* Translators: %s is a date such as 23/11/2026. */
-        g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                     _("This application was already sent to the central system on %s, so it "
-                       "cannot be reopened here. Ask the central office to return it."), date);
-      }
-      goto failed;
-
-    default:
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("Only an accepted or refused application can be reopened. A draft or "
-                             "an application on hold is opened from the queue and changed there."));
-      goto failed;
-    }
-
-  if (!_pd_store_set_status_locked (self, id, PD_STATUS_DRAFT, actor, reason, error) ||
-      !_pd_store_audit_append (self, actor, "reopen", pd_dossier_get_uuid (dossier),
-                               pd_status_to_string (status), error))
-    goto failed;
-  return _pd_store_commit (self, error);
-
-failed:
-  _pd_store_rollback (self);
-  return FALSE;
-}
-
-static gpointer
-read_status_change (PdStore       *self,
-                    sqlite3_stmt  *stmt,
-                    gpointer       user_data,
-                    GError       **error)
-{
-  PdStatusChange *change = g_new0 (PdStatusChange, 1);
-
-  change->at = sqlite3_column_int64 (stmt, 0);
-  change->status = pd_status_from_string ((const char *) sqlite3_column_text (stmt, 1));
-  change->actor = pd_sqlite_column_dup (stmt, 2);
-  change->reason = pd_sqlite_column_dup (stmt, 3);
-  return change;
-}
-
-GPtrArray *
-pd_store_get_status_history (PdStore  *self,
-                             gint64    id,
-                             GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdStatement) stmt = NULL;
-
-  g_return_val_if_fail (PD_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  stmt = _pd_store_prepare_open (self,
-                                 "SELECT at, status, actor, reason FROM status_history WHERE dossier_id = ?"
-                                 " ORDER BY id", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return _pd_store_collect_rows (self, stmt, read_status_change, NULL,
-                                 (GDestroyNotify) pd_status_change_free, error);
-}
-
-gint64
-pd_store_add_attachment (PdStore     *self,
-                         gint64       dossier_id,
-                         const char  *kind,
-                         const char  *mime_type,
-                         GBytes      *data,
-                         const char  *actor,
-                         GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdDossier) dossier = NULL;
-  gint64 id;
-
-  g_return_val_if_fail (PD_IS_STORE (self), 0);
-  g_return_val_if_fail (kind != NULL, 0);
-  g_return_val_if_fail (data != NULL, 0);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
-    return 0;
-  dossier = _pd_store_load_dossier (self, dossier_id, error);
-  if (dossier == NULL)
-    goto failed;
-  if (pd_dossier_get_purged (dossier))
-    {
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("The personal data of this application was deleted at the end "
-                             "of the retention period, so no document can be added to it. "
-                             "Start a new application instead."));
-      goto failed;
-    }
-  id = insert_attachment (self, dossier_id, pd_dossier_get_uuid (dossier), kind, mime_type,
-                          data, actor, error);
-  if (id == 0 || !_pd_store_commit (self, error))
-    goto failed;
-  return id;
-
-failed:
-  _pd_store_rollback (self);
-  return 0;
-}
-
-GBytes *
-pd_store_get_attachment (PdStore     *self,
-                         gint64       attachment_id,
-                         char       **kind,
-                         char       **mime_type,
-                         GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdStatement) stmt = NULL;
-  g_autofree char *ad = NULL;
-  GBytes *data;
-  int rc;
-
-  g_return_val_if_fail (PD_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  stmt = _pd_store_prepare_open (self,
-                                 "SELECT a.kind, a.mime_type, a.sealed, d.uuid FROM attachments a"
-                                 " JOIN dossiers d ON d.id = a.dossier_id WHERE a.id = ?", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, attachment_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
-                   _("The document was not found: it may have been replaced or deleted at "
-                     "the end of the retention period. Scan it again if it is still needed."));
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return NULL;
-    }
-
-  ad = _pd_store_attachment_ad ((const char *) sqlite3_column_text (stmt, 3),
-                                (const char *) sqlite3_column_text (stmt, 0));
-  data = pd_crypto_open (self->keys, sqlite3_column_blob (stmt, 2),
-                         sqlite3_column_bytes (stmt, 2), ad, NULL);
-  if (data == NULL)
-    {
-      _pd_store_set_unreadable_error (self, (const char *) sqlite3_column_text (stmt, 3), error);
-      return NULL;
-    }
-  if (kind)
-    *kind = pd_sqlite_column_dup (stmt, 0);
-  if (mime_type)
-    *mime_type = pd_sqlite_column_dup (stmt, 1);
-  return data;
-}
-
-GArray *
-pd_store_list_attachments (PdStore  *self,
-                           gint64    dossier_id,
-                           GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdStatement) stmt = NULL;
-  g_autoptr(GArray) ids = NULL;
-  int rc;
-
-  g_return_val_if_fail (PD_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  stmt = _pd_store_prepare_open (self, "SELECT id FROM attachments WHERE dossier_id = ? ORDER BY id", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, dossier_id);
-  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
 }

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "pd-crypto.h"
+#include "pd-sqlite.h"
 #include "pd-store.h"
 #include "pd-store-private.h"
 
@@ -35,7 +36,7 @@ struct _PdStore
   GMutex        mutex;
   char         *path;
   char         *store_id;
-  sqlite3      *db;
+  PdSqliteConnection conn;  /* conn.db is NULL while the store is closed */
   PdCryptoKeys *keys;
   GHashTable   *statements;  /* SQL text -> prepared statement, kept for the connection */
   PdReference  *reference;
@@ -72,9 +73,6 @@ typedef struct
 
 /* pd-store.c */
 gint64        _pd_store_now_seconds          (void);
-void          _pd_store_set_db_error         (PdStore  *self,
-                                              int       rc,
-                                              GError  **error);
 void          _pd_store_set_unreadable_error (PdStore     *self,
                                               const char  *uuid,
                                               GError     **error);
@@ -86,17 +84,6 @@ PdStatement  *_pd_store_prepare              (PdStore     *self,
 PdStatement  *_pd_store_prepare_open         (PdStore     *self,
                                               const char  *sql,
                                               GError     **error);
-gboolean      _pd_store_run                  (PdStore      *self,
-                                              sqlite3_stmt *stmt,
-                                              GError      **error);
-gboolean      _pd_store_exec                 (PdStore     *self,
-                                              const char  *sql,
-                                              GError     **error);
-void          _pd_store_rollback             (PdStore *self);
-gboolean      _pd_store_begin                (PdStore  *self,
-                                              GError  **error);
-gboolean      _pd_store_commit               (PdStore  *self,
-                                              GError  **error);
 char         *_pd_store_check_signed         (PdStore     *self,
                                               const char  *meta_key,
                                               const char  *stored);
@@ -135,11 +122,33 @@ PdDossier    *_pd_store_load_dossier         (PdStore     *self,
 gboolean      _pd_store_load_full            (PdStore    *self,
                                               PdDossier  *dossier,
                                               GError    **error);
+
+/* pd-store-status.c */
 gboolean      _pd_store_set_status_locked    (PdStore     *self,
                                               gint64       id,
                                               PdStatus     status,
                                               const char  *actor,
                                               const char  *reason,
+                                              GError     **error);
+gboolean      _pd_store_check_counter_change (PdStatus     from,
+                                              PdStatus     to,
+                                              GError     **error);
+gboolean      _pd_store_insert_history       (PdStore     *self,
+                                              gint64       dossier_id,
+                                              gint64       at,
+                                              PdStatus     status,
+                                              const char  *actor,
+                                              const char  *reason,
+                                              GError     **error);
+
+/* pd-store-attachments.c */
+gint64        _pd_store_insert_attachment    (PdStore     *self,
+                                              gint64       dossier_id,
+                                              const char  *uuid,
+                                              const char  *kind,
+                                              const char  *mime_type,
+                                              GBytes      *data,
+                                              const char  *actor,
                                               GError     **error);
 
 /* pd-store-search.c */

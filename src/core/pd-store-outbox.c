@@ -169,7 +169,7 @@ _pd_store_write_packet (PdStore     *self,
     if (stmt == NULL)
       return FALSE;
     pd_sqlite_bind_text (stmt, 1, uuid);
-    if (!_pd_store_run (self, stmt, error))
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
       return FALSE;
   }
 
@@ -186,7 +186,7 @@ _pd_store_write_packet (PdStore     *self,
     pd_sqlite_bind_text (stmt, 2, uuid);
     sqlite3_bind_int64 (stmt, 3, accepted_at);
     pd_sqlite_bind_text (stmt, 4, packet);
-    if (!_pd_store_run (self, stmt, error))
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
       return FALSE;
   }
 
@@ -232,11 +232,8 @@ _pd_store_withdraw_packets (PdStore     *self,
                                  "it refuses it, reopen it then."));
         return FALSE;
       }
-    if (rc != SQLITE_DONE)
-      {
-        _pd_store_set_db_error (self, rc, error);
-        return FALSE;
-      }
+    if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
   }
 
   {
@@ -251,11 +248,8 @@ _pd_store_withdraw_packets (PdStore     *self,
     pd_sqlite_bind_text (stmt, 1, uuid);
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       g_ptr_array_add (withdrawn, pd_sqlite_column_dup (stmt, 0));
-    if (rc != SQLITE_DONE)
-      {
-        _pd_store_set_db_error (self, rc, error);
-        return FALSE;
-      }
+    if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
     _pd_store_statement_done (g_steal_pointer (&stmt));
     for (guint i = 0; i < withdrawn->len; i++)
       if (!_pd_store_audit_append (self, actor, "packet-withdrawn", uuid,
@@ -289,7 +283,7 @@ pd_store_outbox_create_missing (PdStore  *self,
                              "accepted applications cannot be sealed yet. Enroll it first."));
       return FALSE;
     }
-  if (!_pd_store_begin (self, error))
+  if (!pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
   {
@@ -308,11 +302,8 @@ pd_store_outbox_create_missing (PdStore  *self,
 
         g_array_append_val (ids, id);
       }
-    if (rc != SQLITE_DONE)
-      {
-        _pd_store_set_db_error (self, rc, error);
-        goto failed;
-      }
+    if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      goto failed;
   }
 
   for (guint i = 0; i < ids->len; i++)
@@ -334,23 +325,20 @@ pd_store_outbox_create_missing (PdStore  *self,
           actor = pd_sqlite_column_dup (stmt, 0);
           at = sqlite3_column_int64 (stmt, 1);
         }
-      else if (rc != SQLITE_DONE)
-        {
-          _pd_store_set_db_error (self, rc, error);
-          goto failed;
-        }
+      else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+        goto failed;
       _pd_store_statement_done (g_steal_pointer (&stmt));
       if (!_pd_store_write_packet (self, id, actor, at, error))
         goto failed;
     }
 
-  if (!_pd_store_commit (self, error))
+  if (!pd_sqlite_conn_commit (&self->conn, error))
     return FALSE;
   *n_created = ids->len;
   return TRUE;
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return FALSE;
 }
 
@@ -370,7 +358,7 @@ pd_store_outbox_add (PdStore     *self,
   g_return_val_if_fail (audit_action != NULL && packet_id != NULL && packet != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
   {
@@ -386,16 +374,16 @@ pd_store_outbox_add (PdStore     *self,
     pd_sqlite_bind_text (stmt, 2, dossier_uuid);
     sqlite3_bind_int64 (stmt, 3, created_at);
     pd_sqlite_bind_text (stmt, 4, packet);
-    if (!_pd_store_run (self, stmt, error))
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
       goto failed;
-    *added = sqlite3_changes (self->db) > 0;
+    *added = sqlite3_changes (self->conn.db) > 0;
   }
   if (*added && !_pd_store_audit_append (self, NULL, audit_action, dossier_uuid, packet_id, error))
     goto failed;
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return FALSE;
 }
 
@@ -479,7 +467,7 @@ pd_store_outbox_claim (PdStore  *self,
   g_return_val_if_fail (limit > 0, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return NULL;
 
   entries = select_entries (self, PD_OUTBOX_PENDING, after_seq, due, limit, error);
@@ -493,16 +481,16 @@ pd_store_outbox_claim (PdStore  *self,
       if (stmt == NULL)
         goto failed;
       pd_sqlite_bind_text (stmt, 1, ((PdOutboxEntry *) g_ptr_array_index (entries, i))->packet_id);
-      if (!_pd_store_run (self, stmt, error))
+      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
         goto failed;
     }
 
-  if (!_pd_store_commit (self, error))
+  if (!pd_sqlite_conn_commit (&self->conn, error))
     return NULL;
   return g_steal_pointer (&entries);
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return NULL;
 }
 
@@ -523,7 +511,7 @@ pd_store_outbox_count (PdStore        *self,
   pd_sqlite_bind_text (stmt, 1, pd_outbox_state_to_string (state));
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, sqlite3_errcode (self->db), error);
+      pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -546,7 +534,7 @@ pd_store_outbox_next_due (PdStore  *self,
     return -1;
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, sqlite3_errcode (self->db), error);
+      pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -576,7 +564,7 @@ outbox_received (PdStore               *self,
       return TRUE;
     if (rc != SQLITE_ROW)
       {
-        _pd_store_set_db_error (self, rc, error);
+        pd_sqlite_conn_set_error (&self->conn, rc, error);
         return FALSE;
       }
     uuid = pd_sqlite_column_dup (stmt, 0);
@@ -598,11 +586,8 @@ outbox_received (PdStore               *self,
     rc = sqlite3_step (stmt);
     if (rc == SQLITE_ROW)
       id = sqlite3_column_int64 (stmt, 0);
-    else if (rc != SQLITE_DONE)
-      {
-        _pd_store_set_db_error (self, rc, error);
-        return FALSE;
-      }
+    else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
   }
 
   if (id != 0)
@@ -623,7 +608,7 @@ pd_store_outbox_apply (PdStore               *self,
   g_return_val_if_fail (results != NULL || n_results == 0, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
   for (guint i = 0; i < n_results; i++)
@@ -657,7 +642,7 @@ pd_store_outbox_apply (PdStore               *self,
               break;
             if (rc != SQLITE_ROW)
               {
-                _pd_store_set_db_error (self, rc, error);
+                pd_sqlite_conn_set_error (&self->conn, rc, error);
                 goto failed;
               }
             uuid = pd_sqlite_column_dup (stmt, 0);
@@ -680,7 +665,7 @@ pd_store_outbox_apply (PdStore               *self,
             sqlite3_bind_int64 (stmt, 1, result->next_attempt_at);
             pd_sqlite_bind_text (stmt, 2, result->message);
             pd_sqlite_bind_text (stmt, 3, result->packet_id);
-            if (!_pd_store_run (self, stmt, error))
+            if (!pd_sqlite_conn_step (&self->conn, stmt, error))
               goto failed;
           }
           break;
@@ -690,10 +675,10 @@ pd_store_outbox_apply (PdStore               *self,
         }
     }
 
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return FALSE;
 }
 
@@ -711,7 +696,7 @@ pd_store_outbox_resolve (PdStore     *self,
   g_return_val_if_fail (packet_id != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
   stmt = _pd_store_prepare (self,
                             retry
@@ -722,9 +707,9 @@ pd_store_outbox_resolve (PdStore     *self,
   if (stmt == NULL)
     goto failed;
   pd_sqlite_bind_text (stmt, 1, packet_id);
-  if (!_pd_store_run (self, stmt, error))
+  if (!pd_sqlite_conn_step (&self->conn, stmt, error))
     goto failed;
-  if (sqlite3_changes (self->db) == 0)
+  if (sqlite3_changes (self->conn.db) == 0)
     {
       g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
                    _("No packet “%s” is set aside. List them with: passdesk-cli outbox list."),
@@ -734,9 +719,9 @@ pd_store_outbox_resolve (PdStore     *self,
   if (!_pd_store_audit_append (self, actor, retry ? "packet-retry" : "packet-discard", packet_id,
                                NULL, error))
     goto failed;
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return FALSE;
 }

@@ -161,8 +161,8 @@ _pd_store_apply_migrations (PdStore  *self,
                                                   PD_STORE_SCHEMA_VERSION);
 
   for (int v = from; v < PD_STORE_SCHEMA_VERSION; v++)
-    if (!_pd_store_exec (self, migrations[v].sql, error) ||
+    if (!pd_sqlite_conn_exec (&self->conn, migrations[v].sql, error) ||
         (migrations[v].then && !migrations[v].then (self, error)))
       return FALSE;
-  return _pd_store_exec (self, set_version, error);
+  return pd_sqlite_conn_exec (&self->conn, set_version, error);
 }

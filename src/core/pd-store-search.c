@@ -173,7 +173,7 @@ _pd_store_insert_name_rows (PdStore     *self,
       sqlite3_bind_int64 (stmt, 1, row->token);
       sqlite3_bind_int64 (stmt, 2, row->dossier_id);
       sqlite3_bind_int64 (stmt, 3, row->sig);
-      if (!_pd_store_run (self, stmt, error))
+      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
         return FALSE;
       sqlite3_reset (stmt);
     }
@@ -211,7 +211,7 @@ _pd_store_remove_name_keys (PdStore     *self,
     {
       sqlite3_bind_int64 (stmt, 1, g_array_index (keys, gint64, i));
       sqlite3_bind_int64 (stmt, 2, dossier_id);
-      if (!_pd_store_run (self, stmt, error))
+      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
         return FALSE;
       sqlite3_reset (stmt);
     }
@@ -265,12 +265,7 @@ _pd_store_rebuild_name_tokens (PdStore  *self,
                                     error))
         return FALSE;
     }
-  if (rc != SQLITE_DONE)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return pd_sqlite_conn_check_done (&self->conn, rc, error);
 }
 
 static GPtrArray *
@@ -406,7 +401,7 @@ count_key (PdStore    *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return FALSE;
     }
   key->count = sqlite3_column_int64 (stmt, 0);
@@ -431,7 +426,7 @@ has_key (PdStore  *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return FALSE;
     }
   *found = rc == SQLITE_ROW;
@@ -534,7 +529,7 @@ search_name_locked (PdStore     *self,
     }
   if (result->len < limit && rc != SQLITE_DONE)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return NULL;
     }
   return g_steal_pointer (&result);

@@ -114,12 +114,16 @@ set_sqlite_error (const char  *path,
     }
 }
 
-void
-_pd_store_set_db_error (PdStore  *self,
-                        int       rc,
-                        GError  **error)
+/* How the store words a failure of its connection (PdSqliteConnection). */
+static void
+store_set_error (sqlite3   *db,
+                 int        rc,
+                 gpointer   user_data,
+                 GError   **error)
 {
-  set_sqlite_error (self->path, self->db, rc, error);
+  PdStore *self = user_data;
+
+  set_sqlite_error (self->path, db, rc, error);
 }
 
 void
@@ -137,7 +141,7 @@ gboolean
 _pd_store_check_open (PdStore  *self,
                       GError  **error)
 {
-  if (self->db != NULL)
+  if (self->conn.db != NULL)
     return TRUE;
   g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_IO,
                _("The data file “%s” is closed. Open it again, then retry."),
@@ -158,10 +162,10 @@ _pd_store_prepare (PdStore     *self,
   if (stmt != NULL)
     return stmt;
 
-  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  rc = sqlite3_prepare_v3 (self->conn.db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       return NULL;
     }
   g_hash_table_insert (self->statements, (gpointer) sql, stmt);
@@ -177,66 +181,6 @@ _pd_store_prepare_open (PdStore     *self,
   if (!_pd_store_check_open (self, error))
     return NULL;
   return _pd_store_prepare (self, sql, error);
-}
-
-/* Steps a statement that returns no row (or whose rows do not matter). */
-gboolean
-_pd_store_run (PdStore      *self,
-               sqlite3_stmt *stmt,
-               GError      **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_ok (PdStore  *self,
-          int       rc,
-          GError  **error)
-{
-  if (rc != SQLITE_OK)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-_pd_store_exec (PdStore     *self,
-                const char  *sql,
-                GError     **error)
-{
-  return check_ok (self, pd_sqlite_exec (self->db, sql), error);
-}
-
-void
-_pd_store_rollback (PdStore *self)
-{
-  pd_sqlite_rollback (self->db);
-}
-
-gboolean
-_pd_store_begin (PdStore  *self,
-                 GError  **error)
-{
-  return check_ok (self, pd_sqlite_begin (self->db), error);
-}
-
-gboolean
-_pd_store_commit (PdStore  *self,
-                  GError  **error)
-{
-  if (check_ok (self, pd_sqlite_commit (self->db), error))
-    return TRUE;
-  _pd_store_rollback (self);
-  return FALSE;
 }
 
 /* Meta ----------------------------------------------------------------------------------- */
@@ -256,7 +200,7 @@ _pd_store_meta_get (PdStore     *self,
   if (rc == SQLITE_ROW)
     return pd_sqlite_column_dup (stmt, 0);
   if (rc != SQLITE_DONE)
-    _pd_store_set_db_error (self, rc, error);
+    pd_sqlite_conn_set_error (&self->conn, rc, error);
   return NULL;
 }
 
@@ -273,7 +217,7 @@ _pd_store_meta_set (PdStore     *self,
     return FALSE;
   pd_sqlite_bind_text (stmt, 1, key);
   pd_sqlite_bind_text (stmt, 2, value);
-  return _pd_store_run (self, stmt, error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 /* Reference data ------------------------------------------------------------------------- */
@@ -293,7 +237,7 @@ write_reference (PdStore           *self,
     if (stmt == NULL)
       return FALSE;
     pd_sqlite_bind_text (stmt, 1, name);
-    if (!_pd_store_run (self, stmt, error))
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
       return FALSE;
   }
 
@@ -316,7 +260,7 @@ write_reference (PdStore           *self,
         pd_sqlite_bind_text (stmt, 5, entry->parent);
         pd_sqlite_bind_text (stmt, 6, entry->kind);
         sqlite3_bind_int64 (stmt, 7, entry->amount);
-        if (!_pd_store_run (self, stmt, error))
+        if (!pd_sqlite_conn_step (&self->conn, stmt, error))
           return FALSE;
         sqlite3_reset (stmt);
       }
@@ -333,7 +277,7 @@ write_reference (PdStore           *self,
     pd_sqlite_bind_text (stmt, 1, name);
     pd_sqlite_bind_text (stmt, 2, version);
     sqlite3_bind_int64 (stmt, 3, _pd_store_now_seconds ());
-    if (!_pd_store_run (self, stmt, error))
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
       return FALSE;
   }
 
@@ -393,7 +337,7 @@ create_store (PdStore  *self,
   g_autoptr(GError) keyring_error = NULL;
   guint8 *key;
 
-  if (!_pd_store_begin (self, error))
+  if (!pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
   if (!_pd_store_apply_migrations (self, 0, error))
     goto failed;
@@ -425,7 +369,7 @@ create_store (PdStore  *self,
     }
   pd_crypto_master_key_free (key);
 
-  if (!_pd_store_commit (self, error))
+  if (!pd_sqlite_conn_commit (&self->conn, error))
     {
       pd_secrets_clear (PD_STORE_SECRET_KIND, store_id, NULL, NULL);
       return FALSE;
@@ -433,7 +377,7 @@ create_store (PdStore  *self,
   return TRUE;
 
 failed:
-  _pd_store_rollback (self);
+  pd_sqlite_rollback (self->conn.db);
   return FALSE;
 }
 
@@ -495,22 +439,9 @@ query_int (PdStore     *self,
            gint64      *value,
            GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  g_autoptr(PdSqliteStatement) stmt = pd_sqlite_conn_prepare (&self->conn, sql, error);
 
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          *value = sqlite3_column_int64 (stmt, 0);
-          rc = SQLITE_OK;
-        }
-    }
-  if (rc != SQLITE_OK)
-    _pd_store_set_db_error (self, rc, error);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_OK;
+  return stmt != NULL && pd_sqlite_conn_step_int64 (&self->conn, stmt, value, error);
 }
 
 static gboolean
@@ -519,7 +450,7 @@ quick_check (PdStore  *self,
 {
   sqlite3_stmt *stmt = NULL;
   gboolean ok = FALSE;
-  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+  int rc = sqlite3_prepare_v2 (self->conn.db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
 
   if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
@@ -599,18 +530,18 @@ open_store (PdStore           *self,
         }
     }
 
-  rc = sqlite3_open_v2 (self->path, &self->db,
+  rc = sqlite3_open_v2 (self->path, &self->conn.db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      _pd_store_set_db_error (self, rc, error);
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
       goto failed;
     }
   /* Before the first write, so that the WAL and shared-memory files inherit the mode. */
   if (!existed)
     g_chmod (self->path, 0600);
-  sqlite3_extended_result_codes (self->db, TRUE);
-  sqlite3_busy_timeout (self->db, DEFAULT_BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (self->conn.db, TRUE);
+  sqlite3_busy_timeout (self->conn.db, DEFAULT_BUSY_TIMEOUT_MS);
 
   /* Nothing may be written before the version is known: a newer file is left untouched. */
   if (!query_int (self, "PRAGMA user_version", &version, error) ||
@@ -641,17 +572,17 @@ open_store (PdStore           *self,
 
   /* synchronous=FULL: a commit is on the disk when it returns, even across a power cut.
    * secure_delete: purged data is overwritten, not left in free pages. */
-  if (!_pd_store_exec (self,
-                       "PRAGMA journal_mode = WAL;"
-                       "PRAGMA synchronous = FULL;"
-                       "PRAGMA foreign_keys = ON;"
-                       "PRAGMA secure_delete = FAST;"
-                       "PRAGMA temp_store = MEMORY;"
-                       "PRAGMA cache_size = -65536;"
-                       "PRAGMA journal_size_limit = 67108864;", error))
+  if (!pd_sqlite_conn_exec (&self->conn,
+                            "PRAGMA journal_mode = WAL;"
+                            "PRAGMA synchronous = FULL;"
+                            "PRAGMA foreign_keys = ON;"
+                            "PRAGMA secure_delete = FAST;"
+                            "PRAGMA temp_store = MEMORY;"
+                            "PRAGMA cache_size = -65536;"
+                            "PRAGMA journal_size_limit = 67108864;", error))
     goto failed;
   self->wal_checkpoint_frames = WAL_CHECKPOINT_FRAMES;
-  sqlite3_wal_hook (self->db, wal_hook, self);
+  sqlite3_wal_hook (self->conn.db, wal_hook, self);
 
   if (version == 0)
     {
@@ -664,11 +595,11 @@ open_store (PdStore           *self,
         goto failed;
       if (version < PD_STORE_SCHEMA_VERSION)
         {
-          if (!_pd_store_begin (self, error))
+          if (!pd_sqlite_conn_begin (&self->conn, error))
             goto failed;
-          if (!_pd_store_apply_migrations (self, version, error) || !_pd_store_commit (self, error))
+          if (!_pd_store_apply_migrations (self, version, error) || !pd_sqlite_conn_commit (&self->conn, error))
             {
-              _pd_store_rollback (self);
+              pd_sqlite_rollback (self->conn.db);
               goto failed;
             }
         }
@@ -769,6 +700,8 @@ static void
 pd_store_init (PdStore *self)
 {
   g_mutex_init (&self->mutex);
+  self->conn.set_error = store_set_error;
+  self->conn.user_data = self;
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                             statement_free);
 }
@@ -871,8 +804,8 @@ pd_store_set_busy_timeout (PdStore *self,
   g_return_if_fail (PD_IS_STORE (self));
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (self->db)
-    sqlite3_busy_timeout (self->db, (int) MIN (milliseconds, G_MAXINT));
+  if (self->conn.db)
+    sqlite3_busy_timeout (self->conn.db, (int) MIN (milliseconds, G_MAXINT));
 }
 
 void
@@ -884,11 +817,11 @@ pd_store_close (PdStore *self)
 
   locker = g_mutex_locker_new (&self->mutex);
   g_hash_table_remove_all (self->statements);
-  if (self->db)
+  if (self->conn.db)
     {
-      sqlite3_exec (self->db, "PRAGMA optimize", NULL, NULL, NULL);
-      sqlite3_close (self->db);
-      self->db = NULL;
+      sqlite3_exec (self->conn.db, "PRAGMA optimize", NULL, NULL, NULL);
+      sqlite3_close (self->conn.db);
+      self->conn.db = NULL;
     }
   g_clear_pointer (&self->keys, pd_crypto_keys_free);
   g_clear_object (&self->reference);
@@ -1000,7 +933,7 @@ pd_store_get_reference (PdStore *self)
     return g_object_ref (self->reference);
 
   reference = pd_reference_new ();
-  if (self->db == NULL)
+  if (self->conn.db == NULL)
     return g_steal_pointer (&reference);
 
   for (PdReferenceTable table = 0; table < PD_N_REFERENCE_TABLES; table++)
@@ -1043,14 +976,14 @@ pd_store_replace_reference (PdStore           *self,
   g_return_val_if_fail (entries != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
   if (!write_reference (self, table, version, entries, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
-  if (!_pd_store_commit (self, error))
+  if (!pd_sqlite_conn_commit (&self->conn, error))
     return FALSE;
   g_clear_object (&self->reference);
   return TRUE;
@@ -1067,7 +1000,7 @@ pd_store_get_reference_version (PdStore          *self,
   g_return_val_if_fail (table < PD_N_REFERENCE_TABLES, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (self->db == NULL)
+  if (self->conn.db == NULL)
     return NULL;
   stmt = _pd_store_prepare (self, "SELECT version FROM reference_versions WHERE tbl = ?", NULL);
   if (stmt == NULL)
@@ -1089,7 +1022,7 @@ pd_store_get_setting (PdStore    *self,
   g_return_val_if_fail (key != NULL, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (self->db == NULL)
+  if (self->conn.db == NULL)
     return NULL;
   meta_key = g_strconcat ("setting.", key, NULL);
   return _pd_store_meta_get (self, meta_key, NULL);
@@ -1108,15 +1041,15 @@ pd_store_set_setting (PdStore     *self,
   g_return_val_if_fail (key != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
   meta_key = g_strconcat ("setting.", key, NULL);
   if (!_pd_store_meta_set (self, meta_key, value, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 }
 
 /* Signed settings ---------------------------------------------------------------------------- */
@@ -1170,16 +1103,16 @@ pd_store_set_signed_setting (PdStore     *self,
   g_return_val_if_fail (key != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
   meta_key = g_strconcat (SIGNED_PREFIX, key, NULL);
   stored = value ? sign_setting (self, meta_key, value) : NULL;
   if (!_pd_store_meta_set (self, meta_key, stored, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 }
 
 char *
@@ -1198,7 +1131,7 @@ pd_store_get_signed_setting (PdStore    *self,
   if (altered)
     *altered = FALSE;
   locker = g_mutex_locker_new (&self->mutex);
-  if (self->db == NULL)
+  if (self->conn.db == NULL)
     return NULL;
   meta_key = g_strconcat (SIGNED_PREFIX, key, NULL);
   stored = _pd_store_meta_get (self, meta_key, NULL);
@@ -1224,12 +1157,12 @@ pd_store_run_sql (PdStore        *self,
   g_return_val_if_fail (func != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
-  if (!func (self->db, user_data, error))
+  if (!func (self->conn.db, user_data, error))
     {
-      _pd_store_rollback (self);
+      pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
-  return _pd_store_commit (self, error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 }

@@ -1,0 +1,352 @@
+/* pd-store-status.c: the status of a dossier in the store: the counter's changes and their
+ * rules, acceptance, the central system's statuses, reopening, and the status history. */
+#define G_LOG_DOMAIN "pd-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pd-sqlite.h"
+#include "pd-store-internal.h"
+
+/* Acceptance and the central system's statuses each have their own path; a plain status
+ * change neither reaches them nor leaves them (reopening is pd_store_reopen()). */
+gboolean
+_pd_store_check_counter_change (PdStatus   from,
+                                PdStatus   to,
+                                GError   **error)
+{
+  if (from == to)
+    return TRUE;
+  if (to == PD_STATUS_ACCEPTED)
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("An application is accepted only by an officer signed in at the "
+                             "counter: sign in as an officer and accept it."));
+      return FALSE;
+    }
+  if (pd_status_is_central (to))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Only the central system sets the status “%s”. Send the application with "
+                     "a sync; its status comes back from the central system."),
+                   pd_status_to_string (to));
+      return FALSE;
+    }
+  if (from == PD_STATUS_ACCEPTED || pd_status_is_central (from))
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("This application has left the counter. A supervisor can reopen an "
+                             "accepted application whose packet has not been sent."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_pd_store_insert_history (PdStore     *self,
+                          gint64       dossier_id,
+                          gint64       at,
+                          PdStatus     status,
+                          const char  *actor,
+                          const char  *reason,
+                          GError     **error)
+{
+  g_autoptr(PdStatement) stmt =
+    _pd_store_prepare (self,
+                       "INSERT INTO status_history (dossier_id, at, status, actor, reason)"
+                       " VALUES (?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dossier_id);
+  sqlite3_bind_int64 (stmt, 2, at);
+  pd_sqlite_bind_text (stmt, 3, pd_status_to_string (status));
+  pd_sqlite_bind_text (stmt, 4, actor);
+  pd_sqlite_bind_text (stmt, 5, reason);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
+}
+
+/* Inside a transaction, with the lock held. */
+gboolean
+_pd_store_set_status_locked (PdStore     *self,
+                             gint64       id,
+                             PdStatus     status,
+                             const char  *actor,
+                             const char  *reason,
+                             GError     **error)
+{
+  g_autoptr(PdDossier) dossier = NULL;
+  gint64 updated_at;
+
+  dossier = _pd_store_load_dossier (self, id, error);
+  if (dossier == NULL)
+    return FALSE;
+  if (pd_dossier_get_purged (dossier) && !pd_status_is_confirmed (status))
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("The personal data of this application was deleted at the end "
+                             "of the retention period, so it cannot go back to the counter. "
+                             "Start a new application instead."));
+      return FALSE;
+    }
+  if (pd_dossier_get_status (dossier) == status &&
+      g_strcmp0 (pd_dossier_get_status_reason (dossier), reason) == 0)
+    return TRUE;
+
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self,
+                         "UPDATE dossiers SET status = ?, status_reason = ?, updated_at = ?,"
+                         " confirmed_at = coalesce (confirmed_at, ?) WHERE id = ?", error);
+    g_autofree char *detail = g_strdup_printf ("%s -> %s",
+                                               pd_status_to_string (pd_dossier_get_status (dossier)),
+                                               pd_status_to_string (status));
+
+    if (stmt == NULL)
+      return FALSE;
+    updated_at = _pd_store_now_seconds ();
+    pd_sqlite_bind_text (stmt, 1, pd_status_to_string (status));
+    pd_sqlite_bind_text (stmt, 2, reason);
+    sqlite3_bind_int64 (stmt, 3, updated_at);
+    pd_sqlite_bind_int64_or_null (stmt, 4, pd_status_is_confirmed (status) ? updated_at : 0);
+    sqlite3_bind_int64 (stmt, 5, id);
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error) ||
+        !_pd_store_insert_history (self, id, updated_at, status, actor, reason, error) ||
+        !_pd_store_audit_append (self, actor, "status", pd_dossier_get_uuid (dossier), detail, error))
+      return FALSE;
+  }
+
+  /* The packet is part of the acceptance: both are written, or neither. */
+  if (status == PD_STATUS_ACCEPTED && self->packet_func != NULL &&
+      !_pd_store_write_packet (self, id, actor, updated_at, error))
+    return FALSE;
+  return TRUE;
+}
+
+typedef enum { COUNTER, INTAKE, CENTRAL } StatusPath;
+
+static gboolean
+set_status_checked (PdStore     *self,
+                    gint64       id,
+                    PdStatus     status,
+                    const char  *actor,
+                    const char  *reason,
+                    StatusPath   path,
+                    GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(PdDossier) dossier = NULL;
+  PdStatus from;
+
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
+    return FALSE;
+  dossier = _pd_store_load_dossier (self, id, error);
+  if (dossier == NULL)
+    goto failed;
+  from = pd_dossier_get_status (dossier);
+  switch (path)
+    {
+    case COUNTER:
+      if (!_pd_store_check_counter_change (from, status, error))
+        goto failed;
+      break;
+    case INTAKE:
+      if (from != PD_STATUS_DRAFT && from != PD_STATUS_ON_HOLD)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("This application is “%s”: only a draft or an application on hold "
+                         "can be accepted."), pd_status_get_label (from));
+          goto failed;
+        }
+      break;
+    case CENTRAL:
+    default:
+      break;
+    }
+  if (!_pd_store_set_status_locked (self, id, status, actor, reason, error))
+    goto failed;
+  return pd_sqlite_conn_commit (&self->conn, error);
+
+failed:
+  pd_sqlite_rollback (self->conn.db);
+  return FALSE;
+}
+
+gboolean
+pd_store_set_status (PdStore     *self,
+                     gint64       id,
+                     PdStatus     status,
+                     const char  *actor,
+                     const char  *reason,
+                     GError     **error)
+{
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+
+  if (status < 0 || status >= PD_N_STATUSES)
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("This status does not exist. Choose one from the list."));
+      return FALSE;
+    }
+
+  return set_status_checked (self, id, status, actor, reason, COUNTER, error);
+}
+
+gboolean
+pd_store_accept (PdStore     *self,
+                 gint64       id,
+                 const char  *accepted_by,
+                 GError     **error)
+{
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (accepted_by != NULL && *accepted_by != '\0', FALSE);
+
+  return set_status_checked (self, id, PD_STATUS_ACCEPTED, accepted_by, NULL, INTAKE, error);
+}
+
+gboolean
+pd_store_apply_central_status (PdStore     *self,
+                               gint64       id,
+                               PdStatus     status,
+                               const char  *actor,
+                               const char  *reason,
+                               GError     **error)
+{
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (pd_status_is_central (status), FALSE);
+
+  return set_status_checked (self, id, status, actor, reason, CENTRAL, error);
+}
+
+/* When the dossier @id left the station (sent, or confirmed by the central system), 0 if never. */
+static gboolean
+get_sent_at (PdStore  *self,
+             gint64    id,
+             gint64   *sent_at,
+             GError  **error)
+{
+  g_autoptr(PdStatement) stmt =
+    _pd_store_prepare (self,
+                       "SELECT coalesce (min (at), 0) FROM status_history WHERE dossier_id = ?"
+                       " AND status IN ('sent', 'received', 'processing', 'ready', 'rejected')", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      pd_sqlite_conn_set_error (&self->conn, rc, error);
+      return FALSE;
+    }
+  *sent_at = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+pd_store_reopen (PdStore     *self,
+                 gint64       id,
+                 const char  *actor,
+                 const char  *reason,
+                 GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdDossier) dossier = NULL;
+  PdStatus status;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
+    return FALSE;
+  dossier = _pd_store_load_dossier (self, id, error);
+  if (dossier == NULL)
+    goto failed;
+  status = pd_dossier_get_status (dossier);
+
+  switch ((int) status)
+    {
+    case PD_STATUS_REFUSED:
+      break;
+
+    case PD_STATUS_ACCEPTED:
+      if (!_pd_store_withdraw_packets (self, pd_dossier_get_uuid (dossier), actor, error))
+        goto failed;
+      break;
+
+    case PD_STATUS_SENT:
+    case PD_STATUS_RECEIVED:
+    case PD_STATUS_PROCESSING:
+    case PD_STATUS_READY:
+    case PD_STATUS_REJECTED:
+      {
+        gint64 sent_at = 0;
+        g_autoptr(GDateTime) when = NULL;
+        g_autofree char *date = NULL;
+
+        if (!get_sent_at (self, id, &sent_at, error))
+          goto failed;
+        when = g_date_time_new_from_unix_local (sent_at > 0 ? sent_at : pd_dossier_get_updated_at (dossier));
+        date = when != NULL ? g_date_time_format (when, "%d/%m/%Y") : g_strdup ("?");
+        /* Translators: %s is a date such as 23/11/2026. */
+        g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                     _("This application was already sent to the central system on %s, so it "
+                       "cannot be reopened here. Ask the central office to return it."), date);
+      }
+      goto failed;
+
+    default:
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("Only an accepted or refused application can be reopened. A draft or "
+                             "an application on hold is opened from the queue and changed there."));
+      goto failed;
+    }
+
+  if (!_pd_store_set_status_locked (self, id, PD_STATUS_DRAFT, actor, reason, error) ||
+      !_pd_store_audit_append (self, actor, "reopen", pd_dossier_get_uuid (dossier),
+                               pd_status_to_string (status), error))
+    goto failed;
+  return pd_sqlite_conn_commit (&self->conn, error);
+
+failed:
+  pd_sqlite_rollback (self->conn.db);
+  return FALSE;
+}
+
+static gpointer
+read_status_change (PdStore       *self,
+                    sqlite3_stmt  *stmt,
+                    gpointer       user_data,
+                    GError       **error)
+{
+  PdStatusChange *change = g_new0 (PdStatusChange, 1);
+
+  change->at = sqlite3_column_int64 (stmt, 0);
+  change->status = pd_status_from_string ((const char *) sqlite3_column_text (stmt, 1));
+  change->actor = pd_sqlite_column_dup (stmt, 2);
+  change->reason = pd_sqlite_column_dup (stmt, 3);
+  return change;
+}
+
+GPtrArray *
+pd_store_get_status_history (PdStore  *self,
+                             gint64    id,
+                             GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStatement) stmt = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  stmt = _pd_store_prepare_open (self,
+                                 "SELECT at, status, actor, reason FROM status_history WHERE dossier_id = ?"
+                                 " ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return _pd_store_collect_rows (self, stmt, read_status_change, NULL,
+                                 (GDestroyNotify) pd_status_change_free, error);
+}
