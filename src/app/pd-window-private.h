@@ -1,59 +1,98 @@
-/* pd-window-private.h: what the UI tests reach into. */
+/* pd-window-private.h: the window's parts, for its own files (pd-window.c, pd-window-actions.c) and what tests still reach. */
 #pragma once
 
+#include "pd-camera-view.h"
 #include "pd-day-report.h"
 #include "pd-dossier-form.h"
 #include "pd-photo-page.h"
 #include "pd-queue-page.h"
-#include "pd-scan-input.h"
 #include "pd-sync-page.h"
+#include "pd-entrance-page.h"
+#include "pd-slip-photo.h"
+#include "pd-sync-indicator.h"
 #include "pd-window.h"
-#include "sync/pd-sync-engine.h"
 
 G_BEGIN_DECLS
 
-PdQueuePage   *pd_window_get_queue_page (PdWindow *self);
-PdDossierForm *pd_window_get_form       (PdWindow *self);
-PdSyncPage    *pd_window_get_sync_page  (PdWindow *self);
-AdwViewStack  *pd_window_get_view_stack (PdWindow *self);
-PdPhotoPage   *pd_window_get_photo_page (PdWindow *self);
+struct _PdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GtkStack             *main_stack;
+  GtkSpinner           *spinner;
+  AdwStatusPage        *error_page;
+  GtkLabel             *error_detail;
+  AdwViewStack         *view_stack;
+  AdwToastOverlay      *toast_overlay;
+  GtkWidget            *call_next_button;
+  PdQueuePage          *queue_page;
+  PdDossierForm        *form;
+  PdSyncPage           *sync_page;
+  PdEntrancePage       *entrance_page;
+  PdPhotoPage          *photo_page;
+  PdSyncIndicator      *sync_indicator;
+
+  /* "Read a Code with the Camera": the dialog and its camera, while open. */
+  GtkWindow            *camera_dialog;
+  PdCamera             *code_camera;
+
+  char                 *database_path;
+  PdStation            *station;
+  PdStore              *store;           /* the station's, once the pages have it */
+  GCancellable         *cancellable;
+  GSettings            *settings;
+
+  PdScanInput          *scan_input;
+  char                 *scan_message;
+  /* A declaration waiting for the officer to agree to replace the form being typed. */
+  PdDossier            *pending_declaration;
+
+  /* The counter's round: Call Next starts it, the printed papers end it. */
+  gboolean              calling_next;
+  gboolean              in_round;
+  gboolean              print_after_accept;
+  char                 *print_export_dir;
+  GPtrArray            *print_queue;     /* PdPrintDocument still to print */
+  char                 *print_done;      /* what to say once the queue is printed */
+  gboolean              clear_after_print; /* the citizen's data leaves the public screen */
+  guint                 n_printed;
+  PdDossier            *last_accepted;
+  char                 *last_declaration_qr;
+  /* Assisted entry: the failed checks and reason of a photo used anyway, for the counter. */
+  char                 *photo_override;
+  /* The counter: the code of the slip just scanned, and the fetch of its photo. */
+  char                 *slip_code;
+  PdSlipPhoto          *slip_photo;
+  char                 *station_key_text;
+  PdDayReport           day_report;
+  guint                 trip_chosen;
+  guint                 trip_total;
+  gboolean              trip_ready;
+  gboolean              have_day_report;
+
+  /* PASSDESK_EXIT_AFTER_FIRST_FRAME: see pd_window_map(). */
+  gboolean              exit_after_ready;
+  gboolean              first_frame_seen;
+  gulong                after_paint_id;
+};
+
+/* pd-window-actions.c: installs the "win." actions and their shortcuts on @widget_class. */
+void           pd_window_class_install_actions (GtkWidgetClass *widget_class);
+/* Enables what needs the store (@enabled: it is open). */
+void           pd_window_set_actions_enabled   (PdWindow   *self,
+                                                gboolean    enabled);
+/* Opens the station's store, showing the spinner meanwhile and the error, if any, after. */
+void           pd_window_open_store            (PdWindow   *self);
+/* A toast for the officer, kept for pd_window_get_scan_message(). */
+void           pd_window_show_message          (PdWindow   *self,
+                                                const char *message);
+/* This counter's name in the office's queue: its number, or the computer's name. */
+char          *pd_window_get_counter_name      (PdWindow   *self);
+
 /* The dialog that reads codes with @camera (NULL: the first camera plugged in) and hands the
  * first one read to pd_window_handle_scan(). */
 GtkWindow     *pd_window_scan_with_camera (PdWindow *self,
                                            PdCamera *camera);
-/* The error shown when the database could not be opened, or NULL. */
-const GError  *pd_window_get_open_error (PdWindow *self);
-
-/* The keyboard-scanner input of the window: tests feed it keys with
- * pd_scan_input_handle_key(). */
-PdScanInput   *pd_window_get_scan_input (PdWindow *self);
-/* What every scan goes through (keyboard readers, the camera): reads @text and fills or
- * checks the form. */
-void           pd_window_handle_scan    (PdWindow   *self,
-                                         const char *text);
-/* The last message a scan showed (a toast), or NULL. */
-const char    *pd_window_get_scan_message (PdWindow *self);
-
-/* The store setting that makes a station that is not enrolled an assisted-entry station
- * ("volunteer"); any other value, or none, makes it a counter of its own. */
-#define PD_WINDOW_SETTING_STATION_ROLE "station.role"
-
-/* Who works at the window; normally read from the signed-in officer (or the station's role)
- * when the database opens. Setting it here keeps it. */
-void           pd_window_set_role       (PdWindow   *self,
-                                         PdRole      role,
-                                         const char *actor);
-PdRole         pd_window_get_role       (PdWindow   *self);
-
-/* In place of the office's queue (tests, benchmarks): returns the number of the next waiting
- * ticket (transfer full), taking it off the queue, or NULL when nobody waits. "win.call-next"
- * asks it. */
-typedef char *(*PdWindowTicketFunc) (gpointer user_data);
-void           pd_window_set_ticket_source (PdWindow          *self,
-                                            PdWindowTicketFunc func,
-                                            gpointer           user_data,
-                                            GDestroyNotify     destroy);
-
 /* With a folder set, the papers printed after an acceptance are written there as PDF files
  * ("result-slip-UUID.pdf", "fee-receipt-UUID.pdf") instead of going through the print
  * dialog: for tests, and for offices that print from the files. */
@@ -78,16 +117,6 @@ gboolean       pd_window_reopen         (PdWindow   *self,
  * last, or NULL. "win.station-key" prints the station's key as a QR code; this is its text. */
 const char    *pd_window_get_last_declaration_qr (PdWindow *self);
 const char    *pd_window_get_station_key_text    (PdWindow *self);
-/* What scanning a station key at the counter does once confirmed: trusts its declarations.
- * Supervisors only (or an officer of a station that is not enrolled). */
-gboolean       pd_window_trust_station_key (PdWindow   *self,
-                                            const char *text);
-
-/* The sync engine of an enrolled station (NULL otherwise, or until the database is open): made
- * by the window, which starts its background passes unless PASSDESK_NO_BACKGROUND_SYNC=1.
- * A scanned declaration code not in the store is fetched through it. */
-PdSyncEngine  *pd_window_get_sync_engine (PdWindow *self);
-
 /* "win.day-report" (Ctrl+Shift+E) prints today's report; this prints @day's. The counts of
  * the last report made are kept for pd_window_get_day_report(). */
 void           pd_window_print_day_report (PdWindow    *self,

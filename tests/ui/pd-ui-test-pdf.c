@@ -7,6 +7,7 @@
 #include <poppler.h>
 
 #include "pd-ui-test-pdf.h"
+#include "pd-window-private.h"
 
 static PopplerDocument *
 open_pdf (const char *path)
