@@ -16,23 +16,19 @@ sign_in_dialog_signed_in_cb (PdWindow  *self,
 {
   g_autofree char *message = pd_sign_in_describe_officer (officer);
 
-  pd_station_sign_in (self->station, officer);
   pd_window_show_message (self, message);
 }
 
 static void
 sign_in_dialog_signed_out_cb (PdWindow *self)
 {
-  pd_station_sign_out (self->station);
   pd_window_show_message (self, _("Signed out. Applications cannot be accepted until an officer signs in (Ctrl+L)."));
 }
 
 static void
 open_sign_in (PdWindow *self)
 {
-  PdSyncEngine *engine = pd_station_get_sync_engine (self->station);
-  PdDevice *device = engine != NULL ? pd_sync_engine_get_device (engine) : NULL;
-  PdSignInDialog *dialog = pd_sign_in_dialog_new (GTK_WINDOW (self), self->store, device);
+  PdSignInDialog *dialog = pd_sign_in_dialog_new (GTK_WINDOW (self), self->station);
 
   g_signal_connect_object (dialog, "signed-in", G_CALLBACK (sign_in_dialog_signed_in_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "signed-out", G_CALLBACK (sign_in_dialog_signed_out_cb), self, G_CONNECT_SWAPPED);

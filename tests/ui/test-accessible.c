@@ -191,7 +191,7 @@ test_dialogs (void)
 {
   g_autoptr(PdReference) reference = pd_store_get_reference (pd_window_get_store (window));
 
-  check_dialog (GTK_WINDOW (pd_sign_in_dialog_new (GTK_WINDOW (window), pd_window_get_store (window), NULL)),
+  check_dialog (GTK_WINDOW (pd_sign_in_dialog_new (GTK_WINDOW (window), pd_window_get_station (window))),
                 "sign-in");
   check_dialog (GTK_WINDOW (pd_day_report_dialog_new (GTK_WINDOW (window))), "day report");
   check_dialog (GTK_WINDOW (pd_trip_dialog_new (GTK_WINDOW (window), reference, NULL)), "trip");
