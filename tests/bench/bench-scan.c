@@ -137,6 +137,8 @@ main (int   argc,
       char *code = pd_declaration_code_generate ("01", &error);
 
       g_assert_no_error (error);
+      /* A declaration waits as a draft; the demo's statuses are those of applications. */
+      pd_dossier_set_status (declaration, PD_STATUS_DRAFT);
       pd_dossier_set_field (declaration, PD_FIELD_DECLARATION_CODE, code);
       if (!pd_store_save (store, declaration, "bench", &error))
         g_error ("%s", error->message);
