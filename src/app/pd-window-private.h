@@ -1,15 +1,15 @@
-/* pd-window-private.h: the window's parts, for its own files (pd-window.c, pd-window-actions.c) and what tests still reach. */
+/* pd-window-private.h: the window's parts for its own files (pd-window.c, pd-window-actions.c). */
 #pragma once
 
 #include "pd-camera-view.h"
 #include "pd-day-report.h"
 #include "pd-dossier-form.h"
+#include "pd-entrance-page.h"
 #include "pd-photo-page.h"
 #include "pd-queue-page.h"
-#include "pd-sync-page.h"
-#include "pd-entrance-page.h"
 #include "pd-slip-photo.h"
 #include "pd-sync-indicator.h"
+#include "pd-sync-page.h"
 #include "pd-window.h"
 
 G_BEGIN_DECLS
@@ -88,6 +88,8 @@ void           pd_window_show_message          (PdWindow   *self,
                                                 const char *message);
 /* This counter's name in the office's queue: its number, or the computer's name. */
 char          *pd_window_get_counter_name      (PdWindow   *self);
+
+/* What the tests still reach (printing, reopening, the day report, the trip, the camera). */
 
 /* The dialog that reads codes with @camera (NULL: the first camera plugged in) and hands the
  * first one read to pd_window_handle_scan(). */

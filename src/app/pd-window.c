@@ -462,37 +462,16 @@ show_content (PdWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
-/* The station's sync engine is shared by the Sending page, the header indicator, the entrance
- * (tickets shared through the office's server) and the online declaration lookup. */
+/* The station's sync engine is shared by the header indicator and the entrance (tickets shared
+ * through the office's server); the Sending page follows the station itself. */
 static void
 station_engine_changed_cb (PdWindow *self)
 {
   PdSyncClient *client = pd_station_get_queue_client (self->station);
 
   pd_sync_indicator_set_engine (self->sync_indicator, pd_station_get_sync_engine (self->station));
-  pd_sync_page_set_engine (self->sync_page, pd_station_get_sync_engine (self->station));
   if (client != NULL)
     pd_entrance_page_set_client (self->entrance_page, client);
-}
-
-static void
-station_officer_changed_cb (PdWindow *self)
-{
-  pd_sync_page_set_officer (self->sync_page, pd_station_get_officer (self->station));
-}
-
-static void
-sync_page_enrolled_cb (PdWindow *self,
-                       PdDevice *device)
-{
-  pd_station_enroll (self->station, device);
-}
-
-static void
-sync_page_signed_in_cb (PdWindow  *self,
-                        PdOfficer *officer)
-{
-  pd_station_sign_in (self->station, officer);
 }
 
 /* The counter's round */
@@ -804,28 +783,13 @@ offer_reopen (PdWindow  *self,
 }
 
 static void
-get_dossier_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  GError *error = NULL;
-  PdDossier *dossier = pd_store_get (source_object, *(gint64 *) task_data, &error);
-
-  if (dossier == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, dossier, g_object_unref);
-}
-
-static void
 get_dossier_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(PdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PdDossier) dossier = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(PdDossier) dossier = pd_station_load_dossier_finish (PD_STATION (object), result, &error);
   g_autofree char *message = NULL;
 
   if (dossier == NULL)
@@ -880,18 +844,11 @@ dossier_activated_cb (PdWindow    *self,
                       PdDossier   *listed,
                       PdQueuePage *page)
 {
-  g_autoptr(GTask) task = NULL;
-  gint64 *id;
-
   if (self->store == NULL || pd_station_get_role (self->station) == PD_ROLE_VOLUNTEER)
     return;
-  id = g_new (gint64, 1);
-  *id = pd_dossier_get_id (listed);
   /* The list holds no photo: the application is read again, whole. */
-  task = g_task_new (self->store, self->cancellable, get_dossier_cb, g_object_ref (self));
-  g_task_set_source_tag (task, dossier_activated_cb);
-  g_task_set_task_data (task, id, g_free);
-  g_task_run_in_thread (task, get_dossier_thread);
+  pd_station_load_dossier_async (self->station, pd_dossier_get_id (listed), self->cancellable,
+                                 get_dossier_cb, g_object_ref (self));
 }
 
 /* Assisted entry: the declaration slip, and the station's key */
@@ -1733,8 +1690,7 @@ pd_window_constructed (GObject *object)
   g_signal_connect_object (self->station, "notify::actor", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->station, "notify::sync-engine", G_CALLBACK (station_engine_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->station, "notify::officer", G_CALLBACK (station_officer_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+  pd_sync_page_set_station (self->sync_page, self->station);
   g_signal_connect_object (self->station, "message", G_CALLBACK (pd_window_show_message), self, G_CONNECT_SWAPPED);
 
   if (self->exit_after_ready)
@@ -1894,10 +1850,6 @@ pd_window_init (PdWindow *self)
   self->scan_input = pd_scan_input_new (GTK_WIDGET (self));
   g_signal_connect_object (self->scan_input, "scanned", G_CALLBACK (scanned_cb), self, 0);
   g_signal_connect_object (self->form, "saved", G_CALLBACK (form_saved_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sync_page, "enrolled", G_CALLBACK (sync_page_enrolled_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sync_page, "signed-in", G_CALLBACK (sync_page_signed_in_cb),
-                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue_page, "dossier-activated", G_CALLBACK (dossier_activated_cb),
                            self, G_CONNECT_SWAPPED);
   self->print_queue = g_ptr_array_new_with_free_func (g_object_unref);

@@ -629,6 +629,54 @@ pd_station_close_ticket (PdStation  *self,
   g_clear_pointer (&self->ticket, g_free);
 }
 
+/* Applications */
+
+static void
+load_dossier_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  PdStation *self = source_object;
+  GError *error = NULL;
+  PdDossier *dossier = pd_store_get (self->store, *(gint64 *) task_data, &error);
+
+  if (dossier == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, dossier, g_object_unref);
+}
+
+void
+pd_station_load_dossier_async (PdStation           *self,
+                               gint64               id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 *data;
+
+  g_return_if_fail (PD_IS_STATION (self));
+  g_return_if_fail (self->store != NULL);
+
+  data = g_new (gint64, 1);
+  *data = id;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pd_station_load_dossier_async);
+  g_task_set_task_data (task, data, g_free);
+  g_task_run_in_thread (task, load_dossier_thread);
+}
+
+PdDossier *
+pd_station_load_dossier_finish (PdStation     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Assisted entry */
 
 gboolean

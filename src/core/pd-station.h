@@ -123,6 +123,16 @@ void          pd_station_close_ticket      (PdStation     *self,
                                             const char    *label,
                                             const char    *counter);
 
+/* Reads application @id whole (a list's rows hold no photo) in a worker thread. */
+void          pd_station_load_dossier_async  (PdStation           *self,
+                                              gint64               id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+PdDossier    *pd_station_load_dossier_finish (PdStation           *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
 /* Assisted entry: declarations signed by the station key @key_id are trusted from now on.
  * Supervisors only (or an officer of a station that is not enrolled): else
  * PD_STATION_ERROR_NOT_ALLOWED, with what to do. Audited. */
