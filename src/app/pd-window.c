@@ -444,14 +444,16 @@ pd_window_get_counter_name (PdWindow *self)
 }
 
 static void
+station_engine_changed_cb (PdWindow *self)
+{
+  pd_sync_indicator_set_engine (self->sync_indicator, pd_station_get_sync_engine (self->station));
+}
+
+static void
 show_content (PdWindow *self,
               PdStore  *store)
 {
-  PdQueue *queue = pd_station_get_queue (self->station);
-
   g_set_object (&self->store, store);
-  if (queue != NULL)
-    pd_entrance_page_set_queue (self->entrance_page, queue);
   pd_queue_page_set_store (self->queue_page, self->store);
   pd_dossier_form_set_store (self->form, self->store, self->settings);
   pd_sync_page_set_store (self->sync_page, self->store, self->settings);
@@ -460,18 +462,6 @@ show_content (PdWindow *self,
   load_photo_profile (self);
   gtk_stack_set_visible_child_name (self->main_stack, "content");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
-}
-
-/* The station's sync engine is shared by the header indicator and the entrance (tickets shared
- * through the office's server); the Sending page follows the station itself. */
-static void
-station_engine_changed_cb (PdWindow *self)
-{
-  PdSyncClient *client = pd_station_get_queue_client (self->station);
-
-  pd_sync_indicator_set_engine (self->sync_indicator, pd_station_get_sync_engine (self->station));
-  if (client != NULL)
-    pd_entrance_page_set_client (self->entrance_page, client);
 }
 
 /* The counter's round */
@@ -1688,9 +1678,11 @@ pd_window_constructed (GObject *object)
   self->station = pd_station_new (self->database_path);
   g_signal_connect_object (self->station, "notify::role", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->station, "notify::actor", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
+  /* The Sending page and the entrance follow the station themselves; the header shows its engine. */
+  pd_sync_page_set_station (self->sync_page, self->station);
+  pd_entrance_page_set_station (self->entrance_page, self->station);
   g_signal_connect_object (self->station, "notify::sync-engine", G_CALLBACK (station_engine_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  pd_sync_page_set_station (self->sync_page, self->station);
   g_signal_connect_object (self->station, "message", G_CALLBACK (pd_window_show_message), self, G_CONNECT_SWAPPED);
 
   if (self->exit_after_ready)
