@@ -27,6 +27,7 @@ struct _PdEntrancePage
 
   PdQueue         *queue;
   PdSyncClient    *client;
+  PdStation       *station;   /* (nullable): whose queue and server the page takes */
   GCancellable    *cancellable;
   gboolean         sharing;
   gboolean         share_again;
@@ -480,6 +481,38 @@ pd_entrance_page_set_client (PdEntrancePage *self,
     }
 }
 
+static void
+station_store_cb (PdEntrancePage *self)
+{
+  PdQueue *queue = pd_station_get_queue (self->station);
+
+  if (self->queue == NULL && queue != NULL)
+    pd_entrance_page_set_queue (self, queue);
+}
+
+static void
+station_engine_cb (PdEntrancePage *self)
+{
+  PdSyncClient *client = pd_station_get_queue_client (self->station);
+
+  if (client != NULL)
+    pd_entrance_page_set_client (self, client);
+}
+
+void
+pd_entrance_page_set_station (PdEntrancePage *self,
+                              PdStation      *station)
+{
+  g_return_if_fail (PD_IS_ENTRANCE_PAGE (self));
+  g_return_if_fail (PD_IS_STATION (station));
+  g_return_if_fail (self->station == NULL);
+
+  self->station = g_object_ref (station);
+  g_signal_connect_object (station, "notify::store", G_CALLBACK (station_store_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (station, "notify::sync-engine", G_CALLBACK (station_engine_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
 void
 pd_entrance_page_set_print_action (PdEntrancePage *self,
                                    PdPrintAction   action,
@@ -522,6 +555,7 @@ pd_entrance_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->queue);
   g_clear_object (&self->client);
+  g_clear_object (&self->station);
   g_clear_object (&self->last_document);
 
   G_OBJECT_CLASS (pd_entrance_page_parent_class)->dispose (object);

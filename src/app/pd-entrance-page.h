@@ -7,6 +7,7 @@
 
 #include "pd-print.h"
 #include "pd-queue.h"
+#include "pd-station.h"
 #include "sync/pd-sync-client.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,9 @@ void        pd_entrance_page_set_queue        (PdEntrancePage *self,
 /* @client (nullable): the office's server; without it the station works alone. */
 void        pd_entrance_page_set_client       (PdEntrancePage *self,
                                                PdSyncClient   *client);
+/* The station's queue once its store is open, and its office's server once enrolled. */
+void        pd_entrance_page_set_station      (PdEntrancePage *self,
+                                               PdStation      *station);
 /* How tickets and slips are printed; @export_path is the PDF for PD_PRINT_ACTION_EXPORT. */
 void        pd_entrance_page_set_print_action (PdEntrancePage *self,
                                                PdPrintAction   action,

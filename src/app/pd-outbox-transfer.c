@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "pd-outbox-transfer-private.h"
-#include "pd-window-private.h"
+#include "pd-window.h"
 #include "sync/pd-officer.h"
 #include "sync/pd-outbox.h"
 
@@ -65,7 +65,7 @@ void
 pd_outbox_transfer_update_actions (PdWindow *window,
                                    gboolean  enabled)
 {
-  gboolean allowed = enabled && pd_role_may_accept (pd_window_get_role (window));
+  gboolean allowed = enabled && pd_role_may_accept (pd_station_get_role (pd_window_get_station (window)));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (window), "win.export-outbox", allowed);
   gtk_widget_action_set_enabled (GTK_WIDGET (window), "win.import-outbox", allowed);
@@ -92,14 +92,14 @@ check_allowed (PdWindow   *window,
 {
   PdSyncEngine *engine;
 
-  if (!pd_role_may_accept (pd_window_get_role (window)))
+  if (!pd_role_may_accept (pd_station_get_role (pd_window_get_station (window))))
     {
       show_result (window, heading,
                    _("Only an officer or a supervisor may carry applications on a USB file. "
                      "Ask one of them to sign in."));
       return NULL;
     }
-  engine = pd_window_get_sync_engine (window);
+  engine = pd_station_get_sync_engine (pd_window_get_station (window));
   if (engine == NULL)
     show_result (window, heading,
                  _("This station is not enrolled with the central system, so it has no sealed "
@@ -185,7 +185,7 @@ job_new (PdWindow   *window,
          GFile      *file,
          const char *heading)
 {
-  PdSyncEngine *engine = pd_window_get_sync_engine (window);
+  PdSyncEngine *engine = pd_station_get_sync_engine (pd_window_get_station (window));
   g_autoptr(GError) error = NULL;
   g_autofree char *path = local_path (file, &error);
   Job *job;
@@ -313,7 +313,7 @@ append_safe (GString    *name,
 char *
 pd_outbox_transfer_get_default_name (PdWindow *window)
 {
-  PdSyncEngine *engine = pd_window_get_sync_engine (window);
+  PdSyncEngine *engine = pd_station_get_sync_engine (pd_window_get_station (window));
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   GString *name = g_string_new ("passdesk-outbox-");

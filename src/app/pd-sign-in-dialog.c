@@ -1,4 +1,4 @@
-/* pd-sign-in-dialog.c */
+/* pd-sign-in-dialog.c: who works at the station: signing in (online or offline) and out. */
 #define G_LOG_DOMAIN "pd-sign-in-dialog"
 
 #include "config.h"
@@ -22,8 +22,9 @@ struct _PdSignInDialog
   GtkSpinner          *spinner;
   GtkWidget           *sign_in_button;
 
-  PdStore             *store;
-  PdDevice            *device;
+  PdStation           *station;
+  PdStore             *store;    /* the station's */
+  PdDevice            *device;   /* its enrollment, when enrolled */
   GCancellable        *cancellable;
   gboolean             busy;
 };
@@ -32,8 +33,7 @@ G_DEFINE_FINAL_TYPE (PdSignInDialog, pd_sign_in_dialog, ADW_TYPE_WINDOW)
 
 enum {
   PROP_0,
-  PROP_STORE,
-  PROP_DEVICE,
+  PROP_STATION,
   N_PROPS
 };
 
@@ -49,16 +49,14 @@ static guint signals[N_SIGNALS];
 
 PdSignInDialog *
 pd_sign_in_dialog_new (GtkWindow *parent,
-                       PdStore   *store,
-                       PdDevice  *device)
+                       PdStation *station)
 {
-  g_return_val_if_fail (PD_IS_STORE (store), NULL);
-  g_return_val_if_fail (device == NULL || PD_IS_DEVICE (device), NULL);
+  g_return_val_if_fail (PD_IS_STATION (station), NULL);
+  g_return_val_if_fail (pd_station_get_store (station) != NULL, NULL);
 
   return g_object_new (PD_TYPE_SIGN_IN_DIALOG,
                        "transient-for", parent,
-                       "store", store,
-                       "device", device,
+                       "station", station,
                        NULL);
 }
 
@@ -218,6 +216,7 @@ sign_in_cb (GObject      *object,
     }
   show_message (self, NULL);
   show_officer (self, officer);
+  pd_station_sign_in (self->station, officer);
   g_signal_emit (self, signals[SIGNED_IN], 0, officer);
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -302,6 +301,7 @@ sign_out_cb (GObject      *object,
     }
   show_message (self, NULL);
   show_officer (self, NULL);
+  pd_station_sign_out (self->station);
   g_signal_emit (self, signals[SIGNED_OUT], 0);
   gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
 }
@@ -408,6 +408,7 @@ pd_sign_in_dialog_finalize (GObject *object)
   PdSignInDialog *self = PD_SIGN_IN_DIALOG (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->station);
   g_clear_object (&self->store);
   g_clear_object (&self->device);
 
@@ -424,11 +425,8 @@ pd_sign_in_dialog_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_DEVICE:
-      g_value_set_object (value, self->device);
+    case PROP_STATION:
+      g_value_set_object (value, self->station);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -445,11 +443,15 @@ pd_sign_in_dialog_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_DEVICE:
-      self->device = g_value_dup_object (value);
+    case PROP_STATION:
+      {
+        PdSyncEngine *engine;
+
+        self->station = g_value_dup_object (value);
+        self->store = g_object_ref (pd_station_get_store (self->station));
+        engine = pd_station_get_sync_engine (self->station);
+        self->device = engine != NULL ? g_object_ref (pd_sync_engine_get_device (engine)) : NULL;
+      }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -468,11 +470,8 @@ pd_sign_in_dialog_class_init (PdSignInDialogClass *klass)
   object_class->get_property = pd_sign_in_dialog_get_property;
   object_class->set_property = pd_sign_in_dialog_set_property;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, PD_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DEVICE] =
-    g_param_spec_object ("device", NULL, NULL, PD_TYPE_DEVICE,
+  properties[PROP_STATION] =
+    g_param_spec_object ("station", NULL, NULL, PD_TYPE_STATION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

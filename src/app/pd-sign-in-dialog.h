@@ -6,21 +6,19 @@
 
 #include <adwaita.h>
 
-#include "pd-store.h"
-#include "sync/pd-device.h"
-#include "sync/pd-officer.h"
+#include "pd-station.h"
 
 G_BEGIN_DECLS
 
 #define PD_TYPE_SIGN_IN_DIALOG (pd_sign_in_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (PdSignInDialog, pd_sign_in_dialog, PD, SIGN_IN_DIALOG, AdwWindow)
 
-/* @device (nullable): the station's enrollment; without it nobody can sign in, and the dialog
- * says how to enroll. "signed-in" (PdOfficer) is emitted once an officer signed in, then the
- * dialog closes; "signed-out" once the session ended. */
+/* @station (open): at a station that is not enrolled nobody can sign in, and the dialog says
+ * how to enroll. Once an officer signed in, the station knows (pd_station_sign_in()),
+ * "signed-in" (PdOfficer) is emitted and the dialog closes; once the session ended, the
+ * station knows and "signed-out" is emitted. */
 PdSignInDialog *pd_sign_in_dialog_new       (GtkWindow      *parent,
-                                             PdStore        *store,
-                                             PdDevice       *device);
+                                             PdStation      *station);
 
 /* "Signed in as NAME (ROLE)", with "offline" after an offline sign-in: for toasts. */
 char           *pd_sign_in_describe_officer (PdOfficer      *officer);

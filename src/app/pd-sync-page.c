@@ -43,6 +43,7 @@ struct _PdSyncPage
   PdStore              *store;
   GSettings            *settings;
   PdSyncEngine         *engine;
+  PdStation            *station;   /* (nullable): told of enrollment and sign-in, followed */
   GCancellable         *cancellable;
   GPtrArray            *set_aside_rows;   /* rows added to set_aside_row */
   gboolean              loading;
@@ -421,6 +422,8 @@ enroll_cb (GObject      *object,
   gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "server-url", pd_device_get_server_url (device));
+  if (self->station != NULL)
+    pd_station_enroll (self->station, device);
   g_signal_emit (self, signals[ENROLLED], 0, device);
 }
 
@@ -464,7 +467,36 @@ sign_in_cb (GObject      *object,
   pd_sync_page_set_officer (self, officer);
   if (self->engine != NULL)
     pd_sync_engine_set_token (self->engine, pd_officer_get_token (officer));
+  if (self->station != NULL)
+    pd_station_sign_in (self->station, officer);
   g_signal_emit (self, signals[SIGNED_IN], 0, officer);
+}
+
+static void
+station_engine_changed_cb (PdSyncPage *self)
+{
+  pd_sync_page_set_engine (self, pd_station_get_sync_engine (self->station));
+}
+
+static void
+station_officer_changed_cb (PdSyncPage *self)
+{
+  pd_sync_page_set_officer (self, pd_station_get_officer (self->station));
+}
+
+void
+pd_sync_page_set_station (PdSyncPage *self,
+                          PdStation  *station)
+{
+  g_return_if_fail (PD_IS_SYNC_PAGE (self));
+  g_return_if_fail (PD_IS_STATION (station));
+  g_return_if_fail (self->station == NULL);
+
+  self->station = g_object_ref (station);
+  g_signal_connect_object (station, "notify::sync-engine", G_CALLBACK (station_engine_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (station, "notify::officer", G_CALLBACK (station_officer_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 }
 
 void
@@ -580,6 +612,7 @@ pd_sync_page_dispose (GObject *object)
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
+  g_clear_object (&self->station);
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_SYNC_PAGE);
   /* The template's top box is not a bound child: it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)

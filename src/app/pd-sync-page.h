@@ -11,6 +11,7 @@
 
 #include <gtk/gtk.h>
 
+#include "pd-station.h"
 #include "pd-store.h"
 #include "sync/pd-officer.h"
 #include "sync/pd-sync-engine.h"
@@ -27,6 +28,10 @@ G_DECLARE_FINAL_TYPE (PdSyncPage, pd_sync_page, PD, SYNC_PAGE, GtkWidget)
 void          pd_sync_page_set_store     (PdSyncPage   *self,
                                           PdStore      *store,
                                           GSettings    *settings);
+/* The page follows @station's engine and officer, and tells it of an enrollment or a sign-in
+ * made here (before "enrolled" and "signed-in"). */
+void          pd_sync_page_set_station   (PdSyncPage   *self,
+                                          PdStation    *station);
 /* (nullable) */
 void          pd_sync_page_set_engine    (PdSyncPage   *self,
                                           PdSyncEngine *engine);

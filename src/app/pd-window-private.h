@@ -1,66 +1,86 @@
-/* pd-window-private.h: what the UI tests reach into. */
+/* pd-window-private.h: the window's parts for its own files (pd-window.c, pd-window-actions.c). */
 #pragma once
 
+#include "pd-code-reader-dialog.h"
 #include "pd-dossier-form.h"
+#include "pd-entrance-page.h"
 #include "pd-photo-page.h"
 #include "pd-queue-page.h"
-#include "pd-scan-input.h"
+#include "pd-slip-photo.h"
+#include "pd-sync-indicator.h"
 #include "pd-sync-page.h"
 #include "pd-window.h"
-#include "sync/pd-sync-engine.h"
 
 G_BEGIN_DECLS
 
-PdQueuePage   *pd_window_get_queue_page (PdWindow *self);
-PdDossierForm *pd_window_get_form       (PdWindow *self);
-PdSyncPage    *pd_window_get_sync_page  (PdWindow *self);
-AdwViewStack  *pd_window_get_view_stack (PdWindow *self);
-PdPhotoPage   *pd_window_get_photo_page (PdWindow *self);
-/* The error shown when the database could not be opened, or NULL. */
-const GError  *pd_window_get_open_error (PdWindow *self);
+struct _PdWindow
+{
+  AdwApplicationWindow  parent_instance;
 
-/* The keyboard-scanner input of the window: tests feed it keys with
- * pd_scan_input_handle_key(). */
-PdScanInput   *pd_window_get_scan_input (PdWindow *self);
-/* What every scan goes through (keyboard readers, the camera): reads @text and fills or
- * checks the form. */
-void           pd_window_handle_scan    (PdWindow   *self,
-                                         const char *text);
-/* The last message a scan showed (a toast), or NULL. */
-const char    *pd_window_get_scan_message (PdWindow *self);
+  GtkStack             *main_stack;
+  GtkSpinner           *spinner;
+  AdwStatusPage        *error_page;
+  GtkLabel             *error_detail;
+  AdwViewStack         *view_stack;
+  AdwToastOverlay      *toast_overlay;
+  GtkWidget            *call_next_button;
+  PdQueuePage          *queue_page;
+  PdDossierForm        *form;
+  PdSyncPage           *sync_page;
+  PdEntrancePage       *entrance_page;
+  PdPhotoPage          *photo_page;
+  PdSyncIndicator      *sync_indicator;
 
-/* The store setting that makes a station that is not enrolled an assisted-entry station
- * ("volunteer"); any other value, or none, makes it a counter of its own. */
-#define PD_WINDOW_SETTING_STATION_ROLE "station.role"
+  /* "Read a Code with the Camera", while open. */
+  PdCodeReaderDialog   *code_dialog;
 
-/* Who works at the window; normally read from the signed-in officer (or the station's role)
- * when the database opens. Setting it here keeps it. */
-void           pd_window_set_role       (PdWindow   *self,
-                                         PdRole      role,
-                                         const char *actor);
-PdRole         pd_window_get_role       (PdWindow   *self);
+  char                 *database_path;
+  PdStation            *station;
+  PdStore              *store;           /* the station's, once the pages have it */
+  GCancellable         *cancellable;
+  GSettings            *settings;
 
-/* In place of the office's queue (tests, benchmarks): returns the number of the next waiting
- * ticket (transfer full), taking it off the queue, or NULL when nobody waits. "win.call-next"
- * asks it. */
-typedef char *(*PdWindowTicketFunc) (gpointer user_data);
-void           pd_window_set_ticket_source (PdWindow          *self,
-                                            PdWindowTicketFunc func,
-                                            gpointer           user_data,
-                                            GDestroyNotify     destroy);
+  PdScanInput          *scan_input;
+  char                 *scan_message;
+  /* A declaration waiting for the officer to agree to replace the form being typed. */
+  PdDossier            *pending_declaration;
 
-/* The application accepted last in this window, or NULL. */
-PdDossier     *pd_window_get_last_accepted (PdWindow *self);
-/* Whether a round started by Call Next is under way (ends when the papers are printed). */
-gboolean       pd_window_get_in_round   (PdWindow   *self);
-/* What scanning a station key at the counter does once confirmed: trusts its declarations.
- * Supervisors only (or an officer of a station that is not enrolled). */
-gboolean       pd_window_trust_station_key (PdWindow   *self,
-                                            const char *text);
+  /* The counter's round: Call Next starts it, the printed papers end it. */
+  gboolean              calling_next;
+  gboolean              in_round;
+  gboolean              print_after_accept;
+  PdPrintQueue         *print_queue;
+  PdDossier            *last_accepted;
+  /* Assisted entry: the failed checks and reason of a photo used anyway, for the counter. */
+  char                 *photo_override;
+  /* The counter: the code of the slip just scanned, and the fetch of its photo. */
+  char                 *slip_code;
+  PdSlipPhoto          *slip_photo;
+  PdDeclarationPrinter *declaration_printer;
+  PdDayReportPrinter   *day_report_printer;
+  PdTripPreparation    *trip;
+  PdReopener           *reopener;
 
-/* The sync engine of an enrolled station (NULL otherwise, or until the database is open): made
- * by the window, which starts its background passes unless PASSDESK_NO_BACKGROUND_SYNC=1.
- * A scanned declaration code not in the store is fetched through it. */
-PdSyncEngine  *pd_window_get_sync_engine (PdWindow *self);
+  /* PASSDESK_EXIT_AFTER_FIRST_FRAME: see pd_window_map(). */
+  gboolean              exit_after_ready;
+  gboolean              first_frame_seen;
+  gulong                after_paint_id;
+};
+
+/* pd-window-actions.c: installs the "win." actions and their shortcuts on @widget_class. */
+void           pd_window_class_install_actions (GtkWidgetClass *widget_class);
+/* Enables what needs the store (@enabled: it is open). */
+void           pd_window_set_actions_enabled   (PdWindow   *self,
+                                                gboolean    enabled);
+/* Opens the station's store, showing the spinner meanwhile and the error, if any, after. */
+void           pd_window_open_store            (PdWindow   *self);
+/* A toast for the officer, kept for pd_window_get_scan_message(). */
+void           pd_window_show_message          (PdWindow   *self,
+                                                const char *message);
+/* "win.scan-camera": the dialog that reads a code with the first camera plugged in. */
+void           pd_window_read_code_with_camera (PdWindow   *self);
+/* This counter's name in the office's queue: its number, or the computer's name. */
+char          *pd_window_get_counter_name      (PdWindow   *self);
+
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* pd-scan-router.c */
+/* pd-scan-router.c: what a scanned text is, read by its parser, and what it does to an application. */
 #define G_LOG_DOMAIN "pd-scan-router"
 
 #include "config.h"
@@ -451,4 +451,119 @@ pd_scan_fill_empty (const PdScan *scan,
       g_array_append_val (filled, field);
     }
   return filled;
+}
+
+PdScanResult *
+pd_scan_result_new_message (const char *message)
+{
+  PdScanResult *result = g_new0 (PdScanResult, 1);
+
+  result->outcome = PD_SCAN_OUTCOME_MESSAGE;
+  result->message = g_strdup (message);
+  return result;
+}
+
+void
+pd_scan_result_free (PdScanResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->message);
+  g_free (result->declaration_code);
+  g_clear_object (&result->declaration);
+  g_clear_object (&result->dossier);
+  g_clear_pointer (&result->filled, g_array_unref);
+  g_clear_pointer (&result->mismatches, g_ptr_array_unref);
+  g_free (result);
+}
+
+static PdScanResult *
+apply_document (const PdScan *scan,
+                PdDossier    *dossier,
+                gboolean      blank)
+{
+  PdScanResult *result = g_new0 (PdScanResult, 1);
+
+  result->outcome = PD_SCAN_OUTCOME_DOCUMENT;
+  if (scan->kind == PD_SCAN_KIND_CCCD)
+    {
+      result->caption = _("ID card");
+      result->use_label = _("_Use Card Value");
+    }
+  else if (scan->mrz->format == PD_MRZ_FORMAT_TD3)
+    {
+      result->caption = _("Passport MRZ");
+      result->use_label = _("_Use Passport Value");
+    }
+  else
+    {
+      result->caption = _("ID card MRZ");
+      result->use_label = _("_Use Card Value");
+    }
+  result->id_card = scan->kind == PD_SCAN_KIND_CCCD || scan->mrz->format != PD_MRZ_FORMAT_TD3;
+
+  /* Compared before anything is filled: only values the declaration gave can differ. */
+  result->mismatches = pd_scan_compare_dossier (scan, dossier);
+  result->dossier = pd_dossier_copy (dossier);
+  result->filled = pd_scan_fill_empty (scan, result->dossier);
+  result->matches = !blank && result->mismatches->len == 0;
+
+  if (blank && scan->kind == PD_SCAN_KIND_CCCD)
+    result->message = g_strdup (_("Filled from the ID card: name, ID number, date of birth, sex and permanent "
+                                  "address. Check them, then complete the form."));
+  else if (blank)
+    result->message = g_strdup (_("Filled from the MRZ. Its names have no diacritics: correct the name as "
+                                  "written on the declaration."));
+  else if (result->mismatches->len > 0)
+    result->message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "%u field differs from the declaration: keep the declared value "
+                                                    "or use the scanned one.",
+                                                    "%u fields differ from the declaration: keep the declared value "
+                                                    "or use the scanned one.", result->mismatches->len),
+                                       result->mismatches->len);
+  else if (result->filled->len > 0)
+    result->message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "The document matches the declaration; %u empty field was filled from it.",
+                                                    "The document matches the declaration; %u empty fields were filled from it.",
+                                                    result->filled->len), result->filled->len);
+  else
+    result->message = g_strdup (_("The document matches the declaration."));
+  return result;
+}
+
+PdScanResult *
+pd_scan_apply (const PdScan *scan,
+               PdDossier    *dossier,
+               gboolean      blank)
+{
+  PdScanResult *result;
+
+  g_return_val_if_fail (scan != NULL, NULL);
+  g_return_val_if_fail (PD_IS_DOSSIER (dossier), NULL);
+
+  switch (scan->kind)
+    {
+    case PD_SCAN_KIND_DECLARATION_CODE:
+      result = g_new0 (PdScanResult, 1);
+      result->outcome = PD_SCAN_OUTCOME_LOOKUP;
+      result->declaration_code = g_strdup (scan->declaration_code);
+      return result;
+    case PD_SCAN_KIND_DECLARATION_QR:
+      result = g_new0 (PdScanResult, 1);
+      result->outcome = PD_SCAN_OUTCOME_DECLARATION;
+      result->declaration = g_object_ref (scan->declaration->dossier);
+      result->declaration_code = g_strdup (pd_dossier_get_field (scan->declaration->dossier,
+                                                                 PD_FIELD_DECLARATION_CODE));
+      return result;
+    case PD_SCAN_KIND_MRZ:
+      if (!pd_scan_is_valid (scan))
+        return pd_scan_result_new_message (_("The MRZ was misread: a check digit does not match. Scan the "
+                                             "document again, or type its details by hand."));
+      return apply_document (scan, dossier, blank);
+    case PD_SCAN_KIND_CCCD:
+      return apply_document (scan, dossier, blank);
+    case PD_SCAN_KIND_UNKNOWN:
+    default:
+      g_return_val_if_reached (NULL);
+    }
 }

@@ -83,10 +83,43 @@ GPtrArray  *pd_scan_compare_dossier (const PdScan *scan,
 GArray     *pd_scan_fill_empty      (const PdScan *scan,
                                      PdDossier    *dossier);
 
+/* What a scan does to the application on the form: pd_scan_apply() says it, the window only
+ * shows it (pd_station_apply_scan() adds the steps that need the store). */
+typedef enum {
+  PD_SCAN_OUTCOME_MESSAGE,      /* nothing to fill: the message says why */
+  PD_SCAN_OUTCOME_LOOKUP,       /* a declaration code, to look up (pd_station_lookup_declaration_async()) */
+  PD_SCAN_OUTCOME_DECLARATION,  /* a declaration to load onto the form */
+  PD_SCAN_OUTCOME_DOCUMENT,     /* an ID document, checked against the form and filling its empty fields */
+} PdScanOutcome;
+
+typedef struct {
+  PdScanOutcome  outcome;
+  char          *message;           /* for the officer; NULL for LOOKUP and DECLARATION */
+  char          *declaration_code;  /* LOOKUP: the code; DECLARATION off a signed slip: its code */
+  PdDossier     *declaration;       /* DECLARATION */
+  /* DOCUMENT */
+  PdDossier     *dossier;           /* the form's application with the document's values filled in */
+  GArray        *filled;            /* (element-type PdField) the fields it filled */
+  GPtrArray     *mismatches;        /* (element-type PdCccdMismatch) compared before filling */
+  const char    *caption;           /* what the document is, for the mismatch panel */
+  const char    *use_label;         /* the panel's button that takes the document's value */
+  gboolean       id_card;           /* an ID card (its QR code or MRZ): the card was shown */
+  gboolean       matches;           /* it matches the declaration already on the form */
+} PdScanResult;
+
+PdScanResult *pd_scan_result_new_message (const char   *message);
+void          pd_scan_result_free        (PdScanResult *result);
+/* What @scan does to @dossier, the application on the form (not changed); @blank: the form
+ * holds nothing typed yet. */
+PdScanResult *pd_scan_apply              (const PdScan *scan,
+                                          PdDossier    *dossier,
+                                          gboolean      blank);
+
 /* @text holds the lines a reader typed so far: TRUE when they are the first line(s) of an MRZ
  * whose other lines are still to come (1 line of 44, 1 or 2 lines of 30). */
 gboolean    pd_scan_text_is_partial_mrz (const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdScan, pd_scan_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdScanResult, pd_scan_result_free)
 
 G_END_DECLS

@@ -32,7 +32,6 @@
 #include "pd-store.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
-#include "pd-window-private.h"
 
 #define DEFAULT_CITIZENS 5
 #define MAX_ACTIONS      8
@@ -62,7 +61,7 @@ next_ticket (gpointer data)
 static gboolean
 store_open (gpointer data)
 {
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
+  return pd_window_get_store (window) != NULL || pd_station_get_open_error (pd_window_get_station (window)) != NULL;
 }
 
 static double
@@ -137,11 +136,11 @@ main (int   argc,
   window = pd_ui_new_window (db_path, &app);
   pd_ui_use_test_photo_profile (window);
   pd_print_queue_set_export_dir (pd_window_get_print_queue (window), print_dir);
-  pd_window_set_ticket_source (window, next_ticket, NULL, NULL);
+  pd_station_set_ticket_source (pd_window_get_station (window), next_ticket, NULL, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
   gtk_window_present (GTK_WINDOW (window));
   pd_ui_wait_until (store_open, NULL, "the store to open");
-  g_assert_null (pd_window_get_open_error (window));
+  g_assert_null (pd_station_get_open_error (pd_window_get_station (window)));
   pd_ui_wait_for_frames (GTK_WIDGET (window));
   pd_ui_show_camera_file (window, "base.png");
 

@@ -14,9 +14,9 @@
 
 #include "pd-code-reader-dialog.h"
 #include "pd-photo-page-private.h"
+#include "pd-station-key.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
-#include "pd-window-private.h"
 
 /* Each test sets its own: a pass against passdesk-central is slower than a form. */
 static guint wait_seconds = 60;
@@ -342,7 +342,7 @@ pd_ui_use_test_photo_profile (PdWindow *window)
   changed = g_regex_replace_literal (regex, contents, -1, 0, "\"mouth_gap_max\": 0.2", 0, NULL);
   tolerant = pd_photo_profile_new_from_data (changed, -1, &error);
   g_assert_no_error (error);
-  pd_photo_page_set_profile (pd_window_get_photo_page (window), tolerant);
+  pd_photo_page_set_profile (pd_ui_photo_page (window), tolerant);
 }
 
 void
@@ -358,7 +358,7 @@ pd_ui_show_camera_file (PdWindow   *window,
   file = g_file_new_for_path (path);
   camera = pd_camera_new_for_file (file);
   pd_camera_set_max_fps (camera, 10);
-  pd_photo_page_set_camera (pd_window_get_photo_page (window), camera);
+  pd_photo_page_set_camera (pd_ui_photo_page (window), camera);
 }
 
 typedef struct
@@ -411,8 +411,8 @@ pd_ui_counter_round (PdWindow  *window,
                      PdUiRound *round)
 {
   Round r = { window, round, pd_print_queue_get_n_printed (pd_window_get_print_queue (window)), 0 };
-  GtkWidget *page = GTK_WIDGET (pd_window_get_photo_page (window));
-  PdDossierForm *form = pd_window_get_form (window);
+  GtkWidget *page = GTK_WIDGET (pd_ui_photo_page (window));
+  PdDossierForm *form = pd_ui_form (window);
   g_autofree char *upper = g_utf8_strup (round->name, -1);
   g_autofree char *card = g_strdup_printf ("%s|012345678|%s|15031990|Nữ|%s|15042021", round->id_number,
                                            upper, round->address);
@@ -482,7 +482,7 @@ pd_ui_type_into (PdWindow   *window,
   static guint32 clock_ms = 5000000;
   PdScanInput *input = pd_window_get_scan_input (window);
 
-  gtk_widget_grab_focus (pd_dossier_form_get_row (pd_window_get_form (window), field));
+  gtk_widget_grab_focus (pd_dossier_form_get_row (pd_ui_form (window), field));
   for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
@@ -615,7 +615,7 @@ pd_ui_choose (PdWindow   *window,
               PdField     field,
               const char *value)
 {
-  PdDossierForm *form = pd_window_get_form (window);
+  PdDossierForm *form = pd_ui_form (window);
   AdwComboRow *row = ADW_COMBO_ROW (pd_dossier_form_get_row (form, field));
   g_autoptr(PdReference) reference = pd_store_get_reference (pd_window_get_store (window));
   PdFieldKind kind = pd_field_get_info (field)->kind;
@@ -659,13 +659,13 @@ pd_ui_make_photo_jpeg (void)
 static gboolean
 store_settled (gpointer window)
 {
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
+  return pd_window_get_store (window) != NULL || pd_station_get_open_error (pd_window_get_station (window)) != NULL;
 }
 
 gboolean
 pd_ui_photo_compliant (gpointer window)
 {
-  PdPhotoPage *page = pd_window_get_photo_page (window);
+  PdPhotoPage *page = pd_ui_photo_page (window);
   const PdPhotoReport *report = pd_photo_page_get_report (page);
 
   return report != NULL && pd_photo_report_is_compliant (report) && pd_photo_page_get_capture_enabled (page);
@@ -674,13 +674,13 @@ pd_ui_photo_compliant (gpointer window)
 gboolean
 pd_ui_photo_taken (gpointer window)
 {
-  return pd_photo_page_get_result_jpeg (pd_window_get_photo_page (window)) != NULL;
+  return pd_photo_page_get_result_jpeg (pd_ui_photo_page (window)) != NULL;
 }
 
 gboolean
 pd_ui_form_idle (gpointer window)
 {
-  return !pd_dossier_form_get_busy (pd_window_get_form (window));
+  return !pd_dossier_form_get_busy (pd_ui_form (window));
 }
 
 gboolean
@@ -702,7 +702,7 @@ pd_ui_present_window (PdWindow *window)
   gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
   gtk_window_present (GTK_WINDOW (window));
   pd_ui_wait_until (store_settled, window, "the store to open");
-  g_assert_null (pd_window_get_open_error (window));
+  g_assert_null (pd_station_get_open_error (pd_window_get_station (window)));
 }
 
 PdWindow *
@@ -729,7 +729,7 @@ pd_ui_close_window (PdWindow **window)
 const char *
 pd_ui_visible_page (PdWindow *window)
 {
-  return adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window));
+  return adw_view_stack_get_visible_child_name (pd_ui_view_stack (window));
 }
 
 gboolean
@@ -762,7 +762,7 @@ pd_ui_reopen (PdWindow   *window,
               const char *reason)
 {
   return pd_reopener_reopen (pd_window_get_reopener (window), pd_window_get_store (window),
-                             pd_window_get_role (window), actor, dossier, reason);
+                             pd_station_get_role (pd_window_get_station (window)), actor, dossier, reason);
 }
 
 /* What a wait on the window looks for. */
@@ -795,7 +795,7 @@ static gboolean
 form_has_name (gpointer data)
 {
   WindowWait *wait = data;
-  PdDossierForm *form = pd_window_get_form (wait->window);
+  PdDossierForm *form = pd_ui_form (wait->window);
 
   return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (form), PD_FIELD_FULL_NAME), wait->text) == 0;
 }
@@ -832,7 +832,7 @@ static gboolean
 queue_has_status (gpointer data)
 {
   WindowWait *wait = data;
-  PdQueuePage *page = pd_window_get_queue_page (wait->window);
+  PdQueuePage *page = pd_ui_queue_page (wait->window);
   GListModel *model = pd_queue_page_get_model (page);
 
   if (pd_queue_page_get_loading (page))
@@ -868,7 +868,7 @@ pd_ui_show_photo_page (PdWindow *window)
 void
 pd_ui_use_photo (PdWindow *window)
 {
-  GtkWidget *page = GTK_WIDGET (pd_window_get_photo_page (window));
+  GtkWidget *page = GTK_WIDGET (pd_ui_photo_page (window));
 
   g_assert_true (gtk_widget_activate_action (page, "photo.capture", NULL));
   pd_ui_wait_until (pd_ui_photo_taken, window, "the standard photo");
@@ -888,7 +888,7 @@ void
 pd_ui_watch_saves (PdUiSaveWatch *watch,
                    PdWindow      *window)
 {
-  watch->form = pd_window_get_form (window);
+  watch->form = pd_ui_form (window);
   watch->saved = NULL;
   watch->id = g_signal_connect (watch->form, "saved", G_CALLBACK (saved_cb), watch);
 }
@@ -920,7 +920,44 @@ pd_ui_sync_pass (PdWindow    *window,
 {
   PdSyncReport *report = NULL;
 
-  pd_sync_engine_sync_async (pd_window_get_sync_engine (window), flags, NULL, synced_cb, &report);
+  pd_sync_engine_sync_async (pd_station_get_sync_engine (pd_window_get_station (window)), flags, NULL, synced_cb, &report);
   pd_ui_wait_until (pd_ui_pointer_set, &report, "the sync pass");
   return report;
+}
+
+gpointer
+pd_ui_find_child (gpointer root,
+                  GType    type)
+{
+  g_autoptr(GQueue) queue = g_queue_new ();
+
+  g_queue_push_tail (queue, root);
+  while (!g_queue_is_empty (queue))
+    {
+      GtkWidget *widget = g_queue_pop_head (queue);
+
+      if (widget != root && G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+        return widget;
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_queue_push_tail (queue, child);
+    }
+  return NULL;
+}
+
+gboolean
+pd_ui_trust_station_key (PdWindow   *window,
+                         const char *text)
+{
+  g_autofree char *key_id = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!pd_station_key_parse (text, &key_id, &public_key, &error) ||
+      !pd_station_trust_station_key (pd_window_get_station (window), key_id, public_key, &error))
+    {
+      g_test_message ("not trusted: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -9,8 +9,11 @@
 #include "pd-application.h"
 #include "pd-field.h"
 #include "pd-store.h"
+#include "pd-dossier-form.h"
+#include "pd-photo-page.h"
+#include "pd-queue-page.h"
+#include "pd-sync-page.h"
 #include "pd-window.h"
-#include "pd-window-private.h"
 
 G_BEGIN_DECLS
 
@@ -158,6 +161,19 @@ gboolean    pd_ui_shows_text       (GtkWidget     *widget,
 /* A small JPEG as the photo page hands one over, for tests where the photo itself does not
  * matter (the photo paper ticks itself only when there is one). */
 GBytes     *pd_ui_make_photo_jpeg  (void);
+
+/* The first widget of @type under @root, breadth first, or NULL: how a test finds the pages
+ * of a window (pd_ui_find_child (window, PD_TYPE_DOSSIER_FORM)). */
+gpointer    pd_ui_find_child       (gpointer       root,
+                                    GType          type);
+#define pd_ui_form(window)       PD_DOSSIER_FORM (pd_ui_find_child ((window), PD_TYPE_DOSSIER_FORM))
+#define pd_ui_queue_page(window) PD_QUEUE_PAGE (pd_ui_find_child ((window), PD_TYPE_QUEUE_PAGE))
+#define pd_ui_sync_page(window)  PD_SYNC_PAGE (pd_ui_find_child ((window), PD_TYPE_SYNC_PAGE))
+#define pd_ui_photo_page(window) PD_PHOTO_PAGE (pd_ui_find_child ((window), PD_TYPE_PHOTO_PAGE))
+#define pd_ui_view_stack(window) ADW_VIEW_STACK (pd_ui_find_child ((window), ADW_TYPE_VIEW_STACK))
+/* What a supervisor's confirmed scan of a station's key text does (pd_station_trust_station_key()). */
+gboolean    pd_ui_trust_station_key (PdWindow     *window,
+                                     const char   *text);
 
 /* The window of the workflow tests. */
 

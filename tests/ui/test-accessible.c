@@ -14,7 +14,7 @@
 #include "pd-trip.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
-#include "pd-window-private.h"
+#include "pd-window.h"
 
 static PdApplication *app;
 static PdWindow *window;
@@ -150,7 +150,7 @@ assert_all_named (GtkWidget  *root,
 static void
 test_window (void)
 {
-  AdwViewStack *stack = pd_window_get_view_stack (window);
+  AdwViewStack *stack = pd_ui_view_stack (window);
   g_autoptr(GListModel) pages = G_LIST_MODEL (adw_view_stack_get_pages (stack));
 
   /* Showing each page builds what its page builds lazily. */
@@ -191,7 +191,7 @@ test_dialogs (void)
 {
   g_autoptr(PdReference) reference = pd_store_get_reference (pd_window_get_store (window));
 
-  check_dialog (GTK_WINDOW (pd_sign_in_dialog_new (GTK_WINDOW (window), pd_window_get_store (window), NULL)),
+  check_dialog (GTK_WINDOW (pd_sign_in_dialog_new (GTK_WINDOW (window), pd_window_get_station (window))),
                 "sign-in");
   check_dialog (GTK_WINDOW (pd_day_report_dialog_new (GTK_WINDOW (window))), "day report");
   check_dialog (GTK_WINDOW (pd_trip_dialog_new (GTK_WINDOW (window), reference, NULL)), "trip");

@@ -17,7 +17,6 @@
 #include "pd-declaration-code.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-central.h"
-#include "pd-window-private.h"
 #include "sync/pd-outbox.h"
 
 #define WAIT_SECONDS 60
@@ -31,7 +30,7 @@ static PdDossier *accepted;   /* by the first test, reopened by the second */
 static PdDossierForm *
 form (void)
 {
-  return pd_window_get_form (window);
+  return pd_ui_form (window);
 }
 
 static PdStore *
@@ -115,7 +114,7 @@ load_reissue (const char *name,
   pd_dossier_set_field (dossier, PD_FIELD_PREV_PASSPORT_NUMBER, "C1234567");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL));
   pd_dossier_form_load (form (), dossier);
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "form");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "form");
   gtk_check_button_set_active (required_check ("CCCD"), TRUE);
 
   /* The photo is part of the application: no photo, no tick, whatever the officer clicks. */
@@ -160,8 +159,8 @@ test_missing_paper_blocks (void)
   GtkCheckButton *passport;
   GtkWidget *focus, *row;
 
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
-  g_assert_nonnull (pd_window_get_sync_engine (window));
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_OFFICER);
+  g_assert_nonnull (pd_station_get_sync_engine (pd_window_get_station (window)));
 
   load_reissue ("Nguyễn Thị Minh Khai", "001190000777", 700001);
   missing = pd_dossier_form_get_missing_documents (form ());
@@ -197,7 +196,7 @@ test_missing_paper_blocks (void)
 static gboolean
 queue_lists (gpointer data)
 {
-  PdQueuePage *page = pd_window_get_queue_page (window);
+  PdQueuePage *page = pd_ui_queue_page (window);
   GListModel *model = pd_queue_page_get_model (page);
 
   if (pd_queue_page_get_loading (page))
@@ -220,9 +219,9 @@ queue_lists (gpointer data)
 static void
 open_from_queue (PdDossier *dossier)
 {
-  PdQueuePage *page = pd_window_get_queue_page (window);
+  PdQueuePage *page = pd_ui_queue_page (window);
 
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "queue");
   pd_queue_page_reload (page);
   pd_ui_wait_until (queue_lists, dossier, "the application in the queue");
   pd_queue_page_activate (page, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (page), "pd-test-position")) - 1);
@@ -267,7 +266,7 @@ test_reopen_accepted (void)
   /* Neither an officer nor a volunteer. */
   g_assert_false (pd_ui_reopen (window, "officer1", accepted, "Sai ngày sinh"));
   g_assert_true (pd_ui_message_has (window, "supervisor"));
-  pd_window_set_role (window, PD_ROLE_VOLUNTEER, "volunteer1");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_VOLUNTEER, "volunteer1");
   g_assert_false (pd_ui_reopen (window, "volunteer1", accepted, "Sai ngày sinh"));
   g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_ACCEPTED);
   g_assert_cmpuint (n_packets_of (accepted), ==, 1);
@@ -277,7 +276,7 @@ test_reopen_accepted (void)
   g_assert_no_error (error);
 
   /* The supervisor opens it from the queue and is offered to reopen it, with a reason. */
-  pd_window_set_role (window, PD_ROLE_SUPERVISOR, "supervisor1");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_SUPERVISOR, "supervisor1");
   open_from_queue (accepted);
   dialog = ADW_MESSAGE_DIALOG (pd_ui_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the reopen dialog"));
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Sai ngày sinh");
@@ -295,7 +294,7 @@ test_reopen_accepted (void)
   pd_ui_save_screenshot (GTK_WIDGET (window), "counter-rules-reopened.png");
 
   /* Corrected and accepted again: a new packet, pushed. */
-  pd_window_set_role (window, PD_ROLE_OFFICER, "officer1");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_OFFICER, "officer1");
   open_from_queue (accepted);
   pd_ui_wait_for_message (window, "resumed", "the draft to open");
   pd_dossier_form_set_value (form (), PD_FIELD_BIRTH_DATE, "1990-02-01");
@@ -305,7 +304,7 @@ test_reopen_accepted (void)
   reaccepted = accept_and_wait ();
   g_assert_cmpstr (pd_dossier_get_uuid (reaccepted), ==, pd_dossier_get_uuid (accepted));
   g_assert_cmpuint (n_packets_of (accepted), ==, 1);
-  report = sync_pass (pd_window_get_sync_engine (window), PD_SYNC_ALL, &error);
+  report = sync_pass (pd_station_get_sync_engine (pd_window_get_station (window)), PD_SYNC_ALL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->accepted, ==, 1);
   g_assert_cmpint (stored_status (accepted), ==, PD_STATUS_RECEIVED);
@@ -316,7 +315,7 @@ test_reopen_accepted (void)
   g_assert_true (pd_outbox_import (store (), usb, &n_added, &n_total, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_added, ==, 1);
-  report = sync_pass (pd_window_get_sync_engine (window), PD_SYNC_ALL, &error);
+  report = sync_pass (pd_station_get_sync_engine (pd_window_get_station (window)), PD_SYNC_ALL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->accepted, ==, 0);
   g_assert_cmpuint (report->set_aside, ==, 1);
@@ -333,7 +332,7 @@ test_reopen_accepted (void)
   }
 
   /* Received: the supervisor is told when it left and whom to ask. */
-  pd_window_set_role (window, PD_ROLE_SUPERVISOR, "supervisor1");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_SUPERVISOR, "supervisor1");
   g_clear_object (&accepted);
   accepted = pd_store_get (store (), pd_dossier_get_id (reaccepted), &error);
   g_assert_no_error (error);
@@ -345,7 +344,7 @@ test_reopen_accepted (void)
   /* On screen once the toast of the acceptance before it has gone. */
   pd_ui_wait_until (window_shows, (gpointer) "Not reopened", "the refusal on screen");
   pd_ui_save_screenshot (GTK_WIDGET (window), "counter-rules-reopen-sent.png");
-  pd_window_set_role (window, PD_ROLE_OFFICER, "officer1");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_OFFICER, "officer1");
 }
 
 int

@@ -26,7 +26,7 @@
 #include "pd-test-support.h"
 #include "pd-ui-test-central.h"
 #include "pd-ui-test-support.h"
-#include "pd-window-private.h"
+#include "pd-window.h"
 
 #define WAIT_SECONDS 60
 
@@ -56,8 +56,8 @@ open_window (const char *db_path)
   window = pd_ui_new_window (db_path, &app);
   pd_ui_disable_animations (window);
   pd_ui_present_window (window);
-  g_assert_nonnull (pd_window_get_sync_engine (window));
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+  g_assert_nonnull (pd_station_get_sync_engine (pd_window_get_station (window)));
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_OFFICER);
 }
 
 /* Runs @action on @file as the menu does, and returns the result dialog's heading and body
@@ -112,14 +112,14 @@ assert_volunteer_refused (const char *action,
 {
   g_autoptr(GFile) gfile = g_file_new_for_path (file);
 
-  pd_window_set_role (window, PD_ROLE_VOLUNTEER, "volunteer1");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_VOLUNTEER, "volunteer1");
   pd_outbox_transfer_set_test_file (window, gfile);
   gtk_widget_activate_action (GTK_WIDGET (window), action, NULL);
   idle_a_while ();
   g_assert_false (pd_outbox_transfer_get_busy (window));
   g_assert_null (pd_ui_find_message_dialog (GTK_WINDOW (window)));
   pd_outbox_transfer_set_test_file (window, NULL);
-  pd_window_set_role (window, PD_ROLE_OFFICER, "officer1");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_OFFICER, "officer1");
 }
 
 static GtkWidget *
@@ -543,7 +543,7 @@ test_not_enrolled (void)
   pd_ui_close_window (&window);
   window = pd_ui_new_window (fresh, &app);
   pd_ui_present_window (window);
-  g_assert_null (pd_window_get_sync_engine (window));
+  g_assert_null (pd_station_get_sync_engine (pd_window_get_station (window)));
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *heading = NULL;

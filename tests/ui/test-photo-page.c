@@ -18,7 +18,6 @@
 #include "pd-store.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
-#include "pd-window-private.h"
 
 #define WAIT_SECONDS 60
 
@@ -37,13 +36,13 @@ save_screenshot (const char *name)
 static PdPhotoPage *
 page (void)
 {
-  return pd_window_get_photo_page (window);
+  return pd_ui_photo_page (window);
 }
 
 static PdDossierForm *
 form (void)
 {
-  return pd_window_get_form (window);
+  return pd_ui_form (window);
 }
 
 static char *
@@ -62,13 +61,13 @@ show_camera_file (const char *name)
   /* A still repeated: a few frames a second are plenty, and spare the test machine. */
   pd_camera_set_max_fps (camera, 10);
   pd_photo_page_set_camera (page (), camera);
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "photo");
 }
 
 static gboolean
 store_open (gpointer data)
 {
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
+  return pd_window_get_store (window) != NULL || pd_station_get_open_error (pd_window_get_station (window)) != NULL;
 }
 
 static gboolean
@@ -121,7 +120,7 @@ save_form (void)
   PdDossier *saved = NULL;
   gulong id = g_signal_connect (form (), "saved", G_CALLBACK (saved_cb), &saved);
 
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "form");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "form");
   /* The officer ticks the papers handed in: acceptance waits for them. */
   {
     g_autoptr(GPtrArray) checks = pd_dossier_form_get_required_checks (form ());
@@ -175,7 +174,7 @@ static void
 test_open (void)
 {
   pd_ui_wait_until (store_open, NULL, "the database to open");
-  g_assert_null (pd_window_get_open_error (window));
+  g_assert_null (pd_station_get_open_error (pd_window_get_station (window)));
 }
 
 static void
@@ -211,7 +210,7 @@ test_compliant (void)
 
   jpeg = g_bytes_ref (pd_photo_page_get_result_jpeg (page ()));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page ()), "photo.use", NULL));
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window)), ==, "form");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_ui_view_stack (window)), ==, "form");
   g_assert_true (g_bytes_equal (pd_dossier_get_photo (pd_dossier_form_get_dossier (form ())), jpeg));
   g_assert_nonnull (gtk_picture_get_paintable (pd_dossier_form_get_photo_thumbnail (form ())));
   save_screenshot ("photo-form-thumbnail.png");
@@ -349,7 +348,7 @@ test_import (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   const PdPhotoReport *report;
 
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "photo");
   pd_photo_page_import_file (page (), file);
   pd_ui_wait_until (has_result, NULL, "the imported photo");
   g_assert_cmpstr (pd_photo_page_get_source_state (page ()), ==, "still");
@@ -446,7 +445,7 @@ test_no_camera (void)
       g_test_skip ("This computer has a camera");
       return;
     }
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "photo");
   pd_photo_page_set_camera (page (), NULL);
   pd_ui_wait_until (source_state_is, (gpointer) "no-camera", "the page to find no camera");
   g_assert_false (pd_photo_page_get_capture_enabled (page ()));
@@ -501,12 +500,12 @@ test_scan_with_camera (void)
   GtkWindow *dialog;
 
   pd_dossier_form_clear (form ());
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "photo");
   dialog = pd_ui_read_code_with_camera (window, camera);
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   /* The photo page let go of its camera. */
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window)), ==, "form");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_ui_view_stack (window)), ==, "form");
   pd_ui_wait_until (id_filled, (gpointer) id_number, "the ID card read by the camera to fill the form");
   g_assert_null (dialog);
   g_assert_false (pd_camera_get_running (camera));
@@ -543,7 +542,7 @@ main (int   argc,
   window = pd_ui_new_window (db_path, &app);
   /* The counter's laptop screen. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  pd_photo_page_set_profile (pd_window_get_photo_page (window), tolerant);
+  pd_photo_page_set_profile (pd_ui_photo_page (window), tolerant);
   gtk_window_present (GTK_WINDOW (window));
 
   g_test_add_func ("/photo-page/open", test_open);

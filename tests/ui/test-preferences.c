@@ -22,7 +22,6 @@
 #include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-central.h"
-#include "pd-window-private.h"
 
 #define WAIT_SECONDS 60
 
@@ -58,7 +57,7 @@ station_error_shown (gpointer data)
 static PdEntrancePage *
 entrance_page (void)
 {
-  return PD_ENTRANCE_PAGE (adw_view_stack_get_child_by_name (pd_window_get_view_stack (window), "entrance"));
+  return PD_ENTRANCE_PAGE (adw_view_stack_get_child_by_name (pd_ui_view_stack (window), "entrance"));
 }
 
 static GtkLabel *
@@ -190,7 +189,7 @@ test_station_letter (void)
 
   /* Back at the window, the entrance says its letter and prints tickets with it. */
   gtk_window_present (GTK_WINDOW (window));
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "entrance");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "entrance");
   pd_ui_wait_until (entrance_says_station, expected, "the entrance to show the letter");
   g_assert_true (pd_entrance_page_issue (entrance, pd_queue_get_service (queue, 0)->code, &error));
   g_assert_no_error (error);
@@ -199,7 +198,7 @@ test_station_letter (void)
   g_test_message ("ticket issued: %s", pd_entrance_page_get_last_issued (entrance));
   g_assert_true (g_str_has_prefix (pd_entrance_page_get_last_issued (entrance), "B"));
   pd_ui_save_screenshot (GTK_WIDGET (window), "preferences-entrance.png");
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "queue");
 }
 
 /* Sign-in */
@@ -259,14 +258,14 @@ sign_out (PdSignInDialog *dialog)
   pd_sign_in_dialog_sign_out (dialog);
   pd_ui_wait_until (dialog_idle, dialog, "the sign-out");
   g_assert_cmpstr (pd_sign_in_dialog_get_status (dialog), ==, _("Nobody is signed in"));
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_NONE);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_NONE);
 }
 
 static PdOfficer *
 current_officer (void)
 {
   PdStore *store = pd_window_get_store (window);
-  PdDevice *device = pd_sync_engine_get_device (pd_window_get_sync_engine (window));
+  PdDevice *device = pd_sync_engine_get_device (pd_station_get_sync_engine (pd_window_get_station (window)));
   g_autoptr(GError) error = NULL;
   PdOfficer *officer = pd_officer_get_current (store, device, NULL, &error);
 
@@ -282,7 +281,7 @@ test_sign_in_online (void)
   g_autofree char *expected = NULL;
 
   /* Enrolled, nobody signed in: accepting (with or without printing) offers the sign-in. */
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_NONE);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_NONE);
   dialog = open_sign_in ("win.save");
   gtk_window_close (GTK_WINDOW (dialog));
   pd_ui_wait_until (sign_in_dialog_gone, NULL, "the dialog to close");
@@ -298,12 +297,12 @@ test_sign_in_online (void)
   /* A wrong password, checked by the central system. */
   g_assert_nonnull (sign_in (dialog, "officer1", "not-the-password"));
   g_test_message ("online, wrong password: %s", pd_sign_in_dialog_get_message (dialog));
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_NONE);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_NONE);
   pd_ui_save_screenshot (GTK_WIDGET (dialog), "sign-in-refused.png");
 
   g_assert_null (sign_in (dialog, "officer1", "officer1-demo"));
   pd_ui_wait_until (sign_in_dialog_gone, NULL, "the dialog to close");
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_OFFICER);
   officer = current_officer ();
   g_assert_nonnull (officer);
   g_assert_false (pd_officer_get_offline (officer));
@@ -340,7 +339,7 @@ test_sign_in_offline (void)
   g_test_message ("offline, wrong password: %s", message);
   g_assert_nonnull (strstr (message, "Wrong user name or password"));
   n_wrong++;
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_NONE);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_NONE);
 
   /* Nobody who never signed in here can sign in offline. */
   message = sign_in (dialog, "supervisor1", "supervisor1-demo");
@@ -350,7 +349,7 @@ test_sign_in_offline (void)
 
   g_assert_null (sign_in (dialog, "officer1", "officer1-demo"));
   pd_ui_wait_until (sign_in_dialog_gone, NULL, "the dialog to close");
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_OFFICER);
   officer = current_officer ();
   g_assert_nonnull (officer);
   g_assert_true (pd_officer_get_offline (officer));
@@ -374,7 +373,7 @@ test_sign_in_offline (void)
   g_assert_nonnull (message);
   g_test_message ("offline, after %u wrong passwords: %s", n_wrong, message);
   g_assert_nonnull (strstr (message, "Too many wrong passwords"));
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_NONE);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_NONE);
   pd_ui_save_screenshot (GTK_WIDGET (dialog), "sign-in-rate-limited.png");
   gtk_window_close (GTK_WINDOW (dialog));
   pd_ui_wait_until (sign_in_dialog_gone, NULL, "the dialog to close");
@@ -454,7 +453,7 @@ test_day_report_previous_day (void)
 static gboolean
 queue_loaded (gpointer data)
 {
-  return !pd_queue_page_get_loading (pd_window_get_queue_page (window));
+  return !pd_queue_page_get_loading (pd_ui_queue_page (window));
 }
 
 static gboolean
@@ -475,8 +474,8 @@ model_has_name (GListModel *model,
 static gboolean
 list_shows_old (gpointer data)
 {
-  return !pd_queue_page_get_loading (pd_window_get_queue_page (window)) &&
-         model_has_name (pd_queue_page_get_model (pd_window_get_queue_page (window)), old_name) ==
+  return !pd_queue_page_get_loading (pd_ui_queue_page (window)) &&
+         model_has_name (pd_queue_page_get_model (pd_ui_queue_page (window)), old_name) ==
          GPOINTER_TO_INT (data);
 }
 
@@ -510,7 +509,7 @@ static void
 test_queue_today_only (void)
 {
   PdStore *store = pd_window_get_store (window);
-  PdQueuePage *page = pd_window_get_queue_page (window);
+  PdQueuePage *page = pd_ui_queue_page (window);
   GListModel *model = pd_queue_page_get_model (page);
   g_autoptr(PdDossier) today = pd_test_make_dossier (today_name, "001092000888");
   g_autoptr(PdDossier) declared = pd_test_make_dossier (declared_name, "001094000999");
@@ -526,7 +525,7 @@ test_queue_today_only (void)
   g_assert_true (pd_store_set_status (store, pd_dossier_get_id (declared), PD_STATUS_ON_HOLD, "officer1",
                                       "Thiếu giấy khai sinh", &error));
   g_assert_no_error (error);
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "queue");
 
   /* Changed today, taken three days ago: not one of today's. */
   pd_queue_page_reload (page);

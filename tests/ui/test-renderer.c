@@ -9,7 +9,7 @@
 #include "pd-renderer.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
-#include "pd-window-private.h"
+#include "pd-window.h"
 
 static void
 test_names (void)

@@ -19,7 +19,7 @@
 #include "pd-store.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
-#include "pd-window-private.h"
+#include "pd-window.h"
 
 #define WAIT_SECONDS 30
 #define READER_GAP   4    /* ms between keys from a USB reader */
@@ -35,7 +35,7 @@ static const char *declared_id = "001190123456";
 static PdDossierForm *
 form (void)
 {
-  return pd_window_get_form (window);
+  return pd_ui_form (window);
 }
 
 static const char *
@@ -107,7 +107,7 @@ focus_row (PdField f)
 static gboolean
 store_settled (gpointer data)
 {
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
+  return pd_window_get_store (window) != NULL || pd_station_get_open_error (pd_window_get_station (window)) != NULL;
 }
 
 static PdDossier *
@@ -153,8 +153,8 @@ static void
 test_open (void)
 {
   pd_ui_wait_until (store_settled, NULL, "the store to open");
-  if (pd_window_get_open_error (window) != NULL)
-    g_error ("The store did not open: %s", pd_window_get_open_error (window)->message);
+  if (pd_station_get_open_error (pd_window_get_station (window)) != NULL)
+    g_error ("The store did not open: %s", pd_station_get_open_error (pd_window_get_station (window))->message);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
   g_assert_true (pd_dossier_form_is_blank (form ()));
 }
@@ -233,7 +233,7 @@ test_declaration_then_card (void)
   clock_ms += 1000;
   g_assert_cmpuint (feed (burst, READER_GAP), ==, strlen (qr) - 2 + 1);
 
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window)), ==, "form");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_ui_view_stack (window)), ==, "form");
   g_assert_cmpstr (field (PD_FIELD_FULL_NAME), ==, declared_name);
   g_assert_cmpstr (row_text (PD_FIELD_FULL_NAME), ==, declared_name);
   g_assert_cmpstr (row_text (PD_FIELD_BIRTH_DATE), ==, "15/03/1990");

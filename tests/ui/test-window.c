@@ -16,7 +16,7 @@
 #include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"
-#include "pd-window-private.h"
+#include "pd-window.h"
 
 #define WAIT_SECONDS 30
 
@@ -87,13 +87,13 @@ save_screen_capture (GtkWidget  *window_widget,
 static gboolean
 store_settled (gpointer data)
 {
-  return pd_window_get_store (window) != NULL || pd_window_get_open_error (window) != NULL;
+  return pd_window_get_store (window) != NULL || pd_station_get_open_error (pd_window_get_station (window)) != NULL;
 }
 
 static gboolean
 queue_loaded (gpointer data)
 {
-  return !pd_queue_page_get_loading (pd_window_get_queue_page (window));
+  return !pd_queue_page_get_loading (pd_ui_queue_page (window));
 }
 
 static gboolean
@@ -105,13 +105,13 @@ flag_set (gpointer data)
 static gboolean
 form_idle (gpointer data)
 {
-  return !pd_dossier_form_get_busy (pd_window_get_form (window));
+  return !pd_dossier_form_get_busy (pd_ui_form (window));
 }
 
 static gboolean
 sync_loaded (gpointer data)
 {
-  PdSyncPage *page = pd_window_get_sync_page (window);
+  PdSyncPage *page = pd_ui_sync_page (window);
 
   return !pd_sync_page_get_loading (page) && pd_sync_page_get_n_waiting (page) >= 0;
 }
@@ -120,7 +120,7 @@ static void
 type_into (PdField     field,
            const char *text)
 {
-  GtkWidget *row = pd_dossier_form_get_row (pd_window_get_form (window), field);
+  GtkWidget *row = pd_dossier_form_get_row (pd_ui_form (window), field);
 
   g_assert_true (ADW_IS_ENTRY_ROW (row));
   gtk_widget_grab_focus (row);
@@ -131,7 +131,7 @@ static void
 choose (PdField     field,
         const char *label)
 {
-  GtkWidget *row = pd_dossier_form_get_row (pd_window_get_form (window), field);
+  GtkWidget *row = pd_dossier_form_get_row (pd_ui_form (window), field);
   GListModel *model;
   guint n;
 
@@ -154,14 +154,14 @@ choose (PdField     field,
 static GtkLabel *
 error_label (PdField field)
 {
-  return pd_dossier_form_get_error_label (pd_window_get_form (window), field);
+  return pd_dossier_form_get_error_label (pd_ui_form (window), field);
 }
 
 static gboolean
 error_shown (PdField field)
 {
   GtkLabel *label = error_label (field);
-  GtkWidget *row = pd_dossier_form_get_row (pd_window_get_form (window), field);
+  GtkWidget *row = pd_dossier_form_get_row (pd_ui_form (window), field);
 
   return gtk_widget_is_visible (GTK_WIDGET (label)) &&
          gtk_widget_get_mapped (GTK_WIDGET (label)) &&
@@ -259,8 +259,8 @@ toast_replaced (gpointer data)
 static gboolean
 toast_above_action_bar (gpointer data)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (pd_window_get_form (window)), ADW_TYPE_TOAST_OVERLAY);
-  GtkWidget *bar = find_descendant (GTK_WIDGET (pd_window_get_form (window)), GTK_TYPE_ACTION_BAR);
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (pd_ui_form (window)), ADW_TYPE_TOAST_OVERLAY);
+  GtkWidget *bar = find_descendant (GTK_WIDGET (pd_ui_form (window)), GTK_TYPE_ACTION_BAR);
   graphene_rect_t toast_bounds, bar_bounds;
   GtkWidget *toast = NULL;
 
@@ -279,12 +279,12 @@ static void
 test_open (void)
 {
   pd_ui_wait_until (store_settled, NULL, "the store to open");
-  if (pd_window_get_open_error (window) != NULL)
-    g_error ("The store did not open: %s", pd_window_get_open_error (window)->message);
+  if (pd_station_get_open_error (pd_window_get_station (window)) != NULL)
+    g_error ("The store did not open: %s", pd_station_get_open_error (pd_window_get_station (window))->message);
   pd_ui_wait_until (queue_loaded, NULL, "the queue");
 
   /* A new database: nothing today, and the empty state says what to do. */
-  g_assert_cmpuint (g_list_model_get_n_items (pd_queue_page_get_model (pd_window_get_queue_page (window))), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (pd_queue_page_get_model (pd_ui_queue_page (window))), ==, 0);
   save_screenshot (GTK_WIDGET (window), "queue-empty.png");
 }
 
@@ -315,13 +315,13 @@ search_changed_cb (GtkSearchEntry *entry,
 static void
 search_queue (const char *text)
 {
-  GtkEditable *entry = pd_queue_page_get_search_entry (pd_window_get_queue_page (window));
+  GtkEditable *entry = pd_queue_page_get_search_entry (pd_ui_queue_page (window));
   SearchWait wait = { text, FALSE };
   gulong id = g_signal_connect (entry, "search-changed", G_CALLBACK (search_changed_cb), &wait);
 
   /* An unchanged text starts no search: that is a plain refresh. */
   if (g_strcmp0 (gtk_editable_get_text (entry), text) == 0)
-    pd_queue_page_reload (pd_window_get_queue_page (window));
+    pd_queue_page_reload (pd_ui_queue_page (window));
   else
     {
       gtk_editable_set_text (entry, text);
@@ -349,16 +349,16 @@ model_has_name (GListModel *model,
 static void
 test_save (void)
 {
-  PdDossierForm *form = pd_window_get_form (window);
+  PdDossierForm *form = pd_ui_form (window);
   PdStore *store = pd_window_get_store (window);
-  GListModel *queue = pd_queue_page_get_model (pd_window_get_queue_page (window));
+  GListModel *queue = pd_queue_page_get_model (pd_ui_queue_page (window));
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GError) error = NULL;
   gboolean saved = FALSE;
   PdDossier *stored;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window)), ==, "form");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_ui_view_stack (window)), ==, "form");
   fill_good_application ();
 
   /* What was typed the Vietnamese way is kept the ISO way. */
@@ -404,9 +404,9 @@ test_save (void)
   g_assert_true (model_has_name (queue, good_name));
 
   /* The sync page counts it as waiting. */
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "sync");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "sync");
   pd_ui_wait_until (sync_loaded, NULL, "the sync page");
-  g_assert_cmpint (pd_sync_page_get_n_waiting (pd_window_get_sync_page (window)), ==, 1);
+  g_assert_cmpint (pd_sync_page_get_n_waiting (pd_ui_sync_page (window)), ==, 1);
   save_screenshot (GTK_WIDGET (window), "sync.png");
 }
 
@@ -414,7 +414,7 @@ static void
 test_search (void)
 {
   PdStore *store = pd_window_get_store (window);
-  GListModel *queue = pd_queue_page_get_model (pd_window_get_queue_page (window));
+  GListModel *queue = pd_queue_page_get_model (pd_ui_queue_page (window));
   const char *others[][2] = {
     { "Trần Văn Đức", "079085004321" },
     { "Lê Thị Hồng Nhung", "001302009876" },
@@ -433,7 +433,7 @@ test_search (void)
     }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_window_get_view_stack (window)), ==, "queue");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pd_ui_view_stack (window)), ==, "queue");
 
   search_queue ("");
   g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 3);
@@ -463,7 +463,7 @@ test_search (void)
 static void
 test_validation (void)
 {
-  PdDossierForm *form = pd_window_get_form (window);
+  PdDossierForm *form = pd_ui_form (window);
   PdStore *store = pd_window_get_store (window);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = NULL;
@@ -522,7 +522,7 @@ test_validation (void)
 static void
 test_program_fills_commune (void)
 {
-  PdDossierForm *form = pd_window_get_form (window);
+  PdDossierForm *form = pd_ui_form (window);
   AdwComboRow *commune = ADW_COMBO_ROW (pd_dossier_form_get_row (form, PD_FIELD_PERMANENT_COMMUNE));
   AdwComboRow *current = ADW_COMBO_ROW (pd_dossier_form_get_row (form, PD_FIELD_CURRENT_COMMUNE));
 
@@ -553,10 +553,10 @@ test_toasts (void)
   g_autofree char *scan_news = NULL;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "form");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "form");
   wait_for_frames (GTK_WIDGET (window));
   /* The form's own toast, above the action bar. */
-  g_assert_false (pd_dossier_form_set_aside (pd_window_get_form (window), PD_STATUS_ON_HOLD, NULL));
+  g_assert_false (pd_dossier_form_set_aside (pd_ui_form (window), PD_STATUS_ON_HOLD, NULL));
   g_assert_true (holds_within (label_shown, (gpointer) empty, 2.0));
   g_assert_true (holds_within (toast_above_action_bar, (gpointer) empty, 2.0));
   save_screenshot (GTK_WIDGET (window), "toast-above-action-bar.png");
@@ -571,7 +571,7 @@ test_toasts (void)
 
   /* And the form's again, while that one still slides in. */
   old_news = scan_news;
-  g_assert_false (pd_dossier_form_set_aside (pd_window_get_form (window), PD_STATUS_ON_HOLD, NULL));
+  g_assert_false (pd_dossier_form_set_aside (pd_ui_form (window), PD_STATUS_ON_HOLD, NULL));
   g_assert_true (holds_within (toast_replaced, (gpointer) empty, 2.0));
 
   /* News at every pace, across the moment a toast has slid in (libadwaita 1.2 crashed when
@@ -583,7 +583,7 @@ test_toasts (void)
       if (i % 2 == 0)
         pd_window_handle_scan (window, "hello");
       else
-        pd_dossier_form_set_aside (pd_window_get_form (window), PD_STATUS_ON_HOLD, NULL);
+        pd_dossier_form_set_aside (pd_ui_form (window), PD_STATUS_ON_HOLD, NULL);
       holds_within (never, NULL, pause[i % G_N_ELEMENTS (pause)]);
     }
   old_news = scan_news;
@@ -607,8 +607,8 @@ test_preferences (void)
 
   /* The next application takes the desk's office and counter. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
-  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)), PD_FIELD_OFFICE_CODE), ==, "HN-01");
-  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)), PD_FIELD_COUNTER), ==, "7");
+  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_ui_form (window)), PD_FIELD_OFFICE_CODE), ==, "HN-01");
+  g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_ui_form (window)), PD_FIELD_COUNTER), ==, "7");
 }
 
 static gboolean
@@ -687,10 +687,10 @@ assert_inside_window (GtkWidget *widget)
 static void
 assert_form_readable (void)
 {
-  GtkWidget *form = GTK_WIDGET (pd_window_get_form (window));
+  GtkWidget *form = GTK_WIDGET (pd_ui_form (window));
   GtkWidget *row;
 
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "form");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "form");
   pd_ui_wait_until (pd_ui_mapped, form, "the form to show");
   assert_inside_window (find_by_action (form, "win.accept"));
   assert_inside_window (find_by_action (form, "form.hold"));
@@ -706,10 +706,10 @@ test_small_screen (void)
 {
   resize_window (1366, 768);
   fill_good_application ();
-  pd_dossier_form_focus_first (pd_window_get_form (window));
+  pd_dossier_form_focus_first (pd_ui_form (window));
   assert_form_readable ();
   save_screenshot (GTK_WIDGET (window), "form-1366x768.png");
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "queue");
   save_screenshot (GTK_WIDGET (window), "queue-1366x768.png");
 }
 
@@ -719,7 +719,7 @@ test_large_screen (void)
   resize_window (1920, 1080);
   assert_form_readable ();
   save_screenshot (GTK_WIDGET (window), "form-1920x1080.png");
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "queue");
   save_screenshot (GTK_WIDGET (window), "queue-1920x1080.png");
 }
 

@@ -28,7 +28,6 @@
 #include "pd-test-support.h"
 #include "pd-ui-test-central.h"
 #include "pd-ui-test-pdf.h"
-#include "pd-window-private.h"
 #include "sync/pd-outbox.h"
 
 #define WAIT_SECONDS 60
@@ -52,7 +51,7 @@ static const char *card_address = "Số 8 Phố Hàng Bạc, Phường Hoàn Ki�
 static PdDossierForm *
 form (void)
 {
-  return pd_window_get_form (counter);
+  return pd_ui_form (counter);
 }
 
 static PdStore *
@@ -70,13 +69,13 @@ save_screenshot (const char *name)
 static PdEntrancePage *
 entrance_page (void)
 {
-  return PD_ENTRANCE_PAGE (adw_view_stack_get_child_by_name (pd_window_get_view_stack (entrance), "entrance"));
+  return PD_ENTRANCE_PAGE (adw_view_stack_get_child_by_name (pd_ui_view_stack (entrance), "entrance"));
 }
 
 static const char *
 queue_number (PdWindow *window)
 {
-  return pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)), PD_FIELD_QUEUE_NUMBER);
+  return pd_dossier_get_field (pd_dossier_form_get_dossier (pd_ui_form (window)), PD_FIELD_QUEUE_NUMBER);
 }
 
 static gboolean
@@ -117,7 +116,7 @@ has_documents (gpointer n)
 static gboolean
 sync_page_settled (gpointer n_waiting)
 {
-  PdSyncPage *page = pd_window_get_sync_page (counter);
+  PdSyncPage *page = pd_ui_sync_page (counter);
 
   return !pd_sync_page_get_loading (page) && pd_sync_page_get_n_waiting (page) == GPOINTER_TO_INT (n_waiting);
 }
@@ -134,7 +133,7 @@ test_entrance (void)
   g_assert_true (pd_queue_set_station (queue, "E", &error));
   g_assert_no_error (error);
   service = pd_queue_get_service (queue, 0)->code;
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (entrance), "entrance");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (entrance), "entrance");
   pd_entrance_page_set_print_action (entrance_page (), PD_PRINT_ACTION_EXPORT, ticket_pdf);
   pd_entrance_page_reload (entrance_page ());
 
@@ -359,11 +358,11 @@ test_sync (void)
   second = pd_ui_sync_pass (counter, PD_SYNC_ALL);
   g_assert_cmpuint (second->accepted, ==, 0);
   g_assert_cmpint (sync_central_stat (&central, "applications_received"), ==, 1);
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (counter), "sync");
-  pd_sync_page_reload (pd_window_get_sync_page (counter));
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (counter), "sync");
+  pd_sync_page_reload (pd_ui_sync_page (counter));
   pd_ui_wait_until (sync_page_settled, GINT_TO_POINTER (0), "nothing waiting to be sent");
   /* The page says who is signed in rather than asking for it again. */
-  g_assert_true (pd_ui_shows_text (GTK_WIDGET (pd_window_get_sync_page (counter)), "Nguyễn Thị Lan"));
+  g_assert_true (pd_ui_shows_text (GTK_WIDGET (pd_ui_sync_page (counter)), "Nguyễn Thị Lan"));
   save_screenshot ("counter-12-sent.png");
 
   done = pd_store_outbox_list (store (), PD_OUTBOX_DONE, 0, 0, 10, &error);
@@ -376,7 +375,7 @@ test_sync (void)
   stored = pd_store_get_by_uuid (store (), pd_dossier_get_uuid (pd_window_get_last_accepted (counter)), &error);
   g_assert_no_error (error);
   g_assert_cmpint (pd_dossier_get_status (stored), ==, PD_STATUS_READY);
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (counter), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (counter), "queue");
   pd_ui_wait_for_queue_status (counter, PD_STATUS_READY, "the passport ready in the list");
   save_screenshot ("counter-13-ready.png");
 }

@@ -22,7 +22,6 @@
 #include "pd-trip.h"
 #include "pd-ui-test-central.h"
 #include "pd-ui-test-pdf.h"
-#include "pd-window-private.h"
 #include "sync/pd-outbox.h"
 
 #define WAIT_SECONDS 60
@@ -44,7 +43,7 @@ static const char *typed_id = "001094000999";
 static PdDossierForm *
 form (void)
 {
-  return pd_window_get_form (window);
+  return pd_ui_form (window);
 }
 
 static PdStore *
@@ -70,7 +69,7 @@ trip_ready (gpointer data)
 static gboolean
 sync_page_loaded (gpointer data)
 {
-  PdSyncPage *page = pd_window_get_sync_page (window);
+  PdSyncPage *page = pd_ui_sync_page (window);
 
   return !pd_sync_page_get_loading (page) && pd_sync_page_get_n_waiting (page) == GPOINTER_TO_INT (data);
 }
@@ -78,7 +77,7 @@ sync_page_loaded (gpointer data)
 static gboolean
 queue_loaded (gpointer data)
 {
-  PdQueuePage *page = pd_window_get_queue_page (window);
+  PdQueuePage *page = pd_ui_queue_page (window);
 
   return !pd_queue_page_get_loading (page) &&
          g_list_model_get_n_items (pd_queue_page_get_model (page)) >= GPOINTER_TO_UINT (data);
@@ -142,10 +141,10 @@ offline_pass (void)
 {
   g_autoptr(GError) error = NULL;
 
-  pd_sync_engine_sync_async (pd_window_get_sync_engine (window), PD_SYNC_ALL, NULL, failed_cb, &error);
+  pd_sync_engine_sync_async (pd_station_get_sync_engine (pd_window_get_station (window)), PD_SYNC_ALL, NULL, failed_cb, &error);
   pd_ui_wait_until (pd_ui_pointer_set, &error, "the sync pass to fail");
   g_test_message ("offline: %s", error->message);
-  g_assert_cmpint (pd_sync_engine_get_state (pd_window_get_sync_engine (window)), ==, PD_SYNC_STATE_OFFLINE);
+  g_assert_cmpint (pd_sync_engine_get_state (pd_station_get_sync_engine (pd_window_get_station (window))), ==, PD_SYNC_STATE_OFFLINE);
 }
 
 static PdDayReport
@@ -170,8 +169,8 @@ test_prepare_trip (void)
   guint chosen = 0, total = 0;
   g_autofree char *setting = NULL;
 
-  g_assert_nonnull (pd_window_get_sync_engine (window));
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+  g_assert_nonnull (pd_station_get_sync_engine (pd_window_get_station (window)));
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_OFFICER);
   save_screenshot ("mobile-01-window.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.prepare-trip", NULL));
@@ -200,7 +199,7 @@ test_prepare_trip (void)
   g_assert_cmpuint (total, ==, 3);
   setting = pd_store_get_setting (store (), PD_TRIP_SETTING_COMMUNES);
   g_assert_cmpstr (setting, ==, "00070");
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "queue");
   pd_ui_wait_until (queue_loaded, GUINT_TO_POINTER (3), "the declarations in the list");
   save_screenshot ("mobile-03-trip-ready.png");
 }
@@ -211,7 +210,7 @@ test_offline (void)
 {
   sync_central_stop (&central);
   offline_pass ();
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "sync");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "sync");
   pd_ui_wait_until (sync_page_loaded, GINT_TO_POINTER (0), "the sync page");
   save_screenshot ("mobile-04-offline-sync-page.png");
 }
@@ -325,7 +324,7 @@ test_hold (void)
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
   g_assert_cmpint (pd_dossier_get_status (g_ptr_array_index (found, 0)), ==, PD_STATUS_ON_HOLD);
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "queue");
   save_screenshot ("mobile-08-queue-offline.png");
 }
 
@@ -348,7 +347,7 @@ test_day_report_offline (void)
 
   /* "Sync Now", still offline: the page counts what waits. */
   offline_pass ();
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "sync");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "sync");
   pd_ui_wait_until (sync_page_loaded, GINT_TO_POINTER (2), "two applications waiting");
   save_screenshot ("mobile-10-sync-page-waiting.png");
 
@@ -387,8 +386,8 @@ test_sync_back (void)
   g_assert_cmpuint (report.rejected, ==, 0);
   g_assert_cmpuint (report.on_hold, ==, 1);
 
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "sync");
-  pd_sync_page_reload (pd_window_get_sync_page (window));
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "sync");
+  pd_sync_page_reload (pd_ui_sync_page (window));
   pd_ui_wait_until (sync_page_loaded, GINT_TO_POINTER (0), "nothing waiting");
   save_screenshot ("mobile-12-sync-page-sent.png");
 
@@ -418,7 +417,7 @@ test_sync_back (void)
   g_assert_cmpuint (report.synced, ==, 1);
   g_assert_cmpuint (report.rejected, ==, 1);
   g_assert_cmpuint (report.on_hold, ==, 1);
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "queue");
   pd_ui_wait_for_queue_status (window, PD_STATUS_REJECTED, "the rejection in the list");
   save_screenshot ("mobile-14-queue-rejected.png");
 }

@@ -22,7 +22,6 @@
 #include "pd-store.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-central.h"
-#include "pd-window-private.h"
 
 #define WAIT_SECONDS 60
 
@@ -45,7 +44,7 @@ static const char *citizen_id = "001193004567";
 static PdDossierForm *
 form (void)
 {
-  return pd_window_get_form (window);
+  return pd_ui_form (window);
 }
 
 static PdDossier *
@@ -57,7 +56,7 @@ form_dossier (void)
 static gboolean
 model_ready (gpointer data)
 {
-  return pd_photo_page_get_model_ready (pd_window_get_photo_page (window));
+  return pd_photo_page_get_model_ready (pd_ui_photo_page (window));
 }
 
 static gboolean
@@ -97,7 +96,7 @@ test_volunteer_prints (void)
   guint n;
 
   window = pd_ui_open_window (volunteer_db, &app, print_dir);
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_VOLUNTEER);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_VOLUNTEER);
   declared = pd_test_make_dossier (citizen_name, citizen_id);
   pd_dossier_set_field (declared, PD_FIELD_SEX, "F");
   pd_dossier_form_load (form (), declared);
@@ -147,7 +146,7 @@ test_counter_gets_photo (void)
   PdPhotoPage *page;
 
   window = pd_ui_open_window (counter_db, &app, print_dir);
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_OFFICER);
   /* The office's stations, the volunteer's among them, from the central system's signed list. */
   report = pd_ui_sync_pass (window, PD_SYNC_PULL);
   g_assert_cmpuint (report->station_keys_changed, ==, 1);
@@ -163,9 +162,9 @@ test_counter_gets_photo (void)
   missing_with_photo = n_missing ();
   pd_ui_save_screenshot (GTK_WIDGET (window), "slip-photo-02-counter-form.png");
 
-  page = pd_window_get_photo_page (window);
+  page = pd_ui_photo_page (window);
   /* The officer opens the photo page: the volunteer's photo is there, with this counter's checks. */
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "photo");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "photo");
   pd_ui_wait_until (pd_ui_photo_taken, window, "the volunteer's photo on the photo page");
   g_assert_nonnull (pd_photo_page_get_report (page));
   g_assert_true (pd_photo_report_is_compliant (pd_photo_page_get_report (page)));

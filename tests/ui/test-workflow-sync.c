@@ -16,7 +16,6 @@
 #include "pd-test-support.h"
 #include "pd-trip.h"
 #include "pd-ui-test-central.h"
-#include "pd-window-private.h"
 
 #define WAIT_SECONDS 60
 
@@ -37,7 +36,7 @@ assert_stall (const PdUiWatchdog *dog)
 static gboolean
 ticket_on_form (gpointer label)
 {
-  return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_window_get_form (window)),
+  return g_strcmp0 (pd_dossier_get_field (pd_dossier_form_get_dossier (pd_ui_form (window)),
                                           PD_FIELD_QUEUE_NUMBER), label) == 0;
 }
 
@@ -50,9 +49,9 @@ test_enrolled_counter (void)
   PdUiSaveWatch saves;
   PdUiWatchdog dog;
 
-  g_assert_nonnull (pd_window_get_sync_engine (window));
+  g_assert_nonnull (pd_station_get_sync_engine (pd_window_get_station (window)));
   /* The role of the officer signed in. */
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_OFFICER);
 
   /* A ticket from the entrance, called by Call Next from the office's queue. */
   {
@@ -82,14 +81,14 @@ test_enrolled_counter (void)
     g_autoptr(GPtrArray) checks = NULL;
 
     /* First: the photo rebuilds the checklist. */
-    pd_dossier_form_set_photo (pd_window_get_form (window), photo, NULL);
-    checks = pd_dossier_form_get_required_checks (pd_window_get_form (window));
+    pd_dossier_form_set_photo (pd_ui_form (window), photo, NULL);
+    checks = pd_dossier_form_get_required_checks (pd_ui_form (window));
 
     for (guint i = 0; i < checks->len; i++)
       gtk_check_button_set_active (g_ptr_array_index (checks, i), TRUE);
   }
   pd_ui_watch_saves (&saves, window);
-  pd_dossier_form_accept (pd_window_get_form (window));
+  pd_dossier_form_accept (pd_ui_form (window));
   g_object_unref (pd_ui_wait_for_save (&saves, "the acceptance"));
   /* Accepting sealed the packet, and the ticket was served. */
   g_assert_cmpint (sync_outbox_count (store, PD_OUTBOX_PENDING), ==, 1);
@@ -104,7 +103,7 @@ test_enrolled_counter (void)
 
   /* The officer watches the sync page during the pass: it follows the engine, as the
    * indicator in the header bar does. */
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "sync");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "sync");
   pd_ui_wait_for_frames (GTK_WIDGET (window));
   pd_ui_watchdog_start (&dog);
   report = pd_ui_sync_pass (window, PD_SYNC_ALL);
@@ -141,7 +140,7 @@ test_prepare_trip (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   pd_trip_preparation_start (pd_window_get_trip_preparation (window), pd_window_get_store (window),
-                             pd_window_get_sync_engine (window), communes);
+                             pd_station_get_sync_engine (pd_window_get_station (window)), communes);
   pd_ui_wait_until (trip_ready, NULL, "the trip to be prepared");
   g_assert_true (pd_trip_preparation_get_counts (pd_window_get_trip_preparation (window), &chosen, &total));
   g_print ("trip: %u declarations of the chosen communes, %u of the office\n", chosen, total);

@@ -24,7 +24,6 @@
 #include "pd-test-support.h"
 #include "pd-ui-test-central.h"
 #include "pd-ui-test-pdf.h"
-#include "pd-window-private.h"
 
 #define WAIT_SECONDS 60
 
@@ -50,7 +49,7 @@ static const char *citizen_id = "001192000777";
 static PdDossierForm *
 form (void)
 {
-  return pd_window_get_form (window);
+  return pd_ui_form (window);
 }
 
 static void
@@ -117,14 +116,14 @@ test_simplified_mode (void)
   GtkWidget *name_row;
 
   window = pd_ui_open_window (volunteer_db, &app, print_dir);
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_VOLUNTEER);
-  g_assert_nonnull (pd_window_get_sync_engine (window));
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_VOLUNTEER);
+  g_assert_nonnull (pd_station_get_sync_engine (pd_window_get_station (window)));
   g_assert_cmpstr (pd_ui_visible_page (window), ==, "form");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (form ()), "pd-assisted"));
   name_row = pd_dossier_form_get_row (form (), PD_FIELD_FULL_NAME);
   /* Nothing a volunteer cannot use: no Call Next, no tickets, no fee, appointment or checklist. */
   {
-    AdwViewStack *stack = pd_window_get_view_stack (window);
+    AdwViewStack *stack = pd_ui_view_stack (window);
 
     g_assert_false (adw_view_stack_page_get_visible (adw_view_stack_get_page (stack,
                                                                               adw_view_stack_get_child_by_name (stack, "entrance"))));
@@ -216,8 +215,8 @@ test_photo (void)
 static void
 test_volunteer_limits (void)
 {
-  AdwViewStackPage *queue = adw_view_stack_get_page (pd_window_get_view_stack (window),
-                                                     GTK_WIDGET (pd_window_get_queue_page (window)));
+  AdwViewStackPage *queue = adw_view_stack_get_page (pd_ui_view_stack (window),
+                                                     GTK_WIDGET (pd_ui_queue_page (window)));
   guint n_before = n_stored ();
   guint printed = pd_print_queue_get_n_printed (pd_window_get_print_queue (window));
 
@@ -289,7 +288,7 @@ test_print_slip (void)
     g_strdup (pd_declaration_printer_get_station_key_text (pd_window_get_declaration_printer (window)));
   g_assert_true (g_str_has_prefix (station_key_text, "PDK1:DEV-"));
   /* A volunteer cannot make anyone trust it. */
-  g_assert_false (pd_window_trust_station_key (window, station_key_text));
+  g_assert_false (pd_ui_trust_station_key (window, station_key_text));
   key_png = pd_ui_render_pdf (key_path, 150, "volunteer-09-station-key-page1.png");
 
   /* Printing the slip kept nothing of the citizen on this public station. */
@@ -330,9 +329,9 @@ trust_volunteer_station (const char *key_id)
         }
     }
   g_assert_true (listed);
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "sync");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "sync");
   save_screenshot ("volunteer-11-counter-synced.png");
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "form");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "form");
 }
 
 static gboolean
@@ -366,7 +365,7 @@ test_counter_takes_slip (void)
   guint n_compared = 0;
 
   window = pd_ui_open_window (counter_db, &app, print_dir);
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_OFFICER);
   g_assert_true (pd_dossier_form_is_blank (form ()));
   save_screenshot ("volunteer-10-counter-open.png");
 

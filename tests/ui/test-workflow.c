@@ -23,7 +23,6 @@
 #include "pd-store.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-pdf.h"
-#include "pd-window-private.h"
 
 #define WAIT_SECONDS 60
 #define MAX_ACTIONS  8
@@ -51,7 +50,7 @@ save_screenshot (const char *name)
 static PdDossierForm *
 form (void)
 {
-  return pd_window_get_form (window);
+  return pd_ui_form (window);
 }
 
 /* One action of the officer: what a key press, a click or a scan does. */
@@ -88,7 +87,7 @@ static void
 test_open (void)
 {
   /* Not enrolled, no station role: a counter of its own, which may accept. */
-  g_assert_cmpint (pd_window_get_role (window), ==, PD_ROLE_OFFICER);
+  g_assert_cmpint (pd_station_get_role (pd_window_get_station (window)), ==, PD_ROLE_OFFICER);
 
   /* The baseline: the window idle for a second, on the queue. */
   {
@@ -269,7 +268,7 @@ test_required_documents (void)
 static guint
 queue_position (PdStatus status)
 {
-  GListModel *model = pd_queue_page_get_model (pd_window_get_queue_page (window));
+  GListModel *model = pd_queue_page_get_model (pd_ui_queue_page (window));
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -313,10 +312,10 @@ test_hold_refuse_reopen (void)
   g_assert_cmpstr (pd_dossier_get_status_reason (held), ==, "Thiếu đơn trình báo mất hộ chiếu");
 
   /* Resumed from the queue: Enter on its row. */
-  adw_view_stack_set_visible_child_name (pd_window_get_view_stack (window), "queue");
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "queue");
   pd_ui_wait_for_queue_status (window, PD_STATUS_ON_HOLD, "the held application in the queue");
   save_screenshot ("workflow-queue-held.png");
-  pd_queue_page_activate (pd_window_get_queue_page (window), queue_position (PD_STATUS_ON_HOLD));
+  pd_queue_page_activate (pd_ui_queue_page (window), queue_position (PD_STATUS_ON_HOLD));
   pd_ui_wait_for_name (window, "Lê Văn Hùng", "the held application to resume");
   g_assert_cmpstr (pd_ui_visible_page (window), ==, "form");
 
@@ -331,7 +330,7 @@ test_hold_refuse_reopen (void)
 
   /* An officer cannot reopen; a supervisor can, and it is audited. */
   g_assert_false (pd_ui_reopen (window, NULL, refused, "nhầm"));
-  pd_window_set_role (window, PD_ROLE_SUPERVISOR, "giamsat");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_SUPERVISOR, "giamsat");
   g_assert_true (pd_ui_reopen (window, "giamsat", refused, "Người nộp đã bổ sung giấy tờ"));
   pd_ui_wait_for_queue_status (window, PD_STATUS_DRAFT, "the reopened application");
   reopened = stored_by_code (hold_code);
@@ -348,18 +347,18 @@ test_hold_refuse_reopen (void)
         found = TRUE;
     }
   g_assert_true (found);
-  pd_window_set_role (window, PD_ROLE_OFFICER, NULL);
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_OFFICER, NULL);
 }
 
 /* A volunteer: no queue of others, no search, no acceptance. */
 static void
 test_volunteer (void)
 {
-  AdwViewStackPage *queue = adw_view_stack_get_page (pd_window_get_view_stack (window),
-                                                     GTK_WIDGET (pd_window_get_queue_page (window)));
+  AdwViewStackPage *queue = adw_view_stack_get_page (pd_ui_view_stack (window),
+                                                     GTK_WIDGET (pd_ui_queue_page (window)));
   g_autoptr(PdDossier) stored = NULL;
 
-  pd_window_set_role (window, PD_ROLE_VOLUNTEER, "tnv01");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_VOLUNTEER, "tnv01");
   g_assert_false (adw_view_stack_page_get_visible (queue));
   /* Ctrl+F does not bring the list of others back. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
@@ -375,7 +374,7 @@ test_volunteer (void)
   g_assert_false (pd_dossier_form_is_blank (form ()));
   g_assert_cmpuint (pd_print_queue_get_n_printed (pd_window_get_print_queue (window)), ==, 2);
   save_screenshot ("workflow-volunteer.png");
-  pd_window_set_role (window, PD_ROLE_OFFICER, NULL);
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_OFFICER, NULL);
   g_assert_true (adw_view_stack_page_get_visible (queue));
   act ("win.new-dossier");
 }
@@ -396,7 +395,7 @@ test_assisted_entry (void)
   pd_dossier_set_field (declaration, PD_FIELD_FATHER_NAME, "Hoàng Văn Minh");
   pd_dossier_set_field (declaration, PD_FIELD_MOTHER_NAME, "Đỗ Thị Hạnh");
 
-  pd_window_set_role (window, PD_ROLE_VOLUNTEER, "tnv01");
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_VOLUNTEER, "tnv01");
   act ("win.new-dossier");
   pd_dossier_form_load (form (), declaration);
   save_screenshot ("workflow-assisted-entry.png");
@@ -415,15 +414,15 @@ test_assisted_entry (void)
   key_text = g_strdup (pd_declaration_printer_get_station_key_text (pd_window_get_declaration_printer (window)));
   g_assert_true (g_str_has_prefix (key_text, "PDK1:ST-"));
   /* A volunteer cannot make the counter trust anyone. */
-  g_assert_false (pd_window_trust_station_key (window, key_text));
+  g_assert_false (pd_ui_trust_station_key (window, key_text));
 
   /* At the counter (the same store stands in for the counter's here): not trusted yet. */
-  pd_window_set_role (window, PD_ROLE_OFFICER, NULL);
+  pd_station_set_role (pd_window_get_station (window), PD_ROLE_OFFICER, NULL);
   act ("win.new-dossier");
   scan (qr);
   pd_ui_wait_for_message (window, "ST-", "the untrusted key to be named");
   g_assert_true (pd_dossier_form_is_blank (form ()));
-  g_assert_true (pd_window_trust_station_key (window, key_text));
+  g_assert_true (pd_ui_trust_station_key (window, key_text));
   scan (qr);
   pd_ui_wait_for_name (window, "Hoàng Thị Mai", "the slip's declaration");
   g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form ()), PD_FIELD_ID_NUMBER), ==, "001192000333");
@@ -568,7 +567,7 @@ main (int   argc,
   window = pd_ui_new_window (db_path, &app);
   pd_ui_use_test_photo_profile (window);
   pd_print_queue_set_export_dir (pd_window_get_print_queue (window), print_dir);
-  pd_window_set_ticket_source (window, next_ticket, NULL, NULL);
+  pd_station_set_ticket_source (pd_window_get_station (window), next_ticket, NULL, NULL);
   pd_ui_present_window (window);
 
   g_test_add_func ("/workflow/open", test_open);
