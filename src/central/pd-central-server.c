@@ -9,9 +9,13 @@
 #include <libsoup/soup.h>
 #include <sodium.h>
 
+#include "pd-central-applications.h"
+#include "pd-central-identity.h"
 #include "pd-central-prepared.h"
 #include "pd-central-queue.h"
+#include "pd-central-reference.h"
 #include "pd-central-server.h"
+#include "pd-central-stats.h"
 #include "pd-declaration-code.h"
 #include "pd-dossier.h"
 

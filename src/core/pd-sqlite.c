@@ -87,3 +87,22 @@ pd_sqlite_disk_is_full (sqlite3 *db,
   /* A transaction with a scanned page needs about a megabyte: less than that is full for us. */
   return (guint64) fs.f_bavail * fs.f_frsize < 1024 * 1024;
 }
+
+sqlite3_stmt *
+pd_sqlite_prepare (sqlite3    *db,
+                   const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_clear_pointer (&stmt, sqlite3_finalize);
+  return stmt;
+}
+
+int
+pd_sqlite_step_done (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  return rc == SQLITE_DONE ? SQLITE_OK : rc == SQLITE_ROW ? SQLITE_MISUSE : rc;
+}
