@@ -9,6 +9,7 @@
 
 #include "pd-central-applications.h"
 #include "pd-central-db-private.h"
+#include "pd-central-prepared.h"
 #include "pd-central-stats.h"
 #include "pd-dossier.h"
 #include "pd-sqlite.h"
@@ -332,5 +333,149 @@ pd_central_db_list_packets_with_status (PdCentralDb  *self,
       return NULL;
     }
   return g_steal_pointer (&ids);
+}
+
+void
+pd_central_push_result_clear (PdCentralPushResult *result)
+{
+  g_clear_pointer (&result->application, pd_central_application_free);
+  g_clear_pointer (&result->prepared, pd_prepared_free);
+  g_clear_pointer (&result->content, g_free);
+  g_clear_pointer (&result->message, g_free);
+  g_clear_pointer (&result->central_id, g_free);
+}
+
+void
+pd_central_push_result_reject (PdCentralPushResult *result,
+                              const char          *code,
+                              const char          *message)
+{
+  result->result = "rejected";
+  result->error_code = code;
+  result->message = g_strdup (message);
+}
+
+/* Within the push's transaction. */
+static gboolean
+store_prepared (PdCentralDb          *self,
+                const char           *sender_device_id,
+                PdCentralPushResult  *result,
+                gint64                now,
+                GError              **error)
+{
+  PdCentralPreparedOutcome outcome;
+
+  if (!pd_central_prepared_store (self, result->item->packet, sender_device_id, result->prepared,
+                                  now, &outcome, &result->central_id, &result->received_at, error))
+    return FALSE;
+  switch (outcome)
+    {
+    case PD_CENTRAL_PREPARED_STORED:
+      result->result = "accepted";
+      return TRUE;
+    case PD_CENTRAL_PREPARED_DUPLICATE:
+      result->result = "duplicate";
+      return TRUE;
+    case PD_CENTRAL_PREPARED_TAKEN:
+    default:
+      {
+        g_autofree char *message =
+          g_strdup_printf (_("The central system already holds another prepared declaration with the "
+                             "code %s (%s). Print the slip again to give the declaration a new code."),
+                           result->prepared->code, result->central_id);
+
+        g_clear_pointer (&result->central_id, g_free);
+        pd_central_push_result_reject (result, "already_received", message);
+        return pd_central_db_audit (self, sender_device_id, "packet_rejected",
+                                    result->item->packet_id, result->error_code, error);
+      }
+    }
+}
+
+gboolean
+pd_central_db_store_push (PdCentralDb          *self,
+                          const char           *sender_device_id,
+                          PdCentralPushResult  *results,
+                          guint                 n,
+                          GError              **error)
+{
+  guint n_duplicates = 0;
+  guint n_rejected = 0;
+  gint64 now = pd_central_now ();
+
+  if (!pd_central_db_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      PdCentralPushResult *result = &results[i];
+      const PdPacket *packet = result->item->packet;
+      gboolean found;
+
+      if (result->result != NULL)
+        {
+          n_rejected++;
+          if (!pd_central_db_audit (self, sender_device_id, "packet_rejected",
+                                    result->item->packet_id, result->error_code, error))
+            goto fail;
+          continue;
+        }
+      if (result->prepared != NULL)
+        {
+          if (!store_prepared (self, sender_device_id, result, now, error))
+            goto fail;
+          n_duplicates += g_str_equal (result->result, "duplicate");
+          n_rejected += g_str_equal (result->result, "rejected");
+          continue;
+        }
+      if (!pd_central_db_find_receipt (self, packet->packet_id, &found, &result->central_id,
+                                       &result->received_at, error))
+        goto fail;
+      if (found)
+        {
+          result->result = "duplicate";
+          n_duplicates++;
+          continue;
+        }
+      /* One application per dossier: a second packet of it (accepted again after a reopening
+       * whose packet had left already) is refused, never stored twice (sync-protocol.md). */
+      if (!pd_central_db_find_dossier (self, pd_dossier_get_uuid (result->application->dossier),
+                                       &found, &result->central_id, &result->received_at, error))
+        goto fail;
+      if (found)
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (result->received_at);
+          g_autofree char *date = g_date_time_format (when, "%d/%m/%Y");
+          g_autofree char *message =
+            g_strdup_printf (_("The central system already holds this application (%s, received on %s). "
+                               "Ask the central office to return it before sending a new version."),
+                             result->central_id, date);
+
+          g_clear_pointer (&result->central_id, g_free);
+          pd_central_push_result_reject (result, "already_received", message);
+          n_rejected++;
+          if (!pd_central_db_audit (self, sender_device_id, "packet_rejected",
+                                    result->item->packet_id, result->error_code, error))
+            goto fail;
+          continue;
+        }
+      result->central_id = pd_central_db_insert_application (self, packet, sender_device_id,
+                                                             result->application, result->content,
+                                                             now, error);
+      if (result->central_id == NULL)
+        goto fail;
+      result->result = "accepted";
+      result->received_at = now;
+    }
+  if (!pd_central_db_bump (self, "pushes", 1, error) ||
+      !pd_central_db_bump (self, "packets_received", n, error) ||
+      !pd_central_db_bump (self, "duplicate_pushes", n_duplicates, error) ||
+      !pd_central_db_bump (self, "rejected_packets", n_rejected, error) ||
+      !pd_central_db_commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  pd_central_db_rollback (self);
+  return FALSE;
 }
 

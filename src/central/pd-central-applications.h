@@ -73,4 +73,32 @@ GPtrArray    *pd_central_db_list_packets_with_status (PdCentralDb *self,
                                                       const char  *status,
                                                       GError     **error);
 
+/* The fate of one packet of a push. The handler fills @item and, for a packet it checked,
+ * @application (and @content, its opened JSON) or @prepared; or rejects it. */
+typedef struct {
+  PdCentralPushItem    *item;
+  PdCentralApplication *application;
+  PdPrepared           *prepared;       /* a "declaration" packet's, instead of application */
+  char                 *content;
+  const char           *result;         /* "accepted", "duplicate", "rejected" */
+  const char           *error_code;
+  char                 *message;
+  char                 *central_id;
+  gint64                received_at;
+} PdCentralPushResult;
+
+void          pd_central_push_result_clear      (PdCentralPushResult *result);
+/* Sets @result "rejected" with the protocol's error @code. */
+void          pd_central_push_result_reject     (PdCentralPushResult *result,
+                                                 const char          *code,
+                                                 const char          *message);
+/* The push's one transaction: stores every checked packet of @results that is new, the
+ * receipt of those already held, the refusals in the audit log, and the push's counters.
+ * Nothing is stored when it fails. */
+gboolean      pd_central_db_store_push          (PdCentralDb         *self,
+                                                 const char          *sender_device_id,
+                                                 PdCentralPushResult *results,
+                                                 guint                n,
+                                                 GError             **error);
+
 G_END_DECLS
