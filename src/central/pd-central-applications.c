@@ -1,5 +1,7 @@
-/* pd-central-applications.c: what stations send and pull back: applications and their
- * receipts, their statuses, the push's transaction, and the online declarations of offices. */
+/* pd-central-applications.c: applications, their statuses and declarations in the database.
+ *
+ * What stations send and pull back: applications and their receipts, their statuses, the
+ * push's transaction, and the online declarations of offices. */
 #define G_LOG_DOMAIN "passdesk-central"
 
 #include "config.h"

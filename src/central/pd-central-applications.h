@@ -1,5 +1,7 @@
-/* pd-central-applications.h: what stations send and pull back: applications and their
- * receipts, their statuses, the push's transaction, and the online declarations of offices. */
+/* pd-central-applications.h: applications, their statuses and declarations in the database.
+ *
+ * What stations send and pull back: applications and their receipts, their statuses, the
+ * push's transaction, and the online declarations of offices. */
 #pragma once
 
 #include "pd-central-db.h"

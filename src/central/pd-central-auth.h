@@ -1,7 +1,9 @@
-/* pd-central-auth.h: how a station and its officers become known to the central system,
- * without HTTP (data/sync-protocol.md, "Enrollment", "Sessions", "Station keys"): the
- * server's clock, enrollment with a one-time code, sign-in to a bearer token bound to the
- * station, and the signed list of the office's station keys. */
+/* pd-central-auth.h: enrollment, sign-in, sessions and station keys, without HTTP.
+ *
+ * How a station and its officers become known to the central system (data/sync-protocol.md,
+ * "Enrollment", "Sessions", "Station keys"): the server's clock, enrollment with a one-time
+ * code, sign-in to a bearer token bound to the station, and the signed list of the office's
+ * station keys. */
 #pragma once
 
 #include <gio/gio.h>

@@ -1,4 +1,4 @@
-/* pd-central-db-private.h: the database object's fields, for the files that make up PdCentralDb. */
+/* pd-central-db-private.h: PdCentralDb's fields, for the files that make up the object. */
 #pragma once
 
 #include <sodium.h>

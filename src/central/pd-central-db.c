@@ -1,5 +1,4 @@
-/* pd-central-db.c: open the central database, its schema, keys and transactions, and the
- * helpers its parts share (audit log, pages of rows). */
+/* pd-central-db.c: the central database's opening, schema, keys, transactions and shared helpers. */
 #define G_LOG_DOMAIN "passdesk-central"
 
 #include "config.h"

@@ -1,6 +1,7 @@
-/* pd-central-db.h: the central server's own SQLite database: opening it, its keys and
- * transactions, and what its parts share (pd-central-identity.h, pd-central-applications.h,
- * pd-central-reference.h, pd-central-stats.h).
+/* pd-central-db.h: the central server's own SQLite database: opening, keys, transactions.
+ *
+ * Also what its parts share; the parts are pd-central-identity.h, pd-central-applications.h,
+ * pd-central-reference.h and pd-central-stats.h.
  *
  * A reference server: its X25519 and Ed25519 key pairs are kept in this database, which is
  * fine for demos and tests but not for production, where they belong in an HSM. Everything

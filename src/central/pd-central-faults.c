@@ -1,5 +1,7 @@
-/* pd-central-faults.c: the test-only failure modes of --inject: drawn deterministically, and
- * answered in place of the real answer or spoiling it on the wire. */
+/* pd-central-faults.c: the test-only failure modes of --inject, all of them.
+ *
+ * Drawn deterministically, and answered in place of the real answer or spoiling it on the
+ * wire. */
 #define G_LOG_DOMAIN "passdesk-central"
 
 #include "config.h"

@@ -1,5 +1,7 @@
-/* pd-central-faults.h: deliberate failures, so that the stations' retry, resume and
- * idempotency paths are tested against a server that misbehaves like a real network.
+/* pd-central-faults.h: deliberate failures of the server, to test the stations against them.
+ *
+ * The stations' retry, resume and idempotency paths meet a server that misbehaves like a real
+ * network.
  *
  * A spec is a comma-separated list of MODE:PROBABILITY, plus retry-after:SECONDS, e.g.
  * "503:0.2,500:0.05,garbage:0.05,truncate:0.05,slow:0.02,commit-then-503:0.1,retry-after:2".

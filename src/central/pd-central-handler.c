@@ -1,5 +1,4 @@
-/* pd-central-handler.c: the errors of the central system's HTTP-free handlers, and the
- * protocol's error body. */
+/* pd-central-handler.c: the errors of the HTTP-free handlers, and the protocol's error body. */
 #define G_LOG_DOMAIN "passdesk-central"
 
 #include "config.h"

@@ -1,6 +1,8 @@
-/* pd-central-handler.h: what the central system's HTTP-free handlers share (pd-central-packets.h,
- * pd-central-auth.h, pd-central-queue.h): the caller the HTTP layer verified, and the errors
- * a handler answers with, which the HTTP layer maps to a status (pd_central_reply_gerror()). */
+/* pd-central-handler.h: what the central system's HTTP-free handlers share.
+ *
+ * The handlers are pd-central-packets.h, pd-central-auth.h and pd-central-queue.h; they share
+ * the caller the HTTP layer verified, and the errors they answer with, which the HTTP layer
+ * maps to a status (pd_central_reply_gerror()). */
 #pragma once
 
 #include <json-glib/json-glib.h>

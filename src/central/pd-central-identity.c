@@ -1,5 +1,7 @@
-/* pd-central-identity.c: who may speak to the central system: offices, officers, enrollment
- * codes, stations and their keys, sessions, and who may accept an application. */
+/* pd-central-identity.c: who may speak to the central system, in its database.
+ *
+ * Offices, officers, enrollment codes, stations and their keys, sessions, and who may
+ * accept an application. */
 #define G_LOG_DOMAIN "passdesk-central"
 
 #include "config.h"

@@ -1,5 +1,7 @@
-/* pd-central-identity.h: who may speak to the central system: offices, officers, enrollment
- * codes, stations (devices) and their keys, sessions, and who may accept an application. */
+/* pd-central-identity.h: who may speak to the central system, in its database.
+ *
+ * Offices, officers, enrollment codes, stations (devices) and their keys, sessions, and who
+ * may accept an application. */
 #pragma once
 
 #include "pd-central-db.h"

@@ -1,5 +1,7 @@
-/* pd-central-packets.c: what stations push and pull, without HTTP: pushes of applications and
- * prepared declarations, online declarations, reference tables and the statuses of applications. */
+/* pd-central-packets.c: what stations push and pull, without HTTP.
+ *
+ * Pushes of applications and prepared declarations, online declarations, reference tables
+ * and the statuses of applications. */
 #define G_LOG_DOMAIN "passdesk-central"
 
 #include "config.h"

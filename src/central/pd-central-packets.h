@@ -1,5 +1,7 @@
-/* pd-central-packets.h: what stations push and pull, without HTTP (data/sync-protocol.md,
- * "Pushing packets" and the pulls): the model is pd_central_queue_handle(). */
+/* pd-central-packets.h: what stations push and pull, without HTTP.
+ *
+ * data/sync-protocol.md, "Pushing packets" and the pulls; shaped like
+ * pd_central_queue_handle(). */
 #pragma once
 
 #include <json-glib/json-glib.h>

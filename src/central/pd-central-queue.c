@@ -1,5 +1,7 @@
-/* pd-central-queue.c: the office's shared queue, merged by ticket id, and its appointment
- * bookings, checked against the slots' capacity in the database's transactions. */
+/* pd-central-queue.c: the office's shared queue of tickets and its appointment bookings.
+ *
+ * Tickets are merged by id; bookings are checked against the slots' capacity in the
+ * database's transactions. */
 #define G_LOG_DOMAIN "passdesk-central"
 
 #include "config.h"

@@ -1,5 +1,4 @@
-/* pd-central-reply.h: writing the central system's JSON answers onto a libsoup message, and
- * the status of a handler's error. */
+/* pd-central-reply.h: the central system's JSON answers and handler errors onto a libsoup message. */
 #pragma once
 
 #include <json-glib/json-glib.h>

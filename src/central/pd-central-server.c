@@ -1,5 +1,7 @@
-/* pd-central-server.c: the HTTP layer of the central system on SoupServer: listening, limits,
- * timeouts, rate limits, authentication of requests, routing to the handlers, and replies. */
+/* pd-central-server.c: the HTTP layer of the central system, on SoupServer.
+ *
+ * Listening, limits, timeouts, rate limits, authentication of requests, routing to the
+ * HTTP-free handlers (pd-central-handler.h), and replies. */
 #define G_LOG_DOMAIN "passdesk-central"
 
 #include "config.h"
@@ -103,7 +105,6 @@ static const struct {
 };
 
 typedef struct {
-  PdCentralServer   *self;
   SoupServerMessage *msg;
   Route              route;
   const guint8      *body;
@@ -947,7 +948,7 @@ handle_request (SoupServer        *server,
                 gpointer           user_data)
 {
   PdCentralServer *self = user_data;
-  g_auto(Request) request = { .self = self, .msg = msg };
+  g_auto(Request) request = { .msg = msg };
   Body *body = g_object_get_data (G_OBJECT (msg), "pd-body");
   GUri *uri = soup_server_message_get_uri (msg);
   const char *method = soup_server_message_get_method (msg);
