@@ -97,6 +97,55 @@ check_packet (PdCentralDb         *db,
 }
 
 
+/* {"results": [...]}: each packet's receipt or refusal, in the order of the push. */
+static JsonNode *
+push_answer (PdCentralPushResult *results,
+             guint                n)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      PdCentralPushResult *result = &results[i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "packet_id");
+      if (result->item->packet_id)
+        json_builder_add_string_value (builder, result->item->packet_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "result");
+      json_builder_add_string_value (builder, result->result);
+      if (result->error_code != NULL)
+        {
+          json_builder_set_member_name (builder, "error");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "code");
+          json_builder_add_string_value (builder, result->error_code);
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, result->message);
+          json_builder_end_object (builder);
+        }
+      else
+        {
+          json_builder_set_member_name (builder, "receipt");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "central_id");
+          json_builder_add_string_value (builder, result->central_id);
+          json_builder_set_member_name (builder, "received_at");
+          json_builder_add_int_value (builder, result->received_at);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 static JsonNode *
 push (PdCentralDb            *db,
       const PdCentralCaller  *caller,
@@ -105,7 +154,6 @@ push (PdCentralDb            *db,
       GError                **error)
 {
   g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
   JsonNode *node = NULL;
   PdCentralPushResult *results;
 
@@ -134,49 +182,7 @@ push (PdCentralDb            *db,
       check_packet (db, &results[i]);
     }
   if (pd_central_db_store_push (db, caller->device_id, results, items->len, error))
-    {
-    builder = json_builder_new ();
-    json_builder_begin_object (builder);
-    json_builder_set_member_name (builder, "results");
-    json_builder_begin_array (builder);
-    for (guint i = 0; i < items->len; i++)
-      {
-        PdCentralPushResult *result = &results[i];
-
-        json_builder_begin_object (builder);
-        json_builder_set_member_name (builder, "packet_id");
-        if (result->item->packet_id)
-          json_builder_add_string_value (builder, result->item->packet_id);
-        else
-          json_builder_add_null_value (builder);
-        json_builder_set_member_name (builder, "result");
-        json_builder_add_string_value (builder, result->result);
-        if (result->error_code != NULL)
-          {
-            json_builder_set_member_name (builder, "error");
-            json_builder_begin_object (builder);
-            json_builder_set_member_name (builder, "code");
-            json_builder_add_string_value (builder, result->error_code);
-            json_builder_set_member_name (builder, "message");
-            json_builder_add_string_value (builder, result->message);
-            json_builder_end_object (builder);
-          }
-        else
-          {
-            json_builder_set_member_name (builder, "receipt");
-            json_builder_begin_object (builder);
-            json_builder_set_member_name (builder, "central_id");
-            json_builder_add_string_value (builder, result->central_id);
-            json_builder_set_member_name (builder, "received_at");
-            json_builder_add_int_value (builder, result->received_at);
-            json_builder_end_object (builder);
-          }
-        json_builder_end_object (builder);
-      }
-    json_builder_end_array (builder);
-    json_builder_end_object (builder);
-      node = json_builder_get_root (builder);
-    }
+    node = push_answer (results, items->len);
 
   for (guint i = 0; i < items->len; i++)
     pd_central_push_result_clear (&results[i]);
