@@ -10,9 +10,12 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
-#include "pd-central-db.h"
+#include "pd-central-applications.h"
+#include "pd-central-identity.h"
+#include "pd-central-reference.h"
 #include "pd-central-seed.h"
 #include "pd-central-server.h"
+#include "pd-central-stats.h"
 #include "pd-core.h"
 
 enum {

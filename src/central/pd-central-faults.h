@@ -1,5 +1,7 @@
-/* pd-central-faults.h: deliberate failures, so that the stations' retry, resume and
- * idempotency paths are tested against a server that misbehaves like a real network.
+/* pd-central-faults.h: deliberate failures of the server, to test the stations against them.
+ *
+ * The stations' retry, resume and idempotency paths meet a server that misbehaves like a real
+ * network.
  *
  * A spec is a comma-separated list of MODE:PROBABILITY, plus retry-after:SECONDS, e.g.
  * "503:0.2,500:0.05,garbage:0.05,truncate:0.05,slow:0.02,commit-then-503:0.1,retry-after:2".
@@ -7,7 +9,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -29,12 +31,20 @@ PdCentralFaults *pd_central_faults_new             (const char       *spec,
                                                     GError          **error);
 void             pd_central_faults_free            (PdCentralFaults  *faults);
 PdCentralFault   pd_central_faults_draw            (PdCentralFaults  *faults);
-/* Fills @buffer with bytes that are not JSON, from the same deterministic sequence. */
-void             pd_central_faults_fill_garbage    (PdCentralFaults  *faults,
-                                                    guint8           *buffer,
-                                                    gsize             length);
-guint            pd_central_faults_get_retry_after (PdCentralFaults  *faults);
 const char      *pd_central_fault_to_string        (PdCentralFault    fault);
+
+/* Answers @msg in place of its handler when @fault fails a request before anything is stored
+ * (503, 500, garbage); TRUE then. */
+gboolean         pd_central_faults_answer_before   (PdCentralFaults   *faults,
+                                                    SoupServerMessage *msg,
+                                                    PdCentralFault     fault);
+/* Spoils the answer that the handler gave @msg, when @fault does that: 503 once stored, or
+ * the answer cut short or dribbled on a connection taken from libsoup. */
+void             pd_central_faults_answer_after    (PdCentralFaults   *faults,
+                                                    SoupServerMessage *msg,
+                                                    PdCentralFault     fault);
+/* Closes every connection that a "slow" fault keeps open. */
+void             pd_central_faults_stop            (PdCentralFaults   *faults);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCentralFaults, pd_central_faults_free)
 

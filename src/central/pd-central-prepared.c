@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 #include <sqlite3.h>
 
+#include "pd-central-applications.h"
+#include "pd-central-identity.h"
 #include "pd-central-prepared.h"
 #include "pd-central-request.h"
 #include "pd-dossier.h"

@@ -1,5 +1,6 @@
-/* pd-central-prepared.h: declarations prepared at assisted-entry stations, with their photo
- * (data/sync-protocol.md, "Prepared declarations"). Kept in the central database's
+/* pd-central-prepared.h: declarations prepared at assisted-entry stations, with their photo.
+ *
+ * data/sync-protocol.md, "Prepared declarations". Kept in the central database's
  * prepared_declarations table, on the thread of the database like the rest of it. */
 #pragma once
 

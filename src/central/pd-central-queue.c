@@ -1,5 +1,7 @@
-/* pd-central-queue.c: the office's shared queue, merged by ticket id, and its appointment
- * bookings, checked against the slots' capacity in the database's transactions. */
+/* pd-central-queue.c: the office's shared queue of tickets and its appointment bookings.
+ *
+ * Tickets are merged by id; bookings are checked against the slots' capacity in the
+ * database's transactions. */
 #define G_LOG_DOMAIN "passdesk-central"
 
 #include "config.h"
@@ -8,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-central-handler.h"
 #include "pd-central-queue.h"
 #include "pd-central-request.h"
 #include "pd-queue.h"
@@ -102,19 +105,8 @@ fail (guint      *status,
       const char *error_code,
       const char *message)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
   *status = code;
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, error_code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  return pd_central_error_node (error_code, message);
 }
 
 /* Ends the object that @builder holds: the body of a 200 answer. */

@@ -1,5 +1,6 @@
-/* pd-central-queue.h: the office's shared queue of tickets and its appointment bookings
- * (data/sync-protocol.md, "Queue" and "Appointments").
+/* pd-central-queue.h: the office's shared queue of tickets and its appointment bookings.
+ *
+ * data/sync-protocol.md, "Queue" and "Appointments".
  *
  * Tickets are kept in memory: a queue lives for a day, and every station keeps its own copy
  * of it. The queue's epoch, drawn when the server starts, tells the stations that the server

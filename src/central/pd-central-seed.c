@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-central-applications.h"
+#include "pd-central-identity.h"
 #include "pd-central-seed.h"
 #include "pd-declaration-code.h"
 #include "pd-demo.h"

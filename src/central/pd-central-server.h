@@ -10,10 +10,6 @@ G_BEGIN_DECLS
 
 /* A request may differ this much from the server's clock (seconds). */
 #define PD_CENTRAL_MAX_SKEW          300
-/* More failed sign-ins than this for one username within the window are refused. */
-#define PD_CENTRAL_SIGN_IN_FAILURES  5
-#define PD_CENTRAL_SIGN_IN_WINDOW    300
-#define PD_CENTRAL_SESSION_SECONDS   (12 * 3600)
 
 #define PD_CENTRAL_TYPE_SERVER (pd_central_server_get_type ())
 G_DECLARE_FINAL_TYPE (PdCentralServer, pd_central_server, PD_CENTRAL, SERVER, GObject)

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "fuzz-central-db.h"
+#include "pd-central-identity.h"
 #include "pd-core.h"
 #include "sync/pd-packet.h"
 #include "fuzz-target.h"

@@ -2,6 +2,7 @@
  * passdesk-central on loopback (sync-test-central.h): enrolled, an officer signed in. */
 #pragma once
 
+#include "pd-central-applications.h"
 #include "pd-central-db.h"
 #include "pd-ui-test-support.h"
 #include "sync-test-central.h"

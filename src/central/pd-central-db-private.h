@@ -1,0 +1,21 @@
+/* pd-central-db-private.h: PdCentralDb's fields, for the files that make up the object. */
+#pragma once
+
+#include <sodium.h>
+
+#include "pd-central-db.h"
+
+G_BEGIN_DECLS
+
+struct _PdCentralDb
+{
+  GObject  parent_instance;
+
+  sqlite3 *db;
+  /* sodium_malloc'ed: box secret key (32) then sign secret key (64). */
+  guint8  *secrets;
+  guint8   box_public_key[crypto_box_PUBLICKEYBYTES];
+  guint8   sign_public_key[crypto_sign_PUBLICKEYBYTES];
+};
+
+G_END_DECLS
