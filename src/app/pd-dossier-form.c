@@ -10,12 +10,11 @@
 #include "pd-format.h"
 #include "pd-photo-image.h"
 #include "pd-cccd.h"
-#include "pd-calendar.h"
+#include "pd-intake.h"
 #include "pd-accessible.h"
 #include "pd-required-documents.h"
 #include "pd-toast.h"
 #include "pd-validate.h"
-#include "pd-store-private.h"
 #include "capture/pd-sane.h"
 
 /* A scanned document waiting for the application to be saved, or one in the store. */
@@ -97,7 +96,6 @@ struct _PdDossierForm
 
   PdRole               role;
   char                *actor;
-  PdCalendar          *calendar;
 
   /* What saving adds to the store after the dossier itself. */
   char                *photo_override;  /* the audit detail of an overridden photo, or NULL */
@@ -130,9 +128,6 @@ enum {
   SAVED,
   N_SIGNALS
 };
-
-#define TICK_YES 1
-#define TICK_NO  2
 
 static void refresh_required (PdDossierForm *self);
 
@@ -449,22 +444,11 @@ set_field_from_form (PdDossierForm *self,
 static void
 fill_fee (PdDossierForm *self)
 {
-  const char *request = pd_dossier_get_field (self->dossier, PD_FIELD_REQUEST_TYPE);
-  g_autoptr(GPtrArray) fees = NULL;
-  const PdReferenceEntry *fee;
-  g_autofree char *amount = NULL;
-
-  if (self->reference == NULL || request == NULL)
-    return;
-
   /* The fee follows from the request; the officer can still correct it. */
-  fees = pd_reference_list (self->reference, PD_REFERENCE_FEES, request);
-  if (fees->len == 0)
+  if (!pd_intake_fill_fee (self->dossier, self->reference))
     return;
-  fee = g_ptr_array_index (fees, 0);
-  amount = g_strdup_printf ("%" G_GINT64_FORMAT, fee->amount);
-  set_field_from_form (self, PD_FIELD_FEE_CODE, fee->code);
-  set_field_from_form (self, PD_FIELD_FEE_AMOUNT, amount);
+  set_field_from_form (self, PD_FIELD_FEE_CODE, pd_dossier_get_field (self->dossier, PD_FIELD_FEE_CODE));
+  set_field_from_form (self, PD_FIELD_FEE_AMOUNT, pd_dossier_get_field (self->dossier, PD_FIELD_FEE_AMOUNT));
 }
 
 static void
@@ -759,58 +743,46 @@ show_documents (PdDossierForm *self)
 
 /* The required documents */
 
-static gboolean
-has_attachment (PdDossierForm *self,
-                const char    *kind)
+/* What the form shows of the papers, for the core's rules; @kinds holds the kinds listed. */
+static void
+get_evidence (PdDossierForm   *self,
+              PdPaperEvidence *evidence,
+              GPtrArray       *kinds)
 {
   GPtrArray *lists[] = { self->stored, self->pending };
 
   for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     for (guint i = 0; i < lists[l]->len; i++)
-      if (g_strcmp0 (((Attachment *) g_ptr_array_index (lists[l], i))->kind, kind) == 0)
-        return TRUE;
-  return FALSE;
-}
-
-/* What the application itself shows of the paper. */
-static gboolean
-has_evidence (PdDossierForm            *self,
-              const PdRequiredDocument *document)
-{
-  const char *evidence = document->evidence;
-
-  if (g_str_equal (evidence, "declaration"))
-    return self->declaration_seen || pd_dossier_get_field (self->dossier, PD_FIELD_DECLARATION_CODE) != NULL;
-  if (g_str_equal (evidence, "id-card"))
-    return self->id_card_seen || has_attachment (self, "id-card-front");
-  if (g_str_equal (evidence, "photo"))
-    return pd_dossier_get_photo (self->dossier) != NULL ||
-           (self->photo_thumbnail != NULL && gtk_widget_get_visible (GTK_WIDGET (self->photo_thumbnail)));
-  if (g_str_equal (evidence, "passport"))
-    return has_attachment (self, "passport");
-  if (g_str_equal (evidence, "document"))
-    return has_attachment (self, "document");
-  return FALSE;
-}
-
-/* The photo is part of the application, taken at this desk: without it there is nothing to
- * tick, and with it nothing to untick. Papers the officer can see with their own eyes (an ID
- * card the reader failed on, an old passport, a birth certificate) stay tickable by hand. */
-static gboolean
-held_by_application (const PdRequiredDocument *document)
-{
-  return g_str_equal (document->evidence, "photo");
+      g_ptr_array_add (kinds, ((Attachment *) g_ptr_array_index (lists[l], i))->kind);
+  evidence->ticks = self->required_ticks;
+  evidence->attachment_kinds = kinds;
+  evidence->id_card_seen = self->id_card_seen;
+  evidence->declaration_seen = self->declaration_seen;
+  /* A stored photo shows in the thumbnail without being the dossier's. */
+  evidence->photo_seen = self->photo_thumbnail != NULL &&
+                         gtk_widget_get_visible (GTK_WIDGET (self->photo_thumbnail));
 }
 
 static gboolean
 is_ticked (PdDossierForm            *self,
            const PdRequiredDocument *document)
 {
-  guint tick = GPOINTER_TO_UINT (g_hash_table_lookup (self->required_ticks, document->code));
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+  PdPaperEvidence evidence;
 
-  if (tick != 0 && !held_by_application (document))
-    return tick == TICK_YES;
-  return has_evidence (self, document);
+  get_evidence (self, &evidence, kinds);
+  return pd_required_document_is_ticked (document, self->dossier, &evidence);
+}
+
+static gboolean
+has_evidence (PdDossierForm            *self,
+              const PdRequiredDocument *document)
+{
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+  PdPaperEvidence evidence;
+
+  get_evidence (self, &evidence, kinds);
+  return pd_required_document_has_evidence (document, self->dossier, &evidence);
 }
 
 static void
@@ -849,7 +821,7 @@ required_toggled_cb (GtkCheckButton *check,
     {
       const PdRequiredDocument *document = g_ptr_array_index (self->required_shown, i);
 
-      if (g_str_equal (document->code, code) && held_by_application (document))
+      if (g_str_equal (document->code, code) && pd_required_document_is_held (document))
         {
           self->updating++;
           gtk_check_button_set_active (check, has_evidence (self, document));
@@ -858,7 +830,7 @@ required_toggled_cb (GtkCheckButton *check,
         }
     }
   g_hash_table_insert (self->required_ticks, g_strdup (code),
-                       GUINT_TO_POINTER (gtk_check_button_get_active (check) ? TICK_YES : TICK_NO));
+                       GUINT_TO_POINTER (gtk_check_button_get_active (check) ? PD_PAPER_TICK_YES : PD_PAPER_TICK_NO));
   update_documents_label (self);
 }
 
@@ -876,9 +848,7 @@ refresh_required (PdDossierForm *self)
   g_ptr_array_set_size (self->required_rows, 0);
 
   get_today (&today);
-  shown = pd_required_documents_filter (self->required_all,
-                                        pd_dossier_get_field (self->dossier, PD_FIELD_REQUEST_TYPE),
-                                        pd_dossier_is_minor_form (self->dossier, &today));
+  shown = pd_required_documents_for_dossier (self->required_all, self->dossier, &today);
   g_clear_pointer (&self->required_shown, g_ptr_array_unref);
   self->required_shown = g_ptr_array_ref (shown);
 
@@ -892,9 +862,9 @@ refresh_required (PdDossierForm *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), document->label);
       if (has_evidence (self, document))
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Ticked from what was scanned or taken"));
-      else if (held_by_application (document))
+      else if (pd_required_document_is_held (document))
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Take the photo (Ctrl+T): it ticks itself"));
-      gtk_widget_set_sensitive (check, !held_by_application (document));
+      gtk_widget_set_sensitive (check, !pd_required_document_is_held (document));
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), is_ticked (self, document));
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -926,18 +896,13 @@ refresh_required (PdDossierForm *self)
 GPtrArray *
 pd_dossier_form_get_missing_documents (PdDossierForm *self)
 {
-  GPtrArray *missing = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+  PdPaperEvidence evidence;
 
-  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), missing);
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), g_ptr_array_new_with_free_func (g_free));
 
-  for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
-    {
-      const PdRequiredDocument *document = g_ptr_array_index (self->required_shown, i);
-
-      if (!is_ticked (self, document))
-        g_ptr_array_add (missing, g_strdup (document->label));
-    }
-  return missing;
+  get_evidence (self, &evidence, kinds);
+  return pd_required_documents_missing (self->required_shown, self->dossier, &evidence);
 }
 
 GPtrArray *
@@ -1563,98 +1528,25 @@ set_busy (PdDossierForm *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
-typedef struct
-{
-  PdDossier *dossier;
-  char      *actor;
-  GPtrArray *pending;          /* Attachment */
-  char      *photo_override;
-  PdStatus   status;           /* what the application becomes once saved */
-  char      *reason;
-  guint      n_attached;       /* of @pending, stored before a failure */
-} SaveData;
-
-static void
-save_data_free (SaveData *data)
-{
-  g_clear_object (&data->dossier);
-  g_free (data->actor);
-  g_clear_pointer (&data->pending, g_ptr_array_unref);
-  g_free (data->photo_override);
-  g_free (data->reason);
-  g_free (data);
-}
-
-/* The dossier (with its photo), then the scans that waited for its id, then the audit rows,
- * which name the dossier by its uuid, then the status: accepting seals the packet with all
- * the rest in it. */
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  PdStore *store = source_object;
-  SaveData *data = task_data;
-  GError *error = NULL;
-
-  if (!pd_store_save (store, data->dossier, data->actor, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  for (; data->n_attached < data->pending->len; data->n_attached++)
-    {
-      const Attachment *a = g_ptr_array_index (data->pending, data->n_attached);
-
-      if (pd_store_add_attachment (store, pd_dossier_get_id (data->dossier), a->kind, a->mime_type,
-                                   a->data, data->actor, &error) == 0)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-  if (data->photo_override != NULL &&
-      !pd_store_audit (store, data->actor, "photo-override", pd_dossier_get_uuid (data->dossier),
-                       data->photo_override, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* Acceptance is the intake path's: accept_action() checked the signed-in role. */
-  if (data->status == PD_STATUS_ACCEPTED
-      ? !pd_store_accept (store, pd_dossier_get_id (data->dossier),
-                          data->actor, &error)
-      : !pd_store_set_status (store, pd_dossier_get_id (data->dossier), data->status, data->actor,
-                              data->reason, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
 static void
 save_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(PdDossierForm) self = user_data;
+  PdIntake *intake = PD_INTAKE (object);
   g_autoptr(GError) error = NULL;
   g_autoptr(PdDossier) saved = NULL;
   g_autofree char *message = NULL;
-  SaveData *data = g_task_get_task_data (G_TASK (result));
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_get_source_tag (G_TASK (result)) == pd_intake_accept_async)
+    saved = pd_intake_accept_finish (intake, result, &error);
+  else
+    saved = pd_intake_set_aside_finish (intake, result, &error);
+  if (saved == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      /* What was stored before the failure is not stored twice at the next try. */
-      if (data->n_attached > 0)
-        {
-          g_ptr_array_remove_range (self->pending, 0, MIN (data->n_attached, self->pending->len));
-          show_documents (self);
-        }
       set_busy (self, FALSE);
       pd_dossier_form_focus_first (self);
       g_warning ("Cannot save the application: %s", error->message);
@@ -1664,10 +1556,7 @@ save_cb (GObject      *object,
     }
 
   set_busy (self, FALSE);
-  saved = g_object_ref (self->dossier);
-  pd_dossier_set_status (saved, data->status);
-  pd_dossier_set_status_reason (saved, data->reason);
-  switch ((int) data->status)
+  switch ((int) pd_dossier_get_status (saved))
     {
     case PD_STATUS_ACCEPTED:
       {
@@ -1696,31 +1585,32 @@ save_cb (GObject      *object,
   g_signal_emit (self, signals[SAVED], 0, saved);
 }
 
+/* The application as the form holds it, with its waiting scans and what it shows of its
+ * papers, taken in by the core in one transaction. */
 static void
 start_save (PdDossierForm *self,
             PdStatus       status,
             const char    *reason)
 {
-  g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, save_cb, g_object_ref (self));
-  SaveData *data = g_new0 (SaveData, 1);
+  g_autoptr(PdIntake) intake = pd_intake_new (self->store, self->dossier);
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new ();
+  PdPaperEvidence evidence;
 
   set_busy (self, TRUE);
-  data->dossier = g_object_ref (self->dossier);
-  data->actor = g_strdup (self->actor != NULL ? self->actor : g_get_user_name ());
-  /* A copy: a scan may be added while the worker stores these. */
-  data->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
   for (guint i = 0; i < self->pending->len; i++)
     {
       const Attachment *a = g_ptr_array_index (self->pending, i);
 
-      g_ptr_array_add (data->pending, attachment_new (a->kind, a->mime_type, a->data, a->size));
+      pd_intake_add_attachment (intake, a->kind, a->mime_type, a->data);
     }
-  data->photo_override = g_strdup (self->photo_override);
-  data->status = status;
-  data->reason = g_strdup (reason);
-  g_task_set_source_tag (task, start_save);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_task_run_in_thread (task, save_thread);
+  pd_intake_set_photo_override (intake, self->photo_override);
+  get_evidence (self, &evidence, kinds);
+  pd_intake_set_evidence (intake, &evidence);
+  if (status == PD_STATUS_ACCEPTED)
+    pd_intake_accept_async (intake, self->role, self->actor, self->cancellable, save_cb, g_object_ref (self));
+  else
+    pd_intake_set_aside_async (intake, status, reason, self->role, self->actor, self->cancellable,
+                               save_cb, g_object_ref (self));
 }
 
 /* The page scrolls to a focused row only when it is reached by keyboard: bring it in view. */
@@ -1750,7 +1640,9 @@ scroll_to_row (PdDossierForm *self,
 void
 pd_dossier_form_accept (PdDossierForm *self)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
   gboolean has_error[PD_N_FIELDS] = { FALSE, };
   GtkWidget *first = NULL;
   guint n_errors = 0;
@@ -1762,11 +1654,9 @@ pd_dossier_form_accept (PdDossierForm *self)
     return;
   ensure_rows (self);
 
-  if (!pd_role_may_accept (self->role))
+  if (!pd_intake_check_role (self->role, PD_STATUS_ACCEPTED, &error))
     {
-      toast (self, self->role == PD_ROLE_VOLUNTEER
-                   ? _("Not accepted: a volunteer prepares the declaration and photo; an officer at the counter accepts it. Print the declaration slip for the applicant.")
-                   : _("Not accepted: sign in as an officer to accept applications."));
+      toast (self, error->message);
       return;
     }
 
@@ -1830,55 +1720,30 @@ pd_dossier_form_accept (PdDossierForm *self)
     }
 
   /* Every paper of the request is seen before the application leaves the counter; one that
-   * is still to come puts it on hold instead. */
-  {
-    g_autoptr(GString) missing = NULL;
+   * is still to come puts it on hold instead. The core checks again as it accepts. */
+  missing = pd_dossier_form_get_missing_documents (self);
+  if (missing->len > 0)
+    {
+      g_autofree char *list = NULL;
+      g_autofree char *message = NULL;
+      AdwToast *notice;
 
-    for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
-      {
-        const PdRequiredDocument *document = g_ptr_array_index (self->required_shown, i);
+      g_ptr_array_add (missing, NULL);
+      list = g_strjoinv ("; ", (char **) missing->pdata);
+      /* Translators: %s lists the papers not ticked, separated by semicolons. */
+      message = g_strdup_printf (_("Not accepted, still missing: %s. Tick each paper once checked, "
+                                   "or put the application on hold (Ctrl+H) until it is brought."),
+                                 list);
+      notice = adw_toast_new (message);
+      adw_toast_set_button_label (notice, _("Put on _Hold"));
+      adw_toast_set_action_name (notice, "win.hold");
+      pd_toast_show (GTK_WIDGET (self), notice);
+      gtk_widget_activate_action (GTK_WIDGET (self), "form.documents", NULL);
+      return;
+    }
 
-        if (is_ticked (self, document))
-          continue;
-        if (missing == NULL)
-          missing = g_string_new (NULL);
-        else
-          g_string_append (missing, "; ");
-        g_string_append (missing, document->label);
-      }
-    if (missing != NULL)
-      {
-        g_autofree char *message = NULL;
-        AdwToast *notice;
-
-        /* Translators: %s lists the papers not ticked, separated by semicolons. */
-        message = g_strdup_printf (_("Not accepted, still missing: %s. Tick each paper once checked, "
-                                     "or put the application on hold (Ctrl+H) until it is brought."),
-                                   missing->str);
-        notice = adw_toast_new (message);
-        adw_toast_set_button_label (notice, _("Put on _Hold"));
-        adw_toast_set_action_name (notice, "win.hold");
-        pd_toast_show (GTK_WIDGET (self), notice);
-        gtk_widget_activate_action (GTK_WIDGET (self), "form.documents", NULL);
-        return;
-      }
-  }
-
-  /* Checked at the counter with the applicant present: it goes to the outbox. */
-  if (pd_dossier_get_field (self->dossier, PD_FIELD_FEE_CODE) == NULL)
-    fill_fee (self);
-  {
-    GDate ready;
-    char iso[16];
-
-    ready = pd_calendar_get_ready_date (self->calendar, &today, PD_PROCESSING_PROVINCIAL);
-    g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &ready);
-    set_field_from_form (self, PD_FIELD_APPOINTMENT_DATE, iso);
-  }
-  /* The officer signed in accepts and signs the slip, not the desk computer's shared account
-   * (nor whoever was signed in when the form was opened). */
-  if (self->actor != NULL)
-    set_field_from_form (self, PD_FIELD_OFFICER, self->actor);
+  /* Checked at the counter with the applicant present: the core fills the fee, the ready date
+   * and the officer, and it goes to the outbox. */
   start_save (self, PD_STATUS_ACCEPTED, NULL);
 }
 
@@ -1896,6 +1761,7 @@ pd_dossier_form_set_aside (PdDossierForm *self,
                            const char    *reason)
 {
   g_autofree char *clean = g_strstrip (g_strdup (reason ? reason : ""));
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), FALSE);
   g_return_val_if_fail (status == PD_STATUS_ON_HOLD || status == PD_STATUS_REFUSED, FALSE);
@@ -1903,9 +1769,9 @@ pd_dossier_form_set_aside (PdDossierForm *self,
   if (self->busy || self->store == NULL)
     return FALSE;
   ensure_rows (self);
-  if (self->role == PD_ROLE_VOLUNTEER)
+  if (!pd_intake_check_role (self->role, status, &error))
     {
-      toast (self, _("A volunteer does not keep applications: print the declaration slip for the counter."));
+      toast (self, error->message);
       return FALSE;
     }
   if (pd_dossier_form_is_blank (self))
@@ -1913,9 +1779,9 @@ pd_dossier_form_set_aside (PdDossierForm *self,
       toast (self, _("Nothing to set aside: the form is empty."));
       return FALSE;
     }
-  if (status == PD_STATUS_REFUSED && *clean == '\0')
+  if (!pd_intake_check_reason (status, clean, &error))
     {
-      toast (self, _("Not refused: write the reason, the applicant and the history need it."));
+      toast (self, error->message);
       return FALSE;
     }
   start_save (self, status, *clean != '\0' ? clean : NULL);
@@ -2131,7 +1997,6 @@ pd_dossier_form_finalize (GObject *object)
   g_clear_pointer (&self->required_rows, g_ptr_array_unref);
   g_clear_pointer (&self->required_ticks, g_hash_table_unref);
   g_clear_pointer (&self->actor, g_free);
-  g_clear_object (&self->calendar);
   g_clear_object (&self->dossier);
   g_clear_object (&self->reference);
   g_clear_object (&self->settings);
@@ -2216,17 +2081,10 @@ pd_dossier_form_init (PdDossierForm *self)
   self->role = PD_ROLE_OFFICER;
   {
     g_autoptr(GError) documents_error = NULL;
-    g_autoptr(GError) calendar_error = NULL;
 
     self->required_all = pd_required_documents_load_default (&documents_error);
     if (self->required_all == NULL)
       g_warning ("Cannot read the required documents: %s", documents_error->message);
-    self->calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), &calendar_error);
-    if (self->calendar == NULL)
-      {
-        g_warning ("Cannot read the calendar, counting weekends only: %s", calendar_error->message);
-        self->calendar = pd_calendar_new ();
-      }
   }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", FALSE);
   g_signal_connect_object (self->mismatch_panel, "resolved", G_CALLBACK (mismatch_resolved_cb), self, 0);

@@ -1302,8 +1302,6 @@ print_papers (PdWindow  *self,
   g_autoptr(PdPrintDocument) receipt = NULL;
   g_autofree char *office_name = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_NAME);
   g_autofree char *office_address = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_ADDRESS);
-  g_autofree char *office_code = g_settings_get_string (self->settings, "office-code");
-  g_autofree char *number = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GError) calendar_error = NULL;
   PdPrintOffice office = { 0, };
@@ -1322,10 +1320,9 @@ print_papers (PdWindow  *self,
                                                PD_PROCESSING_PROVINCIAL, &today, error);
   if (slip == NULL)
     return FALSE;
-  /* The receipt's number: the office, the day and the application, unique in the office. */
-  number = g_strdup_printf ("%s-%s-%" G_GINT64_FORMAT, *office_code ? office_code : "PD",
-                            g_date_time_format (now, "%Y%m%d"), pd_dossier_get_id (dossier));
-  receipt = pd_print_fee_receipt_new_for_dossier (dossier, reference, &office, number, &today, error);
+  /* The receipt's number was given in the acceptance's transaction (pd-intake.c). */
+  receipt = pd_print_fee_receipt_new_for_dossier (dossier, reference, &office,
+                                                  pd_dossier_get_receipt_number (dossier), &today, error);
   if (receipt == NULL)
     return FALSE;
 

@@ -1,5 +1,4 @@
-/* pd-store-dossiers.c: dossiers in the store: saving, reading, listing, status history and
- * attachments. */
+/* pd-store-dossiers.c: dossiers in the store: saving, reading and listing them. */
 #define G_LOG_DOMAIN "pd-store"
 
 #include "config.h"
@@ -171,10 +170,10 @@ birth_year_of (PdDossier *dossier)
   return g_date_get_year (&date);
 }
 
-static void
-bind_int_or_null (sqlite3_stmt *stmt,
-                  int           index,
-                  gint64        value)
+void
+_pd_store_bind_int_or_null (sqlite3_stmt *stmt,
+                            int           index,
+                            gint64        value)
 {
   if (value)
     sqlite3_bind_int64 (stmt, index, value);
@@ -407,17 +406,28 @@ _pd_store_load_full (PdStore    *self,
       return FALSE;
     }
   pd_dossier_set_photo (dossier, photo);
+
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self, "SELECT receipt_number FROM dossiers WHERE id = ?", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, pd_dossier_get_id (dossier));
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      pd_dossier_set_receipt_number (dossier, (const char *) sqlite3_column_text (stmt, 0));
+  }
   return TRUE;
 }
 
-static gboolean
-insert_history (PdStore     *self,
-                gint64       dossier_id,
-                gint64       at,
-                PdStatus     status,
-                const char  *actor,
-                const char  *reason,
-                GError     **error)
+gboolean
+_pd_store_insert_history (PdStore     *self,
+                          gint64       dossier_id,
+                          gint64       at,
+                          PdStatus     status,
+                          const char  *actor,
+                          const char  *reason,
+                          GError     **error)
 {
   g_autoptr(PdStatement) stmt =
     _pd_store_prepare (self,
@@ -434,15 +444,15 @@ insert_history (PdStore     *self,
   return _pd_store_run (self, stmt, error);
 }
 
-static gint64
-insert_attachment (PdStore     *self,
-                   gint64       dossier_id,
-                   const char  *uuid,
-                   const char  *kind,
-                   const char  *mime_type,
-                   GBytes      *data,
-                   const char  *actor,
-                   GError     **error)
+gint64
+_pd_store_insert_attachment (PdStore     *self,
+                             gint64       dossier_id,
+                             const char  *uuid,
+                             const char  *kind,
+                             const char  *mime_type,
+                             GBytes      *data,
+                             const char  *actor,
+                             GError     **error)
 {
   g_autoptr(PdStatement) stmt =
     _pd_store_prepare (self,
@@ -530,10 +540,10 @@ check_entry_status (PdDossier  *dossier,
 
 /* Acceptance and the central system's statuses each have their own path; a plain status
  * change neither reaches them nor leaves them (reopening is pd_store_reopen()). */
-static gboolean
-check_counter_change (PdStatus    from,
-                      PdStatus    to,
-                      GError    **error)
+gboolean
+_pd_store_check_counter_change (PdStatus    from,
+                                PdStatus    to,
+                                GError    **error)
 {
   if (from == to)
     return TRUE;
@@ -615,8 +625,8 @@ insert_dossier (PdStore     *self,
   pd_sqlite_bind_text (stmt, 3, pd_dossier_get_status_reason (dossier));
   sqlite3_bind_int64 (stmt, 4, ins.created_at);
   sqlite3_bind_int64 (stmt, 5, ins.updated_at);
-  bind_int_or_null (stmt, 6, pd_status_is_confirmed (status) ? ins.created_at : 0);
-  bind_int_or_null (stmt, 7, birth_year_of (dossier));
+  _pd_store_bind_int_or_null (stmt, 6, pd_status_is_confirmed (status) ? ins.created_at : 0);
+  _pd_store_bind_int_or_null (stmt, 7, birth_year_of (dossier));
   sqlite3_bind_text (stmt, 8, clear->str, clear->len, SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 9, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
                      SQLITE_STATIC);
@@ -634,13 +644,13 @@ insert_dossier (PdStore     *self,
   g_array_append_val (inserted, ins);
 
   _pd_store_collect_name_keys (self, ins.id, pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), name_rows);
-  if (!insert_history (self, ins.id, ins.created_at, status, actor,
+  if (!_pd_store_insert_history (self, ins.id, ins.created_at, status, actor,
                        pd_dossier_get_status_reason (dossier), error))
     return FALSE;
   if (!_pd_store_audit_append (self, actor, "create", ins.uuid, pd_status_to_string (status), error))
     return FALSE;
   if (pd_dossier_get_photo (dossier) != NULL &&
-      insert_attachment (self, ins.id, ins.uuid, "photo", "image/jpeg",
+      _pd_store_insert_attachment (self, ins.id, ins.uuid, "photo", "image/jpeg",
                          pd_dossier_get_photo (dossier), actor, error) == 0)
     return FALSE;
 
@@ -712,7 +722,7 @@ update_dossier (PdStore     *self,
     }
   photo_changed = photo != NULL && !same_bytes (photo, old_photo);
   old_status = pd_dossier_get_status (old);
-  if (!check_counter_change (old_status, status, error))
+  if (!_pd_store_check_counter_change (old_status, status, error))
     return FALSE;
 
   if (changed->len == 0 && !photo_changed && status == old_status &&
@@ -737,7 +747,7 @@ update_dossier (PdStore     *self,
                                pd_dossier_get_uuid (old));
       sodium_memzero (personal->str, personal->len);
 
-      bind_int_or_null (stmt, 1, birth_year_of (dossier));
+      _pd_store_bind_int_or_null (stmt, 1, birth_year_of (dossier));
       sqlite3_bind_text (stmt, 2, clear->str, clear->len, SQLITE_STATIC);
       sqlite3_bind_blob (stmt, 3, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
                          SQLITE_STATIC);
@@ -772,7 +782,7 @@ update_dossier (PdStore     *self,
     pd_sqlite_bind_text (stmt, 1, pd_status_to_string (status));
     pd_sqlite_bind_text (stmt, 2, pd_dossier_get_status_reason (dossier));
     sqlite3_bind_int64 (stmt, 3, now);
-    bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? now : 0);
+    _pd_store_bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? now : 0);
     sqlite3_bind_int64 (stmt, 5, id);
     if (!_pd_store_run (self, stmt, error))
       return FALSE;
@@ -783,7 +793,7 @@ update_dossier (PdStore     *self,
       g_autofree char *detail = g_strdup_printf ("%s -> %s", pd_status_to_string (old_status),
                                                  pd_status_to_string (status));
 
-      if (!insert_history (self, id, now, status, actor,
+      if (!_pd_store_insert_history (self, id, now, status, actor,
                            pd_dossier_get_status_reason (dossier), error) ||
           !_pd_store_audit_append (self, actor, "status", pd_dossier_get_uuid (old), detail, error))
         return FALSE;
@@ -799,13 +809,76 @@ update_dossier (PdStore     *self,
       sqlite3_bind_int64 (stmt, 1, id);
       if (!_pd_store_run (self, stmt, error))
         return FALSE;
-      if (insert_attachment (self, id, pd_dossier_get_uuid (old), "photo", "image/jpeg", photo,
+      if (_pd_store_insert_attachment (self, id, pd_dossier_get_uuid (old), "photo", "image/jpeg", photo,
                              actor, error) == 0)
         return FALSE;
     }
 
   *updated_at = now;
   return TRUE;
+}
+
+struct _PdStoreSaved
+{
+  PdDossier *dossier;
+  GArray    *inserted;    /* Inserted, one when the dossier was new */
+  gint64     updated_at;  /* of an update, 0 when nothing changed */
+};
+
+void
+_pd_store_saved_free (PdStoreSaved *saved)
+{
+  g_clear_pointer (&saved->inserted, g_array_unref);
+  g_free (saved);
+}
+
+PdStoreSaved *
+_pd_store_save_locked (PdStore     *self,
+                       PdDossier   *dossier,
+                       const char  *actor,
+                       GError     **error)
+{
+  g_autoptr(GArray) name_rows = g_array_new (FALSE, FALSE, sizeof (NameRow));
+  PdStoreSaved *saved = g_new0 (PdStoreSaved, 1);
+
+  saved->dossier = dossier;
+  saved->inserted = g_array_new (FALSE, FALSE, sizeof (Inserted));
+  g_array_set_clear_func (saved->inserted, (GDestroyNotify) inserted_clear);
+
+  if (pd_dossier_get_id (dossier) == 0
+      ? !check_entry_status (dossier, error) ||
+        !insert_dossier (self, dossier, actor, saved->inserted, name_rows, error) ||
+        !_pd_store_insert_name_rows (self, name_rows, error)
+      : !update_dossier (self, dossier, actor, &saved->updated_at, error))
+    {
+      _pd_store_saved_free (saved);
+      return NULL;
+    }
+  return saved;
+}
+
+gint64
+_pd_store_saved_get_id (PdStoreSaved *saved)
+{
+  if (saved->inserted->len > 0)
+    return g_array_index (saved->inserted, Inserted, 0).id;
+  return pd_dossier_get_id (saved->dossier);
+}
+
+const char *
+_pd_store_saved_get_uuid (PdStoreSaved *saved)
+{
+  if (saved->inserted->len > 0)
+    return g_array_index (saved->inserted, Inserted, 0).uuid;
+  return pd_dossier_get_uuid (saved->dossier);
+}
+
+void
+_pd_store_saved_apply (PdStoreSaved *saved)
+{
+  inserted_apply (saved->inserted);
+  if (saved->updated_at)
+    pd_dossier_set_updated_at (saved->dossier, saved->updated_at);
 }
 
 gboolean
@@ -815,9 +888,7 @@ pd_store_save (PdStore     *self,
                GError     **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(GArray) inserted = NULL;
-  g_autoptr(GArray) name_rows = NULL;
-  gint64 updated_at = 0;
+  g_autoptr(PdStoreSaved) saved = NULL;
 
   g_return_val_if_fail (PD_IS_STORE (self), FALSE);
   g_return_val_if_fail (PD_IS_DOSSIER (dossier), FALSE);
@@ -826,25 +897,15 @@ pd_store_save (PdStore     *self,
   if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
     return FALSE;
 
-  inserted = g_array_new (FALSE, FALSE, sizeof (Inserted));
-  g_array_set_clear_func (inserted, (GDestroyNotify) inserted_clear);
-  name_rows = g_array_new (FALSE, FALSE, sizeof (NameRow));
-
-  if (pd_dossier_get_id (dossier) == 0
-      ? !check_entry_status (dossier, error) ||
-        !insert_dossier (self, dossier, actor, inserted, name_rows, error) ||
-        !_pd_store_insert_name_rows (self, name_rows, error)
-      : !update_dossier (self, dossier, actor, &updated_at, error))
+  saved = _pd_store_save_locked (self, dossier, actor, error);
+  if (saved == NULL)
     {
       _pd_store_rollback (self);
       return FALSE;
     }
   if (!_pd_store_commit (self, error))
     return FALSE;
-
-  inserted_apply (inserted);
-  if (updated_at)
-    pd_dossier_set_updated_at (dossier, updated_at);
+  _pd_store_saved_apply (saved);
   return TRUE;
 }
 
@@ -1135,414 +1196,4 @@ pd_store_list (PdStore   *self,
   sqlite3_bind_int64 (stmt, 2, since);
   sqlite3_bind_int64 (stmt, 3, limit ? (gint64) limit : -1);
   return _pd_store_collect_dossiers (self, stmt, error);
-}
-
-/* Inside a transaction, with the lock held. */
-gboolean
-_pd_store_set_status_locked (PdStore     *self,
-                             gint64       id,
-                             PdStatus     status,
-                             const char  *actor,
-                             const char  *reason,
-                             GError     **error)
-{
-  g_autoptr(PdDossier) dossier = NULL;
-  gint64 updated_at;
-
-  dossier = _pd_store_load_dossier (self, id, error);
-  if (dossier == NULL)
-    return FALSE;
-  if (pd_dossier_get_purged (dossier) && !pd_status_is_confirmed (status))
-    {
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("The personal data of this application was deleted at the end "
-                             "of the retention period, so it cannot go back to the counter. "
-                             "Start a new application instead."));
-      return FALSE;
-    }
-  if (pd_dossier_get_status (dossier) == status &&
-      g_strcmp0 (pd_dossier_get_status_reason (dossier), reason) == 0)
-    return TRUE;
-
-  {
-    g_autoptr(PdStatement) stmt =
-      _pd_store_prepare (self,
-                         "UPDATE dossiers SET status = ?, status_reason = ?, updated_at = ?,"
-                         " confirmed_at = coalesce (confirmed_at, ?) WHERE id = ?", error);
-    g_autofree char *detail = g_strdup_printf ("%s -> %s",
-                                               pd_status_to_string (pd_dossier_get_status (dossier)),
-                                               pd_status_to_string (status));
-
-    if (stmt == NULL)
-      return FALSE;
-    updated_at = _pd_store_now_seconds ();
-    pd_sqlite_bind_text (stmt, 1, pd_status_to_string (status));
-    pd_sqlite_bind_text (stmt, 2, reason);
-    sqlite3_bind_int64 (stmt, 3, updated_at);
-    bind_int_or_null (stmt, 4, pd_status_is_confirmed (status) ? updated_at : 0);
-    sqlite3_bind_int64 (stmt, 5, id);
-    if (!_pd_store_run (self, stmt, error) ||
-        !insert_history (self, id, updated_at, status, actor, reason, error) ||
-        !_pd_store_audit_append (self, actor, "status", pd_dossier_get_uuid (dossier), detail, error))
-      return FALSE;
-  }
-
-  /* The packet is part of the acceptance: both are written, or neither. */
-  if (status == PD_STATUS_ACCEPTED && self->packet_func != NULL &&
-      !_pd_store_write_packet (self, id, actor, updated_at, error))
-    return FALSE;
-  return TRUE;
-}
-
-typedef enum { COUNTER, INTAKE, CENTRAL } StatusPath;
-
-static gboolean
-set_status_checked (PdStore     *self,
-                    gint64       id,
-                    PdStatus     status,
-                    const char  *actor,
-                    const char  *reason,
-                    StatusPath   path,
-                    GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  g_autoptr(PdDossier) dossier = NULL;
-  PdStatus from;
-
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
-    return FALSE;
-  dossier = _pd_store_load_dossier (self, id, error);
-  if (dossier == NULL)
-    goto failed;
-  from = pd_dossier_get_status (dossier);
-  switch (path)
-    {
-    case COUNTER:
-      if (!check_counter_change (from, status, error))
-        goto failed;
-      break;
-    case INTAKE:
-      if (from != PD_STATUS_DRAFT && from != PD_STATUS_ON_HOLD)
-        {
-          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                       _("This application is “%s”: only a draft or an application on hold "
-                         "can be accepted."), pd_status_get_label (from));
-          goto failed;
-        }
-      break;
-    case CENTRAL:
-    default:
-      break;
-    }
-  if (!_pd_store_set_status_locked (self, id, status, actor, reason, error))
-    goto failed;
-  return _pd_store_commit (self, error);
-
-failed:
-  _pd_store_rollback (self);
-  return FALSE;
-}
-
-gboolean
-pd_store_set_status (PdStore     *self,
-                     gint64       id,
-                     PdStatus     status,
-                     const char  *actor,
-                     const char  *reason,
-                     GError     **error)
-{
-  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
-
-  if (status < 0 || status >= PD_N_STATUSES)
-    {
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("This status does not exist. Choose one from the list."));
-      return FALSE;
-    }
-
-  return set_status_checked (self, id, status, actor, reason, COUNTER, error);
-}
-
-gboolean
-pd_store_accept (PdStore     *self,
-                 gint64       id,
-                 const char  *accepted_by,
-                 GError     **error)
-{
-  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
-  g_return_val_if_fail (accepted_by != NULL && *accepted_by != '\0', FALSE);
-
-  return set_status_checked (self, id, PD_STATUS_ACCEPTED, accepted_by, NULL, INTAKE, error);
-}
-
-gboolean
-pd_store_apply_central_status (PdStore     *self,
-                               gint64       id,
-                               PdStatus     status,
-                               const char  *actor,
-                               const char  *reason,
-                               GError     **error)
-{
-  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
-  g_return_val_if_fail (pd_status_is_central (status), FALSE);
-
-  return set_status_checked (self, id, status, actor, reason, CENTRAL, error);
-}
-
-/* When the dossier @id left the station (sent, or confirmed by the central system), 0 if never. */
-static gboolean
-get_sent_at (PdStore  *self,
-             gint64    id,
-             gint64   *sent_at,
-             GError  **error)
-{
-  g_autoptr(PdStatement) stmt =
-    _pd_store_prepare (self,
-                       "SELECT coalesce (min (at), 0) FROM status_history WHERE dossier_id = ?"
-                       " AND status IN ('sent', 'received', 'processing', 'ready', 'rejected')", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return FALSE;
-    }
-  *sent_at = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
-
-gboolean
-pd_store_reopen (PdStore     *self,
-                 gint64       id,
-                 const char  *actor,
-                 const char  *reason,
-                 GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdDossier) dossier = NULL;
-  PdStatus status;
-
-  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
-    return FALSE;
-  dossier = _pd_store_load_dossier (self, id, error);
-  if (dossier == NULL)
-    goto failed;
-  status = pd_dossier_get_status (dossier);
-
-  switch ((int) status)
-    {
-    case PD_STATUS_REFUSED:
-      break;
-
-    case PD_STATUS_ACCEPTED:
-      if (!_pd_store_withdraw_packets (self, pd_dossier_get_uuid (dossier), actor, error))
-        goto failed;
-      break;
-
-    case PD_STATUS_SENT:
-    case PD_STATUS_RECEIVED:
-    case PD_STATUS_PROCESSING:
-    case PD_STATUS_READY:
-    case PD_STATUS_REJECTED:
-      {
-        gint64 sent_at = 0;
-        g_autoptr(GDateTime) when = NULL;
-        g_autofree char *date = NULL;
-
-        if (!get_sent_at (self, id, &sent_at, error))
-          goto failed;
-        when = g_date_time_new_from_unix_local (sent_at > 0 ? sent_at : pd_dossier_get_updated_at (dossier));
-        date = when != NULL ? g_date_time_format (when, "%d/%m/%Y") : g_strdup ("?");
-        /* Translators: %s is a date such as 23/11/2026. */
-        g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                     _("This application was already sent to the central system on %s, so it "
-                       "cannot be reopened here. Ask the central office to return it."), date);
-      }
-      goto failed;
-
-    default:
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("Only an accepted or refused application can be reopened. A draft or "
-                             "an application on hold is opened from the queue and changed there."));
-      goto failed;
-    }
-
-  if (!_pd_store_set_status_locked (self, id, PD_STATUS_DRAFT, actor, reason, error) ||
-      !_pd_store_audit_append (self, actor, "reopen", pd_dossier_get_uuid (dossier),
-                               pd_status_to_string (status), error))
-    goto failed;
-  return _pd_store_commit (self, error);
-
-failed:
-  _pd_store_rollback (self);
-  return FALSE;
-}
-
-static gpointer
-read_status_change (PdStore       *self,
-                    sqlite3_stmt  *stmt,
-                    gpointer       user_data,
-                    GError       **error)
-{
-  PdStatusChange *change = g_new0 (PdStatusChange, 1);
-
-  change->at = sqlite3_column_int64 (stmt, 0);
-  change->status = pd_status_from_string ((const char *) sqlite3_column_text (stmt, 1));
-  change->actor = pd_sqlite_column_dup (stmt, 2);
-  change->reason = pd_sqlite_column_dup (stmt, 3);
-  return change;
-}
-
-GPtrArray *
-pd_store_get_status_history (PdStore  *self,
-                             gint64    id,
-                             GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdStatement) stmt = NULL;
-
-  g_return_val_if_fail (PD_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  stmt = _pd_store_prepare_open (self,
-                                 "SELECT at, status, actor, reason FROM status_history WHERE dossier_id = ?"
-                                 " ORDER BY id", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return _pd_store_collect_rows (self, stmt, read_status_change, NULL,
-                                 (GDestroyNotify) pd_status_change_free, error);
-}
-
-gint64
-pd_store_add_attachment (PdStore     *self,
-                         gint64       dossier_id,
-                         const char  *kind,
-                         const char  *mime_type,
-                         GBytes      *data,
-                         const char  *actor,
-                         GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdDossier) dossier = NULL;
-  gint64 id;
-
-  g_return_val_if_fail (PD_IS_STORE (self), 0);
-  g_return_val_if_fail (kind != NULL, 0);
-  g_return_val_if_fail (data != NULL, 0);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !_pd_store_begin (self, error))
-    return 0;
-  dossier = _pd_store_load_dossier (self, dossier_id, error);
-  if (dossier == NULL)
-    goto failed;
-  if (pd_dossier_get_purged (dossier))
-    {
-      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                           _("The personal data of this application was deleted at the end "
-                             "of the retention period, so no document can be added to it. "
-                             "Start a new application instead."));
-      goto failed;
-    }
-  id = insert_attachment (self, dossier_id, pd_dossier_get_uuid (dossier), kind, mime_type,
-                          data, actor, error);
-  if (id == 0 || !_pd_store_commit (self, error))
-    goto failed;
-  return id;
-
-failed:
-  _pd_store_rollback (self);
-  return 0;
-}
-
-GBytes *
-pd_store_get_attachment (PdStore     *self,
-                         gint64       attachment_id,
-                         char       **kind,
-                         char       **mime_type,
-                         GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdStatement) stmt = NULL;
-  g_autofree char *ad = NULL;
-  GBytes *data;
-  int rc;
-
-  g_return_val_if_fail (PD_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  stmt = _pd_store_prepare_open (self,
-                                 "SELECT a.kind, a.mime_type, a.sealed, d.uuid FROM attachments a"
-                                 " JOIN dossiers d ON d.id = a.dossier_id WHERE a.id = ?", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, attachment_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
-                   _("The document was not found: it may have been replaced or deleted at "
-                     "the end of the retention period. Scan it again if it is still needed."));
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return NULL;
-    }
-
-  ad = _pd_store_attachment_ad ((const char *) sqlite3_column_text (stmt, 3),
-                                (const char *) sqlite3_column_text (stmt, 0));
-  data = pd_crypto_open (self->keys, sqlite3_column_blob (stmt, 2),
-                         sqlite3_column_bytes (stmt, 2), ad, NULL);
-  if (data == NULL)
-    {
-      _pd_store_set_unreadable_error (self, (const char *) sqlite3_column_text (stmt, 3), error);
-      return NULL;
-    }
-  if (kind)
-    *kind = pd_sqlite_column_dup (stmt, 0);
-  if (mime_type)
-    *mime_type = pd_sqlite_column_dup (stmt, 1);
-  return data;
-}
-
-GArray *
-pd_store_list_attachments (PdStore  *self,
-                           gint64    dossier_id,
-                           GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PdStatement) stmt = NULL;
-  g_autoptr(GArray) ids = NULL;
-  int rc;
-
-  g_return_val_if_fail (PD_IS_STORE (self), NULL);
-
-  locker = g_mutex_locker_new (&self->mutex);
-  stmt = _pd_store_prepare_open (self, "SELECT id FROM attachments WHERE dossier_id = ? ORDER BY id", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, dossier_id);
-  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _pd_store_set_db_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
 }

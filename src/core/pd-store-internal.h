@@ -135,6 +135,42 @@ PdDossier    *_pd_store_load_dossier         (PdStore     *self,
 gboolean      _pd_store_load_full            (PdStore    *self,
                                               PdDossier  *dossier,
                                               GError    **error);
+void          _pd_store_bind_int_or_null     (sqlite3_stmt *stmt,
+                                              int           index,
+                                              gint64        value);
+gboolean      _pd_store_insert_history       (PdStore     *self,
+                                              gint64       dossier_id,
+                                              gint64       at,
+                                              PdStatus     status,
+                                              const char  *actor,
+                                              const char  *reason,
+                                              GError     **error);
+gint64        _pd_store_insert_attachment    (PdStore     *self,
+                                              gint64       dossier_id,
+                                              const char  *uuid,
+                                              const char  *kind,
+                                              const char  *mime_type,
+                                              GBytes      *data,
+                                              const char  *actor,
+                                              GError     **error);
+gboolean      _pd_store_check_counter_change (PdStatus     from,
+                                              PdStatus     to,
+                                              GError     **error);
+
+/* What pd_store_save() does inside a transaction; the id, uuid and times reach the dossier
+ * only once the transaction has committed (_pd_store_saved_apply()). */
+typedef struct _PdStoreSaved PdStoreSaved;
+PdStoreSaved *_pd_store_save_locked          (PdStore     *self,
+                                              PdDossier   *dossier,
+                                              const char  *actor,
+                                              GError     **error);
+gint64        _pd_store_saved_get_id         (PdStoreSaved *saved);
+const char   *_pd_store_saved_get_uuid       (PdStoreSaved *saved);
+void          _pd_store_saved_apply          (PdStoreSaved *saved);
+void          _pd_store_saved_free           (PdStoreSaved *saved);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStoreSaved, _pd_store_saved_free)
+
+/* pd-store-counter.c */
 gboolean      _pd_store_set_status_locked    (PdStore     *self,
                                               gint64       id,
                                               PdStatus     status,
