@@ -130,8 +130,8 @@ gboolean       pd_store_outbox_apply       (PdStore              *self,
                                             GError              **error);
 
 /* The intake path's acceptance (a draft or on-hold application only), by @accepted_by:
- * called by pd_officer_accept() with the signed-in officer, and by the counter form once
- * the window's signed-in role may accept. Writes the packet as pd_store_set_status() did. */
+ * called by pd_officer_accept() with the signed-in officer; pd_store_take_in() follows the
+ * same rule for the intake (pd-intake.c). Writes the packet as pd_store_set_status() did. */
 gboolean       pd_store_accept             (PdStore           *self,
                                             gint64             id,
                                             const char        *accepted_by,
