@@ -1108,6 +1108,16 @@ pd_dossier_form_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   pd_scan_list_cancel (self->scans);
   g_clear_handle_id (&self->build_idle, g_source_remove);
+  /* The rows, the scans and the checklist outlive the page a little: nothing of the form is
+   * called back once it goes. */
+  for (guint f = 0; f < PD_N_FIELDS; f++)
+    if (self->rows[f] != NULL)
+      g_signal_handlers_disconnect_by_data (self->rows[f], self);
+  g_signal_handlers_disconnect_by_data (self->scans, self);
+  if (self->checklist != NULL)
+    g_signal_handlers_disconnect_by_data (self->checklist, self);
+  /* Owned by the page, which goes now. */
+  self->checklist = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_DOSSIER_FORM);
   /* The template's top box is not a bound child: it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
