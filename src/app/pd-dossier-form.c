@@ -1,68 +1,23 @@
-/* pd-dossier-form.c */
+/* pd-dossier-form.c: the declaration form (TK01/TK01a) and the intake fields of one application. */
 #define G_LOG_DOMAIN "pd-dossier-form"
 
 #include "config.h"
 
+#include <time.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "pd-dossier-form.h"
 #include "pd-format.h"
-#include "pd-photo-image.h"
+#include "pd-photo-row.h"
 #include "pd-cccd.h"
-#include "pd-calendar.h"
-#include "pd-accessible.h"
-#include "pd-required-documents.h"
+#include "pd-intake.h"
+#include "pd-field-row.h"
+#include "pd-paper-checklist.h"
+#include "pd-scan-list.h"
+#include "pd-set-aside-dialog.h"
 #include "pd-toast.h"
 #include "pd-validate.h"
-#include "pd-store-private.h"
-#include "capture/pd-sane.h"
-
-/* A scanned document waiting for the application to be saved, or one in the store. */
-typedef struct
-{
-  char   *kind;
-  char   *mime_type;
-  GBytes *data;       /* NULL once stored */
-  gsize   size;
-} Attachment;
-
-static void
-attachment_free (Attachment *attachment)
-{
-  g_free (attachment->kind);
-  g_free (attachment->mime_type);
-  g_clear_pointer (&attachment->data, g_bytes_unref);
-  g_free (attachment);
-}
-
-static Attachment *
-attachment_new (const char *kind,
-                const char *mime_type,
-                GBytes     *data,
-                gsize       size)
-{
-  Attachment *attachment = g_new0 (Attachment, 1);
-
-  attachment->kind = g_strdup (kind);
-  attachment->mime_type = g_strdup (mime_type);
-  attachment->data = data ? g_bytes_ref (data) : NULL;
-  attachment->size = size;
-  return attachment;
-}
-
-typedef struct
-{
-  GtkWidget     *row;          /* AdwEntryRow or AdwComboRow */
-  GtkWidget     *error_row;
-  GtkLabel      *error_label;
-  GtkStringList *labels;       /* combo rows: what the list shows */
-  GPtrArray     *values;       /* combo rows: the stored value of each item, NULL for none */
-  char          *model_key;    /* combo rows: what the list was built for (the province, for
-                                * communes), NULL when it must be built again */
-  char          *format_error; /* date rows: the text typed is not a date */
-  gboolean       left;         /* the user has left the field once: its errors show live */
-} FieldRow;
 
 struct _PdDossierForm
 {
@@ -79,31 +34,17 @@ struct _PdDossierForm
   PdMismatchPanel     *mismatch_panel;
 
   AdwPreferencesGroup *groups[PD_N_FIELD_GROUPS];
-  FieldRow             rows[PD_N_FIELDS];
+  PdFieldRow          *rows[PD_N_FIELDS];
 
-  AdwActionRow        *photo_row;
-  GtkPicture          *photo_thumbnail;
-  AdwPreferencesGroup *documents_group;
-  GPtrArray           *document_rows;   /* GtkWidget, the rows shown in documents_group */
-
-  /* The papers to check for the request (data/reference/required-documents.csv). */
-  AdwPreferencesGroup *required_group;
-  GPtrArray           *required_all;    /* PdRequiredDocument */
-  GPtrArray           *required_shown;  /* PdRequiredDocument, borrowed from required_all */
-  GPtrArray           *required_rows;   /* GtkWidget */
-  GHashTable          *required_ticks;  /* code -> 1 ticked, 2 unticked by the officer */
-  gboolean             id_card_seen;    /* an ID card was scanned for this application */
-  gboolean             declaration_seen; /* a signed declaration filled the form */
+  PdPhotoRow          *photo_row;
+  PdScanList          *scans;
+  PdPaperChecklist    *checklist;       /* NULL until the rows are built */
 
   PdRole               role;
   char                *actor;
-  PdCalendar          *calendar;
 
-  /* What saving adds to the store after the dossier itself. */
-  char                *photo_override;  /* the audit detail of an overridden photo, or NULL */
-  GPtrArray           *pending;         /* Attachment with data, waiting for the dossier's id */
-  GPtrArray           *stored;          /* Attachment without data, already in the store */
-  GCancellable        *attachments_cancellable;
+  /* The audit detail of an overridden photo, written when the application is saved. */
+  char                *photo_override;
 
   PdStore             *store;
   PdReference         *reference;
@@ -113,9 +54,6 @@ struct _PdDossierForm
   gboolean             busy;
   gboolean             built;
   guint                build_idle;
-  /* Non-zero while the form itself writes into its widgets, so that the change handlers do
-   * not take the form's own writes for the user's. */
-  guint                updating;
 };
 
 G_DEFINE_FINAL_TYPE (PdDossierForm, pd_dossier_form, GTK_TYPE_WIDGET)
@@ -130,9 +68,6 @@ enum {
   SAVED,
   N_SIGNALS
 };
-
-#define TICK_YES 1
-#define TICK_NO  2
 
 static void refresh_required (PdDossierForm *self);
 
@@ -152,32 +87,11 @@ static const PdFieldGroup group_order[] = {
   PD_FIELD_GROUP_INTAKE,
 };
 
-#define ROW_FIELD_KEY "pd-field"
-
-static PdField
-row_get_field (gpointer row)
-{
-  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), ROW_FIELD_KEY)) - 1;
-}
-
-static gboolean
-kind_is_combo (PdFieldKind kind)
-{
-  return kind == PD_FIELD_KIND_SEX || kind == PD_FIELD_KIND_CHOICE ||
-         kind == PD_FIELD_KIND_PROVINCE || kind == PD_FIELD_KIND_COMMUNE ||
-         kind == PD_FIELD_KIND_ETHNIC_GROUP;
-}
-
 static void
 get_today (GDate *today)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
   g_date_clear (today, 1);
-  g_date_set_dmy (today,
-                  (GDateDay) g_date_time_get_day_of_month (now),
-                  (GDateMonth) g_date_time_get_month (now),
-                  (GDateYear) g_date_time_get_year (now));
+  g_date_set_time_t (today, time (NULL));
 }
 
 static void
@@ -187,40 +101,14 @@ toast (PdDossierForm *self,
   pd_toast_show (GTK_WIDGET (self), adw_toast_new (message));
 }
 
-static void
-show_error (PdDossierForm *self,
-            PdField        field,
-            const char    *message)
-{
-  FieldRow *r = &self->rows[field];
-
-  if (message != NULL)
-    {
-      gtk_label_set_label (r->error_label, message);
-      gtk_widget_add_css_class (r->row, "error");
-      gtk_widget_set_visible (r->error_row, TRUE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (r->row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (r->row),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (r->row, "error");
-      gtk_widget_set_visible (r->error_row, FALSE);
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (r->row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (r->row), GTK_ACCESSIBLE_STATE_INVALID);
-    }
-}
-
 static char *
 field_message (PdDossierForm *self,
                PdField        field)
 {
   GDate today;
 
-  if (self->rows[field].format_error != NULL)
-    return g_strdup (self->rows[field].format_error);
+  if (pd_field_row_get_format_error (self->rows[field]) != NULL)
+    return g_strdup (pd_field_row_get_format_error (self->rows[field]));
   if (self->reference == NULL)
     return NULL;
   get_today (&today);
@@ -233,7 +121,7 @@ check_field (PdDossierForm *self,
 {
   g_autofree char *message = field_message (self, field);
 
-  show_error (self, field, message);
+  pd_field_row_show_error (self->rows[field], message);
 }
 
 static void
@@ -242,7 +130,7 @@ update_summary (PdDossierForm *self)
   guint n = 0;
 
   for (guint i = 0; i < PD_N_FIELDS; i++)
-    if (gtk_widget_get_visible (self->rows[i].error_row))
+    if (pd_field_row_get_has_error (self->rows[i]))
       n++;
 
   if (n == 0)
@@ -269,126 +157,15 @@ update_representative (PdDossierForm *self)
   if (!minor)
     for (guint i = 0; i < PD_N_FIELDS; i++)
       if (pd_field_get_info (i)->group == PD_FIELD_GROUP_REPRESENTATIVE)
-        show_error (self, i, NULL);
-}
-
-static void
-combo_select_value (PdDossierForm *self,
-                    PdField        field,
-                    const char    *value)
-{
-  FieldRow *r = &self->rows[field];
-  guint selected = 0;
-
-  for (guint i = 1; i < r->values->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (r->values, i), value) == 0)
-      {
-        selected = i;
-        break;
-      }
-
-  self->updating++;
-  adw_combo_row_set_selected (ADW_COMBO_ROW (r->row), selected);
-  self->updating--;
-}
-
-static void
-build_combo_model (PdDossierForm *self,
-                   PdField        field)
-{
-  const PdFieldInfo *info = pd_field_get_info (field);
-  FieldRow *r = &self->rows[field];
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  g_autoptr(GPtrArray) entries = NULL;
-
-  g_ptr_array_set_size (r->values, 0);
-
-  switch ((int) info->kind)
-    {
-    case PD_FIELD_KIND_SEX:
-    case PD_FIELD_KIND_CHOICE:
-      g_ptr_array_add (labels, (gpointer) _("Not chosen"));
-      g_ptr_array_add (r->values, NULL);
-      for (const PdFieldChoice *c = info->choices; c && c->value; c++)
-        {
-          g_ptr_array_add (labels, (gpointer) pd_field_choice_label (field, c->value));
-          g_ptr_array_add (r->values, g_strdup (c->value));
-        }
-      break;
-
-    case PD_FIELD_KIND_PROVINCE:
-    case PD_FIELD_KIND_ETHNIC_GROUP:
-    case PD_FIELD_KIND_COMMUNE:
-      {
-        PdReferenceTable table = PD_REFERENCE_PROVINCES;
-        const char *parent = NULL;
-
-        if (info->kind == PD_FIELD_KIND_ETHNIC_GROUP)
-          table = PD_REFERENCE_ETHNIC_GROUPS;
-        else if (info->kind == PD_FIELD_KIND_COMMUNE)
-          {
-            table = PD_REFERENCE_COMMUNES;
-            parent = pd_dossier_get_field (self->dossier, info->province);
-          }
-
-        if (info->kind == PD_FIELD_KIND_COMMUNE && parent == NULL)
-          g_ptr_array_add (labels, (gpointer) _("Choose the province first"));
-        else
-          g_ptr_array_add (labels, (gpointer) _("Not chosen"));
-        g_ptr_array_add (r->values, NULL);
-
-        if (self->reference != NULL && (info->kind != PD_FIELD_KIND_COMMUNE || parent != NULL))
-          {
-            entries = pd_reference_list (self->reference, table, parent);
-            for (guint i = 0; i < entries->len; i++)
-              {
-                const PdReferenceEntry *entry = g_ptr_array_index (entries, i);
-
-                g_ptr_array_add (labels, entry->name);
-                g_ptr_array_add (r->values, g_strdup (entry->code));
-              }
-          }
-      }
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  g_ptr_array_add (labels, NULL);
-
-  self->updating++;
-  g_clear_object (&r->labels);
-  r->labels = gtk_string_list_new ((const char * const *) labels->pdata);
-  adw_combo_row_set_model (ADW_COMBO_ROW (r->row), G_LIST_MODEL (r->labels));
-  self->updating--;
+        pd_field_row_show_error (self->rows[i], NULL);
 }
 
 static void
 fill_combo (PdDossierForm *self,
             PdField        field)
 {
-  const PdFieldInfo *info = pd_field_get_info (field);
-  FieldRow *r = &self->rows[field];
-  const char *value = pd_dossier_get_field (self->dossier, field);
-  g_autofree char *keep = g_strdup (value);
-  const char *key = "";
-
-  if (info->kind == PD_FIELD_KIND_COMMUNE && pd_dossier_get_field (self->dossier, info->province) != NULL)
-    key = pd_dossier_get_field (self->dossier, info->province);
-
-  /* Each application loaded refills every list; giving a combo row a new model costs its list
-   * view a rebuild, which made loading and clearing the form the main thread's largest work. */
-  if (g_strcmp0 (r->model_key, key) != 0)
-    {
-      g_free (r->model_key);
-      r->model_key = g_strdup (key);
-      build_combo_model (self, field);
-    }
-
-  combo_select_value (self, field, keep);
   /* A commune that is not in the newly chosen province is no longer an answer. */
-  if (adw_combo_row_get_selected (ADW_COMBO_ROW (r->row)) == 0 && keep != NULL)
+  if (!pd_field_row_fill_choices (self->rows[field], self->dossier, self->reference))
     pd_dossier_set_field (self->dossier, field, NULL);
 }
 
@@ -406,33 +183,12 @@ refill_communes (PdDossierForm *self,
     }
 }
 
-static void
-set_entry_text (PdDossierForm *self,
-                PdField        field,
-                const char    *value)
-{
-  const PdFieldInfo *info = pd_field_get_info (field);
-  g_autofree char *text = NULL;
-
-  if (info->kind == PD_FIELD_KIND_DATE)
-    text = pd_format_display_date (value);
-  else
-    text = g_strdup (value);
-
-  self->updating++;
-  gtk_editable_set_text (GTK_EDITABLE (self->rows[field].row), text ? text : "");
-  self->updating--;
-}
-
 /* Writes the dossier's value of @field into its widget. */
 static void
 load_field (PdDossierForm *self,
             PdField        field)
 {
-  if (kind_is_combo (pd_field_get_info (field)->kind))
-    combo_select_value (self, field, pd_dossier_get_field (self->dossier, field));
-  else
-    set_entry_text (self, field, pd_dossier_get_field (self->dossier, field));
+  pd_field_row_show_value (self->rows[field], pd_dossier_get_field (self->dossier, field));
 }
 
 static void
@@ -442,216 +198,62 @@ set_field_from_form (PdDossierForm *self,
 {
   pd_dossier_set_field (self->dossier, field, value);
   load_field (self, field);
-  if (self->rows[field].left)
+  if (pd_field_row_get_left (self->rows[field]))
     check_field (self, field);
 }
 
 static void
 fill_fee (PdDossierForm *self)
 {
-  const char *request = pd_dossier_get_field (self->dossier, PD_FIELD_REQUEST_TYPE);
-  g_autoptr(GPtrArray) fees = NULL;
-  const PdReferenceEntry *fee;
-  g_autofree char *amount = NULL;
-
-  if (self->reference == NULL || request == NULL)
-    return;
-
   /* The fee follows from the request; the officer can still correct it. */
-  fees = pd_reference_list (self->reference, PD_REFERENCE_FEES, request);
-  if (fees->len == 0)
+  if (!pd_intake_fill_fee (self->dossier, self->reference))
     return;
-  fee = g_ptr_array_index (fees, 0);
-  amount = g_strdup_printf ("%" G_GINT64_FORMAT, fee->amount);
-  set_field_from_form (self, PD_FIELD_FEE_CODE, fee->code);
-  set_field_from_form (self, PD_FIELD_FEE_AMOUNT, amount);
+  set_field_from_form (self, PD_FIELD_FEE_CODE, pd_dossier_get_field (self->dossier, PD_FIELD_FEE_CODE));
+  set_field_from_form (self, PD_FIELD_FEE_AMOUNT, pd_dossier_get_field (self->dossier, PD_FIELD_FEE_AMOUNT));
 }
 
 static void
-entry_changed_cb (GtkEditable   *editable,
-                  PdDossierForm *self)
+row_edited_cb (PdFieldRow    *row,
+               const char    *value,
+               PdDossierForm *self)
 {
-  PdField field = row_get_field (editable);
-  FieldRow *r = &self->rows[field];
-  g_autofree char *text = NULL;
+  PdField field = pd_field_row_get_field (row);
 
-  if (self->updating > 0)
-    return;
+  pd_dossier_set_field (self->dossier, field, value);
 
-  text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
-  g_clear_pointer (&r->format_error, g_free);
-
-  if (*text == '\0')
-    pd_dossier_set_field (self->dossier, field, NULL);
-  else if (pd_field_get_info (field)->kind == PD_FIELD_KIND_DATE)
+  if (pd_field_kind_is_choice (pd_field_get_info (field)->kind))
     {
-      g_autofree char *iso = pd_format_parse_date (text);
-
-      if (iso != NULL)
-        pd_dossier_set_field (self->dossier, field, iso);
-      else
+      if (pd_field_get_info (field)->kind == PD_FIELD_KIND_PROVINCE)
+        refill_communes (self, field);
+      else if (field == PD_FIELD_REQUEST_TYPE)
         {
-          /* Kept as typed so nothing is lost; saving is refused until it is a date. */
-          pd_dossier_set_field (self->dossier, field, text);
-          r->format_error = g_strdup (_("Type the date as day/month/year, for example 25/01/1990."));
+          fill_fee (self);
+          refresh_required (self);
         }
     }
   else
-    pd_dossier_set_field (self->dossier, field, text);
-
-  if (field == PD_FIELD_BIRTH_DATE)
-    update_representative (self);
-
-  /* Once a field has shown an error, it tells as soon as it is fixed; at an assisted-entry
-   * station it tells while typing. */
-  if (r->left || gtk_widget_get_visible (r->error_row) || self->role == PD_ROLE_VOLUNTEER)
     {
-      check_field (self, field);
-      update_summary (self);
+      if (field == PD_FIELD_BIRTH_DATE)
+        update_representative (self);
+      /* Once a field has shown an error, it tells as soon as it is fixed; at an
+       * assisted-entry station it tells while typing. */
+      if (!pd_field_row_get_left (row) && !pd_field_row_get_has_error (row) &&
+          self->role != PD_ROLE_VOLUNTEER)
+        return;
     }
-}
-
-static void
-combo_selected_cb (AdwComboRow   *combo,
-                   GParamSpec    *pspec,
-                   PdDossierForm *self)
-{
-  PdField field = row_get_field (combo);
-  FieldRow *r = &self->rows[field];
-  guint selected = adw_combo_row_get_selected (combo);
-  const char *value = NULL;
-
-  if (self->updating > 0)
-    return;
-
-  if (selected != GTK_INVALID_LIST_POSITION && selected < r->values->len)
-    value = g_ptr_array_index (r->values, selected);
-  pd_dossier_set_field (self->dossier, field, value);
-
-  if (pd_field_get_info (field)->kind == PD_FIELD_KIND_PROVINCE)
-    refill_communes (self, field);
-  else if (field == PD_FIELD_REQUEST_TYPE)
-    {
-      fill_fee (self);
-      refresh_required (self);
-    }
-
-  /* Choosing is finishing with the field. */
-  r->left = TRUE;
   check_field (self, field);
   update_summary (self);
 }
 
 static void
-field_leave_cb (GtkEventControllerFocus *controller,
-                PdDossierForm           *self)
+row_left_cb (PdFieldRow    *row,
+             PdDossierForm *self)
 {
-  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
-  PdField field = row_get_field (row);
-
   if (self->busy)
     return;
-  self->rows[field].left = TRUE;
-  check_field (self, field);
+  pd_field_row_set_left (row, TRUE);
+  check_field (self, pd_field_row_get_field (row));
   update_summary (self);
-}
-
-static void
-entry_activated_cb (AdwEntryRow   *row,
-                    PdDossierForm *self)
-{
-  /* Enter moves on, as in paper-form data entry; leaving the row checks it. */
-  gtk_widget_child_focus (GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (row))), GTK_DIR_TAB_FORWARD);
-}
-
-static GtkWidget *
-create_entry_row (PdDossierForm *self,
-                  PdField        field)
-{
-  const PdFieldInfo *info = pd_field_get_info (field);
-  GtkWidget *row = adw_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pd_field_get_label (field));
-  pd_accessible_label_entry_row (ADW_ENTRY_ROW (row));
-
-  switch ((int) info->kind)
-    {
-    case PD_FIELD_KIND_NAME:
-      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_NAME);
-      adw_entry_row_set_input_hints (ADW_ENTRY_ROW (row), GTK_INPUT_HINT_UPPERCASE_WORDS);
-      break;
-    case PD_FIELD_KIND_ID_NUMBER:
-    case PD_FIELD_KIND_NUMBER:
-      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_DIGITS);
-      break;
-    case PD_FIELD_KIND_PHONE:
-      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_PHONE);
-      break;
-    case PD_FIELD_KIND_EMAIL:
-      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_EMAIL);
-      break;
-    case PD_FIELD_KIND_DATE:
-      {
-        /* Translators: how to type a date in the form; keep the order day, month, year. */
-        GtkWidget *hint = gtk_label_new (_("DD/MM/YYYY"));
-
-        gtk_widget_add_css_class (hint, "dim-label");
-        gtk_widget_add_css_class (hint, "caption");
-        adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), hint);
-      }
-      break;
-    default:
-      break;
-    }
-
-  g_signal_connect (row, "changed", G_CALLBACK (entry_changed_cb), self);
-  g_signal_connect (row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
-  return row;
-}
-
-static GtkWidget *
-create_combo_row (PdDossierForm *self,
-                  PdField        field)
-{
-  GtkWidget *row = adw_combo_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pd_field_get_label (field));
-  /* Names of communes are long: below the title they are never cut. */
-  adw_combo_row_set_use_subtitle (ADW_COMBO_ROW (row), TRUE);
-  g_signal_connect (row, "notify::selected", G_CALLBACK (combo_selected_cb), self);
-  return row;
-}
-
-static GtkWidget *
-create_error_row (FieldRow *r)
-{
-  GtkWidget *row = adw_preferences_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_focusable (row, FALSE);
-  gtk_widget_add_css_class (row, "pd-field-error");
-
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_add_css_class (icon, "error");
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_add_css_class (label, "error");
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_visible (row, FALSE);
-
-  r->error_label = GTK_LABEL (label);
-  return row;
 }
 
 static void scroll_to_row (PdDossierForm *self,
@@ -665,164 +267,33 @@ show_for_role (PdDossierForm *self)
   gboolean volunteer = self->role == PD_ROLE_VOLUNTEER;
 
   gtk_widget_set_visible (GTK_WIDGET (self->documents_label), !volunteer);
-  if (self->required_group == NULL)
+  if (self->checklist == NULL)
     return;
   gtk_widget_set_visible (GTK_WIDGET (self->groups[PD_FIELD_GROUP_INTAKE]), !volunteer);
-  gtk_widget_set_visible (GTK_WIDGET (self->required_group), !volunteer);
+  gtk_widget_set_visible (GTK_WIDGET (self->checklist), !volunteer);
 }
 
 static void ensure_rows (PdDossierForm *self);
 
 /* The photo and the scanned documents */
 
-static const char *
-document_label (const char *kind)
-{
-  for (PdSaneDocument d = 0; d < PD_SANE_N_DOCUMENTS; d++)
-    if (g_strcmp0 (pd_sane_document_get_kind (d), kind) == 0)
-      return pd_sane_document_get_label (d);
-  return kind;
-}
-
 static void
 show_photo (PdDossierForm *self,
             GBytes        *jpeg)
 {
-  g_autoptr(GdkTexture) texture = NULL;
-
-  if (jpeg != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      /* The photo may come from the central system (a prepared declaration): read it with
-       * the photo checks' guarded reader, not gdk_texture_new_from_bytes(), which would decode
-       * any coding or claimed size on the UI thread. */
-      g_autoptr(GdkPixbuf) pixbuf = pd_photo_image_load_bytes (jpeg, &error);
-
-      if (pixbuf != NULL)
-        texture = gdk_texture_new_for_pixbuf (pixbuf);
-      else
-        g_warning ("Cannot show the photo: %s", error->message);
-    }
-  gtk_picture_set_paintable (self->photo_thumbnail, GDK_PAINTABLE (texture));
-  gtk_widget_set_visible (GTK_WIDGET (self->photo_thumbnail), texture != NULL);
-
-  if (texture == NULL)
-    adw_action_row_set_subtitle (self->photo_row, _("No photo yet: take it with the camera or import it from a file"));
-  else if (self->photo_override != NULL)
-    adw_action_row_set_subtitle (self->photo_row, _("Taken with failed checks overridden; the reason is recorded when the application is saved"));
-  else
-    adw_action_row_set_subtitle (self->photo_row, _("Meets the photo standard"));
-  refresh_required (self);
-}
-
-static void
-show_documents (PdDossierForm *self)
-{
-  GPtrArray *lists[] = { self->stored, self->pending };
-
-  for (guint i = 0; i < self->document_rows->len; i++)
-    adw_preferences_group_remove (self->documents_group, g_ptr_array_index (self->document_rows, i));
-  g_ptr_array_set_size (self->document_rows, 0);
-
-  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-    for (guint i = 0; i < lists[l]->len; i++)
-      {
-        const Attachment *a = g_ptr_array_index (lists[l], i);
-        GtkWidget *row = adw_action_row_new ();
-        g_autofree char *size = g_format_size (a->size);
-        g_autofree char *subtitle = NULL;
-
-        if (a->data != NULL)
-          /* Translators: %s is a file size such as "1.2 MB". */
-          subtitle = g_strdup_printf (_("%s, stored when the application is saved"), size);
-        else
-          subtitle = g_strdup_printf (_("%s, stored encrypted"), size);
-        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), document_label (a->kind));
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-        adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("x-office-document-symbolic"));
-        adw_preferences_group_add (self->documents_group, row);
-        g_ptr_array_add (self->document_rows, row);
-      }
-
-  if (self->document_rows->len == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No scanned documents"));
-      gtk_widget_add_css_class (row, "dim-label");
-      adw_preferences_group_add (self->documents_group, row);
-      g_ptr_array_add (self->document_rows, row);
-    }
+  pd_photo_row_show (self->photo_row, jpeg, self->photo_override != NULL);
   refresh_required (self);
 }
 
 /* The required documents */
 
-static gboolean
-has_attachment (PdDossierForm *self,
-                const char    *kind)
-{
-  GPtrArray *lists[] = { self->stored, self->pending };
-
-  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-    for (guint i = 0; i < lists[l]->len; i++)
-      if (g_strcmp0 (((Attachment *) g_ptr_array_index (lists[l], i))->kind, kind) == 0)
-        return TRUE;
-  return FALSE;
-}
-
-/* What the application itself shows of the paper. */
-static gboolean
-has_evidence (PdDossierForm            *self,
-              const PdRequiredDocument *document)
-{
-  const char *evidence = document->evidence;
-
-  if (g_str_equal (evidence, "declaration"))
-    return self->declaration_seen || pd_dossier_get_field (self->dossier, PD_FIELD_DECLARATION_CODE) != NULL;
-  if (g_str_equal (evidence, "id-card"))
-    return self->id_card_seen || has_attachment (self, "id-card-front");
-  if (g_str_equal (evidence, "photo"))
-    return pd_dossier_get_photo (self->dossier) != NULL ||
-           (self->photo_thumbnail != NULL && gtk_widget_get_visible (GTK_WIDGET (self->photo_thumbnail)));
-  if (g_str_equal (evidence, "passport"))
-    return has_attachment (self, "passport");
-  if (g_str_equal (evidence, "document"))
-    return has_attachment (self, "document");
-  return FALSE;
-}
-
-/* The photo is part of the application, taken at this desk: without it there is nothing to
- * tick, and with it nothing to untick. Papers the officer can see with their own eyes (an ID
- * card the reader failed on, an old passport, a birth certificate) stay tickable by hand. */
-static gboolean
-held_by_application (const PdRequiredDocument *document)
-{
-  return g_str_equal (document->evidence, "photo");
-}
-
-static gboolean
-is_ticked (PdDossierForm            *self,
-           const PdRequiredDocument *document)
-{
-  guint tick = GPOINTER_TO_UINT (g_hash_table_lookup (self->required_ticks, document->code));
-
-  if (tick != 0 && !held_by_application (document))
-    return tick == TICK_YES;
-  return has_evidence (self, document);
-}
-
 static void
 update_documents_label (PdDossierForm *self)
 {
-  guint n = self->required_shown ? self->required_shown->len : 0;
   guint n_ticked = 0;
+  guint n = self->checklist ? pd_paper_checklist_count (self->checklist, &n_ticked) : 0;
   g_autofree char *text = NULL;
 
-  for (guint i = 0; i < n; i++)
-    if (is_ticked (self, g_ptr_array_index (self->required_shown, i)))
-      n_ticked++;
   if (n == 0)
     text = g_strdup ("");
   else if (n_ticked == n)
@@ -838,130 +309,44 @@ update_documents_label (PdDossierForm *self)
 }
 
 static void
-required_toggled_cb (GtkCheckButton *check,
-                     PdDossierForm  *self)
-{
-  const char *code = g_object_get_data (G_OBJECT (check), "pd-code");
-
-  if (self->updating > 0)
-    return;
-  for (guint i = 0; i < self->required_shown->len; i++)
-    {
-      const PdRequiredDocument *document = g_ptr_array_index (self->required_shown, i);
-
-      if (g_str_equal (document->code, code) && held_by_application (document))
-        {
-          self->updating++;
-          gtk_check_button_set_active (check, has_evidence (self, document));
-          self->updating--;
-          return;
-        }
-    }
-  g_hash_table_insert (self->required_ticks, g_strdup (code),
-                       GUINT_TO_POINTER (gtk_check_button_get_active (check) ? TICK_YES : TICK_NO));
-  update_documents_label (self);
-}
-
-static void
 refresh_required (PdDossierForm *self)
 {
-  g_autoptr(GPtrArray) shown = NULL;
-  GDate today;
+  g_autoptr(GPtrArray) kinds = NULL;
 
-  if (self->required_group == NULL)
+  if (self->checklist == NULL)
     return;
-
-  for (guint i = 0; i < self->required_rows->len; i++)
-    adw_preferences_group_remove (self->required_group, g_ptr_array_index (self->required_rows, i));
-  g_ptr_array_set_size (self->required_rows, 0);
-
-  get_today (&today);
-  shown = pd_required_documents_filter (self->required_all,
-                                        pd_dossier_get_field (self->dossier, PD_FIELD_REQUEST_TYPE),
-                                        pd_dossier_is_minor_form (self->dossier, &today));
-  g_clear_pointer (&self->required_shown, g_ptr_array_unref);
-  self->required_shown = g_ptr_array_ref (shown);
-
-  self->updating++;
-  for (guint i = 0; i < shown->len; i++)
-    {
-      const PdRequiredDocument *document = g_ptr_array_index (shown, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *check = gtk_check_button_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), document->label);
-      if (has_evidence (self, document))
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Ticked from what was scanned or taken"));
-      else if (held_by_application (document))
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Take the photo (Ctrl+T): it ticks itself"));
-      gtk_widget_set_sensitive (check, !held_by_application (document));
-      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), is_ticked (self, document));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      document->label, -1);
-      g_object_set_data_full (G_OBJECT (check), "pd-code", g_strdup (document->code), g_free);
-      g_signal_connect (check, "toggled", G_CALLBACK (required_toggled_cb), self);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      adw_preferences_group_add (self->required_group, row);
-      g_ptr_array_add (self->required_rows, row);
-    }
-  self->updating--;
-
-  if (shown->len == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     self->required_all == NULL
-                                     ? _("The list of required documents cannot be read: reinstall Passdesk")
-                                     : _("Choose the request to see the documents to check"));
-      gtk_widget_add_css_class (row, "dim-label");
-      adw_preferences_group_add (self->required_group, row);
-      g_ptr_array_add (self->required_rows, row);
-    }
+  kinds = pd_scan_list_get_kinds (self->scans);
+  /* A stored photo shows in the thumbnail without being the dossier's. */
+  pd_paper_checklist_refresh (self->checklist, self->dossier, kinds,
+                              pd_photo_row_get_shown (self->photo_row));
   update_documents_label (self);
 }
 
 GPtrArray *
 pd_dossier_form_get_missing_documents (PdDossierForm *self)
 {
-  GPtrArray *missing = g_ptr_array_new_with_free_func (g_free);
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
 
-  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), missing);
-
-  for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
-    {
-      const PdRequiredDocument *document = g_ptr_array_index (self->required_shown, i);
-
-      if (!is_ticked (self, document))
-        g_ptr_array_add (missing, g_strdup (document->label));
-    }
-  return missing;
+  ensure_rows (self);
+  return pd_paper_checklist_get_missing (self->checklist);
 }
 
 GPtrArray *
 pd_dossier_form_get_required_checks (PdDossierForm *self)
 {
-  GPtrArray *checks = g_ptr_array_new ();
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
 
-  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), checks);
-
-  for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
-    {
-      GtkWidget *row = g_ptr_array_index (self->required_rows, i);
-      GtkWidget *check = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
-
-      g_ptr_array_add (checks, check);
-    }
-  return checks;
+  ensure_rows (self);
+  return pd_paper_checklist_get_checks (self->checklist);
 }
 
 void
 pd_dossier_form_note_id_card (PdDossierForm *self)
 {
   g_return_if_fail (PD_IS_DOSSIER_FORM (self));
-  self->id_card_seen = TRUE;
+
+  ensure_rows (self);
+  pd_paper_checklist_note_id_card (self->checklist);
   refresh_required (self);
 }
 
@@ -969,165 +354,25 @@ void
 pd_dossier_form_note_declaration (PdDossierForm *self)
 {
   g_return_if_fail (PD_IS_DOSSIER_FORM (self));
-  self->declaration_seen = TRUE;
+
+  ensure_rows (self);
+  pd_paper_checklist_note_declaration (self->checklist);
   refresh_required (self);
 }
 
-typedef struct
-{
-  GPtrArray *documents;   /* Attachment without data */
-  GBytes    *photo;
-} StoredAttachments;
-
 static void
-stored_attachments_free (StoredAttachments *stored)
+scans_changed_cb (PdDossierForm *self)
 {
-  g_clear_pointer (&stored->documents, g_ptr_array_unref);
-  g_clear_pointer (&stored->photo, g_bytes_unref);
-  g_free (stored);
+  refresh_required (self);
 }
 
 static void
-list_attachments_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
+stored_photo_cb (PdDossierForm *self,
+                 GBytes        *photo)
 {
-  PdStore *store = source_object;
-  gint64 id = *(gint64 *) task_data;
-  GError *error = NULL;
-  g_autoptr(GArray) ids = pd_store_list_attachments (store, id, &error);
-  StoredAttachments *stored;
-
-  if (ids == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  stored = g_new0 (StoredAttachments, 1);
-  stored->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
-  for (guint i = 0; i < ids->len; i++)
-    {
-      g_autofree char *kind = NULL;
-      g_autofree char *mime_type = NULL;
-      g_autoptr(GBytes) data = pd_store_get_attachment (store, g_array_index (ids, gint64, i),
-                                                        &kind, &mime_type, &error);
-
-      if (data == NULL)
-        {
-          stored_attachments_free (stored);
-          g_task_return_error (task, error);
-          return;
-        }
-      /* Oldest first: the last photo is the one in use. */
-      if (g_strcmp0 (kind, "photo") == 0)
-        {
-          g_clear_pointer (&stored->photo, g_bytes_unref);
-          stored->photo = g_steal_pointer (&data);
-        }
-      else
-        g_ptr_array_add (stored->documents, attachment_new (kind, mime_type, NULL, g_bytes_get_size (data)));
-    }
-  g_task_return_pointer (task, stored, (GDestroyNotify) stored_attachments_free);
-}
-
-static void
-list_attachments_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  PdDossierForm *self = user_data;
-  g_autoptr(GError) error = NULL;
-  StoredAttachments *stored = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (stored == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot list the scanned documents: %s"), error->message);
-
-      toast (self, message);
-      return;
-    }
-  g_ptr_array_set_size (self->stored, 0);
-  g_ptr_array_extend_and_steal (self->stored, g_steal_pointer (&stored->documents));
   /* A photo taken meanwhile wins over the stored one. */
   if (pd_dossier_get_photo (self->dossier) == NULL)
-    show_photo (self, stored->photo);
-  stored_attachments_free (stored);
-  show_documents (self);
-}
-
-static void
-list_attachments (PdDossierForm *self)
-{
-  g_autoptr(GTask) task = NULL;
-  gint64 *id;
-
-  g_cancellable_cancel (self->attachments_cancellable);
-  g_clear_object (&self->attachments_cancellable);
-  if (self->store == NULL || pd_dossier_get_id (self->dossier) == 0)
-    return;
-  self->attachments_cancellable = g_cancellable_new ();
-  id = g_new (gint64, 1);
-  *id = pd_dossier_get_id (self->dossier);
-  /* The form outlives the task: the cancellable is cancelled on dispose. */
-  task = g_task_new (self->store, self->attachments_cancellable, list_attachments_cb, self);
-  g_task_set_source_tag (task, list_attachments);
-  g_task_set_task_data (task, id, g_free);
-  g_task_run_in_thread (task, list_attachments_thread);
-}
-
-typedef struct
-{
-  gint64      dossier_id;
-  char       *actor;
-  Attachment *attachment;
-} AttachData;
-
-static void
-attach_data_free (AttachData *data)
-{
-  g_free (data->actor);
-  attachment_free (data->attachment);
-  g_free (data);
-}
-
-static void
-attach_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  AttachData *data = task_data;
-  GError *error = NULL;
-
-  if (pd_store_add_attachment (source_object, data->dossier_id, data->attachment->kind,
-                               data->attachment->mime_type, data->attachment->data, data->actor,
-                               &error) == 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-attach_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(PdDossierForm) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The scan was not stored: %s. Scan it again."), error->message);
-
-      toast (self, message);
-      return;
-    }
-  toast (self, _("Scanned document stored with the application"));
-  if (pd_dossier_get_id (self->dossier) == ((AttachData *) g_task_get_task_data (G_TASK (result)))->dossier_id)
-    list_attachments (self);
+    show_photo (self, photo);
 }
 
 void
@@ -1137,36 +382,16 @@ pd_dossier_form_add_attachment (PdDossierForm *self,
                                 GBytes        *data)
 {
   g_return_if_fail (PD_IS_DOSSIER_FORM (self));
-  g_return_if_fail (kind != NULL && mime_type != NULL && data != NULL);
 
   ensure_rows (self);
-
-  /* A new application has no id yet: the scan waits for the save. */
-  if (self->store == NULL || pd_dossier_get_id (self->dossier) == 0)
-    {
-      g_ptr_array_add (self->pending, attachment_new (kind, mime_type, data, g_bytes_get_size (data)));
-      show_documents (self);
-      return;
-    }
-
-  {
-    g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, attach_cb, g_object_ref (self));
-    AttachData *attach = g_new0 (AttachData, 1);
-
-    attach->dossier_id = pd_dossier_get_id (self->dossier);
-    attach->actor = g_strdup (g_get_user_name ());
-    attach->attachment = attachment_new (kind, mime_type, data, g_bytes_get_size (data));
-    g_task_set_source_tag (task, pd_dossier_form_add_attachment);
-    g_task_set_task_data (task, attach, (GDestroyNotify) attach_data_free);
-    g_task_run_in_thread (task, attach_thread);
-  }
+  pd_scan_list_add (self->scans, kind, mime_type, data);
 }
 
 guint
 pd_dossier_form_get_n_documents (PdDossierForm *self)
 {
   g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), 0);
-  return self->stored->len + self->pending->len;
+  return pd_scan_list_get_n_documents (self->scans);
 }
 
 void
@@ -1189,47 +414,19 @@ pd_dossier_form_get_photo_thumbnail (PdDossierForm *self)
 {
   g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
   ensure_rows (self);
-  return self->photo_thumbnail;
+  return pd_photo_row_get_thumbnail (self->photo_row);
 }
 
 static void
 build_attachment_rows (PdDossierForm *self)
 {
-  GtkWidget *button;
-
-  self->photo_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->photo_row), _("Photo"));
-  self->photo_thumbnail = GTK_PICTURE (gtk_picture_new ());
-  gtk_picture_set_can_shrink (self->photo_thumbnail, TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->photo_thumbnail), 40, 60);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->photo_thumbnail), 6);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->photo_thumbnail), 6);
-  gtk_picture_set_alternative_text (self->photo_thumbnail, _("The applicant’s photo"));
-  adw_action_row_add_prefix (self->photo_row, GTK_WIDGET (self->photo_thumbnail));
-  button = gtk_button_new_with_mnemonic (_("_Take Photo…"));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.photo");
-  gtk_widget_set_tooltip_text (button, _("Open the camera page (Ctrl+T)"));
-  adw_action_row_add_suffix (self->photo_row, button);
+  self->photo_row = pd_photo_row_new ();
   adw_preferences_group_add (self->groups[PD_FIELD_GROUP_PERSON], GTK_WIDGET (self->photo_row));
-
-  self->documents_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->documents_group, _("Scanned Documents"));
-  adw_preferences_group_set_description (self->documents_group,
-                                         _("ID card, old passport and other papers, stored encrypted with the application"));
-  button = gtk_button_new_with_mnemonic (_("_Attach Scan…"));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.attach-scan");
-  gtk_widget_set_tooltip_text (button, _("Scan a document with the scanner and attach it (Ctrl+D)"));
-  adw_preferences_group_set_header_suffix (self->documents_group, button);
-  adw_preferences_page_add (self->page, self->documents_group);
-
-  self->required_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->required_group, _("Required Documents"));
-  adw_preferences_group_set_description (self->required_group,
-                                         _("Tick each paper the applicant handed in or showed; "
-                                           "scanned papers, the ID card read and the photo tick themselves"));
-  adw_preferences_page_add (self->page, self->required_group);
+  adw_preferences_page_add (self->page, ADW_PREFERENCES_GROUP (self->scans));
+  self->checklist = pd_paper_checklist_new ();
+  g_signal_connect_object (self->checklist, "toggled", G_CALLBACK (update_documents_label), self,
+                           G_CONNECT_SWAPPED);
+  adw_preferences_page_add (self->page, ADW_PREFERENCES_GROUP (self->checklist));
 }
 
 
@@ -1248,26 +445,16 @@ build_rows (PdDossierForm *self)
       for (guint f = 0; f < PD_N_FIELDS; f++)
         {
           const PdFieldInfo *info = pd_field_get_info (f);
-          FieldRow *r = &self->rows[f];
-          GtkEventController *focus;
+          PdFieldRow *r;
 
           if (info->group != group)
             continue;
 
-          r->values = g_ptr_array_new_with_free_func (g_free);
-          r->row = kind_is_combo (info->kind) ? create_combo_row (self, f) : create_entry_row (self, f);
-          g_object_set_data (G_OBJECT (r->row), ROW_FIELD_KEY, GINT_TO_POINTER (f + 1));
-
-          focus = gtk_event_controller_focus_new ();
-          g_signal_connect (focus, "leave", G_CALLBACK (field_leave_cb), self);
-          gtk_widget_add_controller (r->row, focus);
-
-          r->error_row = create_error_row (r);
-          gtk_accessible_update_relation (GTK_ACCESSIBLE (r->row),
-                                          GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, r->error_label, NULL,
-                                          -1);
-          adw_preferences_group_add (pgroup, r->row);
-          adw_preferences_group_add (pgroup, r->error_row);
+          self->rows[f] = r = pd_field_row_new (f);
+          g_signal_connect_object (r, "edited", G_CALLBACK (row_edited_cb), self, 0);
+          g_signal_connect_object (r, "left", G_CALLBACK (row_left_cb), self, 0);
+          adw_preferences_group_add (pgroup, pd_field_row_get_widget (r));
+          adw_preferences_group_add (pgroup, pd_field_row_get_error_row (r));
         }
     }
 
@@ -1333,33 +520,28 @@ show_dossier (PdDossierForm *self,
 
   g_set_object (&self->dossier, dossier);
   pd_mismatch_panel_clear (self->mismatch_panel);
-  g_hash_table_remove_all (self->required_ticks);
-  self->id_card_seen = FALSE;
-  self->declaration_seen = FALSE;
+  pd_paper_checklist_reset (self->checklist);
 
   for (guint f = 0; f < PD_N_FIELDS; f++)
     {
-      FieldRow *r = &self->rows[f];
+      PdFieldRow *r = self->rows[f];
 
-      g_clear_pointer (&r->format_error, g_free);
-      r->left = FALSE;
-      gtk_widget_remove_css_class (r->row, "warning");
-      if (kind_is_combo (pd_field_get_info (f)->kind))
+      pd_field_row_clear_format_error (r);
+      pd_field_row_set_left (r, FALSE);
+      gtk_widget_remove_css_class (pd_field_row_get_widget (r), "warning");
+      if (pd_field_kind_is_choice (pd_field_get_info (f)->kind))
         fill_combo (self, f);
       else
         load_field (self, f);
-      show_error (self, f, NULL);
+      pd_field_row_show_error (self->rows[f], NULL);
     }
 
   update_representative (self);
   update_summary (self);
 
   g_clear_pointer (&self->photo_override, g_free);
-  g_ptr_array_set_size (self->pending, 0);
-  g_ptr_array_set_size (self->stored, 0);
   show_photo (self, pd_dossier_get_photo (dossier));
-  show_documents (self);
-  list_attachments (self);
+  pd_scan_list_show (self->scans, self->store, pd_dossier_get_id (dossier));
 }
 
 void
@@ -1425,7 +607,7 @@ pd_dossier_form_set_value (PdDossierForm *self,
   g_return_if_fail (field >= 0 && field < PD_N_FIELDS);
 
   ensure_rows (self);
-  g_clear_pointer (&self->rows[field].format_error, g_free);
+  pd_field_row_clear_format_error (self->rows[field]);
   set_field_from_form (self, field, value);
   /* A commune set before its province (the fields' order) is kept by the refill. */
   if (pd_field_get_info (field)->kind == PD_FIELD_KIND_PROVINCE)
@@ -1444,7 +626,7 @@ mismatch_resolved_cb (PdMismatchPanel *panel,
 {
   if (field < 0 || field >= PD_N_FIELDS)
     return;
-  gtk_widget_remove_css_class (self->rows[field].row, "warning");
+  gtk_widget_remove_css_class (pd_field_row_get_widget (self->rows[field]), "warning");
   if (use_document)
     pd_dossier_form_set_value (self, field, value);
 }
@@ -1459,12 +641,12 @@ pd_dossier_form_show_mismatches (PdDossierForm *self,
 
   ensure_rows (self);
   for (guint f = 0; f < PD_N_FIELDS; f++)
-    gtk_widget_remove_css_class (self->rows[f].row, "warning");
+    gtk_widget_remove_css_class (pd_field_row_get_widget (self->rows[f]), "warning");
   for (guint i = 0; i < mismatches->len; i++)
     {
       const PdCccdMismatch *m = g_ptr_array_index (mismatches, i);
 
-      gtk_widget_add_css_class (self->rows[m->field].row, "warning");
+      gtk_widget_add_css_class (pd_field_row_get_widget (self->rows[m->field]), "warning");
     }
   pd_mismatch_panel_set_mismatches (self->mismatch_panel, document, use_label, mismatches);
 }
@@ -1481,8 +663,8 @@ pd_dossier_form_focus_first (PdDossierForm *self)
 {
   g_return_if_fail (PD_IS_DOSSIER_FORM (self));
   ensure_rows (self);
-  gtk_widget_grab_focus (self->rows[PD_FIELD_FULL_NAME].row);
-  scroll_to_row (self, self->rows[PD_FIELD_FULL_NAME].row);
+  gtk_widget_grab_focus (pd_field_row_get_widget (self->rows[PD_FIELD_FULL_NAME]));
+  scroll_to_row (self, pd_field_row_get_widget (self->rows[PD_FIELD_FULL_NAME]));
 }
 
 void
@@ -1497,8 +679,8 @@ pd_dossier_form_set_store (PdDossierForm *self,
   g_set_object (&self->settings, settings);
   g_clear_object (&self->reference);
   self->reference = pd_store_get_reference (store);
-  for (guint f = 0; f < PD_N_FIELDS; f++)
-    g_clear_pointer (&self->rows[f].model_key, g_free);
+  for (guint f = 0; self->built && f < PD_N_FIELDS; f++)
+    pd_field_row_forget_choices (self->rows[f]);
   if (self->built)
     pd_dossier_form_clear (self);
   else if (self->build_idle == 0)
@@ -1528,7 +710,7 @@ pd_dossier_form_get_row (PdDossierForm *self,
   g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
   g_return_val_if_fail (field >= 0 && field < PD_N_FIELDS, NULL);
   ensure_rows (self);
-  return self->rows[field].row;
+  return pd_field_row_get_widget (self->rows[field]);
 }
 
 GtkLabel *
@@ -1538,7 +720,7 @@ pd_dossier_form_get_error_label (PdDossierForm *self,
   g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
   g_return_val_if_fail (field >= 0 && field < PD_N_FIELDS, NULL);
   ensure_rows (self);
-  return self->rows[field].error_label;
+  return pd_field_row_get_error_label (self->rows[field]);
 }
 
 static void
@@ -1563,98 +745,25 @@ set_busy (PdDossierForm *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
-typedef struct
-{
-  PdDossier *dossier;
-  char      *actor;
-  GPtrArray *pending;          /* Attachment */
-  char      *photo_override;
-  PdStatus   status;           /* what the application becomes once saved */
-  char      *reason;
-  guint      n_attached;       /* of @pending, stored before a failure */
-} SaveData;
-
-static void
-save_data_free (SaveData *data)
-{
-  g_clear_object (&data->dossier);
-  g_free (data->actor);
-  g_clear_pointer (&data->pending, g_ptr_array_unref);
-  g_free (data->photo_override);
-  g_free (data->reason);
-  g_free (data);
-}
-
-/* The dossier (with its photo), then the scans that waited for its id, then the audit rows,
- * which name the dossier by its uuid, then the status: accepting seals the packet with all
- * the rest in it. */
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  PdStore *store = source_object;
-  SaveData *data = task_data;
-  GError *error = NULL;
-
-  if (!pd_store_save (store, data->dossier, data->actor, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  for (; data->n_attached < data->pending->len; data->n_attached++)
-    {
-      const Attachment *a = g_ptr_array_index (data->pending, data->n_attached);
-
-      if (pd_store_add_attachment (store, pd_dossier_get_id (data->dossier), a->kind, a->mime_type,
-                                   a->data, data->actor, &error) == 0)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-  if (data->photo_override != NULL &&
-      !pd_store_audit (store, data->actor, "photo-override", pd_dossier_get_uuid (data->dossier),
-                       data->photo_override, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* Acceptance is the intake path's: accept_action() checked the signed-in role. */
-  if (data->status == PD_STATUS_ACCEPTED
-      ? !pd_store_accept (store, pd_dossier_get_id (data->dossier),
-                          data->actor, &error)
-      : !pd_store_set_status (store, pd_dossier_get_id (data->dossier), data->status, data->actor,
-                              data->reason, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
 static void
 save_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(PdDossierForm) self = user_data;
+  PdIntake *intake = PD_INTAKE (object);
   g_autoptr(GError) error = NULL;
   g_autoptr(PdDossier) saved = NULL;
   g_autofree char *message = NULL;
-  SaveData *data = g_task_get_task_data (G_TASK (result));
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_get_source_tag (G_TASK (result)) == pd_intake_accept_async)
+    saved = pd_intake_accept_finish (intake, result, &error);
+  else
+    saved = pd_intake_set_aside_finish (intake, result, &error);
+  if (saved == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      /* What was stored before the failure is not stored twice at the next try. */
-      if (data->n_attached > 0)
-        {
-          g_ptr_array_remove_range (self->pending, 0, MIN (data->n_attached, self->pending->len));
-          show_documents (self);
-        }
       set_busy (self, FALSE);
       pd_dossier_form_focus_first (self);
       g_warning ("Cannot save the application: %s", error->message);
@@ -1664,10 +773,7 @@ save_cb (GObject      *object,
     }
 
   set_busy (self, FALSE);
-  saved = g_object_ref (self->dossier);
-  pd_dossier_set_status (saved, data->status);
-  pd_dossier_set_status_reason (saved, data->reason);
-  switch ((int) data->status)
+  switch ((int) pd_dossier_get_status (saved))
     {
     case PD_STATUS_ACCEPTED:
       {
@@ -1696,31 +802,26 @@ save_cb (GObject      *object,
   g_signal_emit (self, signals[SAVED], 0, saved);
 }
 
+/* The application as the form holds it, with its waiting scans and what it shows of its
+ * papers, taken in by the core in one transaction. */
 static void
 start_save (PdDossierForm *self,
             PdStatus       status,
             const char    *reason)
 {
-  g_autoptr(GTask) task = g_task_new (self->store, self->cancellable, save_cb, g_object_ref (self));
-  SaveData *data = g_new0 (SaveData, 1);
+  g_autoptr(PdIntake) intake = pd_intake_new (self->store, self->dossier);
+  PdPaperEvidence evidence;
 
   set_busy (self, TRUE);
-  data->dossier = g_object_ref (self->dossier);
-  data->actor = g_strdup (self->actor != NULL ? self->actor : g_get_user_name ());
-  /* A copy: a scan may be added while the worker stores these. */
-  data->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
-  for (guint i = 0; i < self->pending->len; i++)
-    {
-      const Attachment *a = g_ptr_array_index (self->pending, i);
-
-      g_ptr_array_add (data->pending, attachment_new (a->kind, a->mime_type, a->data, a->size));
-    }
-  data->photo_override = g_strdup (self->photo_override);
-  data->status = status;
-  data->reason = g_strdup (reason);
-  g_task_set_source_tag (task, start_save);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_task_run_in_thread (task, save_thread);
+  pd_scan_list_add_pending_to (self->scans, intake);
+  pd_intake_set_photo_override (intake, self->photo_override);
+  pd_paper_checklist_get_evidence (self->checklist, &evidence);
+  pd_intake_set_evidence (intake, &evidence);
+  if (status == PD_STATUS_ACCEPTED)
+    pd_intake_accept_async (intake, self->role, self->actor, self->cancellable, save_cb, g_object_ref (self));
+  else
+    pd_intake_set_aside_async (intake, status, reason, self->role, self->actor, self->cancellable,
+                               save_cb, g_object_ref (self));
 }
 
 /* The page scrolls to a focused row only when it is reached by keyboard: bring it in view. */
@@ -1750,7 +851,9 @@ scroll_to_row (PdDossierForm *self,
 void
 pd_dossier_form_accept (PdDossierForm *self)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
   gboolean has_error[PD_N_FIELDS] = { FALSE, };
   GtkWidget *first = NULL;
   guint n_errors = 0;
@@ -1762,11 +865,9 @@ pd_dossier_form_accept (PdDossierForm *self)
     return;
   ensure_rows (self);
 
-  if (!pd_role_may_accept (self->role))
+  if (!pd_intake_check_role (self->role, PD_STATUS_ACCEPTED, &error))
     {
-      toast (self, self->role == PD_ROLE_VOLUNTEER
-                   ? _("Not accepted: a volunteer prepares the declaration and photo; an officer at the counter accepts it. Print the declaration slip for the applicant.")
-                   : _("Not accepted: sign in as an officer to accept applications."));
+      toast (self, error->message);
       return;
     }
 
@@ -1774,7 +875,7 @@ pd_dossier_form_accept (PdDossierForm *self)
     {
       toast (self, _("Not saved: for each difference shown at the top, keep the declared value or use the scanned one."));
       gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (
-                                  GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (self->rows[0].row, GTK_TYPE_SCROLLED_WINDOW))), 0.0);
+                                  GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (pd_field_row_get_widget (self->rows[0]), GTK_TYPE_SCROLLED_WINDOW))), 0.0);
       return;
     }
 
@@ -1783,10 +884,10 @@ pd_dossier_form_accept (PdDossierForm *self)
 
   for (guint f = 0; f < PD_N_FIELDS; f++)
     {
-      self->rows[f].left = TRUE;
-      if (self->rows[f].format_error != NULL)
+      pd_field_row_set_left (self->rows[f], TRUE);
+      if (pd_field_row_get_format_error (self->rows[f]) != NULL)
         {
-          show_error (self, f, self->rows[f].format_error);
+          pd_field_row_show_error (self->rows[f], pd_field_row_get_format_error (self->rows[f]));
           has_error[f] = TRUE;
         }
     }
@@ -1796,7 +897,7 @@ pd_dossier_form_accept (PdDossierForm *self)
 
       if (e->field < 0 || e->field >= PD_N_FIELDS || has_error[e->field])
         continue;
-      show_error (self, e->field, e->message);
+      pd_field_row_show_error (self->rows[e->field], e->message);
       has_error[e->field] = TRUE;
     }
 
@@ -1806,12 +907,12 @@ pd_dossier_form_accept (PdDossierForm *self)
         if (pd_field_get_info (f)->group != group_order[g])
           continue;
         if (!has_error[f])
-          show_error (self, f, NULL);
+          pd_field_row_show_error (self->rows[f], NULL);
         else
           {
             n_errors++;
             if (first == NULL)
-              first = self->rows[f].row;
+              first = pd_field_row_get_widget (self->rows[f]);
           }
       }
   update_summary (self);
@@ -1830,55 +931,30 @@ pd_dossier_form_accept (PdDossierForm *self)
     }
 
   /* Every paper of the request is seen before the application leaves the counter; one that
-   * is still to come puts it on hold instead. */
-  {
-    g_autoptr(GString) missing = NULL;
+   * is still to come puts it on hold instead. The core checks again as it accepts. */
+  missing = pd_dossier_form_get_missing_documents (self);
+  if (missing->len > 0)
+    {
+      g_autofree char *list = NULL;
+      g_autofree char *message = NULL;
+      AdwToast *notice;
 
-    for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
-      {
-        const PdRequiredDocument *document = g_ptr_array_index (self->required_shown, i);
+      g_ptr_array_add (missing, NULL);
+      list = g_strjoinv ("; ", (char **) missing->pdata);
+      /* Translators: %s lists the papers not ticked, separated by semicolons. */
+      message = g_strdup_printf (_("Not accepted, still missing: %s. Tick each paper once checked, "
+                                   "or put the application on hold (Ctrl+H) until it is brought."),
+                                 list);
+      notice = adw_toast_new (message);
+      adw_toast_set_button_label (notice, _("Put on _Hold"));
+      adw_toast_set_action_name (notice, "win.hold");
+      pd_toast_show (GTK_WIDGET (self), notice);
+      gtk_widget_activate_action (GTK_WIDGET (self), "form.documents", NULL);
+      return;
+    }
 
-        if (is_ticked (self, document))
-          continue;
-        if (missing == NULL)
-          missing = g_string_new (NULL);
-        else
-          g_string_append (missing, "; ");
-        g_string_append (missing, document->label);
-      }
-    if (missing != NULL)
-      {
-        g_autofree char *message = NULL;
-        AdwToast *notice;
-
-        /* Translators: %s lists the papers not ticked, separated by semicolons. */
-        message = g_strdup_printf (_("Not accepted, still missing: %s. Tick each paper once checked, "
-                                     "or put the application on hold (Ctrl+H) until it is brought."),
-                                   missing->str);
-        notice = adw_toast_new (message);
-        adw_toast_set_button_label (notice, _("Put on _Hold"));
-        adw_toast_set_action_name (notice, "win.hold");
-        pd_toast_show (GTK_WIDGET (self), notice);
-        gtk_widget_activate_action (GTK_WIDGET (self), "form.documents", NULL);
-        return;
-      }
-  }
-
-  /* Checked at the counter with the applicant present: it goes to the outbox. */
-  if (pd_dossier_get_field (self->dossier, PD_FIELD_FEE_CODE) == NULL)
-    fill_fee (self);
-  {
-    GDate ready;
-    char iso[16];
-
-    ready = pd_calendar_get_ready_date (self->calendar, &today, PD_PROCESSING_PROVINCIAL);
-    g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &ready);
-    set_field_from_form (self, PD_FIELD_APPOINTMENT_DATE, iso);
-  }
-  /* The officer signed in accepts and signs the slip, not the desk computer's shared account
-   * (nor whoever was signed in when the form was opened). */
-  if (self->actor != NULL)
-    set_field_from_form (self, PD_FIELD_OFFICER, self->actor);
+  /* Checked at the counter with the applicant present: the core fills the fee, the ready date
+   * and the officer, and it goes to the outbox. */
   start_save (self, PD_STATUS_ACCEPTED, NULL);
 }
 
@@ -1896,6 +972,7 @@ pd_dossier_form_set_aside (PdDossierForm *self,
                            const char    *reason)
 {
   g_autofree char *clean = g_strstrip (g_strdup (reason ? reason : ""));
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), FALSE);
   g_return_val_if_fail (status == PD_STATUS_ON_HOLD || status == PD_STATUS_REFUSED, FALSE);
@@ -1903,9 +980,9 @@ pd_dossier_form_set_aside (PdDossierForm *self,
   if (self->busy || self->store == NULL)
     return FALSE;
   ensure_rows (self);
-  if (self->role == PD_ROLE_VOLUNTEER)
+  if (!pd_intake_check_role (self->role, status, &error))
     {
-      toast (self, _("A volunteer does not keep applications: print the declaration slip for the counter."));
+      toast (self, error->message);
       return FALSE;
     }
   if (pd_dossier_form_is_blank (self))
@@ -1913,9 +990,9 @@ pd_dossier_form_set_aside (PdDossierForm *self,
       toast (self, _("Nothing to set aside: the form is empty."));
       return FALSE;
     }
-  if (status == PD_STATUS_REFUSED && *clean == '\0')
+  if (!pd_intake_check_reason (status, clean, &error))
     {
-      toast (self, _("Not refused: write the reason, the applicant and the history need it."));
+      toast (self, error->message);
       return FALSE;
     }
   start_save (self, status, *clean != '\0' ? clean : NULL);
@@ -1923,38 +1000,11 @@ pd_dossier_form_set_aside (PdDossierForm *self,
 }
 
 static void
-set_aside_response_cb (AdwMessageDialog *dialog,
-                       const char       *response,
-                       PdDossierForm    *self)
+set_aside_chosen_cb (PdDossierForm *self,
+                     int            status,
+                     const char    *reason)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-
-  if (g_str_equal (response, "hold"))
-    pd_dossier_form_set_aside (self, PD_STATUS_ON_HOLD, gtk_editable_get_text (entry));
-  else if (g_str_equal (response, "refuse"))
-    pd_dossier_form_set_aside (self, PD_STATUS_REFUSED, gtk_editable_get_text (entry));
-}
-
-static void
-entry_activate_response_cb (GtkEntry         *entry,
-                            AdwMessageDialog *dialog)
-{
-  const char *response = adw_message_dialog_get_default_response (dialog);
-
-  if (adw_message_dialog_get_response_enabled (dialog, response))
-    {
-      adw_message_dialog_response (dialog, response);
-      gtk_window_destroy (GTK_WINDOW (dialog));
-    }
-}
-
-static void
-refuse_reason_changed_cb (GtkEditable      *entry,
-                          AdwMessageDialog *dialog)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  adw_message_dialog_set_response_enabled (dialog, "refuse", *text != '\0');
+  pd_dossier_form_set_aside (self, status, reason);
 }
 
 static void
@@ -1963,42 +1013,19 @@ set_aside_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   PdDossierForm *self = PD_DOSSIER_FORM (widget);
-  gboolean refuse = g_str_equal (action_name, "form.refuse");
-  GtkWidget *dialog, *entry;
+  PdSetAsideDialog *dialog;
 
   if (self->busy || self->store == NULL || pd_dossier_form_is_blank (self))
     {
       toast (self, _("Nothing to set aside: the form is empty."));
       return;
     }
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   refuse ? _("Refuse the Application?") : _("Put the Application on Hold?"),
-                                   refuse ? _("The applicant is told why. The reason goes into the "
-                                              "application’s history.")
-                                          : _("The application waits in the queue until it is opened "
-                                              "again, for example when the applicant brings a missing paper."));
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), refuse ? _("Reason (required)") : _("Reason (optional)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  refuse ? _("Reason for the refusal") : _("Reason for the hold"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    refuse ? "refuse" : "hold", refuse ? _("_Refuse") : _("_Hold"),
-                                    NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), refuse ? "refuse" : "hold");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  if (refuse)
-    {
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "refuse", ADW_RESPONSE_DESTRUCTIVE);
-      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "refuse", FALSE);
-      g_signal_connect_object (entry, "changed", G_CALLBACK (refuse_reason_changed_cb), dialog, 0);
-    }
-  g_signal_connect_object (entry, "activate", G_CALLBACK (entry_activate_response_cb), dialog, 0);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (set_aside_response_cb), self, 0);
+  dialog = pd_set_aside_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                    g_str_equal (action_name, "form.refuse") ? PD_STATUS_REFUSED
+                                                                              : PD_STATUS_ON_HOLD);
+  g_signal_connect_object (dialog, "chosen", G_CALLBACK (set_aside_chosen_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
+  gtk_widget_grab_focus (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)));
 }
 
 void
@@ -2023,21 +1050,9 @@ pd_dossier_form_set_role (PdDossierForm *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.hold", role != PD_ROLE_VOLUNTEER);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.refuse", role != PD_ROLE_VOLUNTEER);
   show_for_role (self);
+  /* Larger rows for the citizen reading along (ui/style.css). */
   if (role == PD_ROLE_VOLUNTEER)
-    {
-      static GtkCssProvider *provider;
-
-      if (provider == NULL)
-        {
-          provider = gtk_css_provider_new ();
-          gtk_css_provider_load_from_data (provider,
-                                           ".pd-assisted row { font-size: 1.2em; min-height: 60px; }", -1);
-          gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
-                                                      GTK_STYLE_PROVIDER (provider),
-                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-        }
-      gtk_widget_add_css_class (GTK_WIDGET (self), "pd-assisted");
-    }
+    gtk_widget_add_css_class (GTK_WIDGET (self), "pd-assisted");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "pd-assisted");
 }
@@ -2056,17 +1071,10 @@ documents_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   PdDossierForm *self = PD_DOSSIER_FORM (widget);
-  GtkWidget *target = NULL;
+  GtkWidget *target;
 
   ensure_rows (self);
-  for (guint i = 0; self->required_shown != NULL && i < self->required_shown->len; i++)
-    if (!is_ticked (self, g_ptr_array_index (self->required_shown, i)))
-      {
-        target = g_ptr_array_index (self->required_rows, i);
-        break;
-      }
-  if (target == NULL && self->required_rows->len > 0)
-    target = g_ptr_array_index (self->required_rows, 0);
+  target = pd_paper_checklist_get_first_unticked_row (self->checklist);
   if (target == NULL)
     return;
   gtk_widget_grab_focus (target);
@@ -2098,8 +1106,18 @@ pd_dossier_form_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->attachments_cancellable);
+  pd_scan_list_cancel (self->scans);
   g_clear_handle_id (&self->build_idle, g_source_remove);
+  /* The rows, the scans and the checklist outlive the page a little: nothing of the form is
+   * called back once it goes. */
+  for (guint f = 0; f < PD_N_FIELDS; f++)
+    if (self->rows[f] != NULL)
+      g_signal_handlers_disconnect_by_data (self->rows[f], self);
+  g_signal_handlers_disconnect_by_data (self->scans, self);
+  if (self->checklist != NULL)
+    g_signal_handlers_disconnect_by_data (self->checklist, self);
+  /* Owned by the page, which goes now. */
+  self->checklist = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), PD_TYPE_DOSSIER_FORM);
   /* The template's top box is not a bound child: it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -2114,24 +1132,11 @@ pd_dossier_form_finalize (GObject *object)
   PdDossierForm *self = PD_DOSSIER_FORM (object);
 
   for (guint f = 0; f < PD_N_FIELDS; f++)
-    {
-      g_clear_object (&self->rows[f].labels);
-      g_clear_pointer (&self->rows[f].values, g_ptr_array_unref);
-      g_clear_pointer (&self->rows[f].model_key, g_free);
-      g_clear_pointer (&self->rows[f].format_error, g_free);
-    }
+    g_clear_object (&self->rows[f]);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->attachments_cancellable);
   g_clear_pointer (&self->photo_override, g_free);
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
-  g_clear_pointer (&self->stored, g_ptr_array_unref);
-  g_clear_pointer (&self->document_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->required_all, g_ptr_array_unref);
-  g_clear_pointer (&self->required_shown, g_ptr_array_unref);
-  g_clear_pointer (&self->required_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->required_ticks, g_hash_table_unref);
+  g_clear_object (&self->scans);
   g_clear_pointer (&self->actor, g_free);
-  g_clear_object (&self->calendar);
   g_clear_object (&self->dossier);
   g_clear_object (&self->reference);
   g_clear_object (&self->settings);
@@ -2207,27 +1212,12 @@ pd_dossier_form_init (PdDossierForm *self)
 
   self->cancellable = g_cancellable_new ();
   self->dossier = pd_dossier_new ();
-  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
-  self->stored = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
-  self->document_rows = g_ptr_array_new ();
-  self->required_rows = g_ptr_array_new ();
-  self->required_ticks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* A station that is not enrolled has no sign-in: it is a counter of its own. */
   self->role = PD_ROLE_OFFICER;
-  {
-    g_autoptr(GError) documents_error = NULL;
-    g_autoptr(GError) calendar_error = NULL;
-
-    self->required_all = pd_required_documents_load_default (&documents_error);
-    if (self->required_all == NULL)
-      g_warning ("Cannot read the required documents: %s", documents_error->message);
-    self->calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), &calendar_error);
-    if (self->calendar == NULL)
-      {
-        g_warning ("Cannot read the calendar, counting weekends only: %s", calendar_error->message);
-        self->calendar = pd_calendar_new ();
-      }
-  }
+  /* Made now, shown with the rows: a scan may come before them. */
+  self->scans = g_object_ref_sink (pd_scan_list_new ());
+  g_signal_connect_object (self->scans, "changed", G_CALLBACK (scans_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scans, "photo-loaded", G_CALLBACK (stored_photo_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", FALSE);
   g_signal_connect_object (self->mismatch_panel, "resolved", G_CALLBACK (mismatch_resolved_cb), self, 0);
 }

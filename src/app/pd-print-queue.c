@@ -141,7 +141,6 @@ pd_print_queue_print (PdPrintQueue           *self,
 gboolean
 pd_print_queue_print_papers (PdPrintQueue *self,
                              PdStore      *store,
-                             GSettings    *settings,
                              PdDossier    *dossier,
                              GError      **error)
 {
@@ -151,8 +150,6 @@ pd_print_queue_print_papers (PdPrintQueue *self,
   g_autoptr(PdPrintDocument) receipt = NULL;
   g_autofree char *office_name = pd_store_get_setting (store, PD_DEVICE_SETTING_OFFICE_NAME);
   g_autofree char *office_address = pd_store_get_setting (store, PD_DEVICE_SETTING_OFFICE_ADDRESS);
-  g_autofree char *office_code = g_settings_get_string (settings, "office-code");
-  g_autofree char *number = NULL;
   g_autofree char *slip_file = NULL;
   g_autofree char *receipt_file = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -175,10 +172,9 @@ pd_print_queue_print_papers (PdPrintQueue *self,
                                                PD_PROCESSING_PROVINCIAL, &today, error);
   if (slip == NULL)
     return FALSE;
-  /* The receipt's number: the office, the day and the application, unique in the office. */
-  number = g_strdup_printf ("%s-%s-%" G_GINT64_FORMAT, *office_code ? office_code : "PD",
-                            g_date_time_format (now, "%Y%m%d"), pd_dossier_get_id (dossier));
-  receipt = pd_print_fee_receipt_new_for_dossier (dossier, reference, &office, number, &today, error);
+  /* The receipt's number was given in the acceptance's transaction (pd-intake.c). */
+  receipt = pd_print_fee_receipt_new_for_dossier (dossier, reference, &office,
+                                                  pd_dossier_get_receipt_number (dossier), &today, error);
   if (receipt == NULL)
     return FALSE;
 

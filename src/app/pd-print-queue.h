@@ -57,7 +57,6 @@ void          pd_print_queue_print          (PdPrintQueue           *self,
  * when they cannot be made; nothing is printed then. */
 gboolean      pd_print_queue_print_papers   (PdPrintQueue           *self,
                                              PdStore                *store,
-                                             GSettings              *settings,
                                              PdDossier              *dossier,
                                              GError                **error);
 

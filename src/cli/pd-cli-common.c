@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "pd-cli.h"
+#include "pd-intake.h"
 
 char *
 pd_cli_get_default_db_path (void)
@@ -64,11 +65,38 @@ pd_cli_open_store (PdCli *cli)
   return PD_CLI_EXIT_OK;
 }
 
+void
+pd_cli_wait_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  PdCliWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  if (wait->loop != NULL)
+    g_main_loop_quit (wait->loop);
+}
+
+GAsyncResult *
+pd_cli_wait_run (PdCliWait *wait)
+{
+  if (wait->result == NULL)
+    {
+      wait->loop = g_main_loop_new (NULL, FALSE);
+      g_main_loop_run (wait->loop);
+      g_clear_pointer (&wait->loop, g_main_loop_unref);
+    }
+  return g_steal_pointer (&wait->result);
+}
+
 PdCliExit
 pd_cli_exit_code_for_error (const GError *error)
 {
   if (error->domain == PD_STORE_ERROR &&
       (error->code == PD_STORE_ERROR_NOT_FOUND || error->code == PD_STORE_ERROR_INVALID))
+    return PD_CLI_EXIT_INVALID;
+  /* The application breaks a rule of the counter (pd-intake.h). */
+  if (error->domain == PD_INTAKE_ERROR)
     return PD_CLI_EXIT_INVALID;
 
   return PD_CLI_EXIT_UNUSABLE;

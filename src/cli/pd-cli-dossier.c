@@ -8,6 +8,7 @@
 #include <gio/gunixinputstream.h>
 
 #include "pd-cli.h"
+#include "pd-intake.h"
 #include "pd-json.h"
 #include "pd-validate.h"
 
@@ -541,7 +542,26 @@ run_set_status (PdCli *cli)
   dossier = pd_cli_get_dossier (cli, cli->args[0], &error);
   if (dossier == NULL)
     return pd_cli_fail_error (error, NULL);
-  if (!pd_store_set_status (cli->store, pd_dossier_get_id (dossier), status, cli->actor, reason, &error))
+  if (status == PD_STATUS_ON_HOLD || status == PD_STATUS_REFUSED)
+    {
+      /* Setting aside is the intake's, with the form's rules; who does it comes from the
+       * session signed in at this station, if any. */
+      g_autoptr(PdDevice) device = pd_device_load (cli->store, NULL, NULL);
+      g_autoptr(PdOfficer) officer = pd_officer_get_current (cli->store, device, NULL, NULL);
+      g_autoptr(PdIntake) intake = pd_intake_new (cli->store, dossier);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(PdDossier) set_aside = NULL;
+      PdCliWait wait = { 0 };
+
+      pd_intake_set_aside_async (intake, status, reason,
+                                 officer != NULL ? pd_officer_get_role (officer) : PD_ROLE_NONE,
+                                 cli->actor, NULL, pd_cli_wait_done, &wait);
+      result = pd_cli_wait_run (&wait);
+      set_aside = pd_intake_set_aside_finish (intake, result, &error);
+      if (set_aside == NULL)
+        return pd_cli_fail_error (error, _("The status was not changed"));
+    }
+  else if (!pd_store_set_status (cli->store, pd_dossier_get_id (dossier), status, cli->actor, reason, &error))
     return pd_cli_fail_error (error, _("The status was not changed"));
 
   if (cli->json)

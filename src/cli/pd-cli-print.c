@@ -67,7 +67,7 @@ static const GOptionEntry print_entries[] = {
   { "processing", 0, 0, G_OPTION_ARG_STRING, &processing_name,
     N_("slip: provincial, central or urgent (default: provincial)"), N_("KIND") },
   { "number", 0, 0, G_OPTION_ARG_STRING, &number,
-    N_("receipt: the receipt number (default: from the dossier number); ticket: the ticket number; visit: the appointment number"), N_("NUMBER") },
+    N_("receipt: the receipt number (default: the one given when the application was accepted); ticket: the ticket number; visit: the appointment number"), N_("NUMBER") },
   { "service", 0, 0, G_OPTION_ARG_STRING, &service,
     N_("ticket, visit: the service"), N_("TEXT") },
   { "waiting", 0, 0, G_OPTION_ARG_INT, &waiting_ahead,
@@ -185,7 +185,6 @@ make_receipt (PdCli          *cli,
 {
   g_autoptr(PdDossier) dossier = NULL;
   g_autoptr(PdReference) reference = NULL;
-  g_autofree char *default_number = NULL;
   GDate date;
 
   dossier = pd_cli_get_dossier (cli, cli->args[1], error);
@@ -200,11 +199,11 @@ make_receipt (PdCli          *cli,
   else
     pd_cli_get_today (&date);
 
-  if (number == NULL)
-    default_number = g_strdup_printf ("%07" G_GINT64_FORMAT, pd_dossier_get_id (dossier));
+  /* The number given as the application was accepted (pd-intake.c), as on the counter's
+   * receipt; --number for a receipt made by hand. */
   reference = pd_store_get_reference (cli->store);
   return pd_print_fee_receipt_new_for_dossier (dossier, reference, &office->office,
-                                               number != NULL ? number : default_number,
+                                               number != NULL ? number : pd_dossier_get_receipt_number (dossier),
                                                &date, error);
 }
 

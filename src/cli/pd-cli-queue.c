@@ -23,30 +23,6 @@ static const GOptionEntry queue_entries[] = {
   { NULL }
 };
 
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static GAsyncResult *
-wait_run (Wait *wait)
-{
-  g_main_loop_run (wait->loop);
-  g_clear_pointer (&wait->loop, g_main_loop_unref);
-  return wait->result;
-}
-
 /* A client for the office's server, or NULL (with the reason in @error) when this station is
  * not enrolled or --offline was given. */
 static PdSyncClient *
@@ -69,11 +45,11 @@ share (PdCli        *cli,
        PdSyncClient *client,
        GError      **error)
 {
-  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  PdCliWait wait = { 0 };
   g_autoptr(GAsyncResult) result = NULL;
 
-  pd_queue_sync_async (queue, client, NULL, on_done, &wait);
-  result = wait_run (&wait);
+  pd_queue_sync_async (queue, client, NULL, pd_cli_wait_done, &wait);
+  result = pd_cli_wait_run (&wait);
   return pd_queue_sync_finish (queue, result, NULL, error);
 }
 
@@ -180,12 +156,12 @@ run_issue (PdCli        *cli,
   share_or_warn (cli, queue, client);
   if (client)
     {
-      Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+      PdCliWait wait = { 0 };
       g_autoptr(GAsyncResult) result = NULL;
       gboolean cut_off = FALSE;
 
-      pd_queue_sync_issue_async (queue, client, cli->args[1], NULL, on_done, &wait);
-      result = wait_run (&wait);
+      pd_queue_sync_issue_async (queue, client, cli->args[1], NULL, pd_cli_wait_done, &wait);
+      result = pd_cli_wait_run (&wait);
       if (!pd_queue_sync_issue_finish (queue, result, &ticket, &appointment, &cut_off, &error))
         return fail_queue (error, _("No ticket was issued"));
       if (appointment && cut_off)
@@ -343,11 +319,11 @@ run_call (PdCli        *cli,
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Say which counter calls: passdesk-cli queue call 3."));
   if (client)
     {
-      Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+      PdCliWait wait = { 0 };
       g_autoptr(GAsyncResult) result = NULL;
 
-      pd_queue_sync_call_next_async (queue, client, cli->args[1], service_code, NULL, on_done, &wait);
-      result = wait_run (&wait);
+      pd_queue_sync_call_next_async (queue, client, cli->args[1], service_code, NULL, pd_cli_wait_done, &wait);
+      result = pd_cli_wait_run (&wait);
       ticket = pd_queue_sync_call_next_finish (queue, result, &cut_off, &error);
     }
   else

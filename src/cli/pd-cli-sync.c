@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "pd-cli.h"
+#include "pd-intake.h"
 #include "pd-store-private.h"
 #include "sync/pd-device.h"
 #include "sync/pd-officer.h"
@@ -21,30 +22,6 @@ static char *station_name;
 static char *ca_file;
 static char *username;
 static char *password_file;
-
-/* Runs a main loop until an async call finishes. */
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static void
-wait_run (Wait *wait)
-{
-  g_main_loop_run (wait->loop);
-  g_main_loop_unref (wait->loop);
-}
 
 static PdCliExit
 fail_sync (const GError *error,
@@ -82,17 +59,17 @@ run_enroll (PdCli *cli)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PdDevice) device = NULL;
-  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  PdCliWait wait = { 0 };
 
   if (server_url == NULL || enrollment_code == NULL)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
                         _("Give the server and the code: passdesk-cli enroll --server URL --code CODE."));
 
   pd_device_enroll_async (cli->store, server_url, ca_file, enrollment_code, station_name, NULL,
-                          on_done, &wait);
-  wait_run (&wait);
-  device = pd_device_enroll_finish (wait.result, &error);
-  g_object_unref (wait.result);
+                          pd_cli_wait_done, &wait);
+  result = pd_cli_wait_run (&wait);
+  device = pd_device_enroll_finish (result, &error);
   if (device == NULL)
     return fail_sync (error, _("The station was not enrolled"));
 
@@ -173,7 +150,8 @@ run_sign_in (PdCli *cli)
   g_autoptr(PdDevice) device = NULL;
   g_autoptr(PdOfficer) officer = NULL;
   char *password;
-  Wait wait = { NULL, NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  PdCliWait wait = { 0 };
 
   if (username == NULL)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
@@ -197,12 +175,10 @@ run_sign_in (PdCli *cli)
       return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("The password is empty. Type it on standard input or give --password-file."));
     }
 
-  wait.loop = g_main_loop_new (NULL, FALSE);
-  pd_officer_sign_in_async (cli->store, device, username, password, NULL, on_done, &wait);
+  pd_officer_sign_in_async (cli->store, device, username, password, NULL, pd_cli_wait_done, &wait);
   sodium_free (password);
-  wait_run (&wait);
-  officer = pd_officer_sign_in_finish (wait.result, &error);
-  g_object_unref (wait.result);
+  result = pd_cli_wait_run (&wait);
+  officer = pd_officer_sign_in_finish (result, &error);
   if (officer == NULL)
     return fail_sync (error, _("Not signed in"));
 
@@ -310,29 +286,23 @@ sync_once (PdCli       *cli,
   g_autoptr(PdOfficer) officer = NULL;
   g_autoptr(PdSyncEngine) engine = NULL;
   g_autoptr(PdSyncReport) report = NULL;
-  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  PdCliWait wait = { 0 };
   gboolean ok;
 
   device = load_device (cli, &error);
   if (device == NULL)
-    {
-      g_main_loop_unref (wait.loop);
-      return fail_sync (error, _("Cannot sync"));
-    }
+    return fail_sync (error, _("Cannot sync"));
   engine = pd_sync_engine_new (cli->store, device, server_url, &error);
   if (engine == NULL)
-    {
-      g_main_loop_unref (wait.loop);
-      return fail_sync (error, _("Cannot sync"));
-    }
+    return fail_sync (error, _("Cannot sync"));
   officer = pd_officer_get_current (cli->store, device, NULL, NULL);
   if (officer && pd_officer_get_token (officer))
     pd_sync_engine_set_token (engine, pd_officer_get_token (officer));
 
-  pd_sync_engine_sync_async (engine, flags, NULL, on_done, &wait);
-  wait_run (&wait);
-  ok = pd_sync_engine_sync_finish (engine, wait.result, &report, &error);
-  g_object_unref (wait.result);
+  pd_sync_engine_sync_async (engine, flags, NULL, pd_cli_wait_done, &wait);
+  result = pd_cli_wait_run (&wait);
+  ok = pd_sync_engine_sync_finish (engine, result, &report, &error);
 
   if (report)
     print_report (cli, engine, report, error);
@@ -436,14 +406,27 @@ const PdCliCommand pd_cli_command_import_outbox = {
 
 /* accept */
 
+static char **papers;
+
+static const GOptionEntry accept_entries[] = {
+  { "paper", 0, 0, G_OPTION_ARG_STRING_ARRAY, &papers,
+    N_("A paper the officer checked, by its code in the list of required documents (repeat for each)"), N_("CODE") },
+  { NULL }
+};
+
 static PdCliExit
 run_accept (PdCli *cli)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PdDossier) dossier = NULL;
+  g_autoptr(PdDossier) accepted = NULL;
   g_autoptr(PdDevice) device = NULL;
   g_autoptr(PdOfficer) officer = NULL;
-  PdStatus status;
+  g_autoptr(PdIntake) intake = NULL;
+  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GAsyncResult) result = NULL;
+  PdPaperEvidence evidence = { .ticks = ticks };
+  PdCliWait wait = { 0 };
 
   dossier = pd_cli_get_dossier (cli, cli->args[0], &error);
   if (dossier == NULL)
@@ -460,21 +443,18 @@ run_accept (PdCli *cli)
   if (officer == NULL)
     return pd_cli_fail (PD_CLI_EXIT_INVALID,
                         _("Nobody is signed in. An officer signs in first: passdesk-cli sign-in --user NAME."));
-  if (!pd_role_may_accept (pd_officer_get_role (officer)))
-    return pd_cli_fail (PD_CLI_EXIT_INVALID,
-                        _("%s is signed in as %s and may not accept applications. Ask an officer to sign in."),
-                        pd_officer_get_display_name (officer),
-                        pd_role_get_label (pd_officer_get_role (officer)));
 
-  status = pd_dossier_get_status (dossier);
-  if (status != PD_STATUS_DRAFT && status != PD_STATUS_ON_HOLD)
-    return pd_cli_fail (PD_CLI_EXIT_INVALID,
-                        _("Application %lld is “%s”: only a draft or an application on hold can be accepted."),
-                        (long long) pd_dossier_get_id (dossier), pd_status_get_label (status));
-
+  for (guint i = 0; papers != NULL && papers[i] != NULL; i++)
+    g_hash_table_insert (ticks, papers[i], GUINT_TO_POINTER (PD_PAPER_TICK_YES));
+  intake = pd_intake_new (cli->store, dossier);
+  pd_intake_set_evidence (intake, &evidence);
   if (device)
     pd_outbox_attach (cli->store, device);
-  if (!pd_officer_accept (officer, cli->store, pd_dossier_get_id (dossier), &error))
+  pd_intake_accept_async (intake, pd_officer_get_role (officer), pd_officer_get_username (officer),
+                          NULL, pd_cli_wait_done, &wait);
+  result = pd_cli_wait_run (&wait);
+  accepted = pd_intake_accept_finish (intake, result, &error);
+  if (accepted == NULL)
     return pd_cli_fail_error (error, _("The application was not accepted"));
 
   if (cli->json)
@@ -483,9 +463,10 @@ run_accept (PdCli *cli)
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, pd_dossier_get_id (dossier));
-      pd_cli_add_string_member (builder, "uuid", pd_dossier_get_uuid (dossier));
+      json_builder_add_int_value (builder, pd_dossier_get_id (accepted));
+      pd_cli_add_string_member (builder, "uuid", pd_dossier_get_uuid (accepted));
       pd_cli_add_string_member (builder, "status", pd_status_to_string (PD_STATUS_ACCEPTED));
+      pd_cli_add_string_member (builder, "receipt_number", pd_dossier_get_receipt_number (accepted));
       json_builder_set_member_name (builder, "packet");
       json_builder_add_boolean_value (builder, device != NULL);
       json_builder_end_object (builder);
@@ -493,10 +474,10 @@ run_accept (PdCli *cli)
     }
   else if (device)
     g_print (_("Application %lld is accepted and waits in the outbox.\n"),
-             (long long) pd_dossier_get_id (dossier));
+             (long long) pd_dossier_get_id (accepted));
   else
     g_print (_("Application %lld is accepted. Enroll this station to send it.\n"),
-             (long long) pd_dossier_get_id (dossier));
+             (long long) pd_dossier_get_id (accepted));
   return PD_CLI_EXIT_OK;
 }
 
@@ -507,6 +488,7 @@ const PdCliCommand pd_cli_command_accept = {
   .min_args = 1,
   .max_args = 1,
   .flags = PD_CLI_FLAGS_WRITES,
+  .entries = accept_entries,
   .run = run_accept,
 };
 

@@ -93,6 +93,18 @@ gboolean   pd_cli_parse_count         (const char    *text,
                                        guint64       *out);
 void       pd_cli_get_today           (GDate         *today);
 
+/* Waits for an async call: pass pd_cli_wait_done() and a zeroed PdCliWait as its callback and
+ * data, then pd_cli_wait_run() runs the main loop until the call finishes and returns its
+ * result (transfer full). */
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} PdCliWait;
+void          pd_cli_wait_done        (GObject       *object,
+                                       GAsyncResult  *result,
+                                       gpointer       user_data);
+GAsyncResult *pd_cli_wait_run         (PdCliWait     *wait);
+
 /* A dossier named on the command line by its number or its UUID. */
 PdDossier *pd_cli_get_dossier         (PdCli         *cli,
                                        const char    *id_or_uuid,

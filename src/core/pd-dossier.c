@@ -21,6 +21,7 @@ struct _PdDossier
   gint64    created_at;
   gint64    updated_at;
   GBytes   *photo;
+  char     *receipt_number;
   guint     purged : 1;
 };
 
@@ -63,6 +64,7 @@ pd_dossier_finalize (GObject *object)
     g_free (self->values[i]);
   g_free (self->uuid);
   g_free (self->status_reason);
+  g_free (self->receipt_number);
   g_clear_pointer (&self->photo, g_bytes_unref);
 
   G_OBJECT_CLASS (pd_dossier_parent_class)->finalize (object);
@@ -369,6 +371,21 @@ pd_dossier_set_status_reason (PdDossier  *self,
   g_return_if_fail (PD_IS_DOSSIER (self));
   if (set_string (&self->status_reason, reason))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_REASON]);
+}
+
+const char *
+pd_dossier_get_receipt_number (PdDossier *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER (self), NULL);
+  return self->receipt_number;
+}
+
+void
+pd_dossier_set_receipt_number (PdDossier  *self,
+                               const char *number)
+{
+  g_return_if_fail (PD_IS_DOSSIER (self));
+  set_string (&self->receipt_number, number);
 }
 
 gint64
@@ -683,6 +700,7 @@ pd_dossier_copy (PdDossier *self)
   copy->created_at = self->created_at;
   copy->updated_at = self->updated_at;
   copy->purged = self->purged;
+  copy->receipt_number = g_strdup (self->receipt_number);
   if (self->photo)
     copy->photo = g_bytes_ref (self->photo);
   return copy;

@@ -56,6 +56,11 @@ void        pd_dossier_set_purged      (PdDossier   *self,
 GBytes     *pd_dossier_get_photo       (PdDossier   *self);
 void        pd_dossier_set_photo       (PdDossier   *self,
                                         GBytes      *jpeg);
+/* (nullable): the fee receipt's number, given when the application is accepted
+ * (pd_intake_accept_async()); loaded by pd_store_get(), not by lists and searches. */
+const char *pd_dossier_get_receipt_number (PdDossier  *self);
+void        pd_dossier_set_receipt_number (PdDossier  *self,
+                                           const char *number);
 
 int         pd_dossier_get_age         (PdDossier   *self,
                                         GDate       *today);

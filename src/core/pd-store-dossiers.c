@@ -388,6 +388,21 @@ _pd_store_load_full (PdStore    *self,
       return FALSE;
     }
   pd_dossier_set_photo (dossier, photo);
+
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self, "SELECT receipt_number FROM dossiers WHERE id = ?", error);
+    int rc;
+
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, pd_dossier_get_id (dossier));
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW)
+      pd_dossier_set_receipt_number (dossier, (const char *) sqlite3_column_text (stmt, 0));
+    else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
+  }
   return TRUE;
 }
 
@@ -690,6 +705,69 @@ update_dossier (PdStore     *self,
   return TRUE;
 }
 
+struct _PdStoreSaved
+{
+  PdDossier *dossier;
+  GArray    *inserted;    /* Inserted, one when the dossier was new */
+  gint64     updated_at;  /* of an update, 0 when nothing changed */
+};
+
+void
+_pd_store_saved_free (PdStoreSaved *saved)
+{
+  g_clear_pointer (&saved->inserted, g_array_unref);
+  g_free (saved);
+}
+
+PdStoreSaved *
+_pd_store_save_locked (PdStore     *self,
+                       PdDossier   *dossier,
+                       const char  *actor,
+                       GError     **error)
+{
+  g_autoptr(GArray) name_rows = g_array_new (FALSE, FALSE, sizeof (NameRow));
+  PdStoreSaved *saved = g_new0 (PdStoreSaved, 1);
+
+  saved->dossier = dossier;
+  saved->inserted = g_array_new (FALSE, FALSE, sizeof (Inserted));
+  g_array_set_clear_func (saved->inserted, (GDestroyNotify) inserted_clear);
+
+  if (pd_dossier_get_id (dossier) == 0
+      ? !check_entry_status (dossier, error) ||
+        !insert_dossier (self, dossier, actor, saved->inserted, name_rows, error) ||
+        !_pd_store_insert_name_rows (self, name_rows, error)
+      : !update_dossier (self, dossier, actor, &saved->updated_at, error))
+    {
+      _pd_store_saved_free (saved);
+      return NULL;
+    }
+  return saved;
+}
+
+gint64
+_pd_store_saved_get_id (PdStoreSaved *saved)
+{
+  if (saved->inserted->len > 0)
+    return g_array_index (saved->inserted, Inserted, 0).id;
+  return pd_dossier_get_id (saved->dossier);
+}
+
+const char *
+_pd_store_saved_get_uuid (PdStoreSaved *saved)
+{
+  if (saved->inserted->len > 0)
+    return g_array_index (saved->inserted, Inserted, 0).uuid;
+  return pd_dossier_get_uuid (saved->dossier);
+}
+
+void
+_pd_store_saved_apply (PdStoreSaved *saved)
+{
+  inserted_apply (saved->inserted);
+  if (saved->updated_at)
+    pd_dossier_set_updated_at (saved->dossier, saved->updated_at);
+}
+
 gboolean
 pd_store_save (PdStore     *self,
                PdDossier   *dossier,
@@ -697,9 +775,7 @@ pd_store_save (PdStore     *self,
                GError     **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(GArray) inserted = NULL;
-  g_autoptr(GArray) name_rows = NULL;
-  gint64 updated_at = 0;
+  g_autoptr(PdStoreSaved) saved = NULL;
 
   g_return_val_if_fail (PD_IS_STORE (self), FALSE);
   g_return_val_if_fail (PD_IS_DOSSIER (dossier), FALSE);
@@ -708,25 +784,15 @@ pd_store_save (PdStore     *self,
   if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
-  inserted = g_array_new (FALSE, FALSE, sizeof (Inserted));
-  g_array_set_clear_func (inserted, (GDestroyNotify) inserted_clear);
-  name_rows = g_array_new (FALSE, FALSE, sizeof (NameRow));
-
-  if (pd_dossier_get_id (dossier) == 0
-      ? !check_entry_status (dossier, error) ||
-        !insert_dossier (self, dossier, actor, inserted, name_rows, error) ||
-        !_pd_store_insert_name_rows (self, name_rows, error)
-      : !update_dossier (self, dossier, actor, &updated_at, error))
+  saved = _pd_store_save_locked (self, dossier, actor, error);
+  if (saved == NULL)
     {
       pd_sqlite_rollback (self->conn.db);
       return FALSE;
     }
   if (!pd_sqlite_conn_commit (&self->conn, error))
     return FALSE;
-
-  inserted_apply (inserted);
-  if (updated_at)
-    pd_dossier_set_updated_at (dossier, updated_at);
+  _pd_store_saved_apply (saved);
   return TRUE;
 }
 

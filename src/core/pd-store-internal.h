@@ -123,6 +123,19 @@ gboolean      _pd_store_load_full            (PdStore    *self,
                                               PdDossier  *dossier,
                                               GError    **error);
 
+/* What pd_store_save() does inside a transaction; the id, uuid and times reach the dossier
+ * only once the transaction has committed (_pd_store_saved_apply()). */
+typedef struct _PdStoreSaved PdStoreSaved;
+PdStoreSaved *_pd_store_save_locked          (PdStore     *self,
+                                              PdDossier   *dossier,
+                                              const char  *actor,
+                                              GError     **error);
+gint64        _pd_store_saved_get_id         (PdStoreSaved *saved);
+const char   *_pd_store_saved_get_uuid       (PdStoreSaved *saved);
+void          _pd_store_saved_apply          (PdStoreSaved *saved);
+void          _pd_store_saved_free           (PdStoreSaved *saved);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStoreSaved, _pd_store_saved_free)
+
 /* pd-store-status.c */
 gboolean      _pd_store_set_status_locked    (PdStore     *self,
                                               gint64       id,

@@ -130,12 +130,38 @@ gboolean       pd_store_outbox_apply       (PdStore              *self,
                                             GError              **error);
 
 /* The intake path's acceptance (a draft or on-hold application only), by @accepted_by:
- * called by pd_officer_accept() with the signed-in officer, and by the counter form once
- * the window's signed-in role may accept. Writes the packet as pd_store_set_status() did. */
+ * called by pd_officer_accept() with the signed-in officer; pd_store_take_in() follows the
+ * same rule for the intake (pd-intake.c). Writes the packet as pd_store_set_status() did. */
 gboolean       pd_store_accept             (PdStore           *self,
                                             gint64             id,
                                             const char        *accepted_by,
                                             GError           **error);
+/* Makes the receipt number of the application @id (not yet set on @dossier) as it is accepted. */
+typedef char *(*PdStoreReceiptFunc) (PdDossier  *dossier,
+                                     gint64      id,
+                                     gpointer    user_data);
+
+/* What the intake writes when it takes an application in (pd-intake.c). */
+typedef struct {
+  PdDossier          *dossier;       /* inserted when its id is 0, else updated */
+  GPtrArray          *attachments;   /* (element-type PdStoreAttachment) (nullable): scans that
+                                      * waited for the dossier's id */
+  const char         *audit_action;  /* (nullable): one more audit row on the dossier */
+  const char         *audit_detail;
+  PdStatus            status;        /* PD_STATUS_ACCEPTED by pd_store_accept()'s rule, else by
+                                      * pd_store_set_status()'s */
+  const char         *reason;
+  PdStoreReceiptFunc  receipt_func;  /* (nullable) */
+  gpointer            receipt_data;
+} PdStoreTakeIn;
+
+/* Saves the dossier, adds the attachments and the audit row, stores the receipt number and
+ * changes the status (which seals the packet of an accepted application) in one transaction:
+ * all of it, or nothing. On success the dossier has its id, uuid, status and receipt number. */
+gboolean       pd_store_take_in            (PdStore             *self,
+                                            const PdStoreTakeIn *take_in,
+                                            const char          *actor,
+                                            GError             **error);
 /* A status from the central system (sent, received, processing, ready, rejected). */
 gboolean       pd_store_apply_central_status (PdStore         *self,
                                               gint64           id,

@@ -1,5 +1,5 @@
 /* pd-store-status.c: the status of a dossier in the store: the counter's changes and their
- * rules, acceptance, the central system's statuses, reopening, and the status history. */
+ * rules, acceptance, the intake's take-in, central statuses, reopening, the status history. */
 #define G_LOG_DOMAIN "pd-store"
 
 #include "config.h"
@@ -126,6 +126,46 @@ _pd_store_set_status_locked (PdStore     *self,
 
 typedef enum { COUNTER, INTAKE, CENTRAL } StatusPath;
 
+/* Each path's rule on where a status may come from, then the change itself: with the lock
+ * held, inside a transaction. */
+static gboolean
+change_status_locked (PdStore     *self,
+                      gint64       id,
+                      PdStatus     status,
+                      const char  *actor,
+                      const char  *reason,
+                      StatusPath   path,
+                      GError     **error)
+{
+  g_autoptr(PdDossier) dossier = NULL;
+  PdStatus from;
+
+  dossier = _pd_store_load_dossier (self, id, error);
+  if (dossier == NULL)
+    return FALSE;
+  from = pd_dossier_get_status (dossier);
+  switch (path)
+    {
+    case COUNTER:
+      if (!_pd_store_check_counter_change (from, status, error))
+        return FALSE;
+      break;
+    case INTAKE:
+      if (from != PD_STATUS_DRAFT && from != PD_STATUS_ON_HOLD)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("This application is “%s”: only a draft or an application on hold "
+                         "can be accepted."), pd_status_get_label (from));
+          return FALSE;
+        }
+      break;
+    case CENTRAL:
+    default:
+      break;
+    }
+  return _pd_store_set_status_locked (self, id, status, actor, reason, error);
+}
+
 static gboolean
 set_status_checked (PdStore     *self,
                     gint64       id,
@@ -136,41 +176,15 @@ set_status_checked (PdStore     *self,
                     GError     **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  g_autoptr(PdDossier) dossier = NULL;
-  PdStatus from;
 
   if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
-  dossier = _pd_store_load_dossier (self, id, error);
-  if (dossier == NULL)
-    goto failed;
-  from = pd_dossier_get_status (dossier);
-  switch (path)
+  if (!change_status_locked (self, id, status, actor, reason, path, error))
     {
-    case COUNTER:
-      if (!_pd_store_check_counter_change (from, status, error))
-        goto failed;
-      break;
-    case INTAKE:
-      if (from != PD_STATUS_DRAFT && from != PD_STATUS_ON_HOLD)
-        {
-          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                       _("This application is “%s”: only a draft or an application on hold "
-                         "can be accepted."), pd_status_get_label (from));
-          goto failed;
-        }
-      break;
-    case CENTRAL:
-    default:
-      break;
+      pd_sqlite_rollback (self->conn.db);
+      return FALSE;
     }
-  if (!_pd_store_set_status_locked (self, id, status, actor, reason, error))
-    goto failed;
   return pd_sqlite_conn_commit (&self->conn, error);
-
-failed:
-  pd_sqlite_rollback (self->conn.db);
-  return FALSE;
 }
 
 gboolean
@@ -217,6 +231,82 @@ pd_store_apply_central_status (PdStore     *self,
   g_return_val_if_fail (pd_status_is_central (status), FALSE);
 
   return set_status_checked (self, id, status, actor, reason, CENTRAL, error);
+}
+
+gboolean
+pd_store_take_in (PdStore             *self,
+                  const PdStoreTakeIn *take_in,
+                  const char          *actor,
+                  GError             **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStoreSaved) saved = NULL;
+  g_autofree char *receipt = NULL;
+  const char *uuid;
+  gint64 id;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (take_in != NULL && PD_IS_DOSSIER (take_in->dossier), FALSE);
+  g_return_val_if_fail (actor != NULL && *actor != '\0', FALSE);
+
+  if (take_in->status < 0 || take_in->status >= PD_N_STATUSES)
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("This status does not exist. Choose one from the list."));
+      return FALSE;
+    }
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
+    return FALSE;
+
+  saved = _pd_store_save_locked (self, take_in->dossier, actor, error);
+  if (saved == NULL)
+    goto failed;
+  id = _pd_store_saved_get_id (saved);
+  uuid = _pd_store_saved_get_uuid (saved);
+
+  for (guint i = 0; take_in->attachments != NULL && i < take_in->attachments->len; i++)
+    {
+      const PdStoreAttachment *a = g_ptr_array_index (take_in->attachments, i);
+
+      if (_pd_store_insert_attachment (self, id, uuid, a->kind, a->mime_type, a->data, actor, error) == 0)
+        goto failed;
+    }
+  if (take_in->audit_action != NULL &&
+      !_pd_store_audit_append (self, actor, take_in->audit_action, uuid, take_in->audit_detail, error))
+    goto failed;
+
+  if (take_in->receipt_func != NULL)
+    {
+      g_autoptr(PdStatement) stmt =
+        _pd_store_prepare (self, "UPDATE dossiers SET receipt_number = ? WHERE id = ?", error);
+
+      if (stmt == NULL)
+        goto failed;
+      receipt = take_in->receipt_func (take_in->dossier, id, take_in->receipt_data);
+      pd_sqlite_bind_text (stmt, 1, receipt);
+      sqlite3_bind_int64 (stmt, 2, id);
+      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
+        goto failed;
+    }
+
+  if (!change_status_locked (self, id, take_in->status, actor, take_in->reason,
+                             take_in->status == PD_STATUS_ACCEPTED ? INTAKE : COUNTER, error))
+    goto failed;
+  if (!pd_sqlite_conn_commit (&self->conn, error))
+    return FALSE;
+
+  _pd_store_saved_apply (saved);
+  pd_dossier_set_status (take_in->dossier, take_in->status);
+  pd_dossier_set_status_reason (take_in->dossier, take_in->reason);
+  if (receipt != NULL)
+    pd_dossier_set_receipt_number (take_in->dossier, receipt);
+  return TRUE;
+
+failed:
+  pd_sqlite_rollback (self->conn.db);
+  return FALSE;
 }
 
 /* When the dossier @id left the station (sent, or confirmed by the central system), 0 if never. */

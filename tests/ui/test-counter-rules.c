@@ -10,11 +10,13 @@
  * Screenshots go to <build>/tests/ui/screenshots/. */
 #include "config.h"
 
+#include <string.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "pd-application.h"
 #include "pd-declaration-code.h"
+#include "pd-intake.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-central.h"
 #include "sync/pd-outbox.h"
@@ -152,6 +154,46 @@ accept_and_wait (void)
   return stored;
 }
 
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+intake_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* What passdesk-cli accept answers for the application on the form, with the papers ticked
+ * there given as --paper: the same core intake, hence the same rule. */
+static void
+assert_core_refuses_missing (const char *paper)
+{
+  g_autoptr(PdIntake) intake = pd_intake_new (store (), pd_dossier_form_get_dossier (form ()));
+  g_autoptr(GPtrArray) checks = pd_dossier_form_get_required_checks (form ());
+  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PdDossier) taken = NULL;
+  g_autoptr(GError) error = NULL;
+  PdPaperEvidence evidence = { .ticks = ticks };
+
+  for (guint i = 0; i < checks->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (checks, i)))
+      g_hash_table_insert (ticks, g_object_get_data (g_ptr_array_index (checks, i), "pd-code"),
+                           GUINT_TO_POINTER (PD_PAPER_TICK_YES));
+  pd_intake_set_evidence (intake, &evidence);
+  pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", NULL, intake_done_cb, &result);
+  pd_ui_wait_until (has_result, &result, "the core intake to answer");
+  taken = pd_intake_accept_finish (intake, result, &error);
+  g_assert_null (taken);
+  g_assert_error (error, PD_INTAKE_ERROR, PD_INTAKE_ERROR_MISSING);
+  g_assert_nonnull (strstr (error->message, paper));
+}
+
 static void
 test_missing_paper_blocks (void)
 {
@@ -174,6 +216,8 @@ test_missing_paper_blocks (void)
   g_assert_false (pd_dossier_form_get_busy (form ()));
   g_assert_false (pd_dossier_form_is_blank (form ()));
   g_assert_cmpint (pd_dossier_get_id (pd_dossier_form_get_dossier (form ())), ==, 0);
+  g_assert_cmpint (sync_outbox_count (store (), PD_OUTBOX_PENDING), ==, 0);
+  assert_core_refuses_missing ("Hộ chiếu cũ");
   g_assert_cmpint (sync_outbox_count (store (), PD_OUTBOX_PENDING), ==, 0);
   passport = required_check ("HC-CU");
   row = gtk_widget_get_ancestor (GTK_WIDGET (passport), ADW_TYPE_ACTION_ROW);

@@ -1,9 +1,9 @@
-/* pd-required-documents.c */
+/* pd-required-documents.c: the papers to check for a request, and whether an application shows each. */
 #define G_LOG_DOMAIN "pd-required-documents"
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <gio/gio.h>
 #include <string.h>
 
@@ -137,4 +137,83 @@ pd_required_documents_filter (GPtrArray  *all,
       g_ptr_array_add (result, document);
     }
   return result;
+}
+
+GPtrArray *
+pd_required_documents_for_dossier (GPtrArray *all,
+                                   PdDossier *dossier,
+                                   GDate     *today)
+{
+  return pd_required_documents_filter (all, pd_dossier_get_field (dossier, PD_FIELD_REQUEST_TYPE),
+                                       pd_dossier_is_minor_form (dossier, today));
+}
+
+static gboolean
+has_attachment (const PdPaperEvidence *evidence,
+                const char            *kind)
+{
+  for (guint i = 0; evidence->attachment_kinds != NULL && i < evidence->attachment_kinds->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (evidence->attachment_kinds, i), kind) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+pd_required_document_has_evidence (const PdRequiredDocument *document,
+                                   PdDossier                *dossier,
+                                   const PdPaperEvidence    *evidence)
+{
+  static const PdPaperEvidence none = { 0, };
+  const char *kind = document->evidence;
+
+  if (evidence == NULL)
+    evidence = &none;
+  if (g_str_equal (kind, "declaration"))
+    return evidence->declaration_seen || pd_dossier_get_field (dossier, PD_FIELD_DECLARATION_CODE) != NULL;
+  if (g_str_equal (kind, "id-card"))
+    return evidence->id_card_seen || has_attachment (evidence, "id-card-front");
+  if (g_str_equal (kind, "photo"))
+    return pd_dossier_get_photo (dossier) != NULL || evidence->photo_seen || has_attachment (evidence, "photo");
+  if (g_str_equal (kind, "passport"))
+    return has_attachment (evidence, "passport");
+  if (g_str_equal (kind, "document"))
+    return has_attachment (evidence, "document");
+  return FALSE;
+}
+
+gboolean
+pd_required_document_is_held (const PdRequiredDocument *document)
+{
+  return g_str_equal (document->evidence, "photo");
+}
+
+gboolean
+pd_required_document_is_ticked (const PdRequiredDocument *document,
+                                PdDossier                *dossier,
+                                const PdPaperEvidence    *evidence)
+{
+  PdPaperTick tick = PD_PAPER_TICK_NONE;
+
+  if (evidence != NULL && evidence->ticks != NULL)
+    tick = GPOINTER_TO_UINT (g_hash_table_lookup (evidence->ticks, document->code));
+  if (tick != PD_PAPER_TICK_NONE && !pd_required_document_is_held (document))
+    return tick == PD_PAPER_TICK_YES;
+  return pd_required_document_has_evidence (document, dossier, evidence);
+}
+
+GPtrArray *
+pd_required_documents_missing (GPtrArray             *documents,
+                               PdDossier             *dossier,
+                               const PdPaperEvidence *evidence)
+{
+  GPtrArray *missing = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; documents != NULL && i < documents->len; i++)
+    {
+      const PdRequiredDocument *document = g_ptr_array_index (documents, i);
+
+      if (!pd_required_document_is_ticked (document, dossier, evidence))
+        g_ptr_array_add (missing, g_strdup (document->label));
+    }
+  return missing;
 }

@@ -1,10 +1,10 @@
-/* pd-station-key.c */
+/* pd-station-key.c: the key an assisted-entry station signs declaration QR codes with. */
 #define G_LOG_DOMAIN "pd-station-key"
 
 #include "config.h"
 
 #include <string.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <sodium.h>
 
 #include "pd-declaration-code.h"

@@ -1,0 +1,46 @@
+/* pd-field-row.h: the row that edits one field of the declaration form, and the row under it
+ * that shows its error. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "pd-dossier.h"
+#include "pd-reference.h"
+
+G_BEGIN_DECLS
+
+#define PD_TYPE_FIELD_ROW (pd_field_row_get_type ())
+G_DECLARE_FINAL_TYPE (PdFieldRow, pd_field_row, PD, FIELD_ROW, GObject)
+
+/* An AdwEntryRow, or an AdwComboRow for a choice. "edited" (const char *value, nullable) is
+ * emitted when the user types or chooses, with what the dossier holds from then on; "left"
+ * when the focus leaves the row. */
+PdFieldRow *pd_field_row_new              (PdField      field);
+PdField     pd_field_row_get_field        (PdFieldRow  *self);
+GtkWidget  *pd_field_row_get_widget       (PdFieldRow  *self);
+GtkWidget  *pd_field_row_get_error_row    (PdFieldRow  *self);
+GtkLabel   *pd_field_row_get_error_label  (PdFieldRow  *self);
+/* @message NULL hides the error. */
+void        pd_field_row_show_error       (PdFieldRow  *self,
+                                           const char  *message);
+gboolean    pd_field_row_get_has_error    (PdFieldRow  *self);
+/* (nullable): the date typed is not one. */
+const char *pd_field_row_get_format_error (PdFieldRow  *self);
+void        pd_field_row_clear_format_error (PdFieldRow *self);
+/* The user has left the row once: its errors show as they come. */
+gboolean    pd_field_row_get_left         (PdFieldRow  *self);
+void        pd_field_row_set_left         (PdFieldRow  *self,
+                                           gboolean     left);
+/* Shows @value without emitting "edited". */
+void        pd_field_row_show_value       (PdFieldRow  *self,
+                                           const char  *value);
+/* A choice row lists the choices of @dossier (the communes of its province) from @reference
+ * and shows its value; FALSE when that value is not among them. */
+gboolean    pd_field_row_fill_choices     (PdFieldRow  *self,
+                                           PdDossier   *dossier,
+                                           PdReference *reference);
+/* The reference changed: the next fill lists the choices again. */
+void        pd_field_row_forget_choices   (PdFieldRow  *self);
+gboolean    pd_field_kind_is_choice       (PdFieldKind  kind);
+
+G_END_DECLS
