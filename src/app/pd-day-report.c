@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
 #include "pd-accessible.h"
 #include "pd-day-report-private.h"
 #include "pd-dialog-page.h"
@@ -94,7 +95,6 @@ read_day (PdDayReportDialog *self,
           char             **message)
 {
   g_autofree char *iso = pd_format_parse_date (gtk_editable_get_text (GTK_EDITABLE (self->day_row)));
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   GDate today;
 
   g_date_clear (day, 1);
@@ -106,9 +106,7 @@ read_day (PdDayReportDialog *self,
   g_date_set_dmy (day, (GDateDay) g_ascii_strtoull (iso + 8, NULL, 10),
                   (GDateMonth) g_ascii_strtoull (iso + 5, NULL, 10),
                   (GDateYear) g_ascii_strtoull (iso, NULL, 10));
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, (GDateDay) g_date_time_get_day_of_month (now),
-                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+  pd_date_set_today (&today);
   if (g_date_compare (day, &today) > 0)
     {
       *message = g_strdup (_("That day has not come yet. Choose today or a day before."));

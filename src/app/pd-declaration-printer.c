@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
 #include "pd-declaration-code.h"
 #include "pd-declaration-printer.h"
 #include "pd-format.h"
@@ -191,9 +192,7 @@ pd_declaration_printer_print_declaration (PdDeclarationPrinter *self,
 
   dossier = pd_dossier_form_get_dossier (self->form);
   reference = pd_store_get_reference (store);
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
+  pd_date_set_today (&today);
   errors = pd_validate_dossier (dossier, reference, &today);
   if (pd_dossier_form_is_blank (self->form) || errors->len > 0)
     {

@@ -3,10 +3,10 @@
 
 #include "config.h"
 
-#include <time.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
 #include "pd-dossier-form.h"
 #include "pd-format.h"
 #include "pd-photo-row.h"
@@ -88,13 +88,6 @@ static const PdFieldGroup group_order[] = {
 };
 
 static void
-get_today (GDate *today)
-{
-  g_date_clear (today, 1);
-  g_date_set_time_t (today, time (NULL));
-}
-
-static void
 toast (PdDossierForm *self,
        const char    *message)
 {
@@ -111,7 +104,7 @@ field_message (PdDossierForm *self,
     return g_strdup (pd_field_row_get_format_error (self->rows[field]));
   if (self->reference == NULL)
     return NULL;
-  get_today (&today);
+  pd_date_set_today (&today);
   return pd_validate_field (self->dossier, field, self->reference, &today);
 }
 
@@ -148,7 +141,7 @@ update_representative (PdDossierForm *self)
   GDate today;
   gboolean minor;
 
-  get_today (&today);
+  pd_date_set_today (&today);
   minor = pd_dossier_is_minor_form (self->dossier, &today);
   gtk_widget_set_visible (GTK_WIDGET (self->groups[PD_FIELD_GROUP_REPRESENTATIVE]), minor);
   refresh_required (self);
@@ -879,7 +872,7 @@ pd_dossier_form_accept (PdDossierForm *self)
       return;
     }
 
-  get_today (&today);
+  pd_date_set_today (&today);
   errors = pd_validate_dossier (self->dossier, self->reference, &today);
 
   for (guint f = 0; f < PD_N_FIELDS; f++)

@@ -3,9 +3,9 @@
 
 #include "config.h"
 
-#include <time.h>
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
 #include "pd-paper-checklist.h"
 
 struct _PdPaperChecklist
@@ -76,8 +76,7 @@ pd_paper_checklist_refresh (PdPaperChecklist *self,
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->rows, i));
   g_ptr_array_set_size (self->rows, 0);
 
-  g_date_clear (&today, 1);
-  g_date_set_time_t (&today, time (NULL));
+  pd_date_set_today (&today);
   g_clear_pointer (&self->shown, g_ptr_array_unref);
   self->shown = pd_required_documents_for_dossier (self->all, dossier, &today);
 

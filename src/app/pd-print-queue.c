@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
 #include "pd-print.h"
 #include "pd-print-papers.h"
 #include "pd-print-queue.h"
@@ -152,7 +153,6 @@ pd_print_queue_print_papers (PdPrintQueue *self,
   g_autofree char *office_address = pd_store_get_setting (store, PD_DEVICE_SETTING_OFFICE_ADDRESS);
   g_autofree char *slip_file = NULL;
   g_autofree char *receipt_file = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GError) calendar_error = NULL;
   PdPrintOffice office = { 0, };
   GDate today;
@@ -162,9 +162,7 @@ pd_print_queue_print_papers (PdPrintQueue *self,
   calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), &calendar_error);
   if (calendar == NULL)
     calendar = pd_calendar_new ();
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
+  pd_date_set_today (&today);
 
   office.name = office_name != NULL ? office_name : _("Immigration office");
   office.address = office_address;

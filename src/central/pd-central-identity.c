@@ -16,7 +16,7 @@
 #include "pd-central-identity.h"
 #include "pd-central-request.h"
 #include "pd-central-stats.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-sqlite.h"
 
 /* Bumped by every enrollment and revocation: the version of the station keys list. */

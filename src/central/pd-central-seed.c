@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
 #include "pd-central-applications.h"
 #include "pd-central-identity.h"
 #include "pd-central-seed.h"
@@ -89,11 +90,10 @@ seed_declarations (PdCentralDb  *db,
   g_autoptr(PdReference) reference = NULL;
   g_autoptr(GRand) rand = g_rand_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDate) today = g_date_new_dmy (g_date_time_get_day_of_month (now),
-                                           g_date_time_get_month (now),
-                                           g_date_time_get_year (now));
+  g_autoptr(GDate) today = g_date_new ();
   gint64 filed_at = g_date_time_to_unix (now) - 7 * 24 * 3600;
 
+  pd_date_set_from_date_time (today, now);
   if (n == 0)
     return TRUE;
   reference = pd_reference_new_from_directory (pd_reference_get_default_directory (), error);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
 #include "pd-cli.h"
 #include "pd-demo.h"
 #include "pd-store-private.h"
@@ -375,7 +376,7 @@ run_demo_data (PdCli *cli)
     return PD_CLI_EXIT_UNUSABLE;
 
   rand = seed_text != NULL ? g_rand_new_with_seed ((guint32) seed) : g_rand_new ();
-  pd_cli_get_today (&today);
+  pd_date_set_today (&today);
   timer = g_timer_new ();
 
   while (done < count)

@@ -173,13 +173,6 @@ pd_cli_parse_count (const char *text,
   return g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL);
 }
 
-void
-pd_cli_get_today (GDate *today)
-{
-  g_date_clear (today, 1);
-  g_date_set_time_t (today, time (NULL));
-}
-
 PdDossier *
 pd_cli_get_dossier (PdCli       *cli,
                     const char  *id_or_uuid,

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <gio/gunixinputstream.h>
 
+#include "pd-date.h"
 #include "pd-cli.h"
 #include "pd-intake.h"
 #include "pd-json.h"
@@ -203,7 +204,7 @@ run_add (PdCli *cli)
       return pd_cli_fail_error (error, context);
     }
 
-  pd_cli_get_today (&today);
+  pd_date_set_today (&today);
   for (guint i = 0; i < dossiers->len && !stopped; i++)
     {
       PdDossier *dossier = g_ptr_array_index (dossiers, i);

@@ -16,8 +16,9 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
 #include "pd-cli.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-scan-router.h"
 
 static void
@@ -227,7 +228,7 @@ run_parse (PdCli *cli)
         return error ? pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message) : PD_CLI_EXIT_UNUSABLE;
     }
 
-  pd_cli_get_today (&today);
+  pd_date_set_today (&today);
   scan = pd_scan_read (text, -1, kind, keys, &today, &error);
   if (scan == NULL && !pd_scan_error_is_check (error))
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);

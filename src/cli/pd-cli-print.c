@@ -20,10 +20,11 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
 #include "pd-calendar.h"
 #include "pd-cli.h"
 #include "pd-declaration-code.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-print-format.h"
 #include "pd-print-papers.h"
 
@@ -165,9 +166,7 @@ make_slip (PdCli          *cli,
     {
       g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (pd_dossier_get_created_at (dossier));
 
-      g_date_clear (&accepted, 1);
-      g_date_set_dmy (&accepted, g_date_time_get_day_of_month (created),
-                      g_date_time_get_month (created), g_date_time_get_year (created));
+      pd_date_set_from_date_time (&accepted, created);
     }
 
   calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), error);
@@ -197,7 +196,7 @@ make_receipt (PdCli          *cli,
         return NULL;
     }
   else
-    pd_cli_get_today (&date);
+    pd_date_set_today (&date);
 
   /* The number given as the application was accepted (pd-intake.c), as on the counter's
    * receipt; --number for a receipt made by hand. */

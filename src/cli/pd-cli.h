@@ -91,7 +91,6 @@ char      *pd_cli_format_time         (gint64         unix_seconds);
 gboolean   pd_cli_parse_count         (const char    *text,
                                        guint64        max,
                                        guint64       *out);
-void       pd_cli_get_today           (GDate         *today);
 
 /* Waits for an async call: pass pd_cli_wait_done() and a zeroed PdCliWait as its callback and
  * data, then pd_cli_wait_run() runs the main loop until the call finishes and returns its

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <glib/gi18n-lib.h>
 
+#include "pd-date.h"
 #include "pd-calendar.h"
 #include "pd-intake.h"
 #include "pd-store-private.h"
@@ -25,13 +26,6 @@ struct _PdIntake
 G_DEFINE_FINAL_TYPE (PdIntake, pd_intake, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (pd-intake-error-quark, pd_intake_error)
-
-static void
-get_today (GDate *today)
-{
-  g_date_clear (today, 1);
-  g_date_set_time_t (today, time (NULL));
-}
 
 gboolean
 pd_intake_check_role (PdRole     role,
@@ -104,7 +98,7 @@ make_receipt_number (PdDossier *dossier,
   GDate today;
   char day[16];
 
-  get_today (&today);
+  pd_date_set_today (&today);
   g_date_strftime (day, sizeof day, "%Y%m%d", &today);
   return g_strdup_printf ("%s-%s-%" G_GINT64_FORMAT, office != NULL ? office : "PD", day, id);
 }
@@ -189,7 +183,7 @@ prepare_acceptance (PdIntake    *self,
   GDate ready;
   char iso[16];
 
-  get_today (&today);
+  pd_date_set_today (&today);
   errors = pd_validate_dossier (dossier, reference, &today);
   if (errors->len > 0)
     {

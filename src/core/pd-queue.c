@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pd-date.h"
 #include "pd-queue.h"
 #include "pd-queue-internal.h"
 
@@ -205,9 +206,7 @@ booking_days (PdQueue   *self,
   GDate date;
   guint days = 0;
 
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
+  pd_date_set_from_date_time (&date, now);
   while (days < PD_QUEUE_LOOKAHEAD)
     {
       char iso[16];

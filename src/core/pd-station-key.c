@@ -8,7 +8,7 @@
 #include <sodium.h>
 
 #include "pd-declaration-code.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-secrets.h"
 #include "pd-station-key.h"
 #include "sync/pd-device.h"

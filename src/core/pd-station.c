@@ -7,7 +7,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include "pd-declaration-keys.h"
+#include "pd-date.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-station.h"
 #include "sync/pd-queue-sync.h"
 
@@ -712,7 +713,6 @@ pd_station_apply_scan (PdStation  *self,
   g_autoptr(GHashTable) keys = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PdScan) scan = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   GDate today;
 
   g_return_val_if_fail (PD_IS_STATION (self), NULL);
@@ -729,9 +729,7 @@ pd_station_apply_scan (PdStation  *self,
         return pd_scan_result_new_message (error->message);
     }
 
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
+  pd_date_set_today (&today);
   scan = pd_scan_read (text, -1, PD_SCAN_KIND_UNKNOWN, keys, &today, &error);
   if (scan == NULL)
     {

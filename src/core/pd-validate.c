@@ -8,9 +8,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <time.h>
 #include <glib/gi18n-lib.h>
 
+#include "pd-date.h"
 #include "pd-dossier.h"
 #include "pd-reference.h"
 #include "pd-validate.h"
@@ -98,8 +98,7 @@ resolve_today (GDate *today,
 {
   if (today != NULL && g_date_valid (today))
     return today;
-  g_date_clear (storage, 1);
-  g_date_set_time_t (storage, time (NULL));
+  pd_date_set_today (storage);
   return storage;
 }
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sodium.h>
 
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-dossier.h"
 #include "pd-scan-router.h"
 #include "pd-test-support.h"

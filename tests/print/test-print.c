@@ -12,7 +12,7 @@
 #include "capture/pd-barcode.h"
 #include "pd-calendar.h"
 #include "pd-declaration-code.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-print-format.h"
 #include "pd-print-papers.h"
 #include "pd-reference.h"

@@ -15,7 +15,7 @@
 
 #include "pd-application.h"
 #include "pd-declaration-code.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-support.h"

@@ -19,7 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "pd-application.h"
-#include "pd-declaration-keys.h"
+#include "sync/pd-declaration-keys.h"
 #include "pd-store.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-central.h"
