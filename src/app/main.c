@@ -1,4 +1,4 @@
-/* main.c */
+/* main.c: the passdesk program: applies the interface language, then runs PdApplication. */
 #define G_LOG_DOMAIN "passdesk"
 
 #include "config.h"

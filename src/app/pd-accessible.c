@@ -1,4 +1,4 @@
-/* pd-accessible.c */
+/* pd-accessible.c: names for screen readers what libadwaita 1.2 leaves unnamed. */
 #define G_LOG_DOMAIN "pd-accessible"
 
 #include "config.h"

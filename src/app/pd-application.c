@@ -1,4 +1,4 @@
-/* pd-application.c */
+/* pd-application.c: the application: its windows, the app-wide actions and the About and shortcuts windows. */
 #define G_LOG_DOMAIN "pd-application"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-application.h */
+/* pd-application.h: the application: its windows, the app-wide actions and the About and shortcuts windows. */
 #pragma once
 
 #include <adwaita.h>

@@ -1,4 +1,4 @@
-/* pd-camera-view.c
+/* pd-camera-view.c: the live picture of a camera, scaled off the main thread, with guides and a status line.
  *
  * A camera sends frames far larger than the view shows them (1280x720 and more), in RGB. The
  * renderer would convert and scale each one on the main thread every time it is drawn (with

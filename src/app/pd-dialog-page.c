@@ -1,4 +1,4 @@
-/* pd-dialog-page.c */
+/* pd-dialog-page.c: the layout shared by the small form dialogs (day report, trip). */
 #define G_LOG_DOMAIN "pd-dialog-page"
 
 #include "config.h"

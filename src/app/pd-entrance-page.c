@@ -1,4 +1,4 @@
-/* pd-entrance-page.c */
+/* pd-entrance-page.c: the entrance: a ticket per key press, who waits, appointment slips on full days. */
 #define G_LOG_DOMAIN "pd-entrance-page"
 
 #include "config.h"

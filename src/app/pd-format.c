@@ -1,4 +1,4 @@
-/* pd-format.c */
+/* pd-format.c: how the app shows and reads values (dates the Vietnamese way, masked IDs). */
 #define G_LOG_DOMAIN "pd-format"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-head-guide.c */
+/* pd-head-guide.c: the standard photo's frame, head oval and eye line drawn over the live picture. */
 #define G_LOG_DOMAIN "pd-head-guide"
 
 #include "config.h"

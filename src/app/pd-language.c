@@ -1,4 +1,4 @@
-/* pd-language.c
+/* pd-language.c: the interface language (Vietnamese by default), chosen before anything is translated.
  *
  * Offices run Passdesk in Vietnamese whatever locale the machine was installed with, so the
  * preference defaults to Vietnamese rather than following the system; English is for

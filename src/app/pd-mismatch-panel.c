@@ -1,4 +1,4 @@
-/* pd-mismatch-panel.c */
+/* pd-mismatch-panel.c: where a scanned document differs from the declaration, each field resolved by the officer. */
 #define G_LOG_DOMAIN "pd-mismatch-panel"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-outbox-transfer.c */
+/* pd-outbox-transfer.c: the outbox carried on a USB file, exported and imported from the window. */
 #define G_LOG_DOMAIN "pd-outbox-transfer"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-preferences-window.c */
+/* pd-preferences-window.c: the station's preferences: office, counter, central server, printers, language. */
 #define G_LOG_DOMAIN "pd-preferences-window"
 
 #include "config.h"

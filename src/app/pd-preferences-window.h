@@ -1,4 +1,4 @@
-/* pd-preferences-window.h */
+/* pd-preferences-window.h: the station's preferences: office, counter, central server, printers, language. */
 #pragma once
 
 #include <adwaita.h>

@@ -1,4 +1,4 @@
-/* pd-queue-page.c */
+/* pd-queue-page.c: today's applications at the counter, the days before on demand, and search. */
 #define G_LOG_DOMAIN "pd-queue-page"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-renderer.c */
+/* pd-renderer.c: how the windows are drawn on a machine without a graphics driver (cairo on llvmpipe). */
 #define G_LOG_DOMAIN "pd-renderer"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-scan-input.c */
+/* pd-scan-input.c: scans from readers that type like a keyboard, told apart from a person typing. */
 #define G_LOG_DOMAIN "pd-scan-input"
 
 #include "config.h"

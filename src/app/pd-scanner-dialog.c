@@ -1,4 +1,4 @@
-/* pd-scanner-dialog.c */
+/* pd-scanner-dialog.c: scans one document with a SANE scanner, shows it and hands it to the caller. */
 #define G_LOG_DOMAIN "pd-scanner-dialog"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-slip-photo.c */
+/* pd-slip-photo.c: at the counter, the photo of an assisted-entry slip fetched from the central system. */
 #define G_LOG_DOMAIN "pd-slip-photo"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-sync-indicator.c */
+/* pd-sync-indicator.c: the header bar's sync status: the engine's state and what waits to be sent. */
 #define G_LOG_DOMAIN "pd-sync-indicator"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-sync-page.c */
+/* pd-sync-page.c: the Sending page: the exchange with the central system as the officer sees it. */
 #define G_LOG_DOMAIN "pd-sync-page"
 
 #include "config.h"

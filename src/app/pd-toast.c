@@ -1,4 +1,4 @@
-/* pd-toast.c */
+/* pd-toast.c: one toast at a time in a window, never dismissed too early. */
 #define G_LOG_DOMAIN "pd-toast"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-trip.c */
+/* pd-trip.c: a mobile team's trip: the communes it visits, chosen in a dialog. */
 #define G_LOG_DOMAIN "pd-trip"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-background.c */
+/* pd-background.c: work run below the window's priority, so the main thread never waits for a CPU. */
 #define G_LOG_DOMAIN "pd-background"
 
 #include "config.h"

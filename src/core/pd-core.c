@@ -1,4 +1,4 @@
-/* pd-core.c */
+/* pd-core.c: the one call every program that links the core makes first. */
 #define G_LOG_DOMAIN "pd-core"
 
 #include "config.h"

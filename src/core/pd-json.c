@@ -1,4 +1,4 @@
-/* pd-json.c */
+/* pd-json.c: parsing JSON from outside (a server, a file, a USB stick) with limits. */
 #define G_LOG_DOMAIN "pd-json"
 
 #include "config.h"

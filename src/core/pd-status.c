@@ -1,4 +1,4 @@
-/* pd-status.c */
+/* pd-status.c: the life cycle of an application, from the counter to the central system. */
 #define G_LOG_DOMAIN "pd-status"
 
 #include "config.h"

@@ -1,4 +1,4 @@
-/* pd-camera.c
+/* pd-camera.c: a camera (or a file standing in for one) on a GStreamer pipeline: frames and barcodes.
  *
  * The pipeline:
  *

@@ -1,4 +1,4 @@
-/* pd-sane.c */
+/* pd-sane.c: document scanners through SANE, every call in one worker thread. */
 #define G_LOG_DOMAIN "pd-sane"
 
 #include "config.h"
