@@ -1,4 +1,4 @@
-/* pd-window-private.h: the window's parts for its own files (pd-window.c, pd-window-actions.c). */
+/* pd-window-private.h: the window's parts for its own files (pd-window.c and pd-window-*.c). */
 #pragma once
 
 #include "pd-code-reader-dialog.h"
@@ -81,6 +81,12 @@ void           pd_window_show_message          (PdWindow   *self,
 void           pd_window_read_code_with_camera (PdWindow   *self);
 /* This counter's name in the office's queue: its number, or the computer's name. */
 char          *pd_window_get_counter_name      (PdWindow   *self);
+/* pd-window-scan.c: makes the keyboard readers' input, whose codes go to pd_window_handle_scan(). */
+void           pd_window_init_scan             (PdWindow   *self);
+/* pd-window-round.c: follows the form's saves and the printed papers, which end the counter's round. */
+void           pd_window_init_round            (PdWindow   *self);
+/* pd-window-round.c: installs "win.print-again" on @widget_class. */
+void           pd_window_class_install_round_actions (GtkWidgetClass *widget_class);
 
 
 G_END_DECLS

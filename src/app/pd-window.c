@@ -18,7 +18,6 @@
 #include "pd-outbox-transfer.h"
 #include "pd-sign-in-dialog.h"
 #include "pd-slip-photo.h"
-#include "pd-station-key.h"
 #include "pd-sync-indicator.h"
 #include "pd-trip.h"
 #include "pd-trip-preparation.h"
@@ -27,11 +26,9 @@
 #include "sync/pd-queue-sync.h"
 #include "sync/pd-sync-client.h"
 #include "sync/pd-sync-engine.h"
-#include "pd-scan-router.h"
 #include "pd-station.h"
 #include "pd-scanner-dialog.h"
 #include "pd-window-private.h"
-#include "pd-toast.h"
 
 /* The photo standard of Vietnamese passports (data/photo-standards/). */
 #define PHOTO_PROFILE "vn-passport"
@@ -47,9 +44,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void offer_trust          (PdWindow   *self,
-                                  const char *text);
 
 PdWindow *
 pd_window_new (PdApplication *application,
@@ -108,197 +102,6 @@ pd_window_get_station (PdWindow *self)
 {
   g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
   return self->station;
-}
-
-PdScanInput *
-pd_window_get_scan_input (PdWindow *self)
-{
-  return self->scan_input;
-}
-
-const char *
-pd_window_get_scan_message (PdWindow *self)
-{
-  return self->scan_message;
-}
-
-void
-pd_window_show_message (PdWindow   *self,
-                        const char *message)
-{
-  AdwToast *toast;
-
-  g_free (self->scan_message);
-  self->scan_message = g_strdup (message);
-
-  /* Toasts queue up: at the pace of a counter the officer would read old news. */
-  toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 8);
-  pd_toast_show (GTK_WIDGET (self->toast_overlay), toast);
-}
-
-static void
-load_declaration (PdWindow  *self,
-                  PdDossier *declaration)
-{
-  g_autofree char *message = NULL;
-  /* The ticket called for this applicant stays with their application. */
-  g_autofree char *ticket = g_strdup (pd_dossier_get_field (pd_dossier_form_get_dossier (self->form),
-                                                            PD_FIELD_QUEUE_NUMBER));
-
-  pd_dossier_form_load (self->form, declaration);
-  /* Online or off a trusted station's signed slip, the declaration paper is in hand. */
-  pd_dossier_form_note_declaration (self->form);
-  if (ticket != NULL && pd_dossier_get_field (declaration, PD_FIELD_QUEUE_NUMBER) == NULL)
-    pd_dossier_form_set_value (self->form, PD_FIELD_QUEUE_NUMBER, ticket);
-  adw_view_stack_set_visible_child_name (self->view_stack, "form");
-  message = g_strdup_printf (_("Declaration of %s loaded. Scan the applicant’s ID card to check it."),
-                             pd_dossier_get_field (declaration, PD_FIELD_FULL_NAME)
-                             ? pd_dossier_get_field (declaration, PD_FIELD_FULL_NAME) : "?");
-  pd_window_show_message (self, message);
-  /* Off a slip, the photo taken at the assisted-entry station may be at the central system. */
-  if (self->slip_code != NULL &&
-      g_strcmp0 (self->slip_code, pd_dossier_get_field (declaration, PD_FIELD_DECLARATION_CODE)) == 0)
-    pd_slip_photo_fetch (self->slip_photo, pd_station_get_sync_engine (self->station), declaration);
-  g_clear_pointer (&self->slip_code, g_free);
-}
-
-static void
-replace_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     PdWindow         *self)
-{
-  g_autoptr(PdDossier) declaration = g_steal_pointer (&self->pending_declaration);
-
-  if (declaration != NULL && g_strcmp0 (response, "replace") == 0)
-    load_declaration (self, declaration);
-}
-
-/* The form may hold an application being typed: it is replaced only if the officer agrees. */
-static void
-offer_declaration (PdWindow  *self,
-                   PdDossier *declaration)
-{
-  GtkWidget *dialog;
-
-  if (pd_dossier_form_is_blank (self->form))
-    {
-      load_declaration (self, declaration);
-      return;
-    }
-
-  g_set_object (&self->pending_declaration, declaration);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Replace the Application Being Typed?"),
-                                   _("The form holds an application that is not saved. Save it first "
-                                     "to keep it, or replace it with the scanned declaration."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Keep Typing"),
-                                    "replace", _("_Replace"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void show_scan_result (PdWindow     *self,
-                              PdScanResult *result);
-
-static void
-declaration_found_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(PdWindow) self = user_data;
-  g_autoptr(PdScanResult) found = pd_station_lookup_declaration_finish (PD_STATION (object), result, NULL);
-
-  /* NULL: cancelled, by a newer scan or the window going. */
-  if (found != NULL)
-    show_scan_result (self, found);
-}
-
-/* An ID document checked against the form: the station said what it fills and what differs. */
-static void
-show_document (PdWindow     *self,
-               PdScanResult *result)
-{
-  PdDossierForm *form = self->form;
-
-  adw_view_stack_set_visible_child_name (self->view_stack, "form");
-  for (guint i = 0; i < result->filled->len; i++)
-    {
-      PdField field = g_array_index (result->filled, PdField, i);
-
-      pd_dossier_form_set_value (form, field, pd_dossier_get_field (result->dossier, field));
-    }
-  pd_dossier_form_show_mismatches (form, result->caption, result->use_label, result->mismatches);
-  if (result->id_card)
-    pd_dossier_form_note_id_card (form);
-  pd_window_show_message (self, result->message);
-
-  /* In a counter round the next step after a matching card is the photo: no key to press. */
-  if (self->in_round && result->matches &&
-      !gtk_widget_get_visible (GTK_WIDGET (pd_dossier_form_get_photo_thumbnail (form))))
-    adw_view_stack_set_visible_child_name (self->view_stack, "photo");
-}
-
-static void
-show_scan_result (PdWindow     *self,
-                  PdScanResult *result)
-{
-  switch (result->outcome)
-    {
-    case PD_SCAN_OUTCOME_MESSAGE:
-      pd_window_show_message (self, result->message);
-      break;
-    case PD_SCAN_OUTCOME_LOOKUP:
-      pd_station_lookup_declaration_async (self->station, result->declaration_code,
-                                           declaration_found_cb, g_object_ref (self));
-      break;
-    case PD_SCAN_OUTCOME_DECLARATION:
-      /* Off a signed slip: the photo taken at the assisted-entry station may follow. */
-      if (result->declaration_code != NULL)
-        {
-          g_free (self->slip_code);
-          self->slip_code = g_strdup (result->declaration_code);
-        }
-      offer_declaration (self, result->declaration);
-      break;
-    case PD_SCAN_OUTCOME_DOCUMENT:
-      show_document (self, result);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-void
-pd_window_handle_scan (PdWindow   *self,
-                       const char *text)
-{
-  g_autoptr(PdScanResult) result = NULL;
-
-  g_return_if_fail (PD_IS_WINDOW (self));
-  g_return_if_fail (text != NULL);
-
-  /* A station key is trusted only once the supervisor agrees, in a dialog. */
-  if (self->store != NULL && g_str_has_prefix (text, PD_STATION_KEY_PREFIX))
-    {
-      offer_trust (self, text);
-      return;
-    }
-  result = pd_station_apply_scan (self->station, text, pd_dossier_form_get_dossier (self->form),
-                                  pd_dossier_form_is_blank (self->form));
-  show_scan_result (self, result);
-}
-
-static void
-scanned_cb (PdScanInput *input,
-            const char  *text,
-            PdWindow    *self)
-{
-  pd_window_handle_scan (self, text);
 }
 
 static void
@@ -498,67 +301,6 @@ show_content (PdWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
-/* The counter's round */
-
-PdDossier *
-pd_window_get_last_accepted (PdWindow *self)
-{
-  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
-  return self->last_accepted;
-}
-
-gboolean
-pd_window_get_in_round (PdWindow *self)
-{
-  g_return_val_if_fail (PD_IS_WINDOW (self), FALSE);
-  return self->in_round;
-}
-
-/* Printing the papers of an acceptance */
-
-/* The papers, a slip, a report printed: the round is over, and a public screen is cleared. */
-static void
-print_finished_cb (PdWindow     *self,
-                   PdPrintJob    job,
-                   PdPrintQueue *queue)
-{
-  if (self->in_round)
-    {
-      /* The round is over: back to the queue for the next applicant. */
-      self->in_round = FALSE;
-      if (pd_station_get_role (self->station) != PD_ROLE_VOLUNTEER)
-        adw_view_stack_set_visible_child_name (self->view_stack, "queue");
-    }
-  if (job == PD_PRINT_JOB_SLIP)
-    {
-      pd_dossier_form_clear (self->form);
-      pd_photo_page_reset (self->photo_page);
-      adw_view_stack_set_visible_child_name (self->view_stack, "form");
-      pd_dossier_form_focus_first (self->form);
-    }
-}
-
-static void
-print_again_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  PdWindow *self = PD_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (self->last_accepted == NULL)
-    {
-      pd_window_show_message (self, _("Nothing to print yet: the slip and the receipt are printed when an application is accepted."));
-      return;
-    }
-  if (!pd_print_queue_print_papers (self->print_queue, self->store, self->last_accepted, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot make the papers: %s"), error->message);
-
-      pd_window_show_message (self, message);
-    }
-}
-
 /* Opening a listed application */
 
 static void
@@ -640,58 +382,6 @@ dossier_activated_cb (PdWindow    *self,
 }
 
 /* Assisted entry: the declaration slip, and the station's key */
-
-static void
-trust_response_cb (AdwMessageDialog *dialog,
-                   const char       *response,
-                   PdWindow         *self)
-{
-  g_autofree char *key_id = NULL;
-  g_autoptr(GBytes) public_key = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  if (!g_str_equal (response, "trust"))
-    return;
-  if (!pd_station_key_parse (g_object_get_data (G_OBJECT (dialog), "pd-key"), &key_id, &public_key, &error) ||
-      !pd_station_trust_station_key (self->station, key_id, public_key, &error))
-    {
-      pd_window_show_message (self, error->message);
-      return;
-    }
-  /* Translators: %s is a station's key id such as ST-1A2B3C. */
-  message = g_strdup_printf (_("Declarations signed by station %s are now accepted at this counter."), key_id);
-  pd_window_show_message (self, message);
-}
-
-static void
-offer_trust (PdWindow   *self,
-             const char *text)
-{
-  g_autofree char *key_id = NULL;
-  g_autoptr(GBytes) public_key = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
-
-  if (!pd_station_key_parse (text, &key_id, &public_key, &error))
-    {
-      pd_window_show_message (self, error->message);
-      return;
-    }
-  body = g_strdup_printf (_("From now on, declaration QR codes signed by station %s fill the form "
-                            "as they are. Trust it only if the code was printed at that station."), key_id);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Trust This Assisted-Entry Station?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "trust", _("_Trust Station"),
-                                    NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "pd-key", g_strdup (text), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (trust_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
 
 static void
 print_declaration_action (GtkWidget  *widget,
@@ -798,69 +488,6 @@ photo_accepted_cb (PdWindow    *self,
     pd_window_show_message (self, _("Photo added. Print the declaration slip (Ctrl+Shift+P) when the form is complete."));
   else
     pd_window_show_message (self, _("Photo added to the application. Save the application to keep it."));
-}
-
-static void
-code_read_cb (PdWindow           *self,
-              const char         *text,
-              PdCodeReaderDialog *dialog)
-{
-  pd_window_handle_scan (self, text);
-}
-
-/* "Read a Code with the Camera": one dialog at a time; the first code read is a scan. */
-void
-pd_window_read_code_with_camera (PdWindow *self)
-{
-  if (self->code_dialog != NULL)
-    {
-      gtk_window_present (GTK_WINDOW (self->code_dialog));
-      return;
-    }
-  /* One program at a time may use a camera: the photo page lets go of it when hidden. */
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "photo") == 0)
-    adw_view_stack_set_visible_child_name (self->view_stack, "form");
-
-  g_set_weak_pointer (&self->code_dialog, pd_code_reader_dialog_new (GTK_WINDOW (self), NULL));
-  g_signal_connect_object (self->code_dialog, "code-read", G_CALLBACK (code_read_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (self->code_dialog));
-}
-
-static void
-form_saved_cb (PdWindow      *self,
-               PdDossier     *dossier,
-               PdDossierForm *form)
-{
-  gboolean print = self->print_after_accept;
-
-  g_autofree char *counter = pd_window_get_counter_name (self);
-
-  self->print_after_accept = FALSE;
-  pd_station_close_ticket (self->station, pd_dossier_get_field (dossier, PD_FIELD_QUEUE_NUMBER), counter);
-  pd_queue_page_reload (self->queue_page);
-  pd_sync_page_reload (self->sync_page);
-  pd_photo_page_reset (self->photo_page);
-
-  if (pd_dossier_get_status (dossier) != PD_STATUS_ACCEPTED)
-    {
-      self->in_round = FALSE;
-      return;
-    }
-  g_set_object (&self->last_accepted, dossier);
-  if (print)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!pd_print_queue_print_papers (self->print_queue, self->store, dossier, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Accepted, but the papers cannot be made: %s. "
-                                                        "Print them again with Ctrl+P."), error->message);
-
-          pd_window_show_message (self, message);
-        }
-    }
-  else
-    self->in_round = FALSE;
 }
 
 static void
@@ -1132,7 +759,7 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.day-report", NULL, day_report_action);
   gtk_widget_class_install_action (widget_class, "win.choose-day-report", NULL, choose_day_report_action);
   gtk_widget_class_install_action (widget_class, "win.prepare-trip", NULL, prepare_trip_action);
-  gtk_widget_class_install_action (widget_class, "win.print-again", NULL, print_again_action);
+  pd_window_class_install_round_actions (widget_class);
 }
 
 static void
@@ -1143,13 +770,11 @@ pd_window_init (PdWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->scan_input = pd_scan_input_new (GTK_WIDGET (self));
-  g_signal_connect_object (self->scan_input, "scanned", G_CALLBACK (scanned_cb), self, 0);
-  g_signal_connect_object (self->form, "saved", G_CALLBACK (form_saved_cb), self, G_CONNECT_SWAPPED);
+  pd_window_init_scan (self);
   g_signal_connect_object (self->queue_page, "dossier-activated", G_CALLBACK (dossier_activated_cb),
                            self, G_CONNECT_SWAPPED);
   self->print_queue = pd_print_queue_new (GTK_WINDOW (self), self->cancellable);
-  g_signal_connect_object (self->print_queue, "finished", G_CALLBACK (print_finished_cb), self, G_CONNECT_SWAPPED);
+  pd_window_init_round (self);
   g_signal_connect_object (self->print_queue, "message", G_CALLBACK (pd_window_show_message), self, G_CONNECT_SWAPPED);
   self->declaration_printer = pd_declaration_printer_new (self->print_queue, self->form, self->cancellable);
   g_signal_connect_object (self->declaration_printer, "message", G_CALLBACK (pd_window_show_message), self, G_CONNECT_SWAPPED);
