@@ -8,8 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "pd-code-reader-dialog.h"
+#include "pd-date.h"
 #include "pd-day-report-printer.h"
-#include "pd-declaration-keys.h"
 #include "pd-declaration-printer.h"
 #include "pd-queue.h"
 #include "pd-print-queue.h"
@@ -411,14 +411,10 @@ day_report_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  PdWindow *self = PD_WINDOW (widget);
   GDate today;
 
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
-  PdWindow *self = PD_WINDOW (widget);
-
+  pd_date_set_today (&today);
   pd_day_report_printer_print (self->day_report_printer, self->store, self->settings, &today);
 }
 
