@@ -129,9 +129,9 @@ gboolean       pd_store_outbox_apply       (PdStore              *self,
                                             const char           *actor,
                                             GError              **error);
 
-/* The intake path's acceptance (a draft or on-hold application only), by @accepted_by:
- * called by pd_officer_accept() with the signed-in officer; pd_store_take_in() follows the
- * same rule for the intake (pd-intake.c). Writes the packet as pd_store_set_status() did. */
+/* The acceptance rule (a draft or on-hold application only), by @accepted_by, on its own:
+ * the intake (pd-intake.c) follows it inside pd_store_take_in(); tests use it to set up
+ * accepted applications. Writes the packet as pd_store_set_status() did. */
 gboolean       pd_store_accept             (PdStore           *self,
                                             gint64             id,
                                             const char        *accepted_by,

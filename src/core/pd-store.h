@@ -182,7 +182,7 @@ GPtrArray   *pd_store_list                (PdStore           *self,
                                            GError           **error);
 
 /* Status changes are recorded in the history and the audit log. This is the counter's own
- * path (draft, on hold, refused): acceptance goes through the intake path (pd_officer_accept())
+ * path (draft, on hold, refused): acceptance goes through the intake path (pd-intake.c)
  * and "sent" and later statuses come only from the central system (the sync engine); both
  * are refused here with PD_STORE_ERROR_INVALID, as is leaving them (see pd_store_reopen()).
  * pd_store_save() and pd_store_insert_many() follow the same rule for the dossier's status. */

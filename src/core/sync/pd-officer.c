@@ -643,23 +643,3 @@ pd_officer_sign_out (PdStore  *store,
     return FALSE;
   return self == NULL || pd_store_audit (store, self->username, "sign-out", NULL, NULL, error);
 }
-
-gboolean
-pd_officer_accept (PdOfficer  *self,
-                   PdStore    *store,
-                   gint64      id,
-                   GError    **error)
-{
-  g_return_val_if_fail (PD_IS_OFFICER (self), FALSE);
-  g_return_val_if_fail (PD_IS_STORE (store), FALSE);
-
-  if (!pd_role_may_accept (self->role))
-    {
-      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                   _("%s is signed in as %s and may not accept applications. Ask an officer to sign in."),
-                   self->display_name ? self->display_name : self->username,
-                   pd_role_get_label (self->role));
-      return FALSE;
-    }
-  return pd_store_accept (store, id, self->username, error);
-}

@@ -65,13 +65,6 @@ PdOfficer  *pd_officer_get_current    (PdStore             *store,
                                        GError             **error);
 gboolean    pd_officer_sign_out       (PdStore             *store,
                                        GError             **error);
-/* The intake path: @self (signed in, see pd_officer_get_current()) accepts the draft or
- * on-hold application @id, which is recorded and signed as accepted by @self's user name.
- * Fails with PD_STORE_ERROR_INVALID when @self's role may not accept. */
-gboolean    pd_officer_accept         (PdOfficer           *self,
-                                       PdStore             *store,
-                                       gint64               id,
-                                       GError             **error);
 
 const char *pd_officer_get_username     (PdOfficer *self);
 const char *pd_officer_get_display_name (PdOfficer *self);
