@@ -27,7 +27,7 @@ pd_central_db_select_receipt (PdCentralDb  *self,
                               gint64       *received_at,
                               GError      **error)
 {
-  g_autoptr(PdSqliteStatement) stmt = pd_central_sql_prepare (self->db, sql, error);
+  g_autoptr(PdSqliteStatement) stmt = pd_sqlite_conn_prepare (&self->conn, sql, error);
 
   *found = FALSE;
   if (stmt == NULL)
@@ -43,7 +43,8 @@ pd_central_db_select_receipt (PdCentralDb  *self,
     case SQLITE_DONE:
       return TRUE;
     default:
-      return pd_central_sql_fail (self->db, error);
+      pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
+      return FALSE;
     }
 }
 
@@ -80,7 +81,8 @@ insert_status (PdCentralDb  *self,
                GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db, "INSERT INTO statuses (packet_id, status, reason, at) VALUES (?, ?, ?, ?)", error);
+    pd_sqlite_conn_prepare (&self->conn, "INSERT INTO statuses (packet_id, status, reason, at) VALUES (?, ?, ?, ?)",
+                            error);
 
   if (stmt == NULL)
     return FALSE;
@@ -88,7 +90,7 @@ insert_status (PdCentralDb  *self,
   pd_sqlite_bind_text (stmt, 2, status);
   pd_sqlite_bind_text (stmt, 3, reason);
   sqlite3_bind_int64 (stmt, 4, at);
-  return pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 char *
@@ -101,7 +103,7 @@ pd_central_db_insert_application (PdCentralDb          *self,
                                   GError              **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "INSERT INTO applications (packet_id, device_id, sender_device_id, dossier_uuid, kind,"
              " created_at, received_at, accepted_by, accepted_at, content) "
              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING printf('C-%06d', seq)", error);
@@ -124,13 +126,13 @@ pd_central_db_insert_application (PdCentralDb          *self,
   pd_sqlite_bind_text (stmt, 10, content);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      pd_central_sql_fail (self->db, error);
+      pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
       return NULL;
     }
   central_id = pd_sqlite_column_dup (stmt, 0);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      pd_central_sql_fail (self->db, error);
+      pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
       return NULL;
     }
   if (!insert_status (self, packet->packet_id, "received", NULL, received_at, error))
@@ -147,7 +149,7 @@ pd_central_db_add_declaration (PdCentralDb  *self,
                                GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
                             "INSERT INTO declarations (code, office_code, filed_at, dossier) VALUES (?, ?, ?, ?)",
              error);
   g_autofree char *text = json_to_string (dossier, FALSE);
@@ -158,7 +160,7 @@ pd_central_db_add_declaration (PdCentralDb  *self,
   pd_sqlite_bind_text (stmt, 2, office_code);
   sqlite3_bind_int64 (stmt, 3, filed_at);
   pd_sqlite_bind_text (stmt, 4, text);
-  return pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 static void
@@ -204,7 +206,7 @@ pd_central_db_list_declarations (PdCentralDb  *self,
                                  GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "SELECT seq, code, filed_at, dossier FROM declarations "
              "WHERE office_code = ? AND seq > ? ORDER BY seq LIMIT ?", error);
 
@@ -223,7 +225,7 @@ pd_central_db_get_declaration (PdCentralDb  *self,
                                GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
                             "SELECT seq, code, filed_at, dossier FROM declarations WHERE code = ? AND office_code = ?",
              error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -245,7 +247,7 @@ pd_central_db_get_declaration (PdCentralDb  *self,
                    code);
       return NULL;
     default:
-      pd_central_sql_fail (self->db, error);
+      pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
       return NULL;
     }
 }
@@ -258,7 +260,7 @@ pd_central_db_list_statuses (PdCentralDb  *self,
                              GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "SELECT s.seq, s.packet_id, a.dossier_uuid, s.status, s.reason, s.at "
              "FROM statuses s JOIN applications a ON a.packet_id = s.packet_id "
              "JOIN devices maker ON maker.device_id = a.device_id "
@@ -317,7 +319,7 @@ pd_central_db_list_packets_with_status (PdCentralDb  *self,
                                         GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "SELECT s.packet_id FROM statuses s "
              "WHERE s.seq = (SELECT MAX(seq) FROM statuses t WHERE t.packet_id = s.packet_id) "
              "AND s.status = ? ORDER BY s.seq", error);
@@ -329,11 +331,8 @@ pd_central_db_list_packets_with_status (PdCentralDb  *self,
   pd_sqlite_bind_text (stmt, 1, status);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (ids, pd_sqlite_column_dup (stmt, 0));
-  if (rc != SQLITE_DONE)
-    {
-      pd_central_sql_fail (self->db, error);
-      return NULL;
-    }
+  if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+    return NULL;
   return g_steal_pointer (&ids);
 }
 

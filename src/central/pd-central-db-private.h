@@ -9,13 +9,14 @@ G_BEGIN_DECLS
 
 struct _PdCentralDb
 {
-  GObject  parent_instance;
+  GObject             parent_instance;
 
-  sqlite3 *db;
+  /* Its set_error words a failure as the central server does (pd-central-db.c). */
+  PdSqliteConnection  conn;
   /* sodium_malloc'ed: box secret key (32) then sign secret key (64). */
-  guint8  *secrets;
-  guint8   box_public_key[crypto_box_PUBLICKEYBYTES];
-  guint8   sign_public_key[crypto_sign_PUBLICKEYBYTES];
+  guint8             *secrets;
+  guint8              box_public_key[crypto_box_PUBLICKEYBYTES];
+  guint8              sign_public_key[crypto_sign_PUBLICKEYBYTES];
 };
 
 G_END_DECLS

@@ -76,34 +76,16 @@ static const char migrate_2[] =
   "ALTER TABLE devices ADD COLUMN revoked_at INTEGER;"
   "PRAGMA user_version = 2;";
 
-gboolean
-pd_central_sql_fail (sqlite3  *db,
-                     GError  **error)
+/* The central server's wording of any failure of @db (its PdSqliteConnection's set_error). */
+static void
+central_set_error (sqlite3   *db,
+                   int        rc,
+                   gpointer   user_data,
+                   GError   **error)
 {
   g_set_error (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_FAILED,
                _("The central database failed: %s. Check the disk and the file’s permissions."),
                sqlite3_errmsg (db));
-  return FALSE;
-}
-
-sqlite3_stmt *
-pd_central_sql_prepare (sqlite3     *db,
-                        const char  *sql,
-                        GError     **error)
-{
-  sqlite3_stmt *stmt = pd_sqlite_prepare (db, sql);
-
-  if (stmt == NULL)
-    pd_central_sql_fail (db, error);
-  return stmt;
-}
-
-gboolean
-pd_central_sql_check (sqlite3  *db,
-                      int       rc,
-                      GError  **error)
-{
-  return rc == SQLITE_OK || pd_central_sql_fail (db, error);
 }
 
 gint64
@@ -118,7 +100,7 @@ pd_central_db_finalize (GObject *object)
   PdCentralDb *self = (PdCentralDb *) object;
 
   g_clear_pointer (&self->secrets, sodium_free);
-  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->conn.db, sqlite3_close);
 
   G_OBJECT_CLASS (pd_central_db_parent_class)->finalize (object);
 }
@@ -132,6 +114,7 @@ pd_central_db_class_init (PdCentralDbClass *klass)
 static void
 pd_central_db_init (PdCentralDb *self)
 {
+  self->conn.set_error = central_set_error;
 }
 
 static gboolean
@@ -141,7 +124,7 @@ load_blob (PdCentralDb *self,
            gsize        length)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db, "SELECT value FROM meta WHERE key = ?", NULL);
+    pd_sqlite_conn_prepare (&self->conn, "SELECT value FROM meta WHERE key = ?", NULL);
 
   if (stmt == NULL)
     return FALSE;
@@ -160,13 +143,13 @@ store_blob (PdCentralDb   *self,
             GError       **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
+    pd_sqlite_conn_prepare (&self->conn, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
   pd_sqlite_bind_text (stmt, 1, key);
   sqlite3_bind_blob (stmt, 2, value, (int) length, SQLITE_STATIC);
-  return pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 static gboolean
@@ -194,19 +177,19 @@ load_or_make_keys (PdCentralDb  *self,
 
   crypto_box_keypair (self->box_public_key, box_secret);
   crypto_sign_keypair (self->sign_public_key, sign_secret);
-  return pd_central_sql_check (self->db, pd_sqlite_begin (self->db), error) &&
+  return pd_sqlite_conn_begin (&self->conn, error) &&
          store_blob (self, "box_public_key", self->box_public_key, sizeof self->box_public_key, error) &&
          store_blob (self, "box_secret_key", box_secret, crypto_box_SECRETKEYBYTES, error) &&
          store_blob (self, "sign_public_key", self->sign_public_key, sizeof self->sign_public_key, error) &&
          store_blob (self, "sign_secret_key", sign_secret, crypto_sign_SECRETKEYBYTES, error) &&
-         pd_central_sql_check (self->db, pd_sqlite_commit (self->db), error);
+         pd_sqlite_conn_commit (&self->conn, error);
 }
 
 static gboolean
 has_reference (PdCentralDb *self)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db, "SELECT COUNT(*) FROM reference_tables", NULL);
+    pd_sqlite_conn_prepare (&self->conn, "SELECT COUNT(*) FROM reference_tables", NULL);
 
   return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) > 0;
 }
@@ -220,25 +203,25 @@ pd_central_db_open (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+  if (sqlite3_open_v2 (path, &self->conn.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     {
       g_set_error (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_FAILED,
                    _("Could not open the central database “%s”: %s. Check the path and its permissions."),
-                   path, self->db ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
+                   path, self->conn.db ? sqlite3_errmsg (self->conn.db) : g_strerror (ENOMEM));
       return NULL;
     }
-  sqlite3_busy_timeout (self->db, 10000);
+  sqlite3_busy_timeout (self->conn.db, 10000);
 
   /* WAL with synchronous=FULL syncs every commit: an acknowledged packet survives kill -9
    * and power loss, which is what the stations' "received" mark relies on. */
-  if (!pd_central_sql_check (self->db, pd_sqlite_exec (self->db, "PRAGMA journal_mode = WAL"), error) ||
-      !pd_central_sql_check (self->db, pd_sqlite_exec (self->db, "PRAGMA synchronous = FULL"), error) ||
-      !pd_central_sql_check (self->db, pd_sqlite_exec (self->db, "PRAGMA foreign_keys = ON"), error) ||
-      !pd_central_sql_check (self->db, pd_sqlite_exec (self->db, schema), error))
+  if (!pd_sqlite_conn_exec (&self->conn, "PRAGMA journal_mode = WAL", error) ||
+      !pd_sqlite_conn_exec (&self->conn, "PRAGMA synchronous = FULL", error) ||
+      !pd_sqlite_conn_exec (&self->conn, "PRAGMA foreign_keys = ON", error) ||
+      !pd_sqlite_conn_exec (&self->conn, schema, error))
     return NULL;
 
   {
-    g_autoptr(PdSqliteStatement) stmt = pd_central_sql_prepare (self->db, "PRAGMA user_version", error);
+    g_autoptr(PdSqliteStatement) stmt = pd_sqlite_conn_prepare (&self->conn, "PRAGMA user_version", error);
 
     if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
       return NULL;
@@ -253,12 +236,12 @@ pd_central_db_open (const char  *path,
     }
   if (version < SCHEMA_VERSION)
     {
-      if (!pd_central_sql_check (self->db, pd_sqlite_begin (self->db), error))
+      if (!pd_sqlite_conn_begin (&self->conn, error))
         return NULL;
-      if (!pd_central_sql_check (self->db, pd_sqlite_exec (self->db, migrate_2), error) ||
-          !pd_central_sql_check (self->db, pd_sqlite_commit (self->db), error))
+      if (!pd_sqlite_conn_exec (&self->conn, migrate_2, error) ||
+          !pd_sqlite_conn_commit (&self->conn, error))
         {
-          pd_sqlite_rollback (self->db);
+          pd_sqlite_rollback (self->conn.db);
           return NULL;
         }
     }
@@ -304,31 +287,31 @@ pd_central_db_sign (PdCentralDb  *self,
                         self->secrets + crypto_box_SECRETKEYBYTES);
 }
 
-sqlite3 *
+const PdSqliteConnection *
 pd_central_db_get_connection (PdCentralDb *self)
 {
   g_return_val_if_fail (PD_CENTRAL_IS_DB (self), NULL);
-  return self->db;
+  return &self->conn;
 }
 
 gboolean
 pd_central_db_begin (PdCentralDb  *self,
                      GError      **error)
 {
-  return pd_central_sql_check (self->db, pd_sqlite_begin (self->db), error);
+  return pd_sqlite_conn_begin (&self->conn, error);
 }
 
 gboolean
 pd_central_db_commit (PdCentralDb  *self,
                       GError      **error)
 {
-  return pd_central_sql_check (self->db, pd_sqlite_commit (self->db), error);
+  return pd_sqlite_conn_commit (&self->conn, error);
 }
 
 void
 pd_central_db_rollback (PdCentralDb *self)
 {
-  pd_sqlite_rollback (self->db);
+  pd_sqlite_rollback (self->conn.db);
 }
 
 gboolean
@@ -340,7 +323,7 @@ pd_central_db_audit (PdCentralDb  *self,
                      GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
                             "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
              error);
 
@@ -351,7 +334,7 @@ pd_central_db_audit (PdCentralDb  *self,
   pd_sqlite_bind_text (stmt, 3, action);
   pd_sqlite_bind_text (stmt, 4, subject);
   pd_sqlite_bind_text (stmt, 5, detail);
-  return pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 guint
@@ -363,7 +346,7 @@ pd_central_db_count_audit (PdCentralDb *self,
                            gint64      *oldest)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "SELECT COUNT(*), MIN(at) FROM audit WHERE action = ?1 AND subject = ?2 AND at >= ?3 "
              "AND (?4 IS NULL OR actor = ?4)",
              NULL);
@@ -420,6 +403,7 @@ pd_central_sql_read_page (sqlite3_stmt         *stmt,
                           PdCentralAddRowFunc   add_row,
                           GError              **error)
 {
+  const PdSqliteConnection conn = { sqlite3_db_handle (stmt), central_set_error, NULL };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gint64 last = after;
   gboolean more = FALSE;
@@ -439,11 +423,8 @@ pd_central_sql_read_page (sqlite3_stmt         *stmt,
       last = sqlite3_column_int64 (stmt, 0);
       add_row (builder, stmt);
     }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      pd_central_sql_fail (sqlite3_db_handle (stmt), error);
-      return NULL;
-    }
+  if (rc != SQLITE_ROW && !pd_sqlite_conn_check_done (&conn, rc, error))
+    return NULL;
   return pd_central_page_end (builder, last, more);
 }
 

@@ -13,6 +13,8 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "pd-sqlite.h"
+
 G_BEGIN_DECLS
 
 #define PD_CENTRAL_DB_ERROR (pd_central_db_error_quark ())
@@ -46,28 +48,16 @@ void          pd_central_db_sign                (PdCentralDb   *self,
                                                  GBytes        *data,
                                                  guint8         signature[PD_CENTRAL_SIGNATURE_BYTES]);
 
-/* The connection, for the parts of the server that keep tables of their own (the queue's
+/* The connection, with the server's wording of a failure (PD_CENTRAL_DB_ERROR_FAILED), for the
+ * pd_sqlite_conn_*() calls of the parts of the server that keep tables of their own (the queue's
  * appointments, the prepared declarations), inside pd_central_db_begin() and pd_central_db_commit(). */
-sqlite3      *pd_central_db_get_connection      (PdCentralDb   *self);
+const PdSqliteConnection *pd_central_db_get_connection (PdCentralDb *self);
 
 gboolean      pd_central_db_begin               (PdCentralDb   *self,
                                                  GError       **error);
 gboolean      pd_central_db_commit              (PdCentralDb   *self,
                                                  GError       **error);
 void          pd_central_db_rollback            (PdCentralDb   *self);
-
-/* The central server's wording of a failure of @db's last call, as
- * PD_CENTRAL_DB_ERROR_FAILED; returns FALSE. The calls themselves are pd-sqlite.h's. */
-gboolean      pd_central_sql_fail               (sqlite3       *db,
-                                                 GError       **error);
-/* TRUE when @rc is SQLITE_OK, else pd_central_sql_fail(). */
-gboolean      pd_central_sql_check              (sqlite3       *db,
-                                                 int            rc,
-                                                 GError       **error);
-/* @sql prepared on @db, or NULL with pd_central_sql_fail()'s error. */
-sqlite3_stmt *pd_central_sql_prepare            (sqlite3       *db,
-                                                 const char    *sql,
-                                                 GError       **error);
 
 typedef void (*PdCentralAddRowFunc) (JsonBuilder  *builder,
                                      sqlite3_stmt *stmt);

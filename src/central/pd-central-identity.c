@@ -33,7 +33,7 @@ pd_central_db_add_office (PdCentralDb  *self,
                           GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "INSERT INTO offices (code, name, address, province_code) VALUES (?, ?, ?, ?) "
              "ON CONFLICT (code) DO UPDATE SET name = excluded.name, address = excluded.address, "
              "province_code = excluded.province_code", error);
@@ -44,7 +44,7 @@ pd_central_db_add_office (PdCentralDb  *self,
   pd_sqlite_bind_text (stmt, 2, name);
   pd_sqlite_bind_text (stmt, 3, address);
   pd_sqlite_bind_text (stmt, 4, province_code);
-  return pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 JsonNode *
@@ -54,7 +54,8 @@ pd_central_db_get_office (PdCentralDb  *self,
                           GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db, "SELECT code, name, address, province_code FROM offices WHERE code = ?", error);
+    pd_sqlite_conn_prepare (&self->conn, "SELECT code, name, address, province_code FROM offices WHERE code = ?",
+                            error);
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (stmt == NULL)
@@ -70,7 +71,7 @@ pd_central_db_get_office (PdCentralDb  *self,
                    code);
       return NULL;
     default:
-      pd_central_sql_fail (self->db, error);
+      pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
       return NULL;
     }
 
@@ -91,7 +92,7 @@ pd_central_db_get_office (PdCentralDb  *self,
 guint
 pd_central_db_count_offices (PdCentralDb *self)
 {
-  g_autoptr(PdSqliteStatement) stmt = pd_central_sql_prepare (self->db, "SELECT COUNT(*) FROM offices", NULL);
+  g_autoptr(PdSqliteStatement) stmt = pd_sqlite_conn_prepare (&self->conn, "SELECT COUNT(*) FROM offices", NULL);
 
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
@@ -131,7 +132,7 @@ pd_central_db_add_officer (PdCentralDb  *self,
       return FALSE;
     }
 
-  stmt = pd_central_sql_prepare (self->db,
+  stmt = pd_sqlite_conn_prepare (&self->conn,
                   "INSERT OR REPLACE INTO officers (username, display_name, role, office_code, verifier) "
                   "VALUES (?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
@@ -141,7 +142,7 @@ pd_central_db_add_officer (PdCentralDb  *self,
   pd_sqlite_bind_text (stmt, 3, role);
   pd_sqlite_bind_text (stmt, 4, office_code);
   pd_sqlite_bind_text (stmt, 5, verifier);
-  return pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 static PdCentralOfficer *
@@ -162,7 +163,7 @@ pd_central_db_lookup_officer (PdCentralDb *self,
                               const char  *username)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "SELECT username, display_name, role, office_code, verifier FROM officers "
              "WHERE username = ?", NULL);
 
@@ -203,7 +204,7 @@ pd_central_db_new_enrollment_code (PdCentralDb  *self,
     {
       g_autofree char *code = pd_central_enrollment_code_generate ();
       g_autoptr(PdSqliteStatement) stmt =
-        pd_central_sql_prepare (self->db,
+        pd_sqlite_conn_prepare (&self->conn,
                  "INSERT OR IGNORE INTO enrollment_codes (code, office_code, created_at, role) "
                  "VALUES (?, ?, ?, ?)", error);
 
@@ -213,9 +214,9 @@ pd_central_db_new_enrollment_code (PdCentralDb  *self,
       pd_sqlite_bind_text (stmt, 2, office_code);
       sqlite3_bind_int64 (stmt, 3, pd_central_now ());
       pd_sqlite_bind_text (stmt, 4, role);
-      if (!pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error))
+      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
         return NULL;
-      if (sqlite3_changes (self->db) == 1)
+      if (sqlite3_changes (self->conn.db) == 1)
         return g_steal_pointer (&code);
     }
   g_set_error_literal (error, PD_CENTRAL_DB_ERROR, PD_CENTRAL_DB_ERROR_FAILED,
@@ -245,7 +246,7 @@ pd_central_db_enroll_device (PdCentralDb  *self,
 
   /* Marking the code used and reading its office in one statement: a code can be used once
    * even by two stations racing with it. */
-  use = pd_central_sql_prepare (self->db,
+  use = pd_sqlite_conn_prepare (&self->conn,
                  "UPDATE enrollment_codes SET used_at = ?, device_id = ? "
                  "WHERE code = ? AND used_at IS NULL RETURNING office_code, role", error);
   if (use == NULL)
@@ -260,7 +261,7 @@ pd_central_db_enroll_device (PdCentralDb  *self,
       role = pd_sqlite_column_dup (use, 1);
       if (sqlite3_step (use) != SQLITE_DONE)
         {
-          pd_central_sql_fail (self->db, error);
+          pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
           goto fail;
         }
       break;
@@ -269,11 +270,11 @@ pd_central_db_enroll_device (PdCentralDb  *self,
                            _("The enrollment code is unknown or was already used. Ask the administrator for a new code."));
       goto fail;
     default:
-      pd_central_sql_fail (self->db, error);
+      pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
       goto fail;
     }
 
-  insert = pd_central_sql_prepare (self->db,
+  insert = pd_sqlite_conn_prepare (&self->conn,
                     "INSERT INTO devices (device_id, office_code, name, public_key, enrolled_at, role) "
                     "VALUES (?, ?, ?, ?, ?, ?)", error);
   if (insert == NULL)
@@ -284,7 +285,7 @@ pd_central_db_enroll_device (PdCentralDb  *self,
   sqlite3_bind_blob (insert, 4, key, (int) key_length, SQLITE_STATIC);
   sqlite3_bind_int64 (insert, 5, now);
   pd_sqlite_bind_text (insert, 6, role);
-  if (!pd_central_sql_check (self->db, pd_sqlite_step_done (insert), error) ||
+  if (!pd_sqlite_conn_step (&self->conn, insert, error) ||
       !pd_central_db_bump (self, STATION_KEYS_COUNTER, 1, error) ||
       !pd_central_db_audit (self, device_id, "device_enrolled", office, name, error) ||
       !pd_central_db_commit (self, error))
@@ -306,7 +307,7 @@ pd_central_db_lookup_device (PdCentralDb *self,
                              char       **office_code)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
                             "SELECT public_key, office_code FROM devices WHERE device_id = ? AND revoked_at IS NULL",
              NULL);
 
@@ -345,7 +346,7 @@ pd_central_db_new_session (PdCentralDb  *self,
   token = pd_base64url_encode (random, sizeof random);
   hash_token (token, hash);
 
-  stmt = pd_central_sql_prepare (self->db,
+  stmt = pd_sqlite_conn_prepare (&self->conn,
                   "INSERT INTO sessions (token_hash, username, device_id, expires_at) VALUES (?, ?, ?, ?)",
                   error);
   if (stmt == NULL)
@@ -354,7 +355,7 @@ pd_central_db_new_session (PdCentralDb  *self,
   pd_sqlite_bind_text (stmt, 2, username);
   pd_sqlite_bind_text (stmt, 3, device_id);
   sqlite3_bind_int64 (stmt, 4, expires_at);
-  if (!pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error))
+  if (!pd_sqlite_conn_step (&self->conn, stmt, error))
     return NULL;
   return g_steal_pointer (&token);
 }
@@ -366,7 +367,7 @@ pd_central_db_lookup_session (PdCentralDb *self,
                               gint64       now)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "SELECT o.username, o.display_name, o.role, o.office_code, o.verifier "
              "FROM sessions s JOIN officers o ON o.username = s.username "
              "JOIN devices d ON d.device_id = s.device_id "
@@ -391,7 +392,7 @@ pd_central_db_check_acceptance (PdCentralDb *self,
                                 const char  *username)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "SELECT d.role, o.role, o.office_code = d.office_code, "
              "  EXISTS (SELECT 1 FROM sessions s WHERE s.username = o.username AND s.device_id = d.device_id) "
              "FROM devices d LEFT JOIN officers o ON o.username = ?2 "
@@ -430,7 +431,7 @@ pd_central_db_revoke_device (PdCentralDb  *self,
   if (!pd_central_db_begin (self, error))
     return FALSE;
   find =
-    pd_central_sql_prepare (self->db, "SELECT office_code, revoked_at FROM devices WHERE device_id = ?", error);
+    pd_sqlite_conn_prepare (&self->conn, "SELECT office_code, revoked_at FROM devices WHERE device_id = ?", error);
   if (find == NULL)
     goto fail;
   pd_sqlite_bind_text (find, 1, device_id);
@@ -451,12 +452,12 @@ pd_central_db_revoke_device (PdCentralDb  *self,
       return TRUE;
     }
 
-  update = pd_central_sql_prepare (self->db, "UPDATE devices SET revoked_at = ? WHERE device_id = ?", error);
+  update = pd_sqlite_conn_prepare (&self->conn, "UPDATE devices SET revoked_at = ? WHERE device_id = ?", error);
   if (update == NULL)
     goto fail;
   sqlite3_bind_int64 (update, 1, now);
   pd_sqlite_bind_text (update, 2, device_id);
-  if (!pd_central_sql_check (self->db, pd_sqlite_step_done (update), error) ||
+  if (!pd_sqlite_conn_step (&self->conn, update, error) ||
       !pd_central_db_bump (self, STATION_KEYS_COUNTER, 1, error) ||
       !pd_central_db_audit (self, actor, "device_revoked", device_id, office, error) ||
       !pd_central_db_commit (self, error))
@@ -489,7 +490,7 @@ pd_central_db_list_station_keys (PdCentralDb  *self,
   if (!pd_central_db_begin (self, error))
     return NULL;
   version = pd_central_db_get_counter (self, STATION_KEYS_COUNTER);
-  stmt = pd_central_sql_prepare (self->db,
+  stmt = pd_sqlite_conn_prepare (&self->conn,
                   "SELECT device_id, role, public_key, enrolled_at, revoked_at FROM devices "
                   "WHERE office_code = ? ORDER BY enrolled_at, device_id LIMIT ?", error);
   if (stmt == NULL)
@@ -512,11 +513,8 @@ pd_central_db_list_station_keys (PdCentralDb  *self,
       g_ptr_array_add (entries, entry);
     }
   pd_central_db_rollback (self);
-  if (rc != SQLITE_DONE)
-    {
-      pd_central_sql_fail (self->db, error);
-      return NULL;
-    }
+  if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+    return NULL;
 
   signed_bytes = pd_declaration_keys_central_signing_bytes (office_code, version, issued_at, entries);
   pd_central_db_sign (self, signed_bytes, signature);

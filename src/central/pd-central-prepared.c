@@ -56,7 +56,7 @@ pd_central_prepared_store (PdCentralDb               *db,
                            gint64                    *received_at,
                            GError                   **error)
 {
-  sqlite3 *sqlite = pd_central_db_get_connection (db);
+  const PdSqliteConnection *conn = pd_central_db_get_connection (db);
   g_autoptr(PdSqliteStatement) stmt = NULL;
   g_autoptr(JsonNode) dossier = NULL;
   g_autofree char *office_code = NULL;
@@ -91,7 +91,7 @@ pd_central_prepared_store (PdCentralDb               *db,
     }
   dossier = pd_dossier_to_json (prepared->dossier, TRUE);
   text = json_to_string (dossier, FALSE);
-  stmt = pd_central_sql_prepare (sqlite,
+  stmt = pd_sqlite_conn_prepare (conn,
                                  "INSERT INTO prepared_declarations (packet_id, code, office_code, device_id,"
                                  " sender_device_id, prepared_at, received_at, dossier, photo, photo_override)"
                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " RECEIPT_ID, error);
@@ -112,14 +112,17 @@ pd_central_prepared_store (PdCentralDb               *db,
     sqlite3_bind_null (stmt, 9);
   pd_sqlite_bind_text (stmt, 10, prepared->photo_override);
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return pd_central_sql_fail (sqlite, error);
+    {
+      pd_sqlite_conn_set_error (conn, sqlite3_errcode (conn->db), error);
+      return FALSE;
+    }
   *central_id = pd_sqlite_column_dup (stmt, 0);
   *received_at = now;
   /* Step to the end so the INSERT completes before the statement is finalized. */
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  if (!pd_sqlite_conn_check_done (conn, sqlite3_step (stmt), error))
     {
       g_clear_pointer (central_id, g_free);
-      return pd_central_sql_fail (sqlite, error);
+      return FALSE;
     }
   *outcome = PD_CENTRAL_PREPARED_STORED;
   return pd_central_db_audit (db, sender_device_id, "declaration_prepared", prepared->code,
@@ -132,7 +135,7 @@ pd_central_prepared_may_read (PdCentralDb *db,
                               const char  *officer_role)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (pd_central_db_get_connection (db),
+    pd_sqlite_conn_prepare (pd_central_db_get_connection (db),
                             "SELECT role FROM devices WHERE device_id = ? AND revoked_at IS NULL", NULL);
 
   if (stmt == NULL || device_id == NULL || g_strcmp0 (officer_role, "volunteer") == 0)
@@ -148,9 +151,9 @@ pd_central_prepared_get (PdCentralDb  *db,
                          const char   *office_code,
                          GError      **error)
 {
-  sqlite3 *sqlite = pd_central_db_get_connection (db);
+  const PdSqliteConnection *conn = pd_central_db_get_connection (db);
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (sqlite,
+    pd_sqlite_conn_prepare (conn,
                             "SELECT code, prepared_at, device_id, dossier, photo, photo_override"
                             " FROM prepared_declarations WHERE code = ? AND office_code = ?", error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -170,7 +173,7 @@ pd_central_prepared_get (PdCentralDb  *db,
     }
   if (rc != SQLITE_ROW)
     {
-      pd_central_sql_fail (sqlite, error);
+      pd_sqlite_conn_set_error (conn, rc, error);
       return NULL;
     }
 

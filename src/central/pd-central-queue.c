@@ -75,10 +75,10 @@ pd_central_queue_new (PdCentralDb *db)
   self->epoch = g_uuid_string_random ();
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
   self->db = g_object_ref (db);
-  if (pd_sqlite_exec (pd_central_db_get_connection (db), APPOINTMENTS_SQL) == SQLITE_OK)
+  if (pd_sqlite_exec (pd_central_db_get_connection (db)->db, APPOINTMENTS_SQL) == SQLITE_OK)
     self->db_ready = TRUE;
   else
-    g_warning ("The appointment tables cannot be made: %s", sqlite3_errmsg (pd_central_db_get_connection (db)));
+    g_warning ("The appointment tables cannot be made: %s", sqlite3_errmsg (pd_central_db_get_connection (db)->db));
   return self;
 }
 
@@ -366,12 +366,12 @@ share_free (Share *share)
 
 /* (element-type Share) the stations of @office_code that hold a share. */
 static GPtrArray *
-load_shares (sqlite3     *db,
-             const char  *office_code,
-             GError     **error)
+load_shares (const PdSqliteConnection  *conn,
+             const char                *office_code,
+             GError                   **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (db, "SELECT station, share_from FROM queue_shares WHERE office = ?", error);
+    pd_sqlite_conn_prepare (conn, "SELECT station, share_from FROM queue_shares WHERE office = ?", error);
   g_autoptr(GPtrArray) shares = g_ptr_array_new_with_free_func ((GDestroyNotify) share_free);
   int rc;
 
@@ -386,11 +386,8 @@ load_shares (sqlite3     *db,
       share->share_from = pd_sqlite_column_dup (stmt, 1);
       g_ptr_array_add (shares, share);
     }
-  if (rc != SQLITE_DONE)
-    {
-      pd_central_sql_fail (db, error);
-      return NULL;
-    }
+  if (!pd_sqlite_conn_check_done (conn, rc, error))
+    return NULL;
   return g_steal_pointer (&shares);
 }
 
@@ -403,20 +400,20 @@ typedef struct {
 /* How full a slot is. The invariant kept for every slot on or after a share's first day:
  * total + every share's held places <= PD_QUEUE_SLOT_SIZE. */
 static gboolean
-slot_load (sqlite3     *db,
-           const char  *office_code,
-           GPtrArray   *shares,
-           const char  *station,
-           const char  *service,
-           const char  *date,
-           const char  *from,
-           Load        *load,
-           GError     **error)
+slot_load (const PdSqliteConnection  *conn,
+           const char                *office_code,
+           GPtrArray                 *shares,
+           const char                *station,
+           const char                *service,
+           const char                *date,
+           const char                *from,
+           Load                      *load,
+           GError                   **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (db, "SELECT station, reserved, count(*) FROM queue_appointments"
-                                " WHERE office = ? AND service = ? AND date = ? AND from_time = ?"
-                                " GROUP BY station, reserved", error);
+    pd_sqlite_conn_prepare (conn, "SELECT station, reserved, count(*) FROM queue_appointments"
+                                  " WHERE office = ? AND service = ? AND date = ? AND from_time = ?"
+                                  " GROUP BY station, reserved", error);
   gint64 used[PD_QUEUE_MAX_SHARES] = { 0 };
   guint n_shares = MIN (shares->len, G_N_ELEMENTS (used));
   int rc;
@@ -440,8 +437,8 @@ slot_load (sqlite3     *db,
         if (g_strcmp0 (((Share *) shares->pdata[i])->station, by) == 0)
           used[i] += n;
     }
-  if (rc != SQLITE_DONE)
-    return pd_central_sql_fail (db, error);
+  if (!pd_sqlite_conn_check_done (conn, rc, error))
+    return FALSE;
   for (guint i = 0; i < n_shares; i++)
     {
       Share *share = shares->pdata[i];
@@ -468,13 +465,13 @@ day_after (GDateTime *now,
  * slot can still hold it back, so that the invariant holds from then on. *@share_from is
  * NULL when the office's shares are all given. */
 static gboolean
-join (sqlite3     *db,
-      const char  *office_code,
-      const char  *station,
-      char       **share_from,
-      GError     **error)
+join (const PdSqliteConnection  *conn,
+      const char                *office_code,
+      const char                *station,
+      char                     **share_from,
+      GError                   **error)
 {
-  g_autoptr(GPtrArray) shares = load_shares (db, office_code, error);
+  g_autoptr(GPtrArray) shares = load_shares (conn, office_code, error);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%F");
   g_autofree char *first = day_after (now, 1);
@@ -494,8 +491,8 @@ join (sqlite3     *db,
   if (shares->len >= PD_QUEUE_MAX_SHARES)
     return TRUE;
 
-  slots = pd_central_sql_prepare (db, "SELECT DISTINCT service, date, from_time FROM queue_appointments"
-                                      " WHERE office = ? AND date > ? ORDER BY date", error);
+  slots = pd_sqlite_conn_prepare (conn, "SELECT DISTINCT service, date, from_time FROM queue_appointments"
+                                        " WHERE office = ? AND date > ? ORDER BY date", error);
   if (slots == NULL)
     return FALSE;
   pd_sqlite_bind_text (slots, 1, office_code);
@@ -507,7 +504,7 @@ join (sqlite3     *db,
 
       if (strcmp (date, first) < 0)
         continue;
-      if (!slot_load (db, office_code, shares, NULL, (const char *) sqlite3_column_text (slots, 0), date,
+      if (!slot_load (conn, office_code, shares, NULL, (const char *) sqlite3_column_text (slots, 0), date,
                       (const char *) sqlite3_column_text (slots, 2), &load, error))
         return FALSE;
       if (load.total + load.held_others + PD_QUEUE_SHARE > PD_QUEUE_SLOT_SIZE)
@@ -522,50 +519,46 @@ join (sqlite3     *db,
           g_date_strftime (first, 16, "%Y-%m-%d", &next);
         }
     }
-  if (rc != SQLITE_DONE)
-    return pd_central_sql_fail (db, error);
+  if (!pd_sqlite_conn_check_done (conn, rc, error))
+    return FALSE;
 
-  insert = pd_central_sql_prepare (db, "INSERT INTO queue_shares (office, station, share_from)"
-                                       " VALUES (?, ?, ?)", error);
+  insert = pd_sqlite_conn_prepare (conn, "INSERT INTO queue_shares (office, station, share_from)"
+                                         " VALUES (?, ?, ?)", error);
   if (insert == NULL)
     return FALSE;
   pd_sqlite_bind_text (insert, 1, office_code);
   pd_sqlite_bind_text (insert, 2, station);
   pd_sqlite_bind_text (insert, 3, first);
-  if (sqlite3_step (insert) != SQLITE_DONE)
-    return pd_central_sql_fail (db, error);
+  if (!pd_sqlite_conn_check_done (conn, sqlite3_step (insert), error))
+    return FALSE;
   *share_from = g_steal_pointer (&first);
   return TRUE;
 }
 
 static gint64
-next_seq (sqlite3  *db,
-          GError  **error)
+next_seq (const PdSqliteConnection  *conn,
+          GError                   **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (db, "SELECT coalesce (max (seq), 0) + 1 FROM queue_appointments", error);
+    pd_sqlite_conn_prepare (conn, "SELECT coalesce (max (seq), 0) + 1 FROM queue_appointments", error);
+  gint64 seq;
 
-  if (stmt == NULL)
+  if (stmt == NULL || !pd_sqlite_conn_step_int64 (conn, stmt, &seq, error))
     return -1;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      pd_central_sql_fail (db, error);
-      return -1;
-    }
-  return sqlite3_column_int64 (stmt, 0);
+  return seq;
 }
 
 static gboolean
-insert_appointment (sqlite3              *db,
-                    const char           *office_code,
-                    const PdAppointment  *appointment,
-                    GError              **error)
+insert_appointment (const PdSqliteConnection  *conn,
+                    const char                *office_code,
+                    const PdAppointment       *appointment,
+                    GError                   **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (db, "INSERT OR REPLACE INTO queue_appointments (office, id, reference, service,"
-                                " station, date, from_time, to_time, issued_at, reserved, seq)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  gint64 seq = next_seq (db, error);
+    pd_sqlite_conn_prepare (conn, "INSERT OR REPLACE INTO queue_appointments (office, id, reference, service,"
+                                  " station, date, from_time, to_time, issued_at, reserved, seq)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  gint64 seq = next_seq (conn, error);
 
   if (stmt == NULL || seq < 0)
     return FALSE;
@@ -580,7 +573,7 @@ insert_appointment (sqlite3              *db,
   sqlite3_bind_int64 (stmt, 9, appointment->issued_at);
   sqlite3_bind_int (stmt, 10, appointment->reserved);
   sqlite3_bind_int64 (stmt, 11, seq);
-  return sqlite3_step (stmt) == SQLITE_DONE || pd_central_sql_fail (db, error);
+  return pd_sqlite_conn_check_done (conn, sqlite3_step (stmt), error);
 }
 
 /* seq first: it is the cursor of the pull's pages (pd_central_sql_read_page()). */
@@ -614,15 +607,15 @@ add_appointment (JsonBuilder  *builder,
 }
 
 static gboolean
-find_appointment (sqlite3         *db,
-                  const char      *office_code,
-                  const char      *id,
-                  PdAppointment  **appointment,
-                  GError         **error)
+find_appointment (const PdSqliteConnection  *conn,
+                  const char                *office_code,
+                  const char                *id,
+                  PdAppointment            **appointment,
+                  GError                   **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (db, "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments"
-                                " WHERE office = ? AND id = ?", error);
+    pd_sqlite_conn_prepare (conn, "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments"
+                                  " WHERE office = ? AND id = ?", error);
   int rc;
 
   *appointment = NULL;
@@ -633,8 +626,8 @@ find_appointment (sqlite3         *db,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     *appointment = appointment_from_row (stmt);
-  else if (rc != SQLITE_DONE)
-    return pd_central_sql_fail (db, error);
+  else if (!pd_sqlite_conn_check_done (conn, rc, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -661,22 +654,22 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Booking, booking_clear)
 /* The first place of the days asked: from the slot's open places, else from @station's own
  * share, never one held for another station. */
 static gboolean
-book (sqlite3     *db,
-      const char  *office_code,
-      Booking     *booking,
-      GError     **error)
+book (const PdSqliteConnection  *conn,
+      const char                *office_code,
+      Booking                   *booking,
+      GError                   **error)
 {
   g_autoptr(GPtrArray) shares = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%F");
 
-  if (!find_appointment (db, office_code, booking->id, &booking->appointment, error) ||
-      !join (db, office_code, booking->station, &booking->share_from, error))
+  if (!find_appointment (conn, office_code, booking->id, &booking->appointment, error) ||
+      !join (conn, office_code, booking->station, &booking->share_from, error))
     return FALSE;
   /* A retry of a booking already made: the same place, never a second one. */
   if (booking->appointment)
     return TRUE;
-  if ((shares = load_shares (db, office_code, error)) == NULL)
+  if ((shares = load_shares (conn, office_code, error)) == NULL)
     return FALSE;
 
   for (guint d = 0; booking->days[d]; d++)
@@ -698,7 +691,7 @@ book (sqlite3     *db,
           Load load;
 
           pd_queue_get_slot (s, &from, &to);
-          if (!slot_load (db, office_code, shares, booking->station, booking->service, date, from, &load, error))
+          if (!slot_load (conn, office_code, shares, booking->station, booking->service, date, from, &load, error))
             return FALSE;
           if (load.total + load.held_others + load.held_self < PD_QUEUE_SLOT_SIZE)
             reserved = FALSE;
@@ -708,21 +701,24 @@ book (sqlite3     *db,
             continue;
 
           prefix = pd_appointment_dup_reference_prefix (booking->station, booking->service, &day);
-          last = pd_central_sql_prepare (db, "SELECT coalesce (max (CAST (substr (reference, length (?3) + 1)"
-                                             " AS INTEGER)), 0) FROM queue_appointments WHERE office = ?1"
-                                             " AND date = ?2 AND substr (reference, 1, length (?3)) = ?3", error);
+          last = pd_sqlite_conn_prepare (conn, "SELECT coalesce (max (CAST (substr (reference, length (?3) + 1)"
+                                               " AS INTEGER)), 0) FROM queue_appointments WHERE office = ?1"
+                                               " AND date = ?2 AND substr (reference, 1, length (?3)) = ?3", error);
           if (last == NULL)
             return FALSE;
           pd_sqlite_bind_text (last, 1, office_code);
           pd_sqlite_bind_text (last, 2, date);
           pd_sqlite_bind_text (last, 3, prefix);
           if (sqlite3_step (last) != SQLITE_ROW)
-            return pd_central_sql_fail (db, error);
+            {
+              pd_sqlite_conn_set_error (conn, sqlite3_errcode (conn->db), error);
+              return FALSE;
+            }
 
           booking->appointment = pd_appointment_new (booking->id, booking->station, booking->service, date, s,
                                                      sqlite3_column_int64 (last, 0) + 1, booking->issued_at,
                                                      reserved);
-          return insert_appointment (db, office_code, booking->appointment, error);
+          return insert_appointment (conn, office_code, booking->appointment, error);
         }
     }
   return TRUE;
@@ -827,15 +823,15 @@ handle_booking (PdCentralQueue *self,
  * citizen holds the paper. A slip already known (a retry, or a booking whose answer was lost
  * and that the station then made from its share) is moved to the slip's place. */
 static gboolean
-take_slips (sqlite3     *db,
-            const char  *office_code,
-            GPtrArray   *slips,
-            gboolean    *conflict,
-            GError     **error)
+take_slips (const PdSqliteConnection  *conn,
+            const char                *office_code,
+            GPtrArray                 *slips,
+            gboolean                  *conflict,
+            GError                   **error)
 {
   g_autoptr(PdSqliteStatement) taken =
-    pd_central_sql_prepare (db, "SELECT 1 FROM queue_appointments"
-                                " WHERE office = ? AND reference = ? AND id != ?", error);
+    pd_sqlite_conn_prepare (conn, "SELECT 1 FROM queue_appointments"
+                                  " WHERE office = ? AND reference = ? AND id != ?", error);
 
   if (taken == NULL)
     return FALSE;
@@ -854,9 +850,9 @@ take_slips (sqlite3     *db,
           *conflict = TRUE;
           return FALSE;
         }
-      if (rc != SQLITE_DONE)
-        return pd_central_sql_fail (db, error);
-      if (!insert_appointment (db, office_code, slip, error))
+      if (!pd_sqlite_conn_check_done (conn, rc, error))
+        return FALSE;
+      if (!insert_appointment (conn, office_code, slip, error))
         return FALSE;
     }
   return TRUE;
@@ -872,7 +868,7 @@ handle_slips (PdCentralQueue *self,
   g_autoptr(GPtrArray) slips = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_appointment_free);
   g_autoptr(JsonBuilder) builder = NULL;
   g_autofree char *share_from = NULL;
-  sqlite3 *db = pd_central_db_get_connection (self->db);
+  const PdSqliteConnection *conn = pd_central_db_get_connection (self->db);
   const char *station = string_member (object, "station");
   JsonNode *member = json_object_get_member (object, "appointments");
   JsonArray *array;
@@ -896,8 +892,8 @@ handle_slips (PdCentralQueue *self,
     }
 
   if (!begin (self, &error) ||
-      !join (db, office_code, station, &share_from, &error) ||
-      !take_slips (db, office_code, slips, &conflict, &error) ||
+      !join (conn, office_code, station, &share_from, &error) ||
+      !take_slips (conn, office_code, slips, &conflict, &error) ||
       !pd_central_db_commit (self->db, &error))
     {
       pd_central_db_rollback (self->db);
@@ -931,7 +927,7 @@ pull_appointments (PdCentralQueue *self,
 
   if (!check_ready (self, &error))
     return fail_db (status, error);
-  stmt = pd_central_sql_prepare (pd_central_db_get_connection (self->db),
+  stmt = pd_sqlite_conn_prepare (pd_central_db_get_connection (self->db),
                                  "SELECT " APPOINTMENT_COLUMNS " FROM queue_appointments"
                                  " WHERE office = ? AND seq > ? ORDER BY seq LIMIT ?", &error);
   if (stmt == NULL)

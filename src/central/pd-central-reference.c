@@ -71,7 +71,7 @@ pd_central_db_import_reference (PdCentralDb       *self,
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);
 
-  current = pd_central_sql_prepare (self->db, "SELECT version FROM reference_tables WHERE name = ?", error);
+  current = pd_sqlite_conn_prepare (&self->conn, "SELECT version FROM reference_tables WHERE name = ?", error);
   if (current == NULL)
     return FALSE;
   pd_sqlite_bind_text (current, 1, name);
@@ -79,7 +79,7 @@ pd_central_db_import_reference (PdCentralDb       *self,
     *changed = !(sqlite3_step (current) == SQLITE_ROW &&
                  g_strcmp0 ((const char *) sqlite3_column_text (current, 0), version) == 0);
 
-  stmt = pd_central_sql_prepare (self->db,
+  stmt = pd_sqlite_conn_prepare (&self->conn,
                   "INSERT OR REPLACE INTO reference_tables (name, version, entries, updated_at) "
                   "VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
@@ -88,7 +88,7 @@ pd_central_db_import_reference (PdCentralDb       *self,
   pd_sqlite_bind_text (stmt, 2, version);
   pd_sqlite_bind_text (stmt, 3, json);
   sqlite3_bind_int64 (stmt, 4, pd_central_now ());
-  return pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 gboolean
@@ -125,7 +125,7 @@ pd_central_db_get_reference_versions (PdCentralDb  *self,
                                       GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db, "SELECT name, version FROM reference_tables ORDER BY name", error);
+    pd_sqlite_conn_prepare (&self->conn, "SELECT name, version FROM reference_tables ORDER BY name", error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   int rc;
 
@@ -139,11 +139,8 @@ pd_central_db_get_reference_versions (PdCentralDb  *self,
       json_builder_set_member_name (builder, (const char *) sqlite3_column_text (stmt, 0));
       json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
     }
-  if (rc != SQLITE_DONE)
-    {
-      pd_central_sql_fail (self->db, error);
-      return NULL;
-    }
+  if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
+    return NULL;
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
@@ -155,7 +152,7 @@ pd_central_db_get_reference_table (PdCentralDb  *self,
                                    GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db, "SELECT name, version, entries FROM reference_tables WHERE name = ?", error);
+    pd_sqlite_conn_prepare (&self->conn, "SELECT name, version, entries FROM reference_tables WHERE name = ?", error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   if (stmt == NULL)
@@ -170,7 +167,7 @@ pd_central_db_get_reference_table (PdCentralDb  *self,
                    _("There is no reference table “%s”. Ask for one listed by /v1/reference."), name);
       return NULL;
     default:
-      pd_central_sql_fail (self->db, error);
+      pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
       return NULL;
     }
   json_builder_begin_object (builder);

@@ -16,7 +16,7 @@ pd_central_db_bump (PdCentralDb  *self,
                     GError      **error)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db,
+    pd_sqlite_conn_prepare (&self->conn,
              "INSERT INTO counters (name, value) VALUES (?, ?) "
              "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", error);
 
@@ -24,7 +24,7 @@ pd_central_db_bump (PdCentralDb  *self,
     return FALSE;
   pd_sqlite_bind_text (stmt, 1, counter);
   sqlite3_bind_int64 (stmt, 2, delta);
-  return pd_central_sql_check (self->db, pd_sqlite_step_done (stmt), error);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
 }
 
 gint64
@@ -32,7 +32,7 @@ pd_central_db_get_counter (PdCentralDb *self,
                            const char  *name)
 {
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db, "SELECT value FROM counters WHERE name = ?", NULL);
+    pd_sqlite_conn_prepare (&self->conn, "SELECT value FROM counters WHERE name = ?", NULL);
 
   if (stmt == NULL)
     return 0;
@@ -44,7 +44,7 @@ static gint64
 count (PdCentralDb *self,
        const char  *sql)
 {
-  g_autoptr(PdSqliteStatement) stmt = pd_central_sql_prepare (self->db, sql, NULL);
+  g_autoptr(PdSqliteStatement) stmt = pd_sqlite_conn_prepare (&self->conn, sql, NULL);
 
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return -1;
@@ -76,7 +76,7 @@ pd_central_db_get_stats (PdCentralDb  *self,
   };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(PdSqliteStatement) stmt =
-    pd_central_sql_prepare (self->db, "SELECT value FROM counters WHERE name = ?", error);
+    pd_sqlite_conn_prepare (&self->conn, "SELECT value FROM counters WHERE name = ?", error);
 
   if (stmt == NULL)
     return NULL;
@@ -87,7 +87,7 @@ pd_central_db_get_stats (PdCentralDb  *self,
 
       if (n < 0)
         {
-          pd_central_sql_fail (self->db, error);
+          pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);
           return NULL;
         }
       json_builder_set_member_name (builder, counts[i].name);

@@ -197,22 +197,3 @@ pd_sqlite_bind_int64_or_null (sqlite3_stmt *stmt,
   else
     sqlite3_bind_null (stmt, index);
 }
-
-sqlite3_stmt *
-pd_sqlite_prepare (sqlite3    *db,
-                   const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_clear_pointer (&stmt, sqlite3_finalize);
-  return stmt;
-}
-
-int
-pd_sqlite_step_done (sqlite3_stmt *stmt)
-{
-  int rc = sqlite3_step (stmt);
-
-  return rc == SQLITE_DONE ? SQLITE_OK : rc == SQLITE_ROW ? SQLITE_MISUSE : rc;
-}

@@ -22,11 +22,6 @@ int      pd_sqlite_commit      (sqlite3      *db);
 void     pd_sqlite_rollback    (sqlite3      *db);
 gboolean pd_sqlite_disk_is_full (sqlite3     *db,
                                 int          rc);
-/* @sql prepared on @db, or NULL: sqlite3_errcode (db) says why. */
-sqlite3_stmt *pd_sqlite_prepare  (sqlite3      *db,
-                                  const char   *sql);
-/* Runs @stmt, which returns no row: SQLITE_OK once done, else the failure's result code. */
-int           pd_sqlite_step_done (sqlite3_stmt *stmt);
 
 /* A connection and how its owner words a failure as a GError: the store, the queue and the
  * central server each tell the user something different to do. The helpers below call
