@@ -12,6 +12,7 @@
 #include "pd-background.h"
 #include "pd-photo-image.h"
 #include "pd-photo-page-internal.h"
+#include "pd-toast.h"
 
 #define COUNTDOWN_SECONDS 3
 
@@ -133,10 +134,7 @@ static void
 toast (PdPhotoPage *self,
        const char  *message)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+  pd_toast_show (GTK_WIDGET (self), adw_toast_new (message));
 }
 
 static void

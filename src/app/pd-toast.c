@@ -7,17 +7,23 @@
 
 #define LAST_TOAST_KEY "pd-toast-last"
 
-/* libadwaita 1.2.2 crashes when a toast is dismissed while it slides in (300 ms, 500 ms when
- * it replaces another): a toast younger than this takes the new message instead. Toasts shown
- * here never wait in the overlay's queue (the one before is gone first, and none has a high
- * priority, which would put the one shown back in the queue), so a toast slides in when it is
- * added. */
-#define SHOW_ANIMATION_USEC (800 * G_TIME_SPAN_MILLISECOND)
+/* libadwaita 1.2.2 frees a toast's bookkeeping when its hide animation ends, while its show
+ * animation (300 ms, 500 ms when it replaces another) may still be running; that one's end then
+ * touches freed memory. Both animations count from the frame clock's last frame time, which is
+ * stale while nothing is drawn, so wall time says nothing about it (a loaded machine crashed
+ * after 800 ms). A toast is dismissed only once a frame 500 ms after it was added (by the same
+ * clock) has run, which ends its show animation; until then the toast shown takes the new
+ * message instead. Toasts shown here never wait in the overlay's queue (the one before is gone
+ * first, and none has a high priority, which would put the one shown back in the queue), so a
+ * toast starts sliding in when it is added. */
+#define SHOW_ANIMATION_USEC (500 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct
 {
   AdwToast *toast;
-  gint64    added_at;
+  /* The frame clock's frame time when the toast was added; 0 when the overlay was not mapped,
+   * in which case no show animation ran. */
+  gint64    added_at_frame;
 } LastToast;
 
 static void
@@ -35,6 +41,29 @@ toast_dismissed_cb (AdwToast        *toast,
 
   if (last != NULL && last->toast == toast)
     g_object_set_data (G_OBJECT (overlay), LAST_TOAST_KEY, NULL);
+}
+
+/* 0 when the overlay is not mapped: an animation started then ends at once. */
+static gint64
+frame_time (GtkWidget *overlay)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (overlay);
+
+  if (clock == NULL || !gtk_widget_get_mapped (overlay))
+    return 0;
+  return MAX (gdk_frame_clock_get_frame_time (clock), 1);
+}
+
+static gboolean
+still_sliding_in (GtkWidget *overlay,
+                  LastToast *last)
+{
+  gint64 now = frame_time (overlay);
+
+  /* Unmapped since: libadwaita ended the show animation on unmap. */
+  if (last->added_at_frame == 0 || now == 0)
+    return FALSE;
+  return now - last->added_at_frame < SHOW_ANIMATION_USEC;
 }
 
 AdwToast *
@@ -55,7 +84,7 @@ pd_toast_show (GtkWidget *widget,
     }
 
   last = g_object_get_data (G_OBJECT (overlay), LAST_TOAST_KEY);
-  if (last != NULL && g_get_monotonic_time () - last->added_at < SHOW_ANIMATION_USEC)
+  if (last != NULL && still_sliding_in (overlay, last))
     {
       AdwToast *shown = last->toast;
 
@@ -76,7 +105,7 @@ pd_toast_show (GtkWidget *widget,
 
   last = g_new0 (LastToast, 1);
   last->toast = g_object_ref (toast);
-  last->added_at = g_get_monotonic_time ();
+  last->added_at_frame = frame_time (overlay);
   g_object_set_data_full (G_OBJECT (overlay), LAST_TOAST_KEY, last, (GDestroyNotify) last_toast_free);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), overlay, 0);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
