@@ -5,9 +5,15 @@
 
 #include <glib/gi18n.h>
 
+#include "pd-date.h"
+#include "pd-day-report-printer.h"
+#include "pd-day-report.h"
+#include "pd-declaration-printer.h"
 #include "pd-outbox-transfer.h"
 #include "pd-scanner-dialog.h"
 #include "pd-sign-in-dialog.h"
+#include "pd-trip.h"
+#include "pd-trip-preparation.h"
 #include "pd-window-private.h"
 
 static void
@@ -276,6 +282,85 @@ retry_action (GtkWidget  *widget,
   pd_window_open_store (PD_WINDOW (widget));
 }
 
+/* Assisted entry: the declaration slip, and the station's key */
+
+static void
+print_declaration_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+
+  pd_declaration_printer_print_declaration (self->declaration_printer, self->store, pd_station_get_sync_engine (self->station),
+                                            self->photo_override);
+}
+
+static void
+station_key_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+
+  pd_declaration_printer_print_station_key (self->declaration_printer, self->store);
+}
+
+/* The day report */
+
+static void
+day_report_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+  GDate today;
+
+  pd_date_set_today (&today);
+  pd_day_report_printer_print (self->day_report_printer, self->store, self->settings, &today);
+}
+
+static void
+day_report_dialog_print_cb (PdWindow    *self,
+                            const GDate *day)
+{
+  pd_day_report_printer_print (self->day_report_printer, self->store, self->settings, day);
+}
+
+static void
+choose_day_report_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PdDayReportDialog *dialog = pd_day_report_dialog_new (GTK_WINDOW (widget));
+
+  g_signal_connect_object (dialog, "print", G_CALLBACK (day_report_dialog_print_cb), widget, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Preparing a mobile team's trip */
+
+static void
+trip_prepare_cb (PdTripDialog *dialog,
+                 GStrv         communes,
+                 PdWindow     *self)
+{
+  pd_trip_preparation_start (self->trip, self->store, pd_station_get_sync_engine (self->station), (const char * const *) communes);
+}
+
+static void
+prepare_trip_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+  g_autoptr(PdReference) reference = pd_store_get_reference (self->store);
+  g_autofree char *chosen = pd_store_get_setting (self->store, PD_TRIP_SETTING_COMMUNES);
+  PdTripDialog *dialog = pd_trip_dialog_new (GTK_WINDOW (self), reference, chosen);
+
+  g_signal_connect_object (dialog, "prepare", G_CALLBACK (trip_prepare_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 pd_window_set_actions_enabled (PdWindow *self,
                                gboolean  enabled)
@@ -321,6 +406,11 @@ pd_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.export-outbox", NULL, pd_outbox_transfer_export_action);
   gtk_widget_class_install_action (widget_class, "win.import-outbox", NULL, pd_outbox_transfer_import_action);
   gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.print-declaration", NULL, print_declaration_action);
+  gtk_widget_class_install_action (widget_class, "win.station-key", NULL, station_key_action);
+  gtk_widget_class_install_action (widget_class, "win.day-report", NULL, day_report_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-day-report", NULL, choose_day_report_action);
+  gtk_widget_class_install_action (widget_class, "win.prepare-trip", NULL, prepare_trip_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.call-next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.accept", NULL);

@@ -381,61 +381,6 @@ dossier_activated_cb (PdWindow    *self,
                                  get_dossier_cb, g_object_ref (self));
 }
 
-/* Assisted entry: the declaration slip, and the station's key */
-
-static void
-print_declaration_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  PdWindow *self = PD_WINDOW (widget);
-
-  pd_declaration_printer_print_declaration (self->declaration_printer, self->store, pd_station_get_sync_engine (self->station),
-                                            self->photo_override);
-}
-
-static void
-station_key_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  PdWindow *self = PD_WINDOW (widget);
-
-  pd_declaration_printer_print_station_key (self->declaration_printer, self->store);
-}
-
-/* The day report */
-
-static void
-day_report_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  PdWindow *self = PD_WINDOW (widget);
-  GDate today;
-
-  pd_date_set_today (&today);
-  pd_day_report_printer_print (self->day_report_printer, self->store, self->settings, &today);
-}
-
-static void
-day_report_dialog_print_cb (PdWindow    *self,
-                            const GDate *day)
-{
-  pd_day_report_printer_print (self->day_report_printer, self->store, self->settings, day);
-}
-
-static void
-choose_day_report_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  PdDayReportDialog *dialog = pd_day_report_dialog_new (GTK_WINDOW (widget));
-
-  g_signal_connect_object (dialog, "print", G_CALLBACK (day_report_dialog_print_cb), widget, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 /* Preparing a mobile team's trip */
 
 static void
@@ -445,28 +390,6 @@ trip_ready_cb (PdWindow          *self,
                PdTripPreparation *trip)
 {
   pd_queue_page_reload (self->queue_page);
-}
-
-static void
-trip_prepare_cb (PdTripDialog *dialog,
-                 GStrv         communes,
-                 PdWindow     *self)
-{
-  pd_trip_preparation_start (self->trip, self->store, pd_station_get_sync_engine (self->station), (const char * const *) communes);
-}
-
-static void
-prepare_trip_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  PdWindow *self = PD_WINDOW (widget);
-  g_autoptr(PdReference) reference = pd_store_get_reference (self->store);
-  g_autofree char *chosen = pd_store_get_setting (self->store, PD_TRIP_SETTING_COMMUNES);
-  PdTripDialog *dialog = pd_trip_dialog_new (GTK_WINDOW (self), reference, chosen);
-
-  g_signal_connect_object (dialog, "prepare", G_CALLBACK (trip_prepare_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -750,11 +673,6 @@ pd_window_class_init (PdWindowClass *klass)
 
   pd_window_class_install_actions (widget_class);
   /* Printing, the day report and the trip. */
-  gtk_widget_class_install_action (widget_class, "win.print-declaration", NULL, print_declaration_action);
-  gtk_widget_class_install_action (widget_class, "win.station-key", NULL, station_key_action);
-  gtk_widget_class_install_action (widget_class, "win.day-report", NULL, day_report_action);
-  gtk_widget_class_install_action (widget_class, "win.choose-day-report", NULL, choose_day_report_action);
-  gtk_widget_class_install_action (widget_class, "win.prepare-trip", NULL, prepare_trip_action);
   pd_window_class_install_round_actions (widget_class);
 }
 
