@@ -44,6 +44,7 @@ done
 ninja -C "$builddir" "$@"
 
 status=0
+failures=
 for t in $targets; do
   corpus="$workdir/corpus-$t"
   mkdir -p "$corpus" "$workdir/crashes-$t"
@@ -58,10 +59,30 @@ for t in $targets; do
     photo|station-replies|central-request|central-queue|central-headers) max_len=65536 ;;
     *) max_len=4400 ;;
   esac
+  # The log is kept so that the summary below can say which target failed and why: a CI log
+  # shows only its last lines, and those belong to the last target.
+  target_status=0
   "$builddir/$(target_path "$t")" "$corpus" \
     -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$workdir/crashes-$t/" -print_final_stats=1 || status=$?
+    -artifact_prefix="$workdir/crashes-$t/" -print_final_stats=1 >"$workdir/fuzz-$t.log" 2>&1 || target_status=$?
+  grep -E '^Done|stat::(number_of_executed_units|peak_rss_mb)|ERROR|SUMMARY' "$workdir/fuzz-$t.log" || true
+  if [ "$target_status" -ne 0 ]; then
+    status=$target_status
+    failures="$failures $t"
+  fi
 done
 
+echo "== fuzzers summary"
+for t in $failures; do
+  echo "fuzz-$t FAILED; its report:"
+  grep -E 'ERROR|SUMMARY|deadly signal|out-of-memory|malloc\(|timeout|Test unit written|^    #[0-9]+ 0x' \
+    "$workdir/fuzz-$t.log" | head -n 30
+  for artifact in "$workdir/crashes-$t"/*; do
+    [ -f "$artifact" ] || continue
+    echo "input $artifact, base64:"
+    head -c 4096 "$artifact" | base64
+  done
+done
+[ -z "$failures" ] && echo "no crash in: $targets"
 echo "Corpora and any crashes: $workdir"
 exit $status
