@@ -2,8 +2,10 @@
 # Builds Passdesk and starts it as an office would run it, on demo data:
 #  - a local demo central server (passdesk-central) with demo offices, officers and online
 #    declarations, on http://127.0.0.1:${PASSDESK_DEMO_PORT:-8737}/;
-#  - a station store with ${PASSDESK_DEMO_COUNT:-2000} synthetic applications, enrolled with that
-#    server and synced once (so the online declarations are there to scan, even offline);
+#  - a station store with ${PASSDESK_DEMO_COUNT:-2000} synthetic applications taken in by the
+#    demo officer, enrolled with that server and synced (so the online declarations are there to
+#    scan, even offline); the server then moves the applications it received along, and a
+#    second sync brings their statuses back;
 #  - the app, in Vietnamese (PASSDESK_LANGUAGE=en for English, or Preferences → Language).
 # On a desktop the user's own session and keyring are used; with no display or no D-Bus session
 # it runs in a private session kept under .demo/ (Xvfb when there is no display).
@@ -58,15 +60,20 @@ if [ ! -f "$db" ]; then
     set -e
     "$1" init --db "$2"
     "$1" enroll --db "$2" --server "$4" --code "$5" --name "Demo station"
-    # The central system believes an acceptance only from an officer of the office signed in
-    # at this station (SECURITY.md): the demo officer signs in before the demo applications are
-    # made in their name.
+    # The demo officer signs in and takes the demo applications in as the counter does
+    # (drafts, held, refused, accepted through the intake); the central system believes an
+    # acceptance only from an officer of the office signed in at this station (SECURITY.md).
     printf "officer1-demo\n" | "$1" sign-in --db "$2" --server "$4" --user officer1
-    "$1" demo-data --db "$2" --count "$3" --actor officer1
+    "$1" demo-data --db "$2" --count "$3"
+    "$1" sync --db "$2" --server "$4"
+    # What comes next belongs to the central system: the demo server moves the applications
+    # it received along (processing, ready, some rejected), twice, and the station pulls that.
+    "$6" seed-demo --db "$7" --declarations 0 > /dev/null
+    "$6" seed-demo --db "$7" --declarations 0 > /dev/null
     "$1" sync --db "$2" --server "$4"
     gsettings set io.github.passdesk.Passdesk server-url "$4"
     gsettings set io.github.passdesk.Passdesk office-code HN01
-  ' demo "$cli" "$db" "${PASSDESK_DEMO_COUNT:-2000}" "$server" "$code"
+  ' demo "$cli" "$db" "${PASSDESK_DEMO_COUNT:-2000}" "$server" "$code" "$central" "$central_db"
 fi
 
 run "$top/build/src/app/passdesk" --db "$db"

@@ -213,52 +213,109 @@ list_set_aside_thread (GTask        *task,
 }
 
 /* A packet set aside goes back to the outbox: the next sync sends it again (a packet refused
- * while the central system's keys or lists were out of date may pass then). */
+ * while the central system's keys or lists were out of date may pass then). Or it is
+ * discarded, as `passdesk-cli outbox discard` does: both through the same core call, audited
+ * with who is signed in. */
 static void
-retry_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
 {
   PdStore *store = g_object_get_data (G_OBJECT (task), "store");
+  gboolean discard = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "discard"));
   g_autoptr(PdOfficer) officer = pd_officer_get_current (store, NULL, NULL, NULL);
+  const char *actor = officer ? pd_officer_get_username (officer) : g_get_user_name ();
   GError *error = NULL;
 
-  if (!pd_outbox_retry_set_aside (store, task_data,
-                                  officer ? pd_officer_get_username (officer) : g_get_user_name (),
-                                  &error))
+  if (!(discard ? pd_outbox_discard_set_aside : pd_outbox_retry_set_aside) (store, task_data, actor, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
 
 static void
-retry_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+resolve_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(PdSyncPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("Cannot send the packet again: %s", error->message);
+    g_warning ("Cannot %s the packet: %s",
+               g_object_get_data (G_OBJECT (result), "discard") ? "discard" : "send again", error->message);
   pd_sync_page_reload (self);
+}
+
+static void
+resolve (PdSyncPage *self,
+         GtkWidget  *button,
+         gboolean    discard)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->store == NULL)
+    return;
+  gtk_widget_set_sensitive (button, FALSE);
+  task = g_task_new (NULL, NULL, resolve_cb, g_object_ref (self));
+  g_task_set_source_tag (task, resolve);
+  g_task_set_task_data (task, g_strdup (g_object_get_data (G_OBJECT (button), "packet-id")), g_free);
+  g_object_set_data_full (G_OBJECT (task), "store", g_object_ref (self->store), g_object_unref);
+  g_object_set_data (G_OBJECT (task), "discard", GINT_TO_POINTER (discard));
+  g_task_run_in_thread (task, resolve_thread);
 }
 
 static void
 on_retry_clicked (GtkButton  *button,
                   PdSyncPage *self)
 {
-  g_autoptr(GTask) task = NULL;
+  resolve (self, GTK_WIDGET (button), FALSE);
+}
 
-  if (self->store == NULL)
-    return;
-  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
-  task = g_task_new (NULL, NULL, retry_cb, g_object_ref (self));
-  g_task_set_source_tag (task, on_retry_clicked);
-  g_task_set_task_data (task, g_strdup (g_object_get_data (G_OBJECT (button), "packet-id")), g_free);
-  g_object_set_data_full (G_OBJECT (task), "store", g_object_ref (self->store), g_object_unref);
-  g_task_run_in_thread (task, retry_thread);
+static void
+discard_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     PdSyncPage       *self)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (dialog), "pd-button");
+
+  if (g_strcmp0 (response, "discard") == 0 && button != NULL)
+    resolve (self, button, TRUE);
+}
+
+/* Nothing brings a discarded packet back: the officer is asked first, and told what goes. */
+static void
+on_discard_clicked (GtkButton  *button,
+                    PdSyncPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (button));
+  const char *reason = g_object_get_data (G_OBJECT (button), "reason");
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  /* What goes is the packet and the reason; an application still accepted here is sealed
+   * again by the next pass's recovery (pd_outbox_recover()), and the officer is told so. */
+  body = g_strdup_printf (_("The central system set aside the packet of application %s: “%s”\n\n"
+                            "Discarding deletes this packet and the central system's reason from "
+                            "the outbox for good. The application itself stays on this station; "
+                            "while it is accepted, the next sync seals it again in a new packet. "
+                            "This cannot be undone."),
+                          (const char *) g_object_get_data (G_OBJECT (button), "short-id"),
+                          reason ? reason : _("No reason given"));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Discard the Packet?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "pd-button", g_object_ref (button), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -280,6 +337,14 @@ list_set_aside_cb (GObject      *object,
       g_warning ("Cannot list the set-aside packets: %s", error->message);
       return;
     }
+  /* The store's count now: the engine's catches up at its next pass, and a packet sent again
+   * or discarded here must not stay counted until then. */
+  {
+    g_autofree char *aside = g_strdup_printf ("%u", list->len);
+
+    gtk_label_set_label (self->set_aside_label, aside);
+    gtk_widget_set_visible (GTK_WIDGET (self->set_aside_row), list->len > 0);
+  }
   /* A few hundred rows at most are useful to read; the count says the rest. */
   for (guint i = 0; i < MIN (list->len, 200); i++)
     {
@@ -294,12 +359,24 @@ list_set_aside_cb (GObject      *object,
       if (self->store != NULL)
         {
           GtkWidget *retry = gtk_button_new_with_label (_("Send Again"));
+          GtkWidget *discard;
 
           gtk_widget_set_valign (retry, GTK_ALIGN_CENTER);
           gtk_widget_set_tooltip_text (retry, _("Put this packet back in the outbox; the next sync sends it"));
           g_object_set_data_full (G_OBJECT (retry), "packet-id", g_strdup (item->packet_id), g_free);
           g_signal_connect (retry, "clicked", G_CALLBACK (on_retry_clicked), self);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), retry);
+
+          discard = gtk_button_new_with_label (_("Discard…"));
+          gtk_widget_add_css_class (discard, "destructive-action");
+          gtk_widget_set_valign (discard, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (discard, _("Delete this packet from the outbox for good; you are asked first"));
+          g_object_set_data_full (G_OBJECT (discard), "packet-id", g_strdup (item->packet_id), g_free);
+          g_object_set_data_full (G_OBJECT (discard), "short-id",
+                                  g_strndup (item->dossier_uuid ? item->dossier_uuid : item->packet_id, 8), g_free);
+          g_object_set_data_full (G_OBJECT (discard), "reason", g_strdup (item->reason), g_free);
+          g_signal_connect (discard, "clicked", G_CALLBACK (on_discard_clicked), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), discard);
         }
       adw_expander_row_add_row (self->set_aside_row, row);
       g_ptr_array_add (self->set_aside_rows, row);

@@ -54,6 +54,32 @@ pd_central_parse_object (const char  *data,
   return json_object_ref (json_node_get_object (root));
 }
 
+gboolean
+pd_central_parse_request_time (const char *text,
+                               gint64     *value)
+{
+  if (text == NULL || *text == '\0' || strlen (text) > 18)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  *value = g_ascii_strtoll (text, NULL, 10);
+  return TRUE;
+}
+
+char *
+pd_central_route_argument (const char *segment)
+{
+  g_autofree char *argument = NULL;
+
+  if (segment == NULL || *segment == '\0' || strchr (segment, '/') != NULL)
+    return NULL;
+  argument = g_uri_unescape_string (segment, NULL);
+  if (argument == NULL || !g_utf8_validate (argument, -1, NULL) || strlen (argument) > 64)
+    return NULL;
+  return g_steal_pointer (&argument);
+}
+
 static const char *
 get_string (JsonObject *object,
             const char *name)

@@ -31,6 +31,14 @@ JsonObject  *pd_central_parse_object      (const char  *data,
                                            gsize        length,
                                            GError     **error);
 
+/* What the server reads before it authenticates a request, pure so that fuzz-central-headers
+ * reaches it. X-Passdesk-Time: decimal digits only (no sign, no spaces), at most 18 of them. */
+gboolean     pd_central_parse_request_time (const char  *text,
+                                            gint64      *value);
+/* The segment after a "/x/" route's prefix, unescaped: NULL unless it is valid UTF-8 of at
+ * most 64 bytes with no '/'. */
+char        *pd_central_route_argument     (const char  *segment);
+
 typedef struct {
   char   *code;          /* canonical "XXXX-XXXX" */
   GBytes *public_key;    /* 32 bytes */

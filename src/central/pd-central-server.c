@@ -654,22 +654,6 @@ get_header (Request    *request,
   return soup_message_headers_get_one (soup_server_message_get_request_headers (request->msg), name);
 }
 
-static gboolean
-parse_time (const char *text,
-            gint64     *value)
-{
-  gint64 number;
-
-  if (text == NULL || *text == '\0' || strlen (text) > 18)
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  number = g_ascii_strtoll (text, NULL, 10);
-  *value = number;
-  return TRUE;
-}
-
 /* Returns FALSE if @signature was seen within the clock window; remembers it until a request
  * made at @time is stale anyway. */
 static gboolean
@@ -726,7 +710,7 @@ authenticate (PdCentralServer *self,
                      _("This station is not enrolled with the central system. Enroll it again with a new code."));
       return FALSE;
     }
-  if (!parse_time (time_text, &time) || ABS (time - pd_central_now ()) > PD_CENTRAL_MAX_SKEW)
+  if (!pd_central_parse_request_time (time_text, &time) || ABS (time - pd_central_now ()) > PD_CENTRAL_MAX_SKEW)
     {
       pd_central_reply_error (request->msg, SOUP_STATUS_UNAUTHORIZED, "stale_request",
                      _("The station’s clock differs from the central system’s by more than 5 minutes. Set the date and time of the computer."));
@@ -918,12 +902,9 @@ find_route (const char  *path,
       if (strncmp (path, pattern, length) == 0 && path[length] != '\0' &&
           strchr (path + length, '/') == NULL)
         {
-          *argument = g_uri_unescape_string (path + length, NULL);
-          if (*argument == NULL || !g_utf8_validate (*argument, -1, NULL) || strlen (*argument) > 64)
-            {
-              g_clear_pointer (argument, g_free);
-              return FALSE;
-            }
+          *argument = pd_central_route_argument (path + length);
+          if (*argument == NULL)
+            return FALSE;
           *route = i;
           return TRUE;
         }

@@ -3,11 +3,15 @@
 
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
 
 #include "pd-date.h"
 #include "pd-cli.h"
 #include "pd-demo.h"
+#include "pd-intake.h"
+#include "pd-required-documents.h"
+#include "sync/pd-outbox.h"
 #include "pd-store-private.h"
 
 /* Large enough to amortise a transaction, small enough to keep memory flat. */
@@ -358,6 +362,87 @@ const PdCliCommand pd_cli_command_purge = {
   .run = run_purge,
 };
 
+/* Demo data goes in as the counter takes applications in: drafts are saved, the rest goes
+ * through PdIntake with the signed-in officer's role (held, refused, or accepted with every
+ * paper checked and a photo), so that the store's and the intake's rules hold for them too.
+ * What comes after an acceptance (sent, received, processing, ready, rejected) belongs to the
+ * central system: a demo gets it by syncing with a demo server that moves applications along
+ * (build-aux/run-demo.sh), never by writing it here. */
+typedef struct {
+  PdStore         *store;
+  PdOfficer       *officer;      /* nullable: then only drafts */
+  PdPaperEvidence  evidence;     /* every paper checked */
+  GBytes          *photo;
+  guint            counts[PD_N_STATUSES];
+} DemoIntake;
+
+/* A plain light picture, as a photo taken at the desk would be there: the photo paper is
+ * ticked by the photo being part of the application. */
+static GBytes *
+demo_photo (GError **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 400, 600);
+  g_autofree char *data = NULL;
+  gsize length;
+
+  gdk_pixbuf_fill (pixbuf, 0xf0f0f0ff);
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, &data, &length, "jpeg", error, "quality", "80", NULL))
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&data), length);
+}
+
+/* What the demo dossier's stage asks the counter to do with it. */
+static PdStatus
+demo_counter_status (PdDossier *dossier,
+                     PdRole     role)
+{
+  PdStatus stage = pd_dossier_get_status (dossier);
+
+  if (stage == PD_STATUS_DRAFT || role == PD_ROLE_NONE)
+    return PD_STATUS_DRAFT;
+  if (stage == PD_STATUS_ON_HOLD || stage == PD_STATUS_REFUSED)
+    return pd_intake_check_role (role, stage, NULL) ? stage : PD_STATUS_DRAFT;
+  /* Accepted, or further along at the central system: accepted here. */
+  return pd_role_may_accept (role) ? PD_STATUS_ACCEPTED : PD_STATUS_DRAFT;
+}
+
+static gboolean
+demo_take_in (DemoIntake  *demo,
+              PdDossier   *dossier,
+              PdStatus     status,
+              GError     **error)
+{
+  g_autoptr(PdIntake) intake = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PdDossier) taken = NULL;
+  g_autofree char *reason = g_strdup (pd_dossier_get_status_reason (dossier));
+  PdCliWait wait = { 0 };
+
+  /* A new application comes to the counter as a draft; the intake decides the rest. */
+  pd_dossier_set_status (dossier, PD_STATUS_DRAFT);
+  pd_dossier_set_status_reason (dossier, NULL);
+  if (status == PD_STATUS_REFUSED && reason == NULL)
+    reason = g_strdup ("Hồ sơ không đủ điều kiện");
+  if (status == PD_STATUS_ACCEPTED)
+    pd_dossier_set_photo (dossier, demo->photo);
+  intake = pd_intake_new (demo->store, dossier);
+  pd_intake_set_evidence (intake, &demo->evidence);
+  if (status == PD_STATUS_ACCEPTED)
+    pd_intake_accept_async (intake, pd_officer_get_role (demo->officer),
+                            pd_officer_get_username (demo->officer), NULL, pd_cli_wait_done, &wait);
+  else
+    pd_intake_set_aside_async (intake, status, status == PD_STATUS_REFUSED ? reason : NULL,
+                               pd_officer_get_role (demo->officer), pd_officer_get_username (demo->officer),
+                               NULL, pd_cli_wait_done, &wait);
+  result = pd_cli_wait_run (&wait);
+  taken = status == PD_STATUS_ACCEPTED ? pd_intake_accept_finish (intake, result, error)
+                                       : pd_intake_set_aside_finish (intake, result, error);
+  if (taken == NULL)
+    return FALSE;
+  demo->counts[status]++;
+  return TRUE;
+}
+
 static PdCliExit
 run_demo_data (PdCli *cli)
 {
@@ -365,6 +450,13 @@ run_demo_data (PdCli *cli)
   g_autoptr(PdReference) reference = pd_store_get_reference (cli->store);
   g_autoptr(GRand) rand = NULL;
   g_autoptr(GTimer) timer = NULL;
+  g_autoptr(PdDevice) device = NULL;
+  g_autoptr(PdOfficer) officer = NULL;
+  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GBytes) photo = NULL;
+  DemoIntake demo = { 0 };
+  PdRole role;
   guint64 count = 1000;
   guint64 seed = 0;
   guint64 done = 0;
@@ -375,6 +467,30 @@ run_demo_data (PdCli *cli)
       !parse_option_count ("--seed", seed_text, G_MAXUINT32, &seed))
     return PD_CLI_EXIT_UNUSABLE;
 
+  /* Who takes the applications in: the officer signed in at this station, as at the counter. */
+  device = pd_device_load (cli->store, NULL, NULL);
+  officer = pd_officer_get_current (cli->store, device, NULL, NULL);
+  role = officer ? pd_officer_get_role (officer) : PD_ROLE_NONE;
+  if (device != NULL)
+    pd_outbox_attach (cli->store, device);
+  if (role != PD_ROLE_NONE)
+    {
+      documents = pd_required_documents_load_default (&error);
+      if (documents == NULL)
+        return pd_cli_fail_error (error, _("Cannot read the list of required documents"));
+      for (guint i = 0; i < documents->len; i++)
+        g_hash_table_insert (ticks, ((PdRequiredDocument *) g_ptr_array_index (documents, i))->code,
+                             GUINT_TO_POINTER (PD_PAPER_TICK_YES));
+      photo = demo_photo (&error);
+      if (photo == NULL)
+        return pd_cli_fail_error (error, _("Cannot make the demo photo"));
+    }
+  demo.store = cli->store;
+  demo.officer = officer;
+  demo.evidence.ticks = ticks;
+  demo.evidence.id_card_seen = TRUE;
+  demo.photo = photo;
+
   rand = seed_text != NULL ? g_rand_new_with_seed ((guint32) seed) : g_rand_new ();
   pd_date_set_today (&today);
   timer = g_timer_new ();
@@ -383,17 +499,34 @@ run_demo_data (PdCli *cli)
     {
       guint batch_size = MIN (DEMO_BATCH_SIZE, count - done);
       g_autoptr(GPtrArray) batch = g_ptr_array_new_full (batch_size, g_object_unref);
+      g_autoptr(GPtrArray) drafts = g_ptr_array_new ();
 
       for (guint i = 0; i < batch_size; i++)
         g_ptr_array_add (batch, pd_demo_dossier_new (reference, rand, &today));
-      if (!pd_store_import_many (cli->store, (PdDossier * const *) batch->pdata, batch->len,
-                                 cli->actor, &error))
+      for (guint i = 0; i < batch->len && error == NULL; i++)
+        {
+          PdDossier *dossier = g_ptr_array_index (batch, i);
+          PdStatus status = demo_counter_status (dossier, role);
+
+          if (status != PD_STATUS_DRAFT)
+            {
+              demo_take_in (&demo, dossier, status, &error);
+              continue;
+            }
+          pd_dossier_set_status (dossier, PD_STATUS_DRAFT);
+          pd_dossier_set_status_reason (dossier, NULL);
+          g_ptr_array_add (drafts, dossier);
+        }
+      if (error == NULL)
+        pd_store_insert_many (cli->store, (PdDossier * const *) drafts->pdata, drafts->len, cli->actor, &error);
+      if (error != NULL)
         {
           g_autofree char *context = g_strdup_printf (_("Stopped after %llu dossiers"),
                                                       (unsigned long long) done);
 
           return pd_cli_fail_error (error, context);
         }
+      demo.counts[PD_STATUS_DRAFT] += drafts->len;
       done += batch_size;
     }
 
@@ -405,6 +538,15 @@ run_demo_data (PdCli *cli)
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "inserted");
       json_builder_add_int_value (builder, done);
+      json_builder_set_member_name (builder, "statuses");
+      json_builder_begin_object (builder);
+      for (PdStatus status = 0; status < PD_N_STATUSES; status++)
+        if (demo.counts[status] > 0)
+          {
+            json_builder_set_member_name (builder, pd_status_to_string (status));
+            json_builder_add_int_value (builder, demo.counts[status]);
+          }
+      json_builder_end_object (builder);
       json_builder_set_member_name (builder, "seconds");
       json_builder_add_double_value (builder, seconds);
       json_builder_set_member_name (builder, "per_second");
@@ -413,9 +555,17 @@ run_demo_data (PdCli *cli)
       pd_cli_print_json (json_builder_get_root (builder));
     }
   else
-    g_printerr (ngettext ("Inserted %llu demo dossier in %.2f s (%.0f per second).\n",
-                          "Inserted %llu demo dossiers in %.2f s (%.0f per second).\n", done),
-                (unsigned long long) done, seconds, seconds > 0 ? done / seconds : 0);
+    {
+      g_printerr (ngettext ("Inserted %llu demo dossier in %.2f s (%.0f per second).\n",
+                            "Inserted %llu demo dossiers in %.2f s (%.0f per second).\n", done),
+                  (unsigned long long) done, seconds, seconds > 0 ? done / seconds : 0);
+      g_printerr (_("Drafts: %u, on hold: %u, refused: %u, accepted: %u.\n"),
+                  demo.counts[PD_STATUS_DRAFT], demo.counts[PD_STATUS_ON_HOLD],
+                  demo.counts[PD_STATUS_REFUSED], demo.counts[PD_STATUS_ACCEPTED]);
+      if (role == PD_ROLE_NONE)
+        g_printerr (_("Nobody is signed in, so every demo application is a draft. Sign in as an "
+                      "officer first (passdesk-cli sign-in) to have some accepted, held or refused.\n"));
+    }
   return PD_CLI_EXIT_OK;
 }
 

@@ -4,7 +4,9 @@
  * method, path and body (pd_request_verify()). The input is five lines (device, time,
  * signature, authorization, path and query) and then the body. A signature line "SIGN" is
  * replaced by a real signature of a fixed key, so that the path past the check is fuzzed too.
- * The headers' own parse_time() and order live in pd-central-server.c and are not reached. */
+ * The time line goes through the server's own pd_central_parse_request_time() and the path
+ * through pd_central_route_argument(), as a "/x/" route's segment; the order of the checks
+ * (pd-central-server.c's authenticate()) needs a server and is covered by tests/central. */
 #include "config.h"
 
 #include <string.h>
@@ -12,6 +14,7 @@
 
 #include "fuzz-central-db.h"
 #include "pd-central-identity.h"
+#include "pd-central-request.h"
 #include "pd-core.h"
 #include "sync/pd-packet.h"
 #include "fuzz-target.h"
@@ -60,7 +63,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (pd_central_db_lookup_device (db, lines[0], device_key, &office))
     g_assert (office != NULL);
 
-  time = g_ascii_strtoll (lines[1], NULL, 10);
+  if (!pd_central_parse_request_time (lines[1], &time))
+    time = 0;
+  else
+    g_assert (time >= 0 && strspn (lines[1], "0123456789") == strlen (lines[1]));
+  {
+    const char *slash = strrchr (lines[4], '/');
+    g_autofree char *argument = slash ? pd_central_route_argument (slash + 1) : NULL;
+
+    if (argument != NULL)
+      g_assert (strlen (argument) <= 64 && g_utf8_validate (argument, -1, NULL));
+  }
   if (g_str_equal (lines[2], "SIGN"))
     {
       signature = pd_request_sign ("POST", lines[4], time, body, body_length, secret_key);

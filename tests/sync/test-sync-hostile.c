@@ -12,6 +12,9 @@
 #include <libsoup/soup.h>
 
 #include "pd-declaration-code.h"
+#include "pd-secrets.h"
+#include "sync/pd-device-private.h"
+#include "sync/pd-officer-private.h"
 #include "pd-test-support.h"
 #include "sync-test-central.h"
 
@@ -544,6 +547,380 @@ test_split (void)
   sync_central_clear (&central);
 }
 
+/* Enrollment and sign-in answers ---------------------------------------------------------- */
+
+#define KEY_A "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"   /* 32 bytes */
+#define KEY_B "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA"
+#define HOSTILE_DEVICE "6b0d9d5e-3f0c-4c55-9a77-9b8f0b0f0f0f"
+#define GOOD_OFFICE "{\"code\":\"HN01\",\"name\":\"Phòng Quản lý xuất nhập cảnh\",\"address\":\"44 Phạm Ngọc Thạch\"}"
+#define GOOD_TOKEN "q3Xb0cQ1V9qz7w3m7QkK1mJ6Yk3gq8bqYQ3pXJ3tq0c"
+
+/* A string member of @bytes characters of @c. */
+static char *
+huge_text (char  c,
+           gsize bytes)
+{
+  char *text = g_malloc (bytes + 1);
+
+  memset (text, c, bytes);
+  text[bytes] = '\0';
+  return text;
+}
+
+typedef struct {
+  const char *what;
+  char       *body;
+  const char *member;   /* named in the message; NULL for a role refusal */
+} BadReply;
+
+static GPtrArray *
+bad_enroll_replies (void)
+{
+  GPtrArray *replies = g_ptr_array_new ();
+  g_autofree char *huge_name = huge_text ('x', 1024 * 1024);
+  g_autofree char *huge_key = huge_text ('A', 100000);
+#define ADD(w, m, ...) G_STMT_START { BadReply *r = g_new0 (BadReply, 1); \
+  r->what = w; r->member = m; r->body = g_strdup_printf (__VA_ARGS__); g_ptr_array_add (replies, r); } G_STMT_END
+
+  ADD ("garbage", "not a JSON object", "\xff<html>not json {\"device_id\":");
+  ADD ("array", "not a JSON object", "[{\"device_id\":\"%s\"}]", HOSTILE_DEVICE);
+  ADD ("empty object", "device_id", "{}");
+  ADD ("device id a number", "device_id",
+       "{\"device_id\":5,\"office\":%s,\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%s\"}",
+       GOOD_OFFICE, KEY_A, KEY_B);
+  ADD ("device id not a uuid", "device_id",
+       "{\"device_id\":\"../../etc\",\"office\":%s,\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%s\"}",
+       GOOD_OFFICE, KEY_A, KEY_B);
+  ADD ("office missing", "office",
+       "{\"device_id\":\"%s\",\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%s\"}",
+       HOSTILE_DEVICE, KEY_A, KEY_B);
+  ADD ("office a string", "office",
+       "{\"device_id\":\"%s\",\"office\":\"HN01\",\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%s\"}",
+       HOSTILE_DEVICE, KEY_A, KEY_B);
+  ADD ("office code an array", "office.code",
+       "{\"device_id\":\"%s\",\"office\":{\"code\":[\"HN01\"]},\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%s\"}",
+       HOSTILE_DEVICE, KEY_A, KEY_B);
+  ADD ("office code with a newline", "office.code",
+       "{\"device_id\":\"%s\",\"office\":{\"code\":\"HN01\\nX\"},\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%s\"}",
+       HOSTILE_DEVICE, KEY_A, KEY_B);
+  ADD ("office name huge", "office.name",
+       "{\"device_id\":\"%s\",\"office\":{\"code\":\"HN01\",\"name\":\"%s\"},\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%s\"}",
+       HOSTILE_DEVICE, huge_name, KEY_A, KEY_B);
+  ADD ("office address an object", "office.address",
+       "{\"device_id\":\"%s\",\"office\":{\"code\":\"HN01\",\"address\":{}},\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%s\"}",
+       HOSTILE_DEVICE, KEY_A, KEY_B);
+  ADD ("box key missing", "central_box_public_key",
+       "{\"device_id\":\"%s\",\"office\":%s,\"central_sign_public_key\":\"%s\"}", HOSTILE_DEVICE, GOOD_OFFICE, KEY_B);
+  ADD ("box key too short", "central_box_public_key",
+       "{\"device_id\":\"%s\",\"office\":%s,\"central_box_public_key\":\"AAAA\",\"central_sign_public_key\":\"%s\"}",
+       HOSTILE_DEVICE, GOOD_OFFICE, KEY_B);
+  ADD ("box key huge", "central_box_public_key",
+       "{\"device_id\":\"%s\",\"office\":%s,\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%s\"}",
+       HOSTILE_DEVICE, GOOD_OFFICE, huge_key, KEY_B);
+  ADD ("sign key not base64", "central_sign_public_key",
+       "{\"device_id\":\"%s\",\"office\":%s,\"central_box_public_key\":\"%s\",\"central_sign_public_key\":\"%%%%%%%%\"}",
+       HOSTILE_DEVICE, GOOD_OFFICE, KEY_A);
+  ADD ("sign key a number", "central_sign_public_key",
+       "{\"device_id\":\"%s\",\"office\":%s,\"central_box_public_key\":\"%s\",\"central_sign_public_key\":1e308}",
+       HOSTILE_DEVICE, GOOD_OFFICE, KEY_A);
+  return replies;
+}
+
+static GPtrArray *
+bad_sign_in_replies (void)
+{
+  GPtrArray *replies = g_ptr_array_new ();
+  g_autofree char *huge_name = huge_text ('n', 1024 * 1024);
+  g_autofree char *huge_token = huge_text ('t', 2 * 1024 * 1024);
+#define OFFICER(role) "{\"username\":\"officer1\",\"display_name\":\"Nguyễn Thị Lan\",\"role\":\"" role "\",\"office_code\":\"HN01\"}"
+
+  ADD ("garbage", "not a JSON object", "{\"token\":\"%s\",\"officer\":", GOOD_TOKEN);
+  ADD ("a string", "not a JSON object", "\"%s\"", GOOD_TOKEN);
+  ADD ("empty object", "token", "{}");
+  ADD ("token missing", "token", "{\"expires_at\":1790043200,\"officer\":%s}", OFFICER ("officer"));
+  ADD ("token a number", "token", "{\"token\":12345678901234567890,\"expires_at\":1790043200,\"officer\":%s}",
+       OFFICER ("officer"));
+  ADD ("token with a header in it", "token",
+       "{\"token\":\"%s\\r\\nX-Passdesk-Device: other\",\"expires_at\":1790043200,\"officer\":%s}",
+       GOOD_TOKEN, OFFICER ("officer"));
+  ADD ("token huge", "token", "{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":%s}",
+       huge_token, OFFICER ("officer"));
+  ADD ("no end", "expires_at", "{\"token\":\"%s\",\"officer\":%s}", GOOD_TOKEN, OFFICER ("officer"));
+  ADD ("end a string", "expires_at", "{\"token\":\"%s\",\"expires_at\":\"1790043200\",\"officer\":%s}",
+       GOOD_TOKEN, OFFICER ("officer"));
+  ADD ("end negative", "expires_at", "{\"token\":\"%s\",\"expires_at\":-1,\"officer\":%s}",
+       GOOD_TOKEN, OFFICER ("officer"));
+  ADD ("officer missing", "officer", "{\"token\":\"%s\",\"expires_at\":1790043200}", GOOD_TOKEN);
+  ADD ("officer an array", "officer", "{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":[%s]}",
+       GOOD_TOKEN, OFFICER ("officer"));
+  ADD ("username missing", "officer.username",
+       "{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":{\"role\":\"officer\",\"office_code\":\"HN01\"}}",
+       GOOD_TOKEN);
+  ADD ("display name huge", "officer.display_name",
+       "{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":{\"username\":\"officer1\",\"display_name\":\"%s\","
+       "\"role\":\"officer\",\"office_code\":\"HN01\"}}", GOOD_TOKEN, huge_name);
+  ADD ("display name an object", "officer.display_name",
+       "{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":{\"username\":\"officer1\",\"display_name\":{},"
+       "\"role\":\"officer\",\"office_code\":\"HN01\"}}", GOOD_TOKEN);
+  ADD ("office code missing", "officer.office_code",
+       "{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":{\"username\":\"officer1\",\"role\":\"officer\"}}",
+       GOOD_TOKEN);
+  ADD ("role unknown", NULL, "{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":%s}",
+       GOOD_TOKEN, OFFICER ("administrator"));
+  ADD ("role a list", NULL, "{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":{\"username\":\"officer1\","
+       "\"role\":[\"supervisor\"],\"office_code\":\"HN01\"}}", GOOD_TOKEN);
+#undef OFFICER
+#undef ADD
+  return replies;
+}
+
+static void
+bad_reply_free (gpointer data)
+{
+  BadReply *reply = data;
+
+  g_free (reply->body);
+  g_free (reply);
+}
+
+/* @whole: the answer went through the whole request, where an answer that is no JSON object
+ * is refused before the reader sees it (pd_sync_reply_check()). */
+static void
+assert_bad_reply_error (const BadReply *reply,
+                        const GError   *error,
+                        gboolean        whole)
+{
+  g_test_message ("%s: %s", reply->what, error ? error->message : "(taken)");
+  g_assert_nonnull (error);
+  if (reply->member == NULL)
+    g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FORBIDDEN_ROLE);
+  else
+    {
+      g_assert_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY);
+      if (!whole || !g_str_equal (reply->member, "not a JSON object"))
+        g_assert_nonnull (strstr (error->message, reply->member));
+    }
+  /* A message to read, not the reply's huge text echoed back. */
+  g_assert_cmpuint (strlen (error->message), <, 400);
+}
+
+/* The readers alone: every bad answer refused with a clear error, good ones taken. */
+static void
+test_reply_parsers (void)
+{
+  g_autoptr(GPtrArray) enroll = bad_enroll_replies ();
+  g_autoptr(GPtrArray) sign_in = bad_sign_in_replies ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good_enroll =
+    g_strdup_printf ("{\"device_id\":\"%s\",\"office\":%s,\"central_box_public_key\":\"%s\","
+                     "\"central_sign_public_key\":\"%s\",\"server_time\":1790000000}",
+                     HOSTILE_DEVICE, GOOD_OFFICE, KEY_A, KEY_B);
+  g_autofree char *good_sign_in =
+    g_strdup_printf ("{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":{\"username\":\"officer1\","
+                     "\"display_name\":null,\"role\":\"supervisor\",\"office_code\":\"HN01\"}}", GOOD_TOKEN);
+  PdDeviceEnrollReply device = { 0 };
+  PdOfficerReply officer = { 0 };
+
+  g_ptr_array_set_free_func (enroll, bad_reply_free);
+  g_ptr_array_set_free_func (sign_in, bad_reply_free);
+  for (guint i = 0; i < enroll->len; i++)
+    {
+      const BadReply *reply = g_ptr_array_index (enroll, i);
+
+      g_assert_false (pd_device_enroll_parse_reply (reply->body, strlen (reply->body), &device, &error));
+      assert_bad_reply_error (reply, error, FALSE);
+      g_assert_null (device.device_id);
+      g_assert_null (device.box_key_text);
+      g_clear_error (&error);
+    }
+  for (guint i = 0; i < sign_in->len; i++)
+    {
+      const BadReply *reply = g_ptr_array_index (sign_in, i);
+
+      g_assert_false (pd_officer_sign_in_parse_reply (reply->body, strlen (reply->body), &officer, &error));
+      assert_bad_reply_error (reply, error, FALSE);
+      g_assert_null (officer.token);
+      g_assert_null (officer.username);
+      g_clear_error (&error);
+    }
+
+  g_assert_true (pd_device_enroll_parse_reply (good_enroll, strlen (good_enroll), &device, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (device.device_id, ==, HOSTILE_DEVICE);
+  g_assert_cmpstr (device.office_code, ==, "HN01");
+  g_assert_cmpstr (device.office_address, ==, "44 Phạm Ngọc Thạch");
+  g_assert_cmpstr (device.box_key_text, ==, KEY_A);
+  g_assert_cmpuint (device.sign_public_key[0], ==, 0x04);
+  pd_device_enroll_reply_clear (&device);
+
+  g_assert_true (pd_officer_sign_in_parse_reply (good_sign_in, strlen (good_sign_in), &officer, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (officer.token, ==, GOOD_TOKEN);
+  g_assert_cmpint (officer.role, ==, PD_ROLE_SUPERVISOR);
+  /* No display name: the username is shown. */
+  g_assert_cmpstr (officer.display_name, ==, "officer1");
+  g_assert_cmpint (officer.expires_at, ==, 1790043200);
+  pd_officer_reply_clear (&officer);
+}
+
+static const char *reply_body;
+
+static void
+answer_reply (SoupServerMessage *msg,
+              const char        *path)
+{
+  respond (msg, g_str_equal (path, "/v1/devices") ? 201 : 200, reply_body);
+}
+
+static const char * const device_settings[] = {
+  PD_DEVICE_SETTING_ID, PD_DEVICE_SETTING_SERVER_URL, PD_DEVICE_SETTING_BOX_KEY,
+  PD_DEVICE_SETTING_SIGN_KEY, PD_DEVICE_SETTING_OFFICE_CODE, PD_DEVICE_SETTING_OFFICE_NAME,
+  PD_DEVICE_SETTING_OFFICE_ADDRESS, PD_DEVICE_SETTING_CA_FILE,
+};
+
+/* What an answer could change: the device's settings, the session, the audit log's length
+ * and the keyring's device key, token and verifier. */
+static char *
+station_state (PdStore    *store,
+               const char *device_id)
+{
+  GString *state = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) audit = pd_store_audit_list (store, 0, 0, &error);
+  const struct { const char *kind; const char *suffix; } secrets[] = {
+    { PD_DEVICE_SECRET_KIND, "" }, { PD_OFFICER_TOKEN_KIND, "/officer1" },
+    { PD_OFFICER_VERIFIER_KIND, "/officer1" }, { PD_OFFICER_TOKEN_KIND, "/supervisor1" },
+  };
+  g_autofree char *session = pd_store_get_signed_setting (store, PD_OFFICER_SETTING_SESSION, NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (device_settings); i++)
+    {
+      g_autofree char *value = pd_store_get_setting (store, device_settings[i]);
+
+      g_string_append_printf (state, "%s=%s\n", device_settings[i], value ? value : "(none)");
+    }
+  g_string_append_printf (state, "session=%s\naudit=%u\n", session ? session : "(none)", audit->len);
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    for (guint j = 0; j < 2; j++)
+      {
+        g_autofree char *id = g_strconcat (j ? HOSTILE_DEVICE : device_id, secrets[i].suffix, NULL);
+        g_autoptr(GBytes) secret = pd_secrets_lookup (secrets[i].kind, id, NULL, &error);
+        g_autofree char *hex = NULL;
+
+        g_assert_no_error (error);
+        if (secret)
+          hex = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, secret);
+        g_string_append_printf (state, "%s %s=%s\n", secrets[i].kind, id, hex ? hex : "(none)");
+      }
+  return g_string_free (state, FALSE);
+}
+
+/* The whole enrollment and sign-in against answers of every bad kind: each fails with its
+ * clear error, and the station keeps its enrollment, its session and its keyring as they were. */
+static void
+test_reply_station (void)
+{
+  SyncCentral central;
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdStore) store = NULL;
+  g_autoptr(PdDevice) device = NULL;
+  g_autoptr(PdDevice) hostile_device = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autoptr(GPtrArray) enroll = bad_enroll_replies ();
+  g_autoptr(GPtrArray) sign_in = bad_sign_in_replies ();
+  g_autofree char *hostile_url = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *real_url = NULL;
+
+  g_ptr_array_set_free_func (enroll, bad_reply_free);
+  g_ptr_array_set_free_func (sign_in, bad_reply_free);
+  sync_central_init (&central, central_path);
+  g_free (sync_central_serve (&central, NULL));
+  store = sync_open_store (central.tmpdir, "replies.db");
+  /* Enrolled, with officer1 signed in online: a token, a verifier and a session to keep. */
+  device = sync_enroll (&central, store, NULL);
+
+  answer = answer_reply;
+  soup_server_add_handler (server, NULL, on_request, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  hostile_url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  before = station_state (store, pd_device_get_device_id (device));
+  for (guint i = 0; i < enroll->len; i++)
+    {
+      const BadReply *reply = g_ptr_array_index (enroll, i);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(PdDevice) enrolled = NULL;
+      g_autofree char *after = NULL;
+
+      reply_body = reply->body;
+      pd_device_enroll_async (store, hostile_url, NULL, "7KQ2-M9XD", "hostile", NULL, sync_keep_result, &result);
+      enrolled = pd_device_enroll_finish (sync_wait_result (&result), &error);
+      g_assert_null (enrolled);
+      assert_bad_reply_error (reply, error, TRUE);
+      g_clear_error (&error);
+      after = station_state (store, pd_device_get_device_id (device));
+      g_assert_cmpstr (after, ==, before);
+    }
+
+  /* The same device pointed at the hostile server for the sign-ins. */
+  real_url = pd_store_get_setting (store, PD_DEVICE_SETTING_SERVER_URL);
+  g_assert_true (pd_store_set_setting (store, PD_DEVICE_SETTING_SERVER_URL, hostile_url, &error));
+  hostile_device = pd_device_load (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pd_store_set_setting (store, PD_DEVICE_SETTING_SERVER_URL, real_url, &error));
+  for (guint i = 0; i <= sign_in->len; i++)
+    {
+      g_autofree char *other = g_strdup_printf ("{\"token\":\"%s\",\"expires_at\":1790043200,\"officer\":"
+                                                "{\"username\":\"supervisor1\",\"role\":\"supervisor\","
+                                                "\"office_code\":\"HN01\"}}", GOOD_TOKEN);
+      /* Last, a good answer for another officer than the one who signs in. */
+      BadReply wrong_officer = { "another officer", other, "officer.username" };
+      const BadReply *reply = i < sign_in->len ? g_ptr_array_index (sign_in, i) : &wrong_officer;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(PdOfficer) officer = NULL;
+      g_autofree char *after = NULL;
+
+      reply_body = reply->body;
+      pd_officer_sign_in_async (store, hostile_device, "officer1", "officer1-demo", NULL, sync_keep_result, &result);
+      officer = pd_officer_sign_in_finish (sync_wait_result (&result), &error);
+      g_assert_null (officer);
+      assert_bad_reply_error (reply, error, TRUE);
+      g_clear_error (&error);
+      after = station_state (store, pd_device_get_device_id (device));
+      g_assert_cmpstr (after, ==, before);
+    }
+
+  /* Still enrolled and signed in as before, with the real server. */
+  {
+    g_autoptr(PdDevice) again = pd_device_load (store, NULL, &error);
+    g_autoptr(PdOfficer) current = NULL;
+    g_autoptr(PdSyncEngine) engine = NULL;
+    g_autoptr(PdSyncReport) report = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (pd_device_get_device_id (again), ==, pd_device_get_device_id (device));
+    current = pd_officer_get_current (store, again, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (current);
+    g_assert_cmpstr (pd_officer_get_username (current), ==, "officer1");
+    g_assert_nonnull (pd_officer_get_token (current));
+    engine = pd_sync_engine_new (store, again, NULL, &error);
+    g_assert_no_error (error);
+    report = sync_pass (engine, PD_SYNC_ALL, &error);
+    g_assert_no_error (error);
+  }
+
+  soup_server_disconnect (server);
+  pd_store_close (store);
+  sync_central_clear (&central);
+}
+
 /* A sanitizer's report from the server fails the test that started it (issue 18, item 13):
  * a stand-in for passdesk-central that reports as ASan does, then serves until stopped. The
  * report comes before "listening": the test stops the server as soon as it listens, and a
@@ -592,5 +969,7 @@ main (int   argc,
 
   g_test_add_func ("/sync-hostile/answers", test_hostile);
   g_test_add_func ("/sync-hostile/split", test_split);
+  g_test_add_func ("/sync-hostile/reply-parsers", test_reply_parsers);
+  g_test_add_func ("/sync-hostile/enroll-and-sign-in-replies", test_reply_station);
   return g_test_run ();
 }

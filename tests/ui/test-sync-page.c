@@ -2,7 +2,8 @@
  *
  * argv[1] is the passdesk-central executable. A station with applications accepted before
  * enrollment is enrolled through the page's form, synced with "Sync Now", and its pending
- * count goes to 0; a rejection pulled from the server reaches the application. Screenshots
+ * count goes to 0; a rejection pulled from the server reaches the application; a packet the
+ * server set aside is sent again, then discarded after a confirmation (cancel keeps it). Screenshots
  * go to <build>/tests/ui/screenshots/sync-*.png for a person to look at.
  */
 #include "config.h"
@@ -96,6 +97,88 @@ no_set_aside (gpointer data)
   return pd_store_outbox_count (data, PD_OUTBOX_SET_ASIDE, NULL) == 0;
 }
 
+/* Whether packet @id is in the outbox, in any state. */
+static gboolean
+outbox_has (PdStore    *store,
+            const char *id)
+{
+  const PdOutboxState states[] = { PD_OUTBOX_PENDING, PD_OUTBOX_SET_ASIDE, PD_OUTBOX_DONE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) list = pd_store_outbox_list (store, states[i], 0, 0, 1000, &error);
+
+      g_assert_no_error (error);
+      for (guint j = 0; j < list->len; j++)
+        if (g_str_equal (((PdOutboxEntry *) g_ptr_array_index (list, j))->packet_id, id))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static guint
+audit_count (PdStore    *store,
+             const char *action)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) audit = pd_store_audit_list (store, 0, 0, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    n += g_strcmp0 (((PdAuditEntry *) g_ptr_array_index (audit, i))->action, action) == 0;
+  return n;
+}
+
+static gboolean
+discard_gone (gpointer page)
+{
+  return !pd_sync_page_get_loading (page) &&
+         pd_ui_find_button (child (page, "set_aside_row"), _("Discard…")) == NULL;
+}
+
+static gboolean
+dialog_shown (gpointer window)
+{
+  GtkWindow *dialog = pd_ui_find_message_dialog (window);
+
+  return dialog != NULL && pd_ui_mapped (dialog);
+}
+
+/* Clicks the set-aside packet's "Discard…" and answers the dialog with @response; the dialog
+ * is saved as @png first when not NULL. */
+static void
+discard_packet (GtkWidget  *window,
+                PdSyncPage *page,
+                const char *response,
+                const char *png)
+{
+  GtkWidget *discard = pd_ui_find_button (child (page, "set_aside_row"), _("Discard…"));
+  AdwMessageDialog *dialog;
+
+  g_assert_nonnull (discard);
+  g_assert_null (pd_ui_find_message_dialog (GTK_WINDOW (window)));
+  g_signal_emit_by_name (discard, "clicked");
+  pd_ui_wait_until (dialog_shown, window, "the discard dialog");
+  dialog = ADW_MESSAGE_DIALOG (pd_ui_find_message_dialog (GTK_WINDOW (window)));
+  g_test_message ("%s\n%s", adw_message_dialog_get_heading (dialog), adw_message_dialog_get_body (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("Discard the Packet?"));
+  /* It says what is lost: the packet, with the reason the central system gave. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "for good"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "signature does not verify"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "discard"), ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  if (png != NULL)
+    {
+      pd_ui_wait_for_frames (GTK_WIDGET (dialog));
+      pd_ui_save_screenshot (GTK_WIDGET (window), png);
+      pd_ui_save_screenshot (GTK_WIDGET (dialog), "sync-discard-dialog.png");
+    }
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static void
 test_sync_page (gconstpointer data)
 {
@@ -109,6 +192,7 @@ test_sync_page (gconstpointer data)
   PdSyncPage *page;
   PdSyncIndicator *indicator;
   gint64 sync_at;
+  guint audit_before;
 
   sync_central_init (&central, central_path);
   g_free (sync_central_serve (&central, NULL));
@@ -227,6 +311,34 @@ test_sync_page (gconstpointer data)
     g_signal_emit_by_name (retry, "clicked");
     pd_ui_wait_until (no_set_aside, store, "the packet back in the outbox");
     g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_PENDING, NULL), ==, 1);
+
+    /* Sent again, set aside again by the real server; "Discard…" asks first. */
+    sync_at = pd_sync_engine_get_last_sync (pd_sync_page_get_engine (page));
+    g_signal_emit_by_name (child (page, "sync_button"), "clicked");
+    pd_ui_wait_until (idle_after_pass, page, "the sync that sets the packet aside again");
+    g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_SET_ASIDE, NULL), ==, 1);
+    pd_sync_page_reload (page);
+    pd_ui_wait_until (not_loading, page, "the set-aside list");
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (child (page, "set_aside_row")), TRUE);
+    audit_before = audit_count (store, "packet-discard");
+
+    /* Cancel: the packet stays set aside and listed. */
+    discard_packet (window, page, "cancel", "sync-discard-confirm.png");
+    g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_SET_ASIDE, NULL), ==, 1);
+    g_assert_true (outbox_has (store, id));
+    g_assert_nonnull (pd_ui_find_button (child (page, "set_aside_row"), _("Discard…")));
+    g_assert_cmpuint (audit_count (store, "packet-discard"), ==, audit_before);
+
+    /* Confirmed: gone from the outbox and from the list, audited as the CLI's discard is. */
+    discard_packet (window, page, "discard", NULL);
+    pd_ui_wait_until (discard_gone, page, "the packet discarded and the list read again");
+    g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_SET_ASIDE, NULL), ==, 0);
+    g_assert_false (outbox_has (store, id));
+    g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_PENDING, NULL), ==, 0);
+    g_assert_false (gtk_widget_get_visible (child (page, "set_aside_row")));
+    g_assert_cmpuint (audit_count (store, "packet-discard"), ==, audit_before + 1);
+    g_assert_true (pd_store_audit_verify (store, NULL, &error));
+    g_assert_no_error (error);
   }
 
   /* The server goes away: the page says so. */

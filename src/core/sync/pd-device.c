@@ -7,7 +7,8 @@
 #include <glib/gi18n-lib.h>
 #include <sodium.h>
 
-#include "pd-device.h"
+#include "pd-device-private.h"
+#include "pd-json.h"
 #include "pd-secrets.h"
 #include "pd-sync-json-private.h"
 
@@ -235,6 +236,118 @@ pd_device_seal_packet_of_kind (PdDevice   *self,
                          g_bytes_get_data (self->secret_key, NULL));
 }
 
+/* The enrollment answer ------------------------------------------------------------------- */
+
+void
+pd_device_enroll_reply_clear (PdDeviceEnrollReply *reply)
+{
+  g_clear_pointer (&reply->device_id, g_free);
+  g_clear_pointer (&reply->office_code, g_free);
+  g_clear_pointer (&reply->office_name, g_free);
+  g_clear_pointer (&reply->office_address, g_free);
+  g_clear_pointer (&reply->box_key_text, g_free);
+  g_clear_pointer (&reply->sign_key_text, g_free);
+  memset (reply->box_public_key, 0, sizeof reply->box_public_key);
+  memset (reply->sign_public_key, 0, sizeof reply->sign_public_key);
+}
+
+static gboolean
+bad_enroll_reply (GError    **error,
+                  const char *member)
+{
+  g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+               _("The central system's answer to the enrollment is not usable (%s). Try again; "
+                 "if this persists, call the support desk."), member);
+  return FALSE;
+}
+
+/* A member that may be missing or null, else plain text of at most @max_bytes. */
+static gboolean
+optional_text (JsonObject  *object,
+               const char  *name,
+               gsize        max_bytes,
+               const char **value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *value = pd_sync_json_string (object, name);
+  return node == NULL || JSON_NODE_HOLDS_NULL (node) || pd_sync_text_ok (*value, max_bytes);
+}
+
+gboolean
+pd_device_enroll_parse_reply_node (JsonNode             *body,
+                                   PdDeviceEnrollReply  *reply,
+                                   GError              **error)
+{
+  JsonObject *root;
+  JsonObject *office;
+  const char *device_id;
+  const char *office_code;
+  const char *office_name;
+  const char *office_address;
+  const char *box_key;
+  const char *sign_key;
+
+  g_return_val_if_fail (reply != NULL, FALSE);
+
+  pd_device_enroll_reply_clear (reply);
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return bad_enroll_reply (error, "not a JSON object");
+  root = json_node_get_object (body);
+
+  device_id = pd_sync_json_string (root, "device_id");
+  if (device_id == NULL || !g_uuid_string_is_valid (device_id))
+    return bad_enroll_reply (error, "device_id");
+  office = pd_sync_json_object (root, "office");
+  if (office == NULL)
+    return bad_enroll_reply (error, "office");
+  office_code = pd_sync_json_string (office, "code");
+  if (!pd_sync_text_ok (office_code, PD_DEVICE_MAX_OFFICE_CODE_BYTES))
+    return bad_enroll_reply (error, "office.code");
+  for (const char *p = office_code; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return bad_enroll_reply (error, "office.code");
+  if (!optional_text (office, "name", PD_DEVICE_MAX_OFFICE_NAME_BYTES, &office_name))
+    return bad_enroll_reply (error, "office.name");
+  if (!optional_text (office, "address", PD_DEVICE_MAX_ADDRESS_BYTES, &office_address))
+    return bad_enroll_reply (error, "office.address");
+  box_key = pd_sync_json_string (root, "central_box_public_key");
+  if (box_key == NULL || strlen (box_key) > 2 * PD_PACKET_BOX_KEY_BYTES ||
+      !decode_key (box_key, reply->box_public_key, sizeof reply->box_public_key))
+    return bad_enroll_reply (error, "central_box_public_key");
+  sign_key = pd_sync_json_string (root, "central_sign_public_key");
+  if (sign_key == NULL || strlen (sign_key) > 2 * PD_PACKET_PUBLIC_KEY_BYTES ||
+      !decode_key (sign_key, reply->sign_public_key, sizeof reply->sign_public_key))
+    {
+      pd_device_enroll_reply_clear (reply);
+      return bad_enroll_reply (error, "central_sign_public_key");
+    }
+
+  reply->device_id = g_strdup (device_id);
+  reply->office_code = g_strdup (office_code);
+  reply->office_name = g_strdup (office_name);
+  reply->office_address = g_strdup (office_address);
+  reply->box_key_text = g_strdup (box_key);
+  reply->sign_key_text = g_strdup (sign_key);
+  return TRUE;
+}
+
+gboolean
+pd_device_enroll_parse_reply (const char           *json,
+                              gsize                 length,
+                              PdDeviceEnrollReply  *reply,
+                              GError              **error)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_val_if_fail (reply != NULL, FALSE);
+
+  /* As PdSyncClient reads every answer. */
+  pd_device_enroll_reply_clear (reply);
+  body = json ? pd_json_parse (json, length, NULL) : NULL;
+  return pd_device_enroll_parse_reply_node (body, reply, error);
+}
+
 /* Enrollment ---------------------------------------------------------------------------- */
 
 typedef struct {
@@ -265,58 +378,43 @@ enroll_thread (GTask        *task,
                GCancellable *cancellable)
 {
   Enroll *enroll = task_data;
-  JsonObject *root = json_node_get_object (enroll->reply->body);
-  JsonObject *office = NULL;
-  g_autoptr(PdDevice) self = g_object_new (PD_TYPE_DEVICE, NULL);
-  guint8 sign_key[PD_PACKET_PUBLIC_KEY_BYTES];
-  const char *box_key;
-  const char *sign_key_text;
-  const char *office_address = NULL;
+  g_autoptr(PdDevice) self = NULL;
+  PdDeviceEnrollReply reply = { 0 };
   GError *error = NULL;
+  gboolean saved;
 
-  if (json_object_has_member (root, "office") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "office")))
-    office = json_object_get_object_member (root, "office");
-
-  self->device_id = g_strdup (pd_sync_json_string (root, "device_id"));
-  box_key = pd_sync_json_string (root, "central_box_public_key");
-  sign_key_text = pd_sync_json_string (root, "central_sign_public_key");
-  if (office)
+  /* Everything is read and checked before the keyring or the store is touched. */
+  if (!pd_device_enroll_parse_reply_node (enroll->reply->body, &reply, &error))
     {
-      self->office_code = g_strdup (pd_sync_json_string (office, "code"));
-      self->office_name = g_strdup (pd_sync_json_string (office, "name"));
-      office_address = pd_sync_json_string (office, "address");
-    }
-
-  if (self->device_id == NULL || !g_uuid_string_is_valid (self->device_id) ||
-      self->office_code == NULL ||
-      !decode_key (box_key, self->box_public_key, sizeof self->box_public_key) ||
-      !decode_key (sign_key_text, sign_key, sizeof sign_key))
-    {
-      g_task_return_new_error (task, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
-                               _("The central system's answer to the enrollment is incomplete. "
-                                 "Try again; if this persists, call the support desk."));
+      g_task_return_error (task, error);
       return;
     }
 
+  self = g_object_new (PD_TYPE_DEVICE, NULL);
+  self->device_id = g_strdup (reply.device_id);
+  self->office_code = g_strdup (reply.office_code);
+  self->office_name = g_strdup (reply.office_name);
+  memcpy (self->box_public_key, reply.box_public_key, sizeof self->box_public_key);
   self->server_url = g_strdup (enroll->server_url);
   self->ca_file = g_strdup (enroll->ca_file);
   self->secret_key = g_bytes_ref (enroll->secret_key);
 
   /* The key first: settings naming a device whose key was never kept would be worse than
    * a key nobody refers to. */
-  if (!pd_secrets_store (PD_DEVICE_SECRET_KIND, self->device_id, _("Passdesk device key"),
-                         g_bytes_get_data (self->secret_key, NULL), PD_PACKET_SECRET_KEY_BYTES,
-                         cancellable, &error) ||
-      !pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_SERVER_URL, self->server_url, &error) ||
-      !pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_CA_FILE, self->ca_file, &error) ||
-      !pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_BOX_KEY, box_key, &error) ||
-      !pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_SIGN_KEY, sign_key_text, &error) ||
-      !pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_OFFICE_CODE, self->office_code, &error) ||
-      !pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_OFFICE_NAME, self->office_name, &error) ||
-      !pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_OFFICE_ADDRESS, office_address, &error) ||
-      !pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_ID, self->device_id, &error) ||
-      !pd_store_audit (enroll->store, NULL, "enroll", NULL, self->device_id, &error))
+  saved = pd_secrets_store (PD_DEVICE_SECRET_KIND, self->device_id, _("Passdesk device key"),
+                            g_bytes_get_data (self->secret_key, NULL), PD_PACKET_SECRET_KEY_BYTES,
+                            cancellable, &error) &&
+          pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_SERVER_URL, self->server_url, &error) &&
+          pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_CA_FILE, self->ca_file, &error) &&
+          pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_BOX_KEY, reply.box_key_text, &error) &&
+          pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_SIGN_KEY, reply.sign_key_text, &error) &&
+          pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_OFFICE_CODE, self->office_code, &error) &&
+          pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_OFFICE_NAME, self->office_name, &error) &&
+          pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_OFFICE_ADDRESS, reply.office_address, &error) &&
+          pd_store_set_setting (enroll->store, PD_DEVICE_SETTING_ID, self->device_id, &error) &&
+          pd_store_audit (enroll->store, NULL, "enroll", NULL, self->device_id, &error);
+  pd_device_enroll_reply_clear (&reply);
+  if (!saved)
     {
       g_task_return_error (task, error);
       return;

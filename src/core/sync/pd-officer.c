@@ -7,7 +7,8 @@
 #include <glib/gi18n-lib.h>
 #include <sodium.h>
 
-#include "pd-officer.h"
+#include "pd-officer-private.h"
+#include "pd-json.h"
 #include "pd-secrets.h"
 #include "pd-store-private.h"
 #include "pd-sync-json-private.h"
@@ -388,6 +389,126 @@ pd_officer_sign_in_offline (PdStore       *store,
   return g_steal_pointer (&self);
 }
 
+/* The sign-in answer ------------------------------------------------------------------------ */
+
+void
+pd_officer_reply_clear (PdOfficerReply *reply)
+{
+  g_clear_pointer (&reply->username, g_free);
+  g_clear_pointer (&reply->display_name, g_free);
+  g_clear_pointer (&reply->office_code, g_free);
+  if (reply->token)
+    sodium_memzero (reply->token, strlen (reply->token));
+  g_clear_pointer (&reply->token, g_free);
+  reply->role = PD_ROLE_NONE;
+  reply->expires_at = 0;
+}
+
+/* The token goes back in a header: only the characters of RFC 6750's b64token. */
+static gboolean
+token_ok (const char *token)
+{
+  gsize length = token ? strlen (token) : 0;
+
+  if (length < PD_OFFICER_MIN_TOKEN_BYTES || length > PD_OFFICER_MAX_TOKEN_BYTES)
+    return FALSE;
+  for (const char *p = token; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("-._~+/=", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+office_code_ok (const char *code)
+{
+  if (!pd_sync_text_ok (code, PD_OFFICER_MAX_OFFICE_BYTES))
+    return FALSE;
+  for (const char *p = code; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+bad_reply (GError    **error,
+           const char *member)
+{
+  g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
+               _("The central system's answer to the sign-in is not usable (%s). Try again; if "
+                 "this persists, call the support desk."), member);
+  return FALSE;
+}
+
+gboolean
+pd_officer_sign_in_parse_reply_node (JsonNode        *body,
+                                     PdOfficerReply  *reply,
+                                     GError         **error)
+{
+  JsonObject *root;
+  JsonObject *officer;
+  JsonNode *display_name;
+  const char *text;
+  gint64 expires_at;
+
+  g_return_val_if_fail (reply != NULL, FALSE);
+
+  pd_officer_reply_clear (reply);
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return bad_reply (error, "not a JSON object");
+  root = json_node_get_object (body);
+
+  text = pd_sync_json_string (root, "token");
+  if (!token_ok (text))
+    return bad_reply (error, "token");
+  /* Without an end the session would never expire on this station. */
+  if (!pd_sync_json_int (root, "expires_at", &expires_at) || expires_at <= 0)
+    return bad_reply (error, "expires_at");
+  officer = pd_sync_json_object (root, "officer");
+  if (officer == NULL)
+    return bad_reply (error, "officer");
+  if (!pd_sync_text_ok (pd_sync_json_string (officer, "username"), PD_OFFICER_MAX_USERNAME_BYTES))
+    return bad_reply (error, "officer.username");
+  display_name = json_object_get_member (officer, "display_name");
+  if (display_name != NULL && !JSON_NODE_HOLDS_NULL (display_name) &&
+      !pd_sync_text_ok (pd_sync_json_string (officer, "display_name"), PD_OFFICER_MAX_NAME_BYTES))
+    return bad_reply (error, "officer.display_name");
+  if (!office_code_ok (pd_sync_json_string (officer, "office_code")))
+    return bad_reply (error, "officer.office_code");
+  if (pd_role_from_string (pd_sync_json_string (officer, "role")) == PD_ROLE_NONE)
+    {
+      g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FORBIDDEN_ROLE,
+                   _("The central system gave “%s” a role this version of Passdesk does not "
+                     "know. Update Passdesk, or ask your administrator."),
+                   pd_sync_json_string (officer, "username"));
+      return FALSE;
+    }
+
+  /* Filled only once all of it was read: a refused answer leaves @reply empty. */
+  reply->expires_at = expires_at;
+  reply->token = g_strdup (pd_sync_json_string (root, "token"));
+  reply->username = g_strdup (pd_sync_json_string (officer, "username"));
+  reply->display_name = g_strdup (pd_sync_json_string_or (officer, "display_name", reply->username));
+  reply->role = pd_role_from_string (pd_sync_json_string (officer, "role"));
+  reply->office_code = g_strdup (pd_sync_json_string (officer, "office_code"));
+  return TRUE;
+}
+
+gboolean
+pd_officer_sign_in_parse_reply (const char      *json,
+                                gsize            length,
+                                PdOfficerReply  *reply,
+                                GError         **error)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_val_if_fail (reply != NULL, FALSE);
+
+  /* As PdSyncClient reads every answer. */
+  pd_officer_reply_clear (reply);
+  body = json ? pd_json_parse (json, length, NULL) : NULL;
+  return pd_officer_sign_in_parse_reply_node (body, reply, error);
+}
+
 /* Online ---------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -419,41 +540,35 @@ sign_in_online (SignIn        *sign_in,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  JsonObject *root = json_node_get_object (sign_in->reply->body);
-  JsonObject *officer = NULL;
-  g_autoptr(PdOfficer) self = g_object_new (PD_TYPE_OFFICER, NULL);
+  g_autoptr(PdOfficer) self = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *id = secret_id (sign_in->device, sign_in->username);
   g_autofree char *saved = NULL;
   char verifier[crypto_pwhash_STRBYTES];
+  PdOfficerReply reply = { 0 };
   const char *token;
 
-  if (json_object_has_member (root, "officer") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "officer")))
-    officer = json_object_get_object_member (root, "officer");
-  token = pd_sync_json_string (root, "token");
-  if (officer == NULL || token == NULL)
+  /* Everything is read and checked before the keyring or the store is touched. */
+  if (!pd_officer_sign_in_parse_reply_node (sign_in->reply->body, &reply, error))
+    return NULL;
+  /* The token and the verifier are kept under the name that was asked for. */
+  if (g_strcmp0 (reply.username, sign_in->username) != 0)
     {
-      g_set_error_literal (error, PD_SYNC_ERROR, PD_SYNC_ERROR_RETRY,
-                           _("The central system's answer to the sign-in is incomplete. Try "
-                             "again; if this persists, call the support desk."));
+      pd_officer_reply_clear (&reply);
+      bad_reply (error, "officer.username");
       return NULL;
     }
 
-  self->username = g_strdup (pd_sync_json_string_or (officer, "username", sign_in->username));
-  self->display_name = g_strdup (pd_sync_json_string_or (officer, "display_name", self->username));
-  self->role = pd_role_from_string (pd_sync_json_string (officer, "role"));
-  self->office_code = g_strdup (pd_sync_json_string (officer, "office_code"));
-  self->expires_at = pd_sync_json_int_or (root, "expires_at", 0);
-  self->token = g_strdup (token);
-  if (self->role == PD_ROLE_NONE)
-    {
-      g_set_error (error, PD_SYNC_ERROR, PD_SYNC_ERROR_FORBIDDEN_ROLE,
-                   _("The central system gave “%s” a role this version of Passdesk does not "
-                     "know. Update Passdesk, or ask your administrator."), sign_in->username);
-      return NULL;
-    }
+  self = g_object_new (PD_TYPE_OFFICER, NULL);
+  self->username = g_steal_pointer (&reply.username);
+  self->display_name = g_steal_pointer (&reply.display_name);
+  self->role = reply.role;
+  self->office_code = g_steal_pointer (&reply.office_code);
+  self->expires_at = reply.expires_at;
+  self->token = g_steal_pointer (&reply.token);
+  pd_officer_reply_clear (&reply);
+  token = self->token;
 
   if (crypto_pwhash_str (verifier, sign_in->password, strlen (sign_in->password),
                          crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)

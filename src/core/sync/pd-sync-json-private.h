@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <string.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -83,6 +84,22 @@ pd_sync_json_array (JsonObject *object,
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
 
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* @text (nullable) is at most @max_bytes long, not empty, with no control character: what a
+ * station may show, store or send on from a reply. JSON text is already valid UTF-8. */
+static inline gboolean
+pd_sync_text_ok (const char *text,
+                 gsize       max_bytes)
+{
+  gsize length = text ? strlen (text) : 0;
+
+  if (length == 0 || length > max_bytes)
+    return FALSE;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
 }
 
 /* The element as an object, or NULL. */
