@@ -37,15 +37,15 @@ if [ -z "${PASSDESK_SKIP_ASAN:-}" ]; then
     -Dbuildtype=debug
 fi
 
-# Every libFuzzer target (run-fuzzers.sh lists them: eleven, photo included), for a bounded
-# time: 15 s each keeps the whole fuzz step, build aside, under three minutes. The replay of each
+# Every libFuzzer target (run-fuzzers.sh lists them: thirteen, photo included), for a bounded
+# time: 15 s each keeps the whole fuzz step, build aside, under four minutes. The replay of each
 # seed corpus already ran in both test runs above.
 if [ -z "${PASSDESK_SKIP_FUZZ:-}" ] && command -v clang >/dev/null; then
   echo "=== fuzzers: ${PASSDESK_FUZZ_SECONDS:-15} s per target"
   if PASSDESK_FUZZ_BUILDDIR="$top/build-fuzz" build-aux/run-fuzzers.sh "${PASSDESK_FUZZ_SECONDS:-15}"; then
     summaries+=("fuzzers: no crash")
   else
-    failed=1; summaries+=("fuzzers: FAILED (see the crash files printed above)")
+    failed=1; summaries+=("fuzzers: FAILED (the fuzzers summary above names the target and its report)")
   fi
 fi
 
