@@ -58,9 +58,9 @@ if [ ! -f "$db" ]; then
     set -e
     "$1" init --db "$2"
     "$1" enroll --db "$2" --server "$4" --code "$5" --name "Demo station"
-    # The central system believes an acceptance only from an officer of the office signed in
-    # at this station (SECURITY.md): the demo officer signs in before the demo applications are
-    # made in their name.
+    # The central system believes an acceptance only from the token of the accepting officer's
+    # online sign-in at this station, which the packet carries (SECURITY.md): the demo officer
+    # signs in before the demo applications are made in their name.
     printf "officer1-demo\n" | "$1" sign-in --db "$2" --server "$4" --user officer1
     "$1" demo-data --db "$2" --count "$3" --actor officer1
     "$1" sync --db "$2" --server "$4"
