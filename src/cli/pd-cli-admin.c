@@ -385,7 +385,21 @@ run_demo_data (PdCli *cli)
       g_autoptr(GPtrArray) batch = g_ptr_array_new_full (batch_size, g_object_unref);
 
       for (guint i = 0; i < batch_size; i++)
-        g_ptr_array_add (batch, pd_demo_dossier_new (reference, rand, &today));
+        {
+          PdDossier *dossier = pd_demo_dossier_new (reference, rand, &today);
+
+          /* An application accepted and not sent yet was accepted after its officer's online
+           * sign-in here, or the central system would set it aside (sync-protocol.md,
+           * "Authorization"): the demo's are accepted now, by the officer signed in. */
+          if (pd_dossier_get_status (dossier) == PD_STATUS_ACCEPTED)
+            {
+              gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+              pd_dossier_set_created_at (dossier, now);
+              pd_dossier_set_updated_at (dossier, now);
+            }
+          g_ptr_array_add (batch, dossier);
+        }
       if (!pd_store_import_many (cli->store, (PdDossier * const *) batch->pdata, batch->len,
                                  cli->actor, &error))
         {
