@@ -42,6 +42,7 @@ struct _PdDossierForm
 
   PdRole               role;
   char                *actor;
+  char                *acceptance_token;
 
   /* The audit detail of an overridden photo, written when the application is saved. */
   char                *photo_override;
@@ -811,7 +812,8 @@ start_save (PdDossierForm *self,
   pd_paper_checklist_get_evidence (self->checklist, &evidence);
   pd_intake_set_evidence (intake, &evidence);
   if (status == PD_STATUS_ACCEPTED)
-    pd_intake_accept_async (intake, self->role, self->actor, self->cancellable, save_cb, g_object_ref (self));
+    pd_intake_accept_async (intake, self->role, self->actor, self->acceptance_token, self->cancellable,
+                            save_cb, g_object_ref (self));
   else
     pd_intake_set_aside_async (intake, status, reason, self->role, self->actor, self->cancellable,
                                save_cb, g_object_ref (self));
@@ -1024,13 +1026,16 @@ set_aside_action (GtkWidget  *widget,
 void
 pd_dossier_form_set_role (PdDossierForm *self,
                           PdRole         role,
-                          const char    *actor)
+                          const char    *actor,
+                          const char    *acceptance_token)
 {
   g_return_if_fail (PD_IS_DOSSIER_FORM (self));
 
   self->role = role;
   g_free (self->actor);
   self->actor = g_strdup (actor);
+  g_free (self->acceptance_token);
+  self->acceptance_token = g_strdup (acceptance_token);
 
   /* Assisted entry: the citizen reads along, so larger text and a word on what to do; each
    * field is checked as it is typed (see entry_changed_cb()). */
@@ -1130,6 +1135,7 @@ pd_dossier_form_finalize (GObject *object)
   g_clear_pointer (&self->photo_override, g_free);
   g_clear_object (&self->scans);
   g_clear_pointer (&self->actor, g_free);
+  g_clear_pointer (&self->acceptance_token, g_free);
   g_clear_object (&self->dossier);
   g_clear_object (&self->reference);
   g_clear_object (&self->settings);

@@ -65,10 +65,13 @@ void        pd_dossier_form_add_attachment      (PdDossierForm *self,
 guint       pd_dossier_form_get_n_documents     (PdDossierForm *self);
 
 /* Who works at the form: @role decides whether the form may accept (volunteers cannot);
- * @actor (nullable: the system user) names them in the history and the audit log. */
+ * @actor (nullable: the system user) names them in the history and the audit log;
+ * @acceptance_token (nullable) is the token of their last online sign-in here, which the
+ * packets of their acceptances carry (pd_intake_accept_async()). */
 void        pd_dossier_form_set_role            (PdDossierForm *self,
                                                  PdRole         role,
-                                                 const char    *actor);
+                                                 const char    *actor,
+                                                 const char    *acceptance_token);
 PdRole      pd_dossier_form_get_role            (PdDossierForm *self);
 /* The applicant's ID card was read (scanned or its chip/QR code): it ticks the ID card in the
  * required documents. */

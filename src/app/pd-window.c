@@ -248,10 +248,12 @@ static void
 apply_role (PdWindow *self)
 {
   PdRole role = pd_station_get_role (self->station);
+  PdOfficer *officer = pd_station_get_officer (self->station);
   gboolean volunteer = role == PD_ROLE_VOLUNTEER;
   AdwViewStackPage *queue = adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->queue_page));
 
-  pd_dossier_form_set_role (self->form, role, pd_station_get_actor (self->station));
+  pd_dossier_form_set_role (self->form, role, pd_station_get_actor (self->station),
+                            officer != NULL ? pd_officer_get_acceptance_token (officer) : NULL);
   /* A volunteer helps one citizen at a time: no list of others, no search. */
   adw_view_stack_page_set_visible (queue, !volunteer);
   /* Nor the tickets of the office's queue: the citizen queues at the counter with the slip. */
@@ -528,6 +530,8 @@ pd_window_constructed (GObject *object)
   self->station = pd_station_new (self->database_path);
   g_signal_connect_object (self->station, "notify::role", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->station, "notify::actor", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
+  /* The same officer signed in again brings another token for the acceptances. */
+  g_signal_connect_object (self->station, "notify::officer", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   /* The Sending page and the entrance follow the station themselves; the header shows its engine. */
   pd_sync_page_set_station (self->sync_page, self->station);
   pd_entrance_page_set_station (self->entrance_page, self->station);

@@ -169,6 +169,7 @@ run_serve (int    argc,
   gboolean seed = FALSE;
   int port = 0;
   int inject_seed = 1;
+  int acceptance_days = PD_CENTRAL_DEFAULT_ACCEPTANCE_WINDOW / (24 * 3600);
   g_autoptr(GError) error = NULL;
   g_autoptr(PdCentralDb) db = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
@@ -186,6 +187,9 @@ run_serve (int    argc,
       N_("Inject faults into pushes and pulls, e.g. 503:0.2,500:0.05,garbage:0.05,truncate:0.05,slow:0.02,commit-then-503:0.1,retry-after:2"),
       N_("SPEC") },
     { "inject-seed", 0, 0, G_OPTION_ARG_INT, &inject_seed, N_("The seed of the injected faults (default 1)"), N_("N") },
+    { "acceptance-window-days", 0, 0, G_OPTION_ARG_INT, &acceptance_days,
+      N_("How many days after an officer’s online sign-in at a station the applications they accept there are "
+         "believed (default 30: a mobile team’s trip offline)"), N_("N") },
     { NULL }
   };
 
@@ -197,6 +201,8 @@ run_serve (int    argc,
     return fail (EXIT_USAGE, _("The port must be from 0 to 65535."));
   if ((tls_cert == NULL) != (tls_key == NULL))
     return fail (EXIT_USAGE, _("Give both --tls-cert and --tls-key, or neither."));
+  if (acceptance_days < 1 || acceptance_days > 366)
+    return fail (EXIT_USAGE, _("The acceptance window must be from 1 to 366 days."));
 
   if (inject != NULL)
     {
@@ -214,6 +220,7 @@ run_serve (int    argc,
   db = open_db (db_path);
   if (db == NULL)
     return EXIT_FAILED;
+  pd_central_db_set_acceptance_window (db, (gint64) acceptance_days * 24 * 3600);
   if (seed && pd_central_db_count_offices (db) == 0)
     {
       g_autoptr(GString) report = g_string_new (NULL);

@@ -105,8 +105,8 @@ pd_central_db_insert_application (PdCentralDb          *self,
   g_autoptr(PdSqliteStatement) stmt =
     pd_sqlite_conn_prepare (&self->conn,
              "INSERT INTO applications (packet_id, device_id, sender_device_id, dossier_uuid, kind,"
-             " created_at, received_at, accepted_by, accepted_at, content) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING printf('C-%06d', seq)", error);
+             " created_at, received_at, accepted_by, accepted_at, content, acceptance_token_hash) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING printf('C-%06d', seq)", error);
   g_autofree char *central_id = NULL;
 
   if (stmt == NULL)
@@ -124,6 +124,7 @@ pd_central_db_insert_application (PdCentralDb          *self,
   else
     sqlite3_bind_null (stmt, 9);
   pd_sqlite_bind_text (stmt, 10, content);
+  sqlite3_bind_blob (stmt, 11, application->acceptance_token_hash, PD_CENTRAL_TOKEN_HASH_BYTES, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       pd_sqlite_conn_set_error (&self->conn, sqlite3_errcode (self->conn.db), error);

@@ -17,6 +17,8 @@ struct _PdCentralDb
   guint8             *secrets;
   guint8              box_public_key[crypto_box_PUBLICKEYBYTES];
   guint8              sign_public_key[crypto_sign_PUBLICKEYBYTES];
+  /* How long after its sign-in a token still proves an acceptance (seconds). */
+  gint64              acceptance_window;
 };
 
 G_END_DECLS

@@ -13,7 +13,7 @@
 #include "pd-central-reference.h"
 #include "pd-sqlite.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 G_DEFINE_FINAL_TYPE (PdCentralDb, pd_central_db, G_TYPE_OBJECT)
 G_DEFINE_QUARK (pd-central-db-error-quark, pd_central_db_error)
@@ -76,6 +76,15 @@ static const char migrate_2[] =
   "ALTER TABLE devices ADD COLUMN revoked_at INTEGER;"
   "PRAGMA user_version = 2;";
 
+/* Version 3: an application's acceptance is proven by the token of an online sign-in, which
+ * must have been issued before it: sessions keep when they began (those of before the
+ * upgrade lasted 12 hours), and an application the hash of its token, never the token. */
+static const char migrate_3[] =
+  "ALTER TABLE sessions ADD COLUMN issued_at INTEGER;"
+  "UPDATE sessions SET issued_at = expires_at - 43200 WHERE issued_at IS NULL;"
+  "ALTER TABLE applications ADD COLUMN acceptance_token_hash BLOB;"
+  "PRAGMA user_version = 3;";
+
 /* The central server's wording of any failure of @db (its PdSqliteConnection's set_error). */
 static void
 central_set_error (sqlite3   *db,
@@ -115,6 +124,17 @@ static void
 pd_central_db_init (PdCentralDb *self)
 {
   self->conn.set_error = central_set_error;
+  self->acceptance_window = PD_CENTRAL_DEFAULT_ACCEPTANCE_WINDOW;
+}
+
+void
+pd_central_db_set_acceptance_window (PdCentralDb *self,
+                                     gint64       seconds)
+{
+  g_return_if_fail (PD_CENTRAL_IS_DB (self));
+  g_return_if_fail (seconds > 0);
+
+  self->acceptance_window = seconds;
 }
 
 static gboolean
@@ -238,7 +258,8 @@ pd_central_db_open (const char  *path,
     {
       if (!pd_sqlite_conn_begin (&self->conn, error))
         return NULL;
-      if (!pd_sqlite_conn_exec (&self->conn, migrate_2, error) ||
+      if ((version < 2 && !pd_sqlite_conn_exec (&self->conn, migrate_2, error)) ||
+          !pd_sqlite_conn_exec (&self->conn, migrate_3, error) ||
           !pd_sqlite_conn_commit (&self->conn, error))
         {
           pd_sqlite_rollback (self->conn.db);

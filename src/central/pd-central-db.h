@@ -35,11 +35,20 @@ G_DECLARE_FINAL_TYPE (PdCentralDb, pd_central_db, PD_CENTRAL, DB, GObject)
 /* The server's clock, in Unix seconds. */
 gint64        pd_central_now                    (void);
 
+/* How long after an officer's online sign-in its token still proves the applications they
+ * accept (a mobile team's trip offline), unless `serve --acceptance-window-days` says. */
+#define PD_CENTRAL_DEFAULT_ACCEPTANCE_WINDOW (30 * 24 * 3600)
+/* The clocks of a station and of the server may differ this much (sync-protocol.md, Limits). */
+#define PD_CENTRAL_ACCEPTANCE_SKEW           300
+
 /* Creates the file and the server's key pairs if needed; imports the reference tables from
  * pd_reference_get_default_directory() when the database has none. */
 PdCentralDb  *pd_central_db_open                (const char    *path,
                                                  GError       **error);
 
+/* PD_CENTRAL_DEFAULT_ACCEPTANCE_WINDOW otherwise; @seconds > 0. */
+void          pd_central_db_set_acceptance_window (PdCentralDb *self,
+                                                   gint64       seconds);
 const guint8 *pd_central_db_get_box_public_key  (PdCentralDb   *self);
 const guint8 *pd_central_db_get_box_secret_key  (PdCentralDb   *self);
 const guint8 *pd_central_db_get_sign_public_key (PdCentralDb   *self);

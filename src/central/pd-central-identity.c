@@ -323,6 +323,8 @@ pd_central_db_lookup_device (PdCentralDb *self,
   return TRUE;
 }
 
+G_STATIC_ASSERT (PD_CENTRAL_TOKEN_HASH_BYTES == crypto_generichash_BYTES);
+
 static void
 hash_token (const char *token,
             guint8      hash[crypto_generichash_BYTES])
@@ -347,14 +349,15 @@ pd_central_db_new_session (PdCentralDb  *self,
   hash_token (token, hash);
 
   stmt = pd_sqlite_conn_prepare (&self->conn,
-                  "INSERT INTO sessions (token_hash, username, device_id, expires_at) VALUES (?, ?, ?, ?)",
-                  error);
+                  "INSERT INTO sessions (token_hash, username, device_id, expires_at, issued_at) "
+                  "VALUES (?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_STATIC);
   pd_sqlite_bind_text (stmt, 2, username);
   pd_sqlite_bind_text (stmt, 3, device_id);
   sqlite3_bind_int64 (stmt, 4, expires_at);
+  sqlite3_bind_int64 (stmt, 5, pd_central_now ());
   if (!pd_sqlite_conn_step (&self->conn, stmt, error))
     return NULL;
   return g_steal_pointer (&token);
@@ -389,30 +392,54 @@ pd_central_db_lookup_session (PdCentralDb *self,
 PdCentralAcceptance
 pd_central_db_check_acceptance (PdCentralDb *self,
                                 const char  *device_id,
-                                const char  *username)
+                                const char  *token,
+                                gint64       accepted_at,
+                                char       **username,
+                                guint8       token_hash[PD_CENTRAL_TOKEN_HASH_BYTES])
 {
+  /* The station first: a revoked or unknown one and one that is no counter accept nothing,
+   * whatever token they hold. */
   g_autoptr(PdSqliteStatement) stmt =
     pd_sqlite_conn_prepare (&self->conn,
-             "SELECT d.role, o.role, o.office_code = d.office_code, "
-             "  EXISTS (SELECT 1 FROM sessions s WHERE s.username = o.username AND s.device_id = d.device_id) "
-             "FROM devices d LEFT JOIN officers o ON o.username = ?2 "
+             "SELECT d.role, s.device_id IS NOT NULL, s.device_id = d.device_id, s.issued_at, "
+             "  o.role, o.office_code = d.office_code, o.username "
+             "FROM devices d LEFT JOIN sessions s ON s.token_hash = ?2 "
+             "LEFT JOIN officers o ON o.username = s.username "
              "WHERE d.device_id = ?1 AND d.revoked_at IS NULL", NULL);
   const char *officer_role;
+  gint64 issued_at;
+
+  g_return_val_if_fail (username != NULL && *username == NULL, PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER);
 
   if (stmt == NULL || device_id == NULL)
     return PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER;
+  /* No token matches no session (an empty hash is never stored). */
+  memset (token_hash, 0, PD_CENTRAL_TOKEN_HASH_BYTES);
+  if (token != NULL)
+    hash_token (token, token_hash);
   pd_sqlite_bind_text (stmt, 1, device_id);
-  pd_sqlite_bind_text (stmt, 2, username);
+  sqlite3_bind_blob (stmt, 2, token_hash, PD_CENTRAL_TOKEN_HASH_BYTES, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW ||
       g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "counter") != 0)
     return PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER;
-  officer_role = (const char *) sqlite3_column_text (stmt, 1);
-  if (username == NULL || officer_role == NULL || sqlite3_column_int (stmt, 2) == 0)
+  if (token == NULL)
+    return PD_CENTRAL_ACCEPTANCE_NO_TOKEN;
+  if (sqlite3_column_int (stmt, 1) == 0)
+    return PD_CENTRAL_ACCEPTANCE_UNKNOWN_TOKEN;
+  /* Issued to another station: a token proves a sign-in at one station only. */
+  if (sqlite3_column_int (stmt, 2) == 0)
+    return PD_CENTRAL_ACCEPTANCE_OTHER_DEVICE;
+  officer_role = (const char *) sqlite3_column_text (stmt, 4);
+  /* The officer may have moved to another office since. */
+  if (officer_role == NULL || sqlite3_column_int (stmt, 5) == 0)
     return PD_CENTRAL_ACCEPTANCE_UNKNOWN_OFFICER;
   if (!g_str_equal (officer_role, "officer") && !g_str_equal (officer_role, "supervisor"))
     return PD_CENTRAL_ACCEPTANCE_NOT_ALLOWED;
-  if (sqlite3_column_int (stmt, 3) == 0)
-    return PD_CENTRAL_ACCEPTANCE_NEVER_SIGNED_IN;
+  issued_at = sqlite3_column_int64 (stmt, 3);
+  if (accepted_at < issued_at - PD_CENTRAL_ACCEPTANCE_SKEW ||
+      accepted_at > issued_at + self->acceptance_window + PD_CENTRAL_ACCEPTANCE_SKEW)
+    return PD_CENTRAL_ACCEPTANCE_OUTSIDE_WINDOW;
+  *username = pd_sqlite_column_dup (stmt, 6);
   return PD_CENTRAL_ACCEPTANCE_OK;
 }
 

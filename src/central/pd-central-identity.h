@@ -5,6 +5,7 @@
 #pragma once
 
 #include "pd-central-db.h"
+#include "pd-central-request.h"
 #include "sync/pd-packet.h"
 
 G_BEGIN_DECLS
@@ -94,16 +95,25 @@ PdCentralOfficer *pd_central_db_lookup_session  (PdCentralDb   *self,
 typedef enum {
   PD_CENTRAL_ACCEPTANCE_OK,
   PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER,    /* unknown, revoked, or not enrolled as a counter */
-  PD_CENTRAL_ACCEPTANCE_UNKNOWN_OFFICER,  /* no such officer, or of another office */
+  PD_CENTRAL_ACCEPTANCE_NO_TOKEN,         /* made by a station that sends no token */
+  PD_CENTRAL_ACCEPTANCE_UNKNOWN_TOKEN,    /* never issued */
+  PD_CENTRAL_ACCEPTANCE_OTHER_DEVICE,     /* issued at another station */
+  PD_CENTRAL_ACCEPTANCE_UNKNOWN_OFFICER,  /* the officer is now of another office */
   PD_CENTRAL_ACCEPTANCE_NOT_ALLOWED,      /* a volunteer */
-  PD_CENTRAL_ACCEPTANCE_NEVER_SIGNED_IN,  /* never signed in online at that station */
+  PD_CENTRAL_ACCEPTANCE_OUTSIDE_WINDOW,   /* accepted before the sign-in or too long after */
 } PdCentralAcceptance;
 
-/* Whether @username may have accepted an application at @device_id: the station is a
- * counter, the officer one of its office who may accept, and who signed in online at that
- * very station at least once (which is also what lets the station sign them in offline). */
+/* Who accepted an application made at @device_id, from @token (nullable), the token of an
+ * online sign-in the packet carries: the station is an unrevoked counter, the token was
+ * issued to that very station, to an officer of its office who may accept, and @accepted_at
+ * is between the sign-in and the acceptance window after it (with some clock skew either
+ * side; the token's expiry for requests does not matter). On OK, @username (which must point
+ * to NULL) is that officer; @token_hash is what the database may keep of the token. */
 PdCentralAcceptance pd_central_db_check_acceptance (PdCentralDb *self,
                                                     const char  *device_id,
-                                                    const char  *username);
+                                                    const char  *token,
+                                                    gint64       accepted_at,
+                                                    char       **username,
+                                                    guint8       token_hash[PD_CENTRAL_TOKEN_HASH_BYTES]);
 
 G_END_DECLS

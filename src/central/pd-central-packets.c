@@ -9,10 +9,95 @@
 #include <glib/gi18n.h>
 
 #include "pd-central-applications.h"
+#include "pd-central-identity.h"
 #include "pd-central-packets.h"
 #include "pd-central-prepared.h"
 #include "pd-central-reference.h"
 #include "pd-declaration-code.h"
+
+/* What the server keeps of an application: all the packet holds but the token, a bearer
+ * secret of which the database keeps the hash only (the rows share @inner's values). */
+static void
+add_content_member (JsonObject  *inner,
+                    const char  *name,
+                    JsonNode    *value,
+                    gpointer     content)
+{
+  if (!g_str_equal (name, "acceptance_token"))
+    json_object_set_member (content, name, json_node_ref (value));
+}
+
+static JsonObject *
+content_of (JsonObject *inner)
+{
+  JsonObject *content = json_object_new ();
+
+  json_object_foreach_member (inner, add_content_member, content);
+  return content;
+}
+
+/* Sets who accepted @result's application from its token, or rejects the packet. */
+static gboolean
+check_acceptance (PdCentralDb         *db,
+                  const PdPacket      *packet,
+                  PdCentralPushResult *result)
+{
+  PdCentralApplication *application = result->application;
+  g_autofree char *username = NULL;
+
+  switch (pd_central_db_check_acceptance (db, packet->device_id, application->acceptance_token,
+                                          application->accepted_at, &username,
+                                          application->acceptance_token_hash))
+    {
+    case PD_CENTRAL_ACCEPTANCE_OK:
+      break;
+    case PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER:
+      pd_central_push_result_reject (result, "forbidden_role",
+                                     _("This application was made at a station that is not enrolled as a counter, where no one "
+                                       "may accept applications. Keep the packet and contact support."));
+      return FALSE;
+    case PD_CENTRAL_ACCEPTANCE_NO_TOKEN:
+      pd_central_push_result_reject (result, "missing_acceptance_token",
+                                     _("This application does not carry the token of the accepting officer’s online sign-in, "
+                                       "so the central system cannot tell who accepted it. Update Passdesk at the station that "
+                                       "made it; an officer signs in online there and accepts the application again."));
+      return FALSE;
+    case PD_CENTRAL_ACCEPTANCE_UNKNOWN_TOKEN:
+    case PD_CENTRAL_ACCEPTANCE_OTHER_DEVICE:
+      pd_central_push_result_reject (result, "forbidden_role",
+                                     _("The sign-in this application carries as the proof of who accepted it was not made at "
+                                       "the station that made the application. Keep the packet and contact support."));
+      return FALSE;
+    case PD_CENTRAL_ACCEPTANCE_UNKNOWN_OFFICER:
+      pd_central_push_result_reject (result, "forbidden_role",
+                                     _("The officer who accepted this application is not an officer of the office of the "
+                                       "station that made it. Keep the packet and contact support."));
+      return FALSE;
+    case PD_CENTRAL_ACCEPTANCE_NOT_ALLOWED:
+      pd_central_push_result_reject (result, "forbidden_role",
+                                     _("The person who accepted this application may not accept applications. Ask an "
+                                       "officer to check the application and accept it again."));
+      return FALSE;
+    case PD_CENTRAL_ACCEPTANCE_OUTSIDE_WINDOW:
+    default:
+      pd_central_push_result_reject (result, "forbidden_role",
+                                     _("This application was accepted before the officer’s last online sign-in at the "
+                                       "station, or too long after it. The officer signs in online at the station and "
+                                       "accepts the application again."));
+      return FALSE;
+    }
+  /* The body's name is the station's word only: it must agree with the token's. */
+  if (application->accepted_by != NULL && !g_str_equal (application->accepted_by, username))
+    {
+      pd_central_push_result_reject (result, "forbidden_role",
+                                     _("The officer this application names as accepting it is not the officer who signed "
+                                       "in to accept it. Keep the packet and contact support."));
+      return FALSE;
+    }
+  g_free (application->accepted_by);
+  application->accepted_by = g_steal_pointer (&username);
+  return TRUE;
+}
 
 /* Everything that does not need the database lock: signatures, opening, the dossier. */
 static void
@@ -21,6 +106,7 @@ check_packet (PdCentralDb         *db,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) inner = NULL;
+  g_autoptr(JsonObject) content = NULL;
   g_autoptr(JsonNode) node = NULL;
   const PdPacket *packet = result->item->packet;
   guint8 public_key[PD_PACKET_PUBLIC_KEY_BYTES];
@@ -61,38 +147,15 @@ check_packet (PdCentralDb         *db,
       pd_central_push_result_reject (result, "invalid_packet", error->message);
       return;
     }
-  /* Who accepted is what the packet says, signed by the station that made it at acceptance,
-   * and believed only if that station is a counter and the officer one of its office, allowed
-   * to accept, who proved their password online at that very station (sync-protocol.md,
-   * "Authorization"). A packet is pushed later, by anyone carrying it: the pusher's token says
-   * nothing about who accepted. */
-  switch (pd_central_db_check_acceptance (db, packet->device_id, result->application->accepted_by))
-    {
-    case PD_CENTRAL_ACCEPTANCE_OK:
-      break;
-    case PD_CENTRAL_ACCEPTANCE_NOT_A_COUNTER:
-      pd_central_push_result_reject (result, "forbidden_role",
-                                     _("This application was made at a station that is not enrolled as a counter, where no one "
-                                       "may accept applications. Keep the packet and contact support."));
-      return;
-    case PD_CENTRAL_ACCEPTANCE_UNKNOWN_OFFICER:
-      pd_central_push_result_reject (result, "forbidden_role",
-                                     _("The officer named as accepting this application is not an officer of the office of the "
-                                       "station that made it. Keep the packet and contact support."));
-      return;
-    case PD_CENTRAL_ACCEPTANCE_NOT_ALLOWED:
-      pd_central_push_result_reject (result, "forbidden_role",
-                                     _("The person named as accepting this application may not accept applications. Ask an "
-                                       "officer to check the application and accept it again."));
-      return;
-    case PD_CENTRAL_ACCEPTANCE_NEVER_SIGNED_IN:
-    default:
-      pd_central_push_result_reject (result, "forbidden_role",
-                                     _("The officer named as accepting this application never signed in online at the station "
-                                       "that made it. Keep the packet and contact support."));
-      return;
-    }
-  node = json_node_init_object (json_node_alloc (), inner);
+  /* Who accepted comes from the token of an online sign-in the station put into the sealed
+   * packet at acceptance, never from the body: a token issued to that very station, a counter,
+   * for an officer of its office who may accept, no longer ago than the acceptance window
+   * (sync-protocol.md, "Authorization"). A packet is pushed later, by anyone carrying it: the
+   * pusher's token says nothing about who accepted. */
+  if (!check_acceptance (db, packet, result))
+    return;
+  content = content_of (inner);
+  node = json_node_init_object (json_node_alloc (), content);
   result->content = json_to_string (node, FALSE);
 }
 

@@ -327,6 +327,9 @@ pd_central_application_free (PdCentralApplication *application)
     return;
   g_clear_object (&application->dossier);
   g_free (application->accepted_by);
+  if (application->acceptance_token != NULL)
+    sodium_memzero (application->acceptance_token, strlen (application->acceptance_token));
+  g_free (application->acceptance_token);
   g_free (application);
 }
 
@@ -372,7 +375,8 @@ pd_central_application_check (JsonObject  *inner,
                               GError     **error)
 {
   static const char * const members[] = {
-    "packet_id", "device_id", "dossier", "photo", "attachments", "accepted_by", "accepted_at", NULL
+    "packet_id", "device_id", "dossier", "photo", "attachments", "accepted_by", "accepted_at",
+    "acceptance_token", NULL
   };
   g_autoptr(PdCentralApplication) application = g_new0 (PdCentralApplication, 1);
   g_autoptr(GError) local_error = NULL;
@@ -444,6 +448,16 @@ pd_central_application_check (JsonObject  *inner,
           json_node_get_int (node) < 0)
         return bad_inner (error, "accepted_at");
       application->accepted_at = json_node_get_int (node);
+    }
+
+  node = json_object_get_member (inner, "acceptance_token");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      const char *text = get_string (inner, "acceptance_token");
+
+      if (text == NULL || *text == '\0' || strlen (text) > PD_CENTRAL_MAX_TOKEN_BYTES || !is_base64url (text))
+        return bad_inner (error, "acceptance_token");
+      application->acceptance_token = g_strdup (text);
     }
 
   return g_steal_pointer (&application);

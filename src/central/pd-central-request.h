@@ -80,16 +80,25 @@ GPtrArray   *pd_central_push_parse        (const char  *data,
                                            gsize        length,
                                            GError     **error);
 
+/* A token of POST /v1/sessions is 32 random bytes in base64url (43 letters); room to change. */
+#define PD_CENTRAL_MAX_TOKEN_BYTES 128
+/* crypto_generichash_BYTES: what the database keeps of a token, never the token itself. */
+#define PD_CENTRAL_TOKEN_HASH_BYTES 32
+
 typedef struct {
   PdDossier *dossier;
-  char      *accepted_by;   /* nullable */
+  char      *accepted_by;   /* nullable: as the station wrote it, until the server sets it */
+  char      *acceptance_token; /* nullable; wiped on free */
+  /* Set by the server once the token proved who accepted. */
+  guint8     acceptance_token_hash[PD_CENTRAL_TOKEN_HASH_BYTES];
   gint64     accepted_at;   /* 0 when absent */
   gsize      n_attachments;
   gboolean   has_photo;
 } PdCentralApplication;
 
 /* Checks an opened packet's inner JSON (the members the protocol lists, of the right types,
- * a dossier pd_dossier_new_from_json() accepts, with a UUID). INVALID_PACKET otherwise. */
+ * a dossier pd_dossier_new_from_json() accepts, with a UUID). INVALID_PACKET otherwise.
+ * The caller keeps "acceptance_token" out of what it stores. */
 PdCentralApplication *pd_central_application_check (JsonObject  *inner,
                                                     GError     **error);
 void                  pd_central_application_free  (PdCentralApplication *application);

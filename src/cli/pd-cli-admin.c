@@ -429,7 +429,8 @@ demo_take_in (DemoIntake  *demo,
   pd_intake_set_evidence (intake, &demo->evidence);
   if (status == PD_STATUS_ACCEPTED)
     pd_intake_accept_async (intake, pd_officer_get_role (demo->officer),
-                            pd_officer_get_username (demo->officer), NULL, pd_cli_wait_done, &wait);
+                            pd_officer_get_username (demo->officer),
+                            pd_officer_get_acceptance_token (demo->officer), NULL, pd_cli_wait_done, &wait);
   else
     pd_intake_set_aside_async (intake, status, status == PD_STATUS_REFUSED ? reason : NULL,
                                pd_officer_get_role (demo->officer), pd_officer_get_username (demo->officer),

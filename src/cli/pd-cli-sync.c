@@ -451,7 +451,7 @@ run_accept (PdCli *cli)
   if (device)
     pd_outbox_attach (cli->store, device);
   pd_intake_accept_async (intake, pd_officer_get_role (officer), pd_officer_get_username (officer),
-                          NULL, pd_cli_wait_done, &wait);
+                          pd_officer_get_acceptance_token (officer), NULL, pd_cli_wait_done, &wait);
   result = pd_cli_wait_run (&wait);
   accepted = pd_intake_accept_finish (intake, result, &error);
   if (accepted == NULL)

@@ -220,6 +220,7 @@ typedef struct
   char     *reason;
   PdRole    role;
   char     *actor;
+  char     *acceptance_token;
 } Job;
 
 static void
@@ -227,6 +228,7 @@ job_free (Job *job)
 {
   g_free (job->reason);
   g_free (job->actor);
+  g_free (job->acceptance_token);
   g_free (job);
 }
 
@@ -257,6 +259,7 @@ take_in_thread (GTask        *task,
   take_in.audit_detail = self->photo_override;
   take_in.status = job->status;
   take_in.reason = job->reason;
+  take_in.acceptance_token = job->acceptance_token;
   if (job->status == PD_STATUS_ACCEPTED)
     take_in.receipt_func = make_receipt_number;
   if (!pd_store_take_in (self->store, &take_in, job->actor ? job->actor : g_get_user_name (), &error))
@@ -273,6 +276,7 @@ start (PdIntake            *self,
        const char          *reason,
        PdRole               role,
        const char          *actor,
+       const char          *acceptance_token,
        GCancellable        *cancellable,
        GAsyncReadyCallback  callback,
        gpointer             user_data,
@@ -286,6 +290,7 @@ start (PdIntake            *self,
   job->reason = *clean != '\0' ? g_steal_pointer (&clean) : NULL;
   job->role = role;
   job->actor = g_strdup (actor);
+  job->acceptance_token = g_strdup (acceptance_token);
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, take_in_thread);
@@ -295,13 +300,14 @@ void
 pd_intake_accept_async (PdIntake            *self,
                         PdRole               role,
                         const char          *actor,
+                        const char          *acceptance_token,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
   g_return_if_fail (PD_IS_INTAKE (self));
 
-  start (self, PD_STATUS_ACCEPTED, NULL, role, actor, cancellable, callback, user_data,
+  start (self, PD_STATUS_ACCEPTED, NULL, role, actor, acceptance_token, cancellable, callback, user_data,
          pd_intake_accept_async);
 }
 
@@ -329,7 +335,7 @@ pd_intake_set_aside_async (PdIntake            *self,
   g_return_if_fail (PD_IS_INTAKE (self));
   g_return_if_fail (status == PD_STATUS_ON_HOLD || status == PD_STATUS_REFUSED);
 
-  start (self, status, reason, role, actor, cancellable, callback, user_data,
+  start (self, status, reason, role, actor, NULL, cancellable, callback, user_data,
          pd_intake_set_aside_async);
 }
 

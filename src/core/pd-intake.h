@@ -64,10 +64,14 @@ gboolean   pd_intake_fill_fee            (PdDossier             *dossier,
  * fee follows the request where none is set, the ready date is counted in working days from
  * today, @actor (nullable: the system user) signs as the officer and the application gets its
  * receipt number. Then it is saved, with its scans and the audit row, as accepted, which
- * seals its packet into the outbox: all in one transaction. */
+ * seals its packet into the outbox: all in one transaction. At an enrolled station the packet
+ * carries @acceptance_token, the token of @actor's last online sign-in here
+ * (pd_officer_get_acceptance_token()), the central system's proof of who accepted; without
+ * one nothing is accepted (PD_STORE_ERROR_INVALID: sign in online once at this station). */
 void       pd_intake_accept_async        (PdIntake              *self,
                                           PdRole                 role,
                                           const char            *actor,
+                                          const char            *acceptance_token,
                                           GCancellable          *cancellable,
                                           GAsyncReadyCallback    callback,
                                           gpointer               user_data);

@@ -137,11 +137,13 @@ void          _pd_store_saved_free           (PdStoreSaved *saved);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStoreSaved, _pd_store_saved_free)
 
 /* pd-store-status.c */
+/* @acceptance_token (nullable): what the packet of an acceptance carries (pd-store-private.h). */
 gboolean      _pd_store_set_status_locked    (PdStore     *self,
                                               gint64       id,
                                               PdStatus     status,
                                               const char  *actor,
                                               const char  *reason,
+                                              const char  *acceptance_token,
                                               GError     **error);
 gboolean      _pd_store_check_counter_change (PdStatus     from,
                                               PdStatus     to,
@@ -197,6 +199,7 @@ gboolean      _pd_store_audit_append         (PdStore     *self,
 gboolean      _pd_store_write_packet         (PdStore     *self,
                                               gint64       id,
                                               const char  *accepted_by,
+                                              const char  *acceptance_token,
                                               gint64       accepted_at,
                                               GError     **error);
 gboolean      _pd_store_withdraw_packets     (PdStore     *self,

@@ -136,6 +136,7 @@ gboolean
 _pd_store_write_packet (PdStore     *self,
                         gint64       id,
                         const char  *accepted_by,
+                        const char  *acceptance_token,
                         gint64       accepted_at,
                         GError     **error)
 {
@@ -152,7 +153,7 @@ _pd_store_write_packet (PdStore     *self,
   if (attachments == NULL)
     return FALSE;
 
-  packet = self->packet_func (dossier, attachments, accepted_by, accepted_at, &packet_id,
+  packet = self->packet_func (dossier, attachments, accepted_by, acceptance_token, accepted_at, &packet_id,
                               self->packet_data, error);
   if (packet == NULL)
     return FALSE;
@@ -328,7 +329,8 @@ pd_store_outbox_create_missing (PdStore  *self,
       else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
         goto failed;
       _pd_store_statement_done (g_steal_pointer (&stmt));
-      if (!_pd_store_write_packet (self, id, actor, at, error))
+      /* Who accepted is known here by name only: the packet function finds the token. */
+      if (!_pd_store_write_packet (self, id, actor, NULL, at, error))
         goto failed;
     }
 
@@ -591,7 +593,7 @@ outbox_received (PdStore               *self,
   }
 
   if (id != 0)
-    return _pd_store_set_status_locked (self, id, PD_STATUS_RECEIVED, actor, NULL, error);
+    return _pd_store_set_status_locked (self, id, PD_STATUS_RECEIVED, actor, NULL, NULL, error);
   return TRUE;
 }
 

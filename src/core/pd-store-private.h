@@ -43,11 +43,14 @@ void           pd_store_attachment_free    (PdStoreAttachment *attachment);
 
 /* Makes the packet of an accepted @dossier (loaded with its photo; @attachments are the
  * other attachments, element-type PdStoreAttachment). Returns the packet's JSON text and
- * sets @packet_id, or NULL with @error, which cancels the acceptance. Called with the store
- * locked, inside the transaction of the acceptance: it must not call the store. */
+ * sets @packet_id, or NULL with @error, which cancels the acceptance. @acceptance_token is
+ * the token of @accepted_by's online sign-in the intake was given, NULL where only the name is
+ * known (pd_store_accept(), packets made late by pd_store_outbox_create_missing()). Called
+ * with the store locked, inside the transaction of the acceptance: it must not call the store. */
 typedef char *(*PdStorePacketFunc) (PdDossier  *dossier,
                                     GPtrArray  *attachments,
                                     const char *accepted_by,
+                                    const char *acceptance_token,
                                     gint64      accepted_at,
                                     char      **packet_id,
                                     gpointer    user_data,
@@ -151,6 +154,9 @@ typedef struct {
   PdStatus            status;        /* PD_STATUS_ACCEPTED by pd_store_accept()'s rule, else by
                                       * pd_store_set_status()'s */
   const char         *reason;
+  const char         *acceptance_token; /* the accepting officer's, from their last online
+                                         * sign-in here (pd_officer_get_acceptance_token());
+                                         * an enrolled station accepts nothing without it */
   PdStoreReceiptFunc  receipt_func;  /* (nullable) */
   gpointer            receipt_data;
 } PdStoreTakeIn;

@@ -74,6 +74,7 @@ _pd_store_set_status_locked (PdStore     *self,
                              PdStatus     status,
                              const char  *actor,
                              const char  *reason,
+                             const char  *acceptance_token,
                              GError     **error)
 {
   g_autoptr(PdDossier) dossier = NULL;
@@ -119,7 +120,7 @@ _pd_store_set_status_locked (PdStore     *self,
 
   /* The packet is part of the acceptance: both are written, or neither. */
   if (status == PD_STATUS_ACCEPTED && self->packet_func != NULL &&
-      !_pd_store_write_packet (self, id, actor, updated_at, error))
+      !_pd_store_write_packet (self, id, actor, acceptance_token, updated_at, error))
     return FALSE;
   return TRUE;
 }
@@ -134,6 +135,7 @@ change_status_locked (PdStore     *self,
                       PdStatus     status,
                       const char  *actor,
                       const char  *reason,
+                      const char  *acceptance_token,
                       StatusPath   path,
                       GError     **error)
 {
@@ -163,7 +165,7 @@ change_status_locked (PdStore     *self,
     default:
       break;
     }
-  return _pd_store_set_status_locked (self, id, status, actor, reason, error);
+  return _pd_store_set_status_locked (self, id, status, actor, reason, acceptance_token, error);
 }
 
 static gboolean
@@ -179,7 +181,7 @@ set_status_checked (PdStore     *self,
 
   if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
-  if (!change_status_locked (self, id, status, actor, reason, path, error))
+  if (!change_status_locked (self, id, status, actor, reason, NULL, path, error))
     {
       pd_sqlite_rollback (self->conn.db);
       return FALSE;
@@ -257,7 +259,22 @@ pd_store_take_in (PdStore             *self,
     }
 
   locker = g_mutex_locker_new (&self->mutex);
-  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
+  if (!_pd_store_check_open (self, error))
+    return FALSE;
+  /* An enrolled station seals the packet now, and the central system believes who accepted
+   * it only from the token of that officer's online sign-in (sync-protocol.md,
+   * "Authorization"): without one the packet would only be set aside there, days later. */
+  if (take_in->status == PD_STATUS_ACCEPTED && self->packet_func != NULL &&
+      (take_in->acceptance_token == NULL || *take_in->acceptance_token == '\0'))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Not accepted: “%s” has not signed in online at this station, so the central "
+                     "system could not tell who accepted the application. Sign in once at this "
+                     "station while it is connected to the central system, then accept again."),
+                   actor);
+      return FALSE;
+    }
+  if (!pd_sqlite_conn_begin (&self->conn, error))
     return FALSE;
 
   saved = _pd_store_save_locked (self, take_in->dossier, actor, error);
@@ -291,7 +308,7 @@ pd_store_take_in (PdStore             *self,
         goto failed;
     }
 
-  if (!change_status_locked (self, id, take_in->status, actor, take_in->reason,
+  if (!change_status_locked (self, id, take_in->status, actor, take_in->reason, take_in->acceptance_token,
                              take_in->status == PD_STATUS_ACCEPTED ? INTAKE : COUNTER, error))
     goto failed;
   if (!pd_sqlite_conn_commit (&self->conn, error))
@@ -394,7 +411,7 @@ pd_store_reopen (PdStore     *self,
       goto failed;
     }
 
-  if (!_pd_store_set_status_locked (self, id, PD_STATUS_DRAFT, actor, reason, error) ||
+  if (!_pd_store_set_status_locked (self, id, PD_STATUS_DRAFT, actor, reason, NULL, error) ||
       !_pd_store_audit_append (self, actor, "reopen", pd_dossier_get_uuid (dossier),
                                pd_status_to_string (status), error))
     goto failed;

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "pd-dossier.h"
 #include "pd-test-support.h"
@@ -27,6 +28,7 @@ typedef struct {
 
 typedef struct {
   char   *device_id;
+  char   *token;        /* officer1's, from an online sign-in there; NULL if none */
   guint8  public_key[PD_PACKET_PUBLIC_KEY_BYTES];
   guint8  secret_key[PD_PACKET_SECRET_KEY_BYTES];
   guint8  box_key[PD_PACKET_BOX_KEY_BYTES];
@@ -373,8 +375,8 @@ station_enroll_role (Server     *server,
   return station;
 }
 
-/* A counter of @office; at HN01, officer1 signs in there online, so that the central system
- * believes the station's "accepted by officer1". */
+/* A counter of @office; at HN01, officer1 signs in there online, and the packets the station
+ * makes carry that token: the central system's proof that officer1 accepted them. */
 static Station *
 station_enroll (Server     *server,
                 const char *office)
@@ -386,6 +388,7 @@ station_enroll (Server     *server,
       g_autoptr(Reply) reply = sign_in_at (server, station, "officer1", "officer1-demo");
 
       g_assert_cmpuint (reply->status, ==, 200);
+      station->token = g_strdup (json_object_get_string_member (reply_object (reply), "token"));
     }
   return station;
 }
@@ -394,6 +397,7 @@ static void
 station_free (Station *station)
 {
   g_free (station->device_id);
+  g_free (station->token);
   g_free (station);
 }
 
@@ -410,12 +414,15 @@ make_dossier_json (void)
 }
 
 /* A packet as @station makes it; @inner_packet_id differs from the packet's own id to make a
- * mismatch, and @dossier replaces the valid application. */
+ * mismatch, and @dossier replaces the valid application. @accepted_by and @token (the proof of
+ * who accepted) are left out when NULL. */
 static PdPacket *
-make_packet_accepted_by (const Station *station,
-                         const char    *inner_packet_id,
-                         JsonNode      *dossier,
-                         const char    *accepted_by)
+make_packet_with (const Station *station,
+                  const char    *inner_packet_id,
+                  JsonNode      *dossier,
+                  const char    *accepted_by,
+                  const char    *token,
+                  gint64         accepted_at)
 {
   g_autofree char *packet_id = g_uuid_string_random ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -429,16 +436,35 @@ make_packet_accepted_by (const Station *station,
   json_builder_add_string_value (builder, station->device_id);
   json_builder_set_member_name (builder, "dossier");
   json_builder_add_value (builder, dossier ? dossier : make_dossier_json ());
-  json_builder_set_member_name (builder, "accepted_by");
-  json_builder_add_string_value (builder, accepted_by);
+  if (accepted_by != NULL)
+    {
+      json_builder_set_member_name (builder, "accepted_by");
+      json_builder_add_string_value (builder, accepted_by);
+    }
   json_builder_set_member_name (builder, "accepted_at");
-  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
+  json_builder_add_int_value (builder, accepted_at);
+  if (token != NULL)
+    {
+      json_builder_set_member_name (builder, "acceptance_token");
+      json_builder_add_string_value (builder, token);
+    }
   json_builder_end_object (builder);
   inner = json_builder_get_root (builder);
   text = json_to_string (inner, FALSE);
 
   return pd_packet_seal (packet_id, station->device_id, g_get_real_time () / G_USEC_PER_SEC,
                          PD_PACKET_KIND_DOSSIER, text, strlen (text), station->box_key, station->secret_key);
+}
+
+/* Accepted now, with the token of officer1's sign-in at @station. */
+static PdPacket *
+make_packet_accepted_by (const Station *station,
+                         const char    *inner_packet_id,
+                         JsonNode      *dossier,
+                         const char    *accepted_by)
+{
+  return make_packet_with (station, inner_packet_id, dossier, accepted_by, station->token,
+                           g_get_real_time () / G_USEC_PER_SEC);
 }
 
 static PdPacket *
@@ -1528,75 +1554,177 @@ token_of (Reply *reply)
   return g_strdup (json_object_get_string_member (reply_object (reply), "token"));
 }
 
-/* Item 1: who accepted an application comes from what the central system verified, never
- * from the body alone. */
+/* What the server stored of the application of @packet_id: who accepted it, its content,
+ * and how many bytes it keeps of the token. */
+static void
+stored_application (Server      *server,
+                    const char  *packet_id,
+                    char       **accepted_by,
+                    char       **content,
+                    int         *token_hash_bytes)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (server->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT accepted_by, content, length (acceptance_token_hash) "
+                                           "FROM applications WHERE packet_id = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, packet_id, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  *accepted_by = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  *content = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  *token_hash_bytes = sqlite3_column_int (stmt, 2);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* Whether @needle is anywhere in the file @path (a missing file holds nothing). */
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  gsize n = strlen (needle);
+
+  if (!g_file_get_contents (path, &data, &length, NULL))
+    return FALSE;
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Item 1: who accepted an application comes from the token of an online sign-in the sealed
+ * packet carries, never from the body; the pusher's token says nothing about it. */
 static void
 test_abuse_acceptance (void)
 {
   g_autoptr(Station) volunteer = station_enroll_role (shared, "HN01", "volunteer");
   g_autoptr(Station) counter = station_enroll (shared, "HN01");
-  g_autoptr(Station) carrier = station_enroll_role (shared, "HN01", "counter");
+  g_autoptr(Station) carrier = station_enroll (shared, "HN01");
   g_autoptr(Station) elsewhere = station_enroll (shared, "HCM01");
+  g_autoptr(Reply) volunteer_at_counter = sign_in (counter, "volunteer1", "volunteer1-demo");
+  g_autofree char *volunteer_token = token_of (volunteer_at_counter);
+  g_autoptr(Reply) supervisor_at_counter = sign_in (counter, "supervisor1", "supervisor1-demo");
+  g_autofree char *supervisor_token = token_of (supervisor_at_counter);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 received = stat_value (shared, "applications_received");
 
   {
-    /* A volunteer station, no token, claiming a supervisor accepted. */
-    g_autoptr(PdPacket) packet = make_packet_accepted_by (volunteer, NULL, NULL, "supervisor1");
-    g_autoptr(Reply) reply = push (shared, volunteer, &packet, 1);
-
-    assert_result (reply, 0, packet->packet_id, "rejected", "forbidden_role");
-  }
-  {
-    /* Its packet carried by a counter of the office changes nothing. */
-    g_autoptr(PdPacket) packet = make_packet_accepted_by (volunteer, NULL, NULL, "officer1");
-    g_autoptr(Reply) reply = push (shared, carrier, &packet, 1);
-
-    assert_result (reply, 0, packet->packet_id, "rejected", "forbidden_role");
-  }
-  {
-    /* A volunteer's token on a push of applications. */
+    /* A volunteer station, with its volunteer's token, claiming a supervisor accepted. */
     g_autoptr(Reply) signed_in = sign_in (volunteer, "volunteer1", "volunteer1-demo");
     g_autofree char *token = token_of (signed_in);
-    g_autoptr(PdPacket) packet = make_packet_accepted_by (volunteer, NULL, NULL, "officer1");
-    g_autoptr(Reply) reply = push_with_token (shared, volunteer, &packet, 1, token);
+    g_autoptr(PdPacket) packet = make_packet_with (volunteer, NULL, NULL, "supervisor1", token, now);
+    g_autoptr(Reply) reply = push (shared, volunteer, &packet, 1);
+    g_autoptr(Reply) carried = push (shared, carrier, &packet, 1);
+    g_autoptr(PdPacket) bare = make_packet_with (volunteer, NULL, NULL, "officer1", NULL, now);
+    g_autoptr(Reply) bare_reply = push (shared, volunteer, &bare, 1);
 
-    assert_error (reply, 403, "forbidden_role");
+    assert_result (reply, 0, packet->packet_id, "rejected", "forbidden_role");
+    /* Its packet carried by a counter of the office changes nothing. */
+    assert_result (carried, 0, packet->packet_id, "rejected", "forbidden_role");
+    assert_result (bare_reply, 0, bare->packet_id, "rejected", "forbidden_role");
+    /* A volunteer's token on a push of applications. */
+    {
+      g_autoptr(Reply) pushed = push_with_token (shared, volunteer, &packet, 1, token);
+
+      assert_error (pushed, 403, "forbidden_role");
+    }
   }
   {
-    /* A counter naming no one, someone of another office, a volunteer, or an officer who
-     * never signed in at that counter. */
-    g_autoptr(Reply) volunteer_in = sign_in (counter, "volunteer1", "volunteer1-demo");
+    /* At a counter: no token (an older station), a volunteer's token, officer1's token of
+     * another counter, a made-up token, accepted an hour before the sign-in, accepted after
+     * the 30 days of the default window, and officer1's token naming the supervisor. */
     PdPacket *packets[] = {
-      make_packet_accepted_by (counter, NULL, NULL, "nobody-at-all"),
-      make_packet_accepted_by (counter, NULL, NULL, "officer1-hcm"),
-      make_packet_accepted_by (counter, NULL, NULL, "volunteer1"),
-      make_packet_accepted_by (counter, NULL, NULL, "supervisor1"),
-      make_packet_accepted_by (counter, NULL, NULL, "officer1"),
+      make_packet_with (counter, NULL, NULL, "officer1", NULL, now),
+      make_packet_with (counter, NULL, NULL, "volunteer1", volunteer_token, now),
+      make_packet_with (counter, NULL, NULL, "officer1", carrier->token, now),
+      make_packet_with (counter, NULL, NULL, "officer1", "bm90LWEtdG9rZW4tZXZlci1pc3N1ZWQ", now),
+      make_packet_with (counter, NULL, NULL, "officer1", counter->token, now - 3600),
+      make_packet_with (counter, NULL, NULL, "officer1", counter->token, now + 31 * 24 * 3600),
+      make_packet_with (counter, NULL, NULL, "supervisor1", counter->token, now),
+      /* Then good ones: by the token's officer, also with no name in the body, and the
+       * supervisor's own. */
+      make_packet_with (counter, NULL, NULL, "officer1", counter->token, now),
+      make_packet_with (counter, NULL, NULL, NULL, counter->token, now + 29 * 24 * 3600),
+      make_packet_with (counter, NULL, NULL, "supervisor1", supervisor_token, now),
     };
+    const char *codes[] = {
+      "missing_acceptance_token", "forbidden_role", "forbidden_role", "forbidden_role",
+      "forbidden_role", "forbidden_role", "forbidden_role",
+    };
+    const char *accepted_by[] = { "officer1", "officer1", "supervisor1" };
     g_autoptr(Reply) reply = push (shared, counter, packets, G_N_ELEMENTS (packets));
+    g_autofree char *wal = g_strconcat (shared->db, "-wal", NULL);
 
-    g_assert_cmpuint (volunteer_in->status, ==, 200);
-    for (guint i = 0; i < 4; i++)
-      assert_result (reply, i, packets[i]->packet_id, "rejected", "forbidden_role");
-    assert_result (reply, 4, packets[4]->packet_id, "accepted", NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+      assert_result (reply, i, packets[i]->packet_id, "rejected", codes[i]);
+    for (guint i = G_N_ELEMENTS (codes); i < G_N_ELEMENTS (packets); i++)
+      {
+        g_autofree char *by = NULL;
+        g_autofree char *content = NULL;
+        int hash_bytes = 0;
+
+        assert_result (reply, i, packets[i]->packet_id, "accepted", NULL);
+        stored_application (shared, packets[i]->packet_id, &by, &content, &hash_bytes);
+        g_assert_cmpstr (by, ==, accepted_by[i - G_N_ELEMENTS (codes)]);
+        /* The token is a bearer secret: only its hash is kept. */
+        g_assert_cmpint (hash_bytes, ==, 32);
+        g_assert_null (strstr (content, "acceptance_token"));
+      }
+    /* Nowhere in the database's files. */
+    g_assert_false (file_contains (shared->db, counter->token));
+    g_assert_false (file_contains (wal, counter->token));
+    g_assert_false (file_contains (shared->db, supervisor_token));
+    g_assert_false (file_contains (wal, supervisor_token));
     for (guint i = 0; i < G_N_ELEMENTS (packets); i++)
       pd_packet_free (packets[i]);
   }
   {
     /* An honest packet still travels on a USB stick to another counter, with no one signed
-     * in there; and not to another office's under another name. */
-    g_autoptr(PdPacket) packet = make_packet_accepted_by (counter, NULL, NULL, "officer1");
-    g_autoptr(Reply) reply = push (shared, carrier, &packet, 1);
+     * in there, days later; and not to another office's under another name. */
+    g_autoptr(PdPacket) packet = make_packet_with (counter, NULL, NULL, "officer1", counter->token, now);
+    g_autoptr(Reply) reply = push (shared, elsewhere, &packet, 1);
 
     assert_result (reply, 0, packet->packet_id, "accepted", NULL);
   }
   {
-    g_autoptr(PdPacket) packet = make_packet_accepted_by (elsewhere, NULL, NULL, "officer1");
+    g_autoptr(PdPacket) packet = make_packet_with (elsewhere, NULL, NULL, "officer1", counter->token, now);
     g_autoptr(Reply) reply = push (shared, elsewhere, &packet, 1);
 
     assert_result (reply, 0, packet->packet_id, "rejected", "forbidden_role");
   }
-  g_assert_cmpint (stat_value (shared, "applications_received"), ==, received + 2);
+  g_assert_cmpint (stat_value (shared, "applications_received"), ==, received + 4);
+}
+
+/* The acceptance window is the server's setting: a token proves acceptances only for the days
+ * it gives after the sign-in. */
+static void
+test_abuse_acceptance_window (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "window.db", NULL);
+  Server *server = NULL;
+  g_autoptr(Station) counter = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_cmpint (run_central (NULL, "seed-demo", "--db", db, NULL), ==, 0);
+  g_assert_cmpint (run_central (NULL, "serve", "--db", db, "--acceptance-window-days", "0", NULL), ==, 2);
+  server = server_start (db, "--acceptance-window-days", "2", NULL);
+  counter = station_enroll (server, "HN01");
+  {
+    PdPacket *packets[] = {
+      make_packet_with (counter, NULL, NULL, "officer1", counter->token, now + 24 * 3600),
+      make_packet_with (counter, NULL, NULL, "officer1", counter->token, now + 3 * 24 * 3600),
+    };
+    g_autoptr(Reply) reply = push (server, counter, packets, G_N_ELEMENTS (packets));
+
+    assert_result (reply, 0, packets[0]->packet_id, "accepted", NULL);
+    assert_result (reply, 1, packets[1]->packet_id, "rejected", "forbidden_role");
+    for (guint i = 0; i < G_N_ELEMENTS (packets); i++)
+      pd_packet_free (packets[i]);
+  }
+  server_stop (server);
 }
 
 /* Item 2: a token is good only at the station it was issued to, of the officer's office. */
@@ -2078,6 +2206,7 @@ main (int   argc,
   g_test_add_func ("/central/tls", test_tls);
   g_test_add_func ("/central/cli", test_cli);
   g_test_add_func ("/central/abuse/acceptance", test_abuse_acceptance);
+  g_test_add_func ("/central/abuse/acceptance-window", test_abuse_acceptance_window);
   g_test_add_func ("/central/abuse/token-binding", test_abuse_token_binding);
   g_test_add_func ("/central/abuse/office-scope", test_abuse_office_scope);
   g_test_add_func ("/central/abuse/replay", test_abuse_replay);

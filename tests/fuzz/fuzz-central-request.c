@@ -93,6 +93,9 @@ check_application (const char *data,
     }
   g_assert (g_uuid_string_is_valid (pd_dossier_get_uuid (application->dossier)));
   g_assert (application->accepted_at >= 0);
+  if (application->acceptance_token != NULL)
+    g_assert (*application->acceptance_token != '\0' &&
+              strlen (application->acceptance_token) <= PD_CENTRAL_MAX_TOKEN_BYTES);
 }
 
 /* The opened content of a "declaration" packet from an assisted-entry station. */

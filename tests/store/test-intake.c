@@ -13,6 +13,7 @@
 #include "pd-uuid.h"
 
 #define OFFICER "officer1"
+#define OFFICER_TOKEN "token-of-officer1-online-sign-in"
 
 static gboolean fail_packets;
 
@@ -22,6 +23,7 @@ static char *
 make_packet (PdDossier   *dossier,
              GPtrArray   *attachments,
              const char  *accepted_by,
+             const char  *acceptance_token,
              gint64       accepted_at,
              char       **packet_id,
              gpointer     user_data,
@@ -33,8 +35,9 @@ make_packet (PdDossier   *dossier,
       return NULL;
     }
   *packet_id = pd_uuid_new_v7 ();
-  return g_strdup_printf ("{\"packet_id\":\"%s\",\"dossier\":\"%s\",\"attachments\":%u}", *packet_id,
-                          pd_dossier_get_uuid (dossier), attachments->len);
+  return g_strdup_printf ("{\"packet_id\":\"%s\",\"dossier\":\"%s\",\"attachments\":%u,\"token\":\"%s\"}",
+                          *packet_id, pd_dossier_get_uuid (dossier), attachments->len,
+                          acceptance_token ? acceptance_token : "");
 }
 
 static PdStore *
@@ -100,15 +103,26 @@ wait_for (GAsyncResult **result)
 }
 
 static PdDossier *
+accept_with_token (PdIntake    *intake,
+                   PdRole       role,
+                   const char  *actor,
+                   const char  *token,
+                   GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pd_intake_accept_async (intake, role, actor, token, NULL, done_cb, &result);
+  return pd_intake_accept_finish (intake, wait_for (&result), error);
+}
+
+/* As an officer who signed in online at this station once. */
+static PdDossier *
 accept (PdIntake    *intake,
         PdRole       role,
         const char  *actor,
         GError     **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pd_intake_accept_async (intake, role, actor, NULL, done_cb, &result);
-  return pd_intake_accept_finish (intake, wait_for (&result), error);
+  return accept_with_token (intake, role, actor, OFFICER_TOKEN, error);
 }
 
 static PdDossier *
@@ -418,6 +432,56 @@ test_hold_and_refuse (void)
   g_assert_cmpint (n_packets (store), ==, 0);
 }
 
+/* Issue 18, 1: the central system believes who accepted only from the token of their online
+ * sign-in, which the packet carries. An officer signed in offline only has none: an enrolled
+ * station refuses to accept rather than send a packet that would be set aside. */
+static void
+test_acceptance_token (void)
+{
+  g_autoptr(PdStore) store = new_store ();
+  g_autoptr(PdDossier) dossier = make_application ("Đỗ Văn Hùng", "001090000107");
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(PdIntake) intake = make_intake (store, dossier, TRUE);
+    Snapshot before = snapshot (store);
+    g_autoptr(PdDossier) refused = accept_with_token (intake, PD_ROLE_OFFICER, OFFICER, NULL, &error);
+
+    g_assert_null (refused);
+    g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "sign"));
+    g_assert_nonnull (strstr (error->message, "online"));
+    g_clear_error (&error);
+    assert_unchanged (store, &before);
+  }
+  {
+    g_autoptr(PdIntake) intake = make_intake (store, dossier, TRUE);
+    g_autoptr(PdDossier) accepted = accept (intake, PD_ROLE_OFFICER, OFFICER, &error);
+    g_autoptr(GPtrArray) pending = NULL;
+    const PdOutboxEntry *entry;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (accepted);
+    pending = pd_store_outbox_list (store, PD_OUTBOX_PENDING, 0, 0, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (pending->len, ==, 1);
+    entry = g_ptr_array_index (pending, 0);
+    g_assert_nonnull (strstr (entry->packet, "\"token\":\"" OFFICER_TOKEN "\""));
+  }
+  {
+    /* A station not enrolled seals nothing yet, and accepts as a counter of its own. */
+    g_autoptr(PdDossier) other = make_application ("Đỗ Thị Lan", "001090000108");
+    g_autoptr(PdIntake) intake = NULL;
+    g_autoptr(PdDossier) accepted = NULL;
+
+    pd_store_set_packet_func (store, NULL, NULL, NULL);
+    intake = make_intake (store, other, TRUE);
+    accepted = accept_with_token (intake, PD_ROLE_OFFICER, OFFICER, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (pd_dossier_get_status (accepted), ==, PD_STATUS_ACCEPTED);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -430,5 +494,6 @@ main (int    argc,
   g_test_add_func ("/intake/missing-paper", test_missing_paper);
   g_test_add_func ("/intake/roles", test_roles);
   g_test_add_func ("/intake/hold-and-refuse", test_hold_and_refuse);
+  g_test_add_func ("/intake/acceptance-token", test_acceptance_token);
   return g_test_run ();
 }

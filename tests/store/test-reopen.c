@@ -23,6 +23,7 @@ static char *
 make_packet (PdDossier   *dossier,
              GPtrArray   *attachments,
              const char  *accepted_by,
+             const char  *acceptance_token,
              gint64       accepted_at,
              char       **packet_id,
              gpointer     user_data,

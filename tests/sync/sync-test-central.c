@@ -294,8 +294,9 @@ sync_enroll (SyncCentral *central,
     g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
   device = pd_device_enroll_finish (result, &error);
   g_assert_no_error (error);
-  /* The central system believes "accepted by officer1" only from a station where officer1
-   * signed in online (sync-protocol.md, "Authorization"), as on the first day at a counter. */
+  /* The central system believes "accepted by officer1" only from the token of officer1's online
+   * sign-in at that station, which the packets carry (sync-protocol.md, "Authorization"), as
+   * on the first day at a counter. */
   g_object_unref (sync_sign_in (store, device, "officer1", "officer1-demo"));
   return device;
 }

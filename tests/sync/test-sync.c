@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 
 #include <sqlite3.h>
+#include "pd-intake.h"
 #include "pd-queue-private.h"
+#include "pd-secrets.h"
 #include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "sync-test-central.h"
@@ -186,6 +188,9 @@ test_sign_in (void)
   g_assert_no_error (error);
   g_assert_true (pd_officer_get_offline (offline));
   g_assert_cmpint (pd_officer_get_role (offline), ==, PD_ROLE_OFFICER);
+  /* Requests go without a token, but acceptances carry the one of the last online sign-in. */
+  g_assert_null (pd_officer_get_token (offline));
+  g_assert_cmpstr (pd_officer_get_acceptance_token (offline), ==, pd_officer_get_token (officer));
 
   /* Issue 18, 4: one edit of the file makes a supervisor for ever; the session is signed. */
   {
@@ -665,6 +670,120 @@ test_background (void)
   pd_sync_engine_stop (engine);
 }
 
+/* Accepts a complete application through the intake, as the form and the CLI do, signed in as
+ * @officer. */
+static PdDossier *
+intake_accept (PdStore    *store,
+               PdOfficer  *officer,
+               const char *id_number,
+               GError    **error)
+{
+  g_autoptr(PdDossier) dossier = pd_test_make_dossier ("Lê Thị Chuyến", id_number);
+  g_autoptr(GBytes) photo = g_bytes_new_static ("\xff\xd8 not really a jpeg", 20);
+  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
+  PdPaperEvidence evidence = { .ticks = ticks, .id_card_seen = TRUE };
+  g_autoptr(PdIntake) intake = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pd_dossier_set_field (dossier, PD_FIELD_OFFICE_CODE, "HN01");
+  pd_dossier_set_photo (dossier, photo);
+  g_hash_table_insert (ticks, (gpointer) "TK01", GUINT_TO_POINTER (PD_PAPER_TICK_YES));
+  intake = pd_intake_new (store, dossier);
+  pd_intake_set_evidence (intake, &evidence);
+  pd_intake_accept_async (intake, pd_officer_get_role (officer), pd_officer_get_username (officer),
+                          pd_officer_get_acceptance_token (officer), NULL, sync_keep_result, &result);
+  return pd_intake_accept_finish (intake, sync_wait_result (&result), error);
+}
+
+/* Who accepted, as the central system stored it. */
+static char *
+central_accepted_by (const char *dossier_uuid)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *accepted_by;
+
+  g_assert_cmpint (sqlite3_open_v2 (central.db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT accepted_by FROM applications WHERE dossier_uuid = ?",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, dossier_uuid, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  accepted_by = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return accepted_by;
+}
+
+/* Issue 18, 1: an officer signed in offline (a trip) accepts with the token of their last
+ * online sign-in at the station, which the central system checks; one who has no such token
+ * here accepts nothing. */
+static void
+test_accept_offline (void)
+{
+  g_autoptr(PdStore) store = sync_open_store (central.tmpdir, "trip.db");
+  g_autoptr(PdDevice) device = sync_enroll (&central, store, NULL);
+  g_autoptr(PdSyncEngine) engine = pd_sync_engine_new (store, device, NULL, NULL);
+  g_autoptr(PdSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret_id = g_strconcat (pd_device_get_device_id (device), "/officer1", NULL);
+
+  g_assert_nonnull (engine);
+  {
+    g_autoptr(PdOfficer) offline = pd_officer_sign_in_offline (store, device, "officer1", "officer1-demo", NULL, &error);
+    g_autoptr(PdOfficer) current = NULL;
+    g_autoptr(PdDossier) accepted = NULL;
+    g_autofree char *accepted_by = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (pd_officer_get_acceptance_token (offline));
+    /* The session as the window and the CLI read it back. */
+    current = pd_officer_get_current (store, device, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (pd_officer_get_offline (current));
+    g_assert_null (pd_officer_get_token (current));
+    g_assert_cmpstr (pd_officer_get_acceptance_token (current), ==, pd_officer_get_acceptance_token (offline));
+
+    accepted = intake_accept (store, current, "001090077001", &error);
+    g_assert_no_error (error);
+    report = sync_pass (engine, PD_SYNC_PUSH, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (report->accepted, ==, 1);
+    g_assert_cmpuint (report->set_aside, ==, 0);
+    accepted_by = central_accepted_by (pd_dossier_get_uuid (accepted));
+    g_assert_cmpstr (accepted_by, ==, "officer1");
+  }
+  {
+    /* What an older Passdesk left: the verifier, but no token (it dropped it at every offline
+     * sign-in). */
+    gint64 pending = pd_store_outbox_count (store, PD_OUTBOX_PENDING, NULL);
+    g_autoptr(PdOfficer) offline = NULL;
+    g_autoptr(PdDossier) refused = NULL;
+
+    g_assert_true (pd_secrets_clear (PD_OFFICER_TOKEN_KIND, secret_id, NULL, &error));
+    offline = pd_officer_sign_in_offline (store, device, "officer1", "officer1-demo", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_null (pd_officer_get_acceptance_token (offline));
+    refused = intake_accept (store, offline, "001090077002", &error);
+    g_assert_null (refused);
+    g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "online"));
+    g_clear_error (&error);
+    g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_PENDING, NULL), ==, pending);
+    g_assert_cmpint (count_status (store, PD_STATUS_ACCEPTED), ==, 0);
+  }
+  {
+    /* Signing in online once gives one again. */
+    g_autoptr(PdOfficer) online = sync_sign_in (store, device, "officer1", "officer1-demo");
+    g_autoptr(PdDossier) accepted = intake_accept (store, online, "001090077003", &error);
+    g_autoptr(PdSyncReport) again = NULL;
+
+    g_assert_no_error (error);
+    again = sync_pass (engine, PD_SYNC_PUSH, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (again->accepted, ==, 1);
+  }
+}
+
 /* A central server with its own certificate authority. */
 static void
 test_tls (void)
@@ -755,6 +874,7 @@ main (int   argc,
   g_test_add_func ("/sync/unreachable", test_unreachable);
   g_test_add_func ("/sync/background", test_background);
   g_test_add_func ("/sync/tls", test_tls);
+  g_test_add_func ("/sync/accept-offline", test_accept_offline);
 
   status = g_test_run ();
 

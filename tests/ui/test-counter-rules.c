@@ -186,7 +186,7 @@ assert_core_refuses_missing (const char *paper)
       g_hash_table_insert (ticks, g_object_get_data (g_ptr_array_index (checks, i), "pd-code"),
                            GUINT_TO_POINTER (PD_PAPER_TICK_YES));
   pd_intake_set_evidence (intake, &evidence);
-  pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", NULL, intake_done_cb, &result);
+  pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", NULL, NULL, intake_done_cb, &result);
   pd_ui_wait_until (has_result, &result, "the core intake to answer");
   taken = pd_intake_accept_finish (intake, result, &error);
   g_assert_null (taken);

@@ -24,6 +24,7 @@ struct _PdOfficer
   gint64   expires_at;
   gboolean offline;
   char    *token;
+  char    *acceptance_token;
 };
 
 G_DEFINE_FINAL_TYPE (PdOfficer, pd_officer, G_TYPE_OBJECT)
@@ -91,6 +92,7 @@ pd_officer_finalize (GObject *object)
   g_free (self->display_name);
   g_free (self->office_code);
   g_free (self->token);
+  g_free (self->acceptance_token);
 
   G_OBJECT_CLASS (pd_officer_parent_class)->finalize (object);
 }
@@ -187,6 +189,13 @@ pd_officer_get_token (PdOfficer *self)
   return self->token;
 }
 
+const char *
+pd_officer_get_acceptance_token (PdOfficer *self)
+{
+  g_return_val_if_fail (PD_IS_OFFICER (self), NULL);
+  return self->acceptance_token;
+}
+
 static gint64
 now_seconds (void)
 {
@@ -200,6 +209,53 @@ secret_id (PdDevice   *device,
            const char *username)
 {
   return g_strconcat (pd_device_get_device_id (device), "/", username, NULL);
+}
+
+char *
+pd_officer_lookup_acceptance_token (PdDevice      *device,
+                                    const char    *username,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(GBytes) token = NULL;
+
+  g_return_val_if_fail (PD_IS_DEVICE (device), NULL);
+
+  if (username == NULL || *username == '\0')
+    return NULL;
+  id = secret_id (device, username);
+  token = pd_secrets_lookup (PD_OFFICER_TOKEN_KIND, id, cancellable, error);
+  if (token == NULL || g_bytes_get_size (token) == 0)
+    return NULL;
+  return g_strndup (g_bytes_get_data (token, NULL), g_bytes_get_size (token));
+}
+
+/* The token of @self's last online sign-in at @device, kept in the keyring, as the token
+ * acceptances carry; and as the requests' token while the session is online. */
+static gboolean
+load_token (PdOfficer     *self,
+            PdDevice      *device,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *token = pd_officer_lookup_acceptance_token (device, self->username, cancellable,
+                                                               &local_error);
+
+  if (local_error)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->acceptance_token, g_free);
+  if (token == NULL)
+    return TRUE;
+  self->acceptance_token = g_steal_pointer (&token);
+  if (!self->offline)
+    self->token = g_strdup (self->acceptance_token);
+  return TRUE;
 }
 
 static JsonNode *
@@ -382,8 +438,11 @@ pd_officer_sign_in_offline (PdStore       *store,
   self->offline = TRUE;
 
   g_array_set_size (failures, 0);
+  /* The token of the last online sign-in stays: requests go without it (it may have expired),
+   * but the applications accepted on this trip carry it, and the central system believes
+   * who accepted them from it (sync-protocol.md, "Authorization"). */
   if (!save_failures (device, username, failures, error) ||
-      !pd_secrets_clear (PD_OFFICER_TOKEN_KIND, id, cancellable, error) ||
+      !load_token (self, device, cancellable, error) ||
       !save_session (store, self, error))
     return NULL;
   return g_steal_pointer (&self);
@@ -567,6 +626,7 @@ sign_in_online (SignIn        *sign_in,
   self->office_code = g_steal_pointer (&reply.office_code);
   self->expires_at = reply.expires_at;
   self->token = g_steal_pointer (&reply.token);
+  self->acceptance_token = g_strdup (self->token);
   pd_officer_reply_clear (&reply);
   token = self->token;
 
@@ -723,27 +783,16 @@ pd_officer_get_current (PdStore       *store,
   gboolean altered = FALSE;
   g_autofree char *text = pd_store_get_signed_setting (store, PD_OFFICER_SETTING_SESSION, &altered);
   g_autoptr(PdOfficer) self = text ? officer_from_json (text, strlen (text)) : NULL;
-  g_autofree char *id = NULL;
-  g_autoptr(GBytes) token = NULL;
-  GError *local_error = NULL;
 
   /* A forged session signs nobody in; audit verify names it. */
   if (altered)
     g_message ("The officer's session in the store was altered outside Passdesk; ignored");
   if (self == NULL || (self->expires_at != 0 && self->expires_at <= now_seconds ()))
     return NULL;
-  if (self->offline || device == NULL)
+  if (device == NULL)
     return g_steal_pointer (&self);
-
-  id = secret_id (device, self->username);
-  token = pd_secrets_lookup (PD_OFFICER_TOKEN_KIND, id, cancellable, &local_error);
-  if (local_error)
-    {
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
-  if (token)
-    self->token = g_strndup (g_bytes_get_data (token, NULL), g_bytes_get_size (token));
+  if (!load_token (self, device, cancellable, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 

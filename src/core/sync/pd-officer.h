@@ -1,6 +1,7 @@
 /* pd-officer.h: who is working at the station, and what their role allows.
  *
- * Signing in online (POST /v1/sessions) gives a token (keyring kind "officer-token") and
+ * Signing in online (POST /v1/sessions) gives a token (keyring kind "officer-token", kept
+ * until the next online sign-in: an offline sign-in keeps it for the acceptances) and
  * keeps an Argon2id verifier of the password (kind "officer-verifier"), so the same officer
  * can sign in later without the network. Offline failures are limited to 5 in 5 minutes per
  * user name and recorded in the store's audit log. The session itself is a store setting.
@@ -72,7 +73,17 @@ PdRole      pd_officer_get_role         (PdOfficer *self);
 const char *pd_officer_get_office_code  (PdOfficer *self);
 gint64      pd_officer_get_expires_at   (PdOfficer *self);
 gboolean    pd_officer_get_offline      (PdOfficer *self);
-/* (nullable): NULL after an offline sign-in. */
+/* (nullable): the token requests carry; NULL after an offline sign-in. */
 const char *pd_officer_get_token        (PdOfficer *self);
+/* (nullable): the token of this officer's last online sign-in at this station, which an
+ * application they accept carries to the central system as the proof of who accepted it
+ * (also after an offline sign-in); NULL when they never signed in online here. */
+const char *pd_officer_get_acceptance_token (PdOfficer *self);
+/* (nullable): the token kept from @username's last online sign-in at @device, as above, for
+ * who is known by name only; blocks on the keyring. */
+char       *pd_officer_lookup_acceptance_token (PdDevice      *device,
+                                                const char    *username,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "pd-outbox.h"
 #include "pd-declaration-keys.h"
 #include "pd-json.h"
+#include "pd-officer.h"
 #include "pd-store-private.h"
 #include "pd-sync-json-private.h"
 
@@ -39,6 +40,7 @@ pd_outbox_build_inner (const char *packet_id,
                        PdDossier  *dossier,
                        GPtrArray  *attachments,
                        const char *accepted_by,
+                       const char *acceptance_token,
                        gint64      accepted_at)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -72,29 +74,100 @@ pd_outbox_build_inner (const char *packet_id,
   json_builder_add_string_value (builder, accepted_by);
   json_builder_set_member_name (builder, "accepted_at");
   json_builder_add_int_value (builder, accepted_at);
+  if (acceptance_token != NULL)
+    {
+      json_builder_set_member_name (builder, "acceptance_token");
+      json_builder_add_string_value (builder, acceptance_token);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
 }
 
+/* The packet function's state: the station's device, and the token last looked up for a
+ * packet made late, so that recovering thousands of one officer's acceptances asks the
+ * keyring once (and not under the store's lock each time). */
+typedef struct {
+  PdDevice *device;
+  GMutex    mutex;
+  char     *username;
+  char     *token;          /* nullable: that officer has none here */
+  gint64    looked_up_at;   /* monotonic; 0 for none yet */
+} PacketMaker;
+
+/* How long a token looked up stays in PacketMaker: a token is good for acceptances long after
+ * the next online sign-in replaced it, so a few seconds of an older one changes nothing. */
+#define TOKEN_CACHE_USEC (10 * G_USEC_PER_SEC)
+
+static void
+packet_maker_free (PacketMaker *maker)
+{
+  g_clear_object (&maker->device);
+  g_mutex_clear (&maker->mutex);
+  g_free (maker->username);
+  if (maker->token != NULL)
+    sodium_memzero (maker->token, strlen (maker->token));
+  g_free (maker->token);
+  g_free (maker);
+}
+
+/* (nullable): the token kept from @username's last online sign-in at the station. */
+static char *
+kept_token (PacketMaker *maker,
+            const char  *username)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&maker->mutex);
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (maker->looked_up_at == 0 || now - maker->looked_up_at > TOKEN_CACHE_USEC ||
+      g_strcmp0 (maker->username, username) != 0)
+    {
+      g_autofree char *token = pd_officer_lookup_acceptance_token (maker->device, username, NULL, &error);
+
+      if (error != NULL)
+        {
+          g_warning ("Cannot read the token of “%s” for a packet: %s", username, error->message);
+          return NULL;
+        }
+      g_free (maker->username);
+      maker->username = g_strdup (username);
+      if (maker->token != NULL)
+        sodium_memzero (maker->token, strlen (maker->token));
+      g_free (maker->token);
+      maker->token = g_steal_pointer (&token);
+      maker->looked_up_at = now;
+    }
+  return g_strdup (maker->token);
+}
+
 static char *
 make_packet (PdDossier   *dossier,
              GPtrArray   *attachments,
              const char  *accepted_by,
+             const char  *acceptance_token,
              gint64       accepted_at,
              char       **packet_id,
              gpointer     user_data,
              GError     **error)
 {
-  PdDevice *device = user_data;
+  PacketMaker *maker = user_data;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *inner = NULL;
+  g_autofree char *kept = NULL;
   g_autoptr(PdPacket) packet = NULL;
 
-  inner = pd_outbox_build_inner (id, pd_device_get_device_id (device), dossier, attachments,
-                                 accepted_by, accepted_at);
-  packet = pd_device_seal_packet (device, id, accepted_at, inner, strlen (inner));
+  /* Known by name only (a packet made late): the token kept from that officer's last online
+   * sign-in here. Without one the packet still leaves, and the central system sets it aside
+   * as "missing_acceptance_token": an acceptance is never lost at the station. */
+  if (acceptance_token == NULL)
+    acceptance_token = kept = kept_token (maker, accepted_by);
+  inner = pd_outbox_build_inner (id, pd_device_get_device_id (maker->device), dossier, attachments,
+                                 accepted_by, acceptance_token, accepted_at);
+  if (kept != NULL)
+    sodium_memzero (kept, strlen (kept));
+  packet = pd_device_seal_packet (maker->device, id, accepted_at, inner, strlen (inner));
   /* The clear content must not linger in freed memory once sealed. */
   sodium_memzero (inner, strlen (inner));
 
@@ -106,10 +179,15 @@ void
 pd_outbox_attach (PdStore  *store,
                   PdDevice *device)
 {
+  PacketMaker *maker;
+
   g_return_if_fail (PD_IS_STORE (store));
   g_return_if_fail (PD_IS_DEVICE (device));
 
-  pd_store_set_packet_func (store, make_packet, g_object_ref (device), g_object_unref);
+  maker = g_new0 (PacketMaker, 1);
+  maker->device = g_object_ref (device);
+  g_mutex_init (&maker->mutex);
+  pd_store_set_packet_func (store, make_packet, maker, (GDestroyNotify) packet_maker_free);
 }
 
 gboolean

@@ -25,12 +25,14 @@ gboolean  pd_outbox_recover  (PdStore       *store,
                               GError       **error);
 
 /* The inner JSON of a packet (data/sync-protocol.md): the dossier with its personal data,
- * photo and attachments (element-type PdStoreAttachment, nullable), who accepted it and when. */
+ * photo and attachments (element-type PdStoreAttachment, nullable), who accepted it and when,
+ * and the token of their online sign-in that proves it (nullable: left out). */
 char     *pd_outbox_build_inner (const char *packet_id,
                                  const char *device_id,
                                  PdDossier  *dossier,
                                  GPtrArray  *attachments,
                                  const char *accepted_by,
+                                 const char *acceptance_token,
                                  gint64      accepted_at);
 
 /* Writes every pending packet to @path (atomically: a temporary file, flushed to the disk,
