@@ -391,7 +391,7 @@ _pd_store_load_full (PdStore    *self,
 
   {
     g_autoptr(PdStatement) stmt =
-      _pd_store_prepare (self, "SELECT receipt_number FROM dossiers WHERE id = ?", error);
+      _pd_store_prepare (self, "SELECT application_number, accepted_on FROM dossiers WHERE id = ?", error);
     int rc;
 
     if (stmt == NULL)
@@ -399,7 +399,10 @@ _pd_store_load_full (PdStore    *self,
     sqlite3_bind_int64 (stmt, 1, pd_dossier_get_id (dossier));
     rc = sqlite3_step (stmt);
     if (rc == SQLITE_ROW)
-      pd_dossier_set_receipt_number (dossier, (const char *) sqlite3_column_text (stmt, 0));
+      {
+        pd_dossier_set_application_number (dossier, (const char *) sqlite3_column_text (stmt, 0));
+        pd_dossier_set_accepted_on (dossier, (const char *) sqlite3_column_text (stmt, 1));
+      }
     else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
       return FALSE;
   }
