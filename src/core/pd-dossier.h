@@ -58,7 +58,7 @@ void        pd_dossier_set_photo       (PdDossier   *self,
                                         GBytes      *jpeg);
 /* (nullable): the application's number, e.g. "HN01-261207-B0042", given when it is accepted
  * (pd_intake_accept_async()) and printed on every paper, the fee receipt's number included;
- * and the day it was accepted, YYYY-MM-DD. Loaded by pd_store_get(), not by lists. */
+ * and the day it was accepted, YYYY-MM-DD. */
 const char *pd_dossier_get_application_number (PdDossier  *self);
 void        pd_dossier_set_application_number (PdDossier  *self,
                                                const char *number);

@@ -358,7 +358,6 @@ find_by_application_number_locked (PdStore     *self,
 {
   g_autoptr(PdStatement) stmt = NULL;
   g_autofree char *trimmed = g_strstrip (g_ascii_strup (number, -1));
-  GPtrArray *found;
 
   stmt = _pd_store_prepare_open (self,
                                  "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE application_number = ?"
@@ -366,10 +365,7 @@ find_by_application_number_locked (PdStore     *self,
   if (stmt == NULL)
     return NULL;
   pd_sqlite_bind_text (stmt, 1, trimmed);
-  found = _pd_store_collect_dossiers (self, stmt, error);
-  for (guint i = 0; found != NULL && i < found->len; i++)
-    pd_dossier_set_application_number (found->pdata[i], trimmed);
-  return found;
+  return _pd_store_collect_dossiers (self, stmt, error);
 }
 
 GPtrArray *
