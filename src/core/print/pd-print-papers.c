@@ -419,6 +419,17 @@ dossier_accepted (PdDossier   *dossier,
     *accepted = *fallback;
 }
 
+static const char *
+without_kind (const char *name)
+{
+  static const char * const kinds[] = { "Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ", "Thị trấn " };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_has_prefix (name, kinds[i]) && name[strlen (kinds[i])] != '\0')
+      return name + strlen (kinds[i]);
+  return name;
+}
+
 /* The address in full: the street as typed, then the commune's and the province's names. */
 static char *
 dossier_address (PdDossier   *dossier,
@@ -439,8 +450,9 @@ dossier_address (PdDossier   *dossier,
         entry = pd_reference_lookup (reference, tables[i], value);
       if (entry != NULL && !is_empty (entry->name))
         value = entry->name;
-      /* An address typed in full already names its commune and province. */
-      if (address->len > 0 && strstr (address->str, value) != NULL)
+      /* An address typed in full already names its commune and province, often without
+       * their kind ("Hà Nội" for "Thành phố Hà Nội"). */
+      if (address->len > 0 && strstr (address->str, without_kind (value)) != NULL)
         continue;
       if (address->len > 0)
         g_string_append (address, ", ");
