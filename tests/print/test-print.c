@@ -1134,6 +1134,28 @@ test_reprint (void)
                                "reprint-receipt-cli.pdf");
   g_assert_cmpstr (cli_receipt, ==, receipt_again);
 
+  /* passdesk-cli finds it by the number on the papers, as typed from them. */
+  {
+    g_autofree char *lower = g_ascii_strdown (pd_dossier_get_application_number (dossier), -1);
+    const char *commands[][2] = { { "show", pd_dossier_get_application_number (dossier) }, { "search", lower } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      {
+        const char *argv[] = { g_getenv ("PASSDESK_CLI"), commands[i][0], commands[i][1], "--db", db, NULL };
+        g_autofree char *out = NULL;
+        int status;
+
+        g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                     &out, NULL, &status, &error));
+        g_assert_no_error (error);
+        g_assert_true (g_spawn_check_wait_status (status, NULL));
+        g_test_message ("%s: %s", commands[i][0], out);
+        assert_contains (out, NAME);
+        if (i == 0)
+          assert_contains (out, pd_dossier_get_application_number (dossier));
+      }
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (owned); i++)
     g_free (owned[i]);
 }
