@@ -78,6 +78,13 @@ entry_changed_cb (GtkEditable *editable,
         /* Kept as typed so nothing is lost; saving is refused until it is a date. */
         self->format_error = g_strdup (_("Type the date as day/month/year, for example 25/01/1990."));
     }
+  else if (self->field == PD_FIELD_FEE_AMOUNT)
+    {
+      /* Shown as on the receipt ("200.000 đ"), kept as digits. */
+      iso = pd_format_parse_money (text);
+      if (iso != NULL)
+        value = iso;
+    }
   g_signal_emit (self, signals[EDITED], 0, value);
 }
 
@@ -259,6 +266,8 @@ pd_field_row_show_value (PdFieldRow *self,
     }
   if (pd_field_get_info (self->field)->kind == PD_FIELD_KIND_DATE)
     text = pd_format_display_date (value);
+  else if (self->field == PD_FIELD_FEE_AMOUNT)
+    text = pd_format_display_money (value);
   else
     text = g_strdup (value);
   self->updating++;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pd-format.h"
+#include "pd-print-format.h"
 
 static gboolean
 read_number (const char **p,
@@ -79,6 +80,40 @@ pd_format_display_date (const char *iso)
       sscanf (iso, "%4u-%2u-%2u", &year, &month, &day) == 3)
     return g_strdup_printf ("%02u/%02u/%04u", day, month, year);
   return g_strdup (iso);
+}
+
+char *
+pd_format_display_money (const char *digits)
+{
+  guint64 amount;
+
+  if (digits == NULL || !g_ascii_string_to_unsigned (digits, 10, 0, G_MAXINT64, &amount, NULL))
+    return g_strdup (digits);
+  return pd_print_format_money ((gint64) amount);
+}
+
+char *
+pd_format_parse_money (const char *text)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+  g_autofree char *trimmed = NULL;
+
+  if (text == NULL)
+    return NULL;
+  trimmed = g_strstrip (g_strdup (text));
+  /* The currency as printed, or as typed from a keyboard without Vietnamese. */
+  if (g_str_has_suffix (trimmed, "đ"))
+    trimmed[strlen (trimmed) - strlen ("đ")] = '\0';
+  else if (g_str_has_suffix (trimmed, "d"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  for (const char *p = trimmed; *p; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        g_string_append_c (digits, *p);
+      else if (*p != '.' && *p != ' ')
+        return NULL;
+    }
+  return digits->len > 0 ? g_string_free (g_steal_pointer (&digits), FALSE) : NULL;
 }
 
 char *

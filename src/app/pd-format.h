@@ -12,6 +12,10 @@ char *pd_format_parse_date     (const char *text);
 char *pd_format_display_date   (const char *iso);
 /* All but the last four digits hidden, so the queue screen does not expose ID numbers. */
 char *pd_format_mask_id_number (const char *id_number);
+/* Amounts in đồng as the papers print them, "200.000 đ"; and back to digits ("200000"), NULL
+ * when @text is not an amount. */
+char *pd_format_display_money  (const char *digits);
+char *pd_format_parse_money    (const char *text);
 /* Unix seconds at the start of the local day of @now. */
 gint64 pd_format_start_of_day  (GDateTime *now);
 

@@ -143,14 +143,14 @@ gboolean
 pd_print_queue_print_papers (PdPrintQueue *self,
                              PdStore      *store,
                              PdDossier    *dossier,
+                             gboolean      reprint,
                              GError      **error)
 {
   g_autoptr(PdReference) reference = pd_store_get_reference (store);
   g_autoptr(PdCalendar) calendar = NULL;
   g_autoptr(PdPrintDocument) slip = NULL;
   g_autoptr(PdPrintDocument) receipt = NULL;
-  g_autofree char *office_name = pd_store_get_setting (store, PD_DEVICE_SETTING_OFFICE_NAME);
-  g_autofree char *office_address = pd_store_get_setting (store, PD_DEVICE_SETTING_OFFICE_ADDRESS);
+  g_auto(GStrv) owned = g_new0 (char *, 4);
   g_autofree char *slip_file = NULL;
   g_autofree char *receipt_file = NULL;
   g_autoptr(GError) calendar_error = NULL;
@@ -164,20 +164,22 @@ pd_print_queue_print_papers (PdPrintQueue *self,
     calendar = pd_calendar_new ();
   pd_date_set_today (&today);
 
-  office.name = office_name != NULL ? office_name : _("Immigration office");
-  office.address = office_address;
+  /* The same office, phone included, as the CLI prints. */
+  pd_print_office_from_store (store, &office, owned);
+  if (office.name == NULL || *office.name == '\0')
+    office.name = _("Immigration office");
+  /* Numbers and dates as given at acceptance (pd-intake.c): today only stands in for an
+   * application accepted before they were stored. */
   slip = pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &office,
-                                               PD_PROCESSING_PROVINCIAL, &today, error);
+                                               PD_PROCESSING_PROVINCIAL, &today, reprint, error);
   if (slip == NULL)
     return FALSE;
-  /* The receipt's number was given in the acceptance's transaction (pd-intake.c). */
-  receipt = pd_print_fee_receipt_new_for_dossier (dossier, reference, &office,
-                                                  pd_dossier_get_receipt_number (dossier), &today, error);
+  receipt = pd_print_fee_receipt_new_for_dossier (dossier, reference, &office, NULL, &today, reprint, error);
   if (receipt == NULL)
     return FALSE;
 
-  slip_file = g_strdup_printf ("result-slip-%s", pd_dossier_get_uuid (dossier));
-  receipt_file = g_strdup_printf ("fee-receipt-%s", pd_dossier_get_uuid (dossier));
+  slip_file = g_strdup_printf ("result-slip-%s%s", pd_dossier_get_uuid (dossier), reprint ? "-reprint" : "");
+  receipt_file = g_strdup_printf ("fee-receipt-%s%s", pd_dossier_get_uuid (dossier), reprint ? "-reprint" : "");
   pd_print_queue_print (self, PD_PRINT_JOB_PAPERS,
                         (PdPrintQueueItem[]) { { slip, slip_file }, { receipt, receipt_file } }, 2,
                         _("Slip and receipt printed. Press F2 to call the next applicant."));

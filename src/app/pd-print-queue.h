@@ -53,11 +53,13 @@ void          pd_print_queue_print          (PdPrintQueue           *self,
                                              const PdPrintQueueItem *items,
                                              guint                   n_items,
                                              const char             *done);
-/* The papers of @dossier, just accepted: "result-slip-UUID" and "fee-receipt-UUID". FALSE
- * when they cannot be made; nothing is printed then. */
+/* The papers of @dossier, accepted: "result-slip-UUID" and "fee-receipt-UUID", or, marked
+ * as such, "…-reprint" when @reprint (Ctrl+P). FALSE when they cannot be made; nothing is
+ * printed then. */
 gboolean      pd_print_queue_print_papers   (PdPrintQueue           *self,
                                              PdStore                *store,
                                              PdDossier              *dossier,
+                                             gboolean                reprint,
                                              GError                **error);
 
 G_END_DECLS

@@ -403,6 +403,15 @@ bind_queue_number_cb (GtkSignalListItemFactory *factory,
   bind_text (item, pd_dossier_get_field (gtk_list_item_get_item (item), PD_FIELD_QUEUE_NUMBER));
 }
 
+/* The number on the applicant's slip and receipt, given at acceptance. */
+static void
+bind_application_number_cb (GtkSignalListItemFactory *factory,
+                            GtkListItem              *item,
+                            PdQueuePage              *self)
+{
+  bind_text (item, pd_dossier_get_application_number (gtk_list_item_get_item (item)));
+}
+
 static void
 bind_name_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -577,6 +586,7 @@ pd_queue_page_class_init (PdQueuePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, setup_label_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_numeric_label_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_queue_number_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_application_number_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_name_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_id_number_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_request_cb);

@@ -60,7 +60,7 @@ print_again_action (GtkWidget  *widget,
       pd_window_show_message (self, _("Nothing to print yet: the slip and the receipt are printed when an application is accepted."));
       return;
     }
-  if (!pd_print_queue_print_papers (self->print_queue, self->store, self->last_accepted, &error))
+  if (!pd_print_queue_print_papers (self->print_queue, self->store, self->last_accepted, TRUE, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Cannot make the papers: %s"), error->message);
 
@@ -93,7 +93,7 @@ form_saved_cb (PdWindow      *self,
     {
       g_autoptr(GError) error = NULL;
 
-      if (!pd_print_queue_print_papers (self->print_queue, self->store, dossier, &error))
+      if (!pd_print_queue_print_papers (self->print_queue, self->store, dossier, FALSE, &error))
         {
           g_autofree char *message = g_strdup_printf (_("Accepted, but the papers cannot be made: %s. "
                                                         "Print them again with Ctrl+P."), error->message);

@@ -182,6 +182,16 @@ pd_cli_get_dossier (PdCli       *cli,
 
   if (g_ascii_string_to_unsigned (id_or_uuid, 10, 1, G_MAXINT64, &id, NULL))
     return pd_store_get (cli->store, (gint64) id, error);
+  if (!g_uuid_string_is_valid (id_or_uuid))
+    {
+      /* The application number printed on the slip and the receipt. */
+      g_autoptr(GPtrArray) found = pd_store_find_by_application_number (cli->store, id_or_uuid, error);
+
+      if (found == NULL)
+        return NULL;
+      if (found->len > 0)
+        return pd_store_get (cli->store, pd_dossier_get_id (found->pdata[0]), error);
+    }
   return pd_store_get_by_uuid (cli->store, id_or_uuid, error);
 }
 

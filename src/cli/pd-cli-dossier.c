@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <gio/gunixinputstream.h>
@@ -371,6 +373,8 @@ print_dossier (PdCli     *cli,
   const char *status_reason = pd_dossier_get_status_reason (dossier);
 
   g_print (_("Dossier %lld (%s)\n"), (long long) pd_dossier_get_id (dossier), pd_dossier_get_uuid (dossier));
+  if (pd_dossier_get_application_number (dossier) != NULL)
+    g_print (_("Application number: %s\n"), pd_dossier_get_application_number (dossier));
   g_print (_("Status: %s\n"), pd_status_get_label (pd_dossier_get_status (dossier)));
   if (status_reason != NULL)
     g_print (_("Reason: %s\n"), status_reason);
@@ -429,6 +433,8 @@ run_show (PdCli *cli)
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "dossier");
       json_builder_add_value (builder, pd_dossier_to_json (dossier, TRUE));
+      pd_cli_add_string_member (builder, "application_number", pd_dossier_get_application_number (dossier));
+      pd_cli_add_string_member (builder, "accepted_on", pd_dossier_get_accepted_on (dossier));
       json_builder_set_member_name (builder, "history");
       json_builder_begin_array (builder);
       for (guint i = 0; i < history->len; i++)
@@ -444,7 +450,7 @@ run_show (PdCli *cli)
 
 const PdCliCommand pd_cli_command_show = {
   .name = "show",
-  .parameters = N_("NUMBER|UUID"),
+  .parameters = N_("NUMBER|UUID|APPLICATION-NUMBER"),
   .summary = N_("Show one dossier with its status history"),
   .min_args = 1,
   .max_args = 1,
@@ -467,6 +473,8 @@ run_search (PdCli *cli)
 
   if (pd_id_number_is_valid (query))
     found = pd_store_find_by_id_number (cli->store, query, &error);
+  else if (strchr (query, '-') != NULL && strchr (query, ' ') == NULL)
+    found = pd_store_find_by_application_number (cli->store, query, &error);
   else if (only_digits)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
                         _("“%s” is not an ID number: give all 12 digits, or search by name."), query);
@@ -483,8 +491,8 @@ run_search (PdCli *cli)
 
 const PdCliCommand pd_cli_command_search = {
   .name = "search",
-  .parameters = N_("ID-NUMBER|NAME"),
-  .summary = N_("Find dossiers by 12-digit ID number or by name (case and accents ignored)"),
+  .parameters = N_("ID-NUMBER|APPLICATION-NUMBER|NAME"),
+  .summary = N_("Find dossiers by 12-digit ID number, by application number (HN01-261207-B0042) or by name (case and accents ignored)"),
   .min_args = 1,
   .max_args = 1,
   .entries = search_entries,

@@ -25,6 +25,7 @@
 #include "pd-cli.h"
 #include "pd-declaration-code.h"
 #include "sync/pd-declaration-keys.h"
+#include "sync/pd-device.h"
 #include "pd-print-format.h"
 #include "pd-print-papers.h"
 
@@ -43,6 +44,7 @@ static char *from_time;
 static char *to_time;
 static char *citizen_name;
 static int waiting_ahead;
+static gboolean reprint;
 
 /* The office printed on the paper, and its code for the QR codes of tickets and visits. */
 typedef struct {
@@ -64,7 +66,9 @@ static const GOptionEntry print_entries[] = {
   { "office-code", 0, 0, G_OPTION_ARG_STRING, &office_code,
     N_("ticket, visit: the office code put in the QR code (default: the store's office-code setting)"), N_("CODE") },
   { "accepted", 0, 0, G_OPTION_ARG_STRING, &accepted_text,
-    N_("slip: the day the application was accepted, YYYY-MM-DD (default: the day it was created)"), N_("DATE") },
+    N_("slip: the day the application was accepted, YYYY-MM-DD, for one accepted before the day was stored (default: the day it was created)"), N_("DATE") },
+  { "reprint", 0, 0, G_OPTION_ARG_NONE, &reprint,
+    N_("slip, receipt: mark the paper as a reprint of the one given at acceptance"), NULL },
   { "processing", 0, 0, G_OPTION_ARG_STRING, &processing_name,
     N_("slip: provincial, central or urgent (default: provincial)"), N_("KIND") },
   { "number", 0, 0, G_OPTION_ARG_STRING, &number,
@@ -74,7 +78,7 @@ static const GOptionEntry print_entries[] = {
   { "waiting", 0, 0, G_OPTION_ARG_INT, &waiting_ahead,
     N_("ticket: how many people wait ahead"), N_("COUNT") },
   { "date", 0, 0, G_OPTION_ARG_STRING, &date_text,
-    N_("receipt: the payment date (default: today); visit: the day of the appointment; YYYY-MM-DD"), N_("DATE") },
+    N_("receipt: the payment date, for an application accepted before the day was stored (default: today); visit: the day of the appointment; YYYY-MM-DD"), N_("DATE") },
   { "from", 0, 0, G_OPTION_ARG_STRING, &from_time,
     N_("visit: the start of the time window, HH:MM"), N_("TIME") },
   { "to", 0, 0, G_OPTION_ARG_STRING, &to_time,
@@ -84,26 +88,29 @@ static const GOptionEntry print_entries[] = {
   { NULL }
 };
 
-/* Options win; the store's settings fill the gaps when there is a store. */
+/* Options win; the store's settings fill the gaps when there is a store, as in the app
+ * (pd_print_office_from_store()). */
 static void
 get_office (PdCli   *cli,
             Office  *office,
             char   **owned)
 {
-  const char *keys[] = { "office-name", "office-address", "office-phone", "office-code" };
-  const char *given[] = { office_name, office_address, office_phone, office_code };
-  const char *values[G_N_ELEMENTS (keys)];
-
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+  if (cli->store != NULL)
     {
-      values[i] = given[i];
-      if (values[i] == NULL && cli->store != NULL)
-        values[i] = owned[i] = pd_store_get_setting (cli->store, keys[i]);
+      pd_print_office_from_store (cli->store, &office->office, owned);
+      if (office_code == NULL)
+        office->code = owned[3] = pd_store_get_setting (cli->store, "office-code");
+      if (office->code == NULL)
+        office->code = owned[3] = pd_store_get_setting (cli->store, PD_DEVICE_SETTING_OFFICE_CODE);
     }
-  office->office.name = values[0];
-  office->office.address = values[1];
-  office->office.phone = values[2];
-  office->code = values[3];
+  if (office_name != NULL)
+    office->office.name = office_name;
+  if (office_address != NULL)
+    office->office.address = office_address;
+  if (office_phone != NULL)
+    office->office.phone = office_phone;
+  if (office_code != NULL)
+    office->code = office_code;
 }
 
 static gboolean
@@ -174,7 +181,7 @@ make_slip (PdCli          *cli,
     return NULL;
   reference = pd_store_get_reference (cli->store);
   return pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &office->office, processing,
-                                               &accepted, error);
+                                               &accepted, reprint, error);
 }
 
 static PdPrintDocument *
@@ -198,12 +205,11 @@ make_receipt (PdCli          *cli,
   else
     pd_date_set_today (&date);
 
-  /* The number given as the application was accepted (pd-intake.c), as on the counter's
-   * receipt; --number for a receipt made by hand. */
+  /* The number and day given as the application was accepted (pd-intake.c), as on the
+   * counter's receipt; --number for a receipt made by hand. */
   reference = pd_store_get_reference (cli->store);
-  return pd_print_fee_receipt_new_for_dossier (dossier, reference, &office->office,
-                                               number != NULL ? number : pd_dossier_get_receipt_number (dossier),
-                                               &date, error);
+  return pd_print_fee_receipt_new_for_dossier (dossier, reference, &office->office, number, &date,
+                                               reprint, error);
 }
 
 static PdPrintDocument *

@@ -466,7 +466,7 @@ run_accept (PdCli *cli)
       json_builder_add_int_value (builder, pd_dossier_get_id (accepted));
       pd_cli_add_string_member (builder, "uuid", pd_dossier_get_uuid (accepted));
       pd_cli_add_string_member (builder, "status", pd_status_to_string (PD_STATUS_ACCEPTED));
-      pd_cli_add_string_member (builder, "receipt_number", pd_dossier_get_receipt_number (accepted));
+      pd_cli_add_string_member (builder, "application_number", pd_dossier_get_application_number (accepted));
       json_builder_set_member_name (builder, "packet");
       json_builder_add_boolean_value (builder, device != NULL);
       json_builder_end_object (builder);

@@ -21,7 +21,8 @@ struct _PdDossier
   gint64    created_at;
   gint64    updated_at;
   GBytes   *photo;
-  char     *receipt_number;
+  char     *application_number;
+  char     *accepted_on;
   guint     purged : 1;
 };
 
@@ -64,7 +65,8 @@ pd_dossier_finalize (GObject *object)
     g_free (self->values[i]);
   g_free (self->uuid);
   g_free (self->status_reason);
-  g_free (self->receipt_number);
+  g_free (self->application_number);
+  g_free (self->accepted_on);
   g_clear_pointer (&self->photo, g_bytes_unref);
 
   G_OBJECT_CLASS (pd_dossier_parent_class)->finalize (object);
@@ -374,18 +376,33 @@ pd_dossier_set_status_reason (PdDossier  *self,
 }
 
 const char *
-pd_dossier_get_receipt_number (PdDossier *self)
+pd_dossier_get_application_number (PdDossier *self)
 {
   g_return_val_if_fail (PD_IS_DOSSIER (self), NULL);
-  return self->receipt_number;
+  return self->application_number;
 }
 
 void
-pd_dossier_set_receipt_number (PdDossier  *self,
-                               const char *number)
+pd_dossier_set_application_number (PdDossier  *self,
+                                   const char *number)
 {
   g_return_if_fail (PD_IS_DOSSIER (self));
-  set_string (&self->receipt_number, number);
+  set_string (&self->application_number, number);
+}
+
+const char *
+pd_dossier_get_accepted_on (PdDossier *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER (self), NULL);
+  return self->accepted_on;
+}
+
+void
+pd_dossier_set_accepted_on (PdDossier  *self,
+                            const char *iso_date)
+{
+  g_return_if_fail (PD_IS_DOSSIER (self));
+  set_string (&self->accepted_on, iso_date);
 }
 
 gint64
@@ -700,7 +717,8 @@ pd_dossier_copy (PdDossier *self)
   copy->created_at = self->created_at;
   copy->updated_at = self->updated_at;
   copy->purged = self->purged;
-  copy->receipt_number = g_strdup (self->receipt_number);
+  copy->application_number = g_strdup (self->application_number);
+  copy->accepted_on = g_strdup (self->accepted_on);
   if (self->photo)
     copy->photo = g_bytes_ref (self->photo);
   return copy;

@@ -56,11 +56,15 @@ void        pd_dossier_set_purged      (PdDossier   *self,
 GBytes     *pd_dossier_get_photo       (PdDossier   *self);
 void        pd_dossier_set_photo       (PdDossier   *self,
                                         GBytes      *jpeg);
-/* (nullable): the fee receipt's number, given when the application is accepted
- * (pd_intake_accept_async()); loaded by pd_store_get(), not by lists and searches. */
-const char *pd_dossier_get_receipt_number (PdDossier  *self);
-void        pd_dossier_set_receipt_number (PdDossier  *self,
-                                           const char *number);
+/* (nullable): the application's number, e.g. "HN01-261207-B0042", given when it is accepted
+ * (pd_intake_accept_async()) and printed on every paper, the fee receipt's number included;
+ * and the day it was accepted, YYYY-MM-DD. */
+const char *pd_dossier_get_application_number (PdDossier  *self);
+void        pd_dossier_set_application_number (PdDossier  *self,
+                                               const char *number);
+const char *pd_dossier_get_accepted_on (PdDossier  *self);
+void        pd_dossier_set_accepted_on (PdDossier  *self,
+                                        const char *iso_date);
 
 int         pd_dossier_get_age         (PdDossier   *self,
                                         GDate       *today);

@@ -9,8 +9,11 @@
 #include "pd-date.h"
 #include "pd-calendar.h"
 #include "pd-intake.h"
+#include "pd-queue.h"
+#include "pd-queue-private.h"
 #include "pd-store-private.h"
 #include "pd-validate.h"
+#include "sync/pd-device.h"
 
 struct _PdIntake
 {
@@ -87,20 +90,31 @@ pd_intake_fill_fee (PdDossier   *dossier,
   return TRUE;
 }
 
-/* The office, the day and the application: unique in the office, and the same on every
- * paper printed for it. */
-static char *
-make_receipt_number (PdDossier *dossier,
-                     gint64     id,
-                     gpointer   user_data)
-{
-  const char *office = pd_dossier_get_field (dossier, PD_FIELD_OFFICE_CODE);
-  GDate today;
-  char day[16];
+#define NUMBER_TAG_SETTING "numbers.station-tag"
 
-  pd_date_set_today (&today);
-  g_date_strftime (day, sizeof day, "%Y%m%d", &today);
-  return g_strdup_printf ("%s-%s-%" G_GINT64_FORMAT, office != NULL ? office : "PD", day, id);
+/* Who counts the numbers: the station's ticket letter, as on its queue tickets, which the
+ * office keeps different on each station. A station without a letter counts under a tag of
+ * six hexadecimal digits drawn at random once and kept in its store: no other station can be
+ * asked offline, so unique only by chance, 1 in 16.7 million for two stations (the letter makes
+ * it certain, and the preferences ask for one); the tag's length keeps its numbers apart from
+ * every lettered station's. */
+static char *
+dup_number_station (PdStore  *store,
+                    GError  **error)
+{
+  g_autofree char *letter = pd_store_get_setting (store, PD_QUEUE_SETTING_STATION);
+  g_autofree char *tag = NULL;
+
+  if (pd_queue_is_letter (letter))
+    return g_steal_pointer (&letter);
+  tag = pd_store_get_setting (store, NUMBER_TAG_SETTING);
+  if (tag == NULL)
+    {
+      tag = g_strdup_printf ("%06X", g_random_int_range (0, 0x1000000));
+      if (!pd_store_set_setting (store, NUMBER_TAG_SETTING, tag, error))
+        return NULL;
+    }
+  return g_steal_pointer (&tag);
 }
 
 /* The kinds of the scans stored with the application and waiting for it. */
@@ -243,6 +257,9 @@ take_in_thread (GTask        *task,
   /* A fresh copy each time: a refused try leaves nothing behind to the next one. */
   g_autoptr(PdDossier) dossier = pd_dossier_copy (self->dossier);
   PdStoreTakeIn take_in = { 0, };
+  PdStoreNumbering numbering = { 0, };
+  g_autofree char *station = NULL;
+  g_autofree char *office_setting = NULL;
   GError *error = NULL;
 
   if (!pd_intake_check_role (job->role, job->status, &error) ||
@@ -261,7 +278,22 @@ take_in_thread (GTask        *task,
   take_in.reason = job->reason;
   take_in.acceptance_token = job->acceptance_token;
   if (job->status == PD_STATUS_ACCEPTED)
-    take_in.receipt_func = make_receipt_number;
+    {
+      const char *office = pd_dossier_get_field (dossier, PD_FIELD_OFFICE_CODE);
+
+      station = dup_number_station (self->store, &error);
+      if (station == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      if (office == NULL || *office == '\0')
+        office = office_setting = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_CODE);
+      numbering.office = office != NULL && *office != '\0' ? office : "PD";
+      numbering.station = station;
+      pd_date_set_today (&numbering.day);
+      take_in.numbering = &numbering;
+    }
   if (!pd_store_take_in (self->store, &take_in, job->actor ? job->actor : g_get_user_name (), &error))
     {
       g_task_return_error (task, error);

@@ -75,7 +75,8 @@ void       pd_intake_accept_async        (PdIntake              *self,
                                           GCancellable          *cancellable,
                                           GAsyncReadyCallback    callback,
                                           gpointer               user_data);
-/* (transfer full): the application as stored, with its id, uuid, status and receipt number. */
+/* (transfer full): the application as stored, with its id, uuid, status, and once accepted its
+ * number and acceptance day. */
 PdDossier *pd_intake_accept_finish       (PdIntake              *self,
                                           GAsyncResult          *result,
                                           GError               **error);

@@ -196,6 +196,8 @@ dossier_from_row (PdStore       *self,
   pd_dossier_set_created_at (dossier, sqlite3_column_int64 (stmt, 4));
   pd_dossier_set_updated_at (dossier, sqlite3_column_int64 (stmt, 5));
   pd_dossier_set_purged (dossier, sqlite3_column_type (stmt, 6) != SQLITE_NULL);
+  pd_dossier_set_application_number (dossier, (const char *) sqlite3_column_text (stmt, 9));
+  pd_dossier_set_accepted_on (dossier, (const char *) sqlite3_column_text (stmt, 10));
 
   if (!fields_from_json (dossier, (const char *) sqlite3_column_text (stmt, 7),
                          sqlite3_column_bytes (stmt, 7)))
@@ -235,7 +237,7 @@ _pd_store_reseal_fields (PdStore  *self,
                          GError  **error)
 {
   g_autoptr(PdStatement) select =
-    _pd_store_prepare (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers ORDER BY id", error);
+    _pd_store_prepare (self, "SELECT " DOSSIER_COLUMNS_V6 ", NULL, NULL FROM dossiers ORDER BY id", error);
   g_autoptr(PdStatement) update =
     _pd_store_prepare (self, "UPDATE dossiers SET clear = ?, sealed = ? WHERE id = ?", error);
   int rc;
@@ -388,21 +390,6 @@ _pd_store_load_full (PdStore    *self,
       return FALSE;
     }
   pd_dossier_set_photo (dossier, photo);
-
-  {
-    g_autoptr(PdStatement) stmt =
-      _pd_store_prepare (self, "SELECT receipt_number FROM dossiers WHERE id = ?", error);
-    int rc;
-
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, pd_dossier_get_id (dossier));
-    rc = sqlite3_step (stmt);
-    if (rc == SQLITE_ROW)
-      pd_dossier_set_receipt_number (dossier, (const char *) sqlite3_column_text (stmt, 0));
-    else if (!pd_sqlite_conn_check_done (&self->conn, rc, error))
-      return FALSE;
-  }
   return TRUE;
 }
 

@@ -139,10 +139,13 @@ gboolean       pd_store_accept             (PdStore           *self,
                                             gint64             id,
                                             const char        *accepted_by,
                                             GError           **error);
-/* Makes the receipt number of the application @id (not yet set on @dossier) as it is accepted. */
-typedef char *(*PdStoreReceiptFunc) (PdDossier  *dossier,
-                                     gint64      id,
-                                     gpointer    user_data);
+/* What an application's number is made of (pd-intake.c): "OFFICE-YYMMDD-STATIONSEQ", the
+ * sequence counted per station and day in the store, in the acceptance's transaction. */
+typedef struct {
+  const char *office;     /* e.g. "HN01" */
+  const char *station;    /* the station's ticket letter, or its longer tag (pd-intake.c) */
+  GDate       day;        /* the day of the acceptance */
+} PdStoreNumbering;
 
 /* What the intake writes when it takes an application in (pd-intake.c). */
 typedef struct {
@@ -157,13 +160,14 @@ typedef struct {
   const char         *acceptance_token; /* the accepting officer's, from their last online
                                          * sign-in here (pd_officer_get_acceptance_token());
                                          * an enrolled station accepts nothing without it */
-  PdStoreReceiptFunc  receipt_func;  /* (nullable) */
-  gpointer            receipt_data;
+  const PdStoreNumbering *numbering; /* (nullable): give the application its number and
+                                      * acceptance day, unless it has them already */
 } PdStoreTakeIn;
 
-/* Saves the dossier, adds the attachments and the audit row, stores the receipt number and
+/* Saves the dossier, adds the attachments and the audit row, gives the application number and
  * changes the status (which seals the packet of an accepted application) in one transaction:
- * all of it, or nothing. On success the dossier has its id, uuid, status and receipt number. */
+ * all of it, or nothing. On success the dossier has its id, uuid, status, and number and
+ * acceptance day when @numbering was given. */
 gboolean       pd_store_take_in            (PdStore             *self,
                                             const PdStoreTakeIn *take_in,
                                             const char          *actor,

@@ -7,6 +7,7 @@
 #include "pd-store-internal.h"
 
 static gboolean add_receipt_number (PdStore *self, GError **error);
+static gboolean number_applications (PdStore *self, GError **error);
 
 /* Each entry takes the schema from version i to i + 1: its SQL, then what SQL alone cannot
  * compute (keyed hashes of sealed data). Never edit a released entry: add one. */
@@ -153,6 +154,16 @@ static const struct {
 
   /* Version 7: the fee receipt's number, given in the acceptance's transaction (pd-intake.c). */
   { "SELECT 1;", add_receipt_number },
+
+  /* Version 8: the receipt's number becomes the application's number, printed on every paper
+   * and searched for, with the day of the acceptance; each station counts its numbers per day
+   * (pd-intake.c). Numbers given before keep their form. */
+  { "CREATE TABLE IF NOT EXISTS application_counters ("
+    "  day     TEXT NOT NULL,"
+    "  station TEXT NOT NULL,"
+    "  last    INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, station)"
+    ") WITHOUT ROWID;", number_applications },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
@@ -169,13 +180,54 @@ add_receipt_number (PdStore  *self,
     /* Finalized before the schema changes under it. */
     g_autoptr(PdSqliteStatement) stmt =
       pd_sqlite_conn_prepare (&self->conn, "SELECT count(*) FROM pragma_table_info ('dossiers')"
-                                           " WHERE name = 'receipt_number'", error);
+                                           " WHERE name IN ('receipt_number', 'application_number')", error);
 
     if (stmt == NULL || !pd_sqlite_conn_step_int64 (&self->conn, stmt, &present, error))
       return FALSE;
   }
   return present > 0 ||
          pd_sqlite_conn_exec (&self->conn, "ALTER TABLE dossiers ADD COLUMN receipt_number TEXT", error);
+}
+
+static gboolean
+has_column (PdStore     *self,
+            const char  *name,
+            gboolean    *present,
+            GError     **error)
+{
+  /* Finalized before the schema changes under it. */
+  g_autoptr(PdSqliteStatement) stmt =
+    pd_sqlite_conn_prepare (&self->conn, "SELECT count(*) FROM pragma_table_info ('dossiers')"
+                                         " WHERE name = ?", error);
+  gint64 count;
+
+  if (stmt == NULL)
+    return FALSE;
+  pd_sqlite_bind_text (stmt, 1, name);
+  if (!pd_sqlite_conn_step_int64 (&self->conn, stmt, &count, error))
+    return FALSE;
+  *present = count > 0;
+  return TRUE;
+}
+
+static gboolean
+number_applications (PdStore  *self,
+                     GError  **error)
+{
+  gboolean old_name, new_name, accepted_on;
+
+  if (!has_column (self, "receipt_number", &old_name, error) ||
+      !has_column (self, "application_number", &new_name, error) ||
+      !has_column (self, "accepted_on", &accepted_on, error))
+    return FALSE;
+  return (!old_name || new_name ||
+          pd_sqlite_conn_exec (&self->conn, "ALTER TABLE dossiers RENAME COLUMN receipt_number"
+                                            " TO application_number", error)) &&
+         (accepted_on ||
+          pd_sqlite_conn_exec (&self->conn, "ALTER TABLE dossiers ADD COLUMN accepted_on TEXT", error)) &&
+         pd_sqlite_conn_exec (&self->conn, "CREATE INDEX IF NOT EXISTS dossiers_by_number"
+                                           " ON dossiers (application_number)"
+                                           " WHERE application_number IS NOT NULL", error);
 }
 
 gboolean

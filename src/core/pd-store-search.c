@@ -351,6 +351,37 @@ pd_store_find_by_declaration_code (PdStore     *self,
   return find_by_declaration_code_locked (self, code, error);
 }
 
+static GPtrArray *
+find_by_application_number_locked (PdStore     *self,
+                                   const char  *number,
+                                   GError     **error)
+{
+  g_autoptr(PdStatement) stmt = NULL;
+  g_autofree char *trimmed = g_strstrip (g_ascii_strup (number, -1));
+
+  stmt = _pd_store_prepare_open (self,
+                                 "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE application_number = ?"
+                                 " ORDER BY id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  pd_sqlite_bind_text (stmt, 1, trimmed);
+  return _pd_store_collect_dossiers (self, stmt, error);
+}
+
+GPtrArray *
+pd_store_find_by_application_number (PdStore     *self,
+                                     const char  *number,
+                                     GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), NULL);
+  g_return_val_if_fail (number != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  return find_by_application_number_locked (self, number, error);
+}
+
 typedef enum
 {
   KEY_RARE_WORD,
@@ -590,7 +621,15 @@ search_thread (GTask        *task,
   if (looks_like_id_number (query))
     result = find_by_id_number_locked (self, query, &error);
   else if (has_digit (query) && strchr (query, ' ') == NULL)
-    result = find_by_declaration_code_locked (self, query, &error);
+    {
+      /* Declaration codes have dashes too ("PD1-01-1YHVFTEJ-J"): the number first, then. */
+      result = find_by_application_number_locked (self, query, &error);
+      if (result != NULL && result->len == 0)
+        {
+          g_ptr_array_unref (result);
+          result = find_by_declaration_code_locked (self, query, &error);
+        }
+    }
   else
     result = search_name_locked (self, query, limit, &error);
 

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "pd-sqlite.h"
@@ -235,6 +237,75 @@ pd_store_apply_central_status (PdStore     *self,
   return set_status_checked (self, id, status, actor, reason, CENTRAL, error);
 }
 
+/* The application @id's number and acceptance day: those it has (an application is numbered
+ * once, whatever is printed later), else the next of @numbering's station and day. The counter
+ * moves inside the acceptance's transaction: an acceptance rolled back leaves no gap, so the
+ * numbers of one station and day, receipts included, run on without a hole. */
+static gboolean
+give_number_locked (PdStore                 *self,
+                    gint64                   id,
+                    const PdStoreNumbering  *numbering,
+                    char                   **number,
+                    char                   **accepted_on,
+                    GError                 **error)
+{
+  char day[16];
+  char iso[16];
+  gint64 sequence;
+
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self, "SELECT application_number, accepted_on FROM dossiers WHERE id = ?", error);
+    int rc;
+
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, id);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+      {
+        *number = pd_sqlite_column_dup (stmt, 0);
+        *accepted_on = pd_sqlite_column_dup (stmt, 1);
+        return TRUE;
+      }
+    if (rc != SQLITE_ROW && !pd_sqlite_conn_check_done (&self->conn, rc, error))
+      return FALSE;
+  }
+
+  g_date_strftime (day, sizeof day, "%y%m%d", &numbering->day);
+  g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &numbering->day);
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self, "INSERT INTO application_counters (day, station, last) VALUES (?, ?, 1)"
+                               " ON CONFLICT (day, station) DO UPDATE SET last = last + 1"
+                               " RETURNING last", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    pd_sqlite_bind_text (stmt, 1, iso);
+    pd_sqlite_bind_text (stmt, 2, numbering->station);
+    if (!pd_sqlite_conn_step_int64 (&self->conn, stmt, &sequence, error))
+      return FALSE;
+  }
+  /* A letter reads as one word with the sequence (B0042); a longer tag stands apart. */
+  *number = g_strdup_printf (strlen (numbering->station) == 1 ? "%s-%s-%s%04" G_GINT64_FORMAT
+                                                             : "%s-%s-%s-%04" G_GINT64_FORMAT,
+                             numbering->office, day, numbering->station, sequence);
+  *accepted_on = g_strdup (iso);
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self, "UPDATE dossiers SET application_number = ?, accepted_on = ? WHERE id = ?",
+                         error);
+
+    if (stmt == NULL)
+      return FALSE;
+    pd_sqlite_bind_text (stmt, 1, *number);
+    pd_sqlite_bind_text (stmt, 2, *accepted_on);
+    sqlite3_bind_int64 (stmt, 3, id);
+    return pd_sqlite_conn_step (&self->conn, stmt, error);
+  }
+}
+
 gboolean
 pd_store_take_in (PdStore             *self,
                   const PdStoreTakeIn *take_in,
@@ -243,7 +314,8 @@ pd_store_take_in (PdStore             *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PdStoreSaved) saved = NULL;
-  g_autofree char *receipt = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *accepted_on = NULL;
   const char *uuid;
   gint64 id;
 
@@ -294,19 +366,9 @@ pd_store_take_in (PdStore             *self,
       !_pd_store_audit_append (self, actor, take_in->audit_action, uuid, take_in->audit_detail, error))
     goto failed;
 
-  if (take_in->receipt_func != NULL)
-    {
-      g_autoptr(PdStatement) stmt =
-        _pd_store_prepare (self, "UPDATE dossiers SET receipt_number = ? WHERE id = ?", error);
-
-      if (stmt == NULL)
-        goto failed;
-      receipt = take_in->receipt_func (take_in->dossier, id, take_in->receipt_data);
-      pd_sqlite_bind_text (stmt, 1, receipt);
-      sqlite3_bind_int64 (stmt, 2, id);
-      if (!pd_sqlite_conn_step (&self->conn, stmt, error))
-        goto failed;
-    }
+  if (take_in->numbering != NULL &&
+      !give_number_locked (self, id, take_in->numbering, &number, &accepted_on, error))
+    goto failed;
 
   if (!change_status_locked (self, id, take_in->status, actor, take_in->reason, take_in->acceptance_token,
                              take_in->status == PD_STATUS_ACCEPTED ? INTAKE : COUNTER, error))
@@ -317,8 +379,11 @@ pd_store_take_in (PdStore             *self,
   _pd_store_saved_apply (saved);
   pd_dossier_set_status (take_in->dossier, take_in->status);
   pd_dossier_set_status_reason (take_in->dossier, take_in->reason);
-  if (receipt != NULL)
-    pd_dossier_set_receipt_number (take_in->dossier, receipt);
+  if (number != NULL)
+    {
+      pd_dossier_set_application_number (take_in->dossier, number);
+      pd_dossier_set_accepted_on (take_in->dossier, accepted_on);
+    }
   return TRUE;
 
 failed:

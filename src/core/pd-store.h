@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define PD_STORE_SCHEMA_VERSION 7
+#define PD_STORE_SCHEMA_VERSION 8
 
 /* The keyring holds each store's master key under this kind (see pd-secrets.h), with the
  * store id as its id. */
@@ -156,13 +156,17 @@ GPtrArray   *pd_store_find_by_id_number   (PdStore           *self,
 GPtrArray   *pd_store_find_by_declaration_code (PdStore      *self,
                                                 const char   *code,
                                                 GError      **error);
+/* The application numbered @number (pd_dossier_get_application_number()), case ignored. */
+GPtrArray   *pd_store_find_by_application_number (PdStore    *self,
+                                                  const char *number,
+                                                  GError    **error);
 /* Every word of @query must be a whole word of the name, ignoring case and diacritics. */
 GPtrArray   *pd_store_search_name         (PdStore           *self,
                                            const char        *query,
                                            guint              limit,
                                            GError           **error);
 /* A query that looks like an ID number (9 or 12 digits) searches by ID, a single word with
- * digits by declaration code, anything else by name. */
+ * digits by application number, else by declaration code, anything else by name. */
 void         pd_store_search_async        (PdStore           *self,
                                            const char        *query,
                                            guint              limit,

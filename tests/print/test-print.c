@@ -13,10 +13,15 @@
 #include "pd-calendar.h"
 #include "pd-declaration-code.h"
 #include "sync/pd-declaration-keys.h"
+#include "sync/pd-device.h"
 #include "pd-print-format.h"
 #include "pd-print-papers.h"
 #include "pd-reference.h"
-#include "pd-store.h"
+#include "pd-date.h"
+#include "pd-intake.h"
+#include "pd-queue.h"
+#include "pd-store-private.h"
+#include "pd-uuid.h"
 #include "pd-test-support.h"
 
 #define NAME "Nguyễn Thị Ánh Tuyết"
@@ -412,7 +417,7 @@ test_result_slip (void)
   set_date (&accepted, 24, 1, 2025);
 
   document = pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &office,
-                                                   PD_PROCESSING_PROVINCIAL, &accepted, &error);
+                                                   PD_PROCESSING_PROVINCIAL, &accepted, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpint (pd_print_document_get_paper (document), ==, PD_PRINT_PAPER_A5);
   write_pdf (document, path);
@@ -426,7 +431,9 @@ test_result_slip (void)
   assert_contains (text, OFFICE_NAME);
   assert_contains (text, NAME);
   assert_contains (text, "PD1-01-1YHVFTEJ-J");
-  assert_contains (text, "Cấp mới hộ chiếu phổ thông");
+  /* The request as the form names it, not in the fee table's words: one name per thing. */
+  assert_contains (text, "First passport");
+  g_assert_null (strstr (text, "Cấp mới hộ chiếu phổ thông"));
   assert_contains (text, "24/01/2025");
   assert_contains (text, "12/02/2025");    /* 8 working days after, across Tết */
   assert_contains (text, "200.000 đ");
@@ -504,21 +511,21 @@ test_result_slip_estimated (void)
   pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, "PD1-01-1YHVFTEK-6");
   set_date (&accepted, 13, 2, 2026);
   document = pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &office,
-                                                   PD_PROCESSING_URGENT, &accepted, &error);
+                                                   PD_PROCESSING_URGENT, &accepted, FALSE, &error);
   g_assert_no_error (error);
   write_pdf (document, path);
   text = read_pdf (path, &n_pages, &width, &height);
   assert_contains (text, "Đỗ Ánh Bảo");
   assert_contains (text, "25/02/2026");
   assert_contains (text, "400.000 đ");
-  assert_contains (text, "Cấp lại hộ chiếu do bị mất hoặc bị hỏng");
+  assert_contains (text, "Re-issue after loss or damage");
   assert_contains (text, "not yet confirmed");
 
   /* A dossier that was never saved has no code to print. */
   pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, NULL);
   g_clear_object (&document);
   document = pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &office,
-                                                   PD_PROCESSING_URGENT, &accepted, &error);
+                                                   PD_PROCESSING_URGENT, &accepted, FALSE, &error);
   g_assert_error (error, PD_PRINT_ERROR, PD_PRINT_ERROR_MISSING);
   g_assert_null (document);
 }
@@ -538,7 +545,6 @@ test_fee_receipt (void)
     .payer = NAME,
     .payer_address = "Số 1 Phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội",
     .item = "Cấp mới hộ chiếu phổ thông và giấy xác nhận yếu tố nhân sự",
-    .fee_code = "HC-MOI",
     .application_code = "PD1-01-1YHVFTEJ-J",
     .amount = 1405000,
     .officer = "Trần Quốc Việt",
@@ -936,6 +942,225 @@ test_cli (void)
   }
 }
 
+static char *
+stand_in_packet (PdDossier   *dossier,
+                 GPtrArray   *attachments,
+                 const char  *accepted_by,
+                 const char  *acceptance_token,
+                 gint64       accepted_at,
+                 char       **packet_id,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  *packet_id = pd_uuid_new_v7 ();
+  return g_strdup_printf ("{\"packet_id\":\"%s\"}", *packet_id);
+}
+
+static void
+accepted_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Accepted through the intake, as at the counter: numbered, dated, its ready date given. */
+static PdDossier *
+accept_application (PdStore *store)
+{
+  g_autoptr(PdDossier) dossier = pd_test_make_dossier (NAME, "001190123460");
+  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
+  PdPaperEvidence evidence = { .ticks = ticks, .id_card_seen = TRUE };
+  g_autoptr(GBytes) photo = g_bytes_new_static ("\xff\xd8 not really a jpeg", 20);
+  g_autoptr(PdIntake) intake = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PdDossier) accepted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The address as the officer typed it: the commune and the province are chosen in lists. */
+  pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, "Ấp 1");
+  pd_dossier_set_field (dossier, PD_FIELD_OFFICE_CODE, "HN01");
+  pd_dossier_set_field (dossier, PD_FIELD_OFFICER, "Trần Quốc Việt");
+  pd_dossier_set_photo (dossier, photo);
+  g_hash_table_insert (ticks, (gpointer) "TK01", GUINT_TO_POINTER (PD_PAPER_TICK_YES));
+  intake = pd_intake_new (store, dossier);
+  pd_intake_set_evidence (intake, &evidence);
+  pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", "stand-in token", NULL, accepted_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  accepted = pd_intake_accept_finish (intake, result, &error);
+  g_assert_no_error (error);
+  return pd_store_get (store, pd_dossier_get_id (accepted), &error);
+}
+
+static char *
+paper_text (PdPrintDocument *document,
+            const char      *file_name)
+{
+  g_autofree char *path = output_path (file_name);
+  double width, height;
+  int n_pages;
+  char *text;
+
+  g_assert_nonnull (document);
+  write_pdf (document, path);
+  text = read_pdf (path, &n_pages, &width, &height);
+  /* The signature block stays on the paper's one page, A5 and A6 alike. */
+  g_assert_cmpint (n_pages, ==, 1);
+  return text;
+}
+
+static char *
+run_cli_print (const char * const *args,
+               const char         *file_name)
+{
+  g_autofree char *path = output_path (file_name);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  double width, height;
+  int n_pages, status;
+
+  g_strv_builder_add (builder, g_getenv ("PASSDESK_CLI"));
+  g_strv_builder_addv (builder, (const char **) args);
+  g_strv_builder_add_many (builder, "--output", path, NULL);
+  argv = g_strv_builder_end (builder);
+  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("passdesk-cli failed: %s", err);
+  return read_pdf (path, &n_pages, &width, &height);
+}
+
+static char *
+without_reprint_mark (const char *text)
+{
+  g_autofree char *mark = g_strdup_printf (" %s", "REPRINT");
+  g_auto(GStrv) parts = g_strsplit (text, mark, -1);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  return g_strjoinv ("", parts);
+}
+
+/* A reprint is the same paper: printed at acceptance, then again weeks later from the app's
+ * path and from passdesk-cli, the slip and the receipt say the same, but for the mark. */
+static void
+test_reprint (void)
+{
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "passdesk.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdStore) store = pd_store_open (db, PD_STORE_OPEN_CREATE, &error);
+  g_autoptr(PdCalendar) calendar = load_calendar ();
+  g_autoptr(PdReference) reference = NULL;
+  g_autoptr(PdDossier) dossier = NULL;
+  g_autoptr(PdPrintDocument) document = NULL;
+  g_autofree char *slip = NULL, *receipt = NULL, *slip_again = NULL, *receipt_again = NULL;
+  g_autofree char *cli_slip = NULL, *cli_receipt = NULL, *unmarked = NULL, *ready = NULL, *later_iso = NULL;
+  g_autofree char *id = NULL;
+  char *owned[3] = { NULL, NULL, NULL };
+  PdPrintOffice from_store = { 0, };
+  GDate today, later, ready_date;
+
+  g_assert_no_error (error);
+  pd_store_set_packet_func (store, stand_in_packet, NULL, NULL);
+  g_assert_true (pd_store_set_setting (store, "office-name", OFFICE_NAME, &error));
+  g_assert_true (pd_store_set_setting (store, PD_DEVICE_SETTING_OFFICE_ADDRESS, OFFICE_ADDRESS, &error));
+  g_assert_true (pd_store_set_setting (store, "office-phone", "069 219 4208", &error));
+  g_assert_true (pd_store_set_setting (store, PD_QUEUE_SETTING_STATION, "B", &error));
+  reference = pd_store_get_reference (store);
+  dossier = accept_application (store);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, pd_dossier_get_id (dossier));
+  g_assert_true (g_str_has_suffix (pd_dossier_get_application_number (dossier), "-B0001"));
+
+  pd_date_set_today (&today);
+  later = today;
+  g_date_add_days (&later, 40);
+  pd_print_office_from_store (store, &from_store, owned);
+
+  /* At acceptance, as the app prints them. */
+  document = pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &from_store,
+                                                   PD_PROCESSING_PROVINCIAL, &today, FALSE, &error);
+  g_assert_no_error (error);
+  slip = paper_text (document, "reprint-slip-first.pdf");
+  /* On the smaller paper some offices use for it: still one page, signature included. */
+  pd_print_document_set_paper (document, PD_PRINT_PAPER_A6);
+  g_free (paper_text (document, "reprint-slip-a6.pdf"));
+  g_clear_object (&document);
+  document = pd_print_fee_receipt_new_for_dossier (dossier, reference, &from_store, NULL, &today, FALSE, &error);
+  g_assert_no_error (error);
+  receipt = paper_text (document, "reprint-receipt-first.pdf");
+  g_clear_object (&document);
+  g_test_message ("slip: %s\nreceipt: %s", slip, receipt);
+
+  /* The number everywhere, the office's phone, the fee's name and the address in full. */
+  g_assert_true (pd_parse_iso_date (pd_dossier_get_field (dossier, PD_FIELD_APPOINTMENT_DATE), &ready_date));
+  ready = pd_print_format_date (&ready_date);
+  assert_contains (slip, pd_dossier_get_application_number (dossier));
+  assert_contains (slip, ready);
+  assert_contains (slip, "Phone: 069 219 4208");
+  assert_contains (receipt, pd_dossier_get_application_number (dossier));
+  assert_contains (receipt, "Cấp mới hộ chiếu phổ thông");
+  assert_contains (receipt, "200.000 đ");
+  g_assert_null (strstr (receipt, "HC-MOI"));
+  assert_contains (receipt, "Ấp 1, Phường Hoàn Kiếm, Thành phố Hà Nội");
+  g_assert_null (strstr (slip, "REPRINT"));
+
+  /* Forty days later, from the app's path. */
+  document = pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &from_store,
+                                                   PD_PROCESSING_PROVINCIAL, &later, TRUE, &error);
+  g_assert_no_error (error);
+  slip_again = paper_text (document, "reprint-slip-again.pdf");
+  g_clear_object (&document);
+  document = pd_print_fee_receipt_new_for_dossier (dossier, reference, &from_store, NULL, &later, TRUE, &error);
+  g_assert_no_error (error);
+  receipt_again = paper_text (document, "reprint-receipt-again.pdf");
+  unmarked = without_reprint_mark (slip_again);
+  g_assert_cmpstr (unmarked, ==, slip);
+  g_free (unmarked);
+  unmarked = without_reprint_mark (receipt_again);
+  g_assert_cmpstr (unmarked, ==, receipt);
+
+  /* And from passdesk-cli, whatever day it is told. */
+  pd_store_close (store);
+  later_iso = g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&later), g_date_get_month (&later),
+                               g_date_get_day (&later));
+  cli_slip = run_cli_print ((const char *[]) { "print", "slip", id, "--db", db, "--accepted", later_iso, NULL },
+                            "reprint-slip-cli.pdf");
+  g_assert_cmpstr (cli_slip, ==, slip);
+  cli_receipt = run_cli_print ((const char *[]) { "print", "receipt", pd_dossier_get_application_number (dossier),
+                                                  "--db", db, "--date", later_iso, "--reprint", NULL },
+                               "reprint-receipt-cli.pdf");
+  g_assert_cmpstr (cli_receipt, ==, receipt_again);
+
+  /* passdesk-cli finds it by the number on the papers, as typed from them. */
+  {
+    g_autofree char *lower = g_ascii_strdown (pd_dossier_get_application_number (dossier), -1);
+    const char *commands[][2] = { { "show", pd_dossier_get_application_number (dossier) }, { "search", lower } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      {
+        const char *argv[] = { g_getenv ("PASSDESK_CLI"), commands[i][0], commands[i][1], "--db", db, NULL };
+        g_autofree char *out = NULL;
+        int status;
+
+        g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                     &out, NULL, &status, &error));
+        g_assert_no_error (error);
+        g_assert_true (g_spawn_check_wait_status (status, NULL));
+        g_test_message ("%s: %s", commands[i][0], out);
+        assert_contains (out, NAME);
+        if (i == 0)
+          assert_contains (out, pd_dossier_get_application_number (dossier));
+      }
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (owned); i++)
+    g_free (owned[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -958,6 +1183,7 @@ main (int   argc,
   g_test_add_func ("/print/qr-too-dense", test_qr_too_dense);
   g_test_add_func ("/print/pagination", test_pagination);
   g_test_add_func ("/print/cli", test_cli);
+  g_test_add_func ("/print/reprint", test_reprint);
 
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "pd-intake.h"
+#include "pd-queue.h"
 #include "pd-store-private.h"
 #include "pd-test-support.h"
 #include "pd-uuid.h"
@@ -224,10 +225,14 @@ test_accept_all (void)
   g_assert_cmpstr (pd_dossier_get_field (stored, PD_FIELD_OFFICER), ==, OFFICER);
   g_assert_nonnull (pd_dossier_get_field (stored, PD_FIELD_APPOINTMENT_DATE));
   g_assert_nonnull (pd_dossier_get_field (stored, PD_FIELD_FEE_CODE));
-  /* One receipt number, stored with the application, read by every print path. */
-  prefix = g_date_time_format (now, "HN01-%Y%m%d-");
-  g_assert_true (g_str_has_prefix (pd_dossier_get_receipt_number (stored), prefix));
-  g_assert_cmpstr (pd_dossier_get_receipt_number (stored), ==, pd_dossier_get_receipt_number (accepted));
+  /* One application number, stored with the application, read by every print path: this
+   * station has no ticket letter, so it counts under its own tag. */
+  prefix = g_date_time_format (now, "HN01-%y%m%d-");
+  g_assert_true (g_str_has_prefix (pd_dossier_get_application_number (stored), prefix));
+  g_assert_true (g_str_has_suffix (pd_dossier_get_application_number (stored), "-0001"));
+  g_assert_cmpstr (pd_dossier_get_application_number (stored), ==, pd_dossier_get_application_number (accepted));
+  g_assert_cmpstr (pd_dossier_get_accepted_on (stored), ==, pd_dossier_get_accepted_on (accepted));
+  g_assert_nonnull (pd_dossier_get_accepted_on (stored));
   /* The photo and the scan, in the same transaction. */
   g_assert_cmpuint (n_attachments (store, pd_dossier_get_id (stored)), ==, 2);
   g_assert_cmpint (n_packets (store), ==, 1);
@@ -303,7 +308,7 @@ test_accept_rolls_back (void)
     g_assert_no_error (error);
     g_assert_cmpint (pd_dossier_get_status (stored), ==, PD_STATUS_DRAFT);
     g_assert_cmpstr (pd_dossier_get_field (stored, PD_FIELD_PHONE), ==, "0912345678");
-    g_assert_null (pd_dossier_get_receipt_number (stored));
+    g_assert_null (pd_dossier_get_application_number (stored));
     g_assert_null (pd_dossier_get_field (stored, PD_FIELD_APPOINTMENT_DATE));
     /* The photo saved with the draft, not the scan of the failed try. */
     g_assert_cmpuint (n_attachments (store, pd_dossier_get_id (draft)), ==, 1);
@@ -316,6 +321,9 @@ test_accept_rolls_back (void)
     g_assert_cmpint (pd_dossier_get_id (accepted), ==, pd_dossier_get_id (draft));
     g_assert_cmpint (n_packets (store), ==, 1);
     g_assert_cmpuint (n_attachments (store, pd_dossier_get_id (draft)), ==, 2);
+    /* The two acceptances rolled back took no number: the day's numbers run on without a
+     * hole, as a receipt book must. */
+    g_assert_true (g_str_has_suffix (pd_dossier_get_application_number (accepted), "-0001"));
   }
 }
 
@@ -409,7 +417,7 @@ test_hold_and_refuse (void)
   g_assert_no_error (error);
   g_assert_cmpint (pd_dossier_get_status (held), ==, PD_STATUS_ON_HOLD);
   g_assert_null (pd_dossier_get_status_reason (held));
-  g_assert_null (pd_dossier_get_receipt_number (held));
+  g_assert_null (pd_dossier_get_application_number (held));
   g_assert_cmpuint (n_attachments (store, pd_dossier_get_id (held)), ==, 2);
   g_assert_cmpint (n_packets (store), ==, 0);
 
@@ -482,6 +490,114 @@ test_acceptance_token (void)
   }
 }
 
+static char *
+accept_new (PdStore    *store,
+            const char *name,
+            const char *id_number)
+{
+  g_autoptr(PdDossier) dossier = make_application (name, id_number);
+  g_autoptr(PdIntake) intake = make_intake (store, dossier, TRUE);
+  g_autoptr(PdDossier) accepted = NULL;
+  g_autoptr(PdDossier) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  accepted = accept (intake, PD_ROLE_OFFICER, OFFICER, &error);
+  g_assert_no_error (error);
+  stored = pd_store_get (store, pd_dossier_get_id (accepted), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd_dossier_get_application_number (stored), ==, pd_dossier_get_application_number (accepted));
+  return g_strdup (pd_dossier_get_application_number (stored));
+}
+
+/* Application numbers: office, day, the station's ticket letter and its own count of the day,
+ * so that two stations never give the same number without asking each other. */
+static void
+test_numbers (void)
+{
+  g_autoptr(PdStore) b = new_store ();
+  g_autoptr(PdStore) c = new_store ();
+  g_autoptr(PdStore) unlettered = new_store ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%y%m%d");
+  g_autofree char *b1 = NULL, *b2 = NULL, *c1 = NULL, *u1 = NULL, *u2 = NULL, *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  g_assert_true (pd_store_set_setting (b, PD_QUEUE_SETTING_STATION, "B", &error));
+  g_assert_true (pd_store_set_setting (c, PD_QUEUE_SETTING_STATION, "C", &error));
+
+  b1 = accept_new (b, "Nguyễn Văn An", "001090000201");
+  b2 = accept_new (b, "Trần Thị Bình", "001090000202");
+  c1 = accept_new (c, "Lê Văn Cường", "001090000203");
+  expected = g_strdup_printf ("HN01-%s-B0001", day);
+  g_assert_cmpstr (b1, ==, expected);
+  g_free (expected);
+  expected = g_strdup_printf ("HN01-%s-B0002", day);
+  g_assert_cmpstr (b2, ==, expected);
+  g_free (expected);
+  expected = g_strdup_printf ("HN01-%s-C0001", day);
+  g_assert_cmpstr (c1, ==, expected);
+
+  /* Without a letter: a tag of its own, the same for each of its numbers, apart from any
+   * letter's numbers by its length. */
+  u1 = accept_new (unlettered, "Phạm Văn Dũng", "001090000204");
+  u2 = accept_new (unlettered, "Hoàng Thị Em", "001090000205");
+  g_test_message ("%s %s %s %s %s", b1, b2, c1, u1, u2);
+  g_assert_cmpuint (strlen (u1), ==, strlen ("HN01-261207-ABCDEF-0001"));
+  g_assert_true (g_str_has_suffix (u1, "-0001"));
+  g_assert_true (g_str_has_suffix (u2, "-0002"));
+  g_assert_cmpint (strncmp (u1, u2, strlen (u1) - 4), ==, 0);
+
+  /* A held application has no number yet; accepted later, it takes the next one. */
+  {
+    g_autoptr(PdDossier) dossier = make_application ("Vũ Văn Giang", "001090000206");
+    g_autoptr(PdIntake) intake = make_intake (b, dossier, FALSE);
+    g_autoptr(PdDossier) held = set_aside (intake, PD_STATUS_ON_HOLD, NULL, PD_ROLE_OFFICER, &error);
+    g_autoptr(PdIntake) again = NULL;
+    g_autoptr(PdDossier) accepted = NULL;
+
+    g_assert_no_error (error);
+    g_assert_null (pd_dossier_get_application_number (held));
+    again = make_intake (b, held, TRUE);
+    accepted = accept (again, PD_ROLE_OFFICER, OFFICER, &error);
+    g_assert_no_error (error);
+    g_free (expected);
+    expected = g_strdup_printf ("HN01-%s-B0003", day);
+    g_assert_cmpstr (pd_dossier_get_application_number (accepted), ==, expected);
+  }
+
+  /* Another day starts again at 1; the store's counter, in the acceptance's transaction. */
+  {
+    g_autoptr(PdDossier) dossier = make_application ("Đặng Thị Hoa", "001090000207");
+    PdStoreNumbering numbering = { "HN01", "B" };
+    PdStoreTakeIn take_in = { .dossier = dossier, .status = PD_STATUS_ACCEPTED, .numbering = &numbering };
+
+    g_date_clear (&numbering.day, 1);
+    g_date_set_dmy (&numbering.day, 8, 12, 2026);
+    g_assert_true (pd_store_take_in (b, &take_in, OFFICER, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (pd_dossier_get_application_number (dossier), ==, "HN01-261208-B0001");
+    g_assert_cmpstr (pd_dossier_get_accepted_on (dossier), ==, "2026-12-08");
+  }
+
+  /* Found by its number, whatever the case, as the queue page and passdesk-cli search. */
+  found = pd_store_find_by_application_number (b, b2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (pd_dossier_get_field (found->pdata[0], PD_FIELD_FULL_NAME), ==, "Trần Thị Bình");
+  g_clear_pointer (&found, g_ptr_array_unref);
+  {
+    g_autofree char *lower = g_ascii_strdown (b1, -1);
+    g_autoptr(GAsyncResult) result = NULL;
+
+    pd_store_search_async (b, lower, 0, NULL, done_cb, &result);
+    found = pd_store_search_finish (b, wait_for (&result), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+    g_assert_cmpstr (pd_dossier_get_field (found->pdata[0], PD_FIELD_FULL_NAME), ==, "Nguyễn Văn An");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -495,5 +611,6 @@ main (int    argc,
   g_test_add_func ("/intake/roles", test_roles);
   g_test_add_func ("/intake/hold-and-refuse", test_hold_and_refuse);
   g_test_add_func ("/intake/acceptance-token", test_acceptance_token);
+  g_test_add_func ("/intake/numbers", test_numbers);
   return g_test_run ();
 }

@@ -1685,6 +1685,47 @@ test_status_paths (void)
   g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
 }
 
+/* A store of schema 7 kept its receipt numbers in receipt_number: they become the application
+ * numbers, searched for, and the numbers given from then on count per station and day. */
+static void
+test_number_migration (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(PdDossier) dossier = save_new (store, "Bùi Văn Số", "001090000062");
+  g_autoptr(PdDossier) back = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = pd_dossier_get_id (dossier);
+  g_autofree char *sql = NULL;
+  sqlite3 *raw;
+
+  pd_store_close (store);
+  g_clear_object (&store);
+  /* What schema 7 wrote. */
+  raw = open_raw (path);
+  sql = g_strdup_printf ("DROP TABLE application_counters;"
+                         "DROP INDEX dossiers_by_number;"
+                         "ALTER TABLE dossiers DROP COLUMN accepted_on;"
+                         "ALTER TABLE dossiers RENAME COLUMN application_number TO receipt_number;"
+                         "UPDATE dossiers SET receipt_number = 'HN01-20261201-33' WHERE id = %" G_GINT64_FORMAT ";"
+                         "PRAGMA user_version = 7;", id);
+  g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+
+  store = open_store (path);
+  back = pd_store_get (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd_dossier_get_application_number (back), ==, "HN01-20261201-33");
+  g_assert_null (pd_dossier_get_accepted_on (back));
+  found = pd_store_find_by_application_number (store, "hn01-20261201-33", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  pd_store_close (store);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, PD_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM application_counters"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1694,6 +1735,7 @@ main (int   argc,
   g_test_add_func ("/store/round-trip", test_round_trip);
   g_test_add_func ("/store/status-paths", test_status_paths);
   g_test_add_func ("/store/reseal-migration", test_reseal_migration);
+  g_test_add_func ("/store/number-migration", test_number_migration);
   g_test_add_func ("/store/missing-file", test_missing_file);
   g_test_add_func ("/store/update-and-history", test_update_and_history);
   g_test_add_func ("/store/id-lookup", test_id_lookup);

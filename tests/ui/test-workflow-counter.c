@@ -274,6 +274,35 @@ test_documents (void)
   save_screenshot ("counter-08-documents.png");
 }
 
+/* The words of @text one space apart, without the mark of a reprint. */
+static char *
+words_but_mark (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \n\t", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *joined = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      g_string_append_printf (out, "%s ", words[i]);
+  parts = g_strsplit (out->str, "BẢN IN LẠI ", -1);
+  return g_strjoinv ("", parts);
+}
+
+/* A reprint is the paper given at acceptance, with its mark. */
+static void
+assert_same_but_mark (const char *first,
+                      const char *reprint)
+{
+  g_autofree char *a = words_but_mark (first);
+  g_autofree char *b = words_but_mark (reprint);
+
+  g_assert_null (strstr (first, "BẢN IN LẠI"));
+  g_assert_nonnull (strstr (reprint, "BẢN IN LẠI"));
+  g_assert_cmpstr (a, ==, b);
+}
+
 /* Ctrl+Enter: accepted, the slip and the receipt printed, the application in the outbox. */
 static void
 test_accept (void)
@@ -293,6 +322,9 @@ test_accept (void)
   GDate today, ready;
   guint n = pd_print_queue_get_n_printed (pd_window_get_print_queue (counter));
 
+  /* The fee as on the receipt, not as the store keeps it. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (pd_dossier_form_get_row (form (), PD_FIELD_FEE_AMOUNT))),
+                   ==, "200.000 đ");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (counter), "win.accept", NULL));
   pd_ui_wait_for_printed (counter, n + 2, "the result slip and the fee receipt");
   accepted = pd_window_get_last_accepted (counter);
@@ -331,8 +363,37 @@ test_accept (void)
   g_assert_nonnull (strstr (receipt, "200.000"));
   g_assert_nonnull (strstr (slip, "officer1"));
   g_assert_nonnull (strstr (receipt, "officer1"));
+  /* The application's short number on both papers; the receipt's number is the same. */
+  g_assert_nonnull (pd_dossier_get_application_number (accepted));
+  g_assert_nonnull (strstr (slip, pd_dossier_get_application_number (accepted)));
+  g_assert_nonnull (strstr (receipt, pd_dossier_get_application_number (accepted)));
+  g_assert_null (strstr (receipt, "HC-MOI"));
+  /* The address as read from the card already names its province: not twice. */
+  {
+    g_autofree char *flat_receipt = words_but_mark (receipt);
+
+    g_assert_nonnull (strstr (flat_receipt, "Hàng Bạc, Phường Hoàn Kiếm, Hà Nội"));
+    g_assert_null (strstr (flat_receipt, "Thành phố Hà Nội"));
+  }
   g_free (pd_ui_render_pdf (slip_path, 100, "counter-09-result-slip.png"));
   g_free (pd_ui_render_pdf (receipt_path, 100, "counter-10-fee-receipt.png"));
+
+  /* Ctrl+P: the same papers, marked as a reprint. */
+  {
+    g_autofree char *again_path = g_strdup_printf ("%s/result-slip-%s-reprint.pdf", print_dir,
+                                                   pd_dossier_get_uuid (accepted));
+    g_autofree char *receipt_again_path = g_strdup_printf ("%s/fee-receipt-%s-reprint.pdf", print_dir,
+                                                           pd_dossier_get_uuid (accepted));
+    g_autofree char *again = NULL;
+    g_autofree char *receipt_again = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (counter), "win.print-again", NULL));
+    pd_ui_wait_for_printed (counter, n + 4, "the slip and the receipt printed again");
+    again = pd_ui_pdf_text (again_path);
+    receipt_again = pd_ui_pdf_text (receipt_again_path);
+    assert_same_but_mark (slip, again);
+    assert_same_but_mark (receipt, receipt_again);
+  }
 
   /* Back to the list, for the next applicant. */
   g_assert_false (pd_window_get_in_round (counter));

@@ -19,6 +19,12 @@
 /* Below this a QR code does not read reliably from a 203 dpi thermal print (2.4 dots). */
 #define QR_MIN_MODULE_MM 0.3
 
+/* A paper that would spill onto a second page (a slip on A6) is laid out again tighter: the
+ * QR code smaller (it stays readable, QR_MIN_MODULE_MM), spaces halved, less room to sign. */
+#define COMPACT_QR_SHARE   0.5
+#define COMPACT_SPACE      0.5
+#define COMPACT_SIGN_MM    11
+
 /* Official papers head with the national name and motto, always in Vietnamese. */
 #define NATIONAL_NAME  "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 #define NATIONAL_MOTTO "Độc lập - Tự do - Hạnh phúc"
@@ -76,6 +82,7 @@ struct _PdPrintDocument
   /* From the last paginate(); pages is empty when it has to run again. */
   GPtrArray    *pages;      /* GArray of Placement */
   double        page_height;
+  gboolean      compact;    /* laid out tighter, to keep the paper on one page */
 };
 
 G_DEFINE_TYPE (PdPrintDocument, pd_print_document, G_TYPE_OBJECT)
@@ -509,8 +516,9 @@ qr_side (PdPrintDocument *self,
 {
   double smallest = MM_TO_PT (QR_MIN_MODULE_MM) *
                     (pd_print_qr_get_width (block->qr) + 2 * PD_PRINT_QR_QUIET_ZONE);
+  double wanted = MM_TO_PT (self->compact ? COMPACT_QR_SHARE * block->mm : block->mm);
 
-  return MIN (MAX (MM_TO_PT (block->mm), smallest), content_width (self));
+  return MIN (MAX (wanted, smallest), content_width (self));
 }
 
 /* Vietnamese writes each syllable of a proper name capitalised ("Công an thành phố Hà Nội",
@@ -688,7 +696,7 @@ do_block (PdPrintDocument *self,
       return 4;
 
     case BLOCK_SPACE:
-      return MM_TO_PT (block->mm);
+      return MM_TO_PT (self->compact ? COMPACT_SPACE * block->mm : block->mm);
 
     case BLOCK_SIGNATURE:
       {
@@ -707,10 +715,10 @@ do_block (PdPrintDocument *self,
                                                          PD_PRINT_ALIGN_CENTER, column,
                                                          _("(signature and full name)"));
             height += place_layout (cr, hint, column_x, y + height);
-            height += MM_TO_PT (half ? 22 : 16);
+            height += MM_TO_PT (self->compact ? COMPACT_SIGN_MM + 4 : half ? 22 : 16);
           }
         else
-          height += MM_TO_PT (half ? 16 : 12);
+          height += MM_TO_PT (self->compact ? COMPACT_SIGN_MM : half ? 16 : 12);
         if (block->value != NULL)
           {
             g_autoptr(PangoLayout) name = create_layout (self, context, PD_PRINT_STYLE_BODY, 1,
@@ -725,10 +733,38 @@ do_block (PdPrintDocument *self,
     }
 }
 
+static gboolean paginate (PdPrintDocument *self, cairo_t *cr, GError **error);
+
 gboolean
 pd_print_document_paginate (PdPrintDocument  *self,
                             cairo_t          *cr,
                             GError          **error)
+{
+  g_return_val_if_fail (PD_IS_PRINT_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (cr != NULL, FALSE);
+
+  self->compact = FALSE;
+  if (!paginate (self, cr, error))
+    return FALSE;
+  /* A page that holds only the end of a paper (the signature under a slip) is worse than a
+   * tighter paper: try once, keep it when it saves a page. */
+  if (self->pages->len > 1 && papers[self->paper].height_mm > 0)
+    {
+      guint n_pages = self->pages->len;
+
+      self->compact = TRUE;
+      if (paginate (self, cr, NULL) && self->pages->len < n_pages)
+        return TRUE;
+      self->compact = FALSE;
+      return paginate (self, cr, error);
+    }
+  return TRUE;
+}
+
+static gboolean
+paginate (PdPrintDocument  *self,
+          cairo_t          *cr,
+          GError          **error)
 {
   PangoContext *context;
   const PaperInfo *paper;

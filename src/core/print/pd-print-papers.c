@@ -10,6 +10,8 @@
 #include "pd-print-format.h"
 #include "pd-print-papers.h"
 #include "pd-reference.h"
+#include "pd-store.h"
+#include "sync/pd-device.h"
 
 static gboolean
 is_empty (const char *text)
@@ -55,6 +57,16 @@ add_office_contact (PdPrintDocument     *document,
     pd_print_document_add_text (document, PD_PRINT_STYLE_SMALL, PD_PRINT_ALIGN_CENTER, contact->str);
 }
 
+/* Under the title: the same paper as the one given at acceptance, printed again. */
+static void
+add_reprint_mark (PdPrintDocument *document,
+                  gboolean         reprint)
+{
+  if (reprint)
+    /* Translators: marks a paper printed again, identical to the one given at acceptance */
+    pd_print_document_add_text (document, PD_PRINT_STYLE_STRONG, PD_PRINT_ALIGN_CENTER, _("REPRINT"));
+}
+
 static void
 add_date_row (PdPrintDocument *document,
               const char      *label,
@@ -86,6 +98,7 @@ pd_print_result_slip_new (const PdResultSlip  *slip,
   /* Translators: the title of the "giấy hẹn trả kết quả" */
   pd_print_document_add_text (document, PD_PRINT_STYLE_TITLE, PD_PRINT_ALIGN_CENTER,
                               _("APPOINTMENT TO COLLECT THE RESULT"));
+  add_reprint_mark (document, slip->reprint);
   add_office_contact (document, &slip->office);
   pd_print_document_add_space (document, 2);
   if (!pd_print_document_add_qr (document, slip->application_code, 30, error))
@@ -98,6 +111,8 @@ pd_print_result_slip_new (const PdResultSlip  *slip,
   if (!is_empty (slip->birth_date))
     pd_print_document_add_row (document, _("Date of birth"), slip->birth_date);
   pd_print_document_add_row (document, _("Request"), slip->request);
+  if (!is_empty (slip->declaration_code) && g_strcmp0 (slip->declaration_code, slip->application_code) != 0)
+    pd_print_document_add_row (document, _("Declaration code"), slip->declaration_code);
   add_date_row (document, _("Accepted on"), &slip->accepted);
   add_date_row (document, _("Result ready on"), &slip->ready);
   if (slip->fee >= 0)
@@ -154,16 +169,16 @@ pd_print_fee_receipt_new (const PdFeeReceipt  *receipt,
   /* Translators: the receipt number under the title */
   number = g_strdup_printf (_("No. %s"), receipt->number);
   pd_print_document_add_text (document, PD_PRINT_STYLE_BODY, PD_PRINT_ALIGN_CENTER, number);
+  add_reprint_mark (document, receipt->reprint);
   pd_print_document_add_space (document, 1);
 
   pd_print_document_add_row (document, _("Payer"), receipt->payer);
   if (!is_empty (receipt->payer_address))
     pd_print_document_add_row (document, _("Address"), receipt->payer_address);
-  if (!is_empty (receipt->application_code))
+  /* The receipt's number is the application's (pd-intake.c): printed once only when both are. */
+  if (!is_empty (receipt->application_code) && g_strcmp0 (receipt->application_code, receipt->number) != 0)
     pd_print_document_add_row (document, _("Application code"), receipt->application_code);
   pd_print_document_add_row (document, _("Fee for"), receipt->item);
-  if (!is_empty (receipt->fee_code))
-    pd_print_document_add_row (document, _("Fee code"), receipt->fee_code);
   amount = pd_print_format_money (receipt->amount);
   pd_print_document_add_row (document, _("Amount"), amount);
   words = pd_print_amount_in_words (receipt->amount);
@@ -375,19 +390,75 @@ dossier_request (PdDossier              *dossier,
 {
   const char *request = pd_dossier_get_field (dossier, PD_FIELD_REQUEST_TYPE);
 
+  /* Named as the form names it: the fee table's wording is the fee's, on the receipt. */
+  if (!is_empty (request) && pd_field_choice_label (PD_FIELD_REQUEST_TYPE, request) != NULL)
+    return pd_field_choice_label (PD_FIELD_REQUEST_TYPE, request);
   if (fee != NULL && !is_empty (fee->name))
     return fee->name;
-  if (!is_empty (request))
-    return pd_field_choice_label (PD_FIELD_REQUEST_TYPE, request);
-  return NULL;
+  return request;
 }
 
 static const char *
 dossier_code (PdDossier *dossier)
 {
+  const char *number = pd_dossier_get_application_number (dossier);
   const char *code = pd_dossier_get_field (dossier, PD_FIELD_DECLARATION_CODE);
 
+  if (!is_empty (number))
+    return number;
   return !is_empty (code) ? code : pd_dossier_get_uuid (dossier);
+}
+
+/* The day of the acceptance as stored, else @fallback. */
+static void
+dossier_accepted (PdDossier   *dossier,
+                  const GDate *fallback,
+                  GDate       *accepted)
+{
+  if (!pd_parse_iso_date (pd_dossier_get_accepted_on (dossier), accepted))
+    *accepted = *fallback;
+}
+
+static const char *
+without_kind (const char *name)
+{
+  static const char * const kinds[] = { "Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ", "Thị trấn " };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_has_prefix (name, kinds[i]) && name[strlen (kinds[i])] != '\0')
+      return name + strlen (kinds[i]);
+  return name;
+}
+
+/* The address in full: the street as typed, then the commune's and the province's names. */
+static char *
+dossier_address (PdDossier   *dossier,
+                 PdReference *reference)
+{
+  const PdField parts[] = { PD_FIELD_PERMANENT_ADDRESS, PD_FIELD_PERMANENT_COMMUNE, PD_FIELD_PERMANENT_PROVINCE };
+  const PdReferenceTable tables[] = { PD_N_REFERENCE_TABLES, PD_REFERENCE_COMMUNES, PD_REFERENCE_PROVINCES };
+  g_autoptr(GString) address = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      const char *value = pd_dossier_get_field (dossier, parts[i]);
+      const PdReferenceEntry *entry = NULL;
+
+      if (is_empty (value))
+        continue;
+      if (tables[i] != PD_N_REFERENCE_TABLES)
+        entry = pd_reference_lookup (reference, tables[i], value);
+      if (entry != NULL && !is_empty (entry->name))
+        value = entry->name;
+      /* An address typed in full already names its commune and province, often without
+       * their kind ("Hà Nội" for "Thành phố Hà Nội"). */
+      if (address->len > 0 && strstr (address->str, without_kind (value)) != NULL)
+        continue;
+      if (address->len > 0)
+        g_string_append (address, ", ");
+      g_string_append (address, value);
+    }
+  return address->len > 0 ? g_string_free (g_steal_pointer (&address), FALSE) : NULL;
 }
 
 static char *
@@ -408,6 +479,7 @@ pd_print_result_slip_new_for_dossier (PdDossier            *dossier,
                                       const PdPrintOffice  *office,
                                       PdProcessing          processing,
                                       const GDate          *accepted,
+                                      gboolean              reprint,
                                       GError              **error)
 {
   const PdReferenceEntry *fee;
@@ -428,10 +500,14 @@ pd_print_result_slip_new_for_dossier (PdDossier            *dossier,
   slip.application_code = dossier_code (dossier);
   slip.full_name = pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME);
   slip.birth_date = birth_date;
+  slip.declaration_code = pd_dossier_get_field (dossier, PD_FIELD_DECLARATION_CODE);
   slip.request = dossier_request (dossier, fee);
-  slip.accepted = *accepted;
-  slip.ready = pd_calendar_get_ready_date (calendar, accepted, processing);
-  slip.ready_estimated = !pd_calendar_is_range_verified (calendar, accepted, &slip.ready);
+  dossier_accepted (dossier, accepted, &slip.accepted);
+  /* The appointment given at acceptance (pd-intake.c), not one counted again today. */
+  if (!pd_parse_iso_date (pd_dossier_get_field (dossier, PD_FIELD_APPOINTMENT_DATE), &slip.ready))
+    slip.ready = pd_calendar_get_ready_date (calendar, &slip.accepted, processing);
+  slip.reprint = reprint;
+  slip.ready_estimated = !pd_calendar_is_range_verified (calendar, &slip.accepted, &slip.ready);
   slip.fee = dossier_fee_amount (dossier, fee);
   slip.officer = pd_dossier_get_field (dossier, PD_FIELD_OFFICER);
   slip.counter = pd_dossier_get_field (dossier, PD_FIELD_COUNTER);
@@ -444,9 +520,11 @@ pd_print_fee_receipt_new_for_dossier (PdDossier            *dossier,
                                       const PdPrintOffice  *office,
                                       const char           *number,
                                       const GDate          *date,
+                                      gboolean              reprint,
                                       GError              **error)
 {
   const PdReferenceEntry *fee;
+  g_autofree char *address = NULL;
   PdFeeReceipt receipt = { 0 };
 
   g_return_val_if_fail (PD_IS_DOSSIER (dossier), NULL);
@@ -456,14 +534,14 @@ pd_print_fee_receipt_new_for_dossier (PdDossier            *dossier,
 
   fee = dossier_fee (dossier, reference);
   receipt.office = *office;
-  receipt.number = number;
+  receipt.number = number != NULL ? number : pd_dossier_get_application_number (dossier);
   receipt.payer = pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME);
-  receipt.payer_address = pd_dossier_get_field (dossier, PD_FIELD_PERMANENT_ADDRESS);
+  receipt.payer_address = address = dossier_address (dossier, reference);
   receipt.item = fee != NULL ? fee->name : NULL;
-  receipt.fee_code = fee != NULL ? fee->code : pd_dossier_get_field (dossier, PD_FIELD_FEE_CODE);
   receipt.application_code = dossier_code (dossier);
   receipt.amount = dossier_fee_amount (dossier, fee);
-  receipt.date = *date;
+  dossier_accepted (dossier, date, &receipt.date);
+  receipt.reprint = reprint;
   receipt.officer = pd_dossier_get_field (dossier, PD_FIELD_OFFICER);
   if (receipt.amount < 0)
     {
@@ -472,4 +550,32 @@ pd_print_fee_receipt_new_for_dossier (PdDossier            *dossier,
       return NULL;
     }
   return pd_print_fee_receipt_new (&receipt, error);
+}
+
+void
+pd_print_office_from_store (PdStore       *store,
+                            PdPrintOffice *office,
+                            char          *owned[3])
+{
+  const char *keys[3][2] = {
+    { "office-name", PD_DEVICE_SETTING_OFFICE_NAME },
+    { "office-address", PD_DEVICE_SETTING_OFFICE_ADDRESS },
+    { "office-phone", NULL },
+  };
+
+  g_return_if_fail (PD_IS_STORE (store));
+  g_return_if_fail (office != NULL && owned != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      owned[i] = pd_store_get_setting (store, keys[i][0]);
+      if (is_empty (owned[i]) && keys[i][1] != NULL)
+        {
+          g_free (owned[i]);
+          owned[i] = pd_store_get_setting (store, keys[i][1]);
+        }
+    }
+  office->name = owned[0];
+  office->address = owned[1];
+  office->phone = owned[2];
 }

@@ -29,7 +29,8 @@ typedef struct {
 
 typedef struct {
   PdPrintOffice  office;
-  const char    *application_code;
+  const char    *application_code;/* the application's number, else its declaration code */
+  const char    *declaration_code;/* nullable: printed besides a different application code */
   const char    *full_name;
   const char    *birth_date;      /* nullable; dd/mm/yyyy as printed */
   const char    *request;         /* what was applied for */
@@ -39,19 +40,20 @@ typedef struct {
   gint64         fee;             /* đồng; negative when none was collected */
   const char    *officer;         /* nullable */
   const char    *counter;         /* nullable */
+  gboolean       reprint;         /* marked as a copy of the paper given at acceptance */
 } PdResultSlip;
 
 typedef struct {
   PdPrintOffice  office;
   const char    *number;          /* the receipt number */
   const char    *payer;
-  const char    *payer_address;   /* nullable */
+  const char    *payer_address;   /* nullable; in full, commune and province included */
   const char    *item;            /* the fee, as named in the fee table */
-  const char    *fee_code;        /* nullable */
   const char    *application_code;/* nullable */
   gint64         amount;          /* đồng */
   GDate          date;
   const char    *officer;         /* nullable */
+  gboolean       reprint;         /* marked as a copy of the paper given at acceptance */
 } PdFeeReceipt;
 
 typedef struct {
@@ -96,21 +98,35 @@ PdPrintDocument *pd_print_visit_slip_new        (const PdVisitSlip       *slip,
 PdPrintDocument *pd_print_declaration_slip_new  (const PdDeclarationSlip *slip,
                                                  GError                 **error);
 
-/* From a dossier: the application code is its declaration code, else its UUID; the request
- * and the fee come from the dossier's fee code (or the first fee of its request type) in
- * @reference; the ready date is @accepted plus the processing time in @calendar. */
+/* The office on the papers from @store's settings: "office-name", "office-address" and
+ * "office-phone" where set (passdesk-cli settings), else what the enrollment gave. The
+ * strings stay owned by @owned (three of them, freed by the caller). */
+void             pd_print_office_from_store            (PdStore             *store,
+                                                        PdPrintOffice       *office,
+                                                        char                *owned[3]);
+
+/* From a dossier, as it was accepted, so that a reprint on any day, from the app or the CLI,
+ * gives the same paper: the application code is its application number (else its declaration
+ * code, else its UUID); the request is named as on the form; the fee comes from the dossier's
+ * fee code (or the first fee of its request type) in @reference. The acceptance day and the
+ * ready date are those stored at acceptance; @accepted (and @processing in @calendar for the
+ * ready date) only stand in for an application accepted before they were stored. */
 PdPrintDocument *pd_print_result_slip_new_for_dossier  (PdDossier           *dossier,
                                                         PdReference         *reference,
                                                         PdCalendar          *calendar,
                                                         const PdPrintOffice *office,
                                                         PdProcessing         processing,
                                                         const GDate         *accepted,
+                                                        gboolean             reprint,
                                                         GError             **error);
+/* The receipt's number is the application number (@number, nullable, for a receipt made by
+ * hand); its date the acceptance day (@date stands in as above). */
 PdPrintDocument *pd_print_fee_receipt_new_for_dossier  (PdDossier           *dossier,
                                                         PdReference         *reference,
                                                         const PdPrintOffice *office,
                                                         const char          *number,
                                                         const GDate         *date,
+                                                        gboolean             reprint,
                                                         GError             **error);
 
 G_END_DECLS
