@@ -570,7 +570,8 @@ test_numbers (void)
   {
     g_autoptr(PdDossier) dossier = make_application ("Đặng Thị Hoa", "001090000207");
     PdStoreNumbering numbering = { "HN01", "B" };
-    PdStoreTakeIn take_in = { .dossier = dossier, .status = PD_STATUS_ACCEPTED, .numbering = &numbering };
+    PdStoreTakeIn take_in = { .dossier = dossier, .status = PD_STATUS_ACCEPTED,
+                              .acceptance_token = OFFICER_TOKEN, .numbering = &numbering };
 
     g_date_clear (&numbering.day, 1);
     g_date_set_dmy (&numbering.day, 8, 12, 2026);
