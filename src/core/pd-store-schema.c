@@ -153,6 +153,15 @@ static const struct {
 
   /* Version 7: the fee receipt's number, given in the acceptance's transaction (pd-intake.c). */
   { "SELECT 1;", add_receipt_number },
+
+  /* Version 8: the rejections of the central system an officer has handled, and how (the
+   * note); a rejection without a row here is shown until someone does (pd-store-status.c). */
+  { "CREATE TABLE IF NOT EXISTS rejections_handled ("
+    "  dossier_id INTEGER PRIMARY KEY REFERENCES dossiers (id),"
+    "  at         INTEGER NOT NULL,"
+    "  actor      TEXT NOT NULL,"
+    "  note       TEXT NOT NULL"
+    ");", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
