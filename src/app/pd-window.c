@@ -328,10 +328,24 @@ pd_window_get_counter_name (PdWindow *self)
   return counter > 0 ? g_strdup_printf ("%u", counter) : g_strdup (g_get_host_name ());
 }
 
+/* A rejection that arrives (or is handled) while the list is on screen shows there at once,
+ * as it does in the header. */
+static void
+rejected_count_changed_cb (PdWindow *self)
+{
+  if (self->store != NULL && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "queue") == 0)
+    pd_queue_page_reload (self->queue_page);
+}
+
 static void
 station_engine_changed_cb (PdWindow *self)
 {
-  pd_sync_indicator_set_engine (self->sync_indicator, pd_station_get_sync_engine (self->station));
+  PdSyncEngine *engine = pd_station_get_sync_engine (self->station);
+
+  pd_sync_indicator_set_engine (self->sync_indicator, engine);
+  if (engine != NULL)
+    g_signal_connect_object (engine, "notify::rejected-count", G_CALLBACK (rejected_count_changed_cb),
+                             self, G_CONNECT_SWAPPED);
 }
 
 static void
