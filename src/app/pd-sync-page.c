@@ -107,6 +107,19 @@ show_status (PdSyncPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->status_description), description != NULL);
 }
 
+/* Bad news in red, the rest quiet; set only on change (see show_status()). */
+static void
+show_alarm (PdSyncPage *self,
+            gboolean    alarm)
+{
+  GtkWidget *icon = GTK_WIDGET (self->status_icon);
+
+  if (alarm == gtk_widget_has_css_class (icon, "error"))
+    return;
+  gtk_widget_remove_css_class (icon, alarm ? "dim-label" : "error");
+  gtk_widget_add_css_class (icon, alarm ? "error" : "dim-label");
+}
+
 /* Figures ------------------------------------------------------------------------------------ */
 
 /* The page's figures come from the engine when there is one; before enrollment, from the
@@ -146,6 +159,7 @@ update (PdSyncPage *self)
       gtk_widget_set_visible (GTK_WIDGET (self->error_row), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->set_aside_row), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), FALSE);
+      show_alarm (self, FALSE);
       adw_action_row_set_subtitle (self->server_row, _("Not enrolled"));
       gtk_spinner_set_spinning (self->spinner, FALSE);
       return;
@@ -209,20 +223,7 @@ update (PdSyncPage *self)
       description = g_strdup (_("Read why below: send it again once the cause is fixed, or call your supervisor."));
     }
   show_status (self, icon, title, description);
-  if ((rejected + set_aside > 0 && state == PD_SYNC_STATE_IDLE) !=
-      gtk_widget_has_css_class (GTK_WIDGET (self->status_icon), "error"))
-    {
-      if (gtk_widget_has_css_class (GTK_WIDGET (self->status_icon), "error"))
-        {
-          gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "error");
-          gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "dim-label");
-        }
-      else
-        {
-          gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "dim-label");
-          gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "error");
-        }
-    }
+  show_alarm (self, rejected + set_aside > 0 && state == PD_SYNC_STATE_IDLE);
   gtk_spinner_set_spinning (self->spinner, state == PD_SYNC_STATE_SYNCING);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), state != PD_SYNC_STATE_SYNCING);
 
