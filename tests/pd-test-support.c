@@ -5,6 +5,7 @@
 
 #include "pd-core.h"
 #include "pd-test-support.h"
+#include "pd-validate.h"
 
 static GPtrArray *tmpdirs;
 
@@ -79,6 +80,21 @@ pd_test_make_dossier (const char *full_name,
   pd_dossier_set_field (dossier, PD_FIELD_CHIP, "chip");
   pd_dossier_set_field (dossier, PD_FIELD_DELIVERY, "in_person");
   return dossier;
+}
+
+void
+pd_test_agree_with_id (PdDossier *dossier)
+{
+  const char *id = pd_dossier_get_field (dossier, PD_FIELD_ID_NUMBER);
+  g_autofree char *birth = NULL;
+  int code;
+
+  g_assert_true (pd_id_number_is_valid (id));
+  /* Digit 4: century and sex (0/1 the 1900s, 2/3 the 2000s; odd for a woman); 5-6: the year. */
+  code = id[3] - '0';
+  birth = g_strdup_printf ("%04d-01-01", 1900 + (code / 2) * 100 + (id[4] - '0') * 10 + (id[5] - '0'));
+  pd_dossier_set_field (dossier, PD_FIELD_SEX, code % 2 != 0 ? "F" : "M");
+  pd_dossier_set_field (dossier, PD_FIELD_BIRTH_DATE, birth);
 }
 
 static int

@@ -17,6 +17,9 @@ void       pd_test_use_sane_test_backend (guint n_devices);
 /* A complete, valid adult first-issue dossier. */
 PdDossier *pd_test_make_dossier     (const char *full_name,
                                      const char *id_number);
+/* The sex and the year of birth (1 January) that @dossier's 12-digit ID number encodes, as on
+ * a real card: a form accepts it without asking about pd_validate_warnings(). */
+void       pd_test_agree_with_id     (PdDossier  *dossier);
 /* Each field of @actual equal to that of @expected; one that differs is named in the log. */
 void       pd_test_assert_same_fields (PdDossier *expected,
                                        PdDossier *actual);

@@ -18,6 +18,7 @@
 #include "pd-set-aside-dialog.h"
 #include "pd-toast.h"
 #include "pd-validate.h"
+#include "pd-warning-check.h"
 
 struct _PdDossierForm
 {
@@ -214,6 +215,8 @@ row_edited_cb (PdFieldRow    *row,
   PdField field = pd_field_row_get_field (row);
 
   pd_dossier_set_field (self->dossier, field, value);
+  /* Warnings tell as the officer types: they never block, so they may show early. */
+  pd_warning_check_show (self->rows, self->dossier);
 
   if (pd_field_kind_is_choice (pd_field_get_info (field)->kind))
     {
@@ -449,6 +452,7 @@ build_rows (PdDossierForm *self)
           g_signal_connect_object (r, "left", G_CALLBACK (row_left_cb), self, 0);
           adw_preferences_group_add (pgroup, pd_field_row_get_widget (r));
           adw_preferences_group_add (pgroup, pd_field_row_get_error_row (r));
+          adw_preferences_group_add (pgroup, pd_field_row_get_warning_row (r));
         }
     }
 
@@ -532,6 +536,7 @@ show_dossier (PdDossierForm *self,
 
   update_representative (self);
   update_summary (self);
+  pd_warning_check_show (self->rows, self->dossier);
 
   g_clear_pointer (&self->photo_override, g_free);
   show_photo (self, pd_dossier_get_photo (dossier));
@@ -609,6 +614,7 @@ pd_dossier_form_set_value (PdDossierForm *self,
   if (field == PD_FIELD_BIRTH_DATE)
     update_representative (self);
   update_summary (self);
+  pd_warning_check_show (self->rows, self->dossier);
 }
 
 static void
@@ -715,6 +721,16 @@ pd_dossier_form_get_error_label (PdDossierForm *self,
   g_return_val_if_fail (field >= 0 && field < PD_N_FIELDS, NULL);
   ensure_rows (self);
   return pd_field_row_get_error_label (self->rows[field]);
+}
+
+GtkLabel *
+pd_dossier_form_get_warning_label (PdDossierForm *self,
+                                   PdField        field)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), NULL);
+  g_return_val_if_fail (field >= 0 && field < PD_N_FIELDS, NULL);
+  ensure_rows (self);
+  return pd_field_row_get_warning_label (self->rows[field]);
 }
 
 static void
@@ -843,12 +859,47 @@ scroll_to_row (PdDossierForm *self,
   gtk_adjustment_set_value (vadjustment, MAX (0.0, y - 48.0));
 }
 
+static void
+warnings_answered_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(PdDossierForm) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (pd_warning_check_ask_finish (result, &error))
+    {
+      start_save (self, PD_STATUS_ACCEPTED, NULL);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Not accepted: %s. Try again."), error->message);
+
+      toast (self, message);
+      return;
+    }
+  /* Back to the form: to the first row that warns. */
+  for (guint g = 0; g < G_N_ELEMENTS (group_order); g++)
+    for (guint f = 0; f < PD_N_FIELDS; f++)
+      if (pd_field_get_info (f)->group == group_order[g] && pd_field_row_get_has_warning (self->rows[f]))
+        {
+          gtk_widget_grab_focus (pd_field_row_get_widget (self->rows[f]));
+          scroll_to_row (self, pd_field_row_get_widget (self->rows[f]));
+          return;
+        }
+}
+
 void
 pd_dossier_form_accept (PdDossierForm *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) errors = NULL;
   g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
   gboolean has_error[PD_N_FIELDS] = { FALSE, };
   GtkWidget *first = NULL;
   guint n_errors = 0;
@@ -945,6 +996,18 @@ pd_dossier_form_accept (PdDossierForm *self)
       adw_toast_set_action_name (notice, "win.hold");
       pd_toast_show (GTK_WIDGET (self), notice);
       gtk_widget_activate_action (GTK_WIDGET (self), "form.documents", NULL);
+      return;
+    }
+
+  /* Something unusual (a sex digit that disagrees, say) is asked about, never silently let
+   * through: see pd-warning-check.h. */
+  warnings = pd_warning_check_list (self->dossier);
+  pd_warning_check_show (self->rows, self->dossier);
+  if (warnings->len > 0)
+    {
+      set_busy (self, TRUE);
+      pd_warning_check_ask_async (GTK_WIDGET (self), self->store, self->dossier, self->actor, warnings,
+                                  self->cancellable, warnings_answered_cb, g_object_ref (self));
       return;
     }
 

@@ -27,6 +27,10 @@ GtkWidget *pd_dossier_form_get_row     (PdDossierForm *self,
                                         PdField        field);
 GtkLabel  *pd_dossier_form_get_error_label (PdDossierForm *self,
                                             PdField        field);
+/* The label under @field's row that shows its warning (pd_validate_warnings()), in its own
+ * row, shown only when there is one. */
+GtkLabel  *pd_dossier_form_get_warning_label (PdDossierForm *self,
+                                              PdField        field);
 
 /* Edits @dossier (a declaration from the store or a declaration QR code): the form works on a
  * copy, which keeps its id, so that saving updates a stored declaration. The desk's intake

@@ -17,6 +17,8 @@ struct _PdFieldRow
   GtkWidget     *row;          /* AdwEntryRow or AdwComboRow */
   GtkWidget     *error_row;
   GtkLabel      *error_label;
+  GtkWidget     *warning_row;
+  GtkLabel      *warning_label;
   GtkEventController *focus;
   GtkStringList *labels;       /* choice rows: what the list shows */
   GPtrArray     *values;       /* choice rows: the stored value of each item, NULL for none */
@@ -176,35 +178,40 @@ create_combo_row (PdFieldRow *self)
   return row;
 }
 
+/* The row under the field that says what is wrong (an error, in red) or unusual (a warning,
+ * in amber): part of the boxed list, hidden until there is something to say. */
 static GtkWidget *
-create_error_row (PdFieldRow *self)
+create_message_row (const char  *icon_name,
+                    const char  *css,
+                    GtkLabel   **label_out)
 {
   GtkWidget *row = adw_preferences_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
   GtkWidget *label = gtk_label_new (NULL);
+  g_autofree char *row_css = g_strdup_printf ("pd-field-%s", css);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_set_focusable (row, FALSE);
-  gtk_widget_add_css_class (row, "pd-field-error");
+  gtk_widget_add_css_class (row, row_css);
 
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_add_css_class (icon, "error");
+  gtk_widget_add_css_class (icon, css);
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_add_css_class (label, "error");
+  gtk_widget_add_css_class (label, css);
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_set_visible (row, FALSE);
 
-  self->error_label = GTK_LABEL (label);
+  *label_out = GTK_LABEL (label);
   return row;
 }
 
@@ -231,6 +238,46 @@ pd_field_row_show_error (PdFieldRow *self,
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self->row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       gtk_accessible_reset_state (GTK_ACCESSIBLE (self->row), GTK_ACCESSIBLE_STATE_INVALID);
     }
+}
+
+void
+pd_field_row_show_warning (PdFieldRow *self,
+                           const char *message)
+{
+  g_return_if_fail (PD_IS_FIELD_ROW (self));
+
+  /* Set only on change: the form calls this on every key typed. */
+  if (message == NULL)
+    {
+      if (gtk_widget_get_visible (self->warning_row))
+        gtk_widget_set_visible (self->warning_row, FALSE);
+      return;
+    }
+  if (g_strcmp0 (gtk_label_get_label (self->warning_label), message) != 0)
+    gtk_label_set_label (self->warning_label, message);
+  if (!gtk_widget_get_visible (self->warning_row))
+    gtk_widget_set_visible (self->warning_row, TRUE);
+}
+
+GtkWidget *
+pd_field_row_get_warning_row (PdFieldRow *self)
+{
+  g_return_val_if_fail (PD_IS_FIELD_ROW (self), NULL);
+  return self->warning_row;
+}
+
+GtkLabel *
+pd_field_row_get_warning_label (PdFieldRow *self)
+{
+  g_return_val_if_fail (PD_IS_FIELD_ROW (self), NULL);
+  return self->warning_label;
+}
+
+gboolean
+pd_field_row_get_has_warning (PdFieldRow *self)
+{
+  g_return_val_if_fail (PD_IS_FIELD_ROW (self), FALSE);
+  return gtk_widget_get_visible (self->warning_row);
 }
 
 static void
@@ -457,6 +504,7 @@ pd_field_row_finalize (GObject *object)
   g_signal_handlers_disconnect_by_data (self->focus, self);
   g_clear_object (&self->row);
   g_clear_object (&self->error_row);
+  g_clear_object (&self->warning_row);
   g_clear_object (&self->labels);
   g_clear_pointer (&self->values, g_ptr_array_unref);
   g_clear_pointer (&self->model_key, g_free);
@@ -491,10 +539,12 @@ pd_field_row_new (PdField field)
   self->field = field;
   self->focus = focus;
   self->row = g_object_ref_sink (is_choice (self) ? create_combo_row (self) : create_entry_row (self));
-  self->error_row = g_object_ref_sink (create_error_row (self));
+  self->error_row = g_object_ref_sink (create_message_row ("dialog-warning-symbolic", "error", &self->error_label));
+  self->warning_row = g_object_ref_sink (create_message_row ("dialog-information-symbolic", "warning",
+                                                             &self->warning_label));
   g_signal_connect (focus, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (self->row, focus);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self->row),
-                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->error_label, NULL, -1);
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->error_label, self->warning_label, NULL, -1);
   return self;
 }

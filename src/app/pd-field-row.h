@@ -1,5 +1,5 @@
 /* pd-field-row.h: the row that edits one field of the declaration form, and the row under it
- * that shows its error. */
+ * that show its error and its warning. */
 #pragma once
 
 #include <adwaita.h>
@@ -24,6 +24,13 @@ GtkLabel   *pd_field_row_get_error_label  (PdFieldRow  *self);
 void        pd_field_row_show_error       (PdFieldRow  *self,
                                            const char  *message);
 gboolean    pd_field_row_get_has_error    (PdFieldRow  *self);
+/* Something unusual that does not stop the application (pd_validate_warnings()), shown in the
+ * row under the error's; @message NULL hides it. */
+void        pd_field_row_show_warning     (PdFieldRow  *self,
+                                           const char  *message);
+GtkWidget  *pd_field_row_get_warning_row  (PdFieldRow  *self);
+GtkLabel   *pd_field_row_get_warning_label (PdFieldRow *self);
+gboolean    pd_field_row_get_has_warning  (PdFieldRow  *self);
 /* (nullable): the date typed is not one. */
 const char *pd_field_row_get_format_error (PdFieldRow  *self);
 void        pd_field_row_clear_format_error (PdFieldRow *self);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <glib/gi18n.h>
 
 #include "pd-format.h"
 #include "pd-print-format.h"
@@ -143,4 +144,41 @@ pd_format_start_of_day (GDateTime *now)
                                                          0, 0, 0);
 
   return g_date_time_to_unix (midnight);
+}
+
+char *
+pd_format_contact (PdDossier *dossier)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const char *phone = pd_dossier_get_field (dossier, PD_FIELD_PHONE);
+  const char *email = pd_dossier_get_field (dossier, PD_FIELD_EMAIL);
+  const char *address = pd_dossier_get_field (dossier, PD_FIELD_CURRENT_ADDRESS);
+
+  if (address == NULL || *address == '\0')
+    address = pd_dossier_get_field (dossier, PD_FIELD_PERMANENT_ADDRESS);
+  if (pd_dossier_get_purged (dossier))
+    return g_strdup (_("The personal data was erased: look the citizen up with the receipt number"));
+  if (phone != NULL && *phone != '\0')
+    g_ptr_array_add (parts, g_strdup_printf (_("Phone %s"), phone));
+  if (email != NULL && *email != '\0')
+    g_ptr_array_add (parts, g_strdup_printf (_("E-mail %s"), email));
+  if (address != NULL && *address != '\0')
+    g_ptr_array_add (parts, g_strdup_printf (_("Address %s"), address));
+  if (parts->len == 0)
+    return g_strdup (_("No phone, e-mail or address on the application"));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+char *
+pd_format_rejection (PdDossier *dossier)
+{
+  const char *reason = pd_dossier_get_status_reason (dossier);
+  g_autofree char *contact = pd_format_contact (dossier);
+
+  /* Translators: the first %s is the central system's reason, the second how to reach the
+   * citizen (phone, e-mail, address). */
+  return g_strdup_printf (_("Reason: %s\nContact: %s"),
+                          reason != NULL && *reason != '\0' ? reason : _("none given; ask the central office"),
+                          contact);
 }

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "pd-dossier.h"
+
 G_BEGIN_DECLS
 
 /* Reads a date typed as DD/MM/YYYY (also D/M/YYYY, with '-' or '.', or DDMMYYYY) and
@@ -18,5 +20,12 @@ char *pd_format_display_money  (const char *digits);
 char *pd_format_parse_money    (const char *text);
 /* Unix seconds at the start of the local day of @now. */
 gint64 pd_format_start_of_day  (GDateTime *now);
+
+/* How to reach the citizen of @dossier, as the officer reads it out to call them back:
+ * phone, e-mail, and the current address (the permanent one when there is none). */
+char *pd_format_contact        (PdDossier  *dossier);
+/* What the central system said about the rejected @dossier: the reason and how to reach the
+ * citizen, on two lines. */
+char *pd_format_rejection      (PdDossier  *dossier);
 
 G_END_DECLS

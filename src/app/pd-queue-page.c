@@ -32,6 +32,8 @@ struct _PdQueuePage
 
   PdStore         *store;
   GCancellable    *cancellable;
+  /* uuids of the rejected applications nobody handled yet, as of today's list */
+  GHashTable      *unhandled;
   gboolean         loading;
   gboolean         searching;
 };
@@ -138,7 +140,9 @@ list_today_thread (GTask        *task,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
   gint64 start = pd_format_start_of_day (now);
+  GHashTable *unhandled;
   GPtrArray *today;
 
   changed = pd_store_list (store, PD_STATUS_INVALID, start, TODAY_LIMIT, &error);
@@ -147,11 +151,30 @@ list_today_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* A rejection stays on top of today's list, whatever day it came, until an officer handled
+   * it (the Sending page). */
+  rejected = pd_store_list_unhandled_rejections (store, 0, &error);
+  if (rejected == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  unhandled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   today = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      PdDossier *dossier = g_ptr_array_index (rejected, i);
+
+      g_hash_table_add (unhandled, g_strdup (pd_dossier_get_uuid (dossier)));
+      g_ptr_array_add (today, g_object_ref (dossier));
+    }
+  g_object_set_data_full (G_OBJECT (task), "unhandled", unhandled, (GDestroyNotify) g_hash_table_unref);
   for (guint i = 0; i < changed->len; i++)
     {
       PdDossier *dossier = g_ptr_array_index (changed, i);
 
+      if (g_hash_table_contains (unhandled, pd_dossier_get_uuid (dossier)))
+        continue;
       if (worked_on_today (store, dossier, start, &error))
         g_ptr_array_add (today, g_object_ref (dossier));
       else if (error != NULL)
@@ -231,6 +254,11 @@ list_today_cb (GObject      *object,
 
   if (g_cancellable_is_cancelled (load->cancellable))
     return;
+  if (dossiers != NULL && g_object_get_data (G_OBJECT (result), "unhandled") != NULL)
+    {
+      g_clear_pointer (&load->self->unhandled, g_hash_table_unref);
+      load->self->unhandled = g_hash_table_ref (g_object_get_data (G_OBJECT (result), "unhandled"));
+    }
   show_results (load->self, dossiers, error);
 }
 
@@ -456,12 +484,56 @@ bind_request_cb (GtkSignalListItemFactory *factory,
   bind_text (item, pd_field_choice_label (PD_FIELD_REQUEST_TYPE, value));
 }
 
+/* A rejection reads whole: the reason and how to reach the citizen, in red until handled. */
+static void
+setup_status_label_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       PdQueuePage              *self)
+{
+  GtkLabel *label;
+
+  setup_label_cb (factory, item, self);
+  label = GTK_LABEL (gtk_list_item_get_child (item));
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (label, 4);
+  gtk_label_set_width_chars (label, 12);
+  gtk_label_set_max_width_chars (label, 40);
+}
+
 static void
 bind_status_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 PdQueuePage              *self)
 {
-  bind_text (item, pd_status_get_label (pd_dossier_get_status (gtk_list_item_get_item (item))));
+  PdDossier *dossier = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  gboolean unhandled = FALSE;
+
+  if (pd_dossier_get_status (dossier) == PD_STATUS_REJECTED)
+    {
+      g_autofree char *rejection = pd_format_rejection (dossier);
+      g_autofree char *text = NULL;
+
+      unhandled = self->unhandled != NULL && g_hash_table_contains (self->unhandled, pd_dossier_get_uuid (dossier));
+      /* Translators: the first %s is the status, the second the reason and contact details. */
+      text = g_strdup_printf (unhandled ? _("%s: call the citizen\n%s") : _("%s (handled)\n%s"),
+                              pd_status_get_label (PD_STATUS_REJECTED), rejection);
+      bind_text (item, text);
+      gtk_widget_set_tooltip_text (label, text);
+    }
+  else
+    {
+      bind_text (item, pd_status_get_label (pd_dossier_get_status (dossier)));
+      gtk_widget_set_tooltip_text (label, NULL);
+    }
+  if (unhandled != gtk_widget_has_css_class (label, "error"))
+    {
+      if (unhandled)
+        gtk_widget_add_css_class (label, "error");
+      else
+        gtk_widget_remove_css_class (label, "error");
+    }
 }
 
 static void
@@ -525,6 +597,7 @@ pd_queue_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->unhandled, g_hash_table_unref);
 
   G_OBJECT_CLASS (pd_queue_page_parent_class)->finalize (object);
 }
@@ -591,6 +664,7 @@ pd_queue_page_class_init (PdQueuePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, bind_id_number_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_request_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_status_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_status_label_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_time_cb);
 }
 

@@ -56,7 +56,7 @@ update (PdSyncIndicator *self)
   const char *css = NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *count = NULL;
-  guint pending = 0, set_aside = 0;
+  guint pending = 0, set_aside = 0, rejected = 0;
 
   if (self->engine == NULL)
     {
@@ -68,6 +68,7 @@ update (PdSyncIndicator *self)
 
   pending = pd_sync_engine_get_pending_count (self->engine);
   set_aside = pd_sync_engine_get_set_aside_count (self->engine);
+  rejected = pd_sync_engine_get_rejected_count (self->engine);
   switch (pd_sync_engine_get_state (self->engine))
     {
     case PD_SYNC_STATE_SYNCING:
@@ -106,10 +107,29 @@ update (PdSyncIndicator *self)
       tooltip = more;
       css = "error";
     }
+  /* Bad news outranks what waits: a rejection or a packet set aside needs an officer, so the
+   * header shows how many until someone handles them, in red, whatever else goes on. */
+  if (rejected > 0)
+    {
+      char *more = g_strdup_printf (g_dngettext (NULL, "%u application rejected by the central system: open Sending to call the citizen. %s",
+                                                 "%u applications rejected by the central system: open Sending to call the citizens. %s",
+                                                 rejected),
+                                    rejected, tooltip);
+
+      g_free (tooltip);
+      tooltip = more;
+      css = "error";
+    }
+  if (rejected + set_aside > 0)
+    {
+      icon = "dialog-error-symbolic";
+      count = g_strdup_printf ("%u", rejected + set_aside);
+    }
+  else
+    count = g_strdup_printf ("%u", pending);
   set_look (self, icon, css);
-  count = g_strdup_printf ("%u", pending);
   gtk_label_set_label (self->count_label, count);
-  gtk_widget_set_visible (GTK_WIDGET (self->count_label), pending > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), pending + rejected + set_aside > 0);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
 }
 

@@ -9,6 +9,7 @@
 #include "sync/pd-officer.h"
 #include "sync/pd-outbox.h"
 #include "pd-accessible.h"
+#include "pd-format.h"
 #include "pd-sign-in-dialog.h"
 #include "pd-sync-page.h"
 
@@ -21,6 +22,7 @@ struct _PdSyncPage
   GtkLabel             *status_description;
   GtkButton            *sync_button;
   GtkSpinner           *spinner;
+  AdwPreferencesGroup  *rejected_group;
   AdwPreferencesGroup  *enroll_group;
   AdwEntryRow          *server_entry;
   AdwEntryRow          *code_entry;
@@ -46,6 +48,7 @@ struct _PdSyncPage
   PdStation            *station;   /* (nullable): told of enrollment and sign-in, followed */
   GCancellable         *cancellable;
   GPtrArray            *set_aside_rows;   /* rows added to set_aside_row */
+  GPtrArray            *rejected_rows;    /* rows added to rejected_group */
   gboolean              loading;
   gint64                n_waiting;
 };
@@ -104,6 +107,19 @@ show_status (PdSyncPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->status_description), description != NULL);
 }
 
+/* Bad news in red, the rest quiet; set only on change (see show_status()). */
+static void
+show_alarm (PdSyncPage *self,
+            gboolean    alarm)
+{
+  GtkWidget *icon = GTK_WIDGET (self->status_icon);
+
+  if (alarm == gtk_widget_has_css_class (icon, "error"))
+    return;
+  gtk_widget_remove_css_class (icon, alarm ? "dim-label" : "error");
+  gtk_widget_add_css_class (icon, alarm ? "error" : "dim-label");
+}
+
 /* Figures ------------------------------------------------------------------------------------ */
 
 /* The page's figures come from the engine when there is one; before enrollment, from the
@@ -128,7 +144,7 @@ update (PdSyncPage *self)
   g_autofree char *description = NULL;
   g_autofree char *last = NULL;
   g_autofree char *aside = NULL;
-  guint pending, set_aside;
+  guint pending, set_aside, rejected;
 
   gtk_widget_set_visible (GTK_WIDGET (self->enroll_group), self->engine == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_group), self->engine != NULL);
@@ -142,6 +158,8 @@ update (PdSyncPage *self)
                      "encrypted on this computer until then."));
       gtk_widget_set_visible (GTK_WIDGET (self->error_row), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->set_aside_row), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), FALSE);
+      show_alarm (self, FALSE);
       adw_action_row_set_subtitle (self->server_row, _("Not enrolled"));
       gtk_spinner_set_spinning (self->spinner, FALSE);
       return;
@@ -179,7 +197,33 @@ update (PdSyncPage *self)
                                               "%u Applications Waiting to Be Sent", pending), pending);
       break;
     }
+  /* Sent is not the same as taken: what the central system turned down outranks "everything
+   * sent" until an officer handles it (offline or failing, the state says what to do first;
+   * the list below shows the rejections all the same). */
+  rejected = pd_sync_engine_get_rejected_count (self->engine);
+  if (rejected > 0 && state == PD_SYNC_STATE_IDLE)
+    {
+      g_free (title);
+      g_free (description);
+      icon = "dialog-error-symbolic";
+      title = g_strdup_printf (g_dngettext (NULL, "%u Application Rejected by the Central System",
+                                            "%u Applications Rejected by the Central System", rejected),
+                               rejected);
+      description = g_strdup (_("Call the citizen with the details below and agree on what to do, "
+                                "then mark the rejection handled."));
+    }
+  else if (set_aside > 0 && state == PD_SYNC_STATE_IDLE)
+    {
+      g_free (title);
+      g_free (description);
+      icon = "dialog-error-symbolic";
+      title = g_strdup_printf (g_dngettext (NULL, "%u Packet Set Aside by the Central System",
+                                            "%u Packets Set Aside by the Central System", set_aside),
+                               set_aside);
+      description = g_strdup (_("Read why below: send it again once the cause is fixed, or call your supervisor."));
+    }
   show_status (self, icon, title, description);
+  show_alarm (self, rejected + set_aside > 0 && state == PD_SYNC_STATE_IDLE);
   gtk_spinner_set_spinning (self->spinner, state == PD_SYNC_STATE_SYNCING);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), state != PD_SYNC_STATE_SYNCING);
 
@@ -195,7 +239,39 @@ update (PdSyncPage *self)
     adw_action_row_set_subtitle (self->error_row, error);
 }
 
-/* Set-aside packets: listed in a thread (the store), shown with their reasons. */
+/* Set-aside packets and rejected applications: listed in a thread (the store), shown with
+ * their reasons. */
+
+typedef struct {
+  PdSyncEngine *engine;
+  PdStore      *store;   /* nullable */
+} ListJob;
+
+typedef struct {
+  GPtrArray *set_aside;   /* PdSyncSetAside */
+  GPtrArray *rejected;    /* PdDossier */
+} Listed;
+
+static void
+list_job_free (ListJob *job)
+{
+  g_clear_object (&job->engine);
+  g_clear_object (&job->store);
+  g_free (job);
+}
+
+static void
+listed_free (Listed *listed)
+{
+  g_clear_pointer (&listed->set_aside, g_ptr_array_unref);
+  g_clear_pointer (&listed->rejected, g_ptr_array_unref);
+  g_free (listed);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Listed, listed_free)
+
+/* A few hundred rows at most are useful to read; the counts say the rest. */
+#define MAX_ROWS 200
 
 static void
 list_set_aside_thread (GTask        *task,
@@ -203,13 +279,26 @@ list_set_aside_thread (GTask        *task,
                        gpointer      task_data,
                        GCancellable *cancellable)
 {
+  ListJob *job = task_data;
+  g_autoptr(Listed) listed = g_new0 (Listed, 1);
   GError *error = NULL;
-  GPtrArray *list = pd_sync_engine_list_set_aside (task_data, &error);
 
-  if (list == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
+  listed->set_aside = pd_sync_engine_list_set_aside (job->engine, &error);
+  if (listed->set_aside == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (job->store != NULL)
+    {
+      listed->rejected = pd_store_list_unhandled_rejections (job->store, MAX_ROWS, &error);
+      if (listed->rejected == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  g_task_return_pointer (task, g_steal_pointer (&listed), (GDestroyNotify) listed_free);
 }
 
 /* A packet set aside goes back to the outbox: the next sync sends it again (a packet refused
@@ -318,6 +407,177 @@ on_discard_clicked (GtkButton  *button,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Handling a rejection: the officer writes what was done, the store keeps it with the audit
+ * row, and the counts follow. */
+
+typedef struct {
+  PdStore *store;
+  gint64   id;
+  char    *actor;
+  char    *note;
+} HandleJob;
+
+static void
+handle_job_free (HandleJob *job)
+{
+  g_clear_object (&job->store);
+  g_free (job->actor);
+  g_free (job->note);
+  g_free (job);
+}
+
+static void
+handle_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  HandleJob *job = task_data;
+  GError *error = NULL;
+
+  if (!pd_store_handle_rejection (job->store, job->id, job->actor, job->note, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+handle_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PdSyncPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+        adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                _("The Rejection Was Not Marked Handled"), error->message));
+
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  if (self->engine != NULL)
+    pd_sync_engine_recount (self->engine);
+  pd_sync_page_reload (self);
+}
+
+static const char *
+actor (PdSyncPage *self)
+{
+  const char *name = self->station != NULL ? pd_station_get_actor (self->station) : NULL;
+
+  return name != NULL ? name : g_get_user_name ();
+}
+
+void
+pd_sync_page_handle_rejection (PdSyncPage *self,
+                               gint64      id,
+                               const char *note)
+{
+  g_autoptr(GTask) task = NULL;
+  HandleJob *job;
+
+  g_return_if_fail (PD_IS_SYNC_PAGE (self));
+
+  if (self->store == NULL)
+    return;
+  job = g_new0 (HandleJob, 1);
+  job->store = g_object_ref (self->store);
+  job->id = id;
+  job->actor = g_strdup (actor (self));
+  job->note = g_strdup (note);
+  task = g_task_new (NULL, NULL, handle_cb, g_object_ref (self));
+  g_task_set_source_tag (task, pd_sync_page_handle_rejection);
+  g_task_set_task_data (task, job, (GDestroyNotify) handle_job_free);
+  g_task_run_in_thread (task, handle_thread);
+}
+
+static void
+note_changed_cb (GtkEditable      *note,
+                 AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (note)));
+
+  adw_message_dialog_set_response_enabled (dialog, "handled", *text != '\0');
+}
+
+static void
+handle_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    PdSyncPage       *self)
+{
+  GtkEditable *note = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "dossier-id"));
+
+  if (g_strcmp0 (response, "handled") == 0)
+    pd_sync_page_handle_rejection (self, id, gtk_editable_get_text (note));
+}
+
+static void
+on_handle_clicked (GtkButton  *button,
+                   PdSyncPage *self)
+{
+  PdDossier *dossier = g_object_get_data (G_OBJECT (button), "dossier");
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *note;
+
+  /* Translators: %s is the citizen's name. */
+  body = g_strdup_printf (_("Write what was done for %s: who was called, and what was agreed. "
+                            "The note is kept with your name; the application leaves this list."),
+                          pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME)
+                            ? pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME) : "?");
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                       _("Mark the Rejection Handled?"), body));
+  note = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (note), _("e.g. Called at 14:10, brings a new photo on Monday"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (note), GTK_ACCESSIBLE_PROPERTY_LABEL, _("What was done"), -1);
+  gtk_entry_set_activates_default (GTK_ENTRY (note), TRUE);
+  adw_message_dialog_set_extra_child (dialog, note);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "handled", _("_Mark Handled"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "handled", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (dialog, "handled", FALSE);
+  adw_message_dialog_set_default_response (dialog, "handled");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "dossier-id", GSIZE_TO_POINTER (pd_dossier_get_id (dossier)));
+  g_signal_connect (note, "changed", G_CALLBACK (note_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (handle_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (note);
+}
+
+static GtkWidget *
+rejected_row_new (PdSyncPage *self,
+                  PdDossier  *dossier)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+  GtkWidget *handle = gtk_button_new_with_mnemonic (_("Mark _Handled…"));
+  const char *name = pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME);
+  const char *receipt = pd_dossier_get_application_number (dossier);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = pd_format_rejection (dossier);
+
+  if (pd_dossier_get_purged (dossier) || name == NULL)
+    name = _("(personal data erased)");
+  title = receipt != NULL ? g_strdup_printf ("%s · %s", name, receipt) : g_strdup (name);
+  /* Markup is off: a name or a reason is text, whatever it holds. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 6);
+  gtk_widget_add_css_class (icon, "error");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_widget_set_valign (handle, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (handle), "dossier", g_object_ref (dossier), g_object_unref);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), handle);
+  gtk_widget_set_tooltip_text (handle, _("Once the citizen is called: write what was agreed"));
+  g_signal_connect (handle, "clicked", G_CALLBACK (on_handle_clicked), self);
+  return row;
+}
+
 static void
 list_set_aside_cb (GObject      *object,
                    GAsyncResult *result,
@@ -325,30 +585,33 @@ list_set_aside_cb (GObject      *object,
 {
   g_autoptr(PdSyncPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(Listed) listed = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   for (guint i = 0; i < self->set_aside_rows->len; i++)
     adw_expander_row_remove (self->set_aside_row, g_ptr_array_index (self->set_aside_rows, i));
   g_ptr_array_set_size (self->set_aside_rows, 0);
-  if (list == NULL)
+  for (guint i = 0; i < self->rejected_rows->len; i++)
+    adw_preferences_group_remove (self->rejected_group, g_ptr_array_index (self->rejected_rows, i));
+  g_ptr_array_set_size (self->rejected_rows, 0);
+  if (listed == NULL)
     {
       g_warning ("Cannot list the set-aside packets: %s", error->message);
+      set_loading (self, FALSE);
       return;
     }
   /* The store's count now: the engine's catches up at its next pass, and a packet sent again
    * or discarded here must not stay counted until then. */
   {
-    g_autofree char *aside = g_strdup_printf ("%u", list->len);
+    g_autofree char *aside = g_strdup_printf ("%u", listed->set_aside->len);
 
     gtk_label_set_label (self->set_aside_label, aside);
-    gtk_widget_set_visible (GTK_WIDGET (self->set_aside_row), list->len > 0);
+    gtk_widget_set_visible (GTK_WIDGET (self->set_aside_row), listed->set_aside->len > 0);
   }
-  /* A few hundred rows at most are useful to read; the count says the rest. */
-  for (guint i = 0; i < MIN (list->len, 200); i++)
+  for (guint i = 0; i < MIN (listed->set_aside->len, MAX_ROWS); i++)
     {
-      PdSyncSetAside *item = g_ptr_array_index (list, i);
+      PdSyncSetAside *item = g_ptr_array_index (listed->set_aside, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *title = g_strdup_printf (_("Application %.8s"),
                                                 item->dossier_uuid ? item->dossier_uuid : item->packet_id);
@@ -381,6 +644,14 @@ list_set_aside_cb (GObject      *object,
       adw_expander_row_add_row (self->set_aside_row, row);
       g_ptr_array_add (self->set_aside_rows, row);
     }
+  for (guint i = 0; listed->rejected != NULL && i < listed->rejected->len; i++)
+    {
+      GtkWidget *row = rejected_row_new (self, g_ptr_array_index (listed->rejected, i));
+
+      adw_preferences_group_add (self->rejected_group, row);
+      g_ptr_array_add (self->rejected_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), self->rejected_rows->len > 0);
   set_loading (self, FALSE);
 }
 
@@ -438,10 +709,14 @@ pd_sync_page_reload (PdSyncPage *self)
 
   if (self->engine != NULL)
     {
+      ListJob *job = g_new0 (ListJob, 1);
+
+      job->engine = g_object_ref (self->engine);
+      job->store = self->store != NULL ? g_object_ref (self->store) : NULL;
       set_loading (self, TRUE);
       task = g_task_new (NULL, self->cancellable, list_set_aside_cb, g_object_ref (self));
       g_task_set_source_tag (task, pd_sync_page_reload);
-      g_task_set_task_data (task, g_object_ref (self->engine), g_object_unref);
+      g_task_set_task_data (task, job, (GDestroyNotify) list_job_free);
       g_task_run_in_thread (task, list_set_aside_thread);
     }
   else if (self->store != NULL)
@@ -633,8 +908,8 @@ on_engine_changed (PdSyncPage *self,
                    GParamSpec *pspec)
 {
   update (self);
-  /* The list of set-aside packets changes with its count. */
-  if (g_strcmp0 (pspec->name, "set-aside-count") == 0)
+  /* The lists of set-aside packets and of rejections change with their counts. */
+  if (g_strcmp0 (pspec->name, "set-aside-count") == 0 || g_strcmp0 (pspec->name, "rejected-count") == 0)
     pd_sync_page_reload (self);
 }
 
@@ -707,6 +982,7 @@ pd_sync_page_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_pointer (&self->set_aside_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->rejected_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pd_sync_page_parent_class)->finalize (object);
 }
@@ -784,6 +1060,7 @@ pd_sync_page_class_init (PdSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, status_description);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, sync_button);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PdSyncPage, rejected_group);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, enroll_group);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, server_entry);
   gtk_widget_class_bind_template_child (widget_class, PdSyncPage, code_entry);
@@ -812,6 +1089,7 @@ pd_sync_page_init (PdSyncPage *self)
 {
   self->n_waiting = -1;
   self->set_aside_rows = g_ptr_array_new ();
+  self->rejected_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   pd_accessible_label_entry_rows (GTK_WIDGET (self));
 }

@@ -6,6 +6,9 @@
  * the one-time code from the administrator; when enrolled it emits "enrolled" with the
  * device, and whoever owns the engine makes one and gives it back with set_engine(). Once
  * enrolled, an officer can sign in from here; "signed-in" carries the officer.
+ *
+ * Applications the central system rejected are listed at the top with the reason and how to
+ * reach the citizen until an officer marks each handled with a note.
  */
 #pragma once
 
@@ -43,5 +46,10 @@ void          pd_sync_page_set_officer   (PdSyncPage   *self,
 gboolean      pd_sync_page_get_loading   (PdSyncPage   *self);
 /* -1 until loaded. */
 gint64        pd_sync_page_get_n_waiting (PdSyncPage   *self);
+/* Records, in a thread, that the rejection of application @id was handled, with @note (what
+ * "Mark Handled…" does once the officer wrote it); the lists and counts follow. */
+void          pd_sync_page_handle_rejection (PdSyncPage *self,
+                                             gint64      id,
+                                             const char *note);
 
 G_END_DECLS

@@ -30,6 +30,8 @@ struct _PdWindow
   PdEntrancePage       *entrance_page;
   PdPhotoPage          *photo_page;
   PdSyncIndicator      *sync_indicator;
+  GtkWidget            *officer_button;
+  GtkLabel             *officer_label;
 
   /* "Read a Code with the Camera", while open. */
   PdCodeReaderDialog   *code_dialog;

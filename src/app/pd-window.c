@@ -274,6 +274,54 @@ apply_role (PdWindow *self)
     adw_view_stack_set_visible_child_name (self->view_stack, "form");
 }
 
+/* Who works here stays in the header (a toast at sign-in is gone in seconds): the officer's
+ * full name when the central system gave it, else the account; nobody, in warning colours. */
+static void
+show_officer (PdWindow *self)
+{
+  PdOfficer *officer = pd_station_get_officer (self->station);
+  const char *actor = pd_station_get_actor (self->station);
+  g_autofree char *tooltip = NULL;
+  const char *name = NULL;
+
+  if (officer != NULL)
+    {
+      name = pd_officer_get_display_name (officer);
+      if (name == NULL || *name == '\0')
+        name = pd_officer_get_username (officer);
+      tooltip = g_strdup_printf (_("Signed in as %s (%s, %s). Click to sign out or to sign in as someone else (Ctrl+L)."),
+                                 name, pd_officer_get_username (officer),
+                                 pd_role_get_label (pd_officer_get_role (officer)));
+    }
+  else if (actor != NULL && pd_station_get_role (self->station) != PD_ROLE_NONE)
+    {
+      name = actor;
+      tooltip = g_strdup_printf (_("Working as %s. Click to sign in (Ctrl+L)."), name);
+    }
+  if (name == NULL)
+    {
+      name = _("Not signed in");
+      tooltip = g_strdup (_("Nobody is signed in: applications cannot be accepted. Click to sign in (Ctrl+L)."));
+    }
+  gtk_label_set_label (self->officer_label, name);
+  gtk_widget_set_tooltip_text (self->officer_button, tooltip);
+  if ((officer == NULL && pd_station_get_role (self->station) == PD_ROLE_NONE) !=
+      gtk_widget_has_css_class (self->officer_button, "warning"))
+    {
+      if (gtk_widget_has_css_class (self->officer_button, "warning"))
+        gtk_widget_remove_css_class (self->officer_button, "warning");
+      else
+        gtk_widget_add_css_class (self->officer_button, "warning");
+    }
+}
+
+const char *
+pd_window_get_officer_label (PdWindow *self)
+{
+  g_return_val_if_fail (PD_IS_WINDOW (self), NULL);
+  return gtk_label_get_label (self->officer_label);
+}
+
 char *
 pd_window_get_counter_name (PdWindow *self)
 {
@@ -282,10 +330,24 @@ pd_window_get_counter_name (PdWindow *self)
   return counter > 0 ? g_strdup_printf ("%u", counter) : g_strdup (g_get_host_name ());
 }
 
+/* A rejection that arrives (or is handled) while the list is on screen shows there at once,
+ * as it does in the header. */
+static void
+rejected_count_changed_cb (PdWindow *self)
+{
+  if (self->store != NULL && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "queue") == 0)
+    pd_queue_page_reload (self->queue_page);
+}
+
 static void
 station_engine_changed_cb (PdWindow *self)
 {
-  pd_sync_indicator_set_engine (self->sync_indicator, pd_station_get_sync_engine (self->station));
+  PdSyncEngine *engine = pd_station_get_sync_engine (self->station);
+
+  pd_sync_indicator_set_engine (self->sync_indicator, engine);
+  if (engine != NULL)
+    g_signal_connect_object (engine, "notify::rejected-count", G_CALLBACK (rejected_count_changed_cb),
+                             self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -532,6 +594,10 @@ pd_window_constructed (GObject *object)
   g_signal_connect_object (self->station, "notify::actor", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   /* The same officer signed in again brings another token for the acceptances. */
   g_signal_connect_object (self->station, "notify::officer", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->station, "notify::officer", G_CALLBACK (show_officer), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->station, "notify::role", G_CALLBACK (show_officer), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->station, "notify::actor", G_CALLBACK (show_officer), self, G_CONNECT_SWAPPED);
+  show_officer (self);
   /* The Sending page and the entrance follow the station themselves; the header shows its engine. */
   pd_sync_page_set_station (self->sync_page, self->station);
   pd_entrance_page_set_station (self->entrance_page, self->station);
@@ -674,6 +740,8 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdWindow, entrance_page);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, photo_page);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, PdWindow, officer_button);
+  gtk_widget_class_bind_template_child (widget_class, PdWindow, officer_label);
 
   pd_window_class_install_actions (widget_class);
   /* Printing, the day report and the trip. */

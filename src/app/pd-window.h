@@ -34,6 +34,9 @@ PdScanInput *pd_window_get_scan_input  (PdWindow      *self);
 /* The last message the window showed the officer (a toast), or NULL. */
 const char *pd_window_get_scan_message (PdWindow      *self);
 
+/* Who the header says works here: the officer's name, or that nobody is signed in. */
+const char *pd_window_get_officer_label (PdWindow     *self);
+
 /* What the window prints with, and the work it hands out; each reports through its signals. */
 PdPrintQueue         *pd_window_get_print_queue         (PdWindow *self);
 PdDeclarationPrinter *pd_window_get_declaration_printer (PdWindow *self);

@@ -164,6 +164,15 @@ static const struct {
     "  last    INTEGER NOT NULL,"
     "  PRIMARY KEY (day, station)"
     ") WITHOUT ROWID;", number_applications },
+
+  /* Version 9: the rejections of the central system an officer has handled, and how (the
+   * note); a rejection without a row here is shown until someone does (pd-store-status.c). */
+  { "CREATE TABLE IF NOT EXISTS rejections_handled ("
+    "  dossier_id INTEGER PRIMARY KEY REFERENCES dossiers (id),"
+    "  at         INTEGER NOT NULL,"
+    "  actor      TEXT NOT NULL,"
+    "  note       TEXT NOT NULL"
+    ");", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

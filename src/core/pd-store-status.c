@@ -70,6 +70,22 @@ _pd_store_insert_history (PdStore     *self,
 }
 
 /* Inside a transaction, with the lock held. */
+/* Whatever an officer did about a rejection answered that one: a new status (a new rejection
+ * with another reason too) is news again. */
+static gboolean
+forget_handled_rejection (PdStore  *self,
+                          gint64    id,
+                          GError  **error)
+{
+  g_autoptr(PdStatement) stmt =
+    _pd_store_prepare (self, "DELETE FROM rejections_handled WHERE dossier_id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return pd_sqlite_conn_step (&self->conn, stmt, error);
+}
+
 gboolean
 _pd_store_set_status_locked (PdStore     *self,
                              gint64       id,
@@ -115,6 +131,7 @@ _pd_store_set_status_locked (PdStore     *self,
     pd_sqlite_bind_int64_or_null (stmt, 4, pd_status_is_confirmed (status) ? updated_at : 0);
     sqlite3_bind_int64 (stmt, 5, id);
     if (!pd_sqlite_conn_step (&self->conn, stmt, error) ||
+        !forget_handled_rejection (self, id, error) ||
         !_pd_store_insert_history (self, id, updated_at, status, actor, reason, error) ||
         !_pd_store_audit_append (self, actor, "status", pd_dossier_get_uuid (dossier), detail, error))
       return FALSE;
@@ -521,4 +538,105 @@ pd_store_get_status_history (PdStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   return _pd_store_collect_rows (self, stmt, read_status_change, NULL,
                                  (GDestroyNotify) pd_status_change_free, error);
+}
+
+/* Rejections waiting for an officer ---------------------------------------------------------- */
+
+gboolean
+pd_store_handle_rejection (PdStore     *self,
+                           gint64       id,
+                           const char  *actor,
+                           const char  *note,
+                           GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdDossier) dossier = NULL;
+  g_autofree char *clean = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (actor != NULL && *actor != '\0', FALSE);
+
+  clean = g_strstrip (g_strdup (note ? note : ""));
+  if (*clean == '\0')
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("Write what was done about the rejection (for example: called the "
+                             "citizen, who brings a new photo on Monday)."));
+      return FALSE;
+    }
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!_pd_store_check_open (self, error) || !pd_sqlite_conn_begin (&self->conn, error))
+    return FALSE;
+  dossier = _pd_store_load_dossier (self, id, error);
+  if (dossier == NULL)
+    goto failed;
+  if (pd_dossier_get_status (dossier) != PD_STATUS_REJECTED)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("This application is “%s”, not rejected: there is nothing to handle. "
+                     "Reload the list."), pd_status_get_label (pd_dossier_get_status (dossier)));
+      goto failed;
+    }
+  {
+    g_autoptr(PdStatement) stmt =
+      _pd_store_prepare (self, "INSERT OR REPLACE INTO rejections_handled (dossier_id, at, actor, note)"
+                               " VALUES (?, ?, ?, ?)", error);
+
+    if (stmt == NULL)
+      goto failed;
+    sqlite3_bind_int64 (stmt, 1, id);
+    sqlite3_bind_int64 (stmt, 2, _pd_store_now_seconds ());
+    pd_sqlite_bind_text (stmt, 3, actor);
+    pd_sqlite_bind_text (stmt, 4, clean);
+    if (!pd_sqlite_conn_step (&self->conn, stmt, error))
+      goto failed;
+  }
+  if (!_pd_store_audit_append (self, actor, "rejection-handled", pd_dossier_get_uuid (dossier), clean, error))
+    goto failed;
+  return pd_sqlite_conn_commit (&self->conn, error);
+
+failed:
+  pd_sqlite_rollback (self->conn.db);
+  return FALSE;
+}
+
+GPtrArray *
+pd_store_list_unhandled_rejections (PdStore  *self,
+                                    guint     limit,
+                                    GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStatement) stmt = NULL;
+
+  g_return_val_if_fail (PD_IS_STORE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  stmt = _pd_store_prepare_open (self,
+                                 "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE status = 'rejected'"
+                                 " AND id NOT IN (SELECT dossier_id FROM rejections_handled)"
+                                 " ORDER BY updated_at DESC, id DESC LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit ? (gint64) limit : -1);
+  return _pd_store_collect_dossiers (self, stmt, error);
+}
+
+gint64
+pd_store_count_unhandled_rejections (PdStore  *self,
+                                     GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(PdStatement) stmt = NULL;
+  gint64 count = -1;
+
+  g_return_val_if_fail (PD_IS_STORE (self), -1);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  stmt = _pd_store_prepare_open (self,
+                                 "SELECT count(*) FROM dossiers WHERE status = 'rejected'"
+                                 " AND id NOT IN (SELECT dossier_id FROM rejections_handled)", error);
+  if (stmt == NULL || !pd_sqlite_conn_step_int64 (&self->conn, stmt, &count, error))
+    return -1;
+  return count;
 }

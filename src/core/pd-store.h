@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define PD_STORE_SCHEMA_VERSION 8
+#define PD_STORE_SCHEMA_VERSION 9
 
 /* The keyring holds each store's master key under this kind (see pd-secrets.h), with the
  * store id as its id. */
@@ -209,6 +209,22 @@ gboolean     pd_store_reopen              (PdStore           *self,
 GPtrArray   *pd_store_get_status_history  (PdStore           *self,
                                            gint64             id,
                                            GError           **error);
+
+/* A rejection by the central system waits for an officer until one handles it: calls the
+ * citizen, say, and writes down what was agreed (@note, required), in one transaction with
+ * the "rejection-handled" audit row. A later status change (a new rejection too) makes it
+ * unhandled again. Fails with PD_STORE_ERROR_INVALID for an application not rejected. */
+gboolean     pd_store_handle_rejection    (PdStore           *self,
+                                           gint64             id,
+                                           const char        *actor,
+                                           const char        *note,
+                                           GError           **error);
+/* The rejected applications nobody handled yet, most recent first (@limit 0: all). */
+GPtrArray   *pd_store_list_unhandled_rejections  (PdStore     *self,
+                                                  guint        limit,
+                                                  GError     **error);
+gint64       pd_store_count_unhandled_rejections (PdStore     *self,
+                                                  GError     **error);
 
 /* Attachments: the photo ("photo") and scanned documents, sealed like personal fields. */
 gint64       pd_store_add_attachment      (PdStore           *self,

@@ -713,6 +713,80 @@ test_audit_deleted_row (void)
   g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT);
 }
 
+/* A rejection waits for an officer: counted and listed until handled with a note (audited);
+ * a new status, a second rejection too, is news again. */
+static void
+test_rejection_handled (void)
+{
+  g_autofree char *path = new_store_path ();
+  g_autoptr(PdStore) store = open_store (path);
+  g_autoptr(PdDossier) rejected = save_new (store, "Lê Thị Bị", "001190000051");
+  g_autoptr(PdDossier) received = save_new (store, "Lê Văn Nhận", "001090000052");
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = pd_dossier_get_id (rejected);
+  guint n_handled = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      gint64 each = pd_dossier_get_id (i == 0 ? rejected : received);
+
+      g_assert_true (pd_store_accept (store, each, ACTOR, &error));
+      g_assert_true (pd_store_apply_central_status (store, each, PD_STATUS_SENT, "sync", NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (pd_store_count_unhandled_rejections (store, &error), ==, 0);
+  g_assert_true (pd_store_apply_central_status (store, id, PD_STATUS_REJECTED, "sync", "photo refused", &error));
+  g_assert_true (pd_store_apply_central_status (store, pd_dossier_get_id (received), PD_STATUS_RECEIVED,
+                                                "sync", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pd_store_count_unhandled_rejections (store, &error), ==, 1);
+  listed = pd_store_list_unhandled_rejections (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (pd_dossier_get_uuid (g_ptr_array_index (listed, 0)), ==, pd_dossier_get_uuid (rejected));
+  g_assert_cmpstr (pd_dossier_get_status_reason (g_ptr_array_index (listed, 0)), ==, "photo refused");
+  g_assert_cmpstr (pd_dossier_get_field (g_ptr_array_index (listed, 0), PD_FIELD_PHONE), ==, "0912345678");
+  g_clear_pointer (&listed, g_ptr_array_unref);
+
+  /* A note is required, and only a rejection can be handled. */
+  g_assert_false (pd_store_handle_rejection (store, id, ACTOR, "  ", &error));
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (pd_store_handle_rejection (store, pd_dossier_get_id (received), ACTOR, "called", &error));
+  g_assert_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (pd_store_count_unhandled_rejections (store, &error), ==, 1);
+
+  g_assert_true (pd_store_handle_rejection (store, id, ACTOR, "called, new photo on Monday", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pd_store_count_unhandled_rejections (store, &error), ==, 0);
+  listed = pd_store_list_unhandled_rejections (store, 0, &error);
+  g_assert_cmpuint (listed->len, ==, 0);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  audit = pd_store_audit_list (store, 0, 1000, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      PdAuditEntry *entry = g_ptr_array_index (audit, i);
+
+      if (g_strcmp0 (entry->action, "rejection-handled") == 0)
+        {
+          g_assert_cmpstr (entry->subject, ==, pd_dossier_get_uuid (rejected));
+          g_assert_cmpstr (entry->actor, ==, ACTOR);
+          g_assert_cmpstr (entry->detail, ==, "called, new photo on Monday");
+          n_handled++;
+        }
+    }
+  g_assert_cmpuint (n_handled, ==, 1);
+
+  /* Rejected again, for another reason: waiting again. */
+  g_assert_true (pd_store_apply_central_status (store, id, PD_STATUS_REJECTED, "sync", "signature missing", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pd_store_count_unhandled_rejections (store, &error), ==, 1);
+}
+
 static void
 test_purge (void)
 {
@@ -1749,6 +1823,7 @@ main (int   argc,
   g_test_add_func ("/store/audit", test_audit);
   g_test_add_func ("/store/audit-deleted-row", test_audit_deleted_row);
   g_test_add_func ("/store/purge", test_purge);
+  g_test_add_func ("/store/rejection-handled", test_rejection_handled);
   g_test_add_func ("/store/settings-and-reference", test_settings_and_reference);
   g_test_add_func ("/store/wrong-key", test_wrong_key);
   g_test_add_func ("/store/keyring-unavailable", test_keyring_unavailable);

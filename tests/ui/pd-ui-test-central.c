@@ -112,6 +112,8 @@ pd_ui_add_central_declaration (PdCentralDb *db,
   g_autoptr(JsonNode) json = NULL;
 
   g_assert_no_error (error);
+  /* As the citizen's card says: a form asks about a sex or a year the number disagrees with. */
+  pd_test_agree_with_id (declaration);
   pd_dossier_set_field (declaration, PD_FIELD_PERMANENT_COMMUNE, commune);
   pd_dossier_set_field (declaration, PD_FIELD_CURRENT_COMMUNE, commune);
   pd_dossier_set_field (declaration, PD_FIELD_DECLARATION_CODE, code);

@@ -109,6 +109,7 @@ load_reissue (const char *name,
   g_autofree char *code = pd_declaration_code_build ("01", number, &error);
 
   g_assert_no_error (error);
+  pd_test_agree_with_id (dossier);
   pd_dossier_set_field (dossier, PD_FIELD_REQUEST_TYPE, "reissue");
   pd_dossier_set_field (dossier, PD_FIELD_DECLARATION_CODE, code);
   pd_dossier_set_field (dossier, PD_FIELD_FATHER_NAME, "Nguyễn Văn Bình");

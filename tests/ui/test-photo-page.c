@@ -141,6 +141,8 @@ load_new_dossier (const char *name,
 {
   g_autoptr(PdDossier) dossier = pd_test_make_dossier (name, id_number);
 
+  /* As the card says: the form asks about a sex or a year the number disagrees with. */
+  pd_test_agree_with_id (dossier);
   pd_dossier_form_load (form (), dossier);
 }
 

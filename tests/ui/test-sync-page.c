@@ -306,6 +306,13 @@ test_sync_page (gconstpointer data)
     pd_sync_page_reload (page);
     pd_ui_wait_until (not_loading, page, "the set-aside list");
     g_assert_true (gtk_widget_get_visible (child (page, "set_aside_row")));
+    /* Issue 18: not "Everything Sent" while the central system holds something back; the
+     * header's indicator in red. */
+    g_assert_cmpstr (status_title (page), !=, _("Everything Sent"));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (indicator), "error"));
+    /* The rejection pulled before is listed with its reason until someone handles it. */
+    g_assert_true (gtk_widget_get_visible (child (page, "rejected_group")));
+    pd_ui_save_screenshot (window, "sync-set-aside.png");
     retry = pd_ui_find_button (child (page, "set_aside_row"), _("Send Again"));
     g_assert_nonnull (retry);
     g_signal_emit_by_name (retry, "clicked");

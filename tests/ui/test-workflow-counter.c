@@ -205,7 +205,7 @@ test_id_card (void)
 {
   PdMismatchPanel *panel = pd_dossier_form_get_mismatch_panel (form ());
   g_autofree char *upper = g_utf8_strup (applicant, -1);
-  g_autofree char *card = g_strdup_printf ("%s|012345678|%s|01011990|Nam|%s|15042021", applicant_id, upper,
+  g_autofree char *card = g_strdup_printf ("%s|012345678|%s|01011990|Nữ|%s|15042021", applicant_id, upper,
                                            card_address);
 
   pd_window_handle_scan (counter, card);

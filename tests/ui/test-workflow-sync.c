@@ -173,7 +173,7 @@ main (int   argc,
     g_assert_no_error (error);
     code = pd_declaration_code_build ("01", 424242, &error);
     g_assert_no_error (error);
-    pd_dossier_set_field (declaration, PD_FIELD_SEX, "F");
+    pd_test_agree_with_id (declaration);
     pd_dossier_set_field (declaration, PD_FIELD_FATHER_NAME, "Vũ Văn Toàn");
     pd_dossier_set_field (declaration, PD_FIELD_MOTHER_NAME, "Lê Thị Nga");
     pd_dossier_set_field (declaration, PD_FIELD_DECLARATION_CODE, code);

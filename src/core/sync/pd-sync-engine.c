@@ -23,6 +23,7 @@ enum {
   PROP_STATE,
   PROP_PENDING_COUNT,
   PROP_SET_ASIDE_COUNT,
+  PROP_REJECTED_COUNT,
   PROP_LAST_SYNC,
   PROP_LAST_ERROR,
   PROP_SERVER_URL,
@@ -83,6 +84,11 @@ pd_sync_engine_set_counts (PdSyncEngine       *self,
       self->set_aside_count = counts->set_aside;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SET_ASIDE_COUNT]);
     }
+  if (self->rejected_count != counts->rejected)
+    {
+      self->rejected_count = counts->rejected;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REJECTED_COUNT]);
+    }
 }
 
 gboolean
@@ -91,16 +97,61 @@ pd_sync_engine_read_counts (PdSyncEngine  *self,
                             GError       **error)
 {
   gint64 pending = pd_store_outbox_count (self->store, PD_OUTBOX_PENDING, error);
-  gint64 set_aside;
+  gint64 set_aside, rejected;
 
   if (pending < 0)
     return FALSE;
   set_aside = pd_store_outbox_count (self->store, PD_OUTBOX_SET_ASIDE, error);
   if (set_aside < 0)
     return FALSE;
+  rejected = pd_store_count_unhandled_rejections (self->store, error);
+  if (rejected < 0)
+    return FALSE;
   counts->pending = pending;
   counts->set_aside = set_aside;
+  counts->rejected = rejected;
   return TRUE;
+}
+
+static void
+recount_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  g_autofree PdSyncCounts *counts = g_new0 (PdSyncCounts, 1);
+  GError *error = NULL;
+
+  if (!pd_sync_engine_read_counts (source_object, counts, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&counts), g_free);
+}
+
+static void
+recount_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree PdSyncCounts *counts = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (counts == NULL)
+    g_warning ("Cannot count the outbox and the rejections: %s", error->message);
+  else
+    pd_sync_engine_set_counts (PD_SYNC_ENGINE (object), counts);
+}
+
+void
+pd_sync_engine_recount (PdSyncEngine *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PD_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, NULL, recount_cb, NULL);
+  g_task_set_source_tag (task, pd_sync_engine_recount);
+  g_task_run_in_thread (task, recount_thread);
 }
 
 void
@@ -318,6 +369,9 @@ pd_sync_engine_get_property (GObject    *object,
     case PROP_SET_ASIDE_COUNT:
       g_value_set_uint (value, self->set_aside_count);
       break;
+    case PROP_REJECTED_COUNT:
+      g_value_set_uint (value, self->rejected_count);
+      break;
     case PROP_LAST_SYNC:
       g_value_set_int64 (value, self->last_sync);
       break;
@@ -350,6 +404,9 @@ pd_sync_engine_class_init (PdSyncEngineClass *klass)
   properties[PROP_SET_ASIDE_COUNT] =
     g_param_spec_uint ("set-aside-count", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REJECTED_COUNT] =
+    g_param_spec_uint ("rejected-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LAST_SYNC] =
     g_param_spec_int64 ("last-sync", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -378,7 +435,7 @@ pd_sync_engine_new (PdStore     *store,
 {
   g_autoptr(PdSyncEngine) self = NULL;
   g_autofree char *last_sync = NULL;
-  PdSyncCounts counts = { 0, 0 };
+  PdSyncCounts counts = { 0, 0, 0 };
 
   g_return_val_if_fail (PD_IS_STORE (store), NULL);
   g_return_val_if_fail (PD_IS_DEVICE (device), NULL);
@@ -397,6 +454,7 @@ pd_sync_engine_new (PdStore     *store,
     {
       self->pending_count = counts.pending;
       self->set_aside_count = counts.set_aside;
+      self->rejected_count = counts.rejected;
     }
   return g_steal_pointer (&self);
 }
@@ -442,6 +500,13 @@ pd_sync_engine_get_pending_count (PdSyncEngine *self)
 {
   g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), 0);
   return self->pending_count;
+}
+
+guint
+pd_sync_engine_get_rejected_count (PdSyncEngine *self)
+{
+  g_return_val_if_fail (PD_IS_SYNC_ENGINE (self), 0);
+  return self->rejected_count;
 }
 
 guint

@@ -102,6 +102,12 @@ void          pd_sync_engine_stop        (PdSyncEngine        *self);
 PdSyncState   pd_sync_engine_get_state          (PdSyncEngine *self);
 guint         pd_sync_engine_get_pending_count  (PdSyncEngine *self);
 guint         pd_sync_engine_get_set_aside_count (PdSyncEngine *self);
+/* Applications the central system rejected that no officer has handled yet
+ * (pd_store_handle_rejection()). */
+guint         pd_sync_engine_get_rejected_count  (PdSyncEngine *self);
+/* Reads the counts again, in a thread, after the outbox or a rejection changed outside a pass
+ * (a packet sent again, a rejection handled): the properties follow. */
+void          pd_sync_engine_recount            (PdSyncEngine *self);
 gint64        pd_sync_engine_get_last_sync      (PdSyncEngine *self);
 /* (nullable) */
 const char   *pd_sync_engine_get_last_error     (PdSyncEngine *self);

@@ -28,6 +28,7 @@ struct _PdSyncEngine
   PdSyncState      state;
   guint            pending_count;
   guint            set_aside_count;
+  guint            rejected_count;
   gint64           last_sync;
   char            *last_error;
 
@@ -94,10 +95,12 @@ gint64        pd_sync_backoff_delay        (guint          base,
                                             gint64         cap,
                                             gint64         retry_after);
 
-/* The outbox's packets, as the engine's properties show them. */
+/* The outbox's packets and the rejections waiting for an officer, as the engine's properties
+ * show them. */
 typedef struct {
   guint pending;
   guint set_aside;
+  guint rejected;
 } PdSyncCounts;
 
 /* The engine's side (pd-sync-engine.c): its counts and state, notified on change. */
