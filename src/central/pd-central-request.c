@@ -240,7 +240,7 @@ pd_central_sign_in_parse (const char  *data,
                           gsize        length,
                           GError     **error)
 {
-  static const char * const members[] = { "username", "password", NULL };
+  static const char * const members[] = { "username", "password", "nonce", NULL };
   g_autoptr(JsonObject) object = pd_central_parse_object (data, length, error);
   g_autoptr(PdCentralSignIn) sign_in = NULL;
   const char *text;
@@ -259,6 +259,14 @@ pd_central_sign_in_parse (const char  *data,
   if (text == NULL || *text == '\0' || strlen (text) > MAX_PASSWORD_BYTES)
     return bad_member (error, "password");
   sign_in->password = g_strdup (text);
+  /* Only makes two sign-ins of one second differ (the replay check knows requests by their
+   * signature); its value means nothing. */
+  if (json_object_has_member (object, "nonce"))
+    {
+      text = get_string (object, "nonce");
+      if (text == NULL || strlen (text) > 64 || !is_printable_text (text))
+        return bad_member (error, "nonce");
+    }
   return g_steal_pointer (&sign_in);
 }
 

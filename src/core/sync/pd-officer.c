@@ -726,6 +726,8 @@ pd_officer_sign_in_async (PdStore             *store,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autofree char *nonce_hex = NULL;
+  guint8 nonce[16];
   gsize length;
   SignIn *sign_in;
   GError *error = NULL;
@@ -758,6 +760,13 @@ pd_officer_sign_in_async (PdStore             *store,
   json_builder_add_string_value (builder, username);
   json_builder_set_member_name (builder, "password");
   json_builder_add_string_value (builder, password);
+  /* The central system refuses a signed sign-in it has seen before (a replay); an officer who
+   * signs in twice within a second sends two different requests all the same. */
+  randombytes_buf (nonce, sizeof nonce);
+  nonce_hex = g_malloc (sizeof nonce * 2 + 1);
+  sodium_bin2hex (nonce_hex, sizeof nonce * 2 + 1, nonce, sizeof nonce);
+  json_builder_set_member_name (builder, "nonce");
+  json_builder_add_string_value (builder, nonce_hex);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   body = pd_sync_json_to_bytes (root);
