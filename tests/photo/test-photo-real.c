@@ -304,13 +304,20 @@ test_real_faces (void)
       for (int sign = -1; sign <= 1; sign += 2)
         {
           g_autoptr(GdkPixbuf) rolled = rotate (image, sign * 30.0);
-          g_autoptr(PdPhotoReport) r = pd_photo_analyze (model, profile, rolled, PD_PHOTO_MODE_CAPTURE);
           g_autoptr(PdPhotoReport) hog = pd_photo_analyze (model, hog_only, rolled, PD_PHOTO_MODE_CAPTURE);
-          guint found = pd_photo_report_get_face_count (r);
+          g_autoptr(PdPhotoReport) r = NULL;
+          guint found;
+
+          /* The CNN only runs where HOG finds nothing: elsewhere the report would be the same. */
+          if (pd_photo_report_get_face_count (hog) == 0)
+            r = pd_photo_analyze (model, profile, rolled, PD_PHOTO_MODE_CAPTURE);
+          else
+            r = g_steal_pointer (&hog);
+          found = pd_photo_report_get_face_count (r);
 
           g_test_message ("%s rolled %d°: faces %u (HOG alone %u), roll %.1f", f[0], sign * 30, found,
-                          pd_photo_report_get_face_count (hog), check_value (r, PD_PHOTO_CHECK_ROLL));
-          if (pd_photo_report_get_face_count (hog) == 0)
+                          hog != NULL ? 0 : found, check_value (r, PD_PHOTO_CHECK_ROLL));
+          if (hog != NULL)
             {
               hog_missed++;
               if (found == 1)
