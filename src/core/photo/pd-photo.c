@@ -1175,8 +1175,8 @@ pd_photo_analyze (PdFaceModel    *model,
   faces = pd_face_model_detect (model, &detect, detect_scale, &full, profile->capture.detect_score_min);
   /* Where HOG finds nothing in a still, the CNN looks too: it finds rolled, turned and dark
    * faces, so that the person hears what to change rather than "no face". It is far slower:
-   * on a copy of the profile's size only (20,000 px, some 220 ms, finds faces that fill two
-   * thirds of the picture's height), and never on preview frames, where it would cost five
+   * on a copy of the profile's size only (20,000 px, some 200 ms, finds faces that fill two
+   * thirds of the picture's height), and never on preview frames, where it would cost four
    * frames' budget (README, Figures). */
   if (faces->len == 0 && mode != PD_PHOTO_MODE_PREVIEW && profile->capture.cnn_detect_max_pixels > 0)
     {
