@@ -14,8 +14,13 @@
 #include "pd-photo-image.h"
 #include "pd-test-support.h"
 
+/* The share of rolled ±30° variants the checks must find and refuse for their roll. */
+#define MIN_ROLLED_FAR 0.9
+
 static PdFaceModel *model;
 static PdPhotoProfile *profile;
+/* The same profile with the CNN fallback off: what HOG alone finds. */
+static PdPhotoProfile *hog_only;
 
 typedef struct {
   const char *name;
@@ -24,8 +29,8 @@ typedef struct {
   double      min_ratio;   /* the committed figure */
 } Score;
 
-enum { POSE_FRONTAL, POSE_TURNED, GLASSES_WORN, GLASSES_NONE, MOUTH, FACES, ROLLED, DARKENED,
-       BLURRED, BLURRED_SHRUNK, N_SCORES };
+enum { POSE_FRONTAL, POSE_TURNED, GLASSES_WORN, GLASSES_NONE, MOUTH, FACES, ROLLED, ROLLED_FAR,
+       DARKENED, BLURRED, BLURRED_SHRUNK, N_SCORES };
 
 static Score scores[N_SCORES] = {
   [POSE_FRONTAL] = { "pose accepted, frontal level faces", 0, 0, 0.95 },
@@ -35,10 +40,16 @@ static Score scores[N_SCORES] = {
   [MOUTH] = { "mouth judged right", 0, 0, 0.8 },
   [FACES] = { "face count right", 0, 0, 1.0 },
   [ROLLED] = { "rolled ±15° refused", 0, 0, 1.0 },
+  [ROLLED_FAR] = { "rolled ±30°: found, roll refused", 0, 0, MIN_ROLLED_FAR },
   [DARKENED] = { "darkened refused (exposure)", 0, 0, 1.0 },
   [BLURRED] = { "blurred refused (sharpness)", 0, 0, 1.0 },
   [BLURRED_SHRUNK] = { "blurred and shrunk: sharpness and resolution", 0, 0, 1.0 },
 };
+
+/* How many of the rolled ±30° variants HOG alone misses and the CNN fallback finds, and the
+ * least the test accepts: the fallback's own figure (README.md). */
+static guint cnn_rescued, hog_missed;
+#define MIN_CNN_RESCUED 1
 
 static void
 score (int         which,
@@ -287,6 +298,33 @@ test_real_faces (void)
           score (ROLLED, pd_photo_report_get_face_count (r) != 1 ||
                          check_failed (r, PD_PHOTO_CHECK_ROLL), f[0]);
         }
+      /* Rolled twice as far: HOG's frontal detector misses most of these, and without a face
+       * the person would only hear "no face found"; the CNN finds them and the roll check says
+       * what is wrong. */
+      for (int sign = -1; sign <= 1; sign += 2)
+        {
+          g_autoptr(GdkPixbuf) rolled = rotate (image, sign * 30.0);
+          g_autoptr(PdPhotoReport) hog = pd_photo_analyze (model, hog_only, rolled, PD_PHOTO_MODE_CAPTURE);
+          g_autoptr(PdPhotoReport) r = NULL;
+          guint found;
+
+          /* The CNN only runs where HOG finds nothing: elsewhere the report would be the same. */
+          if (pd_photo_report_get_face_count (hog) == 0)
+            r = pd_photo_analyze (model, profile, rolled, PD_PHOTO_MODE_CAPTURE);
+          else
+            r = g_steal_pointer (&hog);
+          found = pd_photo_report_get_face_count (r);
+
+          g_test_message ("%s rolled %d°: faces %u (HOG alone %u), roll %.1f", f[0], sign * 30, found,
+                          hog != NULL ? 0 : found, check_value (r, PD_PHOTO_CHECK_ROLL));
+          if (hog != NULL)
+            {
+              hog_missed++;
+              if (found == 1)
+                cnn_rescued++;
+            }
+          score (ROLLED_FAR, found == 1 && check_failed (r, PD_PHOTO_CHECK_ROLL), f[0]);
+        }
       {
         g_autoptr(GdkPixbuf) dark = darken (image, 0.3);
         g_autoptr(PdPhotoReport) r = pd_photo_analyze (model, profile, dark, PD_PHOTO_MODE_CAPTURE);
@@ -329,6 +367,9 @@ test_real_faces (void)
       all_met &= met;
       g_assert_cmpuint (scores[i].total, >, 0);
     }
+  g_print ("# rolled ±30°: HOG alone misses %u, the CNN fallback finds %u of them (needs %u)\n",
+           hog_missed, cnn_rescued, MIN_CNN_RESCUED);
+  g_assert_cmpuint (cnn_rescued, >=, MIN_CNN_RESCUED);
   g_assert_true (all_met);
 }
 
@@ -343,6 +384,9 @@ main (int   argc,
   pd_test_init (&argc, &argv);
   profile = pd_photo_profile_load ("vn-passport", &error);
   g_assert_no_error (error);
+  hog_only = pd_photo_profile_load ("vn-passport", &error);
+  g_assert_no_error (error);
+  hog_only->capture.cnn_detect_max_pixels = 0;
   model_path = pd_face_model_resolve_path (profile->model_path);
   model = pd_face_model_load (model_path, &error);
   g_assert_no_error (error);
@@ -352,5 +396,6 @@ main (int   argc,
 
   pd_face_model_free (model);
   pd_photo_profile_unref (profile);
+  pd_photo_profile_unref (hog_only);
   return status;
 }

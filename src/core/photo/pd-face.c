@@ -17,6 +17,33 @@ pd_face_model_resolve_path (const char *configured)
   return g_strdup (PD_FACE_DEFAULT_MODEL_PATH);
 }
 
+char *
+pd_face_detector_resolve_path (void)
+{
+  const char *from_env = g_getenv ("PASSDESK_FACE_DETECTOR_MODEL");
+  const char *data_env = g_getenv ("PASSDESK_DATA_DIR");
+  const char *directories[] = {
+    data_env != NULL && *data_env != '\0' ? data_env : NULL,
+    PKGDATADIR,
+    SOURCE_DATADIR,
+  };
+
+  if (from_env != NULL && *from_env != '\0')
+    return g_strdup (from_env);
+  for (guint i = 0; i < G_N_ELEMENTS (directories); i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (directories[i] == NULL)
+        continue;
+      path = g_build_filename (directories[i], "models", PD_FACE_DETECTOR_MODEL_FILE, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  /* Where an installed Passdesk has it, so that the warning names the expected place. */
+  return g_build_filename (PKGDATADIR, "models", PD_FACE_DETECTOR_MODEL_FILE, NULL);
+}
+
 static void
 load_in_thread (GTask        *task,
                 gpointer      source_object,

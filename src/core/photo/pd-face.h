@@ -1,7 +1,8 @@
 /* pd-face.h: face detection and the 68 facial landmarks, behind a C API.
  *
  * The only implementation is dlib's HOG frontal face detector and its 68-point shape predictor
- * (pd-face-dlib.cpp); nothing else in Passdesk sees C++. Point indices are those of the
+ * (pd-face-dlib.cpp), with dlib's CNN (MMOD) face detector for the pictures where HOG finds
+ * nothing; nothing else in Passdesk sees C++. Point indices are those of the
  * iBUG 300-W scheme the predictor was trained on: 0–16 jaw (0 on the image's left), 17–26
  * brows, 27–35 nose (30 the tip), 36–41 and 42–47 the eyes (36–41 on the image's left),
  * 48–67 the mouth (60–67 the inner lips).
@@ -16,6 +17,8 @@ G_BEGIN_DECLS
 
 /* Debian's libdlib-data puts the model here. */
 #define PD_FACE_DEFAULT_MODEL_PATH "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"
+/* Passdesk ships the CNN detector (data/models/), as libdlib-data does not. */
+#define PD_FACE_DETECTOR_MODEL_FILE "mmod_human_face_detector.dat"
 
 #define PD_FACE_ERROR (pd_face_error_quark ())
 typedef enum {
@@ -48,11 +51,24 @@ typedef struct {
   int           stride;
 } PdGrayImage;
 
+/* An 8-bit RGB image, 3 bytes a pixel; rows are @stride bytes apart. */
+typedef struct {
+  const guint8 *data;
+  int           width;
+  int           height;
+  int           stride;
+} PdRgbImage;
+
 typedef struct _PdFaceModel PdFaceModel;
 
 /* The model path: PASSDESK_FACE_MODEL when set, else @configured when not NULL or empty
  * (a profile or a setting), else PD_FACE_DEFAULT_MODEL_PATH. */
 char        *pd_face_model_resolve_path (const char           *configured);
+
+/* The CNN detector's path: PASSDESK_FACE_DETECTOR_MODEL when set, else
+ * models/PD_FACE_DETECTOR_MODEL_FILE in the first data directory that has it
+ * (PASSDESK_DATA_DIR, the installed one, the source tree's). */
+char        *pd_face_detector_resolve_path (void);
 
 /* Loads the detector and the landmark model (about 100 MB, a second or so): call it off the
  * UI thread, or use pd_face_model_load_async(). The model is immutable once loaded and
@@ -74,6 +90,22 @@ const char  *pd_face_model_get_path     (PdFaceModel          *model);
  * coordinates, strongest detection first; never NULL. */
 GArray      *pd_face_model_detect       (PdFaceModel          *model,
                                          const PdGrayImage    *detect,
+                                         double                detect_scale,
+                                         const PdGrayImage    *full,
+                                         double                min_score);
+
+/* Loads the CNN detector into @model the first time it is called (about 0.7 MB; thread-safe,
+ * later calls return at once). FALSE when it cannot be loaded (warned once): then
+ * pd_face_model_detect_cnn() finds nothing. */
+gboolean     pd_face_model_load_cnn     (PdFaceModel          *model);
+
+/* As pd_face_model_detect() with dlib's CNN face detector on @detect, an RGB copy of @full
+ * @detect_scale times its size: it finds faces HOG misses (rolled, turned, dark), those of at
+ * least about 80 px in @detect, but costs some 10 µs a pixel of @detect on Debian's reference
+ * BLAS, so the caller shrinks @detect to its time budget. Loads the detector on first use
+ * (pd_face_model_load_cnn()); one call runs at a time. @min_score: 0 is dlib's threshold. */
+GArray      *pd_face_model_detect_cnn   (PdFaceModel          *model,
+                                         const PdRgbImage     *detect,
                                          double                detect_scale,
                                          const PdGrayImage    *full,
                                          double                min_score);

@@ -67,6 +67,7 @@ static const struct {
   N (capture, detect_max_pixels, 10000, 100000000),
   N (capture, preview_detect_max_pixels, 10000, 100000000),
   N (capture, detect_score_min, -1, 3),
+  N (capture, cnn_detect_max_pixels, 0, 100000000),
   N (capture, analysis_height_px, 64, 2000),
 #undef N
 };

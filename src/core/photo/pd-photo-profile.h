@@ -62,6 +62,8 @@ typedef struct {
   struct {
     double head_frame_min, source_scale_min, detect_max_pixels, preview_detect_max_pixels;
     double detect_score_min, analysis_height_px;
+    /* The CNN detector's picture where HOG finds no face in a still (0: never) */
+    double cnn_detect_max_pixels;
   } capture;
 } PdPhotoProfile;
 
