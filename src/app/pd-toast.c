@@ -7,30 +7,73 @@
 
 #define LAST_TOAST_KEY "pd-toast-last"
 
-/* libadwaita 1.2.2 frees a toast's bookkeeping when its hide animation ends, while its show
- * animation (300 ms, 500 ms when it replaces another) may still be running; that one's end then
- * touches freed memory. Both animations count from the frame clock's last frame time, which is
- * stale while nothing is drawn, so wall time says nothing about it (a loaded machine crashed
- * after 800 ms). A toast is dismissed only once a frame 500 ms after it was added (by the same
- * clock) has run, which ends its show animation; until then the toast shown takes the new
- * message instead. Toasts shown here never wait in the overlay's queue (the one before is gone
- * first, and none has a high priority, which would put the one shown back in the queue), so a
- * toast starts sliding in when it is added. */
+/* libadwaita 1.2.2 frees a toast's bookkeeping when its hide animation ends while its show
+ * animation (300 ms, 500 ms when it replaces another) may still be running, whose end then
+ * touches freed memory. Both run from tick callbacks of the overlay, the newest first, so a
+ * toast dismissed before a frame has ended its show animation crashes the window at the next
+ * frame that ends both. On a loaded machine frames come seconds apart, so neither the wall
+ * clock nor the frame clock's time says the show animation is over; only a frame painted at or
+ * after its end does. Until then a toast is "sliding in": it is never dismissed, neither by a
+ * newer message (which it takes instead) nor by its own timeout, which only starts then. Toasts
+ * shown here never wait in the overlay's queue (the one before is gone first, and none has a
+ * high priority, which would put the one shown back in the queue), so a toast starts sliding
+ * in when it is added. */
 #define SHOW_ANIMATION_USEC (500 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct
 {
-  AdwToast *toast;
-  /* The frame clock's frame time when the toast was added; 0 when the overlay was not mapped,
-   * in which case no show animation ran. */
-  gint64    added_at_frame;
+  AdwToastOverlay *overlay;
+  AdwToast        *toast;
+  GdkFrameClock   *clock;
+  gulong           after_paint_id;
+  gulong           unmap_id;
+  gint64           added_at_frame;
+  guint            timeout;      /* seconds, as asked for: started once the toast has slid in */
+  gboolean         sliding_in;
 } LastToast;
+
+static void
+stop_watching (LastToast *last)
+{
+  if (last->clock != NULL)
+    g_clear_signal_handler (&last->after_paint_id, last->clock);
+  g_clear_signal_handler (&last->unmap_id, last->overlay);
+  g_clear_object (&last->clock);
+}
 
 static void
 last_toast_free (LastToast *last)
 {
+  stop_watching (last);
   g_clear_object (&last->toast);
   g_free (last);
+}
+
+static void
+slid_in (LastToast *last)
+{
+  stop_watching (last);
+  last->sliding_in = FALSE;
+  adw_toast_set_timeout (last->toast, last->timeout);
+  /* Adding the toast shown again is how libadwaita restarts its timeout (it takes a reference). */
+  adw_toast_overlay_add_toast (last->overlay, g_object_ref (last->toast));
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                LastToast     *last)
+{
+  /* The frame time of a frame being drawn is the one its tick callbacks saw. */
+  if (gdk_frame_clock_get_frame_time (clock) - last->added_at_frame >= SHOW_ANIMATION_USEC)
+    slid_in (last);
+}
+
+/* libadwaita ends every animation of a widget that is unmapped. */
+static void
+overlay_unmap_cb (GtkWidget *overlay,
+                  LastToast *last)
+{
+  slid_in (last);
 }
 
 static void
@@ -43,34 +86,12 @@ toast_dismissed_cb (AdwToast        *toast,
     g_object_set_data (G_OBJECT (overlay), LAST_TOAST_KEY, NULL);
 }
 
-/* 0 when the overlay is not mapped: an animation started then ends at once. */
-static gint64
-frame_time (GtkWidget *overlay)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (overlay);
-
-  if (clock == NULL || !gtk_widget_get_mapped (overlay))
-    return 0;
-  return MAX (gdk_frame_clock_get_frame_time (clock), 1);
-}
-
-static gboolean
-still_sliding_in (GtkWidget *overlay,
-                  LastToast *last)
-{
-  gint64 now = frame_time (overlay);
-
-  /* Unmapped since: libadwaita ended the show animation on unmap. */
-  if (last->added_at_frame == 0 || now == 0)
-    return FALSE;
-  return now - last->added_at_frame < SHOW_ANIMATION_USEC;
-}
-
 AdwToast *
 pd_toast_show (GtkWidget *widget,
                AdwToast  *toast)
 {
   GtkWidget *overlay;
+  GdkFrameClock *clock;
   LastToast *last;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
@@ -84,7 +105,7 @@ pd_toast_show (GtkWidget *widget,
     }
 
   last = g_object_get_data (G_OBJECT (overlay), LAST_TOAST_KEY);
-  if (last != NULL && still_sliding_in (overlay, last))
+  if (last != NULL && last->sliding_in)
     {
       AdwToast *shown = last->toast;
 
@@ -92,6 +113,7 @@ pd_toast_show (GtkWidget *widget,
       adw_toast_set_button_label (shown, adw_toast_get_button_label (toast));
       adw_toast_set_action_name (shown, adw_toast_get_action_name (toast));
       adw_toast_set_action_target_value (shown, adw_toast_get_action_target_value (toast));
+      last->timeout = adw_toast_get_timeout (toast);
       g_object_unref (toast);
       return shown;
     }
@@ -104,8 +126,20 @@ pd_toast_show (GtkWidget *widget,
     }
 
   last = g_new0 (LastToast, 1);
+  last->overlay = ADW_TOAST_OVERLAY (overlay);
   last->toast = g_object_ref (toast);
-  last->added_at_frame = frame_time (overlay);
+  last->timeout = adw_toast_get_timeout (toast);
+  clock = gtk_widget_get_frame_clock (overlay);
+  /* Not mapped: libadwaita skips the show animation at once. */
+  if (clock != NULL && gtk_widget_get_mapped (overlay))
+    {
+      last->sliding_in = TRUE;
+      last->clock = g_object_ref (clock);
+      last->added_at_frame = gdk_frame_clock_get_frame_time (clock);
+      last->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), last);
+      last->unmap_id = g_signal_connect (overlay, "unmap", G_CALLBACK (overlay_unmap_cb), last);
+      adw_toast_set_timeout (toast, 0);
+    }
   g_object_set_data_full (G_OBJECT (overlay), LAST_TOAST_KEY, last, (GDestroyNotify) last_toast_free);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), overlay, 0);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);

@@ -90,6 +90,38 @@ test_replace_in_slow_frame (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* No frame for 900 ms after a toast is added (a loaded machine): its show animation is still
+ * due when the next message comes. Dismissing it then made the next frame end its hide
+ * animation first and its show animation on freed memory. */
+static void
+test_replace_before_a_frame (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  AdwToast *second;
+  AdwToast *third;
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), gtk_label_new ("content"));
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 480);
+  gtk_window_present (GTK_WINDOW (window));
+  pd_ui_wait_for_frames (window);
+
+  pd_toast_show (overlay, adw_toast_new ("first"));
+  frames_for (window, 1000);
+
+  second = pd_toast_show (overlay, adw_toast_new ("second"));
+  g_usleep (900 * G_TIME_SPAN_MILLISECOND);
+  third = pd_toast_show (overlay, adw_toast_new ("third"));
+  g_assert_true (third == second);
+  frames_for (window, 1500);
+  g_assert_true (pd_ui_shows_label (overlay, "third"));
+  /* Its timeout runs from when it had slid in. */
+  g_assert_cmpuint (adw_toast_get_timeout (third), ==, 5);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -97,5 +129,6 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/toast/replace-in-slow-frame", test_replace_in_slow_frame);
+  g_test_add_func ("/toast/replace-before-a-frame", test_replace_before_a_frame);
   return g_test_run ();
 }
