@@ -320,21 +320,44 @@ pd_store_find_by_id_number (PdStore     *self,
   return find_by_id_number_locked (self, id_number, error);
 }
 
+/* The dossiers whose column holds @value exactly, newest first. @sql is a literal: the store
+ * keeps its prepared statements under their text without copying it. */
+#define FIND_BY(column) "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE " column " = ? ORDER BY id DESC"
+
+static GPtrArray *
+find_by_column_locked (PdStore     *self,
+                       const char  *sql,
+                       const char  *value,
+                       GError     **error)
+{
+  g_autoptr(PdStatement) stmt = NULL;
+
+  stmt = _pd_store_prepare_open (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  pd_sqlite_bind_text (stmt, 1, value);
+  return _pd_store_collect_dossiers (self, stmt, error);
+}
+
 static GPtrArray *
 find_by_declaration_code_locked (PdStore     *self,
                                  const char  *code,
                                  GError     **error)
 {
-  g_autoptr(PdStatement) stmt = NULL;
   g_autofree char *trimmed = g_strstrip (g_strdup (code));
 
-  stmt = _pd_store_prepare_open (self,
-                                 "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE declaration_code = ?"
-                                 " ORDER BY id DESC", error);
-  if (stmt == NULL)
-    return NULL;
-  pd_sqlite_bind_text (stmt, 1, trimmed);
-  return _pd_store_collect_dossiers (self, stmt, error);
+  return find_by_column_locked (self, FIND_BY ("declaration_code"), trimmed, error);
+}
+
+/* Numbers are stored in capitals and found whatever the case typed. */
+static GPtrArray *
+find_by_application_number_locked (PdStore     *self,
+                                   const char  *number,
+                                   GError     **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_ascii_strup (number, -1));
+
+  return find_by_column_locked (self, FIND_BY ("application_number"), trimmed, error);
 }
 
 GPtrArray *
@@ -349,23 +372,6 @@ pd_store_find_by_declaration_code (PdStore     *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   return find_by_declaration_code_locked (self, code, error);
-}
-
-static GPtrArray *
-find_by_application_number_locked (PdStore     *self,
-                                   const char  *number,
-                                   GError     **error)
-{
-  g_autoptr(PdStatement) stmt = NULL;
-  g_autofree char *trimmed = g_strstrip (g_ascii_strup (number, -1));
-
-  stmt = _pd_store_prepare_open (self,
-                                 "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE application_number = ?"
-                                 " ORDER BY id DESC", error);
-  if (stmt == NULL)
-    return NULL;
-  pd_sqlite_bind_text (stmt, 1, trimmed);
-  return _pd_store_collect_dossiers (self, stmt, error);
 }
 
 GPtrArray *
