@@ -61,7 +61,7 @@ if [ ! -f "$db" ]; then
     "$1" init --db "$2"
     "$1" enroll --db "$2" --server "$4" --code "$5" --name "Demo station"
     # The demo officer signs in online first: the central system believes an acceptance only
-    # from the token of the accepting officer's online sign-in at this station, which the packet
+    # from the token of the online sign-in of the accepting officer at this station, which the packet
     # carries (SECURITY.md). The demo applications are then taken in as the counter does
     # (drafts, held, refused, accepted through the intake).
     printf "officer1-demo\n" | "$1" sign-in --db "$2" --server "$4" --user officer1
