@@ -86,15 +86,16 @@ pd_sync_json_array (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
-/* @text (nullable) is at most @max_bytes long, not empty, with no control character: what a
- * station may show, store or send on from a reply. JSON text is already valid UTF-8. */
+/* @text (nullable) is at most @max_bytes long, not empty, valid UTF-8, with no control
+ * character: what a station may show, store or send on from a reply. JSON's \u escapes can
+ * name a lone surrogate, which json-glib turns into bytes that are not UTF-8. */
 static inline gboolean
 pd_sync_text_ok (const char *text,
                  gsize       max_bytes)
 {
   gsize length = text ? strlen (text) : 0;
 
-  if (length == 0 || length > max_bytes)
+  if (length == 0 || length > max_bytes || !g_utf8_validate_len (text, length, NULL))
     return FALSE;
   for (const char *p = text; *p; p = g_utf8_next_char (p))
     if (g_unichar_iscntrl (g_utf8_get_char (p)))
