@@ -12,7 +12,7 @@
 # input that runs longer than 10 s counts as a crash: a decoder that spins is a bug too.
 set -eu
 
-all_targets="cccd mrz declaration station-keys scan-router sane-frame station-replies officer-reply enroll-reply central-request central-queue central-headers photo"
+all_targets="cccd mrz declaration station-keys scan-router sane-frame station-replies officer-reply enroll-reply central-request central-queue central-headers chip-tlv chip-dg1 chip-dg2 chip-dg13 chip-sod photo"
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${PASSDESK_FUZZ_BUILDDIR:-$srcdir/build-fuzz}
@@ -56,7 +56,7 @@ for t in $targets; do
   # max_len covers the longest QR text (4,296 characters) plus the mode byte; photos and
   # replies get more room.
   case $t in
-    photo|station-replies|officer-reply|enroll-reply|central-request|central-queue|central-headers) max_len=65536 ;;
+    photo|station-replies|officer-reply|enroll-reply|central-request|central-queue|central-headers|chip-dg2|chip-sod) max_len=65536 ;;
     *) max_len=4400 ;;
   esac
   # The log is kept so that the summary below can say which target failed and why: a CI log

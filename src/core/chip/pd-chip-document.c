@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "pd-chip-document.h"
+#include "pd-date.h"
 #include "pd-tlv.h"
 
 /* A chip has at most 16 data groups and a handful of other files. */
@@ -79,7 +80,7 @@ pd_chip_document_new (GHashTable  *files,
 
   self = g_object_new (PD_TYPE_CHIP_DOCUMENT, NULL);
   self->files = g_hash_table_ref (files);
-  g_date_set_time_t (today, time (NULL));
+  pd_date_set_today (today);
 
   if ((bytes = file (files, PD_CHIP_FID_DG (1))) == NULL)
     {
@@ -432,7 +433,7 @@ pd_chip_files_save_folder (GHashTable  *files,
       int saved = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot create the folder “%s”: %s"), path, g_strerror (saved));
+                   _("Cannot create the folder %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
   g_hash_table_iter_init (&iter, files);
