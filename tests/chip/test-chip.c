@@ -417,6 +417,25 @@ test_dg13_flat_and_unknown (void)
 }
 
 static void
+test_dg13_version_and_stray_text (void)
+{
+  /* A version 0 and an OID before the fields, a string before any number: skipped. */
+  static const guint8 data[] = {
+    0x6D, 0x19, 0x30, 0x17,
+    0x02, 0x01, 0x00, 0x06, 0x03, 0x2B, 0x06, 0x01, 0x0C, 0x01, 'z',
+    0x30, 0x0A, 0x02, 0x01, 0x01, 0x13, 0x05, '0', '0', '1', '2', '3',
+  };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (data, sizeof data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdChipDg13) dg13 = pd_chip_dg13_parse (bytes, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (dg13->id_number, ==, "00123");
+  g_assert_null (dg13->full_name);
+  g_assert_cmpuint (dg13->other->len, ==, 0);
+}
+
+static void
 test_dg13_bad_utf8 (void)
 {
   static const guint8 bad[] = { 0x6D, 0x09, 0x30, 0x07, 0x02, 0x01, 0x02, 0x0C, 0x02, 0xC3, 0x28 };
@@ -533,6 +552,7 @@ main (int   argc,
   g_test_add_func ("/chip/hostile/deep", test_hostile_deep);
   g_test_add_func ("/chip/hostile/missing", test_hostile_missing);
   g_test_add_func ("/chip/dg13/flat-and-unknown", test_dg13_flat_and_unknown);
+  g_test_add_func ("/chip/dg13/version-and-stray-text", test_dg13_version_and_stray_text);
   g_test_add_func ("/chip/dg13/bad-utf8", test_dg13_bad_utf8);
   g_test_add_func ("/chip/dates", test_dates);
   g_test_add_func ("/chip/tlv", test_tlv);

@@ -77,28 +77,30 @@ walk (const PdTlv *parent,
       switch (child.tag)
         {
         case TAG_INTEGER:
+          /* Outside 1 … MAX_FIELD_NUMBER (a version 0, say) it numbers nothing Passdesk reads,
+           * and the strings after it are skipped until the next field number. */
           if (field == -1)
             {
               guint32 n = 0;
 
-              if (child.length == 0 || child.length > 2 || (child.value[0] & 0x80))
-                return malformed (error);
-              for (gsize i = 0; i < child.length; i++)
-                n = (n << 8) | child.value[i];
-              if (n == 0 || n > MAX_FIELD_NUMBER)
-                return malformed (error);
-              current = n;
+              if (child.length >= 1 && child.length <= 2 && !(child.value[0] & 0x80))
+                for (gsize i = 0; i < child.length; i++)
+                  n = (n << 8) | child.value[i];
+              current = n >= 1 && n <= MAX_FIELD_NUMBER ? (int) n : -1;
             }
           break;
         case TAG_UTF8_STRING:
         case TAG_PRINTABLE_STRING:
         case TAG_IA5_STRING:
           {
-            char *value;
+            char *value = text_value (&child);
 
-            if (current == -1 || (value = text_value (&child)) == NULL)
+            if (value == NULL)
               return malformed (error);
-            add_value (fields, current, value);
+            if (current == -1)
+              g_free (value);
+            else
+              add_value (fields, current, value);
           }
           break;
         case TAG_SEQUENCE:
