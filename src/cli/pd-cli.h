@@ -70,6 +70,7 @@ extern const PdCliCommand pd_cli_command_parse;
 extern const PdCliCommand pd_cli_command_photo;
 extern const PdCliCommand pd_cli_command_print;
 extern const PdCliCommand pd_cli_command_queue;
+extern const PdCliCommand pd_cli_command_chip_check;
 
 char      *pd_cli_get_default_db_path (void);
 PdCliExit  pd_cli_open_store          (PdCli         *cli);
