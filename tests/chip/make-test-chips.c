@@ -397,6 +397,7 @@ make_sod (GBytes * const *groups,
   g_autoptr(GByteArray) sod = g_byte_array_new ();
   g_autoptr(CMS_ContentInfo) cms = NULL;
   g_autoptr(BIO) in = NULL;
+  g_autoptr(ASN1_OBJECT) type = OBJ_txt2obj ("2.23.136.1.1.1", 1);
   unsigned char *der = NULL;
   int der_length;
 
@@ -423,7 +424,7 @@ make_sod (GBytes * const *groups,
 
   cms = CMS_sign (NULL, NULL, NULL, NULL, CMS_PARTIAL | CMS_BINARY);
   g_assert (cms != NULL);
-  g_assert (CMS_set1_eContentType (cms, OBJ_txt2obj ("2.23.136.1.1.1", 1)));
+  g_assert (CMS_set1_eContentType (cms, type));
   g_assert (CMS_add1_signer (cms, signer, key, EVP_sha256 (), CMS_BINARY | CMS_NOSMIMECAP) != NULL);
   in = BIO_new_mem_buf (lds->data, lds->len);
   g_assert (CMS_final (cms, in, NULL, CMS_BINARY));
