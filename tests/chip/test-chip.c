@@ -393,7 +393,7 @@ test_dg13_flat_and_unknown (void)
    * year alone for the birth date and an expiry without a date. */
   static const guint8 flat[] = {
     0x6D, 0x36, 0x30, 0x34,
-    0x02, 0x01, 0x02, 0x0C, 0x06, 'L', 0xC3, 0xAA, ' ', 'A', ' ',
+    0x02, 0x01, 0x02, 0x0C, 0x06, 'L', 0xC3, 0xAA, ' ', '\t', 'A',
     0x02, 0x01, 0x63, 0x0C, 0x01, 'x',
     0x02, 0x01, 0x03, 0x0C, 0x04, '1', '9', '5', '0',
     0x02, 0x01, 0x0D, 0x30, 0x06, 0x0C, 0x01, 'f', 0x0C, 0x01, 'm',
@@ -433,6 +433,26 @@ test_dg13_version_and_stray_text (void)
   g_assert_cmpstr (dg13->id_number, ==, "00123");
   g_assert_null (dg13->full_name);
   g_assert_cmpuint (dg13->other->len, ==, 0);
+}
+
+static void
+test_dg13_fills_dossier (void)
+{
+  g_autoptr(PdChipDocument) document = open_chip ("genuine");
+  g_autoptr(PdDossier) dossier = pd_dossier_new ();
+
+  pd_dossier_set_field (dossier, PD_FIELD_PHONE, "0912345678");
+  pd_chip_dg13_fill_dossier (pd_chip_document_get_dg13 (document), dossier);
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_ID_NUMBER), ==, "001190012345");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME), ==, "Nguyễn Thị Hồng Nhung");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_BIRTH_DATE), ==, "1990-03-05");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_SEX), ==, "F");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_PERMANENT_ADDRESS), ==,
+                   "Số 12 Phố Huế, Phường Hai Bà Trưng, Thành phố Hà Nội");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_MOTHER_NAME), ==, "Lê Thị Lan");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_SPOUSE_NAME), ==, "Trần Văn Minh");
+  /* What the card does not hold stays. */
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_PHONE), ==, "0912345678");
 }
 
 static void
@@ -553,6 +573,7 @@ main (int   argc,
   g_test_add_func ("/chip/hostile/missing", test_hostile_missing);
   g_test_add_func ("/chip/dg13/flat-and-unknown", test_dg13_flat_and_unknown);
   g_test_add_func ("/chip/dg13/version-and-stray-text", test_dg13_version_and_stray_text);
+  g_test_add_func ("/chip/dg13/fills-dossier", test_dg13_fills_dossier);
   g_test_add_func ("/chip/dg13/bad-utf8", test_dg13_bad_utf8);
   g_test_add_func ("/chip/dates", test_dates);
   g_test_add_func ("/chip/tlv", test_tlv);

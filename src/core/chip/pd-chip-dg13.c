@@ -51,11 +51,27 @@ text_value (const PdTlv *tlv)
 {
   const char *text = (const char *) tlv->value;
   g_autofree char *normal = NULL;
+  GString *folded;
 
   if (!g_utf8_validate_len (text, tlv->length, NULL))
     return NULL;
   normal = g_utf8_normalize (text, tlv->length, G_NORMALIZE_NFC);
-  return normal != NULL ? g_strdup (g_strstrip (normal)) : NULL;
+  if (normal == NULL)
+    return NULL;
+  /* As the CCCD's QR code is read (pd-cccd.c): a name typed with two spaces is the same name. */
+  folded = g_string_sized_new (strlen (normal));
+  for (const char *p = g_strstrip (normal); *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          if (folded->len > 0 && folded->str[folded->len - 1] == ' ')
+            continue;
+          g_string_append_c (folded, ' ');
+        }
+      else
+        g_string_append_c (folded, *p);
+    }
+  return g_string_free (folded, FALSE);
 }
 
 /* @field is the number the enclosing level gave, or -1 at the top, where an INTEGER starts a
@@ -153,6 +169,32 @@ pd_chip_date_to_iso (const char *text)
   if (y < 1 || !g_date_valid_dmy (d, m, y))
     return NULL;
   return g_strdup_printf ("%04u-%02u-%02u", y, m, d);
+}
+
+static void
+set_field (PdDossier  *dossier,
+           PdField     field,
+           const char *value)
+{
+  if (value != NULL)
+    pd_dossier_set_field (dossier, field, value);
+}
+
+void
+pd_chip_dg13_fill_dossier (const PdChipDg13 *dg13,
+                           PdDossier        *dossier)
+{
+  g_return_if_fail (dg13 != NULL);
+  g_return_if_fail (PD_IS_DOSSIER (dossier));
+
+  set_field (dossier, PD_FIELD_ID_NUMBER, dg13->id_number);
+  set_field (dossier, PD_FIELD_FULL_NAME, dg13->full_name);
+  set_field (dossier, PD_FIELD_BIRTH_DATE, dg13->birth_date);
+  set_field (dossier, PD_FIELD_SEX, dg13->sex);
+  set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, dg13->place_of_residence);
+  set_field (dossier, PD_FIELD_FATHER_NAME, dg13->father_name);
+  set_field (dossier, PD_FIELD_MOTHER_NAME, dg13->mother_name);
+  set_field (dossier, PD_FIELD_SPOUSE_NAME, dg13->spouse_name);
 }
 
 void

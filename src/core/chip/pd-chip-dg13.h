@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "pd-dossier.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -29,10 +31,17 @@ typedef struct {
 } PdChipDg13;
 
 /* Reads the fields by their numbers, whatever their order; unknown numbers go to @other.
- * Every text is valid UTF-8 in NFC, trimmed; an empty field is NULL. */
+ * Every text is valid UTF-8 in NFC, trimmed, runs of white space folded to one space; an
+ * empty field is NULL. */
 PdChipDg13 *pd_chip_dg13_parse (GBytes      *file,
                                 GError     **error);
 void        pd_chip_dg13_free  (PdChipDg13  *dg13);
+
+/* Sets the dossier's fields the card holds: ID number, full name, date of birth, sex,
+ * permanent residence, and the father's, mother's and spouse's names. A field the card leaves
+ * empty is not touched. */
+void        pd_chip_dg13_fill_dossier (const PdChipDg13 *dg13,
+                                       PdDossier        *dossier);
 
 /* "05/03/1990" → "1990-03-05"; NULL unless a valid day in that form. */
 char       *pd_chip_date_to_iso (const char *text);
