@@ -291,6 +291,56 @@ test_cancel_wait (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
 }
 
+static int
+run_cli (const char * const *argv,
+         char              **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                      G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* `passdesk-cli chip read` with a CCCD's number and dates: the folder it writes is the card's;
+ * a wrong date or no card is exit code 2 with the reason. */
+static void
+test_cli (void)
+{
+  const char *cli = g_getenv ("PASSDESK_CLI");
+  g_autofree char *out = g_build_filename (run->dir, "cli-dump", NULL);
+  g_autofree char *dump = g_strdup_printf ("--dump=%s", out);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  const char *good[] = { cli, "chip", "read", "--id-number=001069012345", "--birth=1969-08-06",
+                         "--expiry=2034-06-23", dump, NULL };
+  const char *wrong[] = { cli, "chip", "read", "--id-number=001069012345", "--birth=1969-08-07",
+                          "--expiry=2034-06-23", dump, NULL };
+  const char *none[] = { cli, "chip", "read", "--id-number=001069012345", "--birth=1969-08-06",
+                         "--expiry=2034-06-23", "--timeout=1", dump, NULL };
+
+  g_assert_nonnull (cli);
+  chip_test_card_insert (run, good_files, "069012345:690806:340623", "--extended", NULL);
+  g_assert_cmpint (run_cli (good, &err), ==, 0);
+  files = pd_chip_files_load (out, &error);
+  g_assert_no_error (error);
+  assert_same_files (files, good_files);
+  g_clear_pointer (&err, g_free);
+
+  chip_test_card_insert (run, good_files, "069012345:690806:340623", NULL);
+  g_assert_cmpint (run_cli (wrong, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "refused the key"));
+  g_clear_pointer (&err, g_free);
+
+  chip_test_card_remove (run);
+  g_assert_cmpint (run_cli (none, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "No card"));
+}
+
 /* The reader list names vpcd's two slots. */
 static void
 test_list (void)
@@ -340,6 +390,7 @@ main (int    argc,
   g_test_add_func ("/chip/read/no-card", test_no_card);
   g_test_add_func ("/chip/read/no-reader", test_no_reader);
   g_test_add_func ("/chip/read/cancel-wait", test_cancel_wait);
+  g_test_add_func ("/chip/read/cli", test_cli);
 
   status = g_test_run ();
   chip_test_card_stop (run);
