@@ -79,8 +79,7 @@ pd_cli_chip_read_files (GError **error)
 {
   g_autoptr(PdChipBacKey) key = key_from_options (error);
   g_autoptr(PdChipReader) reader = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  PdCliWait wait = { 0 };
+  g_autofree char *name = NULL;
   GHashTable *files;
   gboolean show_progress = isatty (2);
 
@@ -92,13 +91,17 @@ pd_cli_chip_read_files (GError **error)
                            _("Give --timeout in seconds, between 1 and 3600."));
       return NULL;
     }
+  /* A command has nothing else to do meanwhile: the blocking calls, in this thread. (With
+   * pd_chip_read_async() the worker's last reference could release the PC/SC context while
+   * the process exits, which crashes pcsc-lite's client.) */
   reader = pd_chip_reader_new (error);
   if (reader == NULL)
     return NULL;
-  pd_chip_read_async (reader, reader_name, (guint) timeout_seconds * 1000, key,
-                      show_progress ? print_progress : NULL, NULL, NULL, pd_cli_wait_done, &wait);
-  result = pd_cli_wait_run (&wait);
-  files = pd_chip_read_finish (reader, result, error);
+  name = pd_chip_reader_wait_card (reader, reader_name, (guint) timeout_seconds * 1000, NULL, error);
+  if (name == NULL || !pd_chip_reader_connect (reader, name, error))
+    return NULL;
+  files = pd_chip_read_files (reader, key, show_progress ? print_progress : NULL, NULL, NULL, error);
+  pd_chip_reader_disconnect (reader);
   if (show_progress)
     g_printerr ("\n");
   return files;

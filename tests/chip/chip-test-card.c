@@ -144,7 +144,9 @@ chip_test_card_insert (ChipTestCard *run,
   g_ptr_array_add (argv, g_strdup_printf ("--port=%u", run->port));
   g_ptr_array_add (argv, g_strdup_printf ("--files=%s", files_dir));
   g_ptr_array_add (argv, g_strdup_printf ("--mrz-info=%s", mrz_info));
-  g_ptr_array_add (argv, g_strdup ("--quiet"));
+  /* PD_VCARD_VERBOSE=1 logs every APDU on stderr, for debugging a reading. */
+  if (g_getenv ("PD_VCARD_VERBOSE") == NULL)
+    g_ptr_array_add (argv, g_strdup ("--quiet"));
   va_start (args, mrz_info);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, g_strdup (arg));

@@ -129,6 +129,12 @@ test_full_read (gconstpointer data)
   g_assert_cmpuint (wait.last_done, ==, wait.last_total);
   g_assert_cmpuint (wait.last_total, ==, 22 + 23 + 95 + 20000 + 604 + 2048);
   g_test_message ("read in %.3f s", seconds);
+
+  /* The card stays on the reader: a second reading starts a new session and gets it all. */
+  g_clear_pointer (&files, g_hash_table_unref);
+  files = read_card (NULL, 5000, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_files (files, good_files);
 }
 
 /* The saved folder is what the parser and the emulator read. */
@@ -302,6 +308,8 @@ run_cli (const char * const *argv,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
   g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("passdesk-cli %s died of signal %d: %s", argv[3], g_subprocess_get_term_sig (process), *err);
   return g_subprocess_get_exit_status (process);
 }
 

@@ -406,8 +406,10 @@ pd_chip_reader_disconnect (PdChipReader *self)
 {
   g_return_if_fail (PD_IS_CHIP_READER (self));
 
+  /* A reset ends the chip's secure messaging session: the next reading starts afresh and no
+   * one else can go on with this one's keys. */
   if (self->connected)
-    SCardDisconnect (self->card, SCARD_LEAVE_CARD);
+    SCardDisconnect (self->card, SCARD_RESET_CARD);
   self->connected = FALSE;
   g_clear_pointer (&self->atr, g_bytes_unref);
 }
