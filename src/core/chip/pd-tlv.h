@@ -1,8 +1,10 @@
 /* pd-tlv.h: a bounds-checked BER-TLV reader for the files of an ICAO 9303 chip, and the error
- * domain of everything read from a chip. */
+ * domain of everything read from a chip (pd-chip-error.h). */
 #pragma once
 
 #include <glib.h>
+
+#include "pd-chip-error.h"
 
 G_BEGIN_DECLS
 
@@ -10,15 +12,6 @@ G_BEGIN_DECLS
  * hostile or broken. */
 #define PD_TLV_MAX_DEPTH 16
 
-#define PD_CHIP_ERROR (pd_chip_error_quark ())
-typedef enum {
-  PD_CHIP_ERROR_MALFORMED,    /* the bytes are not the structure ICAO 9303 says */
-  PD_CHIP_ERROR_MISSING,      /* a file or element the document needs is absent */
-  PD_CHIP_ERROR_UNSUPPORTED,  /* well-formed, but a variant Passdesk does not read */
-  PD_CHIP_ERROR_TOO_LARGE,
-  PD_CHIP_ERROR_TRUST_STORE,  /* a CSCA certificate file cannot be read */
-} PdChipError;
-GQuark pd_chip_error_quark (void);
 
 typedef struct {
   guint32       tag;          /* the tag's bytes, big-endian: 0x61, 0x5F1F, 0x7F61 */

@@ -1,0 +1,155 @@
+/* pd-cli-chip.c: `passdesk-cli chip read`, an ID card's or passport's chip read through PC/SC
+ * into a folder of its raw files.
+ *
+ * Exit codes as for every command: 0 read, 2 no reader, no card, the card refused the key, or
+ * the chip could not be read.
+ */
+#define G_LOG_DOMAIN "pd-cli"
+
+#include "config.h"
+
+#include <unistd.h>
+#include <glib/gi18n.h>
+
+#include "pd-cli.h"
+#include "pd-dossier.h"
+#include "chip/pd-chip-session.h"
+#include "chip/pd-chip-document.h"
+
+static char *reader_name;
+static char *id_number;
+static char *birth_text;
+static char *expiry_text;
+static char *mrz_text;
+static char *dump_dir;
+static int timeout_seconds = 20;
+
+static const GOptionEntry chip_entries[] = {
+  { "reader", 0, 0, G_OPTION_ARG_STRING, &reader_name,
+    N_("The card reader to use (default: the first with a card)"), N_("NAME") },
+  { "id-number", 0, 0, G_OPTION_ARG_STRING, &id_number,
+    N_("An ID card's (CCCD) 12-digit number, for the chip's key"), N_("NUMBER") },
+  { "birth", 0, 0, G_OPTION_ARG_STRING, &birth_text,
+    N_("With --id-number: the date of birth"), N_("YYYY-MM-DD") },
+  { "expiry", 0, 0, G_OPTION_ARG_STRING, &expiry_text,
+    N_("With --id-number: the expiry date"), N_("YYYY-MM-DD") },
+  { "mrz", 0, 0, G_OPTION_ARG_STRING, &mrz_text,
+    N_("The document's MRZ lines (new lines or spaces between them), for the chip's key"), N_("LINES") },
+  { "dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_dir,
+    N_("Write the chip's files to this folder, one per file named by its hex FID"), N_("DIR") },
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_seconds,
+    N_("How long to wait for a card, in seconds (default 20)"), N_("SECONDS") },
+  { NULL }
+};
+
+static PdChipBacKey *
+key_from_options (GError **error)
+{
+  GDate birth, expiry;
+
+  if ((mrz_text != NULL) == (id_number != NULL))
+    {
+      g_set_error_literal (error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY,
+                           _("Give the chip's key either with --mrz or with --id-number, "
+                             "--birth and --expiry."));
+      return NULL;
+    }
+  if (mrz_text != NULL)
+    return pd_chip_bac_key_new_from_mrz (mrz_text, error);
+  if (birth_text == NULL || expiry_text == NULL ||
+      !pd_parse_iso_date (birth_text, &birth) || !pd_parse_iso_date (expiry_text, &expiry))
+    {
+      g_set_error_literal (error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY,
+                           _("With --id-number, give --birth and --expiry as YYYY-MM-DD."));
+      return NULL;
+    }
+  return pd_chip_bac_key_new_for_cccd (id_number, &birth, &expiry, error);
+}
+
+static void
+print_progress (guint64  done,
+                guint64  total,
+                gpointer user_data)
+{
+  g_printerr ("\r");
+  g_printerr (_("Reading the chip: %u%%"), total > 0 ? (guint) (done * 100 / total) : 0);
+}
+
+GHashTable *
+pd_cli_chip_read_files (GError **error)
+{
+  g_autoptr(PdChipBacKey) key = key_from_options (error);
+  g_autoptr(PdChipReader) reader = NULL;
+  g_autofree char *name = NULL;
+  GHashTable *files;
+  gboolean show_progress = isatty (2);
+
+  if (key == NULL)
+    return NULL;
+  if (timeout_seconds <= 0 || timeout_seconds > 3600)
+    {
+      g_set_error_literal (error, PD_CHIP_ERROR, PD_CHIP_ERROR_FAILED,
+                           _("Give --timeout in seconds, between 1 and 3600."));
+      return NULL;
+    }
+  /* A command has nothing else to do meanwhile: the blocking calls, in this thread. (With
+   * pd_chip_read_async() the worker's last reference could release the PC/SC context while
+   * the process exits, which crashes pcsc-lite's client.) */
+  reader = pd_chip_reader_new (error);
+  if (reader == NULL)
+    return NULL;
+  name = pd_chip_reader_wait_card (reader, reader_name, (guint) timeout_seconds * 1000, NULL, error);
+  if (name == NULL || !pd_chip_reader_connect (reader, name, error))
+    return NULL;
+  files = pd_chip_read_files (reader, key, show_progress ? print_progress : NULL, NULL, NULL, error);
+  pd_chip_reader_disconnect (reader);
+  if (show_progress)
+    g_printerr ("\n");
+  return files;
+}
+
+static int
+compare_fids (gconstpointer a,
+              gconstpointer b)
+{
+  guint fa = GPOINTER_TO_UINT (a), fb = GPOINTER_TO_UINT (b);
+
+  return fa < fb ? -1 : fa > fb;
+}
+
+static PdCliExit
+run_chip (PdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  g_autoptr(GList) fids = NULL;
+
+  if (!g_str_equal (cli->args[0], "read"))
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Unknown chip action “%s”: use “read”."),
+                        cli->args[0]);
+  if (dump_dir == NULL)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Say where to write the chip's files with --dump DIR."));
+
+  files = pd_cli_chip_read_files (&error);
+  if (files == NULL)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
+  if (!pd_chip_files_save_folder (files, dump_dir, &error))
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Cannot write the chip's files: %s"), error->message);
+
+  fids = g_list_sort (g_hash_table_get_keys (files), compare_fids);
+  for (GList *l = fids; l != NULL; l = l->next)
+    g_print ("%04X %zu\n", GPOINTER_TO_UINT (l->data),
+             g_bytes_get_size (g_hash_table_lookup (files, l->data)));
+  return PD_CLI_EXIT_OK;
+}
+
+const PdCliCommand pd_cli_command_chip = {
+  .name = "chip",
+  .parameters = N_("read"),
+  .summary = N_("Read an ID card's or passport's chip through a card reader"),
+  .min_args = 1,
+  .max_args = 1,
+  .flags = PD_CLI_FLAGS_NO_STORE,
+  .entries = chip_entries,
+  .run = run_chip,
+};

@@ -1,0 +1,408 @@
+/* test-chip-read.c: reading a chip through the real pcscd, the vpcd driver and the pd-vcard
+ * test chip: a whole reading, a wrong key, a card taken off, hostile answers, no card. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "pd-core.h"
+#include "chip/pd-chip-session.h"
+#include "chip/pd-chip-document.h"
+#include "chip-test-card.h"
+
+#define KEY_INFO "L898902C<:690806:940623"
+
+static ChipTestCard *run;
+static char *good_files;
+
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+  guint64       last_done, last_total;
+  guint         progress_calls;
+  gboolean      progress_backwards;
+} Wait;
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+progress_cb (guint64  done,
+             guint64  total,
+             gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  g_assert_cmpuint (done, <=, total);
+  wait->progress_backwards |= done < wait->last_done;
+  wait->last_done = done;
+  wait->last_total = total;
+  wait->progress_calls++;
+}
+
+static PdChipBacKey *
+example_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  PdChipBacKey *key = pd_chip_bac_key_new ("L898902C", "690806", "940623", &error);
+
+  g_assert_no_error (error);
+  return key;
+}
+
+/* Reads the card and returns the files, or NULL with @error; *@seconds is how long it took. */
+static GHashTable *
+read_card (const char   *reader_name,
+           guint         timeout_ms,
+           Wait         *wait,
+           double       *seconds,
+           GError      **error)
+{
+  g_autoptr(PdChipReader) reader = pd_chip_reader_new (error);
+  g_autoptr(PdChipBacKey) key = example_key ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Wait local = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  GHashTable *files;
+
+  if (reader == NULL)
+    return NULL;
+  if (wait == NULL)
+    wait = &local;
+  wait->loop = loop;
+  pd_chip_read_async (reader, reader_name, timeout_ms, key, progress_cb, wait, NULL, done_cb, wait);
+  g_main_loop_run (loop);
+  files = pd_chip_read_finish (reader, wait->result, error);
+  g_clear_object (&wait->result);
+  if (seconds != NULL)
+    *seconds = (g_get_monotonic_time () - start) / 1e6;
+  return files;
+}
+
+static void
+assert_same_files (GHashTable *files,
+                   const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) expected = pd_chip_files_load_folder (dir, &error);
+  GHashTableIter iter;
+  gpointer fid, bytes;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (files), ==, g_hash_table_size (expected));
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &fid, &bytes))
+    {
+      GBytes *got = g_hash_table_lookup (files, fid);
+
+      g_assert_nonnull (got);
+      g_assert_true (g_bytes_equal (got, bytes));
+    }
+}
+
+static void
+test_full_read (gconstpointer data)
+{
+  gboolean extended = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  Wait wait = { 0 };
+  double seconds;
+
+  chip_test_card_insert (run, good_files, KEY_INFO, extended ? "--extended" : NULL, NULL);
+  files = read_card (NULL, 5000, &wait, &seconds, &error);
+  g_assert_no_error (error);
+  assert_same_files (files, good_files);
+  /* The six files: EF.CardAccess, EF.COM, DG1, DG2, DG13, EF.SOD. */
+  g_assert_cmpuint (g_hash_table_size (files), ==, 6);
+  g_assert_true (g_hash_table_contains (files, GUINT_TO_POINTER (PD_CHIP_FID_DG (13))));
+  /* Progress ends at the real total and never goes back. */
+  g_assert_cmpuint (wait.progress_calls, >, 3);
+  g_assert_false (wait.progress_backwards);
+  g_assert_cmpuint (wait.last_done, ==, wait.last_total);
+  g_assert_cmpuint (wait.last_total, ==, 22 + 23 + 95 + 20000 + 604 + 2048);
+  g_test_message ("read in %.3f s", seconds);
+
+  /* The card stays on the reader: a second reading starts a new session and gets it all. */
+  g_clear_pointer (&files, g_hash_table_unref);
+  files = read_card (NULL, 5000, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_files (files, good_files);
+}
+
+/* The saved folder is what the parser and the emulator read. */
+static void
+test_save_load (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  g_autofree char *out = g_build_filename (run->dir, "saved", NULL);
+
+  chip_test_card_insert (run, good_files, KEY_INFO, "--extended", NULL);
+  files = read_card (NULL, 5000, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pd_chip_files_save_folder (files, out, &error));
+  g_assert_no_error (error);
+  assert_same_files (files, out);
+  {
+    g_autofree char *dg2 = g_build_filename (out, "0102", NULL);
+
+    g_assert_true (g_file_test (dg2, G_FILE_TEST_IS_REGULAR));
+  }
+}
+
+static void
+test_wrong_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+
+  chip_test_card_insert (run, good_files, "L898902C<:690806:940624", NULL);
+  files = read_card (NULL, 5000, NULL, NULL, &error);
+  g_assert_null (files);
+  g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY);
+  g_assert_nonnull (strstr (error->message, "date of birth"));
+}
+
+/* The card leaves in the middle of DG2: an error within seconds, not a hang. */
+static void
+test_removed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  double seconds;
+
+  chip_test_card_insert (run, good_files, KEY_INFO, "--disconnect-after=14", NULL);
+  files = read_card (NULL, 5000, NULL, &seconds, &error);
+  g_assert_null (files);
+  g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_REMOVED);
+  g_assert_nonnull (strstr (error->message, "taken off the reader"));
+  g_assert_cmpfloat (seconds, <, 5.0);
+}
+
+static void
+test_hostile (gconstpointer data)
+{
+  const char *mode = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  g_autofree char *dir = NULL;
+  const char *flag = NULL;
+  double seconds;
+
+  if (g_str_has_prefix (mode, "--"))
+    {
+      dir = g_strdup (good_files);
+      flag = mode;
+    }
+  else
+    {
+      g_autofree char *dg = NULL;
+
+      dir = chip_test_card_make_files (run->dir, mode, 20000);
+      if (g_str_equal (mode, "empty-dg13"))
+        {
+          dg = g_build_filename (dir, "010D", NULL);
+          g_file_set_contents (dg, "", 0, &error);
+        }
+      else if (g_str_equal (mode, "past-the-data"))
+        {
+          /* The header says 30,000 bytes; the file holds 20,000. */
+          dg = g_build_filename (dir, "0102", NULL);
+          g_file_set_contents (dg, "\x75\x82\x75\x30" "abcdef", 10, &error);
+        }
+      else if (g_str_equal (mode, "deep-length"))
+        {
+          /* Four length bytes: 4 GB claimed. */
+          dg = g_build_filename (dir, "0102", NULL);
+          g_file_set_contents (dg, "\x75\x84\xFF\xFF\xFF\xFF" "abcdef", 12, &error);
+        }
+      else if (g_str_equal (mode, "bad-com"))
+        {
+          dg = g_build_filename (dir, "011E", NULL);
+          g_file_set_contents (dg, "\x60\x05\x5C\x09\x61\x75\x6D", 7, &error);
+        }
+      else
+        g_assert_not_reached ();
+      g_assert_no_error (error);
+    }
+
+  chip_test_card_insert (run, dir, KEY_INFO, "--extended", flag, NULL);
+  files = read_card (NULL, 5000, NULL, &seconds, &error);
+  g_assert_null (files);
+  g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_BAD_ANSWER);
+  g_assert_cmpfloat (seconds, <, 5.0);
+}
+
+static void
+test_no_card (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  double seconds;
+
+  chip_test_card_remove (run);
+  files = read_card (NULL, 700, NULL, &seconds, &error);
+  g_assert_null (files);
+  g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_NO_CARD);
+  g_assert_cmpfloat (seconds, >=, 0.6);
+  g_assert_cmpfloat (seconds, <, 3.0);
+}
+
+static void
+test_no_reader (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+
+  files = read_card ("No Such Reader 00 00", 500, NULL, NULL, &error);
+  g_assert_null (files);
+  g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_NO_READER);
+}
+
+static void
+cancel_soon (GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+/* Cancelling a wait for a card ends it at once. */
+static void
+test_cancel_wait (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdChipReader) reader = pd_chip_reader_new (&error);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Wait wait = { loop };
+  g_autofree char *name = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_no_error (error);
+  chip_test_card_remove (run);
+  pd_chip_reader_wait_card_async (reader, NULL, 0, cancellable, done_cb, &wait);
+  g_timeout_add_once (200, (GSourceOnceFunc) cancel_soon, cancellable);
+  g_main_loop_run (loop);
+  name = pd_chip_reader_wait_card_finish (reader, wait.result, &error);
+  g_clear_object (&wait.result);
+  g_assert_null (name);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+}
+
+static int
+run_cli (const char * const *argv,
+         char              **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                      G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("passdesk-cli %s died of signal %d: %s", argv[3], g_subprocess_get_term_sig (process), *err);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* `passdesk-cli chip read` with a CCCD's number and dates: the folder it writes is the card's;
+ * a wrong date or no card is exit code 2 with the reason. */
+static void
+test_cli (void)
+{
+  const char *cli = g_getenv ("PASSDESK_CLI");
+  g_autofree char *out = g_build_filename (run->dir, "cli-dump", NULL);
+  g_autofree char *dump = g_strdup_printf ("--dump=%s", out);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  const char *good[] = { cli, "chip", "read", "--id-number=001069012345", "--birth=1969-08-06",
+                         "--expiry=2034-06-23", dump, NULL };
+  const char *wrong[] = { cli, "chip", "read", "--id-number=001069012345", "--birth=1969-08-07",
+                          "--expiry=2034-06-23", dump, NULL };
+  const char *none[] = { cli, "chip", "read", "--id-number=001069012345", "--birth=1969-08-06",
+                         "--expiry=2034-06-23", "--timeout=1", dump, NULL };
+
+  g_assert_nonnull (cli);
+  chip_test_card_insert (run, good_files, "069012345:690806:340623", "--extended", NULL);
+  g_assert_cmpint (run_cli (good, &err), ==, 0);
+  files = pd_chip_files_load_folder (out, &error);
+  g_assert_no_error (error);
+  assert_same_files (files, good_files);
+  g_clear_pointer (&err, g_free);
+
+  chip_test_card_insert (run, good_files, "069012345:690806:340623", NULL);
+  g_assert_cmpint (run_cli (wrong, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "refused the key"));
+  g_clear_pointer (&err, g_free);
+
+  chip_test_card_remove (run);
+  g_assert_cmpint (run_cli (none, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "No card"));
+}
+
+/* The reader list names vpcd's two slots. */
+static void
+test_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdChipReader) reader = pd_chip_reader_new (&error);
+  g_auto(GStrv) names = NULL;
+
+  g_assert_no_error (error);
+  names = pd_chip_reader_list (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (names), >=, 1);
+  g_assert_true (g_str_has_prefix (names[0], "Virtual PCD"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *skip_reason = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  pd_core_init ();
+
+  run = chip_test_card_start_pcscd (&skip_reason);
+  if (run == NULL)
+    {
+      g_test_add_data_func ("/chip/read/skipped", skip_reason, (GTestDataFunc) g_test_skip);
+      return g_test_run ();
+    }
+  good_files = chip_test_card_make_files (run->dir, "good", 20000);
+
+  g_test_add_func ("/chip/read/list", test_list);
+  g_test_add_data_func ("/chip/read/full-extended", GINT_TO_POINTER (TRUE), test_full_read);
+  g_test_add_data_func ("/chip/read/full-short", GINT_TO_POINTER (FALSE), test_full_read);
+  g_test_add_func ("/chip/read/save-load", test_save_load);
+  g_test_add_func ("/chip/read/wrong-key", test_wrong_key);
+  g_test_add_func ("/chip/read/removed", test_removed);
+  g_test_add_data_func ("/chip/read/hostile/wrong-sw", "--wrong-sw-after=12", test_hostile);
+  g_test_add_data_func ("/chip/read/hostile/bad-mac", "--bad-mac-after=10", test_hostile);
+  g_test_add_data_func ("/chip/read/hostile/long-answers", "--long-answers", test_hostile);
+  g_test_add_data_func ("/chip/read/hostile/empty-dg13", "empty-dg13", test_hostile);
+  g_test_add_data_func ("/chip/read/hostile/past-the-data", "past-the-data", test_hostile);
+  g_test_add_data_func ("/chip/read/hostile/deep-length", "deep-length", test_hostile);
+  g_test_add_data_func ("/chip/read/hostile/bad-com", "bad-com", test_hostile);
+  g_test_add_func ("/chip/read/no-card", test_no_card);
+  g_test_add_func ("/chip/read/no-reader", test_no_reader);
+  g_test_add_func ("/chip/read/cancel-wait", test_cancel_wait);
+  g_test_add_func ("/chip/read/cli", test_cli);
+
+  status = g_test_run ();
+  chip_test_card_stop (run);
+  g_free (good_files);
+  return status;
+}
