@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pd-dialog-page.h"
+#include "pd-drop-down.h"
 #include "pd-trip.h"
 
 gboolean
@@ -42,7 +43,7 @@ struct _PdTripDialog
 
   PdReference         *reference;
   GHashTable          *chosen;        /* commune code -> name */
-  AdwComboRow         *province_row;
+  GtkDropDown         *province_drop_down;
   AdwPreferencesGroup *communes_group;
   GPtrArray           *commune_rows;
   GPtrArray           *provinces;     /* PdReferenceEntry */
@@ -90,7 +91,7 @@ commune_toggled_cb (GtkCheckButton *check,
 static void
 show_communes (PdTripDialog *self)
 {
-  guint selected = adw_combo_row_get_selected (self->province_row);
+  guint selected = gtk_drop_down_get_selected (self->province_drop_down);
   const PdReferenceEntry *province;
   g_autoptr(GPtrArray) communes = NULL;
 
@@ -190,6 +191,7 @@ pd_trip_dialog_new (GtkWindow   *parent,
   g_auto(GStrv) codes = g_strsplit (chosen ? chosen : "", ",", -1);
   AdwPreferencesPage *page;
   GtkWidget *group;
+  GtkWidget *province_row;
 
   self->reference = g_object_ref (reference);
   for (guint i = 0; codes[i] != NULL; i++)
@@ -213,14 +215,18 @@ pd_trip_dialog_new (GtkWindow   *parent,
   self->summary = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->summary, 0);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->summary));
-  self->province_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->province_row), _("Province"));
+  province_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (province_row), _("Province"));
+  self->province_drop_down = GTK_DROP_DOWN (pd_drop_down_new (_("Province")));
+  gtk_widget_set_valign (GTK_WIDGET (self->province_drop_down), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (province_row), GTK_WIDGET (self->province_drop_down));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (province_row), GTK_WIDGET (self->province_drop_down));
   self->provinces = pd_reference_list (reference, PD_REFERENCE_PROVINCES, NULL);
   for (guint i = 0; i < self->provinces->len; i++)
     gtk_string_list_append (names, ((PdReferenceEntry *) g_ptr_array_index (self->provinces, i))->name);
-  adw_combo_row_set_model (self->province_row, G_LIST_MODEL (names));
-  g_signal_connect_swapped (self->province_row, "notify::selected", G_CALLBACK (province_selected_cb), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->province_row));
+  gtk_drop_down_set_model (self->province_drop_down, G_LIST_MODEL (names));
+  g_signal_connect_swapped (self->province_drop_down, "notify::selected", G_CALLBACK (province_selected_cb), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), province_row);
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
   self->communes_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
