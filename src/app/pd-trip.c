@@ -7,6 +7,7 @@
 
 #include "pd-dialog-page.h"
 #include "pd-drop-down.h"
+#include "pd-text.h"
 #include "pd-trip.h"
 
 gboolean
@@ -44,6 +45,7 @@ struct _PdTripDialog
   PdReference         *reference;
   GHashTable          *chosen;        /* commune code -> name */
   GtkDropDown         *province_drop_down;
+  GtkEditable         *commune_search;
   AdwPreferencesGroup *communes_group;
   GPtrArray           *commune_rows;
   GPtrArray           *provinces;     /* PdReferenceEntry */
@@ -88,6 +90,20 @@ commune_toggled_cb (GtkCheckButton *check,
   update_summary (self);
 }
 
+/* A province has up to 168 communes: typing a few letters of one leaves it and its likes. */
+static void
+filter_communes (PdTripDialog *self)
+{
+  const char *query = gtk_editable_get_text (self->commune_search);
+
+  for (guint i = 0; i < self->commune_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->commune_rows, i);
+
+      gtk_widget_set_visible (row, pd_text_search_matches (g_object_get_data (G_OBJECT (row), "pd-folded"), query));
+    }
+}
+
 static void
 show_communes (PdTripDialog *self)
 {
@@ -115,11 +131,13 @@ show_communes (PdTripDialog *self)
       g_object_set_data_full (G_OBJECT (check), "pd-code", g_strdup (commune->code), g_free);
       g_object_set_data_full (G_OBJECT (check), "pd-name", g_strdup (commune->name), g_free);
       g_signal_connect (check, "toggled", G_CALLBACK (commune_toggled_cb), self);
+      g_object_set_data_full (G_OBJECT (row), "pd-folded", pd_text_fold (commune->name), g_free);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       adw_preferences_group_add (self->communes_group, row);
       g_ptr_array_add (self->commune_rows, row);
     }
+  filter_communes (self);
 }
 
 static void
@@ -231,6 +249,12 @@ pd_trip_dialog_new (GtkWindow   *parent,
 
   self->communes_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->communes_group, _("Communes"));
+  self->commune_search = GTK_EDITABLE (gtk_search_entry_new ());
+  g_object_set (self->commune_search, "placeholder-text", _("Find a commune"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->commune_search), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Find a commune"), -1);
+  g_signal_connect_swapped (self->commune_search, "search-changed", G_CALLBACK (filter_communes), self);
+  adw_preferences_group_set_header_suffix (self->communes_group, GTK_WIDGET (self->commune_search));
   adw_preferences_page_add (page, self->communes_group);
 
   show_communes (self);

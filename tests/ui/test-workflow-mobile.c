@@ -117,6 +117,19 @@ is_drop_down (GtkWidget     *widget,
 }
 
 static gboolean
+is_commune_search (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_SEARCH_ENTRY (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER) == NULL;
+}
+
+static gboolean
+commune_hidden (gpointer check)
+{
+  return !gtk_widget_is_visible (check);
+}
+
+static gboolean
 is_suggested_button (GtkWidget     *widget,
                      gconstpointer  data)
 {
@@ -164,7 +177,7 @@ test_prepare_trip (void)
   g_autoptr(PdReference) reference = NULL;
   const PdReferenceEntry *hanoi;
   GtkWindow *dialog;
-  GtkWidget *province, *check, *prepare;
+  GtkWidget *province, *check, *prepare, *search;
   guint chosen = 0, total = 0;
   g_autofree char *setting = NULL;
 
@@ -183,6 +196,18 @@ test_prepare_trip (void)
                    ==, hanoi->name);
   check = find_widget (GTK_WIDGET (dialog), is_commune_check, "00070");
   g_assert_nonnull (check);
+  /* Its 126 communes are found by typing too: "ngoc ha" leaves Ngọc Hà, not Hoàn Kiếm. */
+  search = find_widget (GTK_WIDGET (dialog), is_commune_search, NULL);
+  g_assert_nonnull (search);
+  gtk_editable_set_text (GTK_EDITABLE (search), "ngoc ha");
+  pd_ui_wait_until (commune_hidden, check, "Hoàn Kiếm to be left out");
+  g_assert_true (gtk_widget_is_visible (find_widget (GTK_WIDGET (dialog), is_commune_check, "00008")));
+  pd_ui_save_screenshot (GTK_WIDGET (dialog), "mobile-02-trip-commune-search.png");
+  /* Typed with its marks; the search field empties first, which shows all for a moment. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "hoàn kiếm");
+  pd_ui_wait_until (commune_hidden, find_widget (GTK_WIDGET (dialog), is_commune_check, "00008"),
+                    "Ngọc Hà to be left out");
+  g_assert_true (gtk_widget_is_visible (check));
   prepare = find_widget (GTK_WIDGET (dialog), is_suggested_button, NULL);
   g_assert_false (gtk_widget_get_sensitive (prepare));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
