@@ -27,6 +27,10 @@ if [ "$fuzzy" -gt 0 ]; then echo "po/vi.po has $fuzzy fuzzy entries"; status=1; 
 untranslated=$(msgattrib --untranslated --no-obsolete po/vi.po | grep -c '^msgid' || true)
 if [ "$untranslated" -gt 1 ]; then echo "po/vi.po has $((untranslated - 1)) untranslated entries"; status=1; fi
 
+# One spelling: the mark of a closing "uy" sits on the u (tùy, hủy, ủy), as in "Tùy chọn".
+old_style=$(LC_ALL=C.UTF-8 grep -noP '(?<![qQ])[uU][ỳỷỹýỵỲỶỸÝỴ](?![\p{L}])' po/vi.po || true)
+if [ -n "$old_style" ]; then echo "po/vi.po spells uy the old way (write ùy, ủy…):"; echo "$old_style" | head; status=1; fi
+
 # Every source file that marks strings must be listed in POTFILES.in.
 for f in $(grep -rlE '\b(_|N_|C_)\s*\(' src --include=*.c) $(grep -rl 'translatable="yes"' ui 2>/dev/null); do
   grep -qx "$f" po/POTFILES.in || { echo "$f has translatable strings but is not in po/POTFILES.in"; status=1; }

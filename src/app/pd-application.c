@@ -110,6 +110,12 @@ pd_application_activate (GApplication *app)
 }
 
 static void
+station_saved_cb (PdWindow *window)
+{
+  pd_window_reload_entrance (window);
+}
+
+static void
 preferences_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
@@ -120,6 +126,8 @@ preferences_action (GSimpleAction *action,
 
   prefs = pd_preferences_window_new (self->settings,
                                      PD_IS_WINDOW (parent) ? pd_window_get_store (PD_WINDOW (parent)) : NULL);
+  if (PD_IS_WINDOW (parent))
+    g_signal_connect_object (prefs, "station-saved", G_CALLBACK (station_saved_cb), parent, G_CONNECT_SWAPPED);
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));
 }

@@ -242,6 +242,8 @@ station_key_loaded_cb (GObject      *object,
   PdDeclarationPrinter *self = PD_DECLARATION_PRINTER (object);
   g_autoptr(GError) error = NULL;
   g_autoptr(PdPrintDocument) document = NULL;
+  g_autofree char *shown_id = NULL;
+  g_autofree char *shown_text = NULL;
   SignData *data = g_task_get_task_data (G_TASK (result));
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -254,11 +256,13 @@ station_key_loaded_cb (GObject      *object,
     }
   g_free (self->station_key_text);
   self->station_key_text = g_strdup (data->key_text);
+  shown_id = pd_station_key_for_display (data->key_id);
+  shown_text = pd_station_key_for_display (data->key_text);
 
   document = pd_print_document_new (_("Station key"), PD_PRINT_PAPER_A6);
   pd_print_document_add_text (document, PD_PRINT_STYLE_TITLE, PD_PRINT_ALIGN_CENTER,
                               _("Assisted-entry station key"));
-  pd_print_document_add_row (document, _("Key"), data->key_id);
+  pd_print_document_add_row (document, _("Key"), shown_id);
   if (!pd_print_document_add_qr (document, data->key_text, 50, &error))
     {
       say (self, error->message);
@@ -267,7 +271,7 @@ station_key_loaded_cb (GObject      *object,
   pd_print_document_add_text (document, PD_PRINT_STYLE_SMALL, PD_PRINT_ALIGN_LEFT,
                               _("The supervisor of each counter scans this code once; from then on the "
                                 "counter accepts the declaration slips printed here."));
-  pd_print_document_add_text (document, PD_PRINT_STYLE_SMALL, PD_PRINT_ALIGN_LEFT, data->key_text);
+  pd_print_document_add_text (document, PD_PRINT_STYLE_SMALL, PD_PRINT_ALIGN_LEFT, shown_text);
   pd_print_queue_print (self->queue, PD_PRINT_JOB_OTHER, &(PdPrintQueueItem) { document, "station-key" }, 1, NULL);
 }
 

@@ -248,6 +248,10 @@ row_left_cb (PdFieldRow    *row,
 {
   if (self->busy)
     return;
+  /* Passing through a field left empty is no mistake yet (the form opens on the first one):
+   * what it lacks shows once something was typed there, or when the officer accepts. */
+  if (!pd_field_row_get_touched (row) && pd_dossier_get_field (self->dossier, pd_field_row_get_field (row)) == NULL)
+    return;
   pd_field_row_set_left (row, TRUE);
   check_field (self, pd_field_row_get_field (row));
   update_summary (self);

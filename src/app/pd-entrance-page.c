@@ -18,6 +18,7 @@ struct _PdEntrancePage
   GtkWidget        parent_instance;
 
   GtkLabel        *station_label;
+  GtkWidget       *set_letter_button;
   GtkBox          *services_box;
   GtkLabel        *last_label;
   GtkLabel        *last_detail_label;
@@ -41,6 +42,7 @@ struct _PdEntrancePage
   PdPrintDocument *last_document;
   char            *last_issued;
   guint            n_waiting;
+  gboolean         told_no_station; /* the last thing said is that there is no letter */
 };
 
 G_DEFINE_FINAL_TYPE (PdEntrancePage, pd_entrance_page, GTK_TYPE_WIDGET)
@@ -101,6 +103,15 @@ pd_entrance_page_reload (PdEntrancePage *self)
   else
     gtk_label_set_text (self->station_label,
                         _("This station has no ticket letter: set one in Preferences before issuing tickets."));
+  /* Buttons that cannot issue are not offered; the way to the letter is, next to why. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->services_box), station != NULL);
+  gtk_widget_set_visible (self->set_letter_button, station == NULL);
+  if (station != NULL && self->told_no_station)
+    {
+      gtk_label_set_text (self->last_label, "—");
+      gtk_label_set_text (self->last_detail_label, _("Press a service’s letter to issue its ticket."));
+      self->told_no_station = FALSE;
+    }
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->waiting_list))))
     gtk_list_box_remove (self->waiting_list, child);
@@ -264,6 +275,7 @@ show_result (PdEntrancePage *self,
   g_autoptr(GError) print_error = NULL;
   g_autofree char *detail = NULL;
 
+  self->told_no_station = FALSE;
   found = pd_queue_lookup_service (self->queue, service);
   now = pd_queue_dup_time (self->queue);
 
@@ -319,6 +331,7 @@ tell_error (PdEntrancePage *self,
 {
   gtk_label_set_text (self->last_label, "—");
   gtk_label_set_text (self->last_detail_label, error->message);
+  self->told_no_station = g_error_matches (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_STATION);
 }
 
 typedef struct {
@@ -539,6 +552,27 @@ pd_entrance_page_get_last_issued (PdEntrancePage *self)
   return self->last_issued;
 }
 
+gboolean
+pd_entrance_page_get_can_issue (PdEntrancePage *self)
+{
+  g_return_val_if_fail (PD_IS_ENTRANCE_PAGE (self), FALSE);
+  return gtk_widget_get_sensitive (GTK_WIDGET (self->services_box));
+}
+
+const char *
+pd_entrance_page_get_detail (PdEntrancePage *self)
+{
+  g_return_val_if_fail (PD_IS_ENTRANCE_PAGE (self), NULL);
+  return gtk_label_get_label (self->last_detail_label);
+}
+
+GtkWidget *
+pd_entrance_page_get_set_letter_button (PdEntrancePage *self)
+{
+  g_return_val_if_fail (PD_IS_ENTRANCE_PAGE (self), NULL);
+  return self->set_letter_button;
+}
+
 /* Object --------------------------------------------------------------------------------- */
 
 static void
@@ -588,6 +622,7 @@ pd_entrance_page_class_init (PdEntrancePageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-entrance-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PdEntrancePage, station_label);
+  gtk_widget_class_bind_template_child (widget_class, PdEntrancePage, set_letter_button);
   gtk_widget_class_bind_template_child (widget_class, PdEntrancePage, services_box);
   gtk_widget_class_bind_template_child (widget_class, PdEntrancePage, last_label);
   gtk_widget_class_bind_template_child (widget_class, PdEntrancePage, last_detail_label);

@@ -40,5 +40,11 @@ void        pd_entrance_page_reload           (PdEntrancePage *self);
 guint       pd_entrance_page_get_n_waiting    (PdEntrancePage *self);
 /* (nullable): the label of the last ticket, or the reference of the last appointment. */
 const char *pd_entrance_page_get_last_issued  (PdEntrancePage *self);
+/* Whether the service buttons are offered (not without a ticket letter). */
+gboolean    pd_entrance_page_get_can_issue    (PdEntrancePage *self);
+/* What the page says under the last ticket: how it went, or why nothing was issued. */
+const char *pd_entrance_page_get_detail       (PdEntrancePage *self);
+/* Shown while the station has no ticket letter: opens Preferences. */
+GtkWidget  *pd_entrance_page_get_set_letter_button (PdEntrancePage *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pd-accessible.h"
+#include "pd-drop-down.h"
 #include "pd-field-row.h"
 #include "pd-format.h"
 
@@ -14,7 +15,8 @@ struct _PdFieldRow
   GObject        parent_instance;
 
   PdField        field;
-  GtkWidget     *row;          /* AdwEntryRow or AdwComboRow */
+  GtkWidget     *row;          /* AdwEntryRow, AdwComboRow, or AdwActionRow around drop_down */
+  GtkDropDown   *drop_down;    /* lists found by typing (provinces, communes, ethnic groups) */
   GtkWidget     *error_row;
   GtkLabel      *error_label;
   GtkWidget     *warning_row;
@@ -26,6 +28,7 @@ struct _PdFieldRow
                                 * communes), NULL when it must be built again */
   char          *format_error; /* date rows: the text typed is not a date */
   gboolean       left;
+  gboolean       touched;      /* the officer typed or chose here since the dossier showed */
   /* Non-zero while the row writes into its widget, so that its own writes are not taken for
    * the user's. */
   guint          updating;
@@ -55,6 +58,33 @@ is_choice (PdFieldRow *self)
   return pd_field_kind_is_choice (pd_field_get_info (self->field)->kind);
 }
 
+/* Lists too long to scroll through: 63 provinces, 100 and more communes in some, 54 groups. */
+static gboolean
+is_searched (PdFieldRow *self)
+{
+  PdFieldKind kind = pd_field_get_info (self->field)->kind;
+
+  return kind == PD_FIELD_KIND_PROVINCE || kind == PD_FIELD_KIND_COMMUNE || kind == PD_FIELD_KIND_ETHNIC_GROUP;
+}
+
+static guint
+choice_get_selected (PdFieldRow *self)
+{
+  if (self->drop_down != NULL)
+    return gtk_drop_down_get_selected (self->drop_down);
+  return adw_combo_row_get_selected (ADW_COMBO_ROW (self->row));
+}
+
+static void
+choice_set_selected (PdFieldRow *self,
+                     guint       selected)
+{
+  if (self->drop_down != NULL)
+    gtk_drop_down_set_selected (self->drop_down, selected);
+  else
+    adw_combo_row_set_selected (ADW_COMBO_ROW (self->row), selected);
+}
+
 static void
 entry_changed_cb (GtkEditable *editable,
                   PdFieldRow  *self)
@@ -66,6 +96,7 @@ entry_changed_cb (GtkEditable *editable,
   if (self->updating > 0)
     return;
 
+  self->touched = TRUE;
   text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
   g_clear_pointer (&self->format_error, g_free);
   value = text;
@@ -91,11 +122,9 @@ entry_changed_cb (GtkEditable *editable,
 }
 
 static void
-combo_selected_cb (AdwComboRow *combo,
-                   GParamSpec  *pspec,
-                   PdFieldRow  *self)
+combo_selected_cb (PdFieldRow *self)
 {
-  guint selected = adw_combo_row_get_selected (combo);
+  guint selected = choice_get_selected (self);
   const char *value = NULL;
 
   if (self->updating > 0)
@@ -104,6 +133,7 @@ combo_selected_cb (AdwComboRow *combo,
     value = g_ptr_array_index (self->values, selected);
   /* Choosing is finishing with the field. */
   self->left = TRUE;
+  self->touched = TRUE;
   g_signal_emit (self, signals[EDITED], 0, value);
 }
 
@@ -174,7 +204,22 @@ create_combo_row (PdFieldRow *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pd_field_get_label (self->field));
   /* Names of communes are long: below the title they are never cut. */
   adw_combo_row_set_use_subtitle (ADW_COMBO_ROW (row), TRUE);
-  g_signal_connect (row, "notify::selected", G_CALLBACK (combo_selected_cb), self);
+  g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (combo_selected_cb), self);
+  return row;
+}
+
+static GtkWidget *
+create_drop_down_row (PdFieldRow *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *drop_down = pd_drop_down_new (pd_field_get_label (self->field));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pd_field_get_label (self->field));
+  gtk_widget_set_valign (drop_down, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), drop_down);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), drop_down);
+  g_signal_connect_swapped (drop_down, "notify::selected", G_CALLBACK (combo_selected_cb), self);
+  self->drop_down = GTK_DROP_DOWN (drop_down);
   return row;
 }
 
@@ -294,7 +339,7 @@ select_value (PdFieldRow *self,
       }
 
   self->updating++;
-  adw_combo_row_set_selected (ADW_COMBO_ROW (self->row), selected);
+  choice_set_selected (self, selected);
   self->updating--;
 }
 
@@ -390,7 +435,10 @@ build_choices (PdFieldRow  *self,
   self->updating++;
   g_clear_object (&self->labels);
   self->labels = gtk_string_list_new ((const char * const *) labels->pdata);
-  adw_combo_row_set_model (ADW_COMBO_ROW (self->row), G_LIST_MODEL (self->labels));
+  if (self->drop_down != NULL)
+    gtk_drop_down_set_model (self->drop_down, G_LIST_MODEL (self->labels));
+  else
+    adw_combo_row_set_model (ADW_COMBO_ROW (self->row), G_LIST_MODEL (self->labels));
   self->updating--;
 }
 
@@ -420,7 +468,7 @@ pd_field_row_fill_choices (PdFieldRow  *self,
     }
 
   select_value (self, value);
-  return value == NULL || adw_combo_row_get_selected (ADW_COMBO_ROW (self->row)) != 0;
+  return value == NULL || choice_get_selected (self) != 0;
 }
 
 void
@@ -442,6 +490,13 @@ pd_field_row_get_widget (PdFieldRow *self)
 {
   g_return_val_if_fail (PD_IS_FIELD_ROW (self), NULL);
   return self->row;
+}
+
+GtkDropDown *
+pd_field_row_get_drop_down (PdFieldRow *self)
+{
+  g_return_val_if_fail (PD_IS_FIELD_ROW (self), NULL);
+  return self->drop_down;
 }
 
 GtkWidget *
@@ -492,6 +547,15 @@ pd_field_row_set_left (PdFieldRow *self,
 {
   g_return_if_fail (PD_IS_FIELD_ROW (self));
   self->left = left;
+  if (!left)
+    self->touched = FALSE;
+}
+
+gboolean
+pd_field_row_get_touched (PdFieldRow *self)
+{
+  g_return_val_if_fail (PD_IS_FIELD_ROW (self), FALSE);
+  return self->touched;
 }
 
 static void
@@ -501,6 +565,8 @@ pd_field_row_finalize (GObject *object)
 
   /* The widgets may outlive the row in their page a little. */
   g_signal_handlers_disconnect_by_data (self->row, self);
+  if (self->drop_down != NULL)
+    g_signal_handlers_disconnect_by_data (self->drop_down, self);
   g_signal_handlers_disconnect_by_data (self->focus, self);
   g_clear_object (&self->row);
   g_clear_object (&self->error_row);
@@ -538,7 +604,10 @@ pd_field_row_new (PdField field)
 
   self->field = field;
   self->focus = focus;
-  self->row = g_object_ref_sink (is_choice (self) ? create_combo_row (self) : create_entry_row (self));
+  if (is_searched (self))
+    self->row = g_object_ref_sink (create_drop_down_row (self));
+  else
+    self->row = g_object_ref_sink (is_choice (self) ? create_combo_row (self) : create_entry_row (self));
   self->error_row = g_object_ref_sink (create_message_row ("dialog-warning-symbolic", "error", &self->error_label));
   self->warning_row = g_object_ref_sink (create_message_row ("dialog-information-symbolic", "warning",
                                                              &self->warning_label));

@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (PdFieldRow, pd_field_row, PD, FIELD_ROW, GObject)
 PdFieldRow *pd_field_row_new              (PdField      field);
 PdField     pd_field_row_get_field        (PdFieldRow  *self);
 GtkWidget  *pd_field_row_get_widget       (PdFieldRow  *self);
+/* (nullable): the drop-down of a list found by typing, inside the row. */
+GtkDropDown *pd_field_row_get_drop_down  (PdFieldRow  *self);
 GtkWidget  *pd_field_row_get_error_row    (PdFieldRow  *self);
 GtkLabel   *pd_field_row_get_error_label  (PdFieldRow  *self);
 /* @message NULL hides the error. */
@@ -34,10 +36,13 @@ gboolean    pd_field_row_get_has_warning  (PdFieldRow  *self);
 /* (nullable): the date typed is not one. */
 const char *pd_field_row_get_format_error (PdFieldRow  *self);
 void        pd_field_row_clear_format_error (PdFieldRow *self);
-/* The user has left the row once: its errors show as they come. */
+/* The user has left the row once: its errors show as they come. Setting FALSE starts the row
+ * afresh, for another dossier: neither left nor typed in. */
 gboolean    pd_field_row_get_left         (PdFieldRow  *self);
 void        pd_field_row_set_left         (PdFieldRow  *self,
                                            gboolean     left);
+/* The user typed or chose something in the row since it was started afresh. */
+gboolean    pd_field_row_get_touched      (PdFieldRow  *self);
 /* Shows @value without emitting "edited". */
 void        pd_field_row_show_value       (PdFieldRow  *self,
                                            const char  *value);

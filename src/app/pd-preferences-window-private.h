@@ -14,6 +14,12 @@ gboolean     pd_preferences_window_get_station_error    (PdPreferencesWindow *se
 /* Whether the settings kept with the data are still loading or a letter is being saved. */
 gboolean     pd_preferences_window_get_busy             (PdPreferencesWindow *self);
 
+/* The rows of the office code and of the central server's address. */
+GtkEditable *pd_preferences_window_get_office_editable  (PdPreferencesWindow *self);
+GtkEditable *pd_preferences_window_get_server_editable  (PdPreferencesWindow *self);
+/* Whether the server's address is marked as unsafe (in red, with why). */
+gboolean     pd_preferences_window_get_server_error     (PdPreferencesWindow *self);
+
 /* The row where the language of the interface is chosen. */
 AdwComboRow *pd_preferences_window_get_language_row     (PdPreferencesWindow *self);
 

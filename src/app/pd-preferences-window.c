@@ -9,6 +9,7 @@
 #include "pd-language.h"
 #include "pd-preferences-window-private.h"
 #include "pd-queue.h"
+#include "sync/pd-sync-client.h"
 
 /* Clicking the spin button's arrows should not write to the database on every click. */
 #define RETENTION_SAVE_DELAY_MS 500
@@ -53,6 +54,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  STATION_SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void save_retention (PdPreferencesWindow *self);
 static void save_station   (PdPreferencesWindow *self,
                             const char          *letter);
@@ -72,7 +80,7 @@ server_changed_cb (PdPreferencesWindow *self,
                    AdwEntryRow         *row)
 {
   g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
-  gboolean ok = *url == '\0' || (g_str_has_prefix (url, "https://") && url[8] != '\0');
+  gboolean ok = *url == '\0' || pd_sync_url_is_safe (url);
 
   gtk_widget_set_visible (self->server_error_row, !ok);
   if (ok)
@@ -208,6 +216,7 @@ write_station_cb (GObject      *object,
 
     show_station_message (self, message, FALSE);
   }
+  g_signal_emit (self, signals[STATION_SAVED], 0, letter);
 }
 
 static void
@@ -281,6 +290,28 @@ pd_preferences_window_get_busy (PdPreferencesWindow *self)
 {
   g_return_val_if_fail (PD_IS_PREFERENCES_WINDOW (self), FALSE);
   return self->store != NULL && (self->queue == NULL || self->station_writing);
+}
+
+GtkEditable *
+pd_preferences_window_get_office_editable (PdPreferencesWindow *self)
+{
+  g_return_val_if_fail (PD_IS_PREFERENCES_WINDOW (self), NULL);
+  return GTK_EDITABLE (self->office_row);
+}
+
+GtkEditable *
+pd_preferences_window_get_server_editable (PdPreferencesWindow *self)
+{
+  g_return_val_if_fail (PD_IS_PREFERENCES_WINDOW (self), NULL);
+  return GTK_EDITABLE (self->server_row);
+}
+
+gboolean
+pd_preferences_window_get_server_error (PdPreferencesWindow *self)
+{
+  g_return_val_if_fail (PD_IS_PREFERENCES_WINDOW (self), FALSE);
+  return gtk_widget_get_visible (self->server_error_row) ||
+         gtk_widget_has_css_class (GTK_WIDGET (self->server_row), "error");
 }
 
 AdwComboRow *
@@ -453,6 +484,16 @@ pd_preferences_window_constructed (GObject *object)
     }
 }
 
+/* GTK gives a window that opens the first field it finds, the office code, all selected: one
+ * scanner burst (or a key typed by habit) would replace it. The window opens with nothing
+ * focused; Tab starts at the top as before. */
+static void
+pd_preferences_window_show (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (pd_preferences_window_parent_class)->show (widget);
+  gtk_window_set_focus (GTK_WINDOW (widget), NULL);
+}
+
 static void
 pd_preferences_window_dispose (GObject *object)
 {
@@ -534,6 +575,10 @@ pd_preferences_window_class_init (PdPreferencesWindowClass *klass)
   object_class->get_property = pd_preferences_window_get_property;
   object_class->set_property = pd_preferences_window_set_property;
 
+  widget_class->show = pd_preferences_window_show;
+  /* The entrance, waiting for a letter, offers its buttons as soon as one is saved. */
+  signals[STATION_SAVED] = g_signal_new ("station-saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   window_class->close_request = pd_preferences_window_close_request;
 
   properties[PROP_SETTINGS] =

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "pd-dialog-page.h"
+#include "pd-drop-down.h"
+#include "pd-text.h"
 #include "pd-trip.h"
 
 gboolean
@@ -42,7 +44,8 @@ struct _PdTripDialog
 
   PdReference         *reference;
   GHashTable          *chosen;        /* commune code -> name */
-  AdwComboRow         *province_row;
+  GtkDropDown         *province_drop_down;
+  GtkEditable         *commune_search;
   AdwPreferencesGroup *communes_group;
   GPtrArray           *commune_rows;
   GPtrArray           *provinces;     /* PdReferenceEntry */
@@ -87,10 +90,24 @@ commune_toggled_cb (GtkCheckButton *check,
   update_summary (self);
 }
 
+/* A province has up to 168 communes: typing a few letters of one leaves it and its likes. */
+static void
+filter_communes (PdTripDialog *self)
+{
+  const char *query = gtk_editable_get_text (self->commune_search);
+
+  for (guint i = 0; i < self->commune_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->commune_rows, i);
+
+      gtk_widget_set_visible (row, pd_text_search_matches (g_object_get_data (G_OBJECT (row), "pd-folded"), query));
+    }
+}
+
 static void
 show_communes (PdTripDialog *self)
 {
-  guint selected = adw_combo_row_get_selected (self->province_row);
+  guint selected = gtk_drop_down_get_selected (self->province_drop_down);
   const PdReferenceEntry *province;
   g_autoptr(GPtrArray) communes = NULL;
 
@@ -114,11 +131,13 @@ show_communes (PdTripDialog *self)
       g_object_set_data_full (G_OBJECT (check), "pd-code", g_strdup (commune->code), g_free);
       g_object_set_data_full (G_OBJECT (check), "pd-name", g_strdup (commune->name), g_free);
       g_signal_connect (check, "toggled", G_CALLBACK (commune_toggled_cb), self);
+      g_object_set_data_full (G_OBJECT (row), "pd-folded", pd_text_fold (commune->name), g_free);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       adw_preferences_group_add (self->communes_group, row);
       g_ptr_array_add (self->commune_rows, row);
     }
+  filter_communes (self);
 }
 
 static void
@@ -190,6 +209,7 @@ pd_trip_dialog_new (GtkWindow   *parent,
   g_auto(GStrv) codes = g_strsplit (chosen ? chosen : "", ",", -1);
   AdwPreferencesPage *page;
   GtkWidget *group;
+  GtkWidget *province_row;
 
   self->reference = g_object_ref (reference);
   for (guint i = 0; codes[i] != NULL; i++)
@@ -213,18 +233,28 @@ pd_trip_dialog_new (GtkWindow   *parent,
   self->summary = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->summary, 0);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->summary));
-  self->province_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->province_row), _("Province"));
+  province_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (province_row), _("Province"));
+  self->province_drop_down = GTK_DROP_DOWN (pd_drop_down_new (_("Province")));
+  gtk_widget_set_valign (GTK_WIDGET (self->province_drop_down), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (province_row), GTK_WIDGET (self->province_drop_down));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (province_row), GTK_WIDGET (self->province_drop_down));
   self->provinces = pd_reference_list (reference, PD_REFERENCE_PROVINCES, NULL);
   for (guint i = 0; i < self->provinces->len; i++)
     gtk_string_list_append (names, ((PdReferenceEntry *) g_ptr_array_index (self->provinces, i))->name);
-  adw_combo_row_set_model (self->province_row, G_LIST_MODEL (names));
-  g_signal_connect_swapped (self->province_row, "notify::selected", G_CALLBACK (province_selected_cb), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->province_row));
+  gtk_drop_down_set_model (self->province_drop_down, G_LIST_MODEL (names));
+  g_signal_connect_swapped (self->province_drop_down, "notify::selected", G_CALLBACK (province_selected_cb), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), province_row);
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (group));
 
   self->communes_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->communes_group, _("Communes"));
+  self->commune_search = GTK_EDITABLE (gtk_search_entry_new ());
+  g_object_set (self->commune_search, "placeholder-text", _("Find a commune"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->commune_search), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Find a commune"), -1);
+  g_signal_connect_swapped (self->commune_search, "search-changed", G_CALLBACK (filter_communes), self);
+  adw_preferences_group_set_header_suffix (self->communes_group, GTK_WIDGET (self->commune_search));
   adw_preferences_page_add (page, self->communes_group);
 
   show_communes (self);

@@ -186,6 +186,7 @@ trust_response_cb (AdwMessageDialog *dialog,
   g_autoptr(GBytes) public_key = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *shown_id = NULL;
 
   if (!g_str_equal (response, "trust"))
     return;
@@ -196,7 +197,8 @@ trust_response_cb (AdwMessageDialog *dialog,
       return;
     }
   /* Translators: %s is a station's key id such as ST-1A2B3C. */
-  message = g_strdup_printf (_("Declarations signed by station %s are now accepted at this counter."), key_id);
+  shown_id = pd_station_key_for_display (key_id);
+  message = g_strdup_printf (_("Declarations signed by station %s are now accepted at this counter."), shown_id);
   pd_window_show_message (self, message);
 }
 
@@ -208,6 +210,7 @@ offer_trust (PdWindow   *self,
   g_autoptr(GBytes) public_key = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *shown_id = NULL;
   GtkWidget *dialog;
 
   if (!pd_station_key_parse (text, &key_id, &public_key, &error))
@@ -215,8 +218,9 @@ offer_trust (PdWindow   *self,
       pd_window_show_message (self, error->message);
       return;
     }
+  shown_id = pd_station_key_for_display (key_id);
   body = g_strdup_printf (_("From now on, declaration QR codes signed by station %s fill the form "
-                            "as they are. Trust it only if the code was printed at that station."), key_id);
+                            "as they are. Trust it only if the code was printed at that station."), shown_id);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Trust This Assisted-Entry Station?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),

@@ -490,6 +490,15 @@ visible_page_changed_cb (PdWindow     *self,
     pd_entrance_page_reload (self->entrance_page);
 }
 
+void
+pd_window_reload_entrance (PdWindow *self)
+{
+  g_return_if_fail (PD_IS_WINDOW (self));
+
+  if (pd_station_get_queue (self->station) != NULL)
+    pd_entrance_page_reload (self->entrance_page);
+}
+
 /* Preferences (a modal window of their own) may have given this station its ticket letter:
  * the entrance says so as soon as the officer is back. */
 static void

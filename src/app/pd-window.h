@@ -24,6 +24,8 @@ PdWindow   *pd_window_new              (PdApplication *application,
 PdStore    *pd_window_get_store        (PdWindow      *self);
 /* What the window works with: store, who works here, sync engine, queue (see pd-station.h). */
 PdStation  *pd_window_get_station      (PdWindow      *self);
+/* The entrance reads the station's ticket letter and its queue again (set in Preferences). */
+void        pd_window_reload_entrance  (PdWindow      *self);
 /* What every scan goes through (keyboard readers, the camera): the station reads @text
  * (pd_station_apply_scan()), the window shows the result: fills or checks the form. */
 void        pd_window_handle_scan      (PdWindow      *self,

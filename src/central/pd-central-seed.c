@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "pd-date.h"
 #include "pd-central-applications.h"
 #include "pd-central-identity.h"
 #include "pd-central-seed.h"
@@ -90,10 +89,8 @@ seed_declarations (PdCentralDb  *db,
   g_autoptr(PdReference) reference = NULL;
   g_autoptr(GRand) rand = g_rand_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDate) today = g_date_new ();
   gint64 filed_at = g_date_time_to_unix (now) - 7 * 24 * 3600;
 
-  pd_date_set_from_date_time (today, now);
   if (n == 0)
     return TRUE;
   reference = pd_reference_new_from_directory (pd_reference_get_default_directory (), error);
@@ -104,7 +101,7 @@ seed_declarations (PdCentralDb  *db,
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PdDossier) dossier = pd_demo_dossier_new (reference, rand, today);
+      g_autoptr(PdDossier) dossier = pd_demo_dossier_new (reference, rand, now);
       g_autoptr(JsonNode) node = pd_dossier_to_json (dossier, TRUE);
       g_autofree char *code = pd_declaration_code_generate (province_code, error);
 

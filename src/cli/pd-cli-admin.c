@@ -6,7 +6,6 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
 
-#include "pd-date.h"
 #include "pd-cli.h"
 #include "pd-demo.h"
 #include "pd-intake.h"
@@ -462,7 +461,7 @@ run_demo_data (PdCli *cli)
   guint64 seed = 0;
   guint64 done = 0;
   double seconds;
-  GDate today;
+  g_autoptr(GDateTime) now = NULL;
 
   if (!parse_option_count ("--count", count_text, G_MAXUINT, &count) ||
       !parse_option_count ("--seed", seed_text, G_MAXUINT32, &seed))
@@ -493,7 +492,7 @@ run_demo_data (PdCli *cli)
   demo.photo = photo;
 
   rand = seed_text != NULL ? g_rand_new_with_seed ((guint32) seed) : g_rand_new ();
-  pd_date_set_today (&today);
+  now = g_date_time_new_now_local ();
   timer = g_timer_new ();
 
   while (done < count)
@@ -503,7 +502,7 @@ run_demo_data (PdCli *cli)
       g_autoptr(GPtrArray) drafts = g_ptr_array_new ();
 
       for (guint i = 0; i < batch_size; i++)
-        g_ptr_array_add (batch, pd_demo_dossier_new (reference, rand, &today));
+        g_ptr_array_add (batch, pd_demo_dossier_new (reference, rand, now));
       for (guint i = 0; i < batch->len && error == NULL; i++)
         {
           PdDossier *dossier = g_ptr_array_index (batch, i);

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "pd-date.h"
 #include "pd-demo.h"
 #include "pd-dossier.h"
 #include "pd-reference.h"
@@ -466,8 +467,10 @@ random_date_between (GRand       *rand,
 PdDossier *
 pd_demo_dossier_new (PdReference *reference,
                      GRand       *rand,
-                     GDate       *today)
+                     GDateTime   *now)
 {
+  GDate today_date;
+  GDate *today = &today_date;
   PdDossier *dossier;
   const PdReferenceEntry *permanent;
   const PdReferenceEntry *current;
@@ -493,8 +496,10 @@ pd_demo_dossier_new (PdReference *reference,
 
   g_return_val_if_fail (PD_IS_REFERENCE (reference), NULL);
   g_return_val_if_fail (rand != NULL, NULL);
-  g_return_val_if_fail (today != NULL && g_date_valid (today), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
 
+  g_date_clear (today, 1);
+  pd_date_set_from_date_time (today, now);
   dossier = pd_dossier_new ();
 
   for (guint i = 0; i < 4; i++)
@@ -741,9 +746,15 @@ pd_demo_dossier_new (PdReference *reference,
     gint64 created = today_start - (gint64) g_rand_int_range (rand, 0, 60) * 86400 +
                      g_rand_int_range (rand, 7 * 3600 + 30 * 60, 17 * 3600);
 
+    gint64 updated = created + g_rand_int_range (rand, 60, 3 * 86400);
+    gint64 now_unix = g_date_time_to_unix (now);
+
+    /* Office hours of today that have not come yet, and later work on a dossier, would date
+     * it in the future: it was filed, or last touched, a little before now instead. */
+    if (created > now_unix)
+      created = now_unix - g_rand_int_range (rand, 60, 3600);
     pd_dossier_set_created_at (dossier, created);
-    pd_dossier_set_updated_at (dossier, MIN (created + g_rand_int_range (rand, 60, 3 * 86400),
-                                             today_start + 86400 - 1));
+    pd_dossier_set_updated_at (dossier, CLAMP (updated, created, now_unix));
   }
 
   return dossier;

@@ -11,10 +11,11 @@
 
 G_BEGIN_DECLS
 
-/* A new dossier that passes pd_validate_dossier() against @reference on @today (and raises no
- * pd_validate_warnings()). The same @rand state gives the same dossier. */
+/* A new dossier that passes pd_validate_dossier() against @reference on the local day of @now
+ * (and raises no pd_validate_warnings()), filed and last changed no later than @now. The same
+ * @rand state gives the same dossier. */
 PdDossier *pd_demo_dossier_new (PdReference *reference,
                                 GRand       *rand,
-                                GDate       *today);
+                                GDateTime   *now);
 
 G_END_DECLS

@@ -110,6 +110,16 @@ pd_station_key_to_text (PdStationKey *key)
   return g_strconcat (PD_STATION_KEY_PREFIX, key->key_id, ":", encoded, NULL);
 }
 
+#define NON_BREAKING_HYPHEN "\u2011"
+
+char *
+pd_station_key_for_display (const char *text)
+{
+  g_auto(GStrv) pieces = g_strsplit (text ? text : "", "-", -1);
+
+  return g_strjoinv (NON_BREAKING_HYPHEN, pieces);
+}
+
 gboolean
 pd_station_key_parse (const char  *text,
                       char       **key_id,
@@ -117,8 +127,12 @@ pd_station_key_parse (const char  *text,
                       GError     **error)
 {
   g_auto(GStrv) parts = NULL;
+  g_auto(GStrv) pieces = g_strsplit (text, NON_BREAKING_HYPHEN, -1);
+  g_autofree char *plain = g_strjoinv ("-", pieces);
   g_autoptr(GBytes) decoded = NULL;
 
+  /* Typed back from the paper, its hyphens may be the printed non-breaking ones. */
+  text = plain;
   if (!g_str_has_prefix (text, PD_STATION_KEY_PREFIX))
     goto bad;
   parts = g_strsplit (text + strlen (PD_STATION_KEY_PREFIX), ":", 3);

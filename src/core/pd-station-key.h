@@ -33,6 +33,10 @@ PdStationKey *pd_station_key_load     (PdStore       *store,
                                        GCancellable  *cancellable,
                                        GError       **error);
 char         *pd_station_key_to_text  (PdStationKey  *key);
+/* @text (a key text or a key id) as shown or printed: its hyphens, which base64url and key ids
+ * have, become non-breaking ones (U+2011), so that it never wraps where a reader would take
+ * the break for part of it. pd_station_key_parse() reads it back. */
+char         *pd_station_key_for_display (const char *text);
 /* Reads the key text; @key_id and @public_key get what to trust. */
 gboolean      pd_station_key_parse    (const char    *text,
                                        char         **key_id,

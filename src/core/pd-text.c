@@ -68,3 +68,25 @@ pd_text_equal_folded (const char *a,
 
   return g_str_equal (fa, fb);
 }
+
+gboolean
+pd_text_search_matches (const char *folded_text,
+                        const char *query)
+{
+  g_auto(GStrv) wanted = pd_text_words (query);
+  g_auto(GStrv) words = NULL;
+
+  if (wanted[0] == NULL)
+    return TRUE;
+  words = g_strsplit (folded_text ? folded_text : "", " ", -1);
+  for (guint i = 0; wanted[i] != NULL; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; words[j] != NULL && !found; j++)
+        found = g_str_has_prefix (words[j], wanted[i]);
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -91,7 +91,7 @@ main (int   argc,
   g_autoptr(GRand) rand = g_rand_new_with_seed (2026);
   g_autoptr(PdReference) reference = NULL;
   PdStore *store;
-  GDate today;
+  g_autoptr(GDateTime) now = g_date_time_new_local (2026, 3, 1, 23, 59, 59);
   guint32 clock_ms = 1000000;
   guint wake;
   gint64 start, count;
@@ -129,11 +129,9 @@ main (int   argc,
 
   /* Declarations as the sync would store them, among the demo dossiers. */
   reference = pd_store_get_reference (store);
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, 1, G_DATE_MARCH, 2026);
   for (int i = 0; i < n_scans; i++)
     {
-      g_autoptr(PdDossier) declaration = pd_demo_dossier_new (reference, rand, &today);
+      g_autoptr(PdDossier) declaration = pd_demo_dossier_new (reference, rand, now);
       char *code = pd_declaration_code_generate ("01", &error);
 
       g_assert_no_error (error);

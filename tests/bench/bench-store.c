@@ -125,8 +125,11 @@ make_dossier (Bench  *bench,
 {
   guint32 seed[3] = { SEED, (guint32) (k >> 32), (guint32) k };
   g_autoptr(GRand) rand = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
+  g_autoptr(GDateTime) end_of_day = g_date_time_new_local (g_date_get_year (&bench->today),
+                                                          g_date_get_month (&bench->today),
+                                                          g_date_get_day (&bench->today), 23, 59, 59);
 
-  return pd_demo_dossier_new (bench->reference, rand, &bench->today);
+  return pd_demo_dossier_new (bench->reference, rand, end_of_day);
 }
 
 static double

@@ -13,6 +13,7 @@
 
 static PdReference *reference;
 static GDate today;
+static GDateTime *now;   /* 10:00 on @today: office hours still to come */
 
 static void
 test_valid (void)
@@ -21,7 +22,7 @@ test_valid (void)
 
   for (guint i = 0; i < N_DOSSIERS; i++)
     {
-      g_autoptr(PdDossier) dossier = pd_demo_dossier_new (reference, rand, &today);
+      g_autoptr(PdDossier) dossier = pd_demo_dossier_new (reference, rand, now);
       g_autoptr(GPtrArray) errors = pd_validate_dossier (dossier, reference, &today);
       g_autoptr(GPtrArray) warnings = pd_validate_warnings (dossier, &today);
 
@@ -52,6 +53,41 @@ dossier_json (PdDossier *dossier)
   return json_to_string (node, FALSE);
 }
 
+/* A demo office is seeded during the day: nothing in it may be filed, changed or dated after
+ * the moment it was made (the ready date is a promise, not a record, and is left out). */
+static void
+test_not_in_future (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2000);
+  gint64 now_unix = g_date_time_to_unix (now);
+  guint n_today = 0;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autoptr(PdDossier) dossier = pd_demo_dossier_new (reference, rand, now);
+
+      g_assert_cmpint (pd_dossier_get_created_at (dossier), <=, now_unix);
+      g_assert_cmpint (pd_dossier_get_updated_at (dossier), <=, now_unix);
+      g_assert_cmpint (pd_dossier_get_updated_at (dossier), >=, pd_dossier_get_created_at (dossier));
+      if (pd_dossier_get_created_at (dossier) > now_unix - 86400)
+        n_today++;
+      for (PdField field = 0; field < PD_N_FIELDS; field++)
+        {
+          const char *value = pd_dossier_get_field (dossier, field);
+          GDate date;
+
+          if (value == NULL || field == PD_FIELD_APPOINTMENT_DATE ||
+              pd_field_get_info (field)->kind != PD_FIELD_KIND_DATE)
+            continue;
+          g_date_clear (&date, 1);
+          g_assert_true (pd_parse_iso_date (value, &date));
+          g_assert_cmpint (g_date_compare (&date, &today), <=, 0);
+        }
+    }
+  /* The day's applications are still there, only none after now. */
+  g_assert_cmpuint (n_today, >, 0);
+}
+
 static void
 test_deterministic (void)
 {
@@ -63,9 +99,9 @@ test_deterministic (void)
 
   for (guint i = 0; i < 200; i++)
     {
-      g_autoptr(PdDossier) da = pd_demo_dossier_new (reference, a, &today);
-      g_autoptr(PdDossier) db = pd_demo_dossier_new (reference, b, &today);
-      g_autoptr(PdDossier) dc = pd_demo_dossier_new (reference, c, &today);
+      g_autoptr(PdDossier) da = pd_demo_dossier_new (reference, a, now);
+      g_autoptr(PdDossier) db = pd_demo_dossier_new (reference, b, now);
+      g_autoptr(PdDossier) dc = pd_demo_dossier_new (reference, c, now);
       g_autofree char *ja = dossier_json (da);
       g_autofree char *jb = dossier_json (db);
       g_autofree char *jc = dossier_json (dc);
@@ -112,7 +148,7 @@ test_distribution (void)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PdDossier) dossier = pd_demo_dossier_new (reference, rand, &today);
+      g_autoptr(PdDossier) dossier = pd_demo_dossier_new (reference, rand, now);
       const char *name = pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME);
       const char *request = pd_dossier_get_field (dossier, PD_FIELD_REQUEST_TYPE);
       const PdReferenceEntry *fee;
@@ -210,7 +246,7 @@ test_speed (void)
     }
   start = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
-    g_object_unref (pd_demo_dossier_new (reference, rand, &today));
+    g_object_unref (pd_demo_dossier_new (reference, rand, now));
   per_second = n / ((g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
   g_test_maximized_result (per_second, "%.0f demo dossiers per second", per_second);
   g_assert_cmpfloat (per_second, >, 20000);
@@ -226,7 +262,7 @@ test_reference_changed (void)
 
   local = pd_reference_new_from_directory (pd_reference_get_default_directory (), &error);
   g_assert_no_error (error);
-  g_object_unref (pd_demo_dossier_new (local, rand, &today));
+  g_object_unref (pd_demo_dossier_new (local, rand, now));
 
   /* After a sync that renumbers the ethnic groups, the demo uses the new codes. */
   g_ptr_array_add (groups, pd_reference_entry_new ("K1", "Kinh", NULL, NULL, 0));
@@ -234,7 +270,7 @@ test_reference_changed (void)
   pd_reference_set_table (local, PD_REFERENCE_ETHNIC_GROUPS, groups);
   for (guint i = 0; i < 50; i++)
     {
-      g_autoptr(PdDossier) dossier = pd_demo_dossier_new (local, rand, &today);
+      g_autoptr(PdDossier) dossier = pd_demo_dossier_new (local, rand, now);
       g_autoptr(GPtrArray) errors = pd_validate_dossier (dossier, local, &today);
       const char *code = pd_dossier_get_field (dossier, PD_FIELD_ETHNIC_GROUP);
 
@@ -253,11 +289,13 @@ main (int   argc,
   pd_test_init (&argc, &argv);
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, 15, G_DATE_MARCH, 2026);
+  now = g_date_time_new_local (2026, 3, 15, 10, 0, 0);
   reference = pd_reference_new_from_directory (pd_reference_get_default_directory (), &error);
   g_assert_no_error (error);
 
   g_test_add_func ("/demo/valid", test_valid);
   g_test_add_func ("/demo/deterministic", test_deterministic);
+  g_test_add_func ("/demo/not-in-future", test_not_in_future);
   g_test_add_func ("/demo/distribution", test_distribution);
   g_test_add_func ("/demo/speed", test_speed);
   g_test_add_func ("/demo/reference-changed", test_reference_changed);

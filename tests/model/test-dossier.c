@@ -1,7 +1,10 @@
 /* test-dossier.c: the dossier model, its canonical values and its JSON form. */
 #include "config.h"
 
+#include <string.h>
+
 #include "pd-dossier.h"
+#include "pd-station-key.h"
 #include "pd-text.h"
 #include "pd-test-support.h"
 
@@ -131,6 +134,72 @@ test_fold (void)
   g_assert_false (pd_text_equal_folded ("Lê Thị Hồng", "Lê Thị Hương"));
 }
 
+/* What a drop-down's search compares: Đ is a letter of its own, not D with a mark, and must be
+ * folded by hand; the rest loses its marks. */
+static void
+test_fold_search (void)
+{
+  g_autofree char *hanoi = pd_text_fold ("Hà Nội");
+  g_autofree char *daklak = pd_text_fold ("Đắk Lắk");
+  g_autofree char *hoankiem = pd_text_fold ("Phường Hoàn Kiếm");
+  /* Decomposed input, as some keyboards send it. */
+  g_autofree char *nfd = g_utf8_normalize ("Đắk Lắk", -1, G_NORMALIZE_NFD);
+  g_autofree char *daklak_nfd = pd_text_fold (nfd);
+
+  g_assert_cmpstr (hanoi, ==, "ha noi");
+  g_assert_cmpstr (daklak, ==, "dak lak");
+  g_assert_cmpstr (daklak_nfd, ==, "dak lak");
+
+  g_assert_true (pd_text_search_matches (hanoi, "ha"));
+  g_assert_true (pd_text_search_matches (hanoi, "HÀ N"));
+  g_assert_true (pd_text_search_matches (hanoi, "noi"));
+  g_assert_true (pd_text_search_matches (hanoi, ""));
+  g_assert_true (pd_text_search_matches (hanoi, "  "));
+  g_assert_false (pd_text_search_matches (hanoi, "hai"));
+  g_assert_false (pd_text_search_matches (hanoi, "oi"));
+  g_assert_true (pd_text_search_matches (daklak, "dak"));
+  g_assert_true (pd_text_search_matches (daklak, "đắk"));
+  g_assert_true (pd_text_search_matches (daklak, "DAK L"));
+  g_assert_true (pd_text_search_matches (daklak, "lak dak"));
+  g_assert_false (pd_text_search_matches (daklak, "dak nong"));
+  g_assert_true (pd_text_search_matches (hoankiem, "hoan kiem"));
+  g_assert_true (pd_text_search_matches (hoankiem, "kiếm"));
+  g_assert_false (pd_text_search_matches (hoankiem, "hoang"));
+  g_assert_false (pd_text_search_matches (NULL, "ha"));
+}
+
+/* A station key on paper or on screen never breaks at its hyphens, and reads back as typed
+ * from it. */
+static void
+test_station_key_display (void)
+{
+  guint8 public_bytes[32];
+  char id[] = "ST-1A2B-3C";
+  PdStationKey key = { id, NULL, NULL };
+  g_autofree char *text = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *shown_id = pd_station_key_for_display (key.key_id);
+  g_autofree char *key_id = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Bytes whose base64url has hyphens. */
+  memset (public_bytes, 0xfb, sizeof public_bytes);
+  key.public_key = g_bytes_new_static (public_bytes, sizeof public_bytes);
+  text = pd_station_key_to_text (&key);
+  g_assert_nonnull (strchr (text + strlen (PD_STATION_KEY_PREFIX) + strlen (key.key_id), '-'));
+
+  g_assert_cmpstr (shown_id, ==, "ST\u20111A2B\u20113C");
+  shown = pd_station_key_for_display (text);
+  g_assert_null (strchr (shown, '-'));
+  g_assert_true (g_utf8_validate (shown, -1, NULL));
+  g_assert_true (pd_station_key_parse (shown, &key_id, &public_key, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (key_id, ==, "ST-1A2B-3C");
+  g_assert_cmpmem (g_bytes_get_data (public_key, NULL), g_bytes_get_size (public_key), public_bytes, sizeof public_bytes);
+  g_bytes_unref (key.public_key);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -142,6 +211,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/dossier/json-rejects", test_json_rejects);
   g_test_add_func ("/dossier/age", test_age);
   g_test_add_func ("/text/fold", test_fold);
+  g_test_add_func ("/text/fold-search", test_fold_search);
+  g_test_add_func ("/text/station-key-display", test_station_key_display);
 
   return g_test_run ();
 }

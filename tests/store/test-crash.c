@@ -57,10 +57,10 @@ static PdDossier *
 make_dossier (PdReference *reference,
               gint64       seq)
 {
-  g_autoptr(GDate) today = g_date_new_dmy (2, G_DATE_MARCH, 2026);
+  g_autoptr(GDateTime) now = g_date_time_new_local (2026, 3, 2, 23, 59, 59);
   guint32 seed[3] = { SEED, (guint32) (seq >> 32), (guint32) seq };
   g_autoptr(GRand) rand = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
-  PdDossier *dossier = pd_demo_dossier_new (reference, rand, today);
+  PdDossier *dossier = pd_demo_dossier_new (reference, rand, now);
   g_autofree char *code = g_strdup_printf ("CRASH-%" G_GINT64_FORMAT, seq);
 
   /* Stored the way the counter stores them (the store refuses other statuses on entry). */

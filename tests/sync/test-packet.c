@@ -6,6 +6,7 @@
 
 #include "pd-test-support.h"
 #include "sync/pd-packet.h"
+#include "sync/pd-sync-client.h"
 
 #define PACKET_ID "5b0b8a55-7a37-4f5e-9a58-0d5b1d7f6c01"
 #define DEVICE_ID "0f6f2a3e-1c4b-4d2e-8a9f-3b7c6d5e4f10"
@@ -475,6 +476,25 @@ test_request_signature (void)
   }
 }
 
+/* The demo's own server is plain http on loopback; anything else plain is refused. */
+static void
+test_url_is_safe (void)
+{
+  g_assert_true (pd_sync_url_is_safe ("https://central.example.vn"));
+  g_assert_true (pd_sync_url_is_safe ("http://127.0.0.1:8080"));
+  g_assert_true (pd_sync_url_is_safe ("http://127.8.9.1/"));
+  g_assert_true (pd_sync_url_is_safe ("http://localhost:8443/api"));
+  g_assert_true (pd_sync_url_is_safe ("http://LOCALHOST"));
+  g_assert_true (pd_sync_url_is_safe ("http://[::1]:8080"));
+  g_assert_false (pd_sync_url_is_safe ("http://central.example.vn"));
+  g_assert_false (pd_sync_url_is_safe ("http://10.0.0.5:8080"));
+  g_assert_false (pd_sync_url_is_safe ("http://localhost.example.vn"));
+  g_assert_false (pd_sync_url_is_safe ("http://127.0.0.1.example.vn"));
+  g_assert_false (pd_sync_url_is_safe ("ftp://127.0.0.1"));
+  g_assert_false (pd_sync_url_is_safe ("https://"));
+  g_assert_false (pd_sync_url_is_safe ("central.example.vn"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -482,6 +502,7 @@ main (int   argc,
   pd_test_init (&argc, &argv);
 
   g_test_add_func ("/packet/base64url", test_base64url);
+  g_test_add_func ("/sync/url-is-safe", test_url_is_safe);
   g_test_add_func ("/packet/hash", test_hash);
   g_test_add_func ("/packet/round-trip", test_round_trip);
   g_test_add_func ("/packet/wrong-keys", test_wrong_keys);

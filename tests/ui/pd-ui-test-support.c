@@ -13,6 +13,7 @@
 #include <adwaita.h>
 
 #include "pd-code-reader-dialog.h"
+#include "pd-drop-down.h"
 #include "pd-photo-page-private.h"
 #include "pd-station-key.h"
 #include "pd-test-support.h"
@@ -610,16 +611,131 @@ pd_ui_shows_text (GtkWidget  *widget,
   return shows (widget, part, TRUE);
 }
 
+GtkDropDown *
+pd_ui_row_drop_down (GtkWidget *row)
+{
+  if (GTK_IS_DROP_DOWN (row))
+    return GTK_DROP_DOWN (row);
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = pd_ui_row_drop_down (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+GListModel *
+pd_ui_choice_model (GtkWidget *row)
+{
+  if (ADW_IS_COMBO_ROW (row))
+    return adw_combo_row_get_model (ADW_COMBO_ROW (row));
+  g_assert_nonnull (pd_ui_row_drop_down (row));
+  return gtk_drop_down_get_model (pd_ui_row_drop_down (row));
+}
+
+void
+pd_ui_choice_select (GtkWidget *row,
+                     guint      position)
+{
+  if (ADW_IS_COMBO_ROW (row))
+    adw_combo_row_set_selected (ADW_COMBO_ROW (row), position);
+  else
+    gtk_drop_down_set_selected (pd_ui_row_drop_down (row), position);
+}
+
+const char *
+pd_ui_choice_selected_label (GtkWidget *row)
+{
+  gpointer item;
+
+  if (ADW_IS_COMBO_ROW (row))
+    item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (row));
+  else
+    item = gtk_drop_down_get_selected_item (pd_ui_row_drop_down (row));
+  return item ? gtk_string_object_get_string (item) : NULL;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static GtkWidget *
+drop_down_popover (GtkDropDown *drop_down)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (drop_down)); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      return child;
+  return NULL;
+}
+
+static gboolean
+popover_shown (gpointer drop_down)
+{
+  GtkWidget *popover = drop_down_popover (drop_down);
+
+  return popover != NULL && gtk_widget_get_mapped (popover);
+}
+
+static gboolean
+search_has_focus (gpointer entry)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (entry));
+
+  return focus != NULL && (focus == entry || gtk_widget_is_ancestor (focus, entry));
+}
+
+const char *
+pd_ui_drop_down_type (GtkDropDown *drop_down,
+                      const char  *text,
+                      const char  *screenshot)
+{
+  GtkEditable *entry = pd_drop_down_get_search_entry (drop_down);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (drop_down));
+  gboolean searched = FALSE;
+  gulong handler;
+  gpointer item;
+
+  g_assert_nonnull (entry);
+  /* As a click or Space on it does. */
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (drop_down)));
+  pd_ui_wait_until (popover_shown, drop_down, "the drop-down's list");
+  /* Typing goes to its search field straight away. */
+  pd_ui_wait_until (search_has_focus, entry, "the search field to take the focus");
+  handler = g_signal_connect_swapped (entry, "search-changed", G_CALLBACK (set_flag), &searched);
+  gtk_editable_set_text (entry, text);
+  pd_ui_wait_until (flag_set, &searched, "the search to run");
+  g_signal_handler_disconnect (entry, handler);
+  pd_ui_wait_for_frames (GTK_WIDGET (root));
+  /* The list is a surface of its own: the window's picture would not show it. */
+  if (screenshot != NULL)
+    pd_ui_save_screenshot (drop_down_popover (drop_down), screenshot);
+  g_signal_emit_by_name (entry, "activate");
+  /* Enter chose: the list is closed. */
+  g_assert_false (popover_shown (drop_down));
+  item = gtk_drop_down_get_selected_item (drop_down);
+  return item ? gtk_string_object_get_string (item) : NULL;
+}
+
 void
 pd_ui_choose (PdWindow   *window,
               PdField     field,
               const char *value)
 {
   PdDossierForm *form = pd_ui_form (window);
-  AdwComboRow *row = ADW_COMBO_ROW (pd_dossier_form_get_row (form, field));
+  GtkWidget *row = pd_dossier_form_get_row (form, field);
   g_autoptr(PdReference) reference = pd_store_get_reference (pd_window_get_store (window));
   PdFieldKind kind = pd_field_get_info (field)->kind;
-  GListModel *labels = adw_combo_row_get_model (row);
+  GListModel *labels = pd_ui_choice_model (row);
   const char *label;
 
   if (kind == PD_FIELD_KIND_PROVINCE)
@@ -633,7 +749,7 @@ pd_ui_choose (PdWindow   *window,
   for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
     if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), label) == 0)
       {
-        adw_combo_row_set_selected (row, i);
+        pd_ui_choice_select (row, i);
         g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form), field), ==, value);
         return;
       }

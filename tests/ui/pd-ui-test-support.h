@@ -135,6 +135,20 @@ void        pd_ui_counter_round    (PdWindow      *window,
 void        pd_ui_type_into        (PdWindow      *window,
                                     PdField        field,
                                     const char    *text);
+/* Choice rows are AdwComboRows, or rows around a GtkDropDown for lists found by typing
+ * (provinces, communes, ethnic groups): the drop-down under @row, its list, choosing the
+ * item at @position, and the label of the chosen one (nullable). */
+GtkDropDown *pd_ui_row_drop_down       (GtkWidget     *row);
+GListModel  *pd_ui_choice_model        (GtkWidget     *row);
+void         pd_ui_choice_select       (GtkWidget     *row,
+                                        guint          position);
+const char  *pd_ui_choice_selected_label (GtkWidget   *row);
+/* Opens @drop_down (a pd_drop_down_new()), checks that its search field has the focus, types
+ * @text there, saves a screenshot of its list as @screenshot (nullable) once it is filtered,
+ * presses Enter, and returns the label chosen (nullable). */
+const char  *pd_ui_drop_down_type      (GtkDropDown   *drop_down,
+                                        const char    *text,
+                                        const char    *screenshot);
 /* Chooses @value (a code: "01", "F", "first_issue") in the drop-down of @field, by its label
  * as the person sees it, and checks that the form took it. */
 void        pd_ui_choose           (PdWindow      *window,

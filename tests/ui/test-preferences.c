@@ -88,6 +88,21 @@ ticket_issued (gpointer data)
   return pd_entrance_page_get_last_issued (data) != NULL;
 }
 
+static GtkWidget *
+find_service_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "pd-service") != NULL)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_service_button (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 type_station (PdPreferencesWindow *prefs,
               const char          *text)
@@ -125,6 +140,55 @@ test_language (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* The window opens with no field focused and nothing selected, so that a scanner's burst
+ * cannot replace the office code; the demo's own server (plain http on loopback) is not marked
+ * as unsafe, plain http to any other host is. */
+static void
+test_open_and_server (void)
+{
+  GSettings *settings = pd_application_get_settings (app);
+  PdPreferencesWindow *prefs = NULL;
+  GtkEditable *office;
+  GtkEditable *server;
+  GtkWidget *focus;
+  g_autofree char *old_server = g_settings_get_string (settings, "server-url");
+  g_autofree char *old_office = g_settings_get_string (settings, "office-code");
+
+  g_settings_set_string (settings, "office-code", "HN01");
+  g_settings_set_string (settings, "server-url", "http://127.0.0.1:8080");
+  prefs = pd_preferences_window_new (settings, pd_window_get_store (window));
+  office = pd_preferences_window_get_office_editable (prefs);
+  server = pd_preferences_window_get_server_editable (prefs);
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (prefs));
+  pd_ui_wait_until (pd_ui_mapped, prefs, "the preferences");
+  pd_ui_wait_until (preferences_idle, prefs, "the preferences to load");
+  pd_ui_wait_for_frames (GTK_WIDGET (prefs));
+
+  focus = gtk_root_get_focus (GTK_ROOT (prefs));
+  g_assert_true (focus == NULL || !GTK_IS_EDITABLE (focus));
+  g_assert_false (gtk_editable_get_selection_bounds (office, NULL, NULL));
+  g_assert_false (pd_preferences_window_get_server_error (prefs));
+  pd_ui_save_screenshot (GTK_WIDGET (prefs), "preferences-open.png");
+
+  gtk_editable_set_text (server, "http://localhost:8443");
+  g_assert_false (pd_preferences_window_get_server_error (prefs));
+  gtk_editable_set_text (server, "http://[::1]:8443");
+  g_assert_false (pd_preferences_window_get_server_error (prefs));
+
+  gtk_editable_set_text (server, "http://central.example.vn");
+  g_assert_true (pd_preferences_window_get_server_error (prefs));
+  pd_ui_wait_for_frames (GTK_WIDGET (prefs));
+  pd_ui_save_screenshot (GTK_WIDGET (prefs), "preferences-remote-http.png");
+  gtk_editable_set_text (server, "https://central.example.vn");
+  g_assert_false (pd_preferences_window_get_server_error (prefs));
+
+  pd_ui_wait_for_frames (GTK_WIDGET (prefs));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_settings_set_string (settings, "server-url", old_server);
+  g_settings_set_string (settings, "office-code", old_office);
+}
+
 static void
 test_station_letter (void)
 {
@@ -136,6 +200,8 @@ test_station_letter (void)
   g_autofree char *letter = NULL;
   g_autofree char *ticket_pdf = g_build_filename (dir, "ticket.pdf", NULL);
   g_autofree char *expected = g_strdup_printf (_("Entrance · station %s"), "B");
+  g_autofree char *no_letter_detail = NULL;
+  GtkWidget *service_button;
   gpointer args[2];
 
   store = pd_window_get_store (window);
@@ -147,11 +213,24 @@ test_station_letter (void)
   g_assert_false (pd_entrance_page_issue (entrance, pd_queue_get_service (queue, 0)->code, &error));
   g_assert_error (error, PD_QUEUE_ERROR, PD_QUEUE_ERROR_NO_STATION);
   g_clear_error (&error);
+  adw_view_stack_set_visible_child_name (pd_ui_view_stack (window), "entrance");
+  pd_ui_wait_for_frames (GTK_WIDGET (window));
   g_assert_nonnull (find_label_with_prefix (GTK_WIDGET (entrance), _("This station has no ticket letter")));
+  /* Its service buttons are not offered; the way to the letter is. */
+  g_assert_false (pd_entrance_page_get_can_issue (entrance));
+  g_assert_true (gtk_widget_get_visible (pd_entrance_page_get_set_letter_button (entrance)));
+  /* A service's key pressed anyway says why nothing came out. */
+  service_button = find_service_button (GTK_WIDGET (entrance));
+  g_assert_nonnull (service_button);
+  g_assert_false (gtk_widget_is_sensitive (service_button));
+  g_signal_emit_by_name (service_button, "clicked");
+  no_letter_detail = g_strdup (pd_entrance_page_get_detail (entrance));
+  g_assert_nonnull (strstr (no_letter_detail, "passdesk-cli queue station"));
+  pd_ui_save_screenshot (GTK_WIDGET (window), "entrance-no-letter.png");
 
-  prefs = pd_preferences_window_new (pd_application_get_settings (app), store);
-  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
-  gtk_window_present (GTK_WINDOW (prefs));
+  /* The button opens Preferences, from the application as the menu does. */
+  g_assert_true (gtk_widget_activate (pd_entrance_page_get_set_letter_button (entrance)));
+  prefs = PD_PREFERENCES_WINDOW (pd_ui_wait_for_toplevel (PD_TYPE_PREFERENCES_WINDOW, "the preferences"));
   pd_ui_wait_until (pd_ui_mapped, prefs, "the preferences");
   pd_ui_wait_until (preferences_idle, prefs, "the preferences to load");
   /* The empty letter says what to do. */
@@ -185,6 +264,12 @@ test_station_letter (void)
   letter = pd_store_get_setting (store, PD_QUEUE_SETTING_STATION);
   g_assert_cmpstr (letter, ==, "B");
   pd_ui_save_screenshot (GTK_WIDGET (prefs), "preferences-letter-saved.png");
+  /* The entrance behind follows at once: buttons offered, the old explanation gone. */
+  pd_ui_wait_until (entrance_says_station, expected, "the entrance to show the letter");
+  g_assert_true (pd_entrance_page_get_can_issue (entrance));
+  g_assert_false (gtk_widget_get_visible (pd_entrance_page_get_set_letter_button (entrance)));
+  g_assert_cmpstr (pd_entrance_page_get_detail (entrance), !=, no_letter_detail);
+  g_assert_null (strstr (pd_entrance_page_get_detail (entrance), "passdesk-cli queue station"));
   gtk_window_close (GTK_WINDOW (prefs));
 
   /* Back at the window, the entrance says its letter and prints tickets with it. */
@@ -579,6 +664,7 @@ main (int   argc,
   g_test_add_func ("/day-report/previous-day", test_day_report_previous_day);
   g_test_add_func ("/queue/today-only", test_queue_today_only);
   g_test_add_func ("/preferences/language", test_language);
+  g_test_add_func ("/preferences/open-and-server", test_open_and_server);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

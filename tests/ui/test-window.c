@@ -135,8 +135,7 @@ choose (PdField     field,
   GListModel *model;
   guint n;
 
-  g_assert_true (ADW_IS_COMBO_ROW (row));
-  model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+  model = pd_ui_choice_model (row);
   n = g_list_model_get_n_items (model);
   for (guint i = 0; i < n; i++)
     {
@@ -144,7 +143,7 @@ choose (PdField     field,
 
       if (g_strcmp0 (gtk_string_object_get_string (item), label) == 0)
         {
-          adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+          pd_ui_choice_select (row, i);
           return;
         }
     }
@@ -517,25 +516,84 @@ test_validation (void)
   g_assert_false (error_shown (PD_FIELD_ID_NUMBER));
 }
 
+/* A new form shows what is required, not errors: moving through its empty fields (it opens on
+ * the first) says nothing is wrong and counts nothing to fix, until something is typed. */
+static void
+test_empty_form_quiet (void)
+{
+  PdDossierForm *form = pd_ui_form (window);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
+  pd_dossier_form_focus_first (form);
+  pd_ui_wait_for_frames (GTK_WIDGET (window));
+  for (guint i = 0; i < 6; i++)
+    {
+      gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+      pd_ui_wait_for_frames (GTK_WIDGET (window));
+    }
+  g_assert_false (error_shown (PD_FIELD_FULL_NAME));
+  for (PdField f = 0; f < PD_N_FIELDS; f++)
+    g_assert_false (error_shown (f));
+  g_assert_false (pd_ui_shows_text (GTK_WIDGET (form), g_dngettext (NULL, "%u field to fix", "%u fields to fix", 1) + 3));
+  g_assert_false (pd_ui_shows_text (GTK_WIDGET (form), g_dngettext (NULL, "%u field to fix", "%u fields to fix", 2) + 3));
+
+  /* Typed, then emptied, then left: now it is a mistake. */
+  type_into (PD_FIELD_FULL_NAME, "A");
+  type_into (PD_FIELD_FULL_NAME, "");
+  gtk_widget_grab_focus (pd_dossier_form_get_row (form, PD_FIELD_PHONE));
+  pd_ui_wait_for_frames (GTK_WIDGET (window));
+  g_assert_true (error_shown (PD_FIELD_FULL_NAME));
+}
+
+/* Provinces and communes are found by typing, without marks or capitals: "ha" gives Hà Nội
+ * first, "dak" Đắk Lắk (Đ is no D with a mark), "hoan kiem" the commune of Hoàn Kiếm; Enter
+ * takes the first, and the form holds its code. */
+static void
+test_choice_search (void)
+{
+  PdDossierForm *form = pd_ui_form (window);
+  GtkWidget *province = pd_dossier_form_get_row (form, PD_FIELD_PERMANENT_PROVINCE);
+  GtkWidget *commune = pd_dossier_form_get_row (form, PD_FIELD_PERMANENT_COMMUNE);
+  PdDossier *dossier;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
+  dossier = pd_dossier_form_get_dossier (form);
+  g_assert_nonnull (pd_ui_row_drop_down (province));
+
+  g_assert_cmpstr (pd_ui_drop_down_type (pd_ui_row_drop_down (province), "dak", NULL), ==, "Tỉnh Đắk Lắk");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_PERMANENT_PROVINCE), ==, "66");
+  g_assert_cmpstr (pd_ui_drop_down_type (pd_ui_row_drop_down (province), "ha", "form-province-search.png"),
+                   ==, "Thành phố Hà Nội");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_PERMANENT_PROVINCE), ==, "01");
+
+  /* The communes of Hà Nội, 126 of them. */
+  g_assert_cmpstr (pd_ui_drop_down_type (pd_ui_row_drop_down (commune), "hoan kiem", "form-commune-search.png"),
+                   ==, "Phường Hoàn Kiếm");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_PERMANENT_COMMUNE), ==, "00070");
+  /* Typed with its marks, as printed on the ID card. */
+  g_assert_cmpstr (pd_ui_drop_down_type (pd_ui_row_drop_down (commune), "Ngọc Hà", NULL), ==, "Phường Ngọc Hà");
+  g_assert_cmpstr (pd_dossier_get_field (dossier, PD_FIELD_PERMANENT_COMMUNE), ==, "00008");
+}
+
 /* A province set by the program (a declaration, an ID card) lists its communes, whichever of
  * the two comes first. */
 static void
 test_program_fills_commune (void)
 {
   PdDossierForm *form = pd_ui_form (window);
-  AdwComboRow *commune = ADW_COMBO_ROW (pd_dossier_form_get_row (form, PD_FIELD_PERMANENT_COMMUNE));
-  AdwComboRow *current = ADW_COMBO_ROW (pd_dossier_form_get_row (form, PD_FIELD_CURRENT_COMMUNE));
+  GtkWidget *commune = pd_dossier_form_get_row (form, PD_FIELD_PERMANENT_COMMUNE);
+  GtkWidget *current = pd_dossier_form_get_row (form, PD_FIELD_CURRENT_COMMUNE);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-dossier", NULL);
   pd_dossier_form_set_value (form, PD_FIELD_PERMANENT_PROVINCE, "01");
-  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (commune)), >, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (pd_ui_choice_model (commune)), >, 1);
   pd_dossier_form_set_value (form, PD_FIELD_PERMANENT_COMMUNE, "00070");
-  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (commune)), ==, "Phường Hoàn Kiếm");
+  g_assert_cmpstr (pd_ui_choice_selected_label (commune), ==, "Phường Hoàn Kiếm");
 
   pd_dossier_form_set_value (form, PD_FIELD_CURRENT_COMMUNE, "00070");
   pd_dossier_form_set_value (form, PD_FIELD_CURRENT_PROVINCE, "01");
   g_assert_cmpstr (pd_dossier_get_field (pd_dossier_form_get_dossier (form), PD_FIELD_CURRENT_COMMUNE), ==, "00070");
-  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (current)), ==, "Phường Hoàn Kiếm");
+  g_assert_cmpstr (pd_ui_choice_selected_label (current), ==, "Phường Hoàn Kiếm");
 }
 
 /* The form's news and the window's take each other's place: no stale toast waits its turn,
@@ -746,6 +804,8 @@ main (int   argc,
   g_test_add_func ("/ui/search", test_search);
   g_test_add_func ("/ui/validation", test_validation);
   g_test_add_func ("/ui/program-fills-commune", test_program_fills_commune);
+  g_test_add_func ("/ui/choice-search", test_choice_search);
+  g_test_add_func ("/ui/empty-form-quiet", test_empty_form_quiet);
   g_test_add_func ("/ui/toasts", test_toasts);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/small-screen", test_small_screen);

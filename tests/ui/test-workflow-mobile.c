@@ -110,10 +110,23 @@ is_commune_check (GtkWidget     *widget,
 }
 
 static gboolean
-is_combo_row (GtkWidget     *widget,
+is_drop_down (GtkWidget     *widget,
               gconstpointer  data)
 {
-  return ADW_IS_COMBO_ROW (widget);
+  return GTK_IS_DROP_DOWN (widget);
+}
+
+static gboolean
+is_commune_search (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_SEARCH_ENTRY (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER) == NULL;
+}
+
+static gboolean
+commune_hidden (gpointer check)
+{
+  return !gtk_widget_is_visible (check);
 }
 
 static gboolean
@@ -164,8 +177,7 @@ test_prepare_trip (void)
   g_autoptr(PdReference) reference = NULL;
   const PdReferenceEntry *hanoi;
   GtkWindow *dialog;
-  GtkWidget *province, *check, *prepare;
-  GListModel *names;
+  GtkWidget *province, *check, *prepare, *search;
   guint chosen = 0, total = 0;
   g_autofree char *setting = NULL;
 
@@ -178,13 +190,24 @@ test_prepare_trip (void)
   /* Hà Nội, then Hoàn Kiếm in its communes. */
   reference = pd_store_get_reference (store ());
   hanoi = pd_reference_lookup (reference, PD_REFERENCE_PROVINCES, "01");
-  province = find_widget (GTK_WIDGET (dialog), is_combo_row, NULL);
-  names = adw_combo_row_get_model (ADW_COMBO_ROW (province));
-  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
-    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), hanoi->name) == 0)
-      adw_combo_row_set_selected (ADW_COMBO_ROW (province), i);
+  province = find_widget (GTK_WIDGET (dialog), is_drop_down, NULL);
+  /* Found by typing, marks left out: "ha" gives Hà Nội first. */
+  g_assert_cmpstr (pd_ui_drop_down_type (GTK_DROP_DOWN (province), "ha", "mobile-02-trip-province-search.png"),
+                   ==, hanoi->name);
   check = find_widget (GTK_WIDGET (dialog), is_commune_check, "00070");
   g_assert_nonnull (check);
+  /* Its 126 communes are found by typing too: "ngoc ha" leaves Ngọc Hà, not Hoàn Kiếm. */
+  search = find_widget (GTK_WIDGET (dialog), is_commune_search, NULL);
+  g_assert_nonnull (search);
+  gtk_editable_set_text (GTK_EDITABLE (search), "ngoc ha");
+  pd_ui_wait_until (commune_hidden, check, "Hoàn Kiếm to be left out");
+  g_assert_true (gtk_widget_is_visible (find_widget (GTK_WIDGET (dialog), is_commune_check, "00008")));
+  pd_ui_save_screenshot (GTK_WIDGET (dialog), "mobile-02-trip-commune-search.png");
+  /* Typed with its marks; the search field empties first, which shows all for a moment. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "hoàn kiếm");
+  pd_ui_wait_until (commune_hidden, find_widget (GTK_WIDGET (dialog), is_commune_check, "00008"),
+                    "Ngọc Hà to be left out");
+  g_assert_true (gtk_widget_is_visible (check));
   prepare = find_widget (GTK_WIDGET (dialog), is_suggested_button, NULL);
   g_assert_false (gtk_widget_get_sensitive (prepare));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);

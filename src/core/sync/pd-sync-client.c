@@ -185,6 +185,31 @@ pd_sync_client_init (PdSyncClient *self)
   self->deadline = PD_SYNC_DEFAULT_DEADLINE;
 }
 
+gboolean
+pd_sync_url_is_safe (const char *server_url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *scheme;
+  const char *host;
+
+  g_return_val_if_fail (server_url != NULL, FALSE);
+
+  uri = g_uri_parse (server_url, SOUP_HTTP_URI_FLAGS, NULL);
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  scheme = g_uri_get_scheme (uri);
+  if (g_strcmp0 (scheme, "https") == 0)
+    return TRUE;
+  if (g_strcmp0 (scheme, "http") != 0)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
 PdSyncClient *
 pd_sync_client_new (const char  *server_url,
                     const char  *ca_file,

@@ -53,6 +53,10 @@ gboolean     pd_sync_reply_check         (PdSyncReply  *reply,
 /* Whether an HTTP status is final (set the packet aside) rather than worth retrying. */
 gboolean     pd_sync_status_is_final     (guint         status);
 
+/* Whether applications sent to @server_url travel safely: https to a named host, or plain
+ * http that never leaves the computer (127.0.0.0/8, ::1, localhost), as the demo's own server. */
+gboolean     pd_sync_url_is_safe         (const char   *server_url);
+
 /* Compact JSON text of @node, as a request body. */
 GBytes      *pd_sync_json_to_bytes       (JsonNode     *node);
 
