@@ -157,8 +157,8 @@ declaration_signed_cb (GObject      *object,
   if (data->queue_error != NULL)
     {
       g_autofree char *done =
-        g_strdup_printf (_("Slip printed, but its photo cannot be sent to the counter (%s): the counter will "
-                           "take the photo again. The form is cleared for the next citizen."), data->queue_error);
+        g_strdup_printf (_("Slip sent to the printer, but its photo cannot be sent to the counter (%s): the "
+                           "counter will take the photo again."), data->queue_error);
 
       pd_print_queue_print (self->queue, PD_PRINT_JOB_SLIP,
                             &(PdPrintQueueItem) { document, "declaration-slip" }, 1, done);
@@ -167,9 +167,9 @@ declaration_signed_cb (GObject      *object,
   /* Sent now: the citizen walks to the counter in a minute. Offline, the engine's next pass. */
   if (data->device != NULL)
     pd_sync_engine_sync_async (data->engine, PD_SYNC_PUSH, NULL, NULL, NULL);
-  /* A public station: once the slip is on paper, the next citizen must not see this one's data. */
+  /* The form is cleared once the volunteer says the slip came out (pd-window-round.c). */
   pd_print_queue_print (self->queue, PD_PRINT_JOB_SLIP, &(PdPrintQueueItem) { document, "declaration-slip" }, 1,
-                        _("Slip printed. The form is cleared for the next citizen."));
+                        _("Slip sent to the printer."));
 }
 
 void

@@ -13,6 +13,7 @@
 #include "pd-cccd.h"
 #include "pd-intake.h"
 #include "pd-field-row.h"
+#include "pd-form-draft.h"
 #include "pd-paper-checklist.h"
 #include "pd-scan-list.h"
 #include "pd-set-aside-dialog.h"
@@ -33,6 +34,10 @@ struct _PdDossierForm
   GtkWidget           *refuse_button;
   GtkWidget           *print_slip_button;
   PdMismatchPanel     *mismatch_panel;
+  GtkWidget           *draft_offer;
+  GtkLabel            *draft_label;
+  GtkWidget           *restore_button;
+  GtkWidget           *slip_question;
 
   AdwPreferencesGroup *groups[PD_N_FIELD_GROUPS];
   PdFieldRow          *rows[PD_N_FIELDS];
@@ -56,13 +61,28 @@ struct _PdDossierForm
   gboolean             busy;
   gboolean             built;
   guint                build_idle;
+
+  /* The draft (pd-form-draft.h): written DRAFT_DELAY_MS after the last change, one write at a
+   * time so that they reach the store in order, and never over a draft from before that is
+   * still offered (offered_draft) until the officer restores or discards it. */
+  GCancellable        *draft_cancellable;
+  GBytes              *offered_draft;
+  guint                draft_timeout;
+  gboolean             draft_loaded;
+  gboolean             draft_writing;
+  gboolean             draft_again;
+  /* What Clear Form took, until undone ("win.undo-clear") or cleared again. */
+  GBytes              *cleared;
 };
+
+#define DRAFT_DELAY_MS 1000
 
 G_DEFINE_FINAL_TYPE (PdDossierForm, pd_dossier_form, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
   PROP_BUSY,
+  PROP_DRAFT_OFFERED,
   N_PROPS
 };
 
@@ -72,6 +92,7 @@ enum {
 };
 
 static void refresh_required (PdDossierForm *self);
+static void note_changed     (PdDossierForm *self);
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -96,6 +117,19 @@ toast (PdDossierForm *self,
   pd_toast_show (GTK_WIDGET (self), adw_toast_new (message));
 }
 
+/* The ready date the officer typed, checked as the core will check it on accepting. */
+static char *
+ready_date_message (PdDossierForm *self,
+                    const GDate   *today)
+{
+  const char *chosen = pd_dossier_get_field (self->dossier, PD_FIELD_APPOINTMENT_DATE);
+  g_autoptr(GError) error = NULL;
+
+  if (chosen == NULL || pd_intake_check_ready_date (chosen, today, &error))
+    return NULL;
+  return g_strdup (error->message);
+}
+
 static char *
 field_message (PdDossierForm *self,
                PdField        field)
@@ -107,6 +141,8 @@ field_message (PdDossierForm *self,
   if (self->reference == NULL)
     return NULL;
   pd_date_set_today (&today);
+  if (field == PD_FIELD_APPOINTMENT_DATE)
+    return ready_date_message (self, &today);
   return pd_validate_field (self->dossier, field, self->reference, &today);
 }
 
@@ -215,6 +251,7 @@ row_edited_cb (PdFieldRow    *row,
   PdField field = pd_field_row_get_field (row);
 
   pd_dossier_set_field (self->dossier, field, value);
+  note_changed (self);
   /* Warnings tell as the officer types: they never block, so they may show early. */
   pd_warning_check_show (self->rows, self->dossier);
 
@@ -408,6 +445,7 @@ pd_dossier_form_set_photo (PdDossierForm *self,
   g_free (self->photo_override);
   self->photo_override = g_strdup (override_detail);
   show_photo (self, jpeg);
+  note_changed (self);
 }
 
 GtkPicture *
@@ -511,6 +549,278 @@ set_desk_fields (PdDossierForm *self,
     pd_dossier_set_field (dossier, PD_FIELD_OFFICER, g_get_user_name ());
 }
 
+/* The draft */
+
+/* NULL for a form with nothing of an applicant: its draft is discarded. */
+static GBytes *
+current_draft (PdDossierForm *self)
+{
+  if (pd_dossier_form_is_blank (self) && pd_dossier_get_photo (self->dossier) == NULL)
+    return NULL;
+  return pd_form_draft_encode (self->dossier, self->photo_override);
+}
+
+static void write_draft (PdDossierForm *self);
+
+static void
+draft_written_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PdDossierForm) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pd_store_save_draft_finish (PD_STORE (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Cannot keep the draft: %s", error->message);
+      {
+        g_autofree char *message =
+          g_strdup_printf (_("What is typed is not kept if the station stops: %s"), error->message);
+
+        toast (self, message);
+      }
+    }
+  self->draft_writing = FALSE;
+  if (self->draft_again)
+    {
+      self->draft_again = FALSE;
+      write_draft (self);
+    }
+}
+
+static void
+write_draft (PdDossierForm *self)
+{
+  g_autoptr(GBytes) content = NULL;
+
+  if (self->store == NULL || !self->draft_loaded || self->offered_draft != NULL || !self->built)
+    return;
+  if (self->draft_writing)
+    {
+      self->draft_again = TRUE;
+      return;
+    }
+  content = current_draft (self);
+  self->draft_writing = TRUE;
+  pd_store_save_draft_async (self->store, PD_FORM_DRAFT_SLOT, content, self->draft_cancellable,
+                             draft_written_cb, g_object_ref (self));
+}
+
+static gboolean
+draft_timeout_cb (gpointer user_data)
+{
+  PdDossierForm *self = user_data;
+
+  self->draft_timeout = 0;
+  write_draft (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Typing goes on: the draft is written once it pauses. */
+static void
+note_changed (PdDossierForm *self)
+{
+  if (self->store == NULL || !self->draft_loaded)
+    return;
+  g_clear_handle_id (&self->draft_timeout, g_source_remove);
+  self->draft_timeout = g_timeout_add (DRAFT_DELAY_MS, draft_timeout_cb, self);
+}
+
+void
+pd_dossier_form_save_draft (PdDossierForm *self)
+{
+  g_autoptr(GBytes) content = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+
+  g_clear_handle_id (&self->draft_timeout, g_source_remove);
+  if (self->store == NULL || self->offered_draft != NULL || !self->built)
+    return;
+  /* Closed before the draft from before was read: it is kept rather than overwritten. */
+  if (!self->draft_loaded)
+    {
+      g_autoptr(GBytes) before = pd_store_load_draft (self->store, PD_FORM_DRAFT_SLOT, NULL, &error);
+
+      if (before != NULL || error != NULL)
+        return;
+    }
+  content = current_draft (self);
+  if (!(content != NULL ? pd_store_save_draft (self->store, PD_FORM_DRAFT_SLOT, content, &error)
+                        : pd_store_discard_draft (self->store, PD_FORM_DRAFT_SLOT, &error)))
+    g_warning ("Cannot keep the draft: %s", error->message);
+  /* A write still under way holds older content: the newest is written again after it. */
+  if (self->draft_writing)
+    self->draft_again = TRUE;
+}
+
+gboolean
+pd_dossier_form_get_draft_offered (PdDossierForm *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), FALSE);
+  return self->offered_draft != NULL;
+}
+
+static void
+offer_draft (PdDossierForm *self,
+             GBytes        *content,
+             gint64         saved_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdDossier) dossier = pd_form_draft_decode (content, NULL, &error);
+  g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (saved_at);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+  const char *name;
+
+  if (dossier == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  self->offered_draft = g_bytes_ref (content);
+  name = pd_dossier_get_field (dossier, PD_FIELD_FULL_NAME);
+  if (g_date_time_get_year (at) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (at) == g_date_time_get_day_of_year (now))
+    when = g_date_time_format (at, "%H:%M");
+  else
+    when = g_date_time_format (at, "%H:%M %d/%m/%Y");
+  if (name != NULL)
+    /* Translators: %s is when the form was last changed (14:32, or 14:32 05/12/2026), then the
+     * applicant's name. */
+    text = g_strdup_printf (_("An unfinished application from %s (%s) was kept. Restore it, or discard it for good."),
+                            when, name);
+  else
+    /* Translators: %s is when the form was last changed (14:32, or 14:32 05/12/2026). */
+    text = g_strdup_printf (_("An unfinished application from %s was kept. Restore it, or discard it for good."),
+                            when);
+  gtk_label_set_label (self->draft_label, text);
+  gtk_widget_set_visible (self->draft_offer, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DRAFT_OFFERED]);
+}
+
+static void
+draft_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PdDossierForm) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) content = NULL;
+  gint64 saved_at = 0;
+
+  content = pd_store_load_draft_finish (PD_STORE (object), result, &saved_at, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || PD_STORE (object) != self->store)
+    return;
+  self->draft_loaded = TRUE;
+  if (error != NULL)
+    toast (self, error->message);
+  else if (content != NULL)
+    offer_draft (self, content, saved_at);
+  else if (!pd_dossier_form_is_blank (self))
+    note_changed (self);
+}
+
+/* Shows what @content holds in place of what the form shows. */
+static gboolean
+show_draft (PdDossierForm *self,
+            GBytes        *content)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *photo_override = NULL;
+  g_autoptr(PdDossier) dossier = pd_form_draft_decode (content, &photo_override, &error);
+
+  if (dossier == NULL)
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+  pd_dossier_form_load (self, dossier);
+  if (photo_override != NULL && pd_dossier_get_photo (dossier) != NULL)
+    pd_dossier_form_set_photo (self, pd_dossier_get_photo (dossier), photo_override);
+  return TRUE;
+}
+
+static void
+answer_offer (PdDossierForm *self,
+              gboolean       restore)
+{
+  g_autoptr(GBytes) content = g_steal_pointer (&self->offered_draft);
+
+  if (content == NULL)
+    return;
+  gtk_widget_set_visible (self->draft_offer, FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DRAFT_OFFERED]);
+  if (restore && show_draft (self, content))
+    pd_dossier_form_focus_first (self);
+  /* Discarded: what the form holds now (typed meanwhile, or nothing) takes its place. */
+  write_draft (self);
+}
+
+static void
+restore_draft_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  answer_offer (PD_DOSSIER_FORM (widget), TRUE);
+}
+
+static void
+discard_draft_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  answer_offer (PD_DOSSIER_FORM (widget), FALSE);
+}
+
+void
+pd_dossier_form_ask_slip_printed (PdDossierForm *self,
+                                  gboolean       ask)
+{
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+  gtk_widget_set_visible (self->slip_question, ask);
+}
+
+gboolean
+pd_dossier_form_get_asking_slip_printed (PdDossierForm *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), FALSE);
+  return gtk_widget_get_visible (self->slip_question);
+}
+
+gboolean
+pd_dossier_form_undo_clear (PdDossierForm *self)
+{
+  g_autoptr(GBytes) cleared = NULL;
+  g_autoptr(GBytes) typed = NULL;
+
+  g_return_val_if_fail (PD_IS_DOSSIER_FORM (self), FALSE);
+
+  if (self->cleared == NULL || self->busy)
+    return FALSE;
+  cleared = g_steal_pointer (&self->cleared);
+  /* Typed since the clear: put aside in turn, so that Undo loses nothing either. */
+  typed = current_draft (self);
+  if (!show_draft (self, cleared))
+    return FALSE;
+  pd_dossier_form_focus_first (self);
+  if (typed != NULL)
+    {
+      AdwToast *notice = adw_toast_new (_("Form restored; what was typed after clearing it is put aside"));
+
+      self->cleared = g_steal_pointer (&typed);
+      adw_toast_set_button_label (notice, _("_Undo"));
+      adw_toast_set_action_name (notice, "win.undo-clear");
+      pd_toast_show (GTK_WIDGET (self), notice);
+    }
+  else
+    toast (self, _("Form restored"));
+  return TRUE;
+}
+
 /* Makes @dossier the one being edited and shows every field of it. */
 static void
 show_dossier (PdDossierForm *self,
@@ -566,6 +876,11 @@ pd_dossier_form_clear (PdDossierForm *self)
   pd_dossier_set_field (dossier, PD_FIELD_CHIP, "chip");
   pd_dossier_set_field (dossier, PD_FIELD_DELIVERY, "in_person");
   show_dossier (self, dossier);
+  gtk_widget_set_visible (self->slip_question, FALSE);
+  /* An application taken in, or a form cleared on purpose, leaves no draft: at once, so that
+   * a crash a moment later does not offer it again. */
+  g_clear_handle_id (&self->draft_timeout, g_source_remove);
+  write_draft (self);
 }
 
 void
@@ -584,6 +899,7 @@ pd_dossier_form_load (PdDossierForm *self,
   /* An online declaration names the request, not the fee: it is taken from the fee table. */
   if (pd_dossier_get_field (copy, PD_FIELD_FEE_CODE) == NULL)
     fill_fee (self);
+  note_changed (self);
 }
 
 gboolean
@@ -619,6 +935,7 @@ pd_dossier_form_set_value (PdDossierForm *self,
     update_representative (self);
   update_summary (self);
   pd_warning_check_show (self->rows, self->dossier);
+  note_changed (self);
 }
 
 static void
@@ -681,6 +998,11 @@ pd_dossier_form_set_store (PdDossierForm *self,
 
   g_set_object (&self->store, store);
   g_set_object (&self->settings, settings);
+  /* Nothing is written before the draft kept from before is known (and offered). */
+  g_clear_handle_id (&self->draft_timeout, g_source_remove);
+  self->draft_loaded = FALSE;
+  pd_store_load_draft_async (store, PD_FORM_DRAFT_SLOT, self->draft_cancellable, draft_loaded_cb,
+                             g_object_ref (self));
   g_clear_object (&self->reference);
   self->reference = pd_store_get_reference (store);
   for (guint f = 0; self->built && f < PD_N_FIELDS; f++)
@@ -950,6 +1272,16 @@ pd_dossier_form_accept (PdDossierForm *self)
       pd_field_row_show_error (self->rows[e->field], e->message);
       has_error[e->field] = TRUE;
     }
+  if (!has_error[PD_FIELD_APPOINTMENT_DATE])
+    {
+      g_autofree char *message = ready_date_message (self, &today);
+
+      if (message != NULL)
+        {
+          pd_field_row_show_error (self->rows[PD_FIELD_APPOINTMENT_DATE], message);
+          has_error[PD_FIELD_APPOINTMENT_DATE] = TRUE;
+        }
+    }
 
   for (guint g = 0; g < G_N_ELEMENTS (group_order); g++)
     for (guint f = 0; f < PD_N_FIELDS; f++)
@@ -1152,9 +1484,21 @@ clear_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   PdDossierForm *self = PD_DOSSIER_FORM (widget);
+  g_autoptr(GBytes) content = current_draft (self);
 
   pd_dossier_form_clear (self);
   pd_dossier_form_focus_first (self);
+  /* One click should not lose an application: what it took comes back with Undo. */
+  if (content != NULL)
+    {
+      AdwToast *notice = adw_toast_new (_("Form cleared"));
+
+      g_clear_pointer (&self->cleared, g_bytes_unref);
+      self->cleared = g_steal_pointer (&content);
+      adw_toast_set_button_label (notice, _("_Undo"));
+      adw_toast_set_action_name (notice, "win.undo-clear");
+      pd_toast_show (GTK_WIDGET (self), notice);
+    }
 }
 
 static void
@@ -1171,6 +1515,8 @@ pd_dossier_form_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->draft_cancellable);
+  g_clear_handle_id (&self->draft_timeout, g_source_remove);
   pd_scan_list_cancel (self->scans);
   g_clear_handle_id (&self->build_idle, g_source_remove);
   /* The rows, the scans and the checklist outlive the page a little: nothing of the form is
@@ -1199,6 +1545,9 @@ pd_dossier_form_finalize (GObject *object)
   for (guint f = 0; f < PD_N_FIELDS; f++)
     g_clear_object (&self->rows[f]);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->draft_cancellable);
+  g_clear_pointer (&self->offered_draft, g_bytes_unref);
+  g_clear_pointer (&self->cleared, g_bytes_unref);
   g_clear_pointer (&self->photo_override, g_free);
   g_clear_object (&self->scans);
   g_clear_pointer (&self->actor, g_free);
@@ -1224,6 +1573,9 @@ pd_dossier_form_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, self->busy);
       break;
+    case PROP_DRAFT_OFFERED:
+      g_value_set_boolean (value, self->offered_draft != NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1244,6 +1596,10 @@ pd_dossier_form_class_init (PdDossierFormClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The window shows the form while it offers a draft from before: where the officer looks. */
+  properties[PROP_DRAFT_OFFERED] =
+    g_param_spec_boolean ("draft-offered", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Emitted once the application is in the store; the form has already been cleared. */
@@ -1263,12 +1619,18 @@ pd_dossier_form_class_init (PdDossierFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, refuse_button);
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, print_slip_button);
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, mismatch_panel);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, draft_offer);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, draft_label);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, slip_question);
 
   gtk_widget_class_install_action (widget_class, "form.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "form.hold", NULL, set_aside_action);
   gtk_widget_class_install_action (widget_class, "form.documents", NULL, documents_action);
   gtk_widget_class_install_action (widget_class, "form.refuse", NULL, set_aside_action);
   gtk_widget_class_install_action (widget_class, "form.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "form.restore-draft", NULL, restore_draft_action);
+  gtk_widget_class_install_action (widget_class, "form.discard-draft", NULL, discard_draft_action);
 }
 
 static void
@@ -1277,6 +1639,7 @@ pd_dossier_form_init (PdDossierForm *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->draft_cancellable = g_cancellable_new ();
   self->dossier = pd_dossier_new ();
   /* A station that is not enrolled has no sign-in: it is a counter of its own. */
   self->role = PD_ROLE_OFFICER;

@@ -16,8 +16,23 @@ G_DECLARE_FINAL_TYPE (PdDossierForm, pd_dossier_form, PD, DOSSIER_FORM, GtkWidge
 void       pd_dossier_form_set_store   (PdDossierForm *self,
                                         PdStore       *store,
                                         GSettings     *settings);
-/* Starts a new, empty application. */
+/* Starts a new, empty application; the draft is discarded. */
 void       pd_dossier_form_clear       (PdDossierForm *self);
+/* What the form holds is kept in the store's draft (sealed) about a second after each change;
+ * this writes it now, as the window closes. A draft from before is offered above the form
+ * (Restore / Discard: "form.restore-draft", "form.discard-draft") once the store is set, and
+ * nothing is written over it until the officer answers. */
+void       pd_dossier_form_save_draft  (PdDossierForm *self);
+gboolean   pd_dossier_form_get_draft_offered (PdDossierForm *self);
+/* An assisted-entry station's slip went to the printer: asks above the form whether it came
+ * out ("win.print-declaration" prints it again, "win.slip-done" clears the form). The form and
+ * its draft stay until then: a paper jam must not mean typing it all again. */
+void       pd_dossier_form_ask_slip_printed (PdDossierForm *self,
+                                             gboolean       ask);
+gboolean   pd_dossier_form_get_asking_slip_printed (PdDossierForm *self);
+/* Brings back what Clear Form ("form.clear") took; what was typed since is put aside for the
+ * next Undo. FALSE when there is nothing to bring back. */
+gboolean   pd_dossier_form_undo_clear  (PdDossierForm *self);
 void       pd_dossier_form_focus_first (PdDossierForm *self);
 PdDossier *pd_dossier_form_get_dossier (PdDossierForm *self);
 gboolean   pd_dossier_form_get_busy    (PdDossierForm *self);

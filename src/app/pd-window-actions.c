@@ -198,10 +198,22 @@ new_dossier_action (GtkWidget  *widget,
 {
   PdWindow *self = PD_WINDOW (widget);
 
-  pd_dossier_form_clear (self->form);
   pd_photo_page_reset (self->photo_page);
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
-  pd_dossier_form_focus_first (self->form);
+  /* As the form's Clear button: what it takes comes back with Undo. */
+  gtk_widget_activate_action (GTK_WIDGET (self->form), "form.clear", NULL);
+}
+
+/* The Undo of the toast that says the form was cleared: the toast lives in the window. */
+static void
+undo_clear_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+
+  if (pd_dossier_form_undo_clear (self->form))
+    adw_view_stack_set_visible_child_name (self->view_stack, "form");
 }
 
 static void
@@ -390,6 +402,7 @@ void
 pd_window_class_install_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.new-dossier", NULL, new_dossier_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-clear", NULL, undo_clear_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);

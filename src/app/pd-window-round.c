@@ -1,4 +1,4 @@
-/* pd-window-round.c: the counter's round: ends it once the accepted application's papers are printed. */
+/* pd-window-round.c: the round: papers printed, the volunteer's slip confirmed, a draft from before shown first. */
 #define G_LOG_DOMAIN "pd-window"
 
 #include "config.h"
@@ -38,13 +38,26 @@ print_finished_cb (PdWindow     *self,
       if (pd_station_get_role (self->station) != PD_ROLE_VOLUNTEER)
         adw_view_stack_set_visible_child_name (self->view_stack, "queue");
     }
+  /* Handed to the printer is not on paper: the form stays until the volunteer says it is. */
   if (job == PD_PRINT_JOB_SLIP)
     {
-      pd_dossier_form_clear (self->form);
-      pd_photo_page_reset (self->photo_page);
       adw_view_stack_set_visible_child_name (self->view_stack, "form");
-      pd_dossier_form_focus_first (self->form);
+      pd_dossier_form_ask_slip_printed (self->form, TRUE);
     }
+}
+
+/* The slip came out: a public screen, so nothing of this citizen stays for the next one. */
+static void
+slip_done_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+
+  pd_dossier_form_clear (self->form);
+  pd_photo_page_reset (self->photo_page);
+  adw_view_stack_set_visible_child_name (self->view_stack, "form");
+  pd_dossier_form_focus_first (self->form);
 }
 
 static void
@@ -105,9 +118,20 @@ form_saved_cb (PdWindow      *self,
     self->in_round = FALSE;
 }
 
+static void
+draft_offered_cb (PdWindow      *self,
+                  GParamSpec    *pspec,
+                  PdDossierForm *form)
+{
+  if (pd_dossier_form_get_draft_offered (form))
+    adw_view_stack_set_visible_child_name (self->view_stack, "form");
+}
+
 void
 pd_window_init_round (PdWindow *self)
 {
+  g_signal_connect_object (self->form, "notify::draft-offered", G_CALLBACK (draft_offered_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->form, "saved", G_CALLBACK (form_saved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->print_queue, "finished", G_CALLBACK (print_finished_cb), self, G_CONNECT_SWAPPED);
 }
@@ -116,4 +140,5 @@ void
 pd_window_class_install_round_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.print-again", NULL, print_again_action);
+  gtk_widget_class_install_action (widget_class, "win.slip-done", NULL, slip_done_action);
 }

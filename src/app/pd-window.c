@@ -563,6 +563,8 @@ pd_window_close_request (GtkWindow *window)
   PdWindow *self = PD_WINDOW (window);
   int width, height;
 
+  /* A half-filled form is there again at the next start. */
+  pd_dossier_form_save_draft (self->form);
   gtk_window_get_default_size (window, &width, &height);
   g_settings_delay (self->settings);
   g_settings_set_int (self->settings, "window-width", width);

@@ -424,6 +424,9 @@ demo_take_in (DemoIntake  *demo,
     reason = g_strdup ("Hồ sơ không đủ điều kiện");
   if (status == PD_STATUS_ACCEPTED)
     pd_dossier_set_photo (dossier, demo->photo);
+  /* The demo's made-up day may be a weekend or before the legal minimum: the intake counts it,
+   * as a counter does when the officer types none. */
+  pd_dossier_set_field (dossier, PD_FIELD_APPOINTMENT_DATE, NULL);
   intake = pd_intake_new (demo->store, dossier);
   pd_intake_set_evidence (intake, &demo->evidence);
   if (status == PD_STATUS_ACCEPTED)

@@ -182,6 +182,70 @@ check_papers (PdIntake   *self,
   return FALSE;
 }
 
+static PdCalendar *
+load_calendar (void)
+{
+  g_autoptr(GError) error = NULL;
+  PdCalendar *calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), &error);
+
+  if (calendar == NULL)
+    {
+      g_warning ("Cannot read the calendar, counting weekends only: %s", error->message);
+      calendar = pd_calendar_new ();
+    }
+  return calendar;
+}
+
+static char *
+display_date (const GDate *date)
+{
+  char text[16];
+
+  g_date_strftime (text, sizeof text, "%d/%m/%Y", date);
+  return g_strdup (text);
+}
+
+gboolean
+pd_intake_check_ready_date (const char   *iso,
+                            const GDate  *accepted,
+                            GError      **error)
+{
+  g_autoptr(PdCalendar) calendar = load_calendar ();
+  g_autofree char *earliest_text = NULL;
+  g_autofree char *chosen_text = NULL;
+  GDate earliest;
+  GDate chosen;
+
+  g_return_val_if_fail (iso != NULL, FALSE);
+  g_return_val_if_fail (accepted != NULL, FALSE);
+
+  earliest = pd_calendar_get_ready_date (calendar, accepted, PD_PROCESSING_PROVINCIAL);
+  earliest_text = display_date (&earliest);
+  if (!pd_parse_iso_date (iso, &chosen))
+    {
+      g_set_error (error, PD_INTAKE_ERROR, PD_INTAKE_ERROR_INVALID,
+                   _("Not a date: type the day as DD/MM/YYYY, %s or a later working day."), earliest_text);
+      return FALSE;
+    }
+  chosen_text = display_date (&chosen);
+  if (g_date_compare (&chosen, &earliest) < 0)
+    {
+      /* Translators: the day typed, then the earliest day the law allows. */
+      g_set_error (error, PD_INTAKE_ERROR, PD_INTAKE_ERROR_INVALID,
+                   _("%s is too early: the result can be ready on %s at the earliest. Choose that day "
+                     "or a later working day."), chosen_text, earliest_text);
+      return FALSE;
+    }
+  if (!pd_calendar_is_working_day (calendar, &chosen))
+    {
+      g_set_error (error, PD_INTAKE_ERROR, PD_INTAKE_ERROR_INVALID,
+                   _("%s is not a working day: the office is closed. Choose a working day, %s at the "
+                     "earliest."), chosen_text, earliest_text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The rules of an acceptance, then what the counter fills in as it accepts. */
 static gboolean
 prepare_acceptance (PdIntake    *self,
@@ -191,11 +255,8 @@ prepare_acceptance (PdIntake    *self,
 {
   g_autoptr(PdReference) reference = pd_store_get_reference (self->store);
   g_autoptr(GPtrArray) errors = NULL;
-  g_autoptr(PdCalendar) calendar = NULL;
-  g_autoptr(GError) calendar_error = NULL;
+  const char *chosen = pd_dossier_get_field (dossier, PD_FIELD_APPOINTMENT_DATE);
   GDate today;
-  GDate ready;
-  char iso[16];
 
   pd_date_set_today (&today);
   errors = pd_validate_dossier (dossier, reference, &today);
@@ -213,15 +274,28 @@ prepare_acceptance (PdIntake    *self,
 
   if (pd_dossier_get_field (dossier, PD_FIELD_FEE_CODE) == NULL)
     pd_intake_fill_fee (dossier, reference);
-  calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), &calendar_error);
-  if (calendar == NULL)
+  /* The officer's day is kept (a citizen may ask to come later), checked against the law's
+   * minimum; none typed, the minimum is the day. */
+  if (chosen != NULL)
     {
-      g_warning ("Cannot read the calendar, counting weekends only: %s", calendar_error->message);
-      calendar = pd_calendar_new ();
+      g_autoptr(GError) date_error = NULL;
+
+      if (!pd_intake_check_ready_date (chosen, &today, &date_error))
+        {
+          g_set_error (error, PD_INTAKE_ERROR, PD_INTAKE_ERROR_INVALID, _("Not accepted: %s: %s"),
+                       pd_field_get_label (PD_FIELD_APPOINTMENT_DATE), date_error->message);
+          return FALSE;
+        }
     }
-  ready = pd_calendar_get_ready_date (calendar, &today, PD_PROCESSING_PROVINCIAL);
-  g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &ready);
-  pd_dossier_set_field (dossier, PD_FIELD_APPOINTMENT_DATE, iso);
+  else
+    {
+      g_autoptr(PdCalendar) calendar = load_calendar ();
+      GDate ready = pd_calendar_get_ready_date (calendar, &today, PD_PROCESSING_PROVINCIAL);
+      char iso[16];
+
+      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &ready);
+      pd_dossier_set_field (dossier, PD_FIELD_APPOINTMENT_DATE, iso);
+    }
   /* The officer signed in accepts and signs the slip, not the desk computer's shared account. */
   if (actor != NULL)
     pd_dossier_set_field (dossier, PD_FIELD_OFFICER, actor);

@@ -60,9 +60,17 @@ gboolean   pd_intake_check_reason        (PdStatus               status,
 gboolean   pd_intake_fill_fee            (PdDossier             *dossier,
                                           PdReference           *reference);
 
+/* The ready date ("Ngày hẹn trả kết quả") of an application accepted on @accepted: the
+ * officer's @iso (YYYY-MM-DD) is kept when it is a working day no earlier than the legal
+ * minimum (pd_calendar_get_ready_date()): a citizen may ask for a later pick-up day. Else
+ * FALSE with PD_INTAKE_ERROR_INVALID, whose message names the earliest day to choose. */
+gboolean   pd_intake_check_ready_date    (const char            *iso,
+                                          const GDate           *accepted,
+                                          GError               **error);
+
 /* Accepts: @role must allow it, every field be valid and every required paper ticked; the
- * fee follows the request where none is set, the ready date is counted in working days from
- * today, @actor (nullable: the system user) signs as the officer and the application gets its
+ * fee follows the request where none is set, the ready date is the one the officer typed
+ * (pd_intake_check_ready_date()) or else counted in working days from today, @actor (nullable: the system user) signs as the officer and the application gets its
  * receipt number. Then it is saved, with its scans and the audit row, as accepted, which
  * seals its packet into the outbox: all in one transaction. At an enrolled station the packet
  * carries @acceptance_token, the token of @actor's last online sign-in here

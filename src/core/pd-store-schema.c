@@ -173,6 +173,15 @@ static const struct {
     "  actor      TEXT NOT NULL,"
     "  note       TEXT NOT NULL"
     ");", NULL },
+
+  /* Version 10: what a form holds before it is an application, sealed, one row per form of the
+   * station, so that a closed window, a crash or a power cut loses nothing typed
+   * (pd-store-drafts.c). */
+  { "CREATE TABLE IF NOT EXISTS drafts ("
+    "  slot     TEXT PRIMARY KEY NOT NULL,"
+    "  saved_at INTEGER NOT NULL,"
+    "  sealed   BLOB NOT NULL"
+    ") WITHOUT ROWID;", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

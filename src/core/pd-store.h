@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define PD_STORE_SCHEMA_VERSION 9
+#define PD_STORE_SCHEMA_VERSION 10
 
 /* The keyring holds each store's master key under this kind (see pd-secrets.h), with the
  * store id as its id. */
@@ -242,6 +242,46 @@ GBytes      *pd_store_get_attachment      (PdStore           *self,
 /* (element-type gint64): the attachment ids of the dossier, oldest first. */
 GArray      *pd_store_list_attachments    (PdStore           *self,
                                            gint64             dossier_id,
+                                           GError           **error);
+
+/* Drafts: what a form holds before it is saved as an application, so that nothing typed is
+ * lost when the window closes, the program crashes or the power goes. @slot names the form
+ * (one draft per form of a station: the newest replaces the one before); @content is the
+ * form's own encoding of what it shows, stored sealed like personal fields, with the time it
+ * was saved. A draft is neither a dossier nor audited: it is overwritten as the officer types,
+ * and it is discarded once its application is taken in or on purpose. */
+gboolean     pd_store_save_draft          (PdStore           *self,
+                                           const char        *slot,
+                                           GBytes            *content,
+                                           GError           **error);
+void         pd_store_save_draft_async    (PdStore           *self,
+                                           const char        *slot,
+                                           GBytes            *content,   /* nullable */
+                                           GCancellable      *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer           user_data);
+gboolean     pd_store_save_draft_finish   (PdStore           *self,
+                                           GAsyncResult      *result,
+                                           GError           **error);
+/* (transfer full) (nullable): the draft of @slot, and when it was saved (unix seconds,
+ * nullable @saved_at); NULL without an error when there is none. */
+GBytes      *pd_store_load_draft          (PdStore           *self,
+                                           const char        *slot,
+                                           gint64            *saved_at,
+                                           GError           **error);
+void         pd_store_load_draft_async    (PdStore           *self,
+                                           const char        *slot,
+                                           GCancellable      *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer           user_data);
+GBytes      *pd_store_load_draft_finish   (PdStore           *self,
+                                           GAsyncResult      *result,
+                                           gint64            *saved_at,
+                                           GError           **error);
+/* Removing a draft that is not there succeeds. The _async() form of saving with a NULL
+ * @content discards it: a form's writes go one after the other through it. */
+gboolean     pd_store_discard_draft       (PdStore           *self,
+                                           const char        *slot,
                                            GError           **error);
 
 /* Audit log: append-only, each row hashed (keyed) over the previous row's hash. */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "pd-calendar.h"
+#include "pd-date.h"
 #include "pd-intake.h"
 #include "pd-queue.h"
 #include "pd-store-private.h"
@@ -263,6 +265,78 @@ test_accept_all (void)
     assert_unchanged (store, &before);
     g_assert_cmpuint (n_attachments (store, pd_dossier_get_id (stored)), ==, 2);
   }
+}
+
+static void
+iso_of (const GDate *date,
+        char         iso[16])
+{
+  g_date_strftime (iso, 16, "%Y-%m-%d", date);
+}
+
+/* The ready date the officer typed: kept when a working day no earlier than the law's minimum
+ * (a citizen may ask to come later), refused with the earliest day named otherwise. */
+static void
+test_ready_date (void)
+{
+  g_autoptr(PdStore) store = new_store ();
+  g_autoptr(PdCalendar) calendar = pd_calendar_new_from_directory (pd_calendar_get_default_directory (), NULL);
+  g_autoptr(GError) error = NULL;
+  GDate today, earliest, later, early, weekend;
+  char iso[16], earliest_text[16];
+
+  g_assert_nonnull (calendar);
+  pd_date_set_today (&today);
+  earliest = pd_calendar_get_ready_date (calendar, &today, PD_PROCESSING_PROVINCIAL);
+  g_date_strftime (earliest_text, sizeof earliest_text, "%d/%m/%Y", &earliest);
+  later = pd_calendar_add_working_days (calendar, &earliest, 3);
+  early = earliest;
+  g_date_subtract_days (&early, 1);
+  weekend = earliest;
+  /* A weekend or a holiday after the earliest day: the calendar's own word (some Saturdays
+   * are worked in exchange for a holiday). */
+  while (pd_calendar_is_working_day (calendar, &weekend))
+    g_date_add_days (&weekend, 1);
+
+  {
+    g_autoptr(PdDossier) dossier = make_application ("Trần Văn Hẹn", "001090000102");
+    g_autoptr(PdIntake) intake = NULL;
+    g_autoptr(PdDossier) accepted = NULL;
+    g_autoptr(PdDossier) stored = NULL;
+
+    iso_of (&later, iso);
+    pd_dossier_set_field (dossier, PD_FIELD_APPOINTMENT_DATE, iso);
+    intake = make_intake (store, dossier, TRUE);
+    accepted = accept (intake, PD_ROLE_OFFICER, OFFICER, &error);
+    g_assert_no_error (error);
+    stored = pd_store_get (store, pd_dossier_get_id (accepted), &error);
+    g_assert_cmpstr (pd_dossier_get_field (stored, PD_FIELD_APPOINTMENT_DATE), ==, iso);
+  }
+  {
+    const GDate *bad[] = { &early, &weekend };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(PdDossier) dossier = make_application ("Lê Thị Sớm", i == 0 ? "001090000103" : "001090000104");
+        g_autoptr(PdIntake) intake = NULL;
+        g_autoptr(PdDossier) accepted = NULL;
+        Snapshot before = snapshot (store);
+
+        iso_of (bad[i], iso);
+        g_assert_false (pd_intake_check_ready_date (iso, &today, NULL));
+        pd_dossier_set_field (dossier, PD_FIELD_APPOINTMENT_DATE, iso);
+        intake = make_intake (store, dossier, TRUE);
+        accepted = accept (intake, PD_ROLE_OFFICER, OFFICER, &error);
+        g_assert_null (accepted);
+        g_assert_error (error, PD_INTAKE_ERROR, PD_INTAKE_ERROR_INVALID);
+        /* Says which day to choose instead. */
+        g_assert_nonnull (strstr (error->message, earliest_text));
+        g_clear_error (&error);
+        assert_unchanged (store, &before);
+      }
+  }
+  iso_of (&earliest, iso);
+  g_assert_true (pd_intake_check_ready_date (iso, &today, NULL));
 }
 
 /* Sealing the packet fails after the dossier, the scans and the audit rows were written: all
@@ -613,5 +687,6 @@ main (int    argc,
   g_test_add_func ("/intake/hold-and-refuse", test_hold_and_refuse);
   g_test_add_func ("/intake/acceptance-token", test_acceptance_token);
   g_test_add_func ("/intake/numbers", test_numbers);
+  g_test_add_func ("/intake/ready-date", test_ready_date);
   return g_test_run ();
 }
