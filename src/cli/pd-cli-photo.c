@@ -1,8 +1,10 @@
-/* pd-cli-photo.c: `passdesk-cli photo check|fix FILE`, the photo checks without the app.
+/* pd-cli-photo.c: `passdesk-cli photo check|fix FILE` and `photo compare FILE FILE`, the photo
+ * checks and the face match without the app.
  *
  * Exit codes as for every command: 0 the photo is compliant (check) or the standard photo
  * written is (fix), 1 it is not or cannot be cut, 2 the file, the profile or the face model
- * cannot be used.
+ * cannot be used. compare: 0 whatever the verdict (it is in the output), 2 also when a photo
+ * shows no face.
  */
 #define G_LOG_DOMAIN "pd-cli"
 
@@ -12,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "pd-cli.h"
+#include "pd-face-match.h"
 #include "pd-photo.h"
 #include "pd-photo-image.h"
 
@@ -57,6 +60,29 @@ report_with_members (const PdPhotoReport *report,
 }
 
 static PdCliExit
+run_compare (PdCli          *cli,
+             PdPhotoProfile *profile,
+             PdFaceModel    *model)
+{
+  g_autoptr(GFile) first = g_file_new_for_commandline_arg (cli->args[1]);
+  g_autoptr(GFile) second = g_file_new_for_commandline_arg (cli->args[2]);
+  g_autoptr(GError) error = NULL;
+  PdFaceMatch match;
+
+  if (!pd_face_compare_files (model, profile, first, second, &match, &error))
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
+
+  if (cli->json)
+    pd_cli_print_json (pd_face_match_to_json (&match));
+  else
+    /* TRANSLATORS: the verdict, then the distance between the faces and the threshold */
+    g_print (_("%s (distance %.3f, threshold %.2f)\n"),
+             match.same_person ? _("Same person") : _("Not the same person"),
+             match.distance, match.threshold);
+  return PD_CLI_EXIT_OK;
+}
+
+static PdCliExit
 run_photo (PdCli *cli)
 {
   const char *action = cli->args[0];
@@ -73,9 +99,12 @@ run_photo (PdCli *cli)
   g_autofree char *model_path = NULL;
   int quality = 0;
 
-  if (!g_str_equal (action, "check") && !g_str_equal (action, "fix"))
+  if (!g_str_equal (action, "check") && !g_str_equal (action, "fix") && !g_str_equal (action, "compare"))
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
-                        _("Unknown photo action “%s”: use “check” or “fix”."), action);
+                        _("Unknown photo action “%s”: use “check”, “fix” or “compare”."), action);
+  if ((cli->n_args == 3) != g_str_equal (action, "compare"))
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
+                        _("“photo compare” takes two photos, “photo check” and “photo fix” one."));
   if (g_str_equal (action, "fix") && output_path == NULL)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
                         _("Say where to write the standard photo with --output FILE.jpg."));
@@ -86,13 +115,16 @@ run_photo (PdCli *cli)
   if (profile == NULL)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
 
-  image = pd_photo_image_load_file (path, &error);
-  if (image == NULL)
-    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
-
   model_path = pd_face_model_resolve_path (profile->model_path);
   model = pd_face_model_load (model_path, &error);
   if (model == NULL)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
+
+  if (g_str_equal (action, "compare"))
+    return run_compare (cli, profile, model);
+
+  image = pd_photo_image_load_file (path, &error);
+  if (image == NULL)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
 
   report = pd_photo_analyze (model, profile, image,
@@ -133,10 +165,11 @@ run_photo (PdCli *cli)
 
 const PdCliCommand pd_cli_command_photo = {
   .name = "photo",
-  .parameters = N_("check|fix FILE"),
-  .summary = N_("Check a passport photo, or cut the standard photo from it"),
+  .parameters = N_("check|fix FILE | compare FILE FILE"),
+  .summary = N_("Check a passport photo, cut the standard photo from it, or compare two faces "
+                "(compare: exit 0 with the verdict, 2 when a photo shows no face)"),
   .min_args = 2,
-  .max_args = 2,
+  .max_args = 3,
   .flags = PD_CLI_FLAGS_NO_STORE,
   .entries = photo_entries,
   .run = run_photo,

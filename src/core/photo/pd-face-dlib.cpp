@@ -37,11 +37,35 @@ template <> struct image_traits<PdGrayView>
 };
 }
 
+/* The same for PdRgbImage, whose 3-byte pixels are laid out as dlib's rgb_pixel. */
+struct PdRgbView
+{
+  const guint8 *data;
+  long          width;
+  long          height;
+  long          stride;
+};
+
+namespace dlib
+{
+template <> struct image_traits<PdRgbView>
+{
+  typedef rgb_pixel pixel_type;
+};
+}
+
+static_assert (sizeof (dlib::rgb_pixel) == 3, "rgb_pixel is three packed bytes");
+
 static inline long num_rows (const PdGrayView &view) { return view.height; }
 static inline long num_columns (const PdGrayView &view) { return view.width; }
 static inline long width_step (const PdGrayView &view) { return view.stride; }
 static inline const void *image_data (const PdGrayView &view) { return view.data; }
 static inline void *image_data (PdGrayView &view) { return const_cast<guint8 *> (view.data); }
+static inline long num_rows (const PdRgbView &view) { return view.height; }
+static inline long num_columns (const PdRgbView &view) { return view.width; }
+static inline long width_step (const PdRgbView &view) { return view.stride; }
+static inline const void *image_data (const PdRgbView &view) { return view.data; }
+static inline void *image_data (PdRgbView &view) { return const_cast<guint8 *> (view.data); }
 
 /* The layers of dlib's CNN face detector (MMOD), as its model file was trained and serialised:
  * the type must match the file layer for layer or deserialising fails. Three strided 5 × 5
@@ -59,6 +83,33 @@ using detector = loss_mmod<con<1, 9, 9, 1, 1,
                                input_rgb_image_pyramid<pyramid_down<6>>>>>>>>>>;
 }
 
+/* dlib's face recognition network (dlib_face_recognition_resnet_model_v1), layer for layer as
+ * serialised: a 29-layer ResNet over a 150 × 150 face chip, ending in 128 numbers. */
+namespace recognition
+{
+using namespace dlib;
+
+template <template <int, template <typename> class, int, typename> class block, int N,
+          template <typename> class BN, typename SUBNET>
+using residual = add_prev1<block<N, BN, 1, tag1<SUBNET>>>;
+template <template <int, template <typename> class, int, typename> class block, int N,
+          template <typename> class BN, typename SUBNET>
+using residual_down = add_prev2<avg_pool<2, 2, 2, 2, skip1<tag2<block<N, BN, 2, tag1<SUBNET>>>>>>;
+template <int N, template <typename> class BN, int stride, typename SUBNET>
+using block = BN<con<N, 3, 3, 1, 1, relu<BN<con<N, 3, 3, stride, stride, SUBNET>>>>>;
+template <int N, typename SUBNET> using ares = relu<residual<block, N, affine, SUBNET>>;
+template <int N, typename SUBNET> using ares_down = relu<residual_down<block, N, affine, SUBNET>>;
+template <typename SUBNET> using level0 = ares_down<256, SUBNET>;
+template <typename SUBNET> using level1 = ares<256, ares<256, ares_down<256, SUBNET>>>;
+template <typename SUBNET> using level2 = ares<128, ares<128, ares_down<128, SUBNET>>>;
+template <typename SUBNET> using level3 = ares<64, ares<64, ares<64, ares_down<64, SUBNET>>>>;
+template <typename SUBNET> using level4 = ares<32, ares<32, ares<32, SUBNET>>>;
+using net = loss_metric<fc_no_bias<128, avg_pool_everything<
+                        level0<level1<level2<level3<level4<
+                        max_pool<3, 3, 2, 2, relu<affine<con<32, 7, 7, 2, 2,
+                        input_rgb_image_sized<150>>>>>>>>>>>>>;
+}
+
 struct _PdFaceModel
 {
   char                         *path;
@@ -72,6 +123,11 @@ struct _PdFaceModel
   std::once_flag                cnn_once;
   cnn::detector                *cnn;
   std::mutex                    cnn_lock;
+
+  /* The recognition network, loaded on first use; the lock covers loading and running, as
+   * the network keeps its activations between calls. */
+  recognition::net             *recognizer;
+  std::mutex                    recognizer_lock;
 };
 
 /* The landmarks in @box, on a copy of its neighbourhood turned until the eyes are level. The
@@ -279,6 +335,7 @@ pd_face_model_free (PdFaceModel *model)
     return;
   g_free (model->path);
   delete model->cnn;
+  delete model->recognizer;
   delete model;
 }
 
@@ -406,6 +463,86 @@ pd_face_model_detect_cnn (PdFaceModel       *model,
 
   add_faces (model, found, detect_scale, full, true, faces);
   return faces;
+}
+
+/* Loads the network; the caller holds recognizer_lock. */
+static gboolean
+load_recognizer_locked (PdFaceModel  *model,
+                        GError      **error)
+{
+  if (model->recognizer != NULL)
+    return TRUE;
+
+  g_autofree char *path = pd_face_recognizer_resolve_path ();
+  try
+    {
+      std::ifstream in (path, std::ios::binary);
+      if (!in)
+        throw dlib::serialization_error ("cannot open the file");
+      std::unique_ptr<recognition::net> net (new recognition::net ());
+      dlib::deserialize (*net, in);
+      model->recognizer = net.release ();
+    }
+  catch (const std::exception &e)
+    {
+      g_debug ("Cannot load %s: %s", path, e.what ());
+      g_set_error (error, PD_FACE_ERROR, PD_FACE_ERROR_RECOGNIZER,
+                   _("The face recognition model “%s” is missing or damaged, so photos cannot "
+                     "be compared. Reinstall Passdesk, or point PASSDESK_FACE_RECOGNIZER_MODEL "
+                     "at dlib_face_recognition_resnet_model_v1.dat."), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pd_face_model_load_recognizer (PdFaceModel  *model,
+                               GError      **error)
+{
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  std::lock_guard<std::mutex> guard (model->recognizer_lock);
+  return load_recognizer_locked (model, error);
+}
+
+gboolean
+pd_face_model_describe (PdFaceModel       *model,
+                        const PdRgbImage  *image,
+                        const PdFace      *face,
+                        PdFaceDescriptor  *descriptor,
+                        GError           **error)
+{
+  g_return_val_if_fail (model != NULL && image != NULL && face != NULL && descriptor != NULL, FALSE);
+
+  PdRgbView view = { image->data, image->width, image->height, image->stride };
+  std::vector<dlib::point> parts;
+  for (int i = 0; i < PD_FACE_N_POINTS; i++)
+    parts.push_back (dlib::point (std::lround (face->points[i].x), std::lround (face->points[i].y)));
+  dlib::rectangle box (std::lround (face->left), std::lround (face->top),
+                       std::lround (face->right) - 1, std::lround (face->bottom) - 1);
+  dlib::full_object_detection shape (box, parts);
+
+  try
+    {
+      /* As the network was trained: aligned by dlib from the landmarks, 25 % margin. */
+      dlib::matrix<dlib::rgb_pixel> chip;
+      dlib::extract_image_chip (view, dlib::get_face_chip_details (shape, 150, 0.25), chip);
+
+      std::lock_guard<std::mutex> guard (model->recognizer_lock);
+      if (!load_recognizer_locked (model, error))
+        return FALSE;
+      dlib::matrix<float, 0, 1> values = (*model->recognizer) (chip);
+      for (int i = 0; i < PD_FACE_DESCRIPTOR_SIZE; i++)
+        descriptor->values[i] = values (i);
+    }
+  catch (const std::exception &e)
+    {
+      g_warning ("Face description failed: %s", e.what ());
+      g_set_error_literal (error, PD_FACE_ERROR, PD_FACE_ERROR_FAILED,
+                           _("The face could not be measured. Try another photo."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 }

@@ -55,6 +55,13 @@ struct _PdPhotoReport {
   GArray     *checks;        /* PdPhotoCheck */
 };
 
+/* The faces in @image as the checks find them (HOG, then the CNN where HOG finds none and
+ * @mode is not PREVIEW): a GArray of PdFace in pixel indices, strongest first. */
+GArray      *pd_photo_find_faces     (PdFaceModel          *model,
+                                      PdPhotoProfile       *profile,
+                                      GdkPixbuf            *image,
+                                      PdPhotoMode           mode);
+
 PdPhotoFrame pd_photo_frame_for_size (const PdPhotoReport  *report,
                                       PdPhotoProfile       *profile,
                                       double                width,

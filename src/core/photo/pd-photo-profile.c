@@ -69,6 +69,7 @@ static const struct {
   N (capture, detect_score_min, -1, 3),
   N (capture, cnn_detect_max_pixels, 0, 100000000),
   N (capture, analysis_height_px, 64, 2000),
+  N (match, distance_max, 0.1, 1.5),
 #undef N
 };
 

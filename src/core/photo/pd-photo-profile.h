@@ -65,6 +65,10 @@ typedef struct {
     /* The CNN detector's picture where HOG finds no face in a still (0: never) */
     double cnn_detect_max_pixels;
   } capture;
+  struct {
+    /* Two faces nearer than this (descriptor distance) are judged the same person. */
+    double distance_max;
+  } match;
 } PdPhotoProfile;
 
 PdPhotoProfile *pd_photo_profile_new_from_file (const char      *path,

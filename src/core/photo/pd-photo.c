@@ -1123,25 +1123,18 @@ detect_with_cnn (PdFaceModel       *model,
   return pd_face_model_detect_cnn (model, &detect, (double) w / width, full, 0);
 }
 
-PdPhotoReport *
-pd_photo_analyze (PdFaceModel    *model,
-                  PdPhotoProfile *profile,
-                  GdkPixbuf      *image,
-                  PdPhotoMode     mode)
+GArray *
+pd_photo_find_faces (PdFaceModel    *model,
+                     PdPhotoProfile *profile,
+                     GdkPixbuf      *image,
+                     PdPhotoMode     mode)
 {
-  g_autoptr(PdPhotoReport) report = g_new0 (PdPhotoReport, 1);
-  g_autoptr(GArray) faces = NULL;
   g_autofree guint8 *gray = NULL;
   g_autofree guint8 *scaled = NULL;
+  GArray *faces;
   int width, height, scaled_w, scaled_h;
   double pixels, detect_scale, detect_max;
   PdGrayImage full, detect;
-
-  g_return_val_if_fail (model != NULL && profile != NULL && GDK_IS_PIXBUF (image), NULL);
-
-  report->mode = mode;
-  report->checks = g_array_new (FALSE, TRUE, sizeof (PdPhotoCheck));
-  g_array_set_clear_func (report->checks, clear_check);
 
   width = gdk_pixbuf_get_width (image);
   height = gdk_pixbuf_get_height (image);
@@ -1180,9 +1173,31 @@ pd_photo_analyze (PdFaceModel    *model,
    * frames' budget (README, Figures). */
   if (faces->len == 0 && mode != PD_PHOTO_MODE_PREVIEW && profile->capture.cnn_detect_max_pixels > 0)
     {
-      g_clear_pointer (&faces, g_array_unref);
+      g_array_unref (faces);
       faces = detect_with_cnn (model, profile, image, &full);
     }
+  return faces;
+}
+
+PdPhotoReport *
+pd_photo_analyze (PdFaceModel    *model,
+                  PdPhotoProfile *profile,
+                  GdkPixbuf      *image,
+                  PdPhotoMode     mode)
+{
+  g_autoptr(PdPhotoReport) report = g_new0 (PdPhotoReport, 1);
+  g_autoptr(GArray) faces = NULL;
+  int width, height;
+
+  g_return_val_if_fail (model != NULL && profile != NULL && GDK_IS_PIXBUF (image), NULL);
+
+  report->mode = mode;
+  report->checks = g_array_new (FALSE, TRUE, sizeof (PdPhotoCheck));
+  g_array_set_clear_func (report->checks, clear_check);
+
+  width = gdk_pixbuf_get_width (image);
+  height = gdk_pixbuf_get_height (image);
+  faces = pd_photo_find_faces (model, profile, image, mode);
   report->face_count = faces->len;
   check_single_face (report);
   if (faces->len != 1)
