@@ -53,12 +53,15 @@ last_toast_free (LastToast *last)
   g_free (last);
 }
 
+/* @painted: a frame was painted after the show animation's end, so the toast may go now;
+ * not on unmap, where libadwaita ends the show animation only after this runs. */
 static void
-slid_in (LastToast *last)
+slid_in (LastToast *last,
+         gboolean   painted)
 {
   stop_watching (last);
   last->sliding_in = FALSE;
-  if (last->dismiss_when_in)
+  if (last->dismiss_when_in && painted)
     {
       g_autoptr(AdwToast) toast = g_object_ref (last->toast);
 
@@ -78,7 +81,7 @@ after_paint_cb (GdkFrameClock *clock,
 {
   /* The frame time of a frame being drawn is the one its tick callbacks saw. */
   if (gdk_frame_clock_get_frame_time (clock) - last->added_at_frame >= SHOW_ANIMATION_USEC)
-    slid_in (last);
+    slid_in (last, TRUE);
 }
 
 /* libadwaita ends every animation of a widget that is unmapped. */
@@ -86,7 +89,7 @@ static void
 overlay_unmap_cb (GtkWidget *overlay,
                   LastToast *last)
 {
-  slid_in (last);
+  slid_in (last, FALSE);
 }
 
 static void

@@ -192,6 +192,9 @@ test_narrow (void)
 static gboolean
 toast_gone (gpointer data)
 {
+  /* Frames, as the toast's animation paints them when animations are on: a toast goes only
+   * after a frame painted once it has slid in. */
+  gtk_widget_queue_draw (GTK_WIDGET (window));
   return *(AdwToast **) data == NULL;
 }
 
