@@ -13,6 +13,7 @@
 #include "pd-cccd.h"
 #include "pd-intake.h"
 #include "pd-field-row.h"
+#include "pd-form-columns.h"
 #include "pd-form-draft.h"
 #include "pd-paper-checklist.h"
 #include "pd-scan-list.h"
@@ -25,7 +26,8 @@ struct _PdDossierForm
 {
   GtkWidget            parent_instance;
 
-  AdwPreferencesPage  *page;
+  GtkWidget           *page;            /* the scrolled window of the columns */
+  PdFormColumns       *columns;
   GtkLabel            *summary_label;
   GtkLabel            *documents_label;
   GtkLabel            *guidance_label;
@@ -461,11 +463,11 @@ build_attachment_rows (PdDossierForm *self)
 {
   self->photo_row = pd_photo_row_new ();
   adw_preferences_group_add (self->groups[PD_FIELD_GROUP_PERSON], GTK_WIDGET (self->photo_row));
-  adw_preferences_page_add (self->page, ADW_PREFERENCES_GROUP (self->scans));
+  pd_form_columns_add (self->columns, GTK_WIDGET (self->scans));
   self->checklist = pd_paper_checklist_new ();
   g_signal_connect_object (self->checklist, "toggled", G_CALLBACK (update_documents_label), self,
                            G_CONNECT_SWAPPED);
-  adw_preferences_page_add (self->page, ADW_PREFERENCES_GROUP (self->checklist));
+  pd_form_columns_add_side (self->columns, GTK_WIDGET (self->checklist));
 }
 
 
@@ -479,7 +481,7 @@ build_rows (PdDossierForm *self)
 
       adw_preferences_group_set_title (pgroup, pd_field_group_get_label (group));
       self->groups[group] = pgroup;
-      adw_preferences_page_add (self->page, pgroup);
+      pd_form_columns_add (self->columns, GTK_WIDGET (pgroup));
 
       for (guint f = 0; f < PD_N_FIELDS; f++)
         {
@@ -1072,10 +1074,10 @@ set_busy (PdDossierForm *self,
     {
       GtkWidget *focus = gtk_root_get_focus (root);
 
-      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->page)))
+      if (focus != NULL && gtk_widget_is_ancestor (focus, self->page))
         gtk_root_set_focus (root, NULL);
     }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->page), !busy);
+  gtk_widget_set_sensitive (self->page, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save", !busy && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.clear", !busy);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -1607,10 +1609,12 @@ pd_dossier_form_class_init (PdDossierFormClass *klass)
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PD_TYPE_DOSSIER);
 
   g_type_ensure (PD_TYPE_MISMATCH_PANEL);
+  g_type_ensure (PD_TYPE_FORM_COLUMNS);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-dossier-form.ui");
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, page);
+  gtk_widget_class_bind_template_child (widget_class, PdDossierForm, columns);
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, summary_label);
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, documents_label);
   gtk_widget_class_bind_template_child (widget_class, PdDossierForm, guidance_label);

@@ -20,6 +20,7 @@ struct _PdPreferencesWindow
 
   AdwEntryRow          *office_row;
   GtkSpinButton        *counter_spin;
+  GtkSwitch            *mobile_team_switch;
   AdwComboRow          *language_row;
   AdwEntryRow          *server_row;
   GtkWidget            *server_error_row;
@@ -459,6 +460,7 @@ pd_preferences_window_constructed (GObject *object)
 
   g_settings_bind (self->settings, "office-code", self->office_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "counter", self->counter_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "mobile-team", self->mobile_team_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "language", self->language_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, language_to_row, row_to_language, NULL, NULL);
 
@@ -592,6 +594,7 @@ pd_preferences_window_class_init (PdPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, office_row);
   gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, counter_spin);
+  gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, mobile_team_switch);
   gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, language_row);
   gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, PdPreferencesWindow, server_error_row);

@@ -6,6 +6,9 @@
 #include "pd-toast.h"
 
 #define LAST_TOAST_KEY "pd-toast-last"
+#define MESSAGE_BAR_KEY "pd-toast-message-bar"
+/* About what a toast's one line holds at 1024 px before libadwaita cuts it with an ellipsis. */
+#define TOAST_MAX_CHARS 60
 
 /* libadwaita 1.2.2 frees a toast's bookkeeping when its hide animation ends while its show
  * animation (300 ms, 500 ms when it replaces another) may still be running, whose end then
@@ -30,6 +33,7 @@ typedef struct
   gint64           added_at_frame;
   guint            timeout;      /* seconds, as asked for: started once the toast has slid in */
   gboolean         sliding_in;
+  gboolean         dismiss_when_in;  /* older news than the message bar's */
 } LastToast;
 
 static void
@@ -49,11 +53,23 @@ last_toast_free (LastToast *last)
   g_free (last);
 }
 
+/* @painted: a frame was painted after the show animation's end, so the toast may go now;
+ * not on unmap, where libadwaita ends the show animation only after this runs. */
 static void
-slid_in (LastToast *last)
+slid_in (LastToast *last,
+         gboolean   painted)
 {
   stop_watching (last);
   last->sliding_in = FALSE;
+  if (last->dismiss_when_in && painted)
+    {
+      g_autoptr(AdwToast) toast = g_object_ref (last->toast);
+
+      /* Frees @last. */
+      g_object_set_data (G_OBJECT (last->overlay), LAST_TOAST_KEY, NULL);
+      adw_toast_dismiss (toast);
+      return;
+    }
   adw_toast_set_timeout (last->toast, last->timeout);
   /* Adding the toast shown again is how libadwaita restarts its timeout (it takes a reference). */
   adw_toast_overlay_add_toast (last->overlay, g_object_ref (last->toast));
@@ -65,7 +81,7 @@ after_paint_cb (GdkFrameClock *clock,
 {
   /* The frame time of a frame being drawn is the one its tick callbacks saw. */
   if (gdk_frame_clock_get_frame_time (clock) - last->added_at_frame >= SHOW_ANIMATION_USEC)
-    slid_in (last);
+    slid_in (last, TRUE);
 }
 
 /* libadwaita ends every animation of a widget that is unmapped. */
@@ -73,7 +89,7 @@ static void
 overlay_unmap_cb (GtkWidget *overlay,
                   LastToast *last)
 {
-  slid_in (last);
+  slid_in (last, FALSE);
 }
 
 static void
@@ -92,6 +108,7 @@ pd_toast_show (GtkWidget *widget,
 {
   GtkWidget *overlay;
   GdkFrameClock *clock;
+  PdMessageBar *bar;
   LastToast *last;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
@@ -105,9 +122,33 @@ pd_toast_show (GtkWidget *widget,
     }
 
   last = g_object_get_data (G_OBJECT (overlay), LAST_TOAST_KEY);
+  bar = g_object_get_data (G_OBJECT (overlay), MESSAGE_BAR_KEY);
+  if (bar != NULL)
+    {
+      if (g_utf8_strlen (adw_toast_get_title (toast), -1) > TOAST_MAX_CHARS)
+        {
+          pd_message_bar_show (bar, toast);
+          g_object_unref (toast);
+          /* The toast before is older news: it goes too, as soon as it may. */
+          if (last != NULL && last->sliding_in)
+            last->dismiss_when_in = TRUE;
+          else if (last != NULL)
+            {
+              g_autoptr(AdwToast) old = g_object_ref (last->toast);
+
+              g_object_set_data (G_OBJECT (overlay), LAST_TOAST_KEY, NULL);
+              adw_toast_dismiss (old);
+            }
+          return NULL;
+        }
+      pd_message_bar_hide (bar);
+    }
+
   if (last != NULL && last->sliding_in)
     {
       AdwToast *shown = last->toast;
+
+      last->dismiss_when_in = FALSE;
 
       adw_toast_set_title (shown, adw_toast_get_title (toast));
       adw_toast_set_button_label (shown, adw_toast_get_button_label (toast));
@@ -144,4 +185,15 @@ pd_toast_show (GtkWidget *widget,
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), overlay, 0);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
   return toast;
+}
+
+void
+pd_toast_set_message_bar (AdwToastOverlay *overlay,
+                          PdMessageBar    *bar)
+{
+  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+  g_return_if_fail (PD_IS_MESSAGE_BAR (bar));
+
+  /* The bar is the overlay's child's: it lives as long as the overlay. */
+  g_object_set_data (G_OBJECT (overlay), MESSAGE_BAR_KEY, bar);
 }

@@ -61,6 +61,7 @@ take_ticket (PdWindow   *self,
   if (ticket != NULL)
     {
       pd_dossier_form_set_value (self->form, PD_FIELD_QUEUE_NUMBER, ticket);
+      pd_window_set_serving (self, ticket);
       /* Translators: %s is a queue ticket number such as A-017. */
       message = g_strdup_printf (_("Ticket %s called. Scan the applicant’s declaration code, or their ID card "
                                    "to type a new application."), ticket);
@@ -122,6 +123,7 @@ call_next_action (GtkWidget  *widget,
 
   pd_dossier_form_clear (self->form);
   pd_photo_page_reset (self->photo_page);
+  pd_window_set_serving (self, NULL);
   self->in_round = TRUE;
   adw_view_stack_set_visible_child_name (self->view_stack, "form");
 

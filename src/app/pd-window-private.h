@@ -4,6 +4,7 @@
 #include "pd-code-reader-dialog.h"
 #include "pd-dossier-form.h"
 #include "pd-entrance-page.h"
+#include "pd-message-bar.h"
 #include "pd-photo-page.h"
 #include "pd-queue-page.h"
 #include "pd-slip-photo.h"
@@ -24,6 +25,8 @@ struct _PdWindow
   AdwViewStack         *view_stack;
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *call_next_button;
+  GtkLabel             *serving_label;
+  PdMessageBar         *message_bar;
   PdQueuePage          *queue_page;
   PdDossierForm        *form;
   PdSyncPage           *sync_page;
@@ -87,6 +90,9 @@ char          *pd_window_get_counter_name      (PdWindow   *self);
 void           pd_window_init_scan             (PdWindow   *self);
 /* pd-window-round.c: follows the form's saves and the printed papers, which end the counter's round. */
 void           pd_window_init_round            (PdWindow   *self);
+/* pd-window-round.c: the ticket being served (NULL: nobody), in sight for the whole round. */
+void           pd_window_set_serving           (PdWindow   *self,
+                                                const char *ticket);
 /* pd-window-round.c: installs "win.print-again" on @widget_class. */
 void           pd_window_class_install_round_actions (GtkWidgetClass *widget_class);
 

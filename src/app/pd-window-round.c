@@ -23,6 +23,21 @@ pd_window_get_in_round (PdWindow *self)
   return self->in_round;
 }
 
+/* The ticket stays in sight while its applicant is served: a toast is gone in seconds. */
+void
+pd_window_set_serving (PdWindow   *self,
+                       const char *ticket)
+{
+  g_autofree char *label = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->serving_label), ticket != NULL);
+  if (ticket == NULL)
+    return;
+  /* Translators: %s is a queue ticket number such as A0042. */
+  label = g_strdup_printf (_("Serving %s"), ticket);
+  gtk_label_set_label (self->serving_label, label);
+}
+
 /* Printing the papers of an acceptance */
 
 /* The papers, a slip, a report printed: the round is over, and a public screen is cleared. */
@@ -35,6 +50,7 @@ print_finished_cb (PdWindow     *self,
     {
       /* The round is over: back to the queue for the next applicant. */
       self->in_round = FALSE;
+      pd_window_set_serving (self, NULL);
       if (pd_station_get_role (self->station) != PD_ROLE_VOLUNTEER)
         adw_view_stack_set_visible_child_name (self->view_stack, "queue");
     }
@@ -99,6 +115,7 @@ form_saved_cb (PdWindow      *self,
   if (pd_dossier_get_status (dossier) != PD_STATUS_ACCEPTED)
     {
       self->in_round = FALSE;
+      pd_window_set_serving (self, NULL);
       return;
     }
   g_set_object (&self->last_accepted, dossier);
@@ -115,7 +132,10 @@ form_saved_cb (PdWindow      *self,
         }
     }
   else
-    self->in_round = FALSE;
+    {
+      self->in_round = FALSE;
+      pd_window_set_serving (self, NULL);
+    }
 }
 
 static void

@@ -27,6 +27,7 @@
 #include "sync/pd-sync-client.h"
 #include "sync/pd-sync-engine.h"
 #include "pd-station.h"
+#include "pd-toast.h"
 #include "pd-scanner-dialog.h"
 #include "pd-window-private.h"
 
@@ -250,6 +251,8 @@ apply_role (PdWindow *self)
   PdRole role = pd_station_get_role (self->station);
   PdOfficer *officer = pd_station_get_officer (self->station);
   gboolean volunteer = role == PD_ROLE_VOLUNTEER;
+  /* A mobile team serves applicants where they live, with no office queue to call from. */
+  gboolean calls = !volunteer && !g_settings_get_boolean (self->settings, "mobile-team");
   AdwViewStackPage *queue = adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->queue_page));
 
   pd_dossier_form_set_role (self->form, role, pd_station_get_actor (self->station),
@@ -258,19 +261,19 @@ apply_role (PdWindow *self)
   adw_view_stack_page_set_visible (queue, !volunteer);
   /* Nor the tickets of the office's queue: the citizen queues at the counter with the slip. */
   adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->entrance_page)),
-                                   !volunteer);
-  gtk_widget_set_visible (self->call_next_button, !volunteer);
+                                   calls);
+  gtk_widget_set_visible (self->call_next_button, calls);
   if (self->store != NULL)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", !volunteer);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.call-next", !volunteer && self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.call-next", calls && self->store != NULL);
   /* What a volunteer prepares goes to the counter on the slip, not into this station's store. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", !volunteer && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refuse", !volunteer && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-report", !volunteer && self->store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-day-report", !volunteer && self->store != NULL);
   pd_outbox_transfer_update_actions (self, self->store != NULL);
-  if (volunteer && (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "queue") == 0 ||
-                    g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "entrance") == 0))
+  if ((volunteer && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "queue") == 0) ||
+      (!calls && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "entrance") == 0))
     adw_view_stack_set_visible_child_name (self->view_stack, "form");
 }
 
@@ -602,6 +605,7 @@ pd_window_constructed (GObject *object)
     self->database_path = g_build_filename (g_get_user_data_dir (), "passdesk", "passdesk.db", NULL);
   self->station = pd_station_new (self->database_path);
   g_signal_connect_object (self->station, "notify::role", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::mobile-team", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->station, "notify::actor", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
   /* The same officer signed in again brings another token for the acceptances. */
   g_signal_connect_object (self->station, "notify::officer", G_CALLBACK (apply_role), self, G_CONNECT_SWAPPED);
@@ -736,6 +740,7 @@ pd_window_class_init (PdWindowClass *klass)
   g_type_ensure (PD_TYPE_ENTRANCE_PAGE);
   g_type_ensure (PD_TYPE_PHOTO_PAGE);
   g_type_ensure (PD_TYPE_SYNC_INDICATOR);
+  g_type_ensure (PD_TYPE_MESSAGE_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passdesk/Passdesk/ui/pd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PdWindow, main_stack);
@@ -745,6 +750,8 @@ pd_window_class_init (PdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, call_next_button);
+  gtk_widget_class_bind_template_child (widget_class, PdWindow, serving_label);
+  gtk_widget_class_bind_template_child (widget_class, PdWindow, message_bar);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, form);
   gtk_widget_class_bind_template_child (widget_class, PdWindow, sync_page);
@@ -767,6 +774,7 @@ pd_window_init (PdWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  pd_toast_set_message_bar (self->toast_overlay, self->message_bar);
   pd_window_init_scan (self);
   g_signal_connect_object (self->queue_page, "dossier-activated", G_CALLBACK (dossier_activated_cb),
                            self, G_CONNECT_SWAPPED);

@@ -139,21 +139,25 @@ pd_ui_screenshot_dir (void)
   return dir;
 }
 
-/* What the window shows, rendered by its own renderer, as @dir/@name. */
-void
-pd_ui_save_screenshot_in (GtkWidget  *widget,
-                          const char *dir,
-                          const char *name)
+typedef struct
 {
+  GtkWidget  *widget;
+  const char *path;
+  gboolean    taken;
+} Screenshot;
+
+static void
+take_screenshot (Screenshot *shot)
+{
+  GtkWidget *widget = shot->widget;
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   int width, height;
   GdkRGBA background;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (dir, name, NULL);
+  const char *path = shot->path;
 
-  pd_ui_wait_for_frames (widget);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   /* gtk_widget_snapshot() is private and a toplevel has no parent to snapshot it as a child:
@@ -172,6 +176,42 @@ pd_ui_save_screenshot_in (GtkWidget  *widget,
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot %s (%dx%d)", path, width, height);
+  shot->taken = TRUE;
+}
+
+/* Right after a frame is painted, when every widget has its allocation: between two frames a
+ * change (a message bar shown) may have queued a new layout that a snapshot would not see. */
+static void
+screenshot_after_paint_cb (GdkFrameClock *clock,
+                           Screenshot    *shot)
+{
+  if (!shot->taken)
+    take_screenshot (shot);
+}
+
+static gboolean
+screenshot_taken (gpointer data)
+{
+  return ((Screenshot *) data)->taken;
+}
+
+/* What the window shows, rendered by its own renderer, as @dir/@name. */
+void
+pd_ui_save_screenshot_in (GtkWidget  *widget,
+                          const char *dir,
+                          const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  Screenshot shot = { widget, path, FALSE };
+  GdkFrameClock *clock;
+  gulong id;
+
+  pd_ui_wait_for_frames (widget);
+  clock = gtk_widget_get_frame_clock (widget);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (screenshot_after_paint_cb), &shot);
+  gtk_widget_queue_draw (widget);
+  pd_ui_wait_until (screenshot_taken, &shot, "a frame to take the screenshot after");
+  g_signal_handler_disconnect (clock, id);
 }
 
 void
