@@ -30,7 +30,6 @@ static const PdCliCommand *commands[] = {
   &pd_cli_command_photo,
   &pd_cli_command_print,
   &pd_cli_command_queue,
-  &pd_cli_command_chip_check,
   &pd_cli_command_chip,
 };
 

@@ -1,13 +1,14 @@
-/* pd-cli-chip.c: `passdesk-cli chip read`, an ID card's or passport's chip read through PC/SC
- * into a folder of its raw files.
+/* pd-cli-chip.c: `passdesk-cli chip read`, an ID card's or passport's chip read through PC/SC,
+ * and `chip check FOLDER`, a chip's files kept in a folder: parsed and passively authenticated.
  *
- * Exit codes as for every command: 0 read, 2 no reader, no card, the card refused the key, or
- * the chip could not be read.
+ * Exit codes: 0 genuine, 1 not verifiable or altered (the outcome says which), 2 no reader, no
+ * card, the card refused the key, or the chip, a folder or a CSCA file could not be read.
  */
 #define G_LOG_DOMAIN "pd-cli"
 
 #include "config.h"
 
+#include <stdio.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
@@ -22,6 +23,8 @@ static char *birth_text;
 static char *expiry_text;
 static char *mrz_text;
 static char *dump_dir;
+static char *photo_out;
+static char **csca_paths;
 static int timeout_seconds = 20;
 
 static const GOptionEntry chip_entries[] = {
@@ -39,6 +42,10 @@ static const GOptionEntry chip_entries[] = {
     N_("Write the chip's files to this folder, one per file named by its hex FID"), N_("DIR") },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_seconds,
     N_("How long to wait for a card, in seconds (default 20)"), N_("SECONDS") },
+  { "csca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &csca_paths,
+    N_("A CSCA certificate file or folder to trust besides the installed ones (repeatable)"), N_("PATH") },
+  { "photo-out", 0, 0, G_OPTION_ARG_FILENAME, &photo_out,
+    N_("Write the chip's face image to this file, as the chip holds it (JPEG or JPEG 2000)"), N_("FILE") },
   { NULL }
 };
 
@@ -117,6 +124,71 @@ compare_fids (gconstpointer a,
   return fa < fb ? -1 : fa > fb;
 }
 
+static const char *
+outcome_headline (PdChipPaOutcome outcome)
+{
+  switch (outcome)
+    {
+    case PD_CHIP_PA_GENUINE: return _("GENUINE");
+    case PD_CHIP_PA_NOT_VERIFIABLE: return _("NOT VERIFIABLE");
+    case PD_CHIP_PA_ALTERED: return _("ALTERED");
+    default: g_return_val_if_reached (_("ALTERED"));
+    }
+}
+
+/* The files parsed, the face written on request, passive authentication against the installed
+ * CSCAs and --csca, and the outcome printed: what the exit code says. */
+static PdCliExit
+report_document (PdCli      *cli,
+                 GHashTable *files)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdChipDocument) document = NULL;
+  g_autoptr(PdChipTrust) trust = NULL;
+  g_autoptr(PdChipPaResult) result = NULL;
+  const PdChipDg1 *dg1;
+  const PdChipDg2 *dg2;
+  const PdChipDg13 *dg13;
+
+  document = pd_chip_document_new (files, &error);
+  if (document == NULL)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
+  trust = pd_chip_trust_new_default (&error);
+  if (trust == NULL)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
+  for (guint i = 0; csca_paths != NULL && csca_paths[i] != NULL; i++)
+    if (!pd_chip_trust_add_path (trust, csca_paths[i], &error))
+      return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
+
+  dg2 = pd_chip_document_get_dg2 (document);
+  if (photo_out != NULL)
+    {
+      if (dg2 == NULL)
+        return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("The chip holds no face image (DG2) to write."));
+      if (!g_file_set_contents (photo_out, g_bytes_get_data (dg2->image, NULL),
+                                (gssize) g_bytes_get_size (dg2->image), &error))
+        return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Cannot write the face image: %s"), error->message);
+    }
+
+  result = pd_chip_document_authenticate (document, trust);
+  if (cli->json)
+    {
+      g_autofree char *json = pd_chip_document_to_json (document, result);
+
+      pd_cli_print_json (json_from_string (json, NULL));
+    }
+  else
+    {
+      dg1 = pd_chip_document_get_dg1 (document);
+      dg13 = pd_chip_document_get_dg13 (document);
+      printf ("%s\n%s\n", outcome_headline (result->outcome), result->detail);
+      /* Translators: the document's number and holder's name as read from the chip. */
+      printf (_("Document %s, %s\n"), dg1->mrz->document_number != NULL ? dg1->mrz->document_number : "",
+              dg13 != NULL && dg13->full_name != NULL ? dg13->full_name : dg1->mrz->surname);
+    }
+  return result->outcome == PD_CHIP_PA_GENUINE ? PD_CLI_EXIT_OK : PD_CLI_EXIT_INVALID;
+}
+
 static PdCliExit
 run_chip (PdCli *cli)
 {
@@ -124,31 +196,40 @@ run_chip (PdCli *cli)
   g_autoptr(GHashTable) files = NULL;
   g_autoptr(GList) fids = NULL;
 
-  if (!g_str_equal (cli->args[0], "read"))
-    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Unknown chip action “%s”: use “read”."),
+  if (g_str_equal (cli->args[0], "check"))
+    {
+      if (cli->n_args != 2)
+        return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Say which folder to check: chip check FOLDER."));
+      files = pd_chip_files_load_folder (cli->args[1], &error);
+      if (files == NULL)
+        return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
+      return report_document (cli, files);
+    }
+  if (!g_str_equal (cli->args[0], "read") || cli->n_args != 1)
+    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Unknown chip action “%s”: use “read” or “check FOLDER”."),
                         cli->args[0]);
-  if (dump_dir == NULL)
-    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Say where to write the chip's files with --dump DIR."));
 
   files = pd_cli_chip_read_files (&error);
   if (files == NULL)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
-  if (!pd_chip_files_save_folder (files, dump_dir, &error))
-    return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Cannot write the chip's files: %s"), error->message);
-
-  fids = g_list_sort (g_hash_table_get_keys (files), compare_fids);
-  for (GList *l = fids; l != NULL; l = l->next)
-    g_print ("%04X %zu\n", GPOINTER_TO_UINT (l->data),
-             g_bytes_get_size (g_hash_table_lookup (files, l->data)));
-  return PD_CLI_EXIT_OK;
+  if (dump_dir != NULL)
+    {
+      if (!pd_chip_files_save_folder (files, dump_dir, &error))
+        return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Cannot write the chip's files: %s"), error->message);
+      fids = g_list_sort (g_hash_table_get_keys (files), compare_fids);
+      for (GList *l = fids; l != NULL; l = l->next)
+        g_printerr ("%04X %zu\n", GPOINTER_TO_UINT (l->data),
+                    g_bytes_get_size (g_hash_table_lookup (files, l->data)));
+    }
+  return report_document (cli, files);
 }
 
 const PdCliCommand pd_cli_command_chip = {
   .name = "chip",
-  .parameters = N_("read"),
-  .summary = N_("Read an ID card's or passport's chip through a card reader"),
+  .parameters = N_("read | check FOLDER"),
+  .summary = N_("Read an ID card's or passport's chip through a card reader, or check a chip's files kept in a folder (passive authentication)"),
   .min_args = 1,
-  .max_args = 1,
+  .max_args = 2,
   .flags = PD_CLI_FLAGS_NO_STORE,
   .entries = chip_entries,
   .run = run_chip,

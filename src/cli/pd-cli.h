@@ -70,7 +70,6 @@ extern const PdCliCommand pd_cli_command_parse;
 extern const PdCliCommand pd_cli_command_photo;
 extern const PdCliCommand pd_cli_command_print;
 extern const PdCliCommand pd_cli_command_queue;
-extern const PdCliCommand pd_cli_command_chip_check;
 extern const PdCliCommand pd_cli_command_chip;
 
 /* `chip read`: the chip's files (FID → GBytes, see pd-chip-session.h) read with the key and

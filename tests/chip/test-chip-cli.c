@@ -1,4 +1,4 @@
-/* test-chip-cli.c: `passdesk-cli chip-check` on the test chips: exit codes, the outcome in
+/* test-chip-cli.c: `passdesk-cli chip check` on the test chips: exit codes, the outcome in
  * words and in JSON, and the CSCA given with --csca. */
 #include "config.h"
 
@@ -61,7 +61,7 @@ test_genuine_json (void)
   g_autoptr(JsonNode) node = NULL;
   JsonObject *authentication;
 
-  run_cli (&run, "chip-check", "--json", "--csca", csca, folder, NULL);
+  run_cli (&run, "chip", "check", "--json", "--csca", csca, folder, NULL);
   g_assert_cmpint (run.status, ==, 0);
   node = json_from_string (run.out, NULL);
   g_assert_nonnull (node);
@@ -79,7 +79,7 @@ test_altered_words (void)
   g_autofree char *folder = chip ("altered");
   g_autofree char *csca = chip ("csca/csca.pem");
 
-  run_cli (&run, "chip-check", "--csca", csca, folder, NULL);
+  run_cli (&run, "chip", "check", "--csca", csca, folder, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.out, "ALTERED\n"));
   g_assert_nonnull (strstr (run.out, "Data group 13 was changed after signing."));
@@ -93,7 +93,7 @@ test_without_csca (void)
   g_autofree char *folder = chip ("genuine");
 
   /* The installed folder (data/csca) holds no certificate. */
-  run_cli (&run, "chip-check", folder, NULL);
+  run_cli (&run, "chip", "check", folder, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.out, "NOT VERIFIABLE\n"));
 }
@@ -106,10 +106,10 @@ test_unusable (void)
   g_autofree char *folder = chip ("genuine");
   g_autofree char *not_a_certificate = chip ("genuine/0101");
 
-  run_cli (&missing, "chip-check", "/nonexistent/passdesk-chip", NULL);
+  run_cli (&missing, "chip", "check", "/nonexistent/passdesk-chip", NULL);
   g_assert_cmpint (missing.status, ==, 2);
   g_assert_cmpstr (missing.out, ==, "");
-  run_cli (&bad_csca, "chip-check", "--csca", not_a_certificate, folder, NULL);
+  run_cli (&bad_csca, "chip", "check", "--csca", not_a_certificate, folder, NULL);
   g_assert_cmpint (bad_csca.status, ==, 2);
   g_assert_nonnull (strstr (bad_csca.err, "holds no CSCA certificate"));
 }

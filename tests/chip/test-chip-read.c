@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "pd-core.h"
 #include "chip/pd-chip-session.h"
@@ -300,54 +301,126 @@ test_cancel_wait (void)
 
 static int
 run_cli (const char * const *argv,
+         char              **out,
          char              **err)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+  g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
 
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
   g_assert_no_error (error);
   if (!g_subprocess_get_if_exited (process))
     g_error ("passdesk-cli %s died of signal %d: %s", argv[3], g_subprocess_get_term_sig (process), *err);
   return g_subprocess_get_exit_status (process);
 }
 
-/* `passdesk-cli chip read` with a CCCD's number and dates: the folder it writes is the card's;
- * a wrong date or no card is exit code 2 with the reason. */
+static JsonObject *
+authentication_of (const char *json_text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  g_assert_true (json_parser_load_from_data (parser, json_text, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "dg13"), "full_name"),
+                   ==, "Nguyễn Thị Hồng Nhung");
+  return json_object_ref (json_object_get_object_member (root, "authentication"));
+}
+
+/* `passdesk-cli chip read` end to end: a CCCD made and signed by make-test-chips, on the test
+ * card, read with its number and dates through pcscd, parsed and passively authenticated. The
+ * folder it writes is the card's and the face is the chip's; without the test CSCA the chip is
+ * not verifiable, an altered one is altered (exit 1); a wrong date or no card is exit code 2. */
 static void
 test_cli (void)
 {
   const char *cli = g_getenv ("PASSDESK_CLI");
+  const char *chips = g_getenv ("PASSDESK_TEST_CHIPS");
   g_autofree char *out = g_build_filename (run->dir, "cli-dump", NULL);
+  g_autofree char *photo = g_build_filename (run->dir, "cli-face.jpg", NULL);
   g_autofree char *dump = g_strdup_printf ("--dump=%s", out);
-  g_autofree char *err = NULL;
+  g_autofree char *photo_out = g_strdup_printf ("--photo-out=%s", photo);
+  g_autofree char *genuine = NULL, *altered = NULL, *csca_dir = NULL, *csca = NULL;
+  g_autofree char *err = NULL, *json = NULL, *face = NULL;
+  gsize face_length = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) files = NULL;
-  const char *good[] = { cli, "chip", "read", "--id-number=001069012345", "--birth=1969-08-06",
-                         "--expiry=2034-06-23", dump, NULL };
-  const char *wrong[] = { cli, "chip", "read", "--id-number=001069012345", "--birth=1969-08-07",
-                          "--expiry=2034-06-23", dump, NULL };
-  const char *none[] = { cli, "chip", "read", "--id-number=001069012345", "--birth=1969-08-06",
-                         "--expiry=2034-06-23", "--timeout=1", dump, NULL };
+  g_autoptr(JsonObject) authentication = NULL;
+  const char *key = "190012345:900305:300305";
 
   g_assert_nonnull (cli);
-  chip_test_card_insert (run, good_files, "069012345:690806:340623", "--extended", NULL);
-  g_assert_cmpint (run_cli (good, &err), ==, 0);
-  files = pd_chip_files_load_folder (out, &error);
-  g_assert_no_error (error);
-  assert_same_files (files, good_files);
-  g_clear_pointer (&err, g_free);
+  g_assert_nonnull (chips);
+  genuine = g_build_filename (chips, "genuine", NULL);
+  altered = g_build_filename (chips, "altered", NULL);
+  csca_dir = g_build_filename (chips, "csca", NULL);
+  csca = g_strdup_printf ("--csca=%s", csca_dir);
 
-  chip_test_card_insert (run, good_files, "069012345:690806:340623", NULL);
-  g_assert_cmpint (run_cli (wrong, &err), ==, 2);
-  g_assert_nonnull (strstr (err, "refused the key"));
-  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { cli, "chip", "read", "--id-number=001190012345", "--birth=1990-03-05",
+                           "--expiry=2030-03-05", csca, dump, photo_out, "--json", NULL };
 
-  chip_test_card_remove (run);
-  g_assert_cmpint (run_cli (none, &err), ==, 2);
-  g_assert_nonnull (strstr (err, "No card"));
+    chip_test_card_insert (run, genuine, key, "--extended", NULL);
+    g_assert_cmpint (run_cli (argv, &json, &err), ==, 0);
+    authentication = authentication_of (json);
+    g_assert_cmpstr (json_object_get_string_member (authentication, "outcome"), ==, "genuine");
+    files = pd_chip_files_load_folder (out, &error);
+    g_assert_no_error (error);
+    assert_same_files (files, genuine);
+    g_assert_true (g_file_get_contents (photo, &face, &face_length, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (face_length, >, 10000);
+    g_assert_cmpint ((guchar) face[0], ==, 0xFF);
+    g_assert_cmpint ((guchar) face[1], ==, 0xD8);
+    g_clear_pointer (&json, g_free);
+    g_clear_pointer (&err, g_free);
+    g_clear_pointer (&authentication, json_object_unref);
+  }
+
+  {
+    const char *argv[] = { cli, "chip", "read", "--id-number=001190012345", "--birth=1990-03-05",
+                           "--expiry=2030-03-05", "--json", NULL };
+
+    chip_test_card_insert (run, genuine, key, NULL);
+    g_assert_cmpint (run_cli (argv, &json, &err), ==, 1);
+    authentication = authentication_of (json);
+    g_assert_cmpstr (json_object_get_string_member (authentication, "outcome"), ==, "not-verifiable");
+    g_clear_pointer (&json, g_free);
+    g_clear_pointer (&err, g_free);
+    g_clear_pointer (&authentication, json_object_unref);
+  }
+
+  {
+    const char *argv[] = { cli, "chip", "read", "--id-number=001190012345", "--birth=1990-03-05",
+                           "--expiry=2030-03-05", csca, "--json", NULL };
+
+    chip_test_card_insert (run, altered, key, NULL);
+    g_assert_cmpint (run_cli (argv, &json, &err), ==, 1);
+    authentication = authentication_of (json);
+    g_assert_cmpstr (json_object_get_string_member (authentication, "outcome"), ==, "altered");
+    g_clear_pointer (&json, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  {
+    const char *wrong[] = { cli, "chip", "read", "--id-number=001190012345", "--birth=1990-03-06",
+                            "--expiry=2030-03-05", csca, NULL };
+    const char *none[] = { cli, "chip", "read", "--id-number=001190012345", "--birth=1990-03-05",
+                           "--expiry=2030-03-05", "--timeout=1", csca, NULL };
+
+    chip_test_card_insert (run, genuine, key, NULL);
+    g_assert_cmpint (run_cli (wrong, &json, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "refused the key"));
+    g_clear_pointer (&json, g_free);
+    g_clear_pointer (&err, g_free);
+
+    chip_test_card_remove (run);
+    g_assert_cmpint (run_cli (none, &json, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "No card"));
+  }
 }
 
 /* The reader list names vpcd's two slots. */
