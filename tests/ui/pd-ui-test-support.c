@@ -1144,3 +1144,27 @@ pd_ui_trust_station_key (PdWindow   *window,
     }
   return TRUE;
 }
+
+guint
+pd_ui_count_audit (PdStore    *store,
+                   const char *action,
+                   const char *subject,
+                   const char *actor,
+                   const char *detail_part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = pd_store_audit_list (store, 0, 0, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PdAuditEntry *entry = g_ptr_array_index (entries, i);
+
+      n += g_strcmp0 (entry->action, action) == 0 &&
+           (subject == NULL || g_strcmp0 (entry->subject, subject) == 0) &&
+           (actor == NULL || g_strcmp0 (entry->actor, actor) == 0) &&
+           (detail_part == NULL || (entry->detail != NULL && strstr (entry->detail, detail_part) != NULL));
+    }
+  return n;
+}

@@ -264,4 +264,11 @@ PdDossier  *pd_ui_wait_for_save    (PdUiSaveWatch *watch,
 PdSyncReport *pd_ui_sync_pass      (PdWindow      *window,
                                     PdSyncFlags    flags);
 
+/* Audit entries of @action; @subject, @actor and a part of the detail narrow it when not NULL. */
+guint       pd_ui_count_audit      (PdStore       *store,
+                                    const char    *action,
+                                    const char    *subject,
+                                    const char    *actor,
+                                    const char    *detail_part);
+
 G_END_DECLS

@@ -69,28 +69,6 @@ label_is (gpointer text)
   return g_strcmp0 (pd_window_get_officer_label (window), text) == 0;
 }
 
-/* The audit rows of @action about @subject. */
-static guint
-n_audited (const char *action,
-           const char *subject,
-           const char *detail_part)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = pd_store_audit_list (store (), 0, 100000, &error);
-  guint n = 0;
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      PdAuditEntry *entry = g_ptr_array_index (rows, i);
-
-      if (g_strcmp0 (entry->action, action) == 0 && g_strcmp0 (entry->subject, subject) == 0 &&
-          (detail_part == NULL || (entry->detail != NULL && strstr (entry->detail, detail_part) != NULL)))
-        n++;
-    }
-  return n;
-}
-
 /* The officer ------------------------------------------------------------------------------- */
 
 static void
@@ -198,7 +176,7 @@ test_warnings (void)
   pd_ui_wait_until (form_idle, NULL, "the form back");
   g_assert_true (pd_store_count_by_status (store (), counts, NULL));
   g_assert_cmpint (counts[PD_STATUS_ACCEPTED], ==, accepted_before);
-  g_assert_cmpuint (n_audited ("warnings-acknowledged", uuid, NULL), ==, 0);
+  g_assert_cmpuint (pd_ui_count_audit (store (), "warnings-acknowledged", uuid, NULL, NULL), ==, 0);
   g_assert_cmpstr (pd_dossier_get_uuid (pd_dossier_form_get_dossier (pd_ui_form (window))), ==, uuid);
 
   /* Accept anyway: accepted, and the acknowledgement is in the audit log with the warning. */
@@ -208,7 +186,7 @@ test_warnings (void)
   answer_dialog ("accept");
   saved = pd_ui_wait_for_save (&saves, "the acceptance past the warning");
   g_assert_cmpint (pd_dossier_get_status (saved), ==, PD_STATUS_ACCEPTED);
-  g_assert_cmpuint (n_audited ("warnings-acknowledged", uuid, "id_number"), ==, 1);
+  g_assert_cmpuint (pd_ui_count_audit (store (), "warnings-acknowledged", uuid, NULL, "id_number"), ==, 1);
 
   /* No warning, no question: straight through. */
   {
@@ -351,7 +329,7 @@ test_rejection (void)
     answer_dialog ("handled");
   }
   pd_ui_wait_until (engine_counts, GUINT_TO_POINTER (0), "the rejection handled");
-  g_assert_cmpuint (n_audited ("rejection-handled", pd_dossier_get_uuid (saved), "ảnh mới"), ==, 1);
+  g_assert_cmpuint (pd_ui_count_audit (store (), "rejection-handled", pd_dossier_get_uuid (saved), NULL, "ảnh mới"), ==, 1);
   g_assert_false (gtk_widget_has_css_class (indicator (), "error"));
   g_assert_false (gtk_widget_get_visible (sync_child ("rejected_group")));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (sync_child ("status_title"))), ==, _("Everything Sent"));

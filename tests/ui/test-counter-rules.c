@@ -272,27 +272,6 @@ open_from_queue (PdDossier *dossier)
   pd_queue_page_activate (page, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (page), "pd-test-position")) - 1);
 }
 
-static guint
-count_audit (const char *action,
-             const char *subject,
-             const char *actor)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) audit = pd_store_audit_list (store (), 0, 0, &error);
-  guint n = 0;
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < audit->len; i++)
-    {
-      PdAuditEntry *entry = g_ptr_array_index (audit, i);
-
-      if (g_strcmp0 (entry->action, action) == 0 && g_strcmp0 (entry->subject, subject) == 0 &&
-          g_strcmp0 (entry->actor, actor) == 0)
-        n++;
-    }
-  return n;
-}
-
 static void
 test_reopen_accepted (void)
 {
@@ -332,8 +311,8 @@ test_reopen_accepted (void)
   pd_ui_wait_for_message (window, "reopened", "the reopening to be told");
   g_assert_cmpuint (n_packets_of (accepted), ==, 0);
   g_assert_cmpint (sync_outbox_count (store (), PD_OUTBOX_PENDING), ==, 0);
-  g_assert_cmpuint (count_audit ("reopen", pd_dossier_get_uuid (accepted), "supervisor1"), ==, 1);
-  g_assert_cmpuint (count_audit ("packet-withdrawn", pd_dossier_get_uuid (accepted), "supervisor1"), ==, 1);
+  g_assert_cmpuint (pd_ui_count_audit (store (), "reopen", pd_dossier_get_uuid (accepted), "supervisor1", NULL), ==, 1);
+  g_assert_cmpuint (pd_ui_count_audit (store (), "packet-withdrawn", pd_dossier_get_uuid (accepted), "supervisor1", NULL), ==, 1);
   pd_ui_wait_until (window_shows, (gpointer) "reopened", "the reopening on screen");
   pd_ui_wait_until (toast_gone, (gpointer) "accepted;", "the toast before it to go");
   pd_ui_save_screenshot (GTK_WIDGET (window), "counter-rules-reopened.png");

@@ -117,20 +117,6 @@ outbox_has (PdStore    *store,
   return FALSE;
 }
 
-static guint
-audit_count (PdStore    *store,
-             const char *action)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) audit = pd_store_audit_list (store, 0, 0, &error);
-  guint n = 0;
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < audit->len; i++)
-    n += g_strcmp0 (((PdAuditEntry *) g_ptr_array_index (audit, i))->action, action) == 0;
-  return n;
-}
-
 static gboolean
 discard_gone (gpointer page)
 {
@@ -327,14 +313,14 @@ test_sync_page (gconstpointer data)
     pd_sync_page_reload (page);
     pd_ui_wait_until (not_loading, page, "the set-aside list");
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (child (page, "set_aside_row")), TRUE);
-    audit_before = audit_count (store, "packet-discard");
+    audit_before = pd_ui_count_audit (store, "packet-discard", NULL, NULL, NULL);
 
     /* Cancel: the packet stays set aside and listed. */
     discard_packet (window, page, "cancel", "sync-discard-confirm.png");
     g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_SET_ASIDE, NULL), ==, 1);
     g_assert_true (outbox_has (store, id));
     g_assert_nonnull (pd_ui_find_button (child (page, "set_aside_row"), _("Discard…")));
-    g_assert_cmpuint (audit_count (store, "packet-discard"), ==, audit_before);
+    g_assert_cmpuint (pd_ui_count_audit (store, "packet-discard", NULL, NULL, NULL), ==, audit_before);
 
     /* Confirmed: gone from the outbox and from the list, audited as the CLI's discard is. */
     discard_packet (window, page, "discard", NULL);
@@ -343,7 +329,7 @@ test_sync_page (gconstpointer data)
     g_assert_false (outbox_has (store, id));
     g_assert_cmpint (pd_store_outbox_count (store, PD_OUTBOX_PENDING, NULL), ==, 0);
     g_assert_false (gtk_widget_get_visible (child (page, "set_aside_row")));
-    g_assert_cmpuint (audit_count (store, "packet-discard"), ==, audit_before + 1);
+    g_assert_cmpuint (pd_ui_count_audit (store, "packet-discard", NULL, NULL, NULL), ==, audit_before + 1);
     g_assert_true (pd_store_audit_verify (store, NULL, &error));
     g_assert_no_error (error);
   }
