@@ -1,5 +1,5 @@
 /* pd-day-report-printer.h: counts what a station did on a day and prints it as the day report
- * (see pd-day-report.h), through a PdPrintQueue as "day-report-YYYY-MM-DD".
+ * (see pd-print-day-report.h), through a PdPrintQueue as "day-report-YYYY-MM-DD".
  *
  * Signal "message" (const char *text): what to tell the officer when it cannot be counted.
  */
@@ -7,7 +7,7 @@
 
 #include <gio/gio.h>
 
-#include "pd-day-report.h"
+#include "pd-print-day-report.h"
 #include "pd-print-queue.h"
 #include "pd-store.h"
 

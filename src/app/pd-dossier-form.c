@@ -50,6 +50,7 @@ struct _PdDossierForm
 
   PdRole               role;
   char                *actor;
+  char                *signer;
   char                *acceptance_token;
 
   /* The audit detail of an overridden photo, written when the application is saved. */
@@ -245,6 +246,21 @@ fill_fee (PdDossierForm *self)
   set_field_from_form (self, PD_FIELD_FEE_AMOUNT, pd_dossier_get_field (self->dossier, PD_FIELD_FEE_AMOUNT));
 }
 
+/* Another fee chosen: its amount is what is collected, unless the officer types another. */
+static void
+fill_fee_amount (PdDossierForm *self)
+{
+  const char *code = pd_dossier_get_field (self->dossier, PD_FIELD_FEE_CODE);
+  const PdReferenceEntry *fee;
+  g_autofree char *amount = NULL;
+
+  if (code == NULL || self->reference == NULL ||
+      (fee = pd_reference_lookup (self->reference, PD_REFERENCE_FEES, code)) == NULL)
+    return;
+  amount = g_strdup_printf ("%" G_GINT64_FORMAT, fee->amount);
+  set_field_from_form (self, PD_FIELD_FEE_AMOUNT, amount);
+}
+
 static void
 row_edited_cb (PdFieldRow    *row,
                const char    *value,
@@ -257,7 +273,7 @@ row_edited_cb (PdFieldRow    *row,
   /* Warnings tell as the officer types: they never block, so they may show early. */
   pd_warning_check_show (self->rows, self->dossier);
 
-  if (pd_field_kind_is_choice (pd_field_get_info (field)->kind))
+  if (pd_field_is_choice (field))
     {
       if (pd_field_get_info (field)->kind == PD_FIELD_KIND_PROVINCE)
         refill_communes (self, field);
@@ -266,6 +282,8 @@ row_edited_cb (PdFieldRow    *row,
           fill_fee (self);
           refresh_required (self);
         }
+      else if (field == PD_FIELD_FEE_CODE)
+        fill_fee_amount (self);
     }
   else
     {
@@ -843,7 +861,7 @@ show_dossier (PdDossierForm *self,
       pd_field_row_clear_format_error (r);
       pd_field_row_set_left (r, FALSE);
       gtk_widget_remove_css_class (pd_field_row_get_widget (r), "warning");
-      if (pd_field_kind_is_choice (pd_field_get_info (f)->kind))
+      if (pd_field_is_choice (f))
         fill_combo (self, f);
       else
         load_field (self, f);
@@ -1155,6 +1173,7 @@ start_save (PdDossierForm *self,
   pd_intake_set_photo_override (intake, self->photo_override);
   pd_paper_checklist_get_evidence (self->checklist, &evidence);
   pd_intake_set_evidence (intake, &evidence);
+  pd_intake_set_signer (intake, self->signer);
   if (status == PD_STATUS_ACCEPTED)
     pd_intake_accept_async (intake, self->role, self->actor, self->acceptance_token, self->cancellable,
                             save_cb, g_object_ref (self));
@@ -1425,6 +1444,16 @@ set_aside_action (GtkWidget  *widget,
 }
 
 void
+pd_dossier_form_set_signer (PdDossierForm *self,
+                            const char    *full_name)
+{
+  g_return_if_fail (PD_IS_DOSSIER_FORM (self));
+
+  g_free (self->signer);
+  self->signer = g_strdup (full_name);
+}
+
+void
 pd_dossier_form_set_role (PdDossierForm *self,
                           PdRole         role,
                           const char    *actor,
@@ -1553,6 +1582,7 @@ pd_dossier_form_finalize (GObject *object)
   g_clear_pointer (&self->photo_override, g_free);
   g_clear_object (&self->scans);
   g_clear_pointer (&self->actor, g_free);
+  g_clear_pointer (&self->signer, g_free);
   g_clear_pointer (&self->acceptance_token, g_free);
   g_clear_object (&self->dossier);
   g_clear_object (&self->reference);

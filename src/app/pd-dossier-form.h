@@ -91,6 +91,10 @@ void        pd_dossier_form_set_role            (PdDossierForm *self,
                                                  PdRole         role,
                                                  const char    *actor,
                                                  const char    *acceptance_token);
+/* (nullable) The full name the papers of what is accepted here are signed with, kept with
+ * the application (pd_intake_set_signer()). */
+void        pd_dossier_form_set_signer          (PdDossierForm *self,
+                                                 const char    *full_name);
 PdRole      pd_dossier_form_get_role            (PdDossierForm *self);
 /* The applicant's ID card was read (scanned or its chip/QR code): it ticks the ID card in the
  * required documents. */

@@ -9,6 +9,8 @@
 #include "pd-drop-down.h"
 #include "pd-field-row.h"
 #include "pd-format.h"
+#include "pd-print-format.h"
+#include "pd-reference.h"
 
 struct _PdFieldRow
 {
@@ -45,17 +47,20 @@ enum {
 static guint signals[N_SIGNALS];
 
 gboolean
-pd_field_kind_is_choice (PdFieldKind kind)
+pd_field_is_choice (PdField field)
 {
+  PdFieldKind kind = pd_field_get_info (field)->kind;
+
+  /* The fee is a code of the fee table: the officer chooses it by its name and amount. */
   return kind == PD_FIELD_KIND_SEX || kind == PD_FIELD_KIND_CHOICE ||
          kind == PD_FIELD_KIND_PROVINCE || kind == PD_FIELD_KIND_COMMUNE ||
-         kind == PD_FIELD_KIND_ETHNIC_GROUP;
+         kind == PD_FIELD_KIND_ETHNIC_GROUP || field == PD_FIELD_FEE_CODE;
 }
 
 static gboolean
 is_choice (PdFieldRow *self)
 {
-  return pd_field_kind_is_choice (pd_field_get_info (self->field)->kind);
+  return pd_field_is_choice (self->field);
 }
 
 /* Lists too long to scroll through: 63 provinces, 100 and more communes in some, 54 groups. */
@@ -375,10 +380,28 @@ build_choices (PdFieldRow  *self,
   const PdFieldInfo *info = pd_field_get_info (self->field);
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
 
   g_ptr_array_set_size (self->values, 0);
 
-  switch ((int) info->kind)
+  if (self->field == PD_FIELD_FEE_CODE)
+    {
+      g_ptr_array_add (labels, (gpointer) _("Not chosen"));
+      g_ptr_array_add (self->values, NULL);
+      entries = reference != NULL ? pd_reference_list (reference, PD_REFERENCE_FEES, NULL) : NULL;
+      for (guint i = 0; entries != NULL && i < entries->len; i++)
+        {
+          const PdReferenceEntry *entry = g_ptr_array_index (entries, i);
+          g_autofree char *amount = pd_print_format_money (entry->amount);
+          /* Translators: a fee in the form's list: its name, then its amount */
+          char *label = g_strdup_printf (_("%s — %s"), entry->name, amount);
+
+          g_ptr_array_add (owned, label);
+          g_ptr_array_add (labels, label);
+          g_ptr_array_add (self->values, g_strdup (entry->code));
+        }
+    }
+  else switch ((int) info->kind)
     {
     case PD_FIELD_KIND_SEX:
     case PD_FIELD_KIND_CHOICE:

@@ -53,6 +53,7 @@ gboolean    pd_field_row_fill_choices     (PdFieldRow  *self,
                                            PdReference *reference);
 /* The reference changed: the next fill lists the choices again. */
 void        pd_field_row_forget_choices   (PdFieldRow  *self);
-gboolean    pd_field_kind_is_choice       (PdFieldKind  kind);
+/* Whether @field is chosen from a list on the form rather than typed. */
+gboolean    pd_field_is_choice            (PdField      field);
 
 G_END_DECLS

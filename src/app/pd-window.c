@@ -257,6 +257,7 @@ apply_role (PdWindow *self)
 
   pd_dossier_form_set_role (self->form, role, pd_station_get_actor (self->station),
                             officer != NULL ? pd_officer_get_acceptance_token (officer) : NULL);
+  pd_dossier_form_set_signer (self->form, officer != NULL ? pd_officer_get_display_name (officer) : NULL);
   /* A volunteer helps one citizen at a time: no list of others, no search. */
   adw_view_stack_page_set_visible (queue, !volunteer);
   /* Nor the tickets of the office's queue: the citizen queues at the counter with the slip. */

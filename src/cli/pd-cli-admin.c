@@ -429,6 +429,7 @@ demo_take_in (DemoIntake  *demo,
   pd_dossier_set_field (dossier, PD_FIELD_APPOINTMENT_DATE, NULL);
   intake = pd_intake_new (demo->store, dossier);
   pd_intake_set_evidence (intake, &demo->evidence);
+  pd_intake_set_signer (intake, pd_officer_get_display_name (demo->officer));
   if (status == PD_STATUS_ACCEPTED)
     pd_intake_accept_async (intake, pd_officer_get_role (demo->officer),
                             pd_officer_get_username (demo->officer),

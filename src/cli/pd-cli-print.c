@@ -1,5 +1,5 @@
-/* pd-cli-print.c: `passdesk-cli print slip|receipt|ticket|visit|declaration`, the papers an
- * office hands out, written as PDF files.
+/* pd-cli-print.c: `passdesk-cli print slip|receipt|ticket|visit|declaration|day-report`, the
+ * papers an office hands out and the day report, written as PDF files.
  *
  *   print slip ID          the appointment slip for the result, from a stored dossier
  *   print receipt ID       the fee receipt, from a stored dossier
@@ -9,6 +9,8 @@
  *   print declaration QR   the assisted-entry slip for a signed declaration QR code; the
  *                          summary printed is read from the code itself, after its signature
  *                          has been checked
+ *   print day-report       what the station did on a day (--date, default today), as the
+ *                          app's day report counts and lays it out
  *
  * The office's name, address and phone come from the options, else from the store's settings
  * "office-name", "office-address" and "office-phone".
@@ -23,9 +25,11 @@
 #include "pd-date.h"
 #include "pd-calendar.h"
 #include "pd-cli.h"
+#include "pd-day-count.h"
 #include "pd-declaration-code.h"
 #include "sync/pd-declaration-keys.h"
 #include "sync/pd-device.h"
+#include "pd-print-day-report.h"
 #include "pd-print-format.h"
 #include "pd-print-papers.h"
 
@@ -44,6 +48,7 @@ static char *from_time;
 static char *to_time;
 static char *citizen_name;
 static int waiting_ahead;
+static int counter;
 static gboolean reprint;
 
 /* The office printed on the paper, and its code for the QR codes of tickets and visits. */
@@ -78,7 +83,9 @@ static const GOptionEntry print_entries[] = {
   { "waiting", 0, 0, G_OPTION_ARG_INT, &waiting_ahead,
     N_("ticket: how many people wait ahead"), N_("COUNT") },
   { "date", 0, 0, G_OPTION_ARG_STRING, &date_text,
-    N_("receipt: the payment date, for an application accepted before the day was stored (default: today); visit: the day of the appointment; YYYY-MM-DD"), N_("DATE") },
+    N_("receipt: the payment date, for an application accepted before the day was stored (default: today); visit: the day of the appointment; day-report: the day reported (default: today); YYYY-MM-DD"), N_("DATE") },
+  { "counter", 0, 0, G_OPTION_ARG_INT, &counter,
+    N_("day-report: the station's counter number, as in the app's preferences (default: none)"), N_("NUMBER") },
   { "from", 0, 0, G_OPTION_ARG_STRING, &from_time,
     N_("visit: the start of the time window, HH:MM"), N_("TIME") },
   { "to", 0, 0, G_OPTION_ARG_STRING, &to_time,
@@ -330,6 +337,41 @@ make_declaration (PdCli          *cli,
   return pd_print_declaration_slip_new (&slip, error);
 }
 
+/* As the app prints it (pd-day-report-printer.c): the store's counts, the office's name and
+ * the station named by its office code, counter and computer. */
+static PdPrintDocument *
+make_day_report (PdCli          *cli,
+                 const Office   *office,
+                 GError        **error)
+{
+  g_autofree char *station = NULL;
+  PdDayReport report;
+  GDate day, today;
+
+  if (counter < 0)
+    {
+      pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("--counter cannot be negative."));
+      return NULL;
+    }
+  pd_date_set_today (&today);
+  if (date_text != NULL)
+    {
+      if (!parse_date_option (date_text, "--date", &day))
+        return NULL;
+    }
+  else
+    day = today;
+  if (g_date_compare (&day, &today) > 0)
+    {
+      pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("That day has not come yet. Choose today or a day before."));
+      return NULL;
+    }
+  if (!pd_day_report_count (cli->store, &day, &report, error))
+    return NULL;
+  station = pd_day_report_station_name (office->code, (guint) counter, g_get_host_name ());
+  return pd_day_report_build (&report, &day, office->office.name, station);
+}
+
 static PdCliExit
 run_print (PdCli *cli)
 {
@@ -344,6 +386,7 @@ run_print (PdCli *cli)
     { "ticket",      FALSE, 1, make_ticket },
     { "visit",       FALSE, 1, make_visit },
     { "declaration", FALSE, 2, make_declaration },
+    { "day-report",  TRUE,  1, make_day_report },
   };
   const char *what = cli->args[0];
   g_autoptr(PdPrintDocument) document = NULL;
@@ -358,7 +401,7 @@ run_print (PdCli *cli)
       break;
   if (kind == G_N_ELEMENTS (kinds))
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
-                        _("Unknown paper “%s”: use slip, receipt, ticket, visit or declaration."), what);
+                        _("Unknown paper “%s”: use slip, receipt, ticket, visit, declaration or day-report."), what);
   if (cli->n_args != kinds[kind].n_args)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE,
                         kinds[kind].n_args == 2
@@ -430,8 +473,8 @@ run_print (PdCli *cli)
 
 const PdCliCommand pd_cli_command_print = {
   .name = "print",
-  .parameters = N_("slip|receipt ID | ticket | visit | declaration QR"),
-  .summary = N_("Write an appointment slip, fee receipt, queue ticket or declaration slip as PDF"),
+  .parameters = N_("slip|receipt ID | ticket | visit | declaration QR | day-report"),
+  .summary = N_("Write an appointment slip, fee receipt, queue ticket, declaration slip or day report as PDF"),
   .min_args = 1,
   .max_args = 2,
   .flags = PD_CLI_FLAGS_NO_STORE,

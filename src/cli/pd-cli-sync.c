@@ -448,6 +448,7 @@ run_accept (PdCli *cli)
     g_hash_table_insert (ticks, papers[i], GUINT_TO_POINTER (PD_PAPER_TICK_YES));
   intake = pd_intake_new (cli->store, dossier);
   pd_intake_set_evidence (intake, &evidence);
+  pd_intake_set_signer (intake, pd_officer_get_display_name (officer));
   if (device)
     pd_outbox_attach (cli->store, device);
   pd_intake_accept_async (intake, pd_officer_get_role (officer), pd_officer_get_username (officer),

@@ -23,6 +23,7 @@ struct _PdDossier
   GBytes   *photo;
   char     *application_number;
   char     *accepted_on;
+  char     *accepted_by;
   guint     purged : 1;
 };
 
@@ -67,6 +68,7 @@ pd_dossier_finalize (GObject *object)
   g_free (self->status_reason);
   g_free (self->application_number);
   g_free (self->accepted_on);
+  g_free (self->accepted_by);
   g_clear_pointer (&self->photo, g_bytes_unref);
 
   G_OBJECT_CLASS (pd_dossier_parent_class)->finalize (object);
@@ -405,6 +407,21 @@ pd_dossier_set_accepted_on (PdDossier  *self,
   set_string (&self->accepted_on, iso_date);
 }
 
+const char *
+pd_dossier_get_accepted_by (PdDossier *self)
+{
+  g_return_val_if_fail (PD_IS_DOSSIER (self), NULL);
+  return self->accepted_by;
+}
+
+void
+pd_dossier_set_accepted_by (PdDossier  *self,
+                            const char *full_name)
+{
+  g_return_if_fail (PD_IS_DOSSIER (self));
+  set_string (&self->accepted_by, full_name);
+}
+
 gint64
 pd_dossier_get_created_at (PdDossier *self)
 {
@@ -719,6 +736,7 @@ pd_dossier_copy (PdDossier *self)
   copy->purged = self->purged;
   copy->application_number = g_strdup (self->application_number);
   copy->accepted_on = g_strdup (self->accepted_on);
+  copy->accepted_by = g_strdup (self->accepted_by);
   if (self->photo)
     copy->photo = g_bytes_ref (self->photo);
   return copy;

@@ -65,6 +65,11 @@ void        pd_dossier_set_application_number (PdDossier  *self,
 const char *pd_dossier_get_accepted_on (PdDossier  *self);
 void        pd_dossier_set_accepted_on (PdDossier  *self,
                                         const char *iso_date);
+/* (nullable): the full name of the officer who accepted it, as the papers sign it; stored
+ * with the number, so NULL for an application accepted before names were kept. */
+const char *pd_dossier_get_accepted_by (PdDossier  *self);
+void        pd_dossier_set_accepted_by (PdDossier  *self,
+                                        const char *full_name);
 
 int         pd_dossier_get_age         (PdDossier   *self,
                                         GDate       *today);

@@ -23,6 +23,7 @@ struct _PdIntake
   PdDossier       *dossier;
   GPtrArray       *attachments;     /* PdStoreAttachment, waiting for the dossier's id */
   char            *photo_override;
+  char            *signer;
   PdPaperEvidence  evidence;        /* ticks and attachment_kinds owned */
 };
 
@@ -365,6 +366,7 @@ take_in_thread (GTask        *task,
         office = office_setting = pd_store_get_setting (self->store, PD_DEVICE_SETTING_OFFICE_CODE);
       numbering.office = office != NULL && *office != '\0' ? office : "PD";
       numbering.station = station;
+      numbering.signer = self->signer;
       pd_date_set_today (&numbering.day);
       take_in.numbering = &numbering;
     }
@@ -485,6 +487,16 @@ pd_intake_set_photo_override (PdIntake   *self,
 }
 
 void
+pd_intake_set_signer (PdIntake   *self,
+                      const char *full_name)
+{
+  g_return_if_fail (PD_IS_INTAKE (self));
+
+  g_free (self->signer);
+  self->signer = g_strdup (full_name);
+}
+
+void
 pd_intake_set_evidence (PdIntake              *self,
                         const PdPaperEvidence *evidence)
 {
@@ -518,6 +530,7 @@ pd_intake_finalize (GObject *object)
   g_clear_object (&self->dossier);
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
   g_clear_pointer (&self->photo_override, g_free);
+  g_clear_pointer (&self->signer, g_free);
   g_clear_pointer (&self->evidence.ticks, g_hash_table_unref);
   g_clear_pointer (&self->evidence.attachment_kinds, g_ptr_array_unref);
 

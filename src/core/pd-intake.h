@@ -41,6 +41,11 @@ void       pd_intake_add_attachment      (PdIntake              *self,
  * "photo-override" on the application in the same transaction. */
 void       pd_intake_set_photo_override  (PdIntake              *self,
                                           const char            *detail);
+/* The full name of the officer who accepts (pd_officer_get_display_name()), which the papers
+ * print under the signature: stored with the application number, once. Without it they print
+ * the officer's account. */
+void       pd_intake_set_signer          (PdIntake              *self,
+                                          const char            *full_name);
 /* What the counter saw of the papers (copied). The scans already stored with the application
  * and those added above count without being listed here. */
 void       pd_intake_set_evidence        (PdIntake              *self,

@@ -198,6 +198,7 @@ dossier_from_row (PdStore       *self,
   pd_dossier_set_purged (dossier, sqlite3_column_type (stmt, 6) != SQLITE_NULL);
   pd_dossier_set_application_number (dossier, (const char *) sqlite3_column_text (stmt, 9));
   pd_dossier_set_accepted_on (dossier, (const char *) sqlite3_column_text (stmt, 10));
+  pd_dossier_set_accepted_by (dossier, (const char *) sqlite3_column_text (stmt, 11));
 
   if (!fields_from_json (dossier, (const char *) sqlite3_column_text (stmt, 7),
                          sqlite3_column_bytes (stmt, 7)))

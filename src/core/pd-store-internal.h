@@ -49,7 +49,7 @@ struct _PdStore
 };
 
 #define DOSSIER_COLUMNS \
-  DOSSIER_COLUMNS_V6 ", application_number, accepted_on"
+  DOSSIER_COLUMNS_V6 ", application_number, accepted_on, accepted_by"
 /* What the rows had up to schema 7, for the migrations before it; the two last read NULL. */
 #define DOSSIER_COLUMNS_V6 \
   "id, uuid, status, status_reason, created_at, updated_at, purged_at, clear, sealed"

@@ -145,6 +145,8 @@ typedef struct {
   const char *office;     /* e.g. "HN01" */
   const char *station;    /* the station's ticket letter, or its longer tag (pd-intake.c) */
   GDate       day;        /* the day of the acceptance */
+  const char *signer;     /* (nullable): the accepting officer's full name, kept with the
+                           * number for every print of its papers */
 } PdStoreNumbering;
 
 /* What the intake writes when it takes an application in (pd-intake.c). */

@@ -8,6 +8,7 @@
 
 static gboolean add_receipt_number (PdStore *self, GError **error);
 static gboolean number_applications (PdStore *self, GError **error);
+static gboolean add_signer (PdStore *self, GError **error);
 
 /* Each entry takes the schema from version i to i + 1: its SQL, then what SQL alone cannot
  * compute (keyed hashes of sealed data). Never edit a released entry: add one. */
@@ -182,6 +183,11 @@ static const struct {
     "  saved_at INTEGER NOT NULL,"
     "  sealed   BLOB NOT NULL"
     ") WITHOUT ROWID;", NULL },
+
+  /* Version 11: the accepting officer's full name as the papers print it, fixed at the
+   * acceptance with the number (pd-intake.c): a reprint by anyone on any day signs the same.
+   * Applications accepted before keep NULL and print the officer's account as they did. */
+  { "SELECT 1;", add_signer },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
@@ -246,6 +252,16 @@ number_applications (PdStore  *self,
          pd_sqlite_conn_exec (&self->conn, "CREATE INDEX IF NOT EXISTS dossiers_by_number"
                                            " ON dossiers (application_number)"
                                            " WHERE application_number IS NOT NULL", error);
+}
+
+static gboolean
+add_signer (PdStore  *self,
+            GError  **error)
+{
+  gboolean present;
+
+  return has_column (self, "accepted_by", &present, error) &&
+         (present || pd_sqlite_conn_exec (&self->conn, "ALTER TABLE dossiers ADD COLUMN accepted_by TEXT", error));
 }
 
 gboolean

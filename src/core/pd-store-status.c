@@ -264,6 +264,7 @@ give_number_locked (PdStore                 *self,
                     const PdStoreNumbering  *numbering,
                     char                   **number,
                     char                   **accepted_on,
+                    char                   **accepted_by,
                     GError                 **error)
 {
   char day[16];
@@ -272,7 +273,8 @@ give_number_locked (PdStore                 *self,
 
   {
     g_autoptr(PdStatement) stmt =
-      _pd_store_prepare (self, "SELECT application_number, accepted_on FROM dossiers WHERE id = ?", error);
+      _pd_store_prepare (self, "SELECT application_number, accepted_on, accepted_by FROM dossiers"
+                               " WHERE id = ?", error);
     int rc;
 
     if (stmt == NULL)
@@ -283,6 +285,7 @@ give_number_locked (PdStore                 *self,
       {
         *number = pd_sqlite_column_dup (stmt, 0);
         *accepted_on = pd_sqlite_column_dup (stmt, 1);
+        *accepted_by = pd_sqlite_column_dup (stmt, 2);
         return TRUE;
       }
     if (rc != SQLITE_ROW && !pd_sqlite_conn_check_done (&self->conn, rc, error))
@@ -309,16 +312,18 @@ give_number_locked (PdStore                 *self,
                                                              : "%s-%s-%s-%04" G_GINT64_FORMAT,
                              numbering->office, day, numbering->station, sequence);
   *accepted_on = g_strdup (iso);
+  *accepted_by = numbering->signer != NULL && *numbering->signer != '\0' ? g_strdup (numbering->signer) : NULL;
   {
     g_autoptr(PdStatement) stmt =
-      _pd_store_prepare (self, "UPDATE dossiers SET application_number = ?, accepted_on = ? WHERE id = ?",
-                         error);
+      _pd_store_prepare (self, "UPDATE dossiers SET application_number = ?, accepted_on = ?, accepted_by = ?"
+                               " WHERE id = ?", error);
 
     if (stmt == NULL)
       return FALSE;
     pd_sqlite_bind_text (stmt, 1, *number);
     pd_sqlite_bind_text (stmt, 2, *accepted_on);
-    sqlite3_bind_int64 (stmt, 3, id);
+    pd_sqlite_bind_text (stmt, 3, *accepted_by);
+    sqlite3_bind_int64 (stmt, 4, id);
     return pd_sqlite_conn_step (&self->conn, stmt, error);
   }
 }
@@ -333,6 +338,7 @@ pd_store_take_in (PdStore             *self,
   g_autoptr(PdStoreSaved) saved = NULL;
   g_autofree char *number = NULL;
   g_autofree char *accepted_on = NULL;
+  g_autofree char *accepted_by = NULL;
   const char *uuid;
   gint64 id;
 
@@ -384,7 +390,7 @@ pd_store_take_in (PdStore             *self,
     goto failed;
 
   if (take_in->numbering != NULL &&
-      !give_number_locked (self, id, take_in->numbering, &number, &accepted_on, error))
+      !give_number_locked (self, id, take_in->numbering, &number, &accepted_on, &accepted_by, error))
     goto failed;
 
   if (!change_status_locked (self, id, take_in->status, actor, take_in->reason, take_in->acceptance_token,
@@ -400,6 +406,7 @@ pd_store_take_in (PdStore             *self,
     {
       pd_dossier_set_application_number (take_in->dossier, number);
       pd_dossier_set_accepted_on (take_in->dossier, accepted_on);
+      pd_dossier_set_accepted_by (take_in->dossier, accepted_by);
     }
   return TRUE;
 

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define PD_STORE_SCHEMA_VERSION 10
+#define PD_STORE_SCHEMA_VERSION 11
 
 /* The keyring holds each store's master key under this kind (see pd-secrets.h), with the
  * store id as its id. */

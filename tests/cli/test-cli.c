@@ -8,10 +8,18 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <poppler.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <sys/resource.h>
 
+#include "pd-date.h"
+#include "pd-day-count.h"
+#include "pd-intake.h"
+#include "pd-queue.h"
 #include "pd-store-private.h"
+#include "pd-uuid.h"
+#include "sync/pd-device.h"
 #include "pd-text.h"
 #include "pd-test-support.h"
 
@@ -903,6 +911,182 @@ test_vietnamese (void)
   g_assert_cmpstr (run.out, !=, "");
 }
 
+static char *
+stand_in_packet (PdDossier   *dossier,
+                 GPtrArray   *attachments,
+                 const char  *accepted_by,
+                 const char  *acceptance_token,
+                 gint64       accepted_at,
+                 char       **packet_id,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  *packet_id = pd_uuid_new_v7 ();
+  return g_strdup_printf ("{\"packet_id\":\"%s\"}", *packet_id);
+}
+
+static void
+accepted_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Accepted through the intake, as at the counter. */
+static void
+accept_in_store (PdStore    *store,
+                 const char *full_name,
+                 const char *id_number)
+{
+  g_autoptr(PdDossier) dossier = pd_test_make_dossier (full_name, id_number);
+  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
+  PdPaperEvidence evidence = { .ticks = ticks, .id_card_seen = TRUE };
+  g_autoptr(GBytes) photo = g_bytes_new_static ("\xff\xd8 not really a jpeg", 20);
+  g_autoptr(PdIntake) intake = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PdDossier) accepted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pd_dossier_set_field (dossier, PD_FIELD_OFFICE_CODE, "HN01");
+  pd_dossier_set_photo (dossier, photo);
+  g_hash_table_insert (ticks, (gpointer) "TK01", GUINT_TO_POINTER (PD_PAPER_TICK_YES));
+  intake = pd_intake_new (store, dossier);
+  pd_intake_set_evidence (intake, &evidence);
+  pd_intake_set_signer (intake, "Trần Quốc Việt");
+  pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", "stand-in token", NULL, accepted_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  accepted = pd_intake_accept_finish (intake, result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+pdf_text (const char *path)
+{
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  /* poppler-glib 22 declares no autoptr cleanups. */
+  g_autoptr(GObject) document = G_OBJECT (poppler_document_new_from_file (uri, NULL, &error));
+  g_autoptr(GObject) page = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (POPPLER_DOCUMENT (document)), ==, 1);
+  page = G_OBJECT (poppler_document_get_page (POPPLER_DOCUMENT (document), 0));
+  return poppler_page_get_text (POPPLER_PAGE (page));
+}
+
+/* The count after @label on the paper, whose lines may break inside the label. */
+static char *
+row_value (const char *text,
+           const char *label)
+{
+  g_auto(GStrv) words = g_strsplit (label, " ", -1);
+  g_autofree char *joined = g_strjoinv ("\\s+", words);
+  g_autofree char *pattern = g_strconcat ("^", joined, "\\s*(\\d+)$", NULL);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  if (!g_regex_match (regex, text, 0, &match))
+    g_error ("no “%s” on the paper:\n%s", label, text);
+  return g_match_info_fetch (match, 1);
+}
+
+/* @text with its line breaks as spaces: long names wrap on the paper. */
+static char *
+one_line (const char *text)
+{
+  return g_strdelimit (g_strdup (text), "\n", ' ');
+}
+
+/* Issue 14: the day report without the app, with the day's counts the app prints. */
+static void
+test_print_day_report (void)
+{
+  g_autofree char *db = make_db ();
+  g_autofree char *dir = pd_test_make_tmpdir ();
+  g_autofree char *pdf = g_build_filename (dir, "day-report.pdf", NULL);
+  g_autofree char *yesterday_pdf = g_build_filename (dir, "yesterday.pdf", NULL);
+  g_autofree char *text = NULL, *station = NULL, *yesterday_iso = NULL, *tomorrow_iso = NULL;
+  g_autofree char *held = NULL, *refused = NULL, *flat = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) run = { 0 };
+  const char *labels[] = { "Applications taken", "Waiting to be sent", "Sent to the central system",
+                           "Rejected by the central system", "Refused at the station", "On hold" };
+  const char *today_counts[] = { "2", "2", "0", "0", "1", "1" };
+  char date[16];
+  GDate day;
+
+  {
+    g_autoptr(PdStore) store = pd_store_open (db, PD_STORE_OPEN_NONE, &error);
+
+    g_assert_no_error (error);
+    pd_store_set_packet_func (store, stand_in_packet, NULL, NULL);
+    g_assert_true (pd_store_set_setting (store, PD_DEVICE_SETTING_OFFICE_NAME,
+                                         "Phòng Quản lý xuất nhập cảnh Công an Thành phố Hà Nội", &error));
+    g_assert_true (pd_store_set_setting (store, PD_DEVICE_SETTING_OFFICE_CODE, "HN01", &error));
+    g_assert_true (pd_store_set_setting (store, PD_QUEUE_SETTING_STATION, "B", &error));
+    accept_in_store (store, "Nguyễn Thị Ánh Tuyết", "001190123460");
+    accept_in_store (store, "Lê Văn Hùng", "001090123461");
+  }
+  held = g_strdup_printf ("%" G_GINT64_FORMAT, add_dossier (db, "Phan Văn Khải", "001090000011"));
+  refused = g_strdup_printf ("%" G_GINT64_FORMAT, add_dossier (db, "Lý Thị Mai", "001190000012"));
+  run_cli (&run, "set-status", held, "on_hold", "--reason", "Thiếu ảnh", "--db", db);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_cli (&run, "set-status", refused, "refused", "--reason", "Không đủ điều kiện", "--db", db);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_cli (&run, "print", "day-report", "--db", db, "--counter", "3", "--output", pdf);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (g_strchomp (run.out), ==, pdf);
+  run_clear (&run);
+  text = pdf_text (pdf);
+  g_test_message ("%s", text);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      g_autofree char *value = row_value (text, labels[i]);
+
+      g_assert_cmpstr (value, ==, today_counts[i]);
+    }
+  pd_date_set_today (&day);
+  g_date_strftime (date, sizeof date, "%d/%m/%Y", &day);
+  flat = one_line (text);
+  g_assert_nonnull (strstr (flat, date));
+  g_assert_nonnull (strstr (flat, "Phòng Quản lý xuất nhập cảnh Công an Thành phố Hà Nội"));
+  /* Named as the app names the station: office code, counter and computer. */
+  station = pd_day_report_station_name ("HN01", 3, g_get_host_name ());
+  g_assert_nonnull (strstr (flat, station));
+  g_clear_pointer (&text, g_free);
+
+  /* Nothing happened the day before. */
+  g_date_subtract_days (&day, 1);
+  g_date_strftime (date, sizeof date, "%Y-%m-%d", &day);
+  yesterday_iso = g_strdup (date);
+  run_cli (&run, "print", "day-report", "--db", db, "--date", yesterday_iso, "--output", yesterday_pdf);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  text = pdf_text (yesterday_pdf);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      g_autofree char *value = row_value (text, labels[i]);
+
+      g_assert_cmpstr (value, ==, "0");
+    }
+
+  /* A day to come has no report, and no file is written. */
+  g_date_add_days (&day, 2);
+  g_date_strftime (date, sizeof date, "%Y-%m-%d", &day);
+  tomorrow_iso = g_strdup (date);
+  g_assert_cmpint (g_unlink (yesterday_pdf), ==, 0);
+  run_cli (&run, "print", "day-report", "--db", db, "--date", tomorrow_iso, "--output", yesterday_pdf);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "not come yet"));
+  g_assert_false (g_file_test (yesterday_pdf, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -924,6 +1108,7 @@ main (int   argc,
   g_test_add_func ("/cli/corrupt-database", test_corrupt_database);
   g_test_add_func ("/cli/keyring-unavailable", test_keyring_unavailable);
   g_test_add_func ("/cli/vietnamese", test_vietnamese);
+  g_test_add_func ("/cli/print-day-report", test_print_day_report);
 
   return g_test_run ();
 }

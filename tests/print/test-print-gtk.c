@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 #include <poppler.h>
 
-#include "pd-day-report.h"
+#include "pd-print-day-report.h"
 #include "pd-print.h"
 #include "pd-print-papers.h"
 #include "pd-test-support.h"

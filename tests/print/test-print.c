@@ -980,11 +980,12 @@ accept_application (PdStore *store)
   /* The address as the officer typed it: the commune and the province are chosen in lists. */
   pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, "Ấp 1");
   pd_dossier_set_field (dossier, PD_FIELD_OFFICE_CODE, "HN01");
-  pd_dossier_set_field (dossier, PD_FIELD_OFFICER, "Trần Quốc Việt");
   pd_dossier_set_photo (dossier, photo);
   g_hash_table_insert (ticks, (gpointer) "TK01", GUINT_TO_POINTER (PD_PAPER_TICK_YES));
   intake = pd_intake_new (store, dossier);
   pd_intake_set_evidence (intake, &evidence);
+  /* The name the central system gave at sign-in; "officer1" is only the account. */
+  pd_intake_set_signer (intake, "Trần Quốc Việt");
   pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", "stand-in token", NULL, accepted_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -1107,6 +1108,11 @@ test_reprint (void)
   g_assert_null (strstr (receipt, "HC-MOI"));
   assert_contains (receipt, "Ấp 1, Phường Hoàn Kiếm, Thành phố Hà Nội");
   g_assert_null (strstr (slip, "REPRINT"));
+  /* Signed with the officer's full name, never the account it signed in with. */
+  assert_contains (slip, "Trần Quốc Việt");
+  assert_contains (receipt, "Trần Quốc Việt");
+  g_assert_null (strstr (slip, "officer1"));
+  g_assert_null (strstr (receipt, "officer1"));
 
   /* Forty days later, from the app's path. */
   document = pd_print_result_slip_new_for_dossier (dossier, reference, calendar, &from_store,

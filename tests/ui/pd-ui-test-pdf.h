@@ -2,7 +2,7 @@
  * with poppler, drawn as a printer would and kept next to the screenshots. */
 #pragma once
 
-#include "pd-day-report.h"
+#include "pd-day-count.h"
 #include "pd-ui-test-support.h"
 
 G_BEGIN_DECLS

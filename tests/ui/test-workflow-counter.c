@@ -325,6 +325,16 @@ test_accept (void)
   /* The fee as on the receipt, not as the store keeps it. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (pd_dossier_form_get_row (form (), PD_FIELD_FEE_AMOUNT))),
                    ==, "200.000 đ");
+  /* The fee by its name and amount, as the receipt names it, not by its code. */
+  {
+    AdwComboRow *fee = ADW_COMBO_ROW (pd_dossier_form_get_row (form (), PD_FIELD_FEE_CODE));
+
+    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (fee)), ==,
+                     "Cấp mới hộ chiếu phổ thông — 200.000 đ");
+    gtk_widget_grab_focus (GTK_WIDGET (fee));
+    pd_ui_wait_for_frames (GTK_WIDGET (counter));
+    pd_ui_save_screenshot (GTK_WIDGET (counter), "counter-fee-row.png");
+  }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (counter), "win.accept", NULL));
   pd_ui_wait_for_printed (counter, n + 2, "the result slip and the fee receipt");
   accepted = pd_window_get_last_accepted (counter);
@@ -334,6 +344,10 @@ test_accept (void)
   g_assert_cmpstr (pd_dossier_get_field (accepted, PD_FIELD_FEE_AMOUNT), ==, "200000");
   /* Accepted by the officer signed in, whatever the computer's account. */
   g_assert_cmpstr (pd_dossier_get_field (accepted, PD_FIELD_OFFICER), ==, "officer1");
+  /* And signed with their full name from the sign-in, kept for every reprint. */
+  g_assert_cmpstr (pd_dossier_get_accepted_by (accepted), ==,
+                   pd_officer_get_display_name (pd_station_get_officer (pd_window_get_station (counter))));
+  g_assert_cmpstr (pd_dossier_get_accepted_by (accepted), !=, "officer1");
   g_assert_cmpint (sync_outbox_count (store (), PD_OUTBOX_PENDING), ==, 1);
 
   /* Ready in working days, public holidays from the data. */
@@ -361,8 +375,11 @@ test_accept (void)
   g_assert_nonnull (strstr (flat_slip, flat_address));
   g_assert_nonnull (strstr (receipt, applicant));
   g_assert_nonnull (strstr (receipt, "200.000"));
-  g_assert_nonnull (strstr (slip, "officer1"));
-  g_assert_nonnull (strstr (receipt, "officer1"));
+  /* Signed with the officer's full name, not the account "officer1". */
+  g_assert_nonnull (strstr (slip, pd_dossier_get_accepted_by (accepted)));
+  g_assert_nonnull (strstr (receipt, pd_dossier_get_accepted_by (accepted)));
+  g_assert_null (strstr (slip, "officer1"));
+  g_assert_null (strstr (receipt, "officer1"));
   /* The application's short number on both papers; the receipt's number is the same. */
   g_assert_nonnull (pd_dossier_get_application_number (accepted));
   g_assert_nonnull (strstr (slip, pd_dossier_get_application_number (accepted)));

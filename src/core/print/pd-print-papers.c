@@ -472,6 +472,16 @@ dossier_date (PdDossier *dossier,
   return pd_print_format_date (&date);
 }
 
+/* The full name stored at acceptance; an application accepted before names were kept signs
+ * with the account it was signed with then, as its first print did. */
+static const char *
+dossier_signer (PdDossier *dossier)
+{
+  const char *name = pd_dossier_get_accepted_by (dossier);
+
+  return name != NULL ? name : pd_dossier_get_field (dossier, PD_FIELD_OFFICER);
+}
+
 PdPrintDocument *
 pd_print_result_slip_new_for_dossier (PdDossier            *dossier,
                                       PdReference          *reference,
@@ -509,7 +519,7 @@ pd_print_result_slip_new_for_dossier (PdDossier            *dossier,
   slip.reprint = reprint;
   slip.ready_estimated = !pd_calendar_is_range_verified (calendar, &slip.accepted, &slip.ready);
   slip.fee = dossier_fee_amount (dossier, fee);
-  slip.officer = pd_dossier_get_field (dossier, PD_FIELD_OFFICER);
+  slip.officer = dossier_signer (dossier);
   slip.counter = pd_dossier_get_field (dossier, PD_FIELD_COUNTER);
   return pd_print_result_slip_new (&slip, error);
 }
@@ -542,7 +552,7 @@ pd_print_fee_receipt_new_for_dossier (PdDossier            *dossier,
   receipt.amount = dossier_fee_amount (dossier, fee);
   dossier_accepted (dossier, date, &receipt.date);
   receipt.reprint = reprint;
-  receipt.officer = pd_dossier_get_field (dossier, PD_FIELD_OFFICER);
+  receipt.officer = dossier_signer (dossier);
   if (receipt.amount < 0)
     {
       g_set_error_literal (error, PD_PRINT_ERROR, PD_PRINT_ERROR_MISSING,
