@@ -83,9 +83,9 @@ test_decide (void)
     const char *screenshot;
   } cases[] = {
     { "fr-obama2.jpg", "fr-obama.jpg", TRUE, "Same person", "Confirm Same Person",
-      "face-match-confirmed", "face-match-same" },
+      "face-match-confirmed", "face-match-same.png" },
     { "of-lennon1.jpg", "of-clapton1.jpg", FALSE, "Not the same person", "Not the Same Person",
-      "face-match-refused", "face-match-different" },
+      "face-match-refused", "face-match-different.png" },
   };
   GtkWidget *window;
   GtkWidget *panel;
@@ -181,7 +181,7 @@ test_no_face (void)
   pd_ui_wait_until_within (120, shows_no_face_on_chip, panel, "the no-face verdict");
   g_assert_false (pd_face_match_panel_get_match (PD_FACE_MATCH_PANEL (panel), NULL));
   pd_ui_wait_for_frames (window);
-  pd_ui_save_screenshot (window, "face-match-no-face");
+  pd_ui_save_screenshot (window, "face-match-no-face.png");
 
   button = pd_ui_find_button (panel, "Not the Same Person");
   g_assert_true (gtk_widget_is_sensitive (button));
