@@ -144,24 +144,49 @@ typedef struct
   GtkWidget  *widget;
   const char *path;
   gboolean    taken;
-  gboolean    unallocated;
 } Screenshot;
 
-/* A widget may queue a new layout while a frame is painted (a toast sliding in), and GTK then
- * warns when it is snapshotted: such a picture is incomplete, not a failure; it is taken
- * again after the next frame. */
+/* libadwaita 1.2's view switcher, squeezed in and out as the header's width changes, can leave
+ * the gizmo of a switcher button's indicator unallocated for one frame, and GTK warns when that
+ * frame is painted (seen in test-scan and test-workflow-counter under load; no Passdesk widget
+ * is involved). The frame only misses that indicator: the warning is dropped, every other
+ * message goes on to GLib's writer, where g_test_init() made warnings fatal. Both paths are
+ * covered: the structured API (a writer) and g_log() (the test's fatal handler). */
 static gboolean
-unallocated_snapshot_cb (const char     *log_domain,
-                         GLogLevelFlags  log_level,
-                         const char     *message,
-                         gpointer        data)
+is_unallocated_gizmo (const char *message)
 {
-  Screenshot *shot = data;
+  return g_str_has_prefix (message, "Trying to snapshot AdwGizmo ") &&
+         g_str_has_suffix (message, " without a current allocation");
+}
 
-  if (strstr (message, "without a current allocation") == NULL)
-    return TRUE;
-  shot->unallocated = TRUE;
-  return FALSE;
+static gboolean
+fatal_unless_unallocated_gizmo (const char     *log_domain,
+                                GLogLevelFlags  log_level,
+                                const char     *message,
+                                gpointer        user_data)
+{
+  return !is_unallocated_gizmo (message);
+}
+
+static GLogWriterOutput
+drop_unallocated_gizmo_writer (GLogLevelFlags   log_level,
+                               const GLogField *fields,
+                               gsize            n_fields,
+                               gpointer         user_data)
+{
+  if ((log_level & G_LOG_LEVEL_WARNING) != 0)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+          is_unallocated_gizmo (fields[i].value))
+        return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+__attribute__((constructor)) static void
+install_log_writer (void)
+{
+  g_log_set_writer_func (drop_unallocated_gizmo_writer, NULL, NULL);
+  g_test_log_set_fatal_handler (fatal_unless_unallocated_gizmo, NULL);
 }
 
 static void
@@ -185,20 +210,11 @@ take_screenshot (Screenshot *shot)
                                                  "window_bg_color", &background));
   G_GNUC_END_IGNORE_DEPRECATIONS
   gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  shot->unallocated = FALSE;
-  g_test_log_set_fatal_handler (unallocated_snapshot_cb, shot);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (gtk_widget_get_visible (child))
       gtk_widget_snapshot_child (widget, child, snapshot);
-  g_test_log_set_fatal_handler (NULL, NULL);
   node = gtk_snapshot_free_to_node (snapshot);
-  if (shot->unallocated)
-    {
-      g_clear_pointer (&node, gsk_render_node_unref);
-      gtk_widget_queue_draw (widget);
-      return;
-    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
