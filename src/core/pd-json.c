@@ -76,6 +76,43 @@ has_nul (const char *data,
   return FALSE;
 }
 
+/* json-glib decodes a lone surrogate ("\ud800", or "\uda" cut short) into bytes that
+ * are not UTF-8: a key or value like that would reach messages, the store and the screen. */
+static gboolean
+strings_valid (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *member;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &member, &value))
+          if (!g_utf8_validate (member, -1, NULL) || !strings_valid (value))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!strings_valid (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) != G_TYPE_STRING ||
+             g_utf8_validate (json_node_get_string (node), -1, NULL);
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
 JsonNode *
 pd_json_parse (const char  *data,
                gsize        length,
@@ -126,6 +163,13 @@ pd_json_parse (const char  *data,
     {
       g_set_error_literal (error, PD_JSON_ERROR, PD_JSON_ERROR_INVALID,
                            _("The data is empty where JSON was expected."));
+      return NULL;
+    }
+  if (!strings_valid (root))
+    {
+      g_set_error_literal (error, PD_JSON_ERROR, PD_JSON_ERROR_INVALID,
+                           _("The JSON holds a broken \\u escape (half of a character pair), so "
+                             "a text in it cannot be read: correct the escape and try again."));
       return NULL;
     }
   return json_node_copy (root);

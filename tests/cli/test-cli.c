@@ -752,6 +752,20 @@ test_add_undeliverable (void)
   g_assert_nonnull (strstr (run.err, "NUL"));
   run_clear (&run);
 
+  /* Half of a surrogate pair would decode into bytes that are not text. */
+  {
+    g_autoptr(GString) text = g_string_new (json);
+    g_autofree char *surrogate_file = NULL;
+
+    g_string_replace (text, "\"full_name\"", "\"full_\\ud800name\"", 1);
+    surrogate_file = write_file ("surrogate.json", text->str);
+    run_cli (&run, "add", surrogate_file, "--db", db);
+    g_assert_cmpint (run.status, !=, 0);
+    g_assert_true (g_utf8_validate (run.err, -1, NULL));
+    g_assert_nonnull (strstr (run.err, "\\u"));
+    run_clear (&run);
+  }
+
   /* The same dossier, clean, goes in. */
   {
     g_autofree char *ok_file = write_file ("ok.json", json);
