@@ -74,6 +74,24 @@ pd_face_describe_image (PdFaceModel      *model,
   return pd_face_model_describe (model, &rgb, main_face, descriptor, error);
 }
 
+typedef struct {
+  PdFaceModel      *model;
+  PdPhotoProfile   *profile;
+  GdkPixbuf        *image;
+  PdFaceDescriptor *descriptor;
+  GError           *error;
+  gboolean          done;
+} Description;
+
+static gpointer
+describe_thread (gpointer data)
+{
+  Description *d = data;
+
+  d->done = pd_face_describe_image (d->model, d->profile, d->image, d->descriptor, &d->error);
+  return NULL;
+}
+
 /* @first_name and @second_name: how an error names each photo. */
 static gboolean
 compare (PdFaceModel    *model,
@@ -86,14 +104,24 @@ compare (PdFaceModel    *model,
          GError        **error)
 {
   PdFaceDescriptor descriptors[2];
-  GdkPixbuf *images[2] = { first, second };
+  Description descriptions[2];
+  GThread *thread;
+
+  /* Both photos at once, one on each core: the network takes most of the time (README,
+   * Figures), and the model has a copy of it for each. */
+  for (int i = 0; i < 2; i++)
+    descriptions[i] = (Description) { model, profile, i == 0 ? first : second, &descriptors[i], NULL, FALSE };
+  thread = g_thread_new ("pd-face-describe", describe_thread, &descriptions[0]);
+  describe_thread (&descriptions[1]);
+  g_thread_join (thread);
 
   for (int i = 0; i < 2; i++)
     {
-      GError *local_error = NULL;
+      GError *local_error = descriptions[i].error;
 
-      if (pd_face_describe_image (model, profile, images[i], &descriptors[i], &local_error))
+      if (descriptions[i].done)
         continue;
+      g_clear_error (&descriptions[1 - i].error);
       if (g_error_matches (local_error, PD_FACE_ERROR, PD_FACE_ERROR_NO_FACE))
         {
           g_clear_error (&local_error);
