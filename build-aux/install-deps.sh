@@ -19,6 +19,9 @@ packages=(
   # the accessibility bus (org.a11y.Bus): GTK windows register with it, and the accessibility
   # test reads what screen readers get
   at-spi2-core
+  # papers sent straight to a remembered printer (libcups); the print test's private cupsd
+  # with Debian's PDF printer
+  libcups2-dev cups printer-driver-cups-pdf
   # self-signed certificates for the central server's TLS test
   openssl
   # fuzzing and sanitizers

@@ -7,6 +7,7 @@
 
 #include "pd-entrance-page.h"
 #include "pd-print-papers.h"
+#include "pd-print-remembered.h"
 #include "sync/pd-device.h"
 #include "sync/pd-queue-sync.h"
 
@@ -198,33 +199,65 @@ share_cb (gpointer user_data)
 /* Printing ------------------------------------------------------------------------------- */
 
 static void
-on_printed (GObject      *object,
+tell_not_printed (PdEntrancePage *self,
+                  const GError   *error)
+{
+  g_autofree char *text = NULL;
+
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  text = g_strdup_printf (_("Not printed: %s Press “Print Again” once the printer is ready."), error->message);
+  gtk_label_set_text (self->last_detail_label, text);
+}
+
+static void
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PdEntrancePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  pd_print_document_finish (result, &error);
+  tell_not_printed (self, error);
+}
+
+static void
+printed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(PdEntrancePage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!pd_print_document_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *text = g_strdup_printf (_("Not printed: %s Press “Print Again” once the printer is ready."),
-                                               error->message);
-
-      gtk_label_set_text (self->last_detail_label, text);
-    }
+  pd_print_remembered_finish (result, &error);
+  tell_not_printed (self, error);
 }
 
+static void
+notice_cb (const char *text,
+           gpointer    user_data)
+{
+  PdEntrancePage *self = user_data;
+
+  gtk_label_set_text (self->last_detail_label, text);
+}
+
+/* Tickets and appointment slips share the entrance's printer, remembered as "ticket". */
 static void
 print_last (PdEntrancePage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWindow *parent = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 
   if (self->last_document == NULL)
     return;
-  pd_print_document_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->last_document,
-                           self->print_action, self->export_path, self->cancellable,
-                           on_printed, g_object_ref (self));
+  if (self->print_action == PD_PRINT_ACTION_DIALOG)
+    pd_print_remembered_async (parent, self->last_document, "ticket", FALSE, notice_cb, self,
+                               self->cancellable, printed_cb, g_object_ref (self));
+  else
+    pd_print_document_async (parent, self->last_document, self->print_action, self->export_path,
+                             self->cancellable, exported_cb, g_object_ref (self));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "pd-print.h"
 #include "pd-print-papers.h"
 #include "pd-print-queue.h"
+#include "pd-print-remembered.h"
 #include "sync/pd-device.h"
 
 G_DEFINE_ENUM_TYPE (PdPrintJob, pd_print_job,
@@ -27,6 +28,8 @@ struct _PdPrintQueue
   PdPrintJob    job;
   char         *done;        /* what to say once the job is printed */
   guint         n_printed;
+  gboolean      ask;         /* the dialog for this job, whatever is remembered */
+  gboolean      ask_next;
 };
 
 G_DEFINE_FINAL_TYPE (PdPrintQueue, pd_print_queue, G_TYPE_OBJECT)
@@ -49,6 +52,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 #define FILE_KEY "pd-print-queue-file"
+#define KIND_KEY "pd-print-queue-kind"
 
 static void print_next (PdPrintQueue *self);
 
@@ -60,14 +64,10 @@ say (PdPrintQueue *self,
 }
 
 static void
-print_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+document_done (PdPrintQueue *self,
+               const GError *error)
 {
-  g_autoptr(PdPrintQueue) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!pd_print_document_finish (result, &error))
+  if (error != NULL)
     {
       /* The queue's owner is gone: nobody to tell. */
       if (g_cancellable_is_cancelled (self->cancellable))
@@ -100,20 +100,57 @@ print_done_cb (GObject      *object,
 }
 
 static void
+dialog_or_export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PdPrintQueue) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  pd_print_document_finish (result, &error);
+  document_done (self, error);
+}
+
+static void
+printed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(PdPrintQueue) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  pd_print_remembered_finish (result, &error);
+  document_done (self, error);
+}
+
+static void
+notice_cb (const char *text,
+           gpointer    user_data)
+{
+  say (user_data, text);
+}
+
+/* Exported; else to the printer remembered for its kind; else, or when asked, the dialog. */
+static void
 print_next (PdPrintQueue *self)
 {
   g_autoptr(PdPrintDocument) document = g_ptr_array_steal_index (self->documents, 0);
-  g_autofree char *path = NULL;
+  const char *kind = g_object_get_data (G_OBJECT (document), KIND_KEY);
 
   if (self->export_dir != NULL)
     {
       g_autofree char *name = g_strdup_printf ("%s.pdf", (const char *) g_object_get_data (G_OBJECT (document), FILE_KEY));
+      g_autofree char *path = g_build_filename (self->export_dir, name, NULL);
 
-      path = g_build_filename (self->export_dir, name, NULL);
+      pd_print_document_async (self->parent, document, PD_PRINT_ACTION_EXPORT, path,
+                               self->cancellable, dialog_or_export_done_cb, g_object_ref (self));
     }
-  pd_print_document_async (self->parent, document,
-                           path != NULL ? PD_PRINT_ACTION_EXPORT : PD_PRINT_ACTION_DIALOG,
-                           path, self->cancellable, print_done_cb, g_object_ref (self));
+  else if (kind == NULL)
+    pd_print_document_async (self->parent, document, PD_PRINT_ACTION_DIALOG, NULL,
+                             self->cancellable, dialog_or_export_done_cb, g_object_ref (self));
+  else
+    pd_print_remembered_async (self->parent, document, kind, self->ask, notice_cb, self,
+                               self->cancellable, printed_cb, g_object_ref (self));
 }
 
 void
@@ -131,9 +168,12 @@ pd_print_queue_print (PdPrintQueue           *self,
   self->job = job;
   g_free (self->done);
   self->done = g_strdup (done != NULL ? done : _("Printed."));
+  self->ask = self->ask_next;
+  self->ask_next = FALSE;
   for (guint i = 0; i < n_items; i++)
     {
       g_object_set_data_full (G_OBJECT (items[i].document), FILE_KEY, g_strdup (items[i].file), g_free);
+      g_object_set_data_full (G_OBJECT (items[i].document), KIND_KEY, g_strdup (items[i].kind), g_free);
       g_ptr_array_add (self->documents, g_object_ref (items[i].document));
     }
   print_next (self);
@@ -181,9 +221,16 @@ pd_print_queue_print_papers (PdPrintQueue *self,
   slip_file = g_strdup_printf ("result-slip-%s%s", pd_dossier_get_uuid (dossier), reprint ? "-reprint" : "");
   receipt_file = g_strdup_printf ("fee-receipt-%s%s", pd_dossier_get_uuid (dossier), reprint ? "-reprint" : "");
   pd_print_queue_print (self, PD_PRINT_JOB_PAPERS,
-                        (PdPrintQueueItem[]) { { slip, slip_file }, { receipt, receipt_file } }, 2,
+                        (PdPrintQueueItem[]) { { slip, slip_file, "slip" }, { receipt, receipt_file, "receipt" } }, 2,
                         _("Slip and receipt printed. Press F2 to call the next applicant."));
   return TRUE;
+}
+
+void
+pd_print_queue_ask_next (PdPrintQueue *self)
+{
+  g_return_if_fail (PD_IS_PRINT_QUEUE (self));
+  self->ask_next = TRUE;
 }
 
 void

@@ -1,6 +1,9 @@
 /* pd-print-queue.h: the papers a station prints, one after the other, through the print dialog
  * or exported to a folder as PDF files.
  *
+ * A paper of a kind ("slip", "receipt") goes to the printer remembered for it, without the
+ * dialog (pd-print-remembered.h).
+ *
  * A new job replaces whatever was still waiting. A document not printed (the dialog closed, a
  * printer's error) ends the job: the rest is dropped and "message" says how to print again.
  *
@@ -27,10 +30,12 @@ typedef enum {
 #define PD_TYPE_PRINT_JOB (pd_print_job_get_type ())
 GType pd_print_job_get_type (void) G_GNUC_CONST;
 
-/* A document, and the name of its PDF file without ".pdf" when it is exported. */
+/* A document, the name of its PDF file without ".pdf" when it is exported, and its kind
+ * (pd-print-remembered.h; NULL: the dialog every time, nothing remembered). */
 typedef struct {
   PdPrintDocument *document;
   const char      *file;
+  const char      *kind;
 } PdPrintQueueItem;
 
 #define PD_TYPE_PRINT_QUEUE (pd_print_queue_get_type ())
@@ -45,6 +50,9 @@ PdPrintQueue *pd_print_queue_new            (GtkWindow              *parent,
 void          pd_print_queue_set_export_dir (PdPrintQueue           *self,
                                              const char             *directory);
 const char   *pd_print_queue_get_export_dir (PdPrintQueue           *self);
+/* The next job opens the print dialog for each of its papers, whatever is remembered
+ * ("Print With Options…"); the printer chosen there is remembered. */
+void          pd_print_queue_ask_next       (PdPrintQueue           *self);
 /* The documents printed (or exported) since the queue was made. */
 guint         pd_print_queue_get_n_printed  (PdPrintQueue           *self);
 /* @done (nullable): what to say once the last one is printed. */

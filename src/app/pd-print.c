@@ -11,6 +11,8 @@ typedef struct {
   GtkPrintOperation *operation;
   PdPrintDocument   *document;
   GError            *layout_error;   /* from begin-print, which cannot return one */
+  char              *printer;        /* the one printed to, and its paper, for the caller to remember */
+  char              *paper;
   gulong             cancelled_id;
   gboolean           returned;
 } PrintJob;
@@ -21,6 +23,8 @@ print_job_free (PrintJob *job)
   g_clear_object (&job->operation);
   g_clear_object (&job->document);
   g_clear_error (&job->layout_error);
+  g_free (job->printer);
+  g_free (job->paper);
   g_free (job);
 }
 
@@ -94,7 +98,16 @@ complete (GTask                   *task,
   else if (result == GTK_PRINT_OPERATION_RESULT_CANCEL)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Printing was cancelled."));
   else
-    g_task_return_boolean (task, TRUE);
+    {
+      GtkPrintSettings *settings = gtk_print_operation_get_print_settings (job->operation);
+      g_autoptr(GtkPaperSize) paper = settings != NULL ? gtk_print_settings_get_paper_size (settings) : NULL;
+
+      if (settings != NULL)
+        job->printer = g_strdup (gtk_print_settings_get_printer (settings));
+      if (paper != NULL)
+        job->paper = g_strdup (gtk_paper_size_get_ppd_name (paper));
+      g_task_return_boolean (task, TRUE);
+    }
 }
 
 static void
@@ -231,4 +244,17 @@ pd_print_document_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pd_print_document_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+pd_print_document_get_printer (GAsyncResult *result,
+                               const char  **paper)
+{
+  PrintJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  job = g_task_get_task_data (G_TASK (result));
+  if (paper != NULL)
+    *paper = job->paper;
+  return job->printer;
 }

@@ -28,5 +28,9 @@ void     pd_print_document_async  (GtkWindow           *parent,
 /* FALSE with G_IO_ERROR_CANCELLED when the user closed the dialog without printing. */
 gboolean pd_print_document_finish (GAsyncResult        *result,
                                    GError             **error);
+/* (nullable): once printed through the dialog, the printer chosen there and the PPD name of its
+ * paper (@paper, nullable, set to NULL when the paper has none, as a custom roll). */
+const char *pd_print_document_get_printer (GAsyncResult  *result,
+                                           const char   **paper);
 
 G_END_DECLS

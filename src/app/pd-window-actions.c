@@ -390,6 +390,7 @@ pd_window_set_actions_enabled (PdWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hold", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refuse", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-again", enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-with-options", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.documents", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-declaration", enabled);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.station-key", enabled);

@@ -93,7 +93,7 @@ void           pd_window_init_round            (PdWindow   *self);
 /* pd-window-round.c: the ticket being served (NULL: nobody), in sight for the whole round. */
 void           pd_window_set_serving           (PdWindow   *self,
                                                 const char *ticket);
-/* pd-window-round.c: installs "win.print-again" on @widget_class. */
+/* pd-window-round.c: installs "win.print-again" and "win.print-with-options" on @widget_class. */
 void           pd_window_class_install_round_actions (GtkWidgetClass *widget_class);
 
 

@@ -97,6 +97,25 @@ print_again_action (GtkWidget  *widget,
     }
 }
 
+/* The dialog, to choose another printer or paper: for the papers of the last acceptance at
+ * once, else for the next ones printed. Either way what is chosen is remembered. */
+static void
+print_with_options_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  PdWindow *self = PD_WINDOW (widget);
+
+  pd_print_queue_ask_next (self->print_queue);
+  if (self->last_accepted == NULL)
+    {
+      pd_window_show_message (self, _("The next papers printed open the print dialog; the printer "
+                                      "and paper chosen there are used from then on."));
+      return;
+    }
+  print_again_action (widget, action_name, parameter);
+}
+
 static void
 form_saved_cb (PdWindow      *self,
                PdDossier     *dossier,
@@ -160,5 +179,9 @@ void
 pd_window_class_install_round_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.print-again", NULL, print_again_action);
+  gtk_widget_class_install_action (widget_class, "win.print-with-options", NULL, print_with_options_action);
+  /* Ctrl+Shift+P already prints the declaration slip again. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_ALT_MASK,
+                                       "win.print-with-options", NULL);
   gtk_widget_class_install_action (widget_class, "win.slip-done", NULL, slip_done_action);
 }
