@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <gtk/gtkunixprint.h>
 #include <string.h>
 
 #include "pd-entrance-page.h"
@@ -111,15 +112,14 @@ static GtkWindow *
 print_dialog (void)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
-  /* By name: its header is in gtk4-unix-print, which nothing else here needs. */
-  GType dialog_type = g_type_from_name ("GtkPrintUnixDialog");
+  GType dialog_type = GTK_TYPE_PRINT_UNIX_DIALOG;
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       /* Kept alive by GTK while it is a toplevel. */
       g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
 
-      if (dialog_type != 0 && G_TYPE_CHECK_INSTANCE_TYPE (toplevel, dialog_type) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, dialog_type) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
         return toplevel;
     }
   return NULL;
@@ -299,10 +299,59 @@ test_ticket (void)
   gtk_window_destroy (GTK_WINDOW (entrance_window));
 }
 
+static gboolean
+printer_listed (gpointer data)
+{
+  GtkWindow *dialog = print_dialog ();
+  GtkPrinter *printer = dialog != NULL ? gtk_print_unix_dialog_get_selected_printer (GTK_PRINT_UNIX_DIALOG (dialog)) : NULL;
+
+  return printer != NULL && g_str_equal (gtk_printer_get_name (printer), PRINTER);
+}
+
+/* The dialog of a paper, with the test's CUPS printer chosen in it as an officer would. */
+static void
+choose_printer_in_dialog (void)
+{
+  g_autoptr(GtkPrintSettings) settings = gtk_print_settings_new ();
+  GtkWindow *dialog;
+
+  pd_ui_wait_until (dialog_shown, NULL, "the print dialog");
+  dialog = print_dialog ();
+  gtk_print_settings_set_printer (settings, PRINTER);
+  gtk_print_unix_dialog_set_settings (GTK_PRINT_UNIX_DIALOG (dialog), settings);
+  pd_ui_wait_until (printer_listed, NULL, "the CUPS printer " PRINTER " listed and chosen in the dialog");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+}
+
+static gboolean
+both_remembered (gpointer data)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *slip = NULL;
+  g_autofree char *receipt = NULL;
+
+  if (!g_key_file_load_from_file (file, printers_ini, G_KEY_FILE_NONE, NULL))
+    return FALSE;
+  slip = g_key_file_get_string (file, "slip", "printer", NULL);
+  receipt = g_key_file_get_string (file, "receipt", "printer", NULL);
+  return g_strcmp0 (slip, PRINTER) == 0 && g_strcmp0 (receipt, PRINTER) == 0;
+}
+
+static gboolean
+printed_n (gpointer data)
+{
+  return pd_print_queue_get_n_printed (pd_window_get_print_queue (window)) >= GPOINTER_TO_UINT (data);
+}
+
+/* Nothing remembered: the dialog; the printer chosen there is remembered for each paper, and
+ * the next papers go there without it. Then closing the dialog prints nothing. */
 static void
 test_first_print (void)
 {
   guint n = pd_print_queue_get_n_printed (pd_window_get_print_queue (window));
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  PrintWait wait = { n + 4, FALSE };
 
   if (cups == NULL)
     {
@@ -310,9 +359,29 @@ test_first_print (void)
       return;
     }
   g_unlink (printers_ini);
+  before = pd_test_cups_wait_for_pdfs (cups, G_MAXUINT, 0);
+  print_papers ();
+  choose_printer_in_dialog ();
+  /* The receipt's dialog, unless the slip's choice was remembered first. */
+  pd_ui_wait_until (printed_n, GUINT_TO_POINTER (n + 1), "the slip printed from the dialog");
+  if (!printed_n (GUINT_TO_POINTER (n + 2)))
+    {
+      pd_ui_wait_until (dialog_shown, NULL, "the receipt's dialog");
+      choose_printer_in_dialog ();
+    }
+  pd_ui_wait_until (printed_n, GUINT_TO_POINTER (n + 2), "the receipt printed");
+  pd_ui_wait_until (both_remembered, NULL, PRINTER " remembered for the slip and the receipt");
+
+  print_papers ();
+  pd_ui_wait_until (printed_without_dialog, &wait, "the next papers sent without a dialog");
+  g_assert_false (wait.dialog_seen);
+  after = pd_test_cups_wait_for_pdfs (cups, before->len + 4, 60);
+  g_assert_cmpuint (after->len, ==, before->len + 4);
+
+  g_unlink (printers_ini);
   print_papers ();
   pd_ui_wait_until (dialog_shown, NULL, "the print dialog, nothing remembered");
-  cancel_dialog (n);
+  cancel_dialog (n + 4);
 }
 
 static void
@@ -345,8 +414,8 @@ main (int   argc,
   config = g_build_filename (dir, "config", NULL);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   printers_ini = g_build_filename (config, "passdesk", "printers.ini", NULL);
-  /* The dialog needs only to show: GTK's own CUPS backend is not what prints here. */
-  g_setenv ("GTK_PRINT_BACKENDS", "file", TRUE);
+  /* The dialog lists the test's CUPS printer (CUPS_SERVER), as it would the office's. */
+  g_setenv ("GTK_PRINT_BACKENDS", "file,cups", TRUE);
   pd_test_init (&argc, &argv);
   pd_ui_set_wait_seconds (60);
   textdomain (GETTEXT_PACKAGE);
