@@ -4,6 +4,9 @@
 #include <glib/gstdio.h>
 
 #include "pd-core.h"
+#include "pd-intake.h"
+#include "pd-store-private.h"
+#include "pd-uuid.h"
 #include "pd-test-support.h"
 #include "pd-validate.h"
 
@@ -151,4 +154,56 @@ pd_test_assert_same_fields (PdDossier *expected,
         g_test_message ("field %s differs", pd_field_get_key (f));
       g_assert_cmpstr (pd_dossier_get_field (expected, f), ==, pd_dossier_get_field (actual, f));
     }
+}
+
+static char *
+stand_in_packet (PdDossier   *dossier,
+                 GPtrArray   *attachments,
+                 const char  *accepted_by,
+                 const char  *acceptance_token,
+                 gint64       accepted_at,
+                 char       **packet_id,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  *packet_id = pd_uuid_new_v7 ();
+  return g_strdup_printf ("{\"packet_id\":\"%s\"}", *packet_id);
+}
+
+static void
+accepted_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+PdDossier *
+pd_test_accept (PdStore    *store,
+                PdDossier  *dossier,
+                const char *signer)
+{
+  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
+  PdPaperEvidence evidence = { .ticks = ticks, .id_card_seen = TRUE };
+  g_autoptr(GBytes) photo = g_bytes_new_static ("\xff\xd8 not really a jpeg", 20);
+  g_autoptr(PdIntake) intake = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PdDossier) accepted = NULL;
+  g_autoptr(GError) error = NULL;
+  PdDossier *stored;
+
+  pd_store_set_packet_func (store, stand_in_packet, NULL, NULL);
+  pd_dossier_set_photo (dossier, photo);
+  g_hash_table_insert (ticks, (gpointer) "TK01", GUINT_TO_POINTER (PD_PAPER_TICK_YES));
+  intake = pd_intake_new (store, dossier);
+  pd_intake_set_evidence (intake, &evidence);
+  pd_intake_set_signer (intake, signer);
+  pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", "stand-in token", NULL, accepted_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  accepted = pd_intake_accept_finish (intake, result, &error);
+  g_assert_no_error (error);
+  stored = pd_store_get (store, pd_dossier_get_id (accepted), &error);
+  g_assert_no_error (error);
+  return stored;
 }

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "pd-dossier.h"
+#include "pd-store.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,12 @@ void       pd_test_agree_with_id     (PdDossier  *dossier);
 /* Each field of @actual equal to that of @expected; one that differs is named in the log. */
 void       pd_test_assert_same_fields (PdDossier *expected,
                                        PdDossier *actual);
+/* @dossier accepted through the intake as at a counter, by the account "officer1" signing as
+ * @signer, with a photo, the ID card seen and the first paper ticked: numbered and dated, as
+ * read back from @store. The store makes stand-in packets (no station key is needed). */
+PdDossier *pd_test_accept           (PdStore    *store,
+                                     PdDossier  *dossier,
+                                     const char *signer);
 /* Calls pd_core_init() and g_test_init(). */
 void       pd_test_init             (int    *argc,
                                      char ***argv);

@@ -15,10 +15,8 @@
 
 #include "pd-date.h"
 #include "pd-day-count.h"
-#include "pd-intake.h"
 #include "pd-queue.h"
 #include "pd-store-private.h"
-#include "pd-uuid.h"
 #include "sync/pd-device.h"
 #include "pd-text.h"
 #include "pd-test-support.h"
@@ -925,28 +923,6 @@ test_vietnamese (void)
   g_assert_cmpstr (run.out, !=, "");
 }
 
-static char *
-stand_in_packet (PdDossier   *dossier,
-                 GPtrArray   *attachments,
-                 const char  *accepted_by,
-                 const char  *acceptance_token,
-                 gint64       accepted_at,
-                 char       **packet_id,
-                 gpointer     user_data,
-                 GError     **error)
-{
-  *packet_id = pd_uuid_new_v7 ();
-  return g_strdup_printf ("{\"packet_id\":\"%s\"}", *packet_id);
-}
-
-static void
-accepted_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* Accepted through the intake, as at the counter. */
 static void
 accept_in_store (PdStore    *store,
@@ -954,25 +930,10 @@ accept_in_store (PdStore    *store,
                  const char *id_number)
 {
   g_autoptr(PdDossier) dossier = pd_test_make_dossier (full_name, id_number);
-  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
-  PdPaperEvidence evidence = { .ticks = ticks, .id_card_seen = TRUE };
-  g_autoptr(GBytes) photo = g_bytes_new_static ("\xff\xd8 not really a jpeg", 20);
-  g_autoptr(PdIntake) intake = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(PdDossier) accepted = NULL;
-  g_autoptr(GError) error = NULL;
 
   pd_dossier_set_field (dossier, PD_FIELD_OFFICE_CODE, "HN01");
-  pd_dossier_set_photo (dossier, photo);
-  g_hash_table_insert (ticks, (gpointer) "TK01", GUINT_TO_POINTER (PD_PAPER_TICK_YES));
-  intake = pd_intake_new (store, dossier);
-  pd_intake_set_evidence (intake, &evidence);
-  pd_intake_set_signer (intake, "Trần Quốc Việt");
-  pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", "stand-in token", NULL, accepted_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  accepted = pd_intake_accept_finish (intake, result, &error);
-  g_assert_no_error (error);
+  accepted = pd_test_accept (store, dossier, "Trần Quốc Việt");
 }
 
 static char *
@@ -1035,7 +996,6 @@ test_print_day_report (void)
     g_autoptr(PdStore) store = pd_store_open (db, PD_STORE_OPEN_NONE, &error);
 
     g_assert_no_error (error);
-    pd_store_set_packet_func (store, stand_in_packet, NULL, NULL);
     g_assert_true (pd_store_set_setting (store, PD_DEVICE_SETTING_OFFICE_NAME,
                                          "Phòng Quản lý xuất nhập cảnh Công an Thành phố Hà Nội", &error));
     g_assert_true (pd_store_set_setting (store, PD_DEVICE_SETTING_OFFICE_CODE, "HN01", &error));

@@ -18,10 +18,7 @@
 #include "pd-print-papers.h"
 #include "pd-reference.h"
 #include "pd-date.h"
-#include "pd-intake.h"
 #include "pd-queue.h"
-#include "pd-store-private.h"
-#include "pd-uuid.h"
 #include "pd-test-support.h"
 
 #define NAME "Nguyễn Thị Ánh Tuyết"
@@ -942,56 +939,17 @@ test_cli (void)
   }
 }
 
-static char *
-stand_in_packet (PdDossier   *dossier,
-                 GPtrArray   *attachments,
-                 const char  *accepted_by,
-                 const char  *acceptance_token,
-                 gint64       accepted_at,
-                 char       **packet_id,
-                 gpointer     user_data,
-                 GError     **error)
-{
-  *packet_id = pd_uuid_new_v7 ();
-  return g_strdup_printf ("{\"packet_id\":\"%s\"}", *packet_id);
-}
-
-static void
-accepted_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* Accepted through the intake, as at the counter: numbered, dated, its ready date given. */
 static PdDossier *
 accept_application (PdStore *store)
 {
   g_autoptr(PdDossier) dossier = pd_test_make_dossier (NAME, "001190123460");
-  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
-  PdPaperEvidence evidence = { .ticks = ticks, .id_card_seen = TRUE };
-  g_autoptr(GBytes) photo = g_bytes_new_static ("\xff\xd8 not really a jpeg", 20);
-  g_autoptr(PdIntake) intake = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(PdDossier) accepted = NULL;
-  g_autoptr(GError) error = NULL;
 
   /* The address as the officer typed it: the commune and the province are chosen in lists. */
   pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, "Ấp 1");
   pd_dossier_set_field (dossier, PD_FIELD_OFFICE_CODE, "HN01");
-  pd_dossier_set_photo (dossier, photo);
-  g_hash_table_insert (ticks, (gpointer) "TK01", GUINT_TO_POINTER (PD_PAPER_TICK_YES));
-  intake = pd_intake_new (store, dossier);
-  pd_intake_set_evidence (intake, &evidence);
   /* The name the central system gave at sign-in; "officer1" is only the account. */
-  pd_intake_set_signer (intake, "Trần Quốc Việt");
-  pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", "stand-in token", NULL, accepted_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  accepted = pd_intake_accept_finish (intake, result, &error);
-  g_assert_no_error (error);
-  return pd_store_get (store, pd_dossier_get_id (accepted), &error);
+  return pd_test_accept (store, dossier, "Trần Quốc Việt");
 }
 
 static char *
@@ -1066,7 +1024,6 @@ test_reprint (void)
   GDate today, later, ready_date;
 
   g_assert_no_error (error);
-  pd_store_set_packet_func (store, stand_in_packet, NULL, NULL);
   g_assert_true (pd_store_set_setting (store, "office-name", OFFICE_NAME, &error));
   g_assert_true (pd_store_set_setting (store, PD_DEVICE_SETTING_OFFICE_ADDRESS, OFFICE_ADDRESS, &error));
   g_assert_true (pd_store_set_setting (store, "office-phone", "069 219 4208", &error));

@@ -9,9 +9,6 @@
 #include <string.h>
 
 #include "pd-entrance-page.h"
-#include "pd-intake.h"
-#include "pd-store-private.h"
-#include "pd-uuid.h"
 #include "pd-print-queue.h"
 #include "pd-test-support.h"
 #include "pd-ui-test-cups.h"
@@ -31,28 +28,6 @@ static PdDossier *accepted;
 static char *printers_ini;
 static char *dir;
 
-static char *
-stand_in_packet (PdDossier   *dossier,
-                 GPtrArray   *attachments,
-                 const char  *accepted_by,
-                 const char  *acceptance_token,
-                 gint64       accepted_at,
-                 char       **packet_id,
-                 gpointer     user_data,
-                 GError     **error)
-{
-  *packet_id = pd_uuid_new_v7 ();
-  return g_strdup_printf ("{\"packet_id\":\"%s\"}", *packet_id);
-}
-
-static void
-accepted_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* Accepted through the intake as at the counter, signed by the officer's full name. */
 static PdDossier *
 accept_application (const char *db_path)
@@ -60,30 +35,15 @@ accept_application (const char *db_path)
   g_autoptr(GError) error = NULL;
   g_autoptr(PdStore) store = pd_store_open (db_path, PD_STORE_OPEN_CREATE, &error);
   g_autoptr(PdDossier) dossier = pd_test_make_dossier ("Nguyễn Thị Lan", "001190123460");
-  g_autoptr(GHashTable) ticks = g_hash_table_new (g_str_hash, g_str_equal);
-  PdPaperEvidence evidence = { .ticks = ticks, .id_card_seen = TRUE };
-  g_autoptr(GBytes) photo = g_bytes_new_static ("\xff\xd8 not really a jpeg", 20);
-  g_autoptr(PdIntake) intake = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(PdDossier) done = NULL;
+  PdDossier *done;
 
   g_assert_no_error (error);
-  pd_store_set_packet_func (store, stand_in_packet, NULL, NULL);
   g_assert_true (pd_store_set_setting (store, "office-name", "Phòng Quản lý xuất nhập cảnh", &error));
   pd_dossier_set_field (dossier, PD_FIELD_PERMANENT_ADDRESS, "Ấp 1");
   pd_dossier_set_field (dossier, PD_FIELD_OFFICE_CODE, "HN01");
-  pd_dossier_set_photo (dossier, photo);
-  g_hash_table_insert (ticks, (gpointer) "TK01", GUINT_TO_POINTER (PD_PAPER_TICK_YES));
-  intake = pd_intake_new (store, dossier);
-  pd_intake_set_evidence (intake, &evidence);
-  pd_intake_set_signer (intake, SIGNER);
-  pd_intake_accept_async (intake, PD_ROLE_OFFICER, "officer1", "stand-in token", NULL, accepted_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  done = pd_intake_accept_finish (intake, result, &error);
-  g_assert_no_error (error);
+  done = pd_test_accept (store, dossier, SIGNER);
   pd_store_close (store);
-  return g_steal_pointer (&done);
+  return done;
 }
 
 static void
