@@ -81,7 +81,7 @@ read_card (const char   *reader_name,
   wait->loop = loop;
   pd_chip_read_async (reader, reader_name, timeout_ms, key, progress_cb, wait, NULL, done_cb, wait);
   g_main_loop_run (loop);
-  files = pd_chip_read_finish (reader, wait->result, error);
+  files = pd_chip_read_finish (reader, wait->result, NULL, error);
   g_clear_object (&wait->result);
   if (seconds != NULL)
     *seconds = (g_get_monotonic_time () - start) / 1e6;
