@@ -105,6 +105,33 @@ test_both_sides (gconstpointer data)
   pd_chip_pace_card_free (link.card);
 }
 
+/* DH generic mapping in the 2048-bit group (standardized parameters 2): 256-byte keys, whose
+ * General Authenticate needs two length bytes and extended length. */
+static void
+test_dh (void)
+{
+  guint8 dh_access[sizeof card_access];
+  g_autoptr(GBytes) access = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PdChipBacKey) key = pd_chip_bac_key_new_for_can ("123456", &error);
+  g_autoptr(PdChipSm) sm = NULL;
+  g_autoptr(PdChipSm) card_sm = NULL;
+  InProcess link = { 0 };
+  gboolean refused = TRUE;
+
+  memcpy (dh_access, card_access, sizeof card_access);
+  dh_access[14] = 0x01;  /* id-PACE-DH-GM */
+  dh_access[21] = 0x02;
+  access = g_bytes_new (dh_access, sizeof dh_access);
+  link.card = pd_chip_pace_card_new (access, "123456", NULL);
+  g_assert_nonnull (link.card);
+  sm = pd_chip_pace_run (access, key, card_answers, &link, &refused, &error);
+  g_assert_no_error (error);
+  card_sm = g_steal_pointer (&link.card_sm);
+  assert_channel (sm, card_sm);
+  pd_chip_pace_card_free (link.card);
+}
+
 static void
 test_wrong_can (void)
 {
@@ -275,6 +302,7 @@ main (int    argc,
 
   g_test_add_data_func ("/chip/pace/can", GINT_TO_POINTER (TRUE), test_both_sides);
   g_test_add_data_func ("/chip/pace/mrz", GINT_TO_POINTER (FALSE), test_both_sides);
+  g_test_add_func ("/chip/pace/dh-2048", test_dh);
   g_test_add_func ("/chip/pace/wrong-can", test_wrong_can);
   g_test_add_func ("/chip/pace/not-offered", test_not_offered);
   g_test_add_func ("/chip/pace/aes-secure-messaging", test_aes_secure_messaging);

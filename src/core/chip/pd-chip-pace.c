@@ -117,22 +117,45 @@ append_object (GByteArray   *out,
                const guint8 *value,
                gsize         length)
 {
-  guint8 header[3] = { tag };
+  guint8 header[4] = { tag };
+  guint n;
 
-  /* The objects here are public keys and tokens: under 256 bytes with ECDH. */
-  g_return_if_fail (length <= 0xFF);
+  /* DH public keys reach 256 bytes (2048-bit groups), ECDH ones 133 (P-521). */
+  g_return_if_fail (length <= 0xFFFF);
   if (length < 0x80)
     {
       header[1] = length;
-      g_byte_array_append (out, header, 2);
+      n = 2;
     }
-  else
+  else if (length <= 0xFF)
     {
       header[1] = 0x81;
       header[2] = length;
-      g_byte_array_append (out, header, 3);
+      n = 3;
     }
+  else
+    {
+      header[1] = 0x82;
+      header[2] = length >> 8;
+      header[3] = length & 0xFF;
+      n = 4;
+    }
+  g_byte_array_append (out, header, n);
   g_byte_array_append (out, value, length);
+}
+
+/* Dynamic authentication data: 7C around the object @tag, if any. */
+static GByteArray *
+dynamic_data (guint8         tag,
+              const BUF_MEM *value)
+{
+  g_autoptr(GByteArray) inner = g_byte_array_new ();
+  GByteArray *out = g_byte_array_new ();
+
+  if (value != NULL)
+    append_object (inner, tag, (const guint8 *) value->data, value->length);
+  append_object (out, 0x7C, inner->data, inner->len);
+  return out;
 }
 
 gboolean
@@ -200,22 +223,27 @@ general_authenticate (Channel       *channel,
                       GError       **error)
 {
   g_autoptr(GByteArray) apdu = g_byte_array_new ();
-  g_autoptr(GByteArray) objects = g_byte_array_new ();
+  g_autoptr(GByteArray) data = dynamic_data (tag, value);
   g_autoptr(GBytes) answer = NULL;
   const guint8 *found;
   gsize found_length;
   guint16 sw = 0;
-  guint8 header[5] = { last ? 0x00 : 0x10, 0x86, 0x00, 0x00 };
-  static const guint8 le = 0x00;
+  guint8 header[4] = { last ? 0x00 : 0x10, 0x86, 0x00, 0x00 };
 
-  if (value != NULL)
-    append_object (objects, tag, (const guint8 *) value->data, value->length);
-  header[4] = objects->len + 2;
-  g_byte_array_append (apdu, header, 5);
-  g_byte_array_append (apdu, (const guint8 *) "\x7C", 1);
-  g_byte_array_append (apdu, (const guint8 []) { objects->len }, 1);
-  g_byte_array_append (apdu, objects->data, objects->len);
-  g_byte_array_append (apdu, &le, 1);
+  g_byte_array_append (apdu, header, 4);
+  if (data->len <= 0xFF)
+    {
+      g_byte_array_append (apdu, (const guint8 []) { data->len }, 1);
+      g_byte_array_append (apdu, data->data, data->len);
+      g_byte_array_append (apdu, (const guint8 []) { 0x00 }, 1);
+    }
+  else
+    {
+      /* A DH key in a 2048-bit group: only extended length carries it. */
+      g_byte_array_append (apdu, (const guint8 []) { 0x00, data->len >> 8, data->len & 0xFF }, 3);
+      g_byte_array_append (apdu, data->data, data->len);
+      g_byte_array_append (apdu, (const guint8 []) { 0x00, 0x00 }, 2);
+    }
 
   answer = channel->transmit (apdu->data, apdu->len, &sw, channel->user_data, error);
   if (answer == NULL)
@@ -515,12 +543,9 @@ card_answer (GByteArray *out,
              guint8      tag,
              BUF_MEM    *value)
 {
-  g_autoptr(GByteArray) objects = g_byte_array_new ();
+  g_autoptr(GByteArray) data = dynamic_data (tag, value);
 
-  append_object (objects, tag, (const guint8 *) value->data, value->length);
-  g_byte_array_append (out, (const guint8 *) "\x7C", 1);
-  g_byte_array_append (out, (const guint8 []) { objects->len }, 1);
-  g_byte_array_append (out, objects->data, objects->len);
+  g_byte_array_append (out, data->data, data->len);
   BUF_MEM_free (value);
   return 0x9000;
 }
