@@ -11,9 +11,9 @@ packages=(
   libgtk-4-dev libepoxy-dev libadwaita-1-dev libsqlite3-dev libsoup-3.0-dev libjson-glib-dev
   libsecret-1-dev libsodium-dev libqrencode-dev libgdk-pixbuf-2.0-dev webp-pixbuf-loader libdlib-dev libdlib-data python3-skimage libcairo2-dev libpango1.0-dev libpoppler-glib-dev poppler-utils
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good libzxing-dev libsane-dev sane-utils libsane1
-  # chip readers (PC/SC) and the chip's cryptography (OpenSSL; openjpeg for JPEG 2000 faces); a virtual reader for the chip tests, whose
-  # pcscd gets its own /run/pcscd through unshare (util-linux)
-  libpcsclite-dev pcscd libssl-dev libopenjp2-7-dev vsmartcard-vpcd util-linux
+  # chip readers (PC/SC) and the chip's cryptography (OpenSSL; OpenPACE for PACE; openjpeg for JPEG 2000 faces); a virtual reader for the
+  # chip tests, whose pcscd gets its own /run/pcscd through unshare (util-linux)
+  libpcsclite-dev pcscd libssl-dev libeac-dev libopenjp2-7-dev vsmartcard-vpcd util-linux
   # run and test like a desktop: Xvfb, a D-Bus session, a real keyring, sqlite3 to poke files
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools sqlite3
   # the accessibility bus (org.a11y.Bus): GTK windows register with it, and the accessibility

@@ -12,7 +12,7 @@
 # input that runs longer than 10 s counts as a crash: a decoder that spins is a bug too.
 set -eu
 
-all_targets="cccd mrz declaration station-keys scan-router sane-frame station-replies officer-reply enroll-reply central-request central-queue central-headers chip-tlv chip-dg1 chip-dg2 chip-dg13 chip-sod chip-sm photo"
+all_targets="cccd mrz declaration station-keys scan-router sane-frame station-replies officer-reply enroll-reply central-request central-queue central-headers chip-tlv chip-dg1 chip-dg2 chip-dg13 chip-sod chip-sm chip-pace photo"
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${PASSDESK_FUZZ_BUILDDIR:-$srcdir/build-fuzz}

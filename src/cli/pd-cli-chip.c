@@ -22,6 +22,7 @@ static char *id_number;
 static char *birth_text;
 static char *expiry_text;
 static char *mrz_text;
+static char *can_text;
 static char *dump_dir;
 static char *photo_out;
 static char **csca_paths;
@@ -38,6 +39,8 @@ static const GOptionEntry chip_entries[] = {
     N_("With --id-number: the expiry date"), N_("YYYY-MM-DD") },
   { "mrz", 0, 0, G_OPTION_ARG_STRING, &mrz_text,
     N_("The document's MRZ lines (new lines or spaces between them), for the chip's key"), N_("LINES") },
+  { "can", 0, 0, G_OPTION_ARG_STRING, &can_text,
+    N_("The card access number, 6 digits (a CCCD's: the last 6 of its ID number), for PACE"), N_("N") },
   { "dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_dir,
     N_("Write the chip's files to this folder, one per file named by its hex FID"), N_("DIR") },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_seconds,
@@ -54,13 +57,15 @@ key_from_options (GError **error)
 {
   GDate birth, expiry;
 
-  if ((mrz_text != NULL) == (id_number != NULL))
+  if ((mrz_text != NULL) + (id_number != NULL) + (can_text != NULL) != 1)
     {
       g_set_error_literal (error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY,
-                           _("Give the chip's key either with --mrz or with --id-number, "
-                             "--birth and --expiry."));
+                           _("Give the chip's key one way: with --mrz, with --id-number, "
+                             "--birth and --expiry, or with --can."));
       return NULL;
     }
+  if (can_text != NULL)
+    return pd_chip_bac_key_new_for_can (can_text, error);
   if (mrz_text != NULL)
     return pd_chip_bac_key_new_from_mrz (mrz_text, error);
   if (birth_text == NULL || expiry_text == NULL ||
@@ -82,8 +87,11 @@ print_progress (guint64  done,
   g_printerr (_("Reading the chip: %u%%"), total > 0 ? (guint) (done * 100 / total) : 0);
 }
 
-GHashTable *
-pd_cli_chip_read_files (GError **error)
+/* `chip read`: the chip's files (FID → GBytes, see pd-chip-session.h) read with the key and
+ * reader the command's options give; NULL and a PD_CHIP_ERROR (exit code 2) otherwise. */
+static GHashTable *
+read_files (PdChipAccess  *access,
+            GError       **error)
 {
   g_autoptr(PdChipBacKey) key = key_from_options (error);
   g_autoptr(PdChipReader) reader = NULL;
@@ -108,7 +116,8 @@ pd_cli_chip_read_files (GError **error)
   name = pd_chip_reader_wait_card (reader, reader_name, (guint) timeout_seconds * 1000, NULL, error);
   if (name == NULL || !pd_chip_reader_connect (reader, name, error))
     return NULL;
-  files = pd_chip_read_files (reader, key, show_progress ? print_progress : NULL, NULL, NULL, error);
+  files = pd_chip_read_files (reader, key, show_progress ? print_progress : NULL, NULL, NULL,
+                              access, error);
   pd_chip_reader_disconnect (reader);
   if (show_progress)
     g_printerr ("\n");
@@ -137,10 +146,12 @@ outcome_headline (PdChipPaOutcome outcome)
 }
 
 /* The files parsed, the face written on request, passive authentication against the installed
- * CSCAs and --csca, and the outcome printed: what the exit code says. */
+ * CSCAs and --csca, and the outcome printed: what the exit code says. @access names how the
+ * chip was opened ("pace" or "bac"; NULL for a folder). */
 static PdCliExit
 report_document (PdCli      *cli,
-                 GHashTable *files)
+                 GHashTable *files,
+                 const char *access)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PdChipDocument) document = NULL;
@@ -174,8 +185,11 @@ report_document (PdCli      *cli,
   if (cli->json)
     {
       g_autofree char *json = pd_chip_document_to_json (document, result);
+      JsonNode *root = json_from_string (json, NULL);
 
-      pd_cli_print_json (json_from_string (json, NULL));
+      if (access != NULL)
+        json_object_set_string_member (json_node_get_object (root), "access", access);
+      pd_cli_print_json (root);
     }
   else
     {
@@ -195,6 +209,7 @@ run_chip (PdCli *cli)
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) files = NULL;
   g_autoptr(GList) fids = NULL;
+  PdChipAccess access = PD_CHIP_ACCESS_BAC;
 
   if (g_str_equal (cli->args[0], "check"))
     {
@@ -203,13 +218,13 @@ run_chip (PdCli *cli)
       files = pd_chip_files_load_folder (cli->args[1], &error);
       if (files == NULL)
         return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
-      return report_document (cli, files);
+      return report_document (cli, files, NULL);
     }
   if (!g_str_equal (cli->args[0], "read") || cli->n_args != 1)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, _("Unknown chip action “%s”: use “read” or “check FOLDER”."),
                         cli->args[0]);
 
-  files = pd_cli_chip_read_files (&error);
+  files = read_files (&access, &error);
   if (files == NULL)
     return pd_cli_fail (PD_CLI_EXIT_UNUSABLE, "%s", error->message);
   if (dump_dir != NULL)
@@ -221,7 +236,7 @@ run_chip (PdCli *cli)
         g_printerr ("%04X %zu\n", GPOINTER_TO_UINT (l->data),
                     g_bytes_get_size (g_hash_table_lookup (files, l->data)));
     }
-  return report_document (cli, files);
+  return report_document (cli, files, access == PD_CHIP_ACCESS_PACE ? "pace" : "bac");
 }
 
 const PdCliCommand pd_cli_command_chip = {

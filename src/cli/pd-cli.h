@@ -72,10 +72,6 @@ extern const PdCliCommand pd_cli_command_print;
 extern const PdCliCommand pd_cli_command_queue;
 extern const PdCliCommand pd_cli_command_chip;
 
-/* `chip read`: the chip's files (FID → GBytes, see pd-chip-session.h) read with the key and
- * reader the command's options give; NULL and a PD_CHIP_ERROR (exit code 2) otherwise. */
-GHashTable *pd_cli_chip_read_files   (GError       **error);
-
 char      *pd_cli_get_default_db_path (void);
 PdCliExit  pd_cli_open_store          (PdCli         *cli);
 

@@ -278,9 +278,10 @@ chip_test_card_make_files (const char *parent,
   static const guint8 com[] = { 0x60, 0x15, 0x5F, 0x01, 0x04, '0', '1', '0', '7',
                                 0x5F, 0x36, 0x06, '0', '4', '0', '0', '0', '0',
                                 0x5C, 0x03, 0x61, 0x75, 0x6D };
-  /* A SET with PACE-GM-3DES info: what a CCCD's EF.CardAccess starts like. */
+  /* A SET with one PACEInfo: id-PACE-ECDH-GM-AES-CBC-CMAC-128, version 2, standardized domain
+   * parameters 13 (brainpoolP256r1). pd-vcard serves PACE with it when given --pace. */
   static const guint8 card_access[] = { 0x31, 0x14, 0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F,
-                                        0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x01, 0x02, 0x01,
+                                        0x00, 0x07, 0x02, 0x02, 0x04, 0x02, 0x02, 0x02, 0x01,
                                         0x02, 0x02, 0x01, 0x0D };
   char *dir = g_build_filename (parent, name, NULL);
   g_autofree char *com_path = g_build_filename (dir, "011E", NULL);

@@ -29,8 +29,9 @@ void          chip_test_card_remove      (ChipTestCard *run);
 /* Stops everything and deletes the folder. */
 void          chip_test_card_stop        (ChipTestCard *run);
 
-/* A folder with a test chip's files: EF.CardAccess, EF.COM (DG1, DG2, DG13), DG1, a DG2 of
- * @dg2_size bytes, DG13 and a 2 KB EF.SOD; random contents in valid TLV headers. */
+/* A folder with a test chip's files: EF.CardAccess (PACE: ECDH generic mapping on
+ * brainpoolP256r1, AES-128), EF.COM (DG1, DG2, DG13), DG1, a DG2 of @dg2_size bytes, DG13 and a
+ * 2 KB EF.SOD; random contents in valid TLV headers. */
 char         *chip_test_card_make_files  (const char   *parent,
                                           const char   *name,
                                           gsize         dg2_size);

@@ -1,7 +1,8 @@
 /* make-test-chips.c: writes synthetic chips in the FID folder form, made with OpenSSL as a
  * country would make them: a test CSCA, a document signer, the data groups and an EF.SOD signed
  * over their hashes; plus the variants the tests need (changed after signing, signed under a
- * CSCA not in the store, a broken signature, a passport with a JPEG 2000 face).
+ * CSCA not in the store, a broken signature, a passport with a JPEG 2000 face, the CCCD with an
+ * EF.CardAccess that offers PACE; the others offer only BAC).
  *
  *   make-test-chips OUTDIR FACE.jpg STAMP
  */
@@ -538,9 +539,11 @@ make_jp2 (void)
   return g_byte_array_free_to_bytes (out.data);
 }
 
+/* @card_access (nullable) makes a chip that offers PACE; without it, one that takes only BAC. */
 static void
 save (const char *outdir,
       const char *name,
+      GBytes     *card_access,
       GBytes     *com,
       GBytes    **groups,
       GBytes     *sod)
@@ -549,6 +552,8 @@ save (const char *outdir,
   g_autofree char *path = g_build_filename (outdir, name, NULL);
   g_autoptr(GError) error = NULL;
 
+  if (card_access != NULL)
+    g_hash_table_insert (files, GUINT_TO_POINTER (PD_CHIP_FID_CARD_ACCESS), g_bytes_ref (card_access));
   g_hash_table_insert (files, GUINT_TO_POINTER (PD_CHIP_FID_COM), g_bytes_ref (com));
   g_hash_table_insert (files, GUINT_TO_POINTER (PD_CHIP_FID_SOD), g_bytes_ref (sod));
   for (guint n = 1; n <= 16; n++)
@@ -563,6 +568,13 @@ main (int   argc,
       char *argv[])
 {
   static const guint8 cccd_tags[] = { 0x61, 0x75, 0x6D }, passport_tags[] = { 0x61, 0x75 };
+  /* EF.CardAccess: a SET with one PACEInfo, id-PACE-ECDH-GM-AES-CBC-CMAC-128
+   * (0.4.0.127.0.7.2.2.4.2.2), version 2, standardized domain parameters 13 (brainpoolP256r1):
+   * what eID cards use. */
+  static const guint8 pace_info[] = { 0x31, 0x14, 0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00,
+                                      0x07, 0x02, 0x02, 0x04, 0x02, 0x02, 0x02, 0x01, 0x02, 0x02,
+                                      0x01, 0x0D };
+  g_autoptr(GBytes) card_access = g_bytes_new_static (pace_info, sizeof pace_info);
   g_autoptr(EVP_PKEY) csca_key = make_key (), ds_key = make_key ();
   g_autoptr(EVP_PKEY) other_key = make_key (), other_ds_key = make_key ();
   g_autoptr(X509) csca = NULL, ds = NULL, other = NULL, other_ds = NULL;
@@ -598,26 +610,28 @@ main (int   argc,
   cccd[2] = make_dg2 (face, FALSE, width, height);
   cccd[13] = make_dg13 (residence);
   sod = make_sod ((GBytes * const *) cccd, ds, ds_key, FALSE);
-  save (argv[1], "genuine", com, cccd, sod);
+  save (argv[1], "genuine", NULL, com, cccd, sod);
+  /* The same CCCD as a newer card, which offers PACE with its CAN. */
+  save (argv[1], "genuine-pace", card_access, com, cccd, sod);
 
   other_sod = make_sod ((GBytes * const *) cccd, other_ds, other_ds_key, FALSE);
-  save (argv[1], "untrusted", com, cccd, other_sod);
+  save (argv[1], "untrusted", NULL, com, cccd, other_sod);
   broken_sod = make_sod ((GBytes * const *) cccd, ds, ds_key, TRUE);
-  save (argv[1], "badsig", com, cccd, broken_sod);
+  save (argv[1], "badsig", NULL, com, cccd, broken_sod);
 
   /* The residence's province changed after signing: a well-formed DG13 the signature does not
    * cover. */
   altered_dg13 = make_dg13 ("Số 12 Phố Huế, Phường Hai Bà Trưng, Thành phố Hà Nam");
   g_bytes_unref (cccd[13]);
   cccd[13] = g_bytes_ref (altered_dg13);
-  save (argv[1], "altered", com, cccd, sod);
+  save (argv[1], "altered", NULL, com, cccd, sod);
 
   jp2 = make_jp2 ();
   passport_com = make_com (passport_tags, sizeof passport_tags);
   passport[1] = make_dg1 (td3);
   passport[2] = make_dg2 (jp2, TRUE, JP2_WIDTH, JP2_HEIGHT);
   passport_sod = make_sod ((GBytes * const *) passport, ds, ds_key, FALSE);
-  save (argv[1], "passport-jp2", passport_com, passport, passport_sod);
+  save (argv[1], "passport-jp2", NULL, passport_com, passport, passport_sod);
 
   for (guint n = 0; n <= 16; n++)
     {

@@ -1,6 +1,9 @@
 /* pd-vcard.c: an ID card / passport chip for the tests, served to pcscd through the vpcd
  * reader driver (vsmartcard): BAC, secure messaging and READ BINARY over a folder of files
- * named by hex FID, with hostile modes to test the reader's side.
+ * named by hex FID, with hostile modes to test the reader's side. With --pace it also takes
+ * PACE (MSE:Set AT, General Authenticate) over the protocol its EF.CardAccess offers, with the
+ * CAN (--can) or the MRZ information as the password; --no-bac makes it a card that only
+ * takes PACE.
  *
  *   pd-vcard --port PORT --files DIR --mrz-info DOCNUMBER:YYMMDD:YYMMDD [options]
  *
@@ -19,6 +22,7 @@
 
 #include "pd-core.h"
 #include "chip/pd-chip-bac.h"
+#include "chip/pd-chip-pace.h"
 #include "chip/pd-chip-session.h"
 #include "chip/pd-chip-document.h"
 
@@ -30,6 +34,12 @@ static int disconnect_after = -1;
 static int wrong_sw_after = -1;
 static int bad_mac_after = -1;
 static gboolean long_answers;
+static gboolean pace;
+static char *can;
+static gboolean no_bac;
+static int wrong_sw_ga = -1;
+static int truncate_ga = -1;
+static gboolean bad_token;
 static gboolean quiet;
 
 static const GOptionEntry entries[] = {
@@ -41,6 +51,12 @@ static const GOptionEntry entries[] = {
   { "wrong-sw-after", 0, 0, G_OPTION_ARG_INT, &wrong_sw_after, "Answer 6F00 to every APDU after the first N", "N" },
   { "bad-mac-after", 0, 0, G_OPTION_ARG_INT, &bad_mac_after, "Spoil the MAC of every answer after the first N APDUs", "N" },
   { "long-answers", 0, 0, G_OPTION_ARG_NONE, &long_answers, "READ BINARY answers 16 bytes more than asked", NULL },
+  { "pace", 0, 0, G_OPTION_ARG_NONE, &pace, "Take PACE as EF.CardAccess offers it", NULL },
+  { "can", 0, 0, G_OPTION_ARG_STRING, &can, "PACE's card access number", "DIGITS" },
+  { "no-bac", 0, 0, G_OPTION_ARG_NONE, &no_bac, "Refuse BAC (a card that only takes PACE)", NULL },
+  { "wrong-sw-ga", 0, 0, G_OPTION_ARG_INT, &wrong_sw_ga, "Answer 6F00 to General Authenticate step N (1 to 4)", "N" },
+  { "truncate-ga", 0, 0, G_OPTION_ARG_INT, &truncate_ga, "Cut the last 3 bytes of General Authenticate step N's answer", "N" },
+  { "bad-token", 0, 0, G_OPTION_ARG_NONE, &bad_token, "Spoil the chip's PACE authentication token", NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Do not log each APDU", NULL },
   { NULL }
 };
@@ -48,9 +64,11 @@ static const GOptionEntry entries[] = {
 static const guint8 emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
 
 typedef struct {
-  GHashTable   *files;
-  PdChipBacKey *key;
-  PdChipSm     *sm;
+  GHashTable     *files;
+  PdChipBacKey   *key;
+  PdChipPaceCard *pace;
+  guint           ga_step;  /* General Authenticate commands since MSE:Set AT */
+  PdChipSm       *sm;
   gboolean      applet;
   gboolean      challenged;
   guint8        rnd_ic[8];
@@ -92,7 +110,10 @@ answer_plain (Card             *card,
         {
           if (apdu->lc != sizeof emrtd_aid || memcmp (apdu->data, emrtd_aid, sizeof emrtd_aid) != 0)
             return 0x6A82;
-          card_reset (card);
+          /* After PACE, in the master file, the application is selected under its secure
+           * messaging, which goes on. */
+          if (card->sm == NULL)
+            card_reset (card);
           card->applet = TRUE;
           return 0x9000;
         }
@@ -108,7 +129,32 @@ answer_plain (Card             *card,
           return file != NULL ? 0x9000 : 0x6A82;
         }
       return 0x6A86;
+    case 0x22:
+      if (card->pace == NULL || card->sm != NULL || p1 != 0xC1 || p2 != 0xA4)
+        return 0x6D00;
+      card->ga_step = 0;
+      return pd_chip_pace_card_set_at (card->pace, apdu->data, apdu->lc);
+    case 0x86:
+      {
+        PdChipSm *sm = NULL;
+        guint16 sw;
+
+        if (card->pace == NULL || card->sm != NULL)
+          return 0x6D00;
+        card->ga_step++;
+        if (wrong_sw_ga >= 0 && card->ga_step == (guint) wrong_sw_ga)
+          return 0x6F00;
+        sw = pd_chip_pace_card_authenticate (card->pace, apdu->data, apdu->lc, out, &sm);
+        if (truncate_ga >= 0 && card->ga_step == (guint) truncate_ga && out->len >= 3)
+          g_byte_array_set_size (out, out->len - 3);
+        if (bad_token && sm != NULL)
+          out->data[out->len - 1] ^= 0x01;
+        card->sm = sm;
+        return sw;
+      }
     case 0x84:
+      if (no_bac)
+        return 0x6D00;
       if (!card->applet || apdu->le != 8)
         return 0x6985;
       RAND_bytes (card->rnd_ic, 8);
@@ -183,7 +229,8 @@ answer_apdu (Card         *card,
   if (!pd_chip_apdu_parse (apdu, length, &parsed))
     return status (0x6700);
   sw = answer_plain (card, &parsed, out);
-  if (card->sm == NULL || parsed.header[1] == 0x82)
+  /* The answers that open secure messaging go plain. */
+  if (card->sm == NULL || parsed.header[1] == 0x82 || parsed.header[1] == 0x86)
     {
       g_byte_array_append (out, (guint8[]) { sw >> 8, sw & 0xFF }, 2);
       return g_byte_array_free_to_bytes (g_steal_pointer (&out));
@@ -245,6 +292,14 @@ main (int    argc,
   card.files = pd_chip_files_load_folder (files_dir, &error);
   if (card.files == NULL)
     g_error ("%s", error->message);
+  if (pace)
+    {
+      card.pace = pd_chip_pace_card_new (g_hash_table_lookup (card.files,
+                                                              GUINT_TO_POINTER (PD_CHIP_FID_CARD_ACCESS)),
+                                         can, pd_chip_bac_key_get_mrz_info (card.key));
+      if (card.pace == NULL)
+        g_error ("--pace needs an EF.CardAccess (011C) that offers PACE");
+    }
   if (extended)
     atr[8] = 0x40;
   for (guint i = 1; i < sizeof atr - 1; i++)
@@ -312,6 +367,7 @@ done:
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   card_reset (&card);
   pd_chip_bac_key_free (card.key);
+  pd_chip_pace_card_free (card.pace);
   g_hash_table_unref (card.files);
   return 0;
 }

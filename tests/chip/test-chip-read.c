@@ -1,5 +1,6 @@
 /* test-chip-read.c: reading a chip through the real pcscd, the vpcd driver and the pd-vcard
- * test chip: a whole reading, a wrong key, a card taken off, hostile answers, no card. */
+ * test chip: a whole reading with BAC and with PACE (CAN or MRZ), a wrong key or CAN, a card taken
+ * off, hostile answers (during PACE too), no card. */
 #include "config.h"
 
 #include <string.h>
@@ -59,16 +60,19 @@ example_key (void)
   return key;
 }
 
-/* Reads the card and returns the files, or NULL with @error; *@seconds is how long it took. */
+/* Reads the card with @key (NULL: the example's) and returns the files, or NULL with @error;
+ * *@seconds is how long it took, *@access how the chip was opened. */
 static GHashTable *
-read_card (const char   *reader_name,
-           guint         timeout_ms,
-           Wait         *wait,
-           double       *seconds,
-           GError      **error)
+read_card_with (const PdChipBacKey  *key,
+                const char          *reader_name,
+                guint                timeout_ms,
+                Wait                *wait,
+                double              *seconds,
+                PdChipAccess        *access,
+                GError             **error)
 {
   g_autoptr(PdChipReader) reader = pd_chip_reader_new (error);
-  g_autoptr(PdChipBacKey) key = example_key ();
+  g_autoptr(PdChipBacKey) example = example_key ();
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Wait local = { 0 };
   gint64 start = g_get_monotonic_time ();
@@ -79,13 +83,24 @@ read_card (const char   *reader_name,
   if (wait == NULL)
     wait = &local;
   wait->loop = loop;
-  pd_chip_read_async (reader, reader_name, timeout_ms, key, progress_cb, wait, NULL, done_cb, wait);
+  pd_chip_read_async (reader, reader_name, timeout_ms, key != NULL ? key : example, progress_cb,
+                      wait, NULL, done_cb, wait);
   g_main_loop_run (loop);
-  files = pd_chip_read_finish (reader, wait->result, error);
+  files = pd_chip_read_finish (reader, wait->result, access, error);
   g_clear_object (&wait->result);
   if (seconds != NULL)
     *seconds = (g_get_monotonic_time () - start) / 1e6;
   return files;
+}
+
+static GHashTable *
+read_card (const char   *reader_name,
+           guint         timeout_ms,
+           Wait         *wait,
+           double       *seconds,
+           GError      **error)
+{
+  return read_card_with (NULL, reader_name, timeout_ms, wait, seconds, NULL, error);
 }
 
 static void
@@ -240,6 +255,184 @@ test_hostile (gconstpointer data)
   files = read_card (NULL, 5000, NULL, &seconds, &error);
   g_assert_null (files);
   g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_BAD_ANSWER);
+  g_assert_cmpfloat (seconds, <, 5.0);
+}
+
+static PdChipBacKey *
+can_key (const char *can)
+{
+  g_autoptr(GError) error = NULL;
+  PdChipBacKey *key = pd_chip_bac_key_new_for_can (can, &error);
+
+  g_assert_no_error (error);
+  return key;
+}
+
+/* A card that takes only PACE (BAC refused), read with its CAN: every file, through AES secure
+ * messaging, over extended and short APDUs; and again on the same card. */
+static void
+test_pace_can (gconstpointer data)
+{
+  gboolean extended = GPOINTER_TO_INT (data);
+  g_autoptr(PdChipBacKey) key = can_key ("123456");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  PdChipAccess access = PD_CHIP_ACCESS_BAC;
+  Wait wait = { 0 };
+  double seconds;
+
+  chip_test_card_insert (run, good_files, KEY_INFO, "--pace", "--can=123456", "--no-bac",
+                         extended ? "--extended" : NULL, NULL);
+  files = read_card_with (key, NULL, 5000, &wait, &seconds, &access, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (access, ==, PD_CHIP_ACCESS_PACE);
+  assert_same_files (files, good_files);
+  g_assert_cmpuint (g_hash_table_size (files), ==, 6);
+  g_assert_false (wait.progress_backwards);
+  g_assert_cmpuint (wait.last_done, ==, wait.last_total);
+  g_test_message ("read with PACE in %.3f s", seconds);
+
+  g_clear_pointer (&files, g_hash_table_unref);
+  files = read_card_with (key, NULL, 5000, NULL, NULL, &access, &error);
+  g_assert_no_error (error);
+  assert_same_files (files, good_files);
+}
+
+/* The MRZ information as PACE's password, on a card that takes only PACE. */
+static void
+test_pace_mrz (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  PdChipAccess access = PD_CHIP_ACCESS_BAC;
+
+  chip_test_card_insert (run, good_files, KEY_INFO, "--pace", "--no-bac", "--extended", NULL);
+  files = read_card_with (NULL, NULL, 5000, NULL, NULL, &access, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (access, ==, PD_CHIP_ACCESS_PACE);
+  assert_same_files (files, good_files);
+}
+
+/* The other PACE variants OpenPACE runs: 3DES (a PACEInfo that says so) and NIST P-256. */
+static void
+test_pace_variant (gconstpointer data)
+{
+  const char *variant = data;
+  g_autoptr(PdChipBacKey) key = can_key ("123456");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  g_autofree char *dir = chip_test_card_make_files (run->dir, variant, 3000);
+  g_autofree char *path = g_build_filename (dir, "011C", NULL);
+  guint8 card_access[] = { 0x31, 0x14, 0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07,
+                           0x02, 0x02, 0x04, 0x02, 0x02, 0x02, 0x01, 0x02, 0x02, 0x01, 0x0D };
+  PdChipAccess access = PD_CHIP_ACCESS_BAC;
+
+  if (g_str_equal (variant, "3des"))
+    card_access[15] = 0x01;  /* id-PACE-ECDH-GM-3DES-CBC-CBC */
+  else
+    card_access[21] = 0x0C;  /* NIST P-256 */
+  g_file_set_contents (path, (const char *) card_access, sizeof card_access, &error);
+  g_assert_no_error (error);
+
+  chip_test_card_insert (run, dir, KEY_INFO, "--pace", "--can=123456", "--no-bac", NULL);
+  files = read_card_with (key, NULL, 5000, NULL, NULL, &access, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (access, ==, PD_CHIP_ACCESS_PACE);
+  assert_same_files (files, dir);
+}
+
+static void
+test_pace_wrong_can (void)
+{
+  g_autoptr(PdChipBacKey) key = can_key ("123465");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+
+  chip_test_card_insert (run, good_files, KEY_INFO, "--pace", "--can=123456", "--no-bac", NULL);
+  files = read_card_with (key, NULL, 5000, NULL, NULL, NULL, &error);
+  g_assert_null (files);
+  g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY);
+  g_assert_nonnull (strstr (error->message, "access number (CAN)"));
+}
+
+/* A CCCD's key (number and dates) on a card whose CAN is not the number's last digits: PACE
+ * with the derived CAN is refused, BAC opens it. */
+static void
+test_pace_cccd_fallback (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  g_autoptr(PdChipBacKey) key = NULL;
+  GDate birth, expiry;
+  PdChipAccess access = PD_CHIP_ACCESS_PACE;
+
+  g_date_set_dmy (&birth, 5, 3, 1990);
+  g_date_set_dmy (&expiry, 5, 3, 2030);
+  key = pd_chip_bac_key_new_for_cccd ("001190012345", &birth, &expiry, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pd_chip_bac_key_get_can (key), ==, "012345");
+
+  chip_test_card_insert (run, good_files, "190012345:900305:300305", "--pace", "--can=999999", NULL);
+  files = read_card_with (key, NULL, 5000, NULL, NULL, &access, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (access, ==, PD_CHIP_ACCESS_BAC);
+  assert_same_files (files, good_files);
+
+  /* A card that takes only PACE: the CAN's refusal is what the officer reads. */
+  g_clear_pointer (&files, g_hash_table_unref);
+  chip_test_card_insert (run, good_files, "190012345:900305:300305", "--pace", "--can=999999",
+                         "--no-bac", NULL);
+  files = read_card_with (key, NULL, 5000, NULL, NULL, NULL, &error);
+  g_assert_null (files);
+  g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY);
+  g_assert_nonnull (strstr (error->message, "access number (CAN)"));
+}
+
+/* A chip without EF.CardAccess takes only BAC: the MRZ key opens it with BAC; a CAN alone
+ * cannot, and says so. */
+static void
+test_bac_only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  g_autoptr(PdChipBacKey) key = can_key ("123456");
+  g_autofree char *dir = chip_test_card_make_files (run->dir, "bac-only", 3000);
+  g_autofree char *access_file = g_build_filename (dir, "011C", NULL);
+  PdChipAccess access = PD_CHIP_ACCESS_PACE;
+
+  g_assert_cmpint (g_unlink (access_file), ==, 0);
+  chip_test_card_insert (run, dir, KEY_INFO, NULL);
+  files = read_card_with (NULL, NULL, 5000, NULL, NULL, &access, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (access, ==, PD_CHIP_ACCESS_BAC);
+  assert_same_files (files, dir);
+  g_assert_false (g_hash_table_contains (files, GUINT_TO_POINTER (PD_CHIP_FID_CARD_ACCESS)));
+
+  g_clear_pointer (&files, g_hash_table_unref);
+  files = read_card_with (key, NULL, 5000, NULL, NULL, NULL, &error);
+  g_assert_null (files);
+  g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY);
+  g_assert_nonnull (strstr (error->message, "does not offer PACE"));
+}
+
+/* Hostile answers during PACE: a wrong status word or a cut answer at each General
+ * Authenticate step, a token that does not hold, a spoiled MAC once PACE's secure messaging
+ * runs. A clear error within seconds, never a crash. */
+static void
+test_pace_hostile (gconstpointer data)
+{
+  const char *flag = data;
+  g_autoptr(PdChipBacKey) key = can_key ("123456");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  double seconds;
+
+  chip_test_card_insert (run, good_files, KEY_INFO, "--pace", "--can=123456", "--no-bac",
+                         "--extended", flag, NULL);
+  files = read_card_with (key, NULL, 5000, NULL, &seconds, NULL, &error);
+  g_assert_null (files);
+  g_assert_error (error, PD_CHIP_ERROR, PD_CHIP_ERROR_BAD_ANSWER);
+  g_assert_nonnull (strstr (error->message, "Hold the card still"));
   g_assert_cmpfloat (seconds, <, 5.0);
 }
 
@@ -423,6 +616,81 @@ test_cli (void)
   }
 }
 
+static char *
+access_of (const char *json_text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, json_text, -1, &error));
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                                  "access"));
+}
+
+/* `passdesk-cli chip read` with PACE: the CCCD that offers it, read with --can or with its
+ * number and dates (the CAN is the number's last 6 digits), genuine, and "pace" in the JSON;
+ * the BAC-only CCCD says "bac"; a wrong CAN, or one that is not 6 digits, is exit code 2. */
+static void
+test_cli_pace (void)
+{
+  const char *cli = g_getenv ("PASSDESK_CLI");
+  const char *chips = g_getenv ("PASSDESK_TEST_CHIPS");
+  g_autofree char *genuine = g_build_filename (chips, "genuine", NULL);
+  g_autofree char *genuine_pace = g_build_filename (chips, "genuine-pace", NULL);
+  g_autofree char *csca_dir = g_build_filename (chips, "csca", NULL);
+  g_autofree char *csca = g_strdup_printf ("--csca=%s", csca_dir);
+  const char *key = "190012345:900305:300305";
+  const char *by_can[] = { cli, "chip", "read", "--can=012345", csca, "--json", NULL };
+  const char *by_number[] = { cli, "chip", "read", "--id-number=001190012345", "--birth=1990-03-05",
+                              "--expiry=2030-03-05", csca, "--json", NULL };
+  const char *wrong_can[] = { cli, "chip", "read", "--can=012346", csca, "--json", NULL };
+  const char *short_can[] = { cli, "chip", "read", "--can=12345", csca, NULL };
+  const char *two_keys[] = { cli, "chip", "read", "--can=012345", "--mrz=X", csca, NULL };
+
+  {
+    g_autofree char *json = NULL, *err = NULL, *access = NULL;
+    g_autoptr(JsonObject) authentication = NULL;
+
+    chip_test_card_insert (run, genuine_pace, key, "--pace", "--can=012345", "--no-bac",
+                           "--extended", NULL);
+    g_assert_cmpint (run_cli (by_can, &json, &err), ==, 0);
+    authentication = authentication_of (json);
+    g_assert_cmpstr (json_object_get_string_member (authentication, "outcome"), ==, "genuine");
+    access = access_of (json);
+    g_assert_cmpstr (access, ==, "pace");
+  }
+  {
+    g_autofree char *json = NULL, *err = NULL, *access = NULL;
+
+    g_assert_cmpint (run_cli (by_number, &json, &err), ==, 0);
+    access = access_of (json);
+    g_assert_cmpstr (access, ==, "pace");
+  }
+  {
+    g_autofree char *json = NULL, *err = NULL;
+
+    g_assert_cmpint (run_cli (wrong_can, &json, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "access number (CAN)"));
+    g_clear_pointer (&json, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (short_can, &json, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "must be 6 digits"));
+    g_clear_pointer (&json, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (two_keys, &json, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "one way"));
+  }
+  {
+    g_autofree char *json = NULL, *err = NULL, *access = NULL;
+
+    chip_test_card_insert (run, genuine, key, "--extended", NULL);
+    g_assert_cmpint (run_cli (by_number, &json, &err), ==, 0);
+    access = access_of (json);
+    g_assert_cmpstr (access, ==, "bac");
+  }
+}
+
 /* The reader list names vpcd's two slots. */
 static void
 test_list (void)
@@ -469,10 +737,31 @@ main (int    argc,
   g_test_add_data_func ("/chip/read/hostile/past-the-data", "past-the-data", test_hostile);
   g_test_add_data_func ("/chip/read/hostile/deep-length", "deep-length", test_hostile);
   g_test_add_data_func ("/chip/read/hostile/bad-com", "bad-com", test_hostile);
+  g_test_add_data_func ("/chip/read/pace/can-extended", GINT_TO_POINTER (TRUE), test_pace_can);
+  g_test_add_data_func ("/chip/read/pace/can-short", GINT_TO_POINTER (FALSE), test_pace_can);
+  g_test_add_func ("/chip/read/pace/mrz", test_pace_mrz);
+  g_test_add_data_func ("/chip/read/pace/3des", "3des", test_pace_variant);
+  g_test_add_data_func ("/chip/read/pace/nist-p256", "nist-p256", test_pace_variant);
+  g_test_add_func ("/chip/read/pace/wrong-can", test_pace_wrong_can);
+  g_test_add_func ("/chip/read/pace/cccd-fallback", test_pace_cccd_fallback);
+  g_test_add_func ("/chip/read/pace/bac-only-card", test_bac_only);
+  for (guint step = 1; step <= 4; step++)
+    {
+      g_autofree char *wrong_sw = g_strdup_printf ("/chip/read/pace/hostile/wrong-sw-%u", step);
+      g_autofree char *truncated = g_strdup_printf ("/chip/read/pace/hostile/truncated-%u", step);
+
+      g_test_add_data_func_full (wrong_sw, g_strdup_printf ("--wrong-sw-ga=%u", step),
+                                 test_pace_hostile, g_free);
+      g_test_add_data_func_full (truncated, g_strdup_printf ("--truncate-ga=%u", step),
+                                 test_pace_hostile, g_free);
+    }
+  g_test_add_data_func ("/chip/read/pace/hostile/bad-token", "--bad-token", test_pace_hostile);
+  g_test_add_data_func ("/chip/read/pace/hostile/bad-mac", "--bad-mac-after=8", test_pace_hostile);
   g_test_add_func ("/chip/read/no-card", test_no_card);
   g_test_add_func ("/chip/read/no-reader", test_no_reader);
   g_test_add_func ("/chip/read/cancel-wait", test_cancel_wait);
   g_test_add_func ("/chip/read/cli", test_cli);
+  g_test_add_func ("/chip/read/pace/cli", test_cli_pace);
 
   status = g_test_run ();
   chip_test_card_stop (run);

@@ -15,6 +15,7 @@
 
 struct _PdChipBacKey {
   char   *mrz_info;
+  char   *can;
   guint8  seed[PD_CHIP_KEY_BYTES];
   guint8  k_enc[PD_CHIP_KEY_BYTES];
   guint8  k_mac[PD_CHIP_KEY_BYTES];
@@ -112,6 +113,8 @@ pd_chip_bac_key_new_for_cccd (const char   *id_number,
 {
   g_autofree char *birth_text = format_yymmdd (birth);
   g_autofree char *expiry_text = format_yymmdd (expiry);
+  PdChipBacKey *key;
+  char can[7];
 
   if (id_number == NULL || strlen (id_number) != 12 || !is_mrz_field (id_number, TRUE))
     {
@@ -127,7 +130,39 @@ pd_chip_bac_key_new_for_cccd (const char   *id_number,
     }
   /* The chip's document number is the ID number without its first three digits (the province
    * code), as printed in the card's MRZ. */
-  return pd_chip_bac_key_new (id_number + 3, birth_text, expiry_text, error);
+  key = pd_chip_bac_key_new (id_number + 3, birth_text, expiry_text, error);
+  if (key != NULL && pd_chip_cccd_can (id_number, can))
+    key->can = g_strdup (can);
+  return key;
+}
+
+gboolean
+pd_chip_cccd_can (const char *id_number,
+                  char        can[7])
+{
+  if (id_number == NULL || strlen (id_number) != 12 || strspn (id_number, "0123456789") != 12)
+    return FALSE;
+  memcpy (can, id_number + 6, 6);
+  can[6] = '\0';
+  return TRUE;
+}
+
+PdChipBacKey *
+pd_chip_bac_key_new_for_can (const char  *can,
+                             GError     **error)
+{
+  PdChipBacKey *key;
+
+  if (can == NULL || strlen (can) != 6 || strspn (can, "0123456789") != 6)
+    {
+      g_set_error_literal (error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY,
+                           _("The card access number (CAN) must be 6 digits: on a CCCD, the "
+                             "last 6 digits of the ID number."));
+      return NULL;
+    }
+  key = g_new0 (PdChipBacKey, 1);
+  key->can = g_strdup (can);
+  return key;
 }
 
 PdChipBacKey *
@@ -173,6 +208,7 @@ pd_chip_bac_key_copy (const PdChipBacKey *key)
 
   *copy = *key;
   copy->mrz_info = g_strdup (key->mrz_info);
+  copy->can = g_strdup (key->can);
   return copy;
 }
 
@@ -181,8 +217,12 @@ pd_chip_bac_key_free (PdChipBacKey *key)
 {
   if (key == NULL)
     return;
-  OPENSSL_cleanse (key->mrz_info, strlen (key->mrz_info));
+  if (key->mrz_info != NULL)
+    OPENSSL_cleanse (key->mrz_info, strlen (key->mrz_info));
   g_free (key->mrz_info);
+  if (key->can != NULL)
+    OPENSSL_cleanse (key->can, strlen (key->can));
+  g_free (key->can);
   OPENSSL_cleanse (key, sizeof *key);
   g_free (key);
 }
@@ -191,6 +231,12 @@ const char *
 pd_chip_bac_key_get_mrz_info (const PdChipBacKey *key)
 {
   return key->mrz_info;
+}
+
+const char *
+pd_chip_bac_key_get_can (const PdChipBacKey *key)
+{
+  return key->can;
 }
 
 void

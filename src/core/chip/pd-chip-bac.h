@@ -1,6 +1,10 @@
 /* pd-chip-bac.h: Basic Access Control (ICAO 9303 part 11): the document's access key from its
  * MRZ (or a Vietnamese ID card's number and dates) and the mutual authentication that opens
- * secure messaging. */
+ * secure messaging.
+ *
+ * The key also carries what PACE (pd-chip-pace.h) takes: the same MRZ information, and the card
+ * access number (CAN) when it is known. A key may hold the CAN alone: then only PACE opens the
+ * chip. */
 #pragma once
 
 #include <glib.h>
@@ -22,6 +26,13 @@ PdChipBacKey *pd_chip_bac_key_new_for_cccd   (const char    *id_number,
                                               const GDate   *birth,
                                               const GDate   *expiry,
                                               GError       **error);
+/* A CCCD's card access number: the last 6 digits of its 12-digit ID number (the number printed
+ * on the card; there is no separate CAN on a CCCD). FALSE when @id_number is not 12 digits. */
+gboolean      pd_chip_cccd_can               (const char    *id_number,
+                                              char           can[7]);
+/* A CAN alone, as the officer typed it (6 digits): only PACE. */
+PdChipBacKey *pd_chip_bac_key_new_for_can    (const char    *can,
+                                              GError       **error);
 /* From the MRZ's lines, as scanned (TD1 ID card or TD3 passport). */
 PdChipBacKey *pd_chip_bac_key_new_from_mrz   (const char    *mrz_text,
                                               GError       **error);
@@ -30,8 +41,11 @@ PdChipBacKey *pd_chip_bac_key_copy           (const PdChipBacKey *key);
 void          pd_chip_bac_key_free           (PdChipBacKey  *key);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdChipBacKey, pd_chip_bac_key_free)
 
-/* The MRZ information (document number, birth and expiry dates, each with its check digit). */
+/* The MRZ information (document number, birth and expiry dates, each with its check digit);
+ * NULL for a CAN alone (the seed and keys below are then zeros). */
 const char   *pd_chip_bac_key_get_mrz_info   (const PdChipBacKey *key);
+/* The CAN; NULL when not known (a key from the MRZ). */
+const char   *pd_chip_bac_key_get_can        (const PdChipBacKey *key);
 void          pd_chip_bac_key_get_seed       (const PdChipBacKey *key,
                                               guint8         seed[PD_CHIP_KEY_BYTES]);
 void          pd_chip_bac_key_get_enc        (const PdChipBacKey *key,

@@ -1,4 +1,5 @@
-/* pd-chip-session.c: the APDU sequence of one chip reading, with BAC and secure messaging. */
+/* pd-chip-session.c: the APDU sequence of one chip reading, with PACE or BAC and secure
+ * messaging. */
 #define G_LOG_DOMAIN "pd-chip"
 
 #include "config.h"
@@ -12,6 +13,7 @@
 
 #include "pd-chip-session.h"
 #include "pd-chip-document.h"
+#include "pd-chip-pace.h"
 
 /* With short APDUs a protected answer must fit 256 bytes: 223 plain bytes pad to 224, plus the
  * data objects' 18 bytes. With extended length one answer carries a whole DG2 in practice;
@@ -27,7 +29,7 @@ static const guint8 emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
 
 typedef struct {
   PdChipReader       *reader;
-  PdChipSm           *sm;           /* NULL before BAC */
+  PdChipSm           *sm;           /* NULL before PACE or BAC */
   gsize               chunk;
   GCancellable       *cancellable;
   PdChipProgressFunc  progress;
@@ -346,6 +348,47 @@ out:
   return ok;
 }
 
+/* PACE's commands go plain, before secure messaging. */
+static GBytes *
+transmit_plain (const guint8  *apdu,
+                gsize          length,
+                guint16       *sw,
+                gpointer       user_data,
+                GError       **error)
+{
+  return exchange (user_data, apdu, length, sw, error);
+}
+
+/* PACE when EF.CardAccess offers it; FALSE with *@error when the chip stays closed, TRUE with
+ * session->sm NULL when BAC should try (the chip declined PACE, or refused a CAN derived from
+ * the ID number while the MRZ information is there too; *@pace_error keeps why). */
+static gboolean
+try_pace (Session             *session,
+          GBytes              *card_access,
+          const PdChipBacKey  *key,
+          GError             **pace_error,
+          GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean refused = FALSE;
+  gboolean has_mrz = pd_chip_bac_key_get_mrz_info (key) != NULL;
+
+  if (!pd_chip_pace_offered (card_access))
+    return TRUE;
+  session->sm = pd_chip_pace_run (card_access, key, transmit_plain, session, &refused,
+                                  &local_error);
+  if (session->sm != NULL)
+    return TRUE;
+  if (has_mrz && (refused || g_error_matches (local_error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY)))
+    {
+      g_debug ("PACE did not open the chip (%s); trying BAC", local_error->message);
+      g_propagate_error (pace_error, g_steal_pointer (&local_error));
+      return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 /* What a file usually weighs, for the progress total before its header is read. */
 static guint64
 estimate_size (guint fid)
@@ -365,6 +408,7 @@ pd_chip_read_files (PdChipReader        *reader,
                     PdChipProgressFunc   progress,
                     gpointer             progress_data,
                     GCancellable        *cancellable,
+                    PdChipAccess        *access,
                     GError             **error)
 {
   static const guint wanted[] = { PD_CHIP_FID_DG (1), PD_CHIP_FID_DG (2), PD_CHIP_FID_DG (13),
@@ -378,6 +422,7 @@ pd_chip_read_files (PdChipReader        *reader,
     .progress = progress, .progress_data = progress_data,
   };
   guint8 select_aid[5 + sizeof emrtd_aid] = { 0x00, 0xA4, 0x04, 0x0C, sizeof emrtd_aid };
+  g_autoptr(GError) pace_error = NULL;
   GBytes *file;
   guint16 sw = 0;
 
@@ -398,25 +443,51 @@ pd_chip_read_files (PdChipReader        *reader,
   else
     session.total = 0;
 
+  /* PACE runs in the master file; the application is then selected under its protection. */
+  if (!try_pace (&session, g_hash_table_lookup (files, GUINT_TO_POINTER (PD_CHIP_FID_CARD_ACCESS)),
+                 key, &pace_error, error))
+    return NULL;
+
   memcpy (select_aid + 5, emrtd_aid, sizeof emrtd_aid);
   {
     g_autoptr(GBytes) answer = exchange (&session, select_aid, sizeof select_aid, &sw, error);
 
     if (answer == NULL)
-      return NULL;
+      goto failed;
     if (sw != 0x9000)
       {
         g_set_error_literal (error, PD_CHIP_ERROR, PD_CHIP_ERROR_NOT_A_DOCUMENT,
                              _("This card has no passport or ID chip application. Put a "
                                "chip-based ID card (CCCD) or an e-passport on the reader."));
-        return NULL;
+        goto failed;
       }
   }
-  if (!authenticate (&session, key, error))
+  if (session.sm != NULL)
     {
+      if (access != NULL)
+        *access = PD_CHIP_ACCESS_PACE;
+    }
+  else if (pd_chip_bac_key_get_mrz_info (key) == NULL)
+    {
+      g_set_error_literal (error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY,
+                           _("This chip does not offer PACE, so the card access number cannot "
+                             "open it: read it with the ID number, date of birth and expiry "
+                             "date, or with the MRZ."));
+      return NULL;
+    }
+  else if (!authenticate (&session, key, error))
+    {
+      /* A card that refused the CAN and then BAC: the CAN's refusal says more. */
+      if (g_error_matches (pace_error, PD_CHIP_ERROR, PD_CHIP_ERROR_WRONG_KEY))
+        {
+          g_clear_error (error);
+          g_propagate_error (error, g_steal_pointer (&pace_error));
+        }
       g_clear_pointer (&session.sm, pd_chip_sm_free);
       return NULL;
     }
+  else if (access != NULL)
+    *access = PD_CHIP_ACCESS_BAC;
 
   session.total += estimate_size (PD_CHIP_FID_COM) + estimate_size (PD_CHIP_FID_SOD);
   if (!select_file (&session, PD_CHIP_FID_COM, &sw, error) ||
@@ -471,6 +542,7 @@ typedef struct {
   char               *reader_name;
   guint               timeout_ms;
   PdChipBacKey       *key;
+  PdChipAccess        access;
   PdChipProgressFunc  progress;
   gpointer            progress_data;
   GMainContext       *context;
@@ -531,7 +603,7 @@ read_thread (GTask        *task,
     {
       files = pd_chip_read_files (reader, data->key,
                                   data->progress != NULL ? progress_from_thread : NULL, data,
-                                  cancellable, &error);
+                                  cancellable, &data->access, &error);
       pd_chip_reader_disconnect (reader);
     }
   if (files == NULL)
@@ -571,8 +643,14 @@ pd_chip_read_async (PdChipReader        *reader,
 GHashTable *
 pd_chip_read_finish (PdChipReader  *reader,
                      GAsyncResult  *result,
+                     PdChipAccess  *access,
                      GError       **error)
 {
+  ReadData *data;
+
   g_return_val_if_fail (g_task_is_valid (result, reader), NULL);
+  data = g_task_get_task_data (G_TASK (result));
+  if (access != NULL)
+    *access = data->access;
   return g_task_propagate_pointer (G_TASK (result), error);
 }

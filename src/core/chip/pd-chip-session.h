@@ -1,5 +1,10 @@
 /* pd-chip-session.h: one reading of an ID card's or passport's chip (ICAO 9303 LDS1) through
- * BAC: EF.CardAccess, EF.COM, DG1, DG2, DG13, DG14, DG15 as present, and EF.SOD, as raw files.
+ * PACE or BAC: EF.CardAccess, EF.COM, DG1, DG2, DG13, DG14, DG15 as present, and EF.SOD, as raw
+ * files.
+ *
+ * Access: when EF.CardAccess offers PACE, PACE with the key's CAN (else its MRZ information);
+ * BAC when the chip has no EF.CardAccess or declines PACE, and when PACE with a CAN derived from
+ * a CCCD's ID number is refused but the key also holds the MRZ information.
  *
  * The files are a GHashTable from GUINT_TO_POINTER (FID) to GBytes, which the chip document
  * parser reads; on disk, a folder of files named by upper-case hex FID ("011E", "0101"...).
@@ -18,6 +23,12 @@ G_BEGIN_DECLS
 #define PD_CHIP_FID_SOD         0x011D
 #define PD_CHIP_FID_DG(n)       (0x0100 + (n))
 
+/* How the reading opened the chip. */
+typedef enum {
+  PD_CHIP_ACCESS_BAC,
+  PD_CHIP_ACCESS_PACE,
+} PdChipAccess;
+
 /* Bytes read so far and the expected total (sizes of files not yet opened are estimates, so
  * @total can grow; @done never passes it). Called in the thread-default main context of the
  * caller of pd_chip_read_async(). */
@@ -26,12 +37,13 @@ typedef void (*PdChipProgressFunc) (guint64   done,
                                     gpointer  user_data);
 
 /* Reads the connected card of @reader; blocking (a worker thread's). @progress is called in
- * this thread. */
+ * this thread. *@access (nullable) says how the chip was opened. */
 GHashTable *pd_chip_read_files          (PdChipReader        *reader,
                                          const PdChipBacKey  *key,
                                          PdChipProgressFunc   progress,
                                          gpointer             progress_data,
                                          GCancellable        *cancellable,
+                                         PdChipAccess        *access,
                                          GError             **error);
 
 /* Waits up to @timeout_ms for a card on @reader_name (nullable: any reader), connects, reads
@@ -45,9 +57,10 @@ void        pd_chip_read_async          (PdChipReader        *reader,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
-/* (element-type guint GBytes) */
+/* (element-type guint GBytes); *@access (nullable) as pd_chip_read_files() sets it. */
 GHashTable *pd_chip_read_finish         (PdChipReader        *reader,
                                          GAsyncResult        *result,
+                                         PdChipAccess        *access,
                                          GError             **error);
 
 G_END_DECLS

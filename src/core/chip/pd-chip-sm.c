@@ -1,4 +1,5 @@
-/* pd-chip-sm.c: ICAO 9303 secure messaging (3DES, retail MAC), reader and card sides. */
+/* pd-chip-sm.c: ICAO 9303 secure messaging, reader and card sides: 3DES with the retail MAC
+ * after BAC, or whatever PACE agreed (AES with CMAC, or 3DES) through OpenPACE's session. */
 #define G_LOG_DOMAIN "pd-chip"
 
 #include "config.h"
@@ -7,14 +8,19 @@
 #include <glib/gi18n.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <eac/eac.h>
 
 #include "pd-chip-error.h"
 #include "pd-chip-sm.h"
 
 struct _PdChipSm {
-  guint8 ks_enc[PD_CHIP_KEY_BYTES];
-  guint8 ks_mac[PD_CHIP_KEY_BYTES];
-  guint8 ssc[8];
+  guint8   ks_enc[PD_CHIP_KEY_BYTES];
+  guint8   ks_mac[PD_CHIP_KEY_BYTES];
+  guint8   ssc[8];
+  /* PACE: OpenPACE keeps the session keys and the counter (as long as the cipher's block);
+   * NULL after BAC. */
+  EAC_CTX *pace;
+  guint    block;
 };
 
 PdChipSm *
@@ -27,6 +33,23 @@ pd_chip_sm_new (const guint8 ks_enc[PD_CHIP_KEY_BYTES],
   memcpy (sm->ks_enc, ks_enc, PD_CHIP_KEY_BYTES);
   memcpy (sm->ks_mac, ks_mac, PD_CHIP_KEY_BYTES);
   memcpy (sm->ssc, ssc, 8);
+  sm->block = 8;
+  return sm;
+}
+
+PdChipSm *
+pd_chip_sm_new_pace (EAC_CTX *pace)
+{
+  PdChipSm *sm;
+
+  if (!EAC_CTX_set_encryption_ctx (pace, EAC_ID_PACE))
+    {
+      EAC_CTX_clear_free (pace);
+      return NULL;
+    }
+  sm = g_new0 (PdChipSm, 1);
+  sm->pace = pace;
+  sm->block = EVP_CIPHER_get_block_size (pace->key_ctx->cipher);
   return sm;
 }
 
@@ -35,6 +58,7 @@ pd_chip_sm_free (PdChipSm *sm)
 {
   if (sm == NULL)
     return;
+  g_clear_pointer (&sm->pace, EAC_CTX_clear_free);
   OPENSSL_cleanse (sm, sizeof *sm);
   g_free (sm);
 }
@@ -49,6 +73,11 @@ pd_chip_sm_get_ssc (PdChipSm *sm,
 static void
 increment_ssc (PdChipSm *sm)
 {
+  if (sm->pace != NULL)
+    {
+      EAC_increment_ssc (sm->pace);
+      return;
+    }
   for (int i = 7; i >= 0; i--)
     if (++sm->ssc[i] != 0)
       break;
@@ -64,16 +93,29 @@ pd_chip_pad (GByteArray *buffer)
     g_byte_array_append (buffer, &zero, 1);
 }
 
+/* The same padding to the session cipher's block (16 bytes for AES). */
+static void
+pad_block (PdChipSm   *sm,
+           GByteArray *buffer)
+{
+  static const guint8 zero = 0, mark = 0x80;
+
+  g_byte_array_append (buffer, &mark, 1);
+  while (buffer->len % sm->block != 0)
+    g_byte_array_append (buffer, &zero, 1);
+}
+
 /* Strips ISO 9797-1 method 2 padding; FALSE when there is none. */
 static gboolean
 unpad (const guint8 *data,
-       gsize        *length)
+       gsize        *length,
+       guint         block)
 {
   gsize n = *length;
 
   while (n > 0 && data[n - 1] == 0)
     n--;
-  if (n == 0 || data[n - 1] != 0x80 || *length - n >= 8)
+  if (n == 0 || data[n - 1] != 0x80 || *length - n >= block)
     return FALSE;
   *length = n - 1;
   return TRUE;
@@ -272,6 +314,29 @@ append_tlv_header (GByteArray *out,
   g_byte_array_append (out, header, n);
 }
 
+/* @length bytes, a multiple of the block, through the session's cipher; PACE's IV is the
+ * counter encrypted, so the counter must already count this message. */
+static gboolean
+sm_cipher (PdChipSm     *sm,
+           gboolean      encrypt,
+           const guint8 *in,
+           gsize         length,
+           guint8       *out)
+{
+  BUF_MEM input = { .length = length, .data = (char *) in, .max = length };
+  BUF_MEM *result;
+  gboolean ok;
+
+  if (sm->pace == NULL)
+    return pd_chip_3des_cbc (sm->ks_enc, encrypt, in, length, out);
+  result = encrypt ? EAC_encrypt (sm->pace, &input) : EAC_decrypt (sm->pace, &input);
+  ok = result != NULL && result->length == length;
+  if (ok)
+    memcpy (out, result->data, length);
+  BUF_MEM_clear_free (result);
+  return ok;
+}
+
 /* DO'87 with @data encrypted under KS_enc, padded, after the 01 padding-content indicator. */
 static gboolean
 append_do87 (PdChipSm     *sm,
@@ -279,32 +344,52 @@ append_do87 (PdChipSm     *sm,
              const guint8 *data,
              gsize         length)
 {
-  g_autoptr(GByteArray) padded = g_byte_array_sized_new (length + 8);
+  g_autoptr(GByteArray) padded = g_byte_array_sized_new (length + 16);
   static const guint8 indicator = 0x01;
   gsize start;
+  gboolean ok;
 
   g_byte_array_append (padded, data, length);
-  pd_chip_pad (padded);
+  pad_block (sm, padded);
   append_tlv_header (out, 0x87, padded->len + 1);
   g_byte_array_append (out, &indicator, 1);
   start = out->len;
   g_byte_array_set_size (out, start + padded->len);
-  return pd_chip_3des_cbc (sm->ks_enc, TRUE, padded->data, padded->len, out->data + start);
+  ok = sm_cipher (sm, TRUE, padded->data, padded->len, out->data + start);
+  OPENSSL_cleanse (padded->data, padded->len);
+  return ok;
 }
 
-/* The MAC of SSC || @data padded. */
+/* The MAC of SSC || @data padded: the retail MAC after BAC, OpenPACE's (AES-CMAC or retail,
+ * 8 bytes) after PACE. */
 static gboolean
 compute_mac (PdChipSm     *sm,
              const guint8 *data,
              gsize         length,
              guint8        mac[8])
 {
-  g_autoptr(GByteArray) input = g_byte_array_sized_new (length + 16);
+  g_autoptr(GByteArray) input = g_byte_array_sized_new (length + 32);
+  BUF_MEM *result;
+  gboolean ok;
 
-  g_byte_array_append (input, sm->ssc, 8);
+  if (sm->pace == NULL)
+    {
+      g_byte_array_append (input, sm->ssc, 8);
+      g_byte_array_append (input, data, length);
+      pd_chip_pad (input);
+      return pd_chip_retail_mac (sm->ks_mac, input->data, input->len, mac);
+    }
+  /* The counter is one whole block: padding SSC || data is padding the data. */
   g_byte_array_append (input, data, length);
-  pd_chip_pad (input);
-  return pd_chip_retail_mac (sm->ks_mac, input->data, input->len, mac);
+  pad_block (sm, input);
+  result = EAC_authenticate (sm->pace, &(BUF_MEM) { .length = input->len,
+                                                    .data = (char *) input->data,
+                                                    .max = input->len });
+  ok = result != NULL && result->length == 8;
+  if (ok)
+    memcpy (mac, result->data, 8);
+  BUF_MEM_free (result);
+  return ok;
 }
 
 static GError *
@@ -340,6 +425,7 @@ pd_chip_sm_wrap_command (PdChipSm      *sm,
   memcpy (header, plain.header, 4);
   header[0] |= 0x0C;
 
+  increment_ssc (sm);
   if (plain.lc > 0 && !append_do87 (sm, dos, plain.data, plain.lc))
     goto crypto_failed;
   if (plain.le > 0)
@@ -355,12 +441,11 @@ pd_chip_sm_wrap_command (PdChipSm      *sm,
       g_byte_array_append (dos, do97, 2 + do97[1]);
     }
 
-  increment_ssc (sm);
   {
     g_autoptr(GByteArray) input = g_byte_array_new ();
 
     g_byte_array_append (input, header, 4);
-    pd_chip_pad (input);
+    pad_block (sm, input);
     g_byte_array_append (input, dos->data, dos->len);
     if (!compute_mac (sm, input->data, input->len, mac))
       goto crypto_failed;
@@ -454,15 +539,15 @@ decrypt_do87 (PdChipSm     *sm,
   g_autofree guint8 *plain = NULL;
   gsize n;
 
-  if (objects->value87_len < 9 || objects->value87[0] != 0x01 ||
-      (objects->value87_len - 1) % 8 != 0)
+  if (objects->value87_len < 1 + sm->block || objects->value87[0] != 0x01 ||
+      (objects->value87_len - 1) % sm->block != 0)
     {
       *why = "the encrypted data object is malformed";
       return NULL;
     }
   n = objects->value87_len - 1;
   plain = g_malloc (n);
-  if (!pd_chip_3des_cbc (sm->ks_enc, FALSE, objects->value87 + 1, n, plain) || !unpad (plain, &n))
+  if (!sm_cipher (sm, FALSE, objects->value87 + 1, n, plain) || !unpad (plain, &n, sm->block))
     {
       *why = "the encrypted data does not decrypt";
       return NULL;
@@ -575,7 +660,7 @@ pd_chip_sm_unwrap_command (PdChipSm      *sm,
       return NULL;
     }
   g_byte_array_append (covered, outer.header, 4);
-  pd_chip_pad (covered);
+  pad_block (sm, covered);
   if (objects.do87 != NULL)
     g_byte_array_append (covered, objects.do87, objects.do87_len);
   if (objects.do97 != NULL)
@@ -646,10 +731,10 @@ pd_chip_sm_wrap_response (PdChipSm     *sm,
   guint8 do99[4] = { 0x99, 2, sw >> 8, sw & 0xFF };
   guint8 mac[8];
 
+  increment_ssc (sm);
   if (length > 0 && !append_do87 (sm, out, data, length))
     return NULL;
   g_byte_array_append (out, do99, 4);
-  increment_ssc (sm);
   if (!compute_mac (sm, out->data, out->len, mac))
     return NULL;
   g_byte_array_append (out, (const guint8 *) "\x8E\x08", 2);

@@ -1,4 +1,5 @@
-/* pd-chip-sm.h: ICAO 9303 secure messaging with 3DES session keys (BAC), both sides.
+/* pd-chip-sm.h: ICAO 9303 secure messaging, both sides: with BAC's 3DES session keys, or with
+ * the keys PACE agreed (AES-CBC and AES-CMAC, or 3DES; OpenPACE computes them).
  *
  * The reader side wraps command APDUs and unwraps response APDUs; the card side (used by the
  * test card emulator) does the reverse. Every step increments the send sequence counter, and a
@@ -13,14 +14,19 @@ G_BEGIN_DECLS
 #define PD_CHIP_KEY_BYTES 16
 
 typedef struct _PdChipSm PdChipSm;
+struct eac_ctx;
 
 PdChipSm   *pd_chip_sm_new               (const guint8  ks_enc[PD_CHIP_KEY_BYTES],
                                           const guint8  ks_mac[PD_CHIP_KEY_BYTES],
                                           const guint8  ssc[8]);
+/* Takes @pace, an OpenPACE context whose PACE run derived the session keys; NULL (and @pace
+ * freed) when it has none. The counter starts at zero. */
+PdChipSm   *pd_chip_sm_new_pace          (struct eac_ctx *pace);
 /* Wipes the keys. */
 void        pd_chip_sm_free              (PdChipSm      *sm);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdChipSm, pd_chip_sm_free)
 
+/* BAC's counter (PACE's stays in OpenPACE). */
 void        pd_chip_sm_get_ssc           (PdChipSm      *sm,
                                           guint8         ssc[8]);
 
