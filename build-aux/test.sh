@@ -37,8 +37,8 @@ if [ -z "${PASSDESK_SKIP_ASAN:-}" ]; then
     -Dbuildtype=debug
 fi
 
-# Every libFuzzer target (run-fuzzers.sh lists them: nineteen, photo included), for a bounded
-# time: 15 s each keeps the whole fuzz step, build aside, under four minutes. The replay of each
+# Every libFuzzer target (run-fuzzers.sh lists them: twenty, photo included), for a bounded
+# time: 15 s each keeps the whole fuzz step, build aside, near five minutes. The replay of each
 # seed corpus already ran in both test runs above.
 if [ -z "${PASSDESK_SKIP_FUZZ:-}" ] && command -v clang >/dev/null; then
   echo "=== fuzzers: ${PASSDESK_FUZZ_SECONDS:-15} s per target"
