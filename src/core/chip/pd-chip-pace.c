@@ -14,6 +14,7 @@
 
 #include "pd-chip-error.h"
 #include "pd-chip-pace.h"
+#include "pd-tlv.h"
 
 /* MSE:Set AT's password references (ICAO 9303-11, 4.4.4.1). */
 #define PASSWORD_MRZ 0x01
@@ -117,30 +118,8 @@ append_object (GByteArray   *out,
                const guint8 *value,
                gsize         length)
 {
-  guint8 header[4] = { tag };
-  guint n;
-
   /* DH public keys reach 256 bytes (2048-bit groups), ECDH ones 133 (P-521). */
-  g_return_if_fail (length <= 0xFFFF);
-  if (length < 0x80)
-    {
-      header[1] = length;
-      n = 2;
-    }
-  else if (length <= 0xFF)
-    {
-      header[1] = 0x81;
-      header[2] = length;
-      n = 3;
-    }
-  else
-    {
-      header[1] = 0x82;
-      header[2] = length >> 8;
-      header[3] = length & 0xFF;
-      n = 4;
-    }
-  g_byte_array_append (out, header, n);
+  pd_tlv_append_header (out, tag, length);
   g_byte_array_append (out, value, length);
 }
 

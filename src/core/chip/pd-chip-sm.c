@@ -12,6 +12,7 @@
 
 #include "pd-chip-error.h"
 #include "pd-chip-sm.h"
+#include "pd-tlv.h"
 
 struct _PdChipSm {
   guint8   ks_enc[PD_CHIP_KEY_BYTES];
@@ -285,35 +286,6 @@ pd_chip_tlv_header (const guint8 *data,
   return TRUE;
 }
 
-static void
-append_tlv_header (GByteArray *out,
-                   guint8      tag,
-                   gsize       length)
-{
-  guint8 header[4] = { tag };
-  guint n;
-
-  if (length < 0x80)
-    {
-      header[1] = length;
-      n = 2;
-    }
-  else if (length <= 0xFF)
-    {
-      header[1] = 0x81;
-      header[2] = length;
-      n = 3;
-    }
-  else
-    {
-      header[1] = 0x82;
-      header[2] = length >> 8;
-      header[3] = length & 0xFF;
-      n = 4;
-    }
-  g_byte_array_append (out, header, n);
-}
-
 /* @length bytes, a multiple of the block, through the session's cipher; PACE's IV is the
  * counter encrypted, so the counter must already count this message. */
 static gboolean
@@ -351,7 +323,7 @@ append_do87 (PdChipSm     *sm,
 
   g_byte_array_append (padded, data, length);
   pad_block (sm, padded);
-  append_tlv_header (out, 0x87, padded->len + 1);
+  pd_tlv_append_header (out, 0x87, padded->len + 1);
   g_byte_array_append (out, &indicator, 1);
   start = out->len;
   g_byte_array_set_size (out, start + padded->len);

@@ -176,3 +176,33 @@ pd_tlv_find (const PdTlv *parent,
                  "Read the chip again; if this repeats, check the document by eye."), tag);
   return FALSE;
 }
+
+void
+pd_tlv_append_header (GByteArray *out,
+                      guint8      tag,
+                      gsize       length)
+{
+  guint8 header[4] = { tag };
+  guint n;
+
+  g_return_if_fail (length <= 0xFFFF);
+  if (length < 0x80)
+    {
+      header[1] = length;
+      n = 2;
+    }
+  else if (length <= 0xFF)
+    {
+      header[1] = 0x81;
+      header[2] = length;
+      n = 3;
+    }
+  else
+    {
+      header[1] = 0x82;
+      header[2] = length >> 8;
+      header[3] = length & 0xFF;
+      n = 4;
+    }
+  g_byte_array_append (out, header, n);
+}

@@ -54,5 +54,10 @@ gboolean pd_tlv_find         (const PdTlv  *parent,
                               guint32       tag,
                               PdTlv        *child,
                               GError      **error);
+/* Appends the tag @tag (one byte) and the definite length @length (at most 0xFFFF: the
+ * commands a reader sends) to @out, for the value the caller appends next. */
+void     pd_tlv_append_header (GByteArray  *out,
+                               guint8       tag,
+                               gsize        length);
 
 G_END_DECLS
