@@ -52,6 +52,10 @@ security_mirror=$(grep -hsE '^(URIs:|deb)[[:space:]]' /etc/apt/sources.list.d/* 
 security_mirror=${security_mirror:-http://deb.debian.org/debian-security}
 
 root=${PASSDESK_FRESH_ROOT:-$(mktemp -d /var/tmp/passdesk-fresh-debian.XXXXXX)}
+# The new system's "/", as on any machine: mktemp's 0700 kept every user but root out of the
+# whole system (CUPS's filters, run as lp, could not load libc).
+mkdir -p "$root"
+chmod 755 "$root"
 mounted=()
 cleanup() {
   local i
