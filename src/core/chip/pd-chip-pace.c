@@ -38,13 +38,19 @@ context_for (GBytes *card_access)
 {
   const guint8 *data;
   gsize size;
+  PdTlv tlv;
   EAC_CTX *ctx;
 
   if (card_access == NULL)
     return NULL;
   data = g_bytes_get_data (card_access, &size);
-  if (size == 0 || size > G_MAXINT)
+  /* OpenPACE trusts the lengths inside the file's SET (an element longer than the one holding
+   * it is read past the end): only a well-formed tree reaches it, without the padding some
+   * cards leave after it. */
+  if (!pd_tlv_read (data, size, &tlv, NULL) || tlv.tag != 0x31 ||
+      !pd_tlv_check_tree (&tlv, PD_TLV_MAX_DEPTH, NULL) || tlv.total_length > G_MAXINT)
     return NULL;
+  size = tlv.total_length;
   init_openpace ();
   ctx = EAC_CTX_new ();
   if (ctx == NULL)
@@ -108,7 +114,9 @@ buf_new (const guint8 *data,
       BUF_MEM_free (buf);
       return NULL;
     }
-  memcpy (buf->data, data, length);
+  /* An empty object from the chip leaves both pointers NULL, which memcpy may not be given. */
+  if (length > 0)
+    memcpy (buf->data, data, length);
   return buf;
 }
 

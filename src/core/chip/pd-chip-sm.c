@@ -303,7 +303,7 @@ sm_cipher (PdChipSm     *sm,
     return pd_chip_3des_cbc (sm->ks_enc, encrypt, in, length, out);
   result = encrypt ? EAC_encrypt (sm->pace, &input) : EAC_decrypt (sm->pace, &input);
   ok = result != NULL && result->length == length;
-  if (ok)
+  if (ok && length > 0)
     memcpy (out, result->data, length);
   BUF_MEM_clear_free (result);
   return ok;
