@@ -101,8 +101,8 @@ document_done (PdPrintQueue *self,
 
 static void
 dialog_or_export_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+                          GAsyncResult *result,
+                          gpointer      user_data)
 {
   g_autoptr(PdPrintQueue) self = user_data;
   g_autoptr(GError) error = NULL;

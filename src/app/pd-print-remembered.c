@@ -18,6 +18,7 @@ typedef struct {
   GtkWindow         *parent;
   PdPrintDocument   *document;
   char              *kind;
+  char              *printer;        /* remembered for the kind; NULL: the dialog */
   PdPrintNoticeFunc  notice;
   gpointer           notice_data;
 } Printing;
@@ -27,6 +28,7 @@ printing_free (Printing *printing)
 {
   g_clear_object (&printing->document);
   g_free (printing->kind);
+  g_free (printing->printer);
   g_free (printing);
 }
 
@@ -159,9 +161,7 @@ cups_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
       !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
-      g_autoptr(GKeyFile) file = load_printers ();
-      g_autofree char *printer = g_key_file_get_string (file, printing->kind, PRINTER_KEY, NULL);
-      g_autofree char *message = gone_message (printing->kind, printer != NULL ? printer : "");
+      g_autofree char *message = gone_message (printing->kind, printing->printer);
 
       if (printing->notice != NULL)
         printing->notice (message, printing->notice_data);
@@ -184,7 +184,6 @@ pd_print_remembered_async (GtkWindow           *parent,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GKeyFile) file = NULL;
-  g_autofree char *printer = NULL;
   g_autofree char *paper = NULL;
   Printing *printing;
 
@@ -204,11 +203,12 @@ pd_print_remembered_async (GtkWindow           *parent,
   if (!ask)
     {
       file = load_printers ();
-      printer = g_key_file_get_string (file, kind, PRINTER_KEY, NULL);
+      printing->printer = g_key_file_get_string (file, kind, PRINTER_KEY, NULL);
       paper = g_key_file_get_string (file, kind, PAPER_KEY, NULL);
     }
-  if (printer != NULL)
-    pd_print_cups_print_async (document, printer, paper, cancellable, cups_done_cb, g_steal_pointer (&task));
+  if (printing->printer != NULL)
+    pd_print_cups_print_async (document, printing->printer, paper, cancellable, cups_done_cb,
+                               g_steal_pointer (&task));
   else
     print_with_dialog (g_steal_pointer (&task));
 }
